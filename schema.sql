@@ -1,0 +1,286 @@
+-- caseload: the whole data model.
+--
+-- Conventions
+--   * Dates are ISO text `YYYY-MM-DD`; date-times are `YYYY-MM-DD HH:MM` (local time
+--     of the service). CHECKs reject anything that does not survive normalisation by
+--     SQLite's date functions (`'+0 days'` turns 31 February into 3 March).
+--   * Every editable row carries `version`, bumped by each update; writers compare it
+--     to the version they read so no change silently overwrites a newer one.
+--   * Vocabularies are fixed by CHECK constraints and mirrored in `src/domain/model.rs`.
+--   * `audit` is append-only: triggers refuse UPDATE and DELETE.
+--
+-- Applied by `Store::open` on an empty file, then `PRAGMA user_version` records the
+-- schema version; later changes are numbered steps in `src/store/migrate.rs`.
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE area (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+    intensive INTEGER NOT NULL DEFAULT 0 CHECK (intensive IN (0, 1)),
+    version   INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+) STRICT;
+
+CREATE TABLE worker (
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    login   TEXT UNIQUE CHECK (login IS NULL OR length(login) > 0),
+    role    TEXT NOT NULL CHECK (role IN ('care_coordinator', 'team_leader', 'support', 'admin')),
+    area_id INTEGER REFERENCES area (id),
+    active  INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+) STRICT;
+
+CREATE TABLE client (
+    id                  INTEGER PRIMARY KEY,
+    reference           TEXT NOT NULL UNIQUE CHECK (length(trim(reference)) > 0),
+    given_name          TEXT NOT NULL CHECK (length(trim(given_name)) > 0),
+    family_name         TEXT NOT NULL CHECK (length(trim(family_name)) > 0),
+    date_of_birth       TEXT NOT NULL CHECK (date(date_of_birth, '+0 days') IS date_of_birth),
+    sex                 TEXT NOT NULL DEFAULT 'not_stated'
+                        CHECK (sex IN ('female', 'male', 'other', 'not_stated')),
+    ethnicity           TEXT NOT NULL DEFAULT 'not_stated'
+                        CHECK (ethnicity IN ('white', 'mixed', 'asian', 'black', 'other', 'not_stated')),
+    nhs_number          TEXT CHECK (nhs_number IS NULL
+                                    OR (length(nhs_number) = 10 AND nhs_number NOT GLOB '*[^0-9]*')),
+    area_id             INTEGER NOT NULL REFERENCES area (id),
+    care_coordinator_id INTEGER REFERENCES worker (id),
+    consent_to_share    INTEGER NOT NULL DEFAULT 0 CHECK (consent_to_share IN (0, 1)),
+    consent_date        TEXT CHECK (consent_date IS NULL OR date(consent_date, '+0 days') IS consent_date),
+    substance_1         TEXT,
+    substance_2         TEXT,
+    substance_3         TEXT,
+    iom                 INTEGER NOT NULL DEFAULT 0 CHECK (iom IN (0, 1)),
+    ppo                 INTEGER NOT NULL DEFAULT 0 CHECK (ppo IN (0, 1)),
+    mappa               INTEGER NOT NULL DEFAULT 0 CHECK (mappa IN (0, 1)),
+    marac               INTEGER NOT NULL DEFAULT 0 CHECK (marac IN (0, 1)),
+    matac               INTEGER NOT NULL DEFAULT 0 CHECK (matac IN (0, 1)),
+    approved_premises   INTEGER NOT NULL DEFAULT 0 CHECK (approved_premises IN (0, 1)),
+    drr                 INTEGER NOT NULL DEFAULT 0 CHECK (drr IN (0, 1)),
+    atr                 INTEGER NOT NULL DEFAULT 0 CHECK (atr IN (0, 1)),
+    licence_condition   INTEGER NOT NULL DEFAULT 0 CHECK (licence_condition IN (0, 1)),
+    version             INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    CHECK (consent_to_share = 0 OR consent_date IS NOT NULL),
+    -- Substances are ranked: no gaps, no repeats, all from the vocabulary.
+    CHECK (substance_2 IS NULL OR substance_1 IS NOT NULL),
+    CHECK (substance_3 IS NULL OR substance_2 IS NOT NULL),
+    CHECK (substance_2 IS NULL OR substance_2 <> substance_1),
+    CHECK (substance_3 IS NULL OR (substance_3 <> substance_1 AND substance_3 <> substance_2)),
+    CHECK (coalesce(substance_1, 'heroin') IN (
+        'heroin', 'cocaine', 'crack', 'cannabis', 'amphetamines', 'mephedrone', 'alcohol',
+        'illicit_subutex', 'benzodiazepines', 'prescribed_methadone', 'illicit_methadone',
+        'illicit_dihydrocodeine', 'chemical_highs', 'ketamine', 'methamphetamine', 'solvents',
+        'synthetic_cannabinoids', 'other', 'unknown')),
+    CHECK (coalesce(substance_2, 'heroin') IN (
+        'heroin', 'cocaine', 'crack', 'cannabis', 'amphetamines', 'mephedrone', 'alcohol',
+        'illicit_subutex', 'benzodiazepines', 'prescribed_methadone', 'illicit_methadone',
+        'illicit_dihydrocodeine', 'chemical_highs', 'ketamine', 'methamphetamine', 'solvents',
+        'synthetic_cannabinoids', 'other', 'unknown')),
+    CHECK (coalesce(substance_3, 'heroin') IN (
+        'heroin', 'cocaine', 'crack', 'cannabis', 'amphetamines', 'mephedrone', 'alcohol',
+        'illicit_subutex', 'benzodiazepines', 'prescribed_methadone', 'illicit_methadone',
+        'illicit_dihydrocodeine', 'chemical_highs', 'ketamine', 'methamphetamine', 'solvents',
+        'synthetic_cannabinoids', 'other', 'unknown'))
+) STRICT;
+
+CREATE INDEX client_area ON client (area_id);
+CREATE INDEX client_care_coordinator ON client (care_coordinator_id);
+CREATE INDEX client_name_dob ON client (family_name COLLATE NOCASE, given_name COLLATE NOCASE, date_of_birth);
+
+CREATE TABLE episode (
+    id                    INTEGER PRIMARY KEY,
+    client_id             INTEGER NOT NULL REFERENCES client (id),
+    referral_date         TEXT NOT NULL CHECK (date(referral_date, '+0 days') IS referral_date),
+    referral_source       TEXT NOT NULL
+                          CHECK (referral_source IN ('police', 'probation', 'prison', 'court', 'self', 'other')),
+    assessment_date       TEXT CHECK (assessment_date IS NULL OR date(assessment_date, '+0 days') IS assessment_date),
+    -- The care-plan date is the caseload start: the 13-week clock runs from it.
+    care_plan_date        TEXT CHECK (care_plan_date IS NULL OR date(care_plan_date, '+0 days') IS care_plan_date),
+    next_review_date      TEXT CHECK (next_review_date IS NULL OR date(next_review_date, '+0 days') IS next_review_date),
+    engaged               INTEGER NOT NULL DEFAULT 0 CHECK (engaged IN (0, 1)),
+    prescribed            INTEGER NOT NULL DEFAULT 0 CHECK (prescribed IN (0, 1)),
+    tier                  INTEGER NOT NULL DEFAULT 2 CHECK (tier BETWEEN 1 AND 4),
+    exit_plan             TEXT,
+    extension_reason      TEXT CHECK (extension_reason IS NULL OR length(trim(extension_reason)) > 0),
+    extension_review_date TEXT CHECK (extension_review_date IS NULL
+                                      OR date(extension_review_date, '+0 days') IS extension_review_date),
+    closure_date          TEXT CHECK (closure_date IS NULL OR date(closure_date, '+0 days') IS closure_date),
+    exit_reason           TEXT CHECK (exit_reason IS NULL OR exit_reason IN (
+                              'completed_drug_and_crime_free', 'completed_drug_free',
+                              'completed_crime_free', 'transferred_to_treatment',
+                              'transferred_to_area', 'custody', 'disengaged', 'deceased', 'other')),
+    version               INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    CHECK ((extension_reason IS NULL) = (extension_review_date IS NULL)),
+    CHECK ((closure_date IS NULL) = (exit_reason IS NULL)),
+    CHECK (assessment_date IS NULL OR assessment_date >= referral_date),
+    CHECK (care_plan_date IS NULL OR care_plan_date >= referral_date),
+    CHECK (closure_date IS NULL OR closure_date >= referral_date)
+) STRICT;
+
+-- A client has at most one open episode at a time.
+CREATE UNIQUE INDEX episode_one_open_per_client ON episode (client_id) WHERE closure_date IS NULL;
+CREATE INDEX episode_client ON episode (client_id);
+
+CREATE TABLE custody (
+    id                      INTEGER PRIMARY KEY,
+    client_id               INTEGER NOT NULL REFERENCES client (id),
+    prison                  TEXT NOT NULL CHECK (length(trim(prison)) > 0),
+    reception_date          TEXT NOT NULL CHECK (date(reception_date, '+0 days') IS reception_date),
+    expected_release_date   TEXT CHECK (expected_release_date IS NULL
+                                        OR date(expected_release_date, '+0 days') IS expected_release_date),
+    earliest_release_date   TEXT CHECK (earliest_release_date IS NULL
+                                        OR date(earliest_release_date, '+0 days') IS earliest_release_date),
+    release_type            TEXT CHECK (release_type IS NULL OR release_type IN (
+                                'licence', 'home_detention_curfew', 'parole', 'end_of_sentence',
+                                'court', 'other')),
+    appointment_booked      INTEGER NOT NULL DEFAULT 0 CHECK (appointment_booked IN (0, 1)),
+    prescriber_confirmed    INTEGER NOT NULL DEFAULT 0 CHECK (prescriber_confirmed IN (0, 1)),
+    naloxone_given          INTEGER NOT NULL DEFAULT 0 CHECK (naloxone_given IN (0, 1)),
+    accommodation_confirmed INTEGER NOT NULL DEFAULT 0 CHECK (accommodation_confirmed IN (0, 1)),
+    prison_team_contacted   INTEGER NOT NULL DEFAULT 0 CHECK (prison_team_contacted IN (0, 1)),
+    actual_release_date     TEXT CHECK (actual_release_date IS NULL
+                                        OR date(actual_release_date, '+0 days') IS actual_release_date),
+    version                 INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    CHECK (earliest_release_date IS NULL OR expected_release_date IS NULL
+           OR earliest_release_date <= expected_release_date),
+    CHECK (actual_release_date IS NULL OR actual_release_date >= reception_date)
+) STRICT;
+
+-- A client is in custody at most once at a time.
+CREATE UNIQUE INDEX custody_one_open_per_client ON custody (client_id) WHERE actual_release_date IS NULL;
+CREATE INDEX custody_expected_release ON custody (expected_release_date) WHERE actual_release_date IS NULL;
+
+CREATE TABLE drug_test (
+    id        INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES client (id),
+    tested_on TEXT NOT NULL CHECK (date(tested_on, '+0 days') IS tested_on),
+    kind      TEXT NOT NULL CHECK (kind IN ('trigger_offence', 'inspectors_authority', 'treatment')),
+    result    TEXT NOT NULL CHECK (result IN (
+                  'negative', 'positive_opiates', 'positive_cocaine', 'positive_both', 'refused')),
+    version   INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+) STRICT;
+
+CREATE INDEX drug_test_client ON drug_test (client_id);
+
+CREATE TABLE required_assessment (
+    id             INTEGER PRIMARY KEY,
+    client_id      INTEGER NOT NULL REFERENCES client (id),
+    kind           TEXT NOT NULL CHECK (kind IN ('ra_ia', 'ra_fu')),
+    appointment_at TEXT NOT NULL CHECK (strftime('%Y-%m-%d %H:%M', appointment_at, '+0 days') IS appointment_at),
+    outcome        TEXT CHECK (outcome IS NULL OR outcome IN ('attended', 'failed_to_attend', 'rescheduled')),
+    version        INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+) STRICT;
+
+CREATE INDEX required_assessment_client ON required_assessment (client_id);
+
+CREATE TABLE breach (
+    id                     INTEGER PRIMARY KEY,
+    client_id              INTEGER NOT NULL REFERENCES client (id),
+    required_assessment_id INTEGER REFERENCES required_assessment (id),
+    raised_at              TEXT NOT NULL CHECK (strftime('%Y-%m-%d %H:%M', raised_at, '+0 days') IS raised_at),
+    rag                    TEXT NOT NULL CHECK (rag IN ('red', 'amber', 'green')),
+    -- Computed from raised_at and rag by the domain rule, stored so lists can sort on it.
+    deadline               TEXT NOT NULL CHECK (strftime('%Y-%m-%d %H:%M', deadline, '+0 days') IS deadline),
+    status                 TEXT NOT NULL DEFAULT 'outstanding'
+                           CHECK (status IN ('outstanding', 'arrested', 'withdrawn', 'resolved')),
+    resolution_date        TEXT CHECK (resolution_date IS NULL OR date(resolution_date, '+0 days') IS resolution_date),
+    version                INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    CHECK ((status = 'outstanding') = (resolution_date IS NULL)),
+    CHECK (deadline > raised_at)
+) STRICT;
+
+CREATE INDEX breach_outstanding ON breach (deadline) WHERE status = 'outstanding';
+CREATE INDEX breach_client ON breach (client_id);
+
+CREATE TABLE contact (
+    id         INTEGER PRIMARY KEY,
+    client_id  INTEGER NOT NULL REFERENCES client (id),
+    worker_id  INTEGER NOT NULL REFERENCES worker (id),
+    contact_at TEXT NOT NULL CHECK (strftime('%Y-%m-%d %H:%M', contact_at, '+0 days') IS contact_at),
+    kind       TEXT NOT NULL CHECK (kind IN ('face_to_face', 'phone', 'letter', 'did_not_attend', 'other')),
+    note       TEXT NOT NULL DEFAULT '',
+    version    INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+) STRICT;
+
+CREATE INDEX contact_client_at ON contact (client_id, contact_at);
+
+CREATE TABLE modality (
+    id         INTEGER PRIMARY KEY,
+    episode_id INTEGER NOT NULL REFERENCES episode (id),
+    kind       TEXT NOT NULL CHECK (kind IN (
+                   'prescribing', 'structured_psychosocial', 'day_programme', 'harm_reduction',
+                   'residential', 'other')),
+    started_on TEXT NOT NULL CHECK (date(started_on, '+0 days') IS started_on),
+    ended_on   TEXT CHECK (ended_on IS NULL OR date(ended_on, '+0 days') IS ended_on),
+    completed  INTEGER NOT NULL DEFAULT 0 CHECK (completed IN (0, 1)),
+    version    INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    CHECK (ended_on IS NULL OR ended_on >= started_on),
+    CHECK (completed = 0 OR ended_on IS NOT NULL)
+) STRICT;
+
+CREATE INDEX modality_episode ON modality (episode_id);
+
+CREATE TABLE positive_outcome (
+    id          INTEGER PRIMARY KEY,
+    episode_id  INTEGER NOT NULL REFERENCES episode (id),
+    recorded_on TEXT NOT NULL CHECK (date(recorded_on, '+0 days') IS recorded_on),
+    kind        TEXT NOT NULL CHECK (kind IN (
+                    'negative_treatment_test', 'housing_secured', 'employment_or_training',
+                    'family_contact_restored', 'reduced_use', 'other')),
+    version     INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+) STRICT;
+
+CREATE INDEX positive_outcome_episode ON positive_outcome (episode_id);
+
+-- Work with people who are not on the caseload: tallied, not tied to a client.
+CREATE TABLE outreach (
+    id          INTEGER PRIMARY KEY,
+    recorded_on TEXT NOT NULL CHECK (date(recorded_on, '+0 days') IS recorded_on),
+    worker_id   INTEGER NOT NULL REFERENCES worker (id),
+    area_id     INTEGER NOT NULL REFERENCES area (id),
+    kind        TEXT NOT NULL CHECK (kind IN ('brief_intervention', 'signposting')),
+    destination TEXT CHECK (destination IS NULL OR destination IN ('drugs', 'alcohol', 'housing', 'young_people')),
+    version     INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    CHECK ((kind = 'signposting') = (destination IS NOT NULL))
+) STRICT;
+
+CREATE INDEX outreach_recorded_on ON outreach (recorded_on);
+
+-- The quarterly random sample of closed clients whose offending is compared.
+CREATE TABLE reoffending_sample (
+    id                 INTEGER PRIMARY KEY,
+    period             TEXT NOT NULL CHECK (length(period) > 0),
+    episode_id         INTEGER NOT NULL REFERENCES episode (id),
+    offences_before    INTEGER CHECK (offences_before IS NULL OR offences_before >= 0),
+    offences_during    INTEGER CHECK (offences_during IS NULL OR offences_during >= 0),
+    offences_after_3m  INTEGER CHECK (offences_after_3m IS NULL OR offences_after_3m >= 0),
+    offences_after_12m INTEGER CHECK (offences_after_12m IS NULL OR offences_after_12m >= 0),
+    version            INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    UNIQUE (period, episode_id)
+) STRICT;
+
+CREATE TABLE audit (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    who       TEXT NOT NULL CHECK (length(who) > 0),
+    entity    TEXT NOT NULL,
+    row_id    INTEGER,
+    action    TEXT NOT NULL CHECK (length(action) > 0),
+    before    TEXT,
+    after     TEXT
+) STRICT;
+
+CREATE INDEX audit_entity_row ON audit (entity, row_id);
+
+CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'audit rows are append-only');
+END;
+
+CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'audit rows are append-only');
+END;

@@ -1,0 +1,208 @@
+//! Command-line interface: parse, then call the same store/domain code the TUI uses.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::Session;
+use crate::demo::{self, DemoOptions};
+use crate::domain::dates::parse_date;
+use crate::domain::model::Role;
+use crate::store::{Access, Actor, NewWorker, Store};
+use crate::wallclock::WallClock;
+
+/// Caseload triage for criminal-justice drug and alcohol teams.
+#[derive(Debug, Parser)]
+#[command(name = "caseload", version, about, long_about = None)]
+pub struct Cli {
+    /// Database file [default: caseload.db in the XDG data directory; demo.db for `demo`].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Treat this day as today (dd/mm/yyyy or yyyy-mm-dd): for demos, training and tests.
+    #[arg(long, global = true, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Open the database without any possibility of writing.
+    #[arg(long, global = true)]
+    pub readonly: bool,
+    /// What to do; without one, the TUI opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create (if absent) a synthetic demo database and open the TUI on it.
+    Demo(DemoArgs),
+    /// Create a new, empty database and make your OS login its first admin.
+    Init,
+    /// Check the database's integrity and foreign keys; exits 1 on any problem.
+    Check,
+}
+
+/// Options of `caseload demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Seed of the generator: the same seed and --today give the same data.
+    #[arg(long, default_value_t = 2014)]
+    pub seed: u64,
+    /// Number of clients to generate.
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub clients: u64,
+    /// Create the database and exit without opening the TUI (for scripts and benchmarks).
+    #[arg(long)]
+    pub no_tui: bool,
+}
+
+/// An error for the user: printed as one sentence after `caseload:`.
+type CliResult = Result<ExitCode, Box<dyn std::error::Error>>;
+
+/// Runs the parsed command line.
+///
+/// # Errors
+/// Any failure, with a message that names the problem and the fix.
+pub fn run(cli: &Cli) -> CliResult {
+    let mut clock = WallClock::default();
+    if let Some(text) = &cli.today {
+        let day = parse_date(text, clock.today()).map_err(|e| format!("--today: {e}"))?;
+        clock.today_override = Some(day);
+    }
+    let access = if cli.readonly {
+        Access::ReadOnly
+    } else {
+        Access::ReadWrite
+    };
+    match &cli.command {
+        None => {
+            let path = database_path(cli.db.as_deref(), "caseload.db")?;
+            let store = Store::open(&path, access)?;
+            open_tui(&store, clock, cli.readonly)
+        }
+        Some(Command::Demo(args)) => run_demo(cli, args, clock),
+        Some(Command::Init) => run_init(cli.db.as_deref(), clock),
+        Some(Command::Check) => run_check(cli.db.as_deref()),
+    }
+}
+
+fn open_tui(store: &Store, clock: WallClock, readonly: bool) -> CliResult {
+    let login = crate::identity::os_login();
+    let worker = store.worker_by_login(&login)?;
+    let session = Session {
+        read_only: readonly || worker.is_none(),
+        worker,
+        login,
+        database: store
+            .path()
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+    };
+    crate::tui::run(store, session, clock)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The database path: `--db` if given, else `file_name` in the data directory (created
+/// with owner-only permissions if missing).
+fn database_path(
+    db: Option<&Path>,
+    file_name: &str,
+) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    if let Some(path) = db {
+        return Ok(path.to_path_buf());
+    }
+    let dirs = directories::ProjectDirs::from("", "", "caseload")
+        .ok_or("cannot find your home directory: pass --db PATH")?;
+    let dir = dirs.data_dir();
+    if !dir.is_dir() {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("cannot create {}: {e}; pass --db PATH", dir.display()))?;
+    }
+    Ok(dir.join(file_name))
+}
+
+fn run_demo(cli: &Cli, args: &DemoArgs, clock: WallClock) -> CliResult {
+    let path = database_path(cli.db.as_deref(), "demo.db")?;
+    let actor = Actor {
+        login: crate::identity::os_login(),
+        now: clock.now(),
+    };
+    let mut store = if path.exists() {
+        eprintln!(
+            "Using the existing demo database {} (delete it to generate a fresh one).",
+            path.display()
+        );
+        Store::open(&path, Access::ReadWrite)?
+    } else {
+        let mut store = Store::create(&path)?;
+        let options = DemoOptions {
+            seed: args.seed,
+            today: clock.today(),
+            clients: usize::try_from(args.clients).unwrap_or(usize::MAX),
+        };
+        let summary = demo::generate(&mut store, &actor, &options)?;
+        eprintln!(
+            "Created demo database {}: {} clients, {} episodes, {} contacts, {} workers (synthetic people only).",
+            path.display(),
+            summary.clients,
+            summary.episodes,
+            summary.contacts,
+            summary.workers
+        );
+        store
+    };
+    demo::claim_demo_lead(&mut store, &actor)?;
+    if args.no_tui {
+        return Ok(ExitCode::SUCCESS);
+    }
+    open_tui(&store, clock, cli.readonly)
+}
+
+fn run_init(db: Option<&Path>, clock: WallClock) -> CliResult {
+    let path = database_path(db, "caseload.db")?;
+    let login = crate::identity::os_login();
+    let actor = Actor {
+        login: login.clone(),
+        now: clock.now(),
+    };
+    let mut store = Store::create(&path)?;
+    store.write(&actor, |tx| {
+        let id = tx.insert_worker(&NewWorker {
+            name: login.clone(),
+            login: Some(login.clone()),
+            role: Role::Admin,
+            area_id: None,
+        })?;
+        tx.audit(
+            "worker",
+            Some(id),
+            "insert",
+            None,
+            Some(&serde_json::json!({ "login": login, "role": "admin" })),
+        )
+    })?;
+    println!("Created {}; {login} is its first admin.", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_check(db: Option<&Path>) -> CliResult {
+    let path = database_path(db, "caseload.db")?;
+    let store = Store::open(&path, Access::ReadOnly)?;
+    let problems = store.check()?;
+    if problems.is_empty() {
+        println!(
+            "{}: ok (integrity and foreign keys checked)",
+            path.display()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{}: {} problem(s) found", path.display(), problems.len());
+        for problem in &problems {
+            println!("  {problem}");
+        }
+        Ok(ExitCode::FAILURE)
+    }
+}

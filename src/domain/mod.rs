@@ -1,0 +1,12 @@
+//! The rules of the work, as plain functions over plain types.
+//!
+//! Depends on chrono and serde only. `today` (or `now`) is always a parameter: nothing
+//! here reads the wall clock, so every rule can be tested at its edges.
+
+pub mod breach;
+pub mod clock;
+pub mod dates;
+pub mod model;
+pub mod nhs;
+pub mod release;
+pub mod status;

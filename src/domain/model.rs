@@ -1,0 +1,438 @@
+//! Plain domain types: the fixed vocabularies (mirrored by `schema.sql` CHECKs) and the
+//! records the rules and views work on. No I/O, no database types.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// Defines a closed vocabulary: an enum whose variants each have a stable database
+/// code and a human label, with `ALL`, `code()`, `label()` and `from_code()`.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* #[doc = $label] $variant,)+ }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stable code stored in the database and used in files.
+            #[must_use]
+            pub const fn code(self) -> &'static str {
+                match self { $($name::$variant => $code,)+ }
+            }
+
+            /// The words shown to people.
+            #[must_use]
+            pub const fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)+ }
+            }
+
+            /// Parses a stored code or a label, ignoring case; `None` if unknown.
+            #[must_use]
+            pub fn from_code(text: &str) -> Option<Self> {
+                let text = text.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.code().eq_ignore_ascii_case(text) || v.label().eq_ignore_ascii_case(text))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// What a worker may do; see `domain::roles`.
+    Role {
+        CareCoordinator => "care_coordinator", "care co-ordinator";
+        TeamLeader => "team_leader", "team leader";
+        Support => "support", "support";
+        Admin => "admin", "admin";
+    }
+}
+
+vocabulary! {
+    /// Recorded sex of a client.
+    Sex {
+        Female => "female", "female";
+        Male => "male", "male";
+        Other => "other", "other";
+        NotStated => "not_stated", "not stated";
+    }
+}
+
+vocabulary! {
+    /// Broad ethnic group, as collected on the Drug Interventions Record.
+    Ethnicity {
+        White => "white", "White";
+        Mixed => "mixed", "Mixed";
+        Asian => "asian", "Asian";
+        Black => "black", "Black";
+        Other => "other", "Other";
+        NotStated => "not_stated", "not stated";
+    }
+}
+
+vocabulary! {
+    /// Problem substances, in the Gwent report's vocabulary.
+    Substance {
+        Heroin => "heroin", "heroin";
+        Cocaine => "cocaine", "cocaine";
+        Crack => "crack", "crack";
+        Cannabis => "cannabis", "cannabis";
+        Amphetamines => "amphetamines", "amphetamines";
+        Mephedrone => "mephedrone", "mephedrone";
+        Alcohol => "alcohol", "alcohol";
+        IllicitSubutex => "illicit_subutex", "illicit Subutex";
+        Benzodiazepines => "benzodiazepines", "benzodiazepines";
+        PrescribedMethadone => "prescribed_methadone", "prescribed methadone";
+        IllicitMethadone => "illicit_methadone", "illicit methadone";
+        IllicitDihydrocodeine => "illicit_dihydrocodeine", "illicit dihydrocodeine";
+        ChemicalHighs => "chemical_highs", "chemical highs";
+        Ketamine => "ketamine", "ketamine";
+        Methamphetamine => "methamphetamine", "methamphetamine";
+        Solvents => "solvents", "solvents";
+        SyntheticCannabinoids => "synthetic_cannabinoids", "synthetic cannabinoids";
+        Other => "other", "other";
+        Unknown => "unknown", "unknown";
+    }
+}
+
+vocabulary! {
+    /// Where an episode's referral came from.
+    ReferralSource {
+        Police => "police", "police";
+        Probation => "probation", "probation";
+        Prison => "prison", "prison";
+        Court => "court", "court";
+        SelfReferral => "self", "self";
+        Other => "other", "other";
+    }
+}
+
+vocabulary! {
+    /// Why an episode closed. `is_planned` separates planned from unplanned exits.
+    ExitReason {
+        CompletedDrugAndCrimeFree => "completed_drug_and_crime_free", "completed: drug and crime free";
+        CompletedDrugFree => "completed_drug_free", "completed: drug free";
+        CompletedCrimeFree => "completed_crime_free", "completed: crime free";
+        TransferredToTreatment => "transferred_to_treatment", "planned transfer to treatment";
+        TransferredToArea => "transferred_to_area", "transfer to another area";
+        Custody => "custody", "handed to prison team (custody)";
+        Disengaged => "disengaged", "disengaged";
+        Deceased => "deceased", "deceased";
+        Other => "other", "other";
+    }
+}
+
+impl ExitReason {
+    /// Completions and planned transfers (including the hand-over to the prison team)
+    /// are planned exits; disengagement, death and "other" are not.
+    #[must_use]
+    pub const fn is_planned(self) -> bool {
+        !matches!(self, Self::Disengaged | Self::Deceased | Self::Other)
+    }
+
+    /// A completion of any of the three kinds.
+    #[must_use]
+    pub const fn is_completion(self) -> bool {
+        matches!(
+            self,
+            Self::CompletedDrugAndCrimeFree | Self::CompletedDrugFree | Self::CompletedCrimeFree
+        )
+    }
+}
+
+vocabulary! {
+    /// How a prisoner is expected to leave custody.
+    ReleaseType {
+        Licence => "licence", "on licence";
+        HomeDetentionCurfew => "home_detention_curfew", "home detention curfew";
+        Parole => "parole", "parole";
+        EndOfSentence => "end_of_sentence", "end of sentence";
+        Court => "court", "from court";
+        Other => "other", "other";
+    }
+}
+
+vocabulary! {
+    /// Why a drug test was taken.
+    TestKind {
+        TriggerOffence => "trigger_offence", "trigger offence";
+        InspectorsAuthority => "inspectors_authority", "inspector's authority";
+        Treatment => "treatment", "treatment";
+    }
+}
+
+vocabulary! {
+    /// What a drug test found.
+    TestResult {
+        Negative => "negative", "negative";
+        PositiveOpiates => "positive_opiates", "positive: opiates";
+        PositiveCocaine => "positive_cocaine", "positive: cocaine";
+        PositiveBoth => "positive_both", "positive: opiates and cocaine";
+        Refused => "refused", "refused";
+    }
+}
+
+vocabulary! {
+    /// The two mandatory Required Assessment appointments.
+    AssessmentKind {
+        Initial => "ra_ia", "RA-IA";
+        FollowUp => "ra_fu", "RA-FU";
+    }
+}
+
+vocabulary! {
+    /// What happened at a Required Assessment appointment.
+    AssessmentOutcome {
+        Attended => "attended", "attended";
+        FailedToAttend => "failed_to_attend", "failed to attend";
+        Rescheduled => "rescheduled", "rescheduled";
+    }
+}
+
+vocabulary! {
+    /// Red/amber/green risk marker; on a breach it sets the arrest deadline.
+    Rag {
+        Red => "red", "red";
+        Amber => "amber", "amber";
+        Green => "green", "green";
+    }
+}
+
+impl Rag {
+    /// One letter, so RAG is never shown by colour alone.
+    #[must_use]
+    pub const fn letter(self) -> char {
+        match self {
+            Self::Red => 'R',
+            Self::Amber => 'A',
+            Self::Green => 'G',
+        }
+    }
+}
+
+vocabulary! {
+    /// Where a breach stands.
+    BreachStatus {
+        Outstanding => "outstanding", "outstanding";
+        Arrested => "arrested", "arrested";
+        Withdrawn => "withdrawn", "withdrawn";
+        Resolved => "resolved", "resolved";
+    }
+}
+
+vocabulary! {
+    /// How a contact happened (or did not).
+    ContactKind {
+        FaceToFace => "face_to_face", "face to face";
+        Phone => "phone", "phone";
+        Letter => "letter", "letter";
+        DidNotAttend => "did_not_attend", "did not attend";
+        Other => "other", "other";
+    }
+}
+
+vocabulary! {
+    /// A care-plan modality.
+    ModalityKind {
+        Prescribing => "prescribing", "prescribing";
+        StructuredPsychosocial => "structured_psychosocial", "structured psychosocial";
+        DayProgramme => "day_programme", "day programme";
+        HarmReduction => "harm_reduction", "harm reduction";
+        Residential => "residential", "residential";
+        Other => "other", "other";
+    }
+}
+
+vocabulary! {
+    /// A positive outcome recorded during an episode.
+    OutcomeKind {
+        NegativeTreatmentTest => "negative_treatment_test", "negative treatment test";
+        HousingSecured => "housing_secured", "housing secured";
+        EmploymentOrTraining => "employment_or_training", "employment or training";
+        FamilyContactRestored => "family_contact_restored", "family contact restored";
+        ReducedUse => "reduced_use", "reduced use";
+        Other => "other", "other";
+    }
+}
+
+vocabulary! {
+    /// Outreach work with someone not on the caseload.
+    OutreachKind {
+        BriefIntervention => "brief_intervention", "brief intervention";
+        Signposting => "signposting", "signposting";
+    }
+}
+
+vocabulary! {
+    /// Where signposting sent someone.
+    SignpostDestination {
+        Drugs => "drugs", "drugs";
+        Alcohol => "alcohol", "alcohol";
+        Housing => "housing", "housing";
+        YoungPeople => "young_people", "young people's services";
+    }
+}
+
+/// A service area (local authority or borough).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Area {
+    /// Row id.
+    pub id: i64,
+    /// Display name, unique ignoring case.
+    pub name: String,
+    /// Intensive areas test in custody, so KPIs 1 and 2 apply to them.
+    pub intensive: bool,
+}
+
+/// A member of staff, matched to an OS login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Worker {
+    /// Row id.
+    pub id: i64,
+    /// Full name.
+    pub name: String,
+    /// OS login this worker signs in as, if any.
+    pub login: Option<String>,
+    /// What they may do.
+    pub role: Role,
+    /// Home area (admins may have none).
+    pub area_id: Option<i64>,
+}
+
+/// The flags and priority groups on a client.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(clippy::struct_excessive_bools)] // each flag is an independent yes/no fact
+pub struct Flags {
+    /// Integrated Offender Management.
+    pub iom: bool,
+    /// Prolific and Priority Offender.
+    pub ppo: bool,
+    /// Multi-Agency Public Protection Arrangements.
+    pub mappa: bool,
+    /// Multi-Agency Risk Assessment Conference.
+    pub marac: bool,
+    /// Multi-Agency Tasking and Co-ordination.
+    pub matac: bool,
+    /// Lives in Approved Premises.
+    pub approved_premises: bool,
+    /// Drug Rehabilitation Requirement on a court order.
+    pub drr: bool,
+    /// Alcohol Treatment Requirement on a court order.
+    pub atr: bool,
+    /// Licence condition requiring treatment.
+    pub licence_condition: bool,
+}
+
+impl Flags {
+    /// Short tags of the priority groups that are set (not IOM/PPO), in a fixed order.
+    #[must_use]
+    pub fn priority_tags(&self) -> Vec<&'static str> {
+        [
+            (self.mappa, "MAPPA"),
+            (self.marac, "MARAC"),
+            (self.matac, "MATAC"),
+            (self.approved_premises, "AP"),
+            (self.drr, "DRR"),
+            (self.atr, "ATR"),
+            (self.licence_condition, "LIC"),
+        ]
+        .into_iter()
+        .filter_map(|(set, tag)| set.then_some(tag))
+        .collect()
+    }
+}
+
+/// One row of a caseload list: a client with an open episode, flattened for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseloadRow {
+    /// Client row id.
+    pub client_id: i64,
+    /// Client reference, e.g. `C-1042`.
+    pub reference: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Area row id.
+    pub area_id: i64,
+    /// Care co-ordinator's name, if one is allocated.
+    pub care_coordinator: Option<String>,
+    /// Flags and priority groups.
+    pub flags: Flags,
+    /// The open episode's dates.
+    pub episode: EpisodeDates,
+    /// Open custody, if the client is in prison now.
+    pub custody: Option<CustodySummary>,
+    /// Most recent contact (of any kind but "did not attend").
+    pub last_contact: Option<NaiveDate>,
+}
+
+impl CaseloadRow {
+    /// "Family, Given" for lists.
+    #[must_use]
+    pub fn display_name(&self) -> String {
+        format!("{}, {}", self.family_name, self.given_name)
+    }
+}
+
+/// The dates of an episode that the 13-week clock and status depend on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EpisodeDates {
+    /// Episode row id.
+    pub id: i64,
+    /// Referral date: the episode starts here.
+    pub referral_date: Option<NaiveDate>,
+    /// Date of the assessment (DIR).
+    pub assessment_date: Option<NaiveDate>,
+    /// Care-plan date: the caseload start, from which the 13-week clock runs.
+    pub care_plan_date: Option<NaiveDate>,
+    /// Engaged in treatment.
+    pub engaged: bool,
+    /// Exit plan recorded for the 13-week review.
+    pub exit_plan: Option<String>,
+    /// Review date of a recorded 13-week extension.
+    pub extension_review_date: Option<NaiveDate>,
+}
+
+/// The parts of an open custody episode a list needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustodySummary {
+    /// Prison name.
+    pub prison: String,
+    /// Expected release date, if known.
+    pub expected_release_date: Option<NaiveDate>,
+    /// Earliest possible (early) release date, if known.
+    pub earliest_release_date: Option<NaiveDate>,
+    /// The release checklist.
+    pub checklist: crate::domain::release::Checklist,
+}
+
+/// Counts for one area on the "caseloads by area" screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaSummary {
+    /// The area.
+    pub area: Area,
+    /// Clients with an open episode.
+    pub active: usize,
+    /// Of those, IOM.
+    pub iom: usize,
+    /// Of those, PPO.
+    pub ppo: usize,
+    /// Of those, in custody now.
+    pub in_custody: usize,
+    /// Of those, at or past the 13-week benchmark (day 91 or later).
+    pub at_or_past_13_weeks: usize,
+}
+
+/// A date-time as used throughout: local wall time of the service, minute precision.
+pub type Timestamp = NaiveDateTime;

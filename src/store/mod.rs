@@ -1,0 +1,305 @@
+//! The only place with SQL. [`Store`] opens (or creates) a database file, migrates it,
+//! maps rows to domain types, and performs every write as one `BEGIN IMMEDIATE`
+//! transaction that leaves an audit row.
+
+mod error;
+pub mod migrate;
+mod queries;
+mod records;
+
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+
+pub use error::{StoreError, StoreResult};
+pub use records::{
+    NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
+    NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker,
+};
+
+/// How long a writer waits for another writer's transaction before giving up.
+/// Transactions here last milliseconds, so this is generous.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Who is making a change, and when: stamped on every audit row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// OS login of the person (from the process's real uid).
+    pub login: String,
+    /// The time of the change, from the one clock the app reads.
+    pub now: NaiveDateTime,
+}
+
+/// Whether the session may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Normal session.
+    ReadWrite,
+    /// Opened with `--readonly`: SQLite itself refuses writes.
+    ReadOnly,
+}
+
+/// An open caseload database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    access: Access,
+}
+
+/// Formats a date-time as stored (`YYYY-MM-DD HH:MM`).
+#[must_use]
+pub fn format_timestamp(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+impl Store {
+    /// Creates a new, empty caseload database at `path`, readable only by its owner.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] if a file is there, [`StoreError::MissingDirectory`]
+    /// if its directory is missing, or an SQLite/IO error.
+    pub fn create(path: &Path) -> StoreResult<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(StoreError::MissingDirectory(dir.to_path_buf()));
+            }
+        }
+        // Create the file ourselves so it is 0600 before SQLite writes a byte; the WAL
+        // and shared-memory files inherit the database file's permissions.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => StoreError::AlreadyExists(path.to_path_buf()),
+                _ => StoreError::Io(e),
+            })?;
+        match Self::open(path, Access::ReadWrite) {
+            Ok(store) => Ok(store),
+            Err(e) => {
+                // Nothing useful was written: do not leave an empty file behind.
+                let _ = std::fs::remove_file(path);
+                Err(e)
+            }
+        }
+    }
+
+    /// Opens an existing caseload database, migrating it to the current schema.
+    ///
+    /// # Errors
+    /// A [`StoreError`] naming the problem and the fix: missing file, not SQLite, not
+    /// ours, newer schema, read-only file for a writable session, or world-readable.
+    pub fn open(path: &Path, access: Access) -> StoreResult<Self> {
+        let metadata = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(match path.parent() {
+                    Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+                        StoreError::MissingDirectory(dir.to_path_buf())
+                    }
+                    _ => StoreError::Missing(path.to_path_buf()),
+                });
+            }
+            Err(e) => return Err(StoreError::Io(e)),
+        };
+        if metadata.permissions().mode() & 0o004 != 0 {
+            return Err(StoreError::WorldReadable(path.to_path_buf()));
+        }
+        if access == Access::ReadWrite && !is_writable(path, &metadata) {
+            return Err(StoreError::ReadOnlyFile(path.to_path_buf()));
+        }
+        let flags = match access {
+            Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
+            Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Reading any pragma touches the header: a non-SQLite file fails here, unchanged.
+        migrate::migrate(&mut conn, path, access == Access::ReadWrite)?;
+        if access == Access::ReadWrite {
+            let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::Invalid(format!(
+                    "could not switch {} to WAL mode (got {mode}): is it on a network file system?",
+                    path.display()
+                )));
+            }
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+            access,
+        })
+    }
+
+    /// The file this store is on.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether writes are possible in this session.
+    #[must_use]
+    pub fn access(&self) -> Access {
+        self.access
+    }
+
+    /// Runs `change` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or
+    /// (on any error) none of it. The closure writes its own audit rows through
+    /// [`Tx::audit`], so they commit or roll back with the change.
+    ///
+    /// # Errors
+    /// [`StoreError::ReadOnlySession`] in a read-only session, or whatever `change`
+    /// or SQLite returns.
+    pub fn write<T>(
+        &mut self,
+        actor: &Actor,
+        change: impl FnOnce(&Tx<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        if self.access == Access::ReadOnly {
+            return Err(StoreError::ReadOnlySession);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = change(&Tx { tx: &tx, actor })?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs SQLite's `integrity_check` and `foreign_key_check`; an empty list means
+    /// the file is sound.
+    ///
+    /// # Errors
+    /// An SQLite error if the checks themselves cannot run.
+    pub fn check(&self) -> StoreResult<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut integrity = self.conn.prepare("PRAGMA integrity_check")?;
+        for line in integrity.query_map([], |r| r.get::<_, String>(0))? {
+            let line = line?;
+            if line != "ok" {
+                problems.push(format!("integrity: {line}"));
+            }
+        }
+        let mut foreign = self.conn.prepare("PRAGMA foreign_key_check")?;
+        for row in foreign.query_map([], |r| {
+            Ok(format!(
+                "foreign key: {} row {} refers to a missing {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                r.get::<_, String>(2)?
+            ))
+        })? {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+
+    /// SQLite's `data_version`: changes when another connection commits, so a session
+    /// can notice colleagues' writes cheaply.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn data_version(&self) -> StoreResult<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+}
+
+/// Whether the current user may write `path` (the mode bits, then `access(2)`).
+fn is_writable(path: &Path, metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    if metadata.permissions().readonly() {
+        return false;
+    }
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `c_path` is a valid NUL-terminated string for the duration of the call.
+    unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// A write transaction in progress, with the actor to stamp on audit rows.
+pub struct Tx<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+    actor: &'a Actor,
+}
+
+impl Tx<'_> {
+    /// Appends an audit row for a change to `entity` row `row_id`. `before`/`after` are
+    /// the changed fields as JSON (`None` for an insert's before or a delete's after).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn audit(
+        &self,
+        entity: &str,
+        row_id: Option<i64>,
+        action: &str,
+        before: Option<&serde_json::Value>,
+        after: Option<&serde_json::Value>,
+    ) -> StoreResult<()> {
+        self.tx.execute(
+            "INSERT INTO audit (at, who, entity, row_id, action, before, after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                format_timestamp(self.actor.now),
+                self.actor.login,
+                entity,
+                row_id,
+                action,
+                before.map(ToString::to_string),
+                after.map(ToString::to_string),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Sets a `meta` key (used for facts about the file, such as the demo's seed).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
+        self.tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Gives `login` to the worker `worker_id` (taking it from anyone who had it).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn assign_login(&self, worker_id: i64, login: &str) -> StoreResult<()> {
+        let before: Option<String> =
+            self.tx
+                .query_row("SELECT login FROM worker WHERE id = ?1", [worker_id], |r| {
+                    r.get(0)
+                })?;
+        self.tx.execute(
+            "UPDATE worker SET login = NULL, version = version + 1 WHERE login = ?1 AND id <> ?2",
+            params![login, worker_id],
+        )?;
+        self.tx.execute(
+            "UPDATE worker SET login = ?1, version = version + 1 WHERE id = ?2",
+            params![login, worker_id],
+        )?;
+        self.audit(
+            "worker",
+            Some(worker_id),
+            "update",
+            Some(&serde_json::json!({ "login": before })),
+            Some(&serde_json::json!({ "login": login })),
+        )
+    }
+}

@@ -1,0 +1,482 @@
+//! New rows, as plain structs, and the [`Tx`] methods that insert them.
+//!
+//! These inserts do not write audit rows themselves: the caller decides how a change is
+//! audited (one row per record for an edit or an import, one summary row for the demo
+//! generator) and does it in the same transaction with [`Tx::audit`].
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::params;
+
+use super::{StoreResult, Tx, format_timestamp};
+use crate::domain::model::{
+    AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, Ethnicity, ExitReason, Flags,
+    ModalityKind, OutcomeKind, OutreachKind, Rag, ReferralSource, ReleaseType, Role, Sex,
+    SignpostDestination, Substance, TestKind, TestResult,
+};
+use crate::domain::release::Checklist;
+
+/// A new area.
+#[derive(Debug, Clone)]
+pub struct NewArea {
+    /// Name, unique ignoring case.
+    pub name: String,
+    /// Whether the area tests in custody.
+    pub intensive: bool,
+}
+
+/// A new worker.
+#[derive(Debug, Clone)]
+pub struct NewWorker {
+    /// Full name.
+    pub name: String,
+    /// OS login, if known.
+    pub login: Option<String>,
+    /// Role.
+    pub role: Role,
+    /// Home area.
+    pub area_id: Option<i64>,
+}
+
+/// A new client.
+#[derive(Debug, Clone)]
+pub struct NewClient {
+    /// Unique reference.
+    pub reference: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth.
+    pub date_of_birth: NaiveDate,
+    /// Sex.
+    pub sex: Sex,
+    /// Ethnic group.
+    pub ethnicity: Ethnicity,
+    /// Validated NHS number (ten digits).
+    pub nhs_number: Option<String>,
+    /// Area.
+    pub area_id: i64,
+    /// Care co-ordinator.
+    pub care_coordinator_id: Option<i64>,
+    /// Date consent to share was signed, if it was.
+    pub consent_date: Option<NaiveDate>,
+    /// Up to three problem substances, primary first.
+    pub substances: Vec<Substance>,
+    /// Flags and priority groups.
+    pub flags: Flags,
+}
+
+/// A new episode (open, or already closed when importing history).
+#[derive(Debug, Clone)]
+pub struct NewEpisode {
+    /// Client.
+    pub client_id: i64,
+    /// Referral date.
+    pub referral_date: NaiveDate,
+    /// Referral source.
+    pub referral_source: ReferralSource,
+    /// Assessment date.
+    pub assessment_date: Option<NaiveDate>,
+    /// Care-plan date (caseload start).
+    pub care_plan_date: Option<NaiveDate>,
+    /// Next care-plan review.
+    pub next_review_date: Option<NaiveDate>,
+    /// Engaged in treatment.
+    pub engaged: bool,
+    /// Prescribed.
+    pub prescribed: bool,
+    /// Treatment tier 1-4.
+    pub tier: u8,
+    /// 13-week exit plan.
+    pub exit_plan: Option<String>,
+    /// 13-week extension: reason and review date.
+    pub extension: Option<(String, NaiveDate)>,
+    /// Closure date and exit reason.
+    pub closure: Option<(NaiveDate, ExitReason)>,
+}
+
+/// A new custody episode.
+#[derive(Debug, Clone)]
+pub struct NewCustody {
+    /// Client.
+    pub client_id: i64,
+    /// Prison.
+    pub prison: String,
+    /// Reception date.
+    pub reception_date: NaiveDate,
+    /// Expected release date.
+    pub expected_release_date: Option<NaiveDate>,
+    /// Earliest possible release date.
+    pub earliest_release_date: Option<NaiveDate>,
+    /// Release type.
+    pub release_type: Option<ReleaseType>,
+    /// The release checklist.
+    pub checklist: Checklist,
+    /// Actual release date, once released.
+    pub actual_release_date: Option<NaiveDate>,
+}
+
+/// A new contact.
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    /// Client.
+    pub client_id: i64,
+    /// Worker who made (or attempted) the contact.
+    pub worker_id: i64,
+    /// When.
+    pub contact_at: NaiveDateTime,
+    /// Kind.
+    pub kind: ContactKind,
+    /// Free-text note.
+    pub note: String,
+}
+
+/// A new drug test.
+#[derive(Debug, Clone)]
+pub struct NewDrugTest {
+    /// Client.
+    pub client_id: i64,
+    /// Date of the test.
+    pub tested_on: NaiveDate,
+    /// Why it was taken.
+    pub kind: TestKind,
+    /// Result.
+    pub result: TestResult,
+}
+
+/// A new Required Assessment appointment.
+#[derive(Debug, Clone)]
+pub struct NewRequiredAssessment {
+    /// Client.
+    pub client_id: i64,
+    /// RA-IA or RA-FU.
+    pub kind: AssessmentKind,
+    /// Appointment time.
+    pub appointment_at: NaiveDateTime,
+    /// Outcome, once known.
+    pub outcome: Option<AssessmentOutcome>,
+}
+
+/// A new breach; its deadline comes from `domain::breach::deadline`.
+#[derive(Debug, Clone)]
+pub struct NewBreach {
+    /// Client.
+    pub client_id: i64,
+    /// The missed appointment, if known.
+    pub required_assessment_id: Option<i64>,
+    /// When it was raised.
+    pub raised_at: NaiveDateTime,
+    /// RAG marker.
+    pub rag: Rag,
+    /// Status.
+    pub status: BreachStatus,
+    /// Date it was dealt with (required unless outstanding).
+    pub resolution_date: Option<NaiveDate>,
+}
+
+/// A new care-plan modality.
+#[derive(Debug, Clone)]
+pub struct NewModality {
+    /// Episode.
+    pub episode_id: i64,
+    /// Kind.
+    pub kind: ModalityKind,
+    /// Start.
+    pub started_on: NaiveDate,
+    /// End, if ended.
+    pub ended_on: Option<NaiveDate>,
+    /// Completed (requires an end date).
+    pub completed: bool,
+}
+
+/// A new positive outcome.
+#[derive(Debug, Clone)]
+pub struct NewOutcome {
+    /// Episode.
+    pub episode_id: i64,
+    /// Date recorded.
+    pub recorded_on: NaiveDate,
+    /// Kind.
+    pub kind: OutcomeKind,
+}
+
+/// A new outreach tally.
+#[derive(Debug, Clone)]
+pub struct NewOutreach {
+    /// Date.
+    pub recorded_on: NaiveDate,
+    /// Worker.
+    pub worker_id: i64,
+    /// Area.
+    pub area_id: i64,
+    /// Brief intervention or signposting.
+    pub kind: OutreachKind,
+    /// Destination (signposting only).
+    pub destination: Option<SignpostDestination>,
+}
+
+impl Tx<'_> {
+    /// Inserts an area and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error (e.g. the name is taken).
+    pub fn insert_area(&self, area: &NewArea) -> StoreResult<i64> {
+        self.tx.execute(
+            "INSERT INTO area (name, intensive) VALUES (?1, ?2)",
+            params![area.name, area.intensive],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts a worker and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn insert_worker(&self, worker: &NewWorker) -> StoreResult<i64> {
+        self.tx.execute(
+            "INSERT INTO worker (name, login, role, area_id) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                worker.name,
+                worker.login,
+                worker.role.code(),
+                worker.area_id
+            ],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts a client and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error (duplicate reference, a CHECK failing...).
+    pub fn insert_client(&self, c: &NewClient) -> StoreResult<i64> {
+        let substance = |i: usize| c.substances.get(i).map(|s| s.code());
+        let f = &c.flags;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO client (reference, given_name, family_name, date_of_birth, sex,
+                    ethnicity, nhs_number, area_id, care_coordinator_id, consent_to_share,
+                    consent_date, substance_1, substance_2, substance_3, iom, ppo, mappa, marac,
+                    matac, approved_premises, drr, atr, licence_condition)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                    ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+            )?
+            .execute(params![
+                c.reference,
+                c.given_name,
+                c.family_name,
+                c.date_of_birth,
+                c.sex.code(),
+                c.ethnicity.code(),
+                c.nhs_number,
+                c.area_id,
+                c.care_coordinator_id,
+                c.consent_date.is_some(),
+                c.consent_date,
+                substance(0),
+                substance(1),
+                substance(2),
+                f.iom,
+                f.ppo,
+                f.mappa,
+                f.marac,
+                f.matac,
+                f.approved_premises,
+                f.drr,
+                f.atr,
+                f.licence_condition,
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts an episode and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error (e.g. a second open episode for the client).
+    pub fn insert_episode(&self, e: &NewEpisode) -> StoreResult<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO episode (client_id, referral_date, referral_source, assessment_date,
+                    care_plan_date, next_review_date, engaged, prescribed, tier, exit_plan,
+                    extension_reason, extension_review_date, closure_date, exit_reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?
+            .execute(params![
+                e.client_id,
+                e.referral_date,
+                e.referral_source.code(),
+                e.assessment_date,
+                e.care_plan_date,
+                e.next_review_date,
+                e.engaged,
+                e.prescribed,
+                e.tier,
+                e.exit_plan,
+                e.extension.as_ref().map(|(reason, _)| reason),
+                e.extension.as_ref().map(|(_, date)| date),
+                e.closure.map(|(date, _)| date),
+                e.closure.map(|(_, reason)| reason.code()),
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts a custody episode and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error (e.g. the client is already in custody).
+    pub fn insert_custody(&self, c: &NewCustody) -> StoreResult<i64> {
+        let k = &c.checklist;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO custody (client_id, prison, reception_date, expected_release_date,
+                    earliest_release_date, release_type, appointment_booked, prescriber_confirmed,
+                    naloxone_given, accommodation_confirmed, prison_team_contacted,
+                    actual_release_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                c.client_id,
+                c.prison,
+                c.reception_date,
+                c.expected_release_date,
+                c.earliest_release_date,
+                c.release_type.map(ReleaseType::code),
+                k.appointment_booked,
+                k.prescriber_confirmed,
+                k.naloxone_given,
+                k.accommodation_confirmed,
+                k.prison_team_contacted,
+                c.actual_release_date,
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts a contact and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn insert_contact(&self, c: &NewContact) -> StoreResult<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO contact (client_id, worker_id, contact_at, kind, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                c.client_id,
+                c.worker_id,
+                format_timestamp(c.contact_at),
+                c.kind.code(),
+                c.note
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts a drug test and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn insert_drug_test(&self, t: &NewDrugTest) -> StoreResult<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO drug_test (client_id, tested_on, kind, result) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![t.client_id, t.tested_on, t.kind.code(), t.result.code()])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts a Required Assessment appointment and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn insert_required_assessment(&self, a: &NewRequiredAssessment) -> StoreResult<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO required_assessment (client_id, kind, appointment_at, outcome)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                a.client_id,
+                a.kind.code(),
+                format_timestamp(a.appointment_at),
+                a.outcome.map(AssessmentOutcome::code)
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts a breach, with its deadline computed from the RAG rule, and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn insert_breach(&self, b: &NewBreach) -> StoreResult<i64> {
+        let deadline = crate::domain::breach::deadline(b.raised_at, b.rag);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO breach (client_id, required_assessment_id, raised_at, rag, deadline,
+                    status, resolution_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                b.client_id,
+                b.required_assessment_id,
+                format_timestamp(b.raised_at),
+                b.rag.code(),
+                format_timestamp(deadline),
+                b.status.code(),
+                b.resolution_date
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts a care-plan modality and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn insert_modality(&self, m: &NewModality) -> StoreResult<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO modality (episode_id, kind, started_on, ended_on, completed)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                m.episode_id,
+                m.kind.code(),
+                m.started_on,
+                m.ended_on,
+                m.completed
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts a positive outcome and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn insert_outcome(&self, o: &NewOutcome) -> StoreResult<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO positive_outcome (episode_id, recorded_on, kind) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![o.episode_id, o.recorded_on, o.kind.code()])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts an outreach tally and returns its id.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn insert_outreach(&self, o: &NewOutreach) -> StoreResult<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO outreach (recorded_on, worker_id, area_id, kind, destination)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                o.recorded_on,
+                o.worker_id,
+                o.area_id,
+                o.kind.code(),
+                o.destination.map(SignpostDestination::code)
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+}
