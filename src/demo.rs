@@ -379,55 +379,10 @@ impl<'a, 'b> Generator<'a, 'b> {
             (*id, *intensive, ccs.clone())
         };
         let coordinator = *rng.pick(&coordinators);
-        let (given, sex) = *rng.pick(GIVEN_NAMES);
-        let family = *rng.pick(FAMILY_NAMES);
         let scenario = scenario_for(index, rng);
-        let mut substances = vec![*rng.pick(&SUBSTANCE_POOL[..SUBSTANCE_POOL.len() - 1])];
-        for _ in 0..rng.range(0, 2) {
-            let next = *rng.pick(SUBSTANCE_POOL);
-            if !substances.contains(&next) {
-                substances.push(next);
-            }
-        }
-        let iom = rng.chance(75);
         let consent = rng.chance(90);
-        let flags = Flags {
-            iom,
-            ppo: iom && rng.chance(14),
-            mappa: rng.chance(5),
-            marac: rng.chance(4),
-            matac: rng.chance(3),
-            approved_premises: rng.chance(6),
-            drr: rng.chance(12),
-            atr: rng.chance(4),
-            licence_condition: rng.chance(15),
-        };
-        let client = NewClient {
-            reference: format!("C-{}", 1001 + index),
-            given_name: given.to_owned(),
-            family_name: family.to_owned(),
-            date_of_birth: days_before(self.today, rng.range(18 * 365 + 5, 60 * 365)),
-            sex,
-            ethnicity: *rng.pick(&[
-                Ethnicity::White,
-                Ethnicity::White,
-                Ethnicity::White,
-                Ethnicity::Mixed,
-                Ethnicity::Asian,
-                Ethnicity::Black,
-                Ethnicity::NotStated,
-            ]),
-            nhs_number: if rng.chance(70) {
-                test_nhs_number(rng)
-            } else {
-                None
-            },
-            area_id,
-            care_coordinator_id: Some(coordinator),
-            consent_date: None,
-            substances,
-            flags,
-        };
+        let client = self.person(index, area_id, coordinator);
+        let rng = &mut self.rng;
         let source = *rng.pick(&[
             ReferralSource::Police,
             ReferralSource::Police,
@@ -480,6 +435,58 @@ impl<'a, 'b> Generator<'a, 'b> {
         self.custody_testing(client_id, source, intensive, &episode)?;
         self.treatment(episode_id, client_id, &episode)?;
         Ok(())
+    }
+
+    /// An invented person: name, birth date, flags and substances.
+    fn person(&mut self, index: usize, area_id: i64, coordinator: i64) -> NewClient {
+        let rng = &mut self.rng;
+        let (given, sex) = *rng.pick(GIVEN_NAMES);
+        let family = *rng.pick(FAMILY_NAMES);
+        let mut substances = vec![*rng.pick(&SUBSTANCE_POOL[..SUBSTANCE_POOL.len() - 1])];
+        for _ in 0..rng.range(0, 2) {
+            let next = *rng.pick(SUBSTANCE_POOL);
+            if !substances.contains(&next) {
+                substances.push(next);
+            }
+        }
+        let iom = rng.chance(75);
+        let flags = Flags {
+            iom,
+            ppo: iom && rng.chance(14),
+            mappa: rng.chance(5),
+            marac: rng.chance(4),
+            matac: rng.chance(3),
+            approved_premises: rng.chance(6),
+            drr: rng.chance(12),
+            atr: rng.chance(4),
+            licence_condition: rng.chance(15),
+        };
+        NewClient {
+            reference: format!("C-{}", 1001 + index),
+            given_name: given.to_owned(),
+            family_name: family.to_owned(),
+            date_of_birth: days_before(self.today, rng.range(18 * 365 + 5, 60 * 365)),
+            sex,
+            ethnicity: *rng.pick(&[
+                Ethnicity::White,
+                Ethnicity::White,
+                Ethnicity::White,
+                Ethnicity::Mixed,
+                Ethnicity::Asian,
+                Ethnicity::Black,
+                Ethnicity::NotStated,
+            ]),
+            nhs_number: if rng.chance(70) {
+                test_nhs_number(rng)
+            } else {
+                None
+            },
+            area_id,
+            care_coordinator_id: Some(coordinator),
+            consent_date: None,
+            substances,
+            flags,
+        }
     }
 
     #[allow(clippy::too_many_lines)] // one arm per scenario reads better than seven helpers

@@ -1,0 +1,257 @@
+//! Storage on temporary files: creation, refusal of bad files, transactions, schema.
+
+use std::os::unix::fs::PermissionsExt;
+
+use caseload::domain::model::{ReferralSource, Role};
+use caseload::store::{Access, NewArea, NewEpisode, NewWorker, Store, StoreError, migrate};
+use rusqlite::Connection;
+
+use crate::common::{actor, demo_store, empty_store, today};
+
+fn schema_of(conn: &Connection) -> Vec<(String, String, String)> {
+    let mut stmt = conn
+        .prepare("SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn a_new_database_is_readable_only_by_its_owner() {
+    let (dir, store) = empty_store();
+    let mode = std::fs::metadata(store.path())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    drop(dir);
+}
+
+#[test]
+fn migrated_schema_equals_schema_sql() {
+    let (_dir, store) = empty_store();
+    let migrated = Connection::open(store.path()).unwrap();
+    let reference = Connection::open_in_memory().unwrap();
+    reference.execute_batch(migrate::SCHEMA).unwrap();
+    assert_eq!(schema_of(&migrated), schema_of(&reference));
+    let version: i64 = migrated
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, migrate::current_version());
+}
+
+#[test]
+fn pragmas_are_set_on_open() {
+    let (_dir, store) = empty_store();
+    let conn = Connection::open(store.path()).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn foreign_keys_are_enforced() {
+    let (_dir, mut store) = empty_store();
+    let result = store.write(&actor(), |tx| {
+        tx.insert_worker(&NewWorker {
+            name: "Nobody".into(),
+            login: None,
+            role: Role::Support,
+            area_id: Some(999),
+        })
+    });
+    assert!(matches!(result, Err(StoreError::Sqlite(_))), "{result:?}");
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let (_dir, mut store) = empty_store();
+    let result = store.write(&actor(), |tx| {
+        tx.insert_area(&NewArea {
+            name: "Newport".into(),
+            intensive: true,
+        })?;
+        tx.audit("area", Some(1), "insert", None, None)?;
+        // Second area with the same name (ignoring case) violates UNIQUE.
+        tx.insert_area(&NewArea {
+            name: "NEWPORT".into(),
+            intensive: false,
+        })
+    });
+    assert!(result.is_err());
+    assert!(store.areas().unwrap().is_empty());
+    let conn = Connection::open(store.path()).unwrap();
+    let audits: i64 = conn
+        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audits, 0);
+}
+
+#[test]
+fn impossible_dates_are_refused_by_the_schema() {
+    let (_dir, mut store) = demo_store();
+    let result = store.write(&actor(), |tx| {
+        tx.insert_episode(&NewEpisode {
+            client_id: 1,
+            referral_date: today(),
+            referral_source: ReferralSource::Police,
+            assessment_date: None,
+            care_plan_date: None,
+            next_review_date: None,
+            engaged: false,
+            prescribed: false,
+            tier: 7,
+            exit_plan: None,
+            extension: None,
+            closure: None,
+        })
+    });
+    assert!(
+        result.is_err(),
+        "tier 7 and a second open episode must be refused"
+    );
+    let conn = Connection::open(store.path()).unwrap();
+    let bad = conn.execute(
+        "UPDATE client SET date_of_birth = '1990-02-31' WHERE id = 1",
+        [],
+    );
+    assert!(bad.is_err(), "31 February must be refused");
+}
+
+#[test]
+fn audit_rows_cannot_be_changed_or_deleted() {
+    let (_dir, store) = demo_store();
+    let conn = Connection::open(store.path()).unwrap();
+    let update = conn
+        .execute("UPDATE audit SET who = 'someone else'", [])
+        .unwrap_err();
+    assert!(update.to_string().contains("append-only"), "{update}");
+    let delete = conn.execute("DELETE FROM audit", []).unwrap_err();
+    assert!(delete.to_string().contains("append-only"), "{delete}");
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    let content = b"this is a shopping list, not a database\n".repeat(100);
+    std::fs::write(&path, &content).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let error = Store::open(&path, Access::ReadWrite).unwrap_err();
+    assert!(matches!(error, StoreError::NotSqlite(_)), "{error:?}");
+    assert!(error.to_string().contains("is not an SQLite database"));
+    assert_eq!(std::fs::read(&path).unwrap(), content);
+}
+
+#[test]
+fn another_applications_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x)")
+        .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let error = Store::open(&path, Access::ReadWrite).unwrap_err();
+    assert!(matches!(error, StoreError::NotCaseload(_)), "{error:?}");
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused() {
+    let (_dir, store) = empty_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let error = Store::open(&path, Access::ReadWrite).unwrap_err();
+    assert!(
+        error.to_string().contains("newer caseload (schema 99"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_world_readable_database_is_refused_with_the_fix() {
+    let (_dir, store) = empty_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let error = Store::open(&path, Access::ReadOnly).unwrap_err();
+    assert!(error.to_string().contains("chmod 600"), "{error}");
+}
+
+#[test]
+fn a_read_only_file_needs_the_readonly_flag() {
+    let (_dir, store) = demo_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let error = Store::open(&path, Access::ReadWrite).unwrap_err();
+    assert!(error.to_string().contains("--readonly"), "{error}");
+    let mut readonly = Store::open(&path, Access::ReadOnly).unwrap();
+    assert_eq!(readonly.areas().unwrap().len(), 5);
+    let write = readonly.write(&actor(), |tx| tx.set_meta("x", "y"));
+    assert!(matches!(write, Err(StoreError::ReadOnlySession)));
+}
+
+#[test]
+fn a_missing_directory_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no/such/dir/caseload.db");
+    let error = Store::create(&path).unwrap_err();
+    assert!(
+        matches!(error, StoreError::MissingDirectory(_)),
+        "{error:?}"
+    );
+    let error = Store::open(&path, Access::ReadWrite).unwrap_err();
+    assert!(error.to_string().contains("mkdir -p"), "{error}");
+}
+
+#[test]
+fn create_refuses_to_overwrite_an_existing_file() {
+    let (_dir, store) = demo_store();
+    let error = Store::create(store.path()).unwrap_err();
+    assert!(matches!(error, StoreError::AlreadyExists(_)), "{error:?}");
+    assert_eq!(
+        store.areas().unwrap().len(),
+        5,
+        "the existing file is untouched"
+    );
+}
+
+#[test]
+fn demo_database_passes_the_checks() {
+    let (_dir, store) = demo_store();
+    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn area_summaries_match_the_caseload_rows() {
+    let (_dir, store) = demo_store();
+    let summaries = store.area_summaries(today()).unwrap();
+    assert_eq!(summaries.len(), 5);
+    for s in &summaries {
+        let rows = store.caseload(Some(s.area.id)).unwrap();
+        assert_eq!(s.active, rows.len(), "{}", s.area.name);
+        assert_eq!(s.iom, rows.iter().filter(|r| r.flags.iom).count());
+        assert_eq!(s.ppo, rows.iter().filter(|r| r.flags.ppo).count());
+        assert_eq!(
+            s.in_custody,
+            rows.iter().filter(|r| r.custody.is_some()).count()
+        );
+        let past = rows
+            .iter()
+            .filter(|r| {
+                r.episode
+                    .care_plan_date
+                    .is_some_and(|d| caseload::domain::clock::at_or_past_benchmark(d, today()))
+            })
+            .count();
+        assert_eq!(s.at_or_past_13_weeks, past);
+    }
+}
