@@ -106,10 +106,10 @@ fn title_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         "{} | {} ({role}){mode} | {}",
         safe(&s.database),
         safe(&s.login),
-        app.today.format("%a %d/%m/%Y")
+        app.today.format("%d/%m/%Y")
     );
     let [left_area, right_area] =
-        Layout::horizontal([Constraint::Length(28), Constraint::Fill(1)]).areas(area);
+        Layout::horizontal([Constraint::Length(18), Constraint::Fill(1)]).areas(area);
     frame.render_widget(Span::styled(" caseload: areas", theme.title()), left_area);
     frame.render_widget(
         Paragraph::new(Span::styled(right, theme.dim())).alignment(Alignment::Right),

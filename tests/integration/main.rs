@@ -3,6 +3,8 @@
 // Tests fail loudly on purpose; helpers outside #[test] functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
+mod cli;
 mod common;
 mod domain;
 mod store;
+mod ui;
