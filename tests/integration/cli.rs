@@ -1,6 +1,7 @@
 //! The real binary: demo and check paths, determinism, and one clear sentence with a
 //! non-zero exit for each kind of bad input.
 
+use std::fmt::Write as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -53,7 +54,7 @@ fn dump(path: &Path) -> String {
             })
             .unwrap();
         for row in rows {
-            out.push_str(&format!("{table}: {}\n", row.unwrap().join("|")));
+            writeln!(out, "{table}: {}", row.unwrap().join("|")).unwrap();
         }
     }
     out
