@@ -1,5 +1,24 @@
 //! What the user asked for ([`Action`]) and what the loop must do about it ([`Effect`]).
 
+use chrono::NaiveDateTime;
+
+use crate::app::View;
+
+/// A caseload filter chip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterChip {
+    /// IOM only.
+    Iom,
+    /// PPO only.
+    Ppo,
+    /// In custody only.
+    Custody,
+    /// Week 11 or later only.
+    Week11,
+    /// My clients only.
+    Mine,
+}
+
 /// An intent, produced from a key by `keys` and consumed by `App::update`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -7,33 +26,81 @@ pub enum Action {
     Up,
     /// Move the selection down one row.
     Down,
-    /// Move the selection up one page.
+    /// Move up one page.
     PageUp,
-    /// Move the selection down one page.
+    /// Move down one page.
     PageDown,
     /// Jump to the first row.
     Top,
     /// Jump to the last row.
     Bottom,
-    /// Move focus to the other pane.
-    SwitchPane,
-    /// Open the selected item (an area opens its caseload).
+    /// Next view in tab order.
+    NextView,
+    /// Previous view in tab order.
+    PrevView,
+    /// Go to this view.
+    ShowView(View),
+    /// Open the selected item.
     Enter,
-    /// Back out: close a popup, or return focus to the areas.
+    /// Back out: close a popup, leave the client record, clear the caseload filters.
     Back,
     /// Show or hide the key help.
     ToggleHelp,
+    /// Show or hide the score breakdown of the selected Today item.
+    Explain,
+    /// Start typing a fuzzy search on the caseload.
+    StartSearch,
+    /// Start typing a `:` command.
+    StartCommand,
+    /// A character typed into the search or command line.
+    Input(char),
+    /// Delete the last typed character.
+    Backspace,
+    /// Complete the command line.
+    Complete,
+    /// Finish typing (keep the search / run the command).
+    Submit,
+    /// Abandon typing (clears the search).
+    Cancel,
+    /// Cycle the scope: my caseload, my area, everything.
+    CycleScope,
+    /// Sort the caseload by the next column.
+    CycleSort,
+    /// Reverse the caseload sort.
+    ReverseSort,
+    /// Toggle a caseload filter chip.
+    ToggleFilter(FilterChip),
+    /// Clear the caseload filters and search.
+    ClearFilters,
+    /// Switch the breaches view between outstanding and dealt with.
+    ToggleBreachTab,
+    /// Read the data again now.
+    Reload,
+    /// Repaint the whole terminal.
+    Redraw,
+    /// Suspend to the shell (Ctrl-Z).
+    Suspend,
+    /// Time passed; countdowns and "today" may have changed.
+    Tick(NaiveDateTime),
     /// The terminal was resized to (columns, rows).
     Resize(u16, u16),
     /// Leave the program.
     Quit,
 }
 
-/// Work the loop performs on the store after an update; the app itself never does I/O.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Work the loop performs after an update; the app itself never does I/O.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Load the caseload of this area.
-    LoadArea(i64),
+    /// Read the snapshot again for the current scope.
+    Reload,
+    /// Load and show a client's record.
+    OpenClient(i64),
+    /// Find a client by reference, then show the record.
+    OpenClientByReference(String),
+    /// Repaint everything.
+    Redraw,
+    /// Restore the terminal, stop until resumed, then take it back.
+    Suspend,
     /// Restore the terminal and exit.
     Quit,
 }

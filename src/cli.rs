@@ -97,7 +97,11 @@ fn open_tui(store: &Store, clock: WallClock, readonly: bool) -> CliResult {
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
     };
-    crate::tui::run(store, session, clock)?;
+    let settings = match crate::config::config_path() {
+        Some(path) => crate::config::load(&path)?,
+        None => crate::config::Settings::default(),
+    };
+    crate::tui::run(store, session, settings, clock)?;
     Ok(ExitCode::SUCCESS)
 }
 

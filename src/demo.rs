@@ -311,6 +311,8 @@ struct Generator<'a, 'b> {
     /// (area id, intensive, care co-ordinator ids)
     areas: Vec<(i64, bool, Vec<i64>)>,
     summary: DemoSummary,
+    /// Follow-up breaches raised so far (rotates their RAG).
+    breaches_raised: usize,
 }
 
 impl<'a, 'b> Generator<'a, 'b> {
@@ -322,6 +324,7 @@ impl<'a, 'b> Generator<'a, 'b> {
             clients: options.clients,
             areas: Vec::new(),
             summary: DemoSummary::default(),
+            breaches_raised: 0,
         }
     }
 
@@ -753,6 +756,9 @@ impl<'a, 'b> Generator<'a, 'b> {
             appointment_at: appointment,
             outcome,
         })?;
+        if e.closure.is_none() && outcome == Some(AssessmentOutcome::Attended) {
+            self.follow_up(client_id, appointment.date())?;
+        }
         if failed {
             let rag = *self
                 .rng
@@ -777,6 +783,44 @@ impl<'a, 'b> Generator<'a, 'b> {
                 rag,
                 status,
                 resolution_date: resolved,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A recent RA-FU appointment; a missed one raises an outstanding breach. The RAG
+    /// rotates so the demo always has outstanding breaches of every colour, some still
+    /// in time and some overdue.
+    fn follow_up(&mut self, client_id: i64, after: NaiveDate) -> StoreResult<()> {
+        // The first one is a red raised yesterday afternoon: still in time today.
+        let first = self.breaches_raised == 0;
+        let days_ago = if first { 1 } else { self.rng.range(0, 12) };
+        let date = days_before(self.today, days_ago);
+        if date <= after {
+            return Ok(());
+        }
+        let failed = first || (days_ago > 0 && self.rng.chance(45));
+        let outcome = match (days_ago, failed) {
+            (0, _) => None,
+            (_, true) => Some(AssessmentOutcome::FailedToAttend),
+            (_, false) => Some(AssessmentOutcome::Attended),
+        };
+        let assessment_id = self.tx.insert_required_assessment(&NewRequiredAssessment {
+            client_id,
+            kind: AssessmentKind::FollowUp,
+            appointment_at: at(date, 14, 0),
+            outcome,
+        })?;
+        if failed {
+            let rag = Rag::ALL[self.breaches_raised % Rag::ALL.len()];
+            self.breaches_raised += 1;
+            self.tx.insert_breach(&NewBreach {
+                client_id,
+                required_assessment_id: Some(assessment_id),
+                raised_at: at(date, 16, 30),
+                rag,
+                status: BreachStatus::Outstanding,
+                resolution_date: None,
             })?;
         }
         Ok(())

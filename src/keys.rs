@@ -1,27 +1,79 @@
-//! The key table: named bindings with defaults, and the one place keys become actions.
+//! The key table: named bindings with defaults and config overrides, and the one place
+//! keys become actions.
 //!
 //! No default uses a key that tmux or terminals commonly take (Ctrl-a, Ctrl-b,
 //! Ctrl-h/j/k/l, Alt+digit).
 
+use std::collections::BTreeMap;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::action::Action;
+use crate::action::{Action, FilterChip};
+use crate::app::{Mode, View};
 
 /// A key with its modifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
     /// The key.
     pub code: KeyCode,
-    /// Modifiers that must be held (Shift is ignored for characters).
+    /// Modifiers that must be held (Shift is part of the character for letters).
     pub modifiers: KeyModifiers,
 }
 
 impl Key {
+    /// Parses `q`, `G`, `?`, `ctrl-l`, `enter`, `esc`, `tab`, `backtab`, `up`, `down`,
+    /// `pgup`, `pgdn`, `home`, `end`, `space`, `f5`.
+    ///
+    /// # Errors
+    /// A sentence naming the key that was not understood.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (modifiers, name) = match text.get(..5) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("ctrl-") && text.len() > 5 => {
+                (KeyModifiers::CONTROL, &text[5..])
+            }
+            _ => (KeyModifiers::NONE, text),
+        };
+        let code = match name.to_ascii_lowercase().as_str() {
+            "enter" => KeyCode::Enter,
+            "esc" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "pgup" => KeyCode::PageUp,
+            "pgdn" => KeyCode::PageDown,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "space" => KeyCode::Char(' '),
+            f if f.len() > 1 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
+            _ => {
+                let mut chars = name.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => KeyCode::Char(c),
+                    _ => {
+                        return Err(format!(
+                            "'{text}' is not a key (e.g. q, G, ctrl-l, enter, f5)"
+                        ));
+                    }
+                }
+            }
+        };
+        Ok(Self { code, modifiers })
+    }
+
     const fn plain(code: KeyCode) -> Self {
         Self {
             code,
             modifiers: KeyModifiers::NONE,
         }
+    }
+
+    const fn ch(c: char) -> Self {
+        Self::plain(KeyCode::Char(c))
     }
 
     const fn ctrl(c: char) -> Self {
@@ -32,55 +84,285 @@ impl Key {
     }
 }
 
-/// Every binding, by name. Each action may have several keys.
+/// Every rebindable action, by the name used in the config file.
 #[derive(Debug, Clone)]
 pub struct KeyBindings {
-    /// Move up.
-    pub up: Vec<Key>,
-    /// Move down.
-    pub down: Vec<Key>,
-    /// Page up.
-    pub page_up: Vec<Key>,
-    /// Page down.
-    pub page_down: Vec<Key>,
-    /// First row.
-    pub top: Vec<Key>,
-    /// Last row.
-    pub bottom: Vec<Key>,
-    /// Switch pane.
-    pub switch_pane: Vec<Key>,
-    /// Open the selection.
-    pub enter: Vec<Key>,
-    /// Back out.
-    pub back: Vec<Key>,
-    /// Toggle help.
-    pub help: Vec<Key>,
-    /// Quit.
-    pub quit: Vec<Key>,
+    bindings: Vec<(&'static str, Action, Vec<Key>, &'static str)>,
 }
 
 impl Default for KeyBindings {
+    #[allow(clippy::too_many_lines)] // the key table: one line per binding
     fn default() -> Self {
-        use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
+        use KeyCode::{BackTab, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
         let p = Key::plain;
-        Self {
-            up: vec![p(Up), p(Char('k'))],
-            down: vec![p(Down), p(Char('j'))],
-            page_up: vec![p(PageUp)],
-            page_down: vec![p(PageDown)],
-            top: vec![p(Home), p(Char('g'))],
-            bottom: vec![p(End), p(Char('G'))],
-            switch_pane: vec![p(Tab), p(BackTab)],
-            enter: vec![p(Enter)],
-            back: vec![p(Esc)],
-            help: vec![p(Char('?'))],
-            quit: vec![p(Char('q')), Key::ctrl('c')],
-        }
+        let c = Key::ch;
+        let bindings = vec![
+            ("up", Action::Up, vec![p(Up), c('k')], "move up"),
+            ("down", Action::Down, vec![p(Down), c('j')], "move down"),
+            ("page_up", Action::PageUp, vec![p(PageUp)], "page up"),
+            (
+                "page_down",
+                Action::PageDown,
+                vec![p(PageDown)],
+                "page down",
+            ),
+            ("top", Action::Top, vec![p(Home), c('g')], "first row"),
+            ("bottom", Action::Bottom, vec![p(End), c('G')], "last row"),
+            ("next_view", Action::NextView, vec![p(Tab)], "next view"),
+            (
+                "previous_view",
+                Action::PrevView,
+                vec![p(BackTab)],
+                "previous view",
+            ),
+            (
+                "today",
+                Action::ShowView(View::Today),
+                vec![c('1')],
+                "Today queue",
+            ),
+            (
+                "areas",
+                Action::ShowView(View::Areas),
+                vec![c('2')],
+                "caseloads by area",
+            ),
+            (
+                "caseload",
+                Action::ShowView(View::Caseload),
+                vec![c('3')],
+                "caseload",
+            ),
+            (
+                "releases",
+                Action::ShowView(View::Releases),
+                vec![c('4')],
+                "releases",
+            ),
+            (
+                "breaches",
+                Action::ShowView(View::Breaches),
+                vec![c('5')],
+                "breaches",
+            ),
+            (
+                "review",
+                Action::ShowView(View::Review),
+                vec![c('6')],
+                "13-week review",
+            ),
+            ("open", Action::Enter, vec![p(Enter)], "open the selection"),
+            ("back", Action::Back, vec![p(Esc)], "back / clear filters"),
+            (
+                "search",
+                Action::StartSearch,
+                vec![c('/')],
+                "fuzzy search name/ref",
+            ),
+            (
+                "command",
+                Action::StartCommand,
+                vec![c(':')],
+                "command line",
+            ),
+            (
+                "scope",
+                Action::CycleScope,
+                vec![c('o')],
+                "scope: mine/area/all",
+            ),
+            (
+                "explain",
+                Action::Explain,
+                vec![c('e')],
+                "explain the Today score",
+            ),
+            (
+                "sort",
+                Action::CycleSort,
+                vec![c('s')],
+                "sort by the next column",
+            ),
+            (
+                "reverse",
+                Action::ReverseSort,
+                vec![c('S')],
+                "reverse the sort",
+            ),
+            (
+                "filter_iom",
+                Action::ToggleFilter(FilterChip::Iom),
+                vec![c('i')],
+                "filter: IOM",
+            ),
+            (
+                "filter_ppo",
+                Action::ToggleFilter(FilterChip::Ppo),
+                vec![c('p')],
+                "filter: PPO",
+            ),
+            (
+                "filter_custody",
+                Action::ToggleFilter(FilterChip::Custody),
+                vec![c('c')],
+                "filter: in custody",
+            ),
+            (
+                "filter_week11",
+                Action::ToggleFilter(FilterChip::Week11),
+                vec![c('w')],
+                "filter: week 11+",
+            ),
+            (
+                "filter_mine",
+                Action::ToggleFilter(FilterChip::Mine),
+                vec![c('m')],
+                "filter: my clients",
+            ),
+            (
+                "clear_filters",
+                Action::ClearFilters,
+                vec![c('x')],
+                "clear filters and search",
+            ),
+            (
+                "breach_tab",
+                Action::ToggleBreachTab,
+                vec![c('t')],
+                "breaches: other tab",
+            ),
+            ("reload", Action::Reload, vec![c('r')], "reload now"),
+            (
+                "redraw",
+                Action::Redraw,
+                vec![Key::ctrl('l')],
+                "repaint the screen",
+            ),
+            (
+                "suspend",
+                Action::Suspend,
+                vec![Key::ctrl('z')],
+                "suspend to the shell",
+            ),
+            ("help", Action::ToggleHelp, vec![c('?')], "this help"),
+            ("quit", Action::Quit, vec![c('q'), Key::ctrl('c')], "quit"),
+        ];
+        Self { bindings }
     }
 }
 
-/// Whether `event` is one of `keys`. Shift is part of the character itself (`G`), so it
-/// is ignored when comparing character keys.
+impl KeyBindings {
+    /// Applies `[keys]` overrides from the config file.
+    ///
+    /// # Errors
+    /// Names an unknown action or key.
+    pub fn with_overrides(
+        mut self,
+        overrides: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Self, String> {
+        for (name, keys) in overrides {
+            let keys = keys
+                .iter()
+                .map(|k| Key::parse(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            let Some(binding) = self.bindings.iter_mut().find(|b| b.0 == name) else {
+                let names: Vec<&str> = self.bindings.iter().map(|b| b.0).collect();
+                return Err(format!(
+                    "unknown action '{name}' (known: {})",
+                    names.join(", ")
+                ));
+            };
+            binding.2 = keys;
+        }
+        Ok(self)
+    }
+
+    /// The keys of `action`, written as the help shows them.
+    #[must_use]
+    pub fn describe(&self, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.1 == action)
+            .map(|b| {
+                b.2.iter()
+                    .map(|k| key_name(*k))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    }
+
+    /// (keys, what they do) for every binding, for the help.
+    #[must_use]
+    pub fn help(&self) -> Vec<(String, &'static str)> {
+        self.bindings
+            .iter()
+            .map(|b| {
+                (
+                    b.2.iter()
+                        .map(|k| key_name(*k))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    b.3,
+                )
+            })
+            .collect()
+    }
+
+    /// Translates a key event in `mode` into an action, or `None` if it means nothing.
+    /// Key releases reported by some terminals are ignored.
+    #[must_use]
+    pub fn action_for(&self, mode: Mode, event: &KeyEvent) -> Option<Action> {
+        if event.kind == KeyEventKind::Release {
+            return None;
+        }
+        match mode {
+            Mode::Search | Mode::Command => typing(mode, event),
+            Mode::Help | Mode::Explain => {
+                let closes = [
+                    Action::ToggleHelp,
+                    Action::Back,
+                    Action::Quit,
+                    Action::Explain,
+                ];
+                self.lookup(event)
+                    .filter(|a| closes.contains(a))
+                    .map(|_| Action::Back)
+            }
+            Mode::Normal => self.lookup(event),
+        }
+    }
+
+    fn lookup(&self, event: &KeyEvent) -> Option<Action> {
+        self.bindings
+            .iter()
+            .find(|b| key_match(event, &b.2))
+            .map(|b| b.1)
+    }
+}
+
+/// Keys while typing a search or command.
+fn typing(mode: Mode, event: &KeyEvent) -> Option<Action> {
+    if event.modifiers.contains(KeyModifiers::CONTROL) {
+        return match event.code {
+            KeyCode::Char('c') => Some(Action::Cancel),
+            _ => None,
+        };
+    }
+    match event.code {
+        KeyCode::Esc => Some(Action::Cancel),
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Backspace => Some(Action::Backspace),
+        KeyCode::Tab if mode == Mode::Command => Some(Action::Complete),
+        KeyCode::Up => Some(Action::Up),
+        KeyCode::Down => Some(Action::Down),
+        KeyCode::Char(c) if !c.is_control() => Some(Action::Input(c)),
+        _ => None,
+    }
+}
+
+/// Whether `event` is one of `keys`. Shift is part of a character (`G`), so it is
+/// ignored when comparing character keys.
 #[must_use]
 pub fn key_match(event: &KeyEvent, keys: &[Key]) -> bool {
     let modifiers = match event.code {
@@ -91,50 +373,28 @@ pub fn key_match(event: &KeyEvent, keys: &[Key]) -> bool {
         .any(|k| k.code == event.code && k.modifiers == modifiers)
 }
 
-/// Translates a key event into an action, or `None` if the key means nothing here.
-/// Key releases and repeats reported by some terminals are ignored.
-#[must_use]
-pub fn action_for(bindings: &KeyBindings, help_open: bool, event: &KeyEvent) -> Option<Action> {
-    if event.kind == KeyEventKind::Release {
-        return None;
+fn key_name(key: Key) -> String {
+    let name = match key.code {
+        KeyCode::Char(' ') => "Space".to_owned(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "Enter".to_owned(),
+        KeyCode::Esc => "Esc".to_owned(),
+        KeyCode::Tab => "Tab".to_owned(),
+        KeyCode::BackTab => "Shift-Tab".to_owned(),
+        KeyCode::Up => "Up".to_owned(),
+        KeyCode::Down => "Down".to_owned(),
+        KeyCode::Left => "Left".to_owned(),
+        KeyCode::Right => "Right".to_owned(),
+        KeyCode::PageUp => "PgUp".to_owned(),
+        KeyCode::PageDown => "PgDn".to_owned(),
+        KeyCode::Home => "Home".to_owned(),
+        KeyCode::End => "End".to_owned(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    };
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        format!("Ctrl-{name}")
+    } else {
+        name
     }
-    if help_open {
-        // Any of these closes the help; nothing else happens underneath it.
-        return (key_match(event, &bindings.help)
-            || key_match(event, &bindings.back)
-            || key_match(event, &bindings.quit))
-        .then_some(Action::ToggleHelp);
-    }
-    let table: [(&[Key], Action); 11] = [
-        (&bindings.up, Action::Up),
-        (&bindings.down, Action::Down),
-        (&bindings.page_up, Action::PageUp),
-        (&bindings.page_down, Action::PageDown),
-        (&bindings.top, Action::Top),
-        (&bindings.bottom, Action::Bottom),
-        (&bindings.switch_pane, Action::SwitchPane),
-        (&bindings.enter, Action::Enter),
-        (&bindings.back, Action::Back),
-        (&bindings.help, Action::ToggleHelp),
-        (&bindings.quit, Action::Quit),
-    ];
-    table
-        .into_iter()
-        .find(|(keys, _)| key_match(event, keys))
-        .map(|(_, action)| action)
-}
-
-/// Rows for the help popup: (keys, what they do).
-#[must_use]
-pub fn help_rows() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("Up/Down, k/j", "move the selection"),
-        ("PgUp/PgDn", "move a page"),
-        ("g/G, Home/End", "first / last row"),
-        ("Tab", "switch between areas and clients"),
-        ("Enter", "open the selected area's caseload"),
-        ("Esc", "back to the areas"),
-        ("?", "show or hide this help"),
-        ("q, Ctrl-c", "quit"),
-    ]
 }

@@ -5,43 +5,71 @@
 use std::io::Write;
 use std::time::Duration;
 
-use chrono::NaiveDate;
+use chrono::NaiveDateTime;
 use crossterm::event::{self, Event};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::DefaultTerminal;
 
 use crate::action::{Action, Effect};
-use crate::app::{App, Session};
-use crate::keys::{self, KeyBindings};
+use crate::app::{App, Data, Session};
+use crate::config::Settings;
 use crate::store::{Store, StoreResult};
 use crate::ui::{self, theme::Theme};
 use crate::wallclock::WallClock;
 
-/// Builds the first snapshot: area counts and the first area's caseload.
-///
-/// # Errors
-/// A store error if the reads fail.
-pub fn initial_app(
-    store: &Store,
-    session: Session,
-    today: NaiveDate,
-    size: (u16, u16),
-) -> StoreResult<App> {
-    let mut app = App::new(today, session, store.area_summaries(today)?, size);
-    if let Some(effect) = app.load_selected_area() {
-        perform(store, &mut app, effect)?;
-    }
-    Ok(app)
-}
-
-/// Carries out an effect on the store and installs what it read into the app.
+/// Reads the snapshot for the app's scope at `now`.
 ///
 /// # Errors
 /// A store error.
-pub fn perform(store: &Store, app: &mut App, effect: Effect) -> StoreResult<()> {
+pub fn load(store: &Store, app: &App, now: NaiveDateTime) -> StoreResult<Data> {
+    let (area, worker) = app.scope_limits();
+    Ok(Data {
+        areas: store.area_summaries(now.date())?,
+        workers: store.workers()?,
+        caseload: store.caseload(area, worker)?,
+        breaches: store.breaches(true)?,
+        dealt_with: store.breaches(false)?,
+        releases: store.releases()?,
+        loaded_at: Some(now),
+    })
+}
+
+/// Builds the app and its first snapshot.
+///
+/// # Errors
+/// A store error.
+pub fn initial_app(
+    store: &Store,
+    session: Session,
+    settings: Settings,
+    now: NaiveDateTime,
+    size: (u16, u16),
+) -> StoreResult<App> {
+    let mut app = App::new(now, session, settings, size);
+    let data = load(store, &app, now)?;
+    app.set_data(data);
+    Ok(app)
+}
+
+/// Carries out a store effect and installs what it read. Terminal effects (quit,
+/// suspend, redraw) are the loop's and pass through untouched.
+///
+/// # Errors
+/// A store error.
+pub fn perform(store: &Store, app: &mut App, effect: &Effect) -> StoreResult<()> {
     match effect {
-        Effect::LoadArea(area_id) => app.set_clients(area_id, store.caseload(Some(area_id))?),
-        Effect::Quit => {}
+        Effect::Reload => {
+            let data = load(store, app, app.now)?;
+            app.set_data(data);
+        }
+        Effect::OpenClient(id) => app.open_client(store.client_record(*id)?),
+        Effect::OpenClientByReference(reference) => {
+            match store.client_id_by_reference(reference)? {
+                Some(id) => app.open_client(store.client_record(id)?),
+                None => app.message = Some(format!("no client with reference '{reference}'")),
+            }
+        }
+        Effect::Quit | Effect::Suspend | Effect::Redraw => {}
     }
     Ok(())
 }
@@ -54,10 +82,11 @@ pub fn perform(store: &Store, app: &mut App, effect: Effect) -> StoreResult<()> 
 pub fn run(
     store: &Store,
     session: Session,
+    settings: Settings,
     clock: WallClock,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, store, session, clock);
+    let result = event_loop(&mut terminal, store, session, settings, clock);
     ratatui::restore();
     result
 }
@@ -66,12 +95,22 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     store: &Store,
     session: Session,
+    settings: Settings,
     clock: WallClock,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    let theme = if settings.colour {
+        Theme::from_env()
+    } else {
+        Theme::MONO
+    };
     let size = terminal.size()?;
-    let mut app = initial_app(store, session, clock.today(), (size.width, size.height))?;
-    let bindings = KeyBindings::default();
-    let theme = Theme::from_env();
+    let mut app = initial_app(
+        store,
+        session,
+        settings,
+        clock.now(),
+        (size.width, size.height),
+    )?;
     let mut dirty = true;
     while !app.quitting {
         if dirty {
@@ -79,26 +118,47 @@ fn event_loop(
             dirty = false;
         }
         if !event::poll(Duration::from_secs(1))? {
-            // Past midnight the rules must see the new day.
-            if clock.today() != app.today {
-                app = initial_app(store, app.session.clone(), clock.today(), app.size)?;
+            // Countdowns move by the minute; redraw only when the minute changes.
+            let now = clock.now();
+            if now.format("%H%M").to_string() != app.now.format("%H%M").to_string() {
                 dirty = true;
+                if let Some(effect) = app.update(Action::Tick(now)) {
+                    perform(store, &mut app, &effect)?;
+                }
             }
             continue;
         }
         let action = match event::read()? {
-            Event::Key(key) => keys::action_for(&bindings, app.show_help, &key),
+            Event::Key(key) => app.keys.action_for(app.mode, &key),
             Event::Resize(columns, rows) => Some(Action::Resize(columns, rows)),
             _ => None,
         };
-        if let Some(action) = action {
-            dirty = true;
-            if let Some(effect) = app.update(action) {
-                perform(store, &mut app, effect)?;
+        let Some(action) = action else { continue };
+        dirty = true;
+        match app.update(action) {
+            Some(Effect::Redraw) => terminal.clear()?,
+            Some(Effect::Suspend) => suspend(terminal)?,
+            Some(effect) => {
+                if let Err(error) = perform(store, &mut app, &effect) {
+                    app.message = Some(error.to_string());
+                }
             }
+            None => {}
         }
     }
     Ok(())
+}
+
+/// Gives the terminal back to the shell and stops (as Ctrl-Z does in any program),
+/// then takes it back and repaints once resumed.
+fn suspend(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
+    ratatui::restore();
+    // SAFETY: raising SIGTSTP on our own process has no memory-safety preconditions.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    *terminal = ratatui::init();
+    terminal.clear()
 }
 
 /// Draws one frame inside a synchronized update, so slow links never show half a frame.

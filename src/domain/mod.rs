@@ -8,5 +8,7 @@ pub mod clock;
 pub mod dates;
 pub mod model;
 pub mod nhs;
+pub mod record;
 pub mod release;
 pub mod status;
+pub mod triage;

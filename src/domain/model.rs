@@ -4,6 +4,12 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+/// A closed vocabulary whose values have stable codes (see `vocabulary!`).
+pub trait Vocabulary: Sized + Copy {
+    /// Parses a stored code or a label, ignoring case; `None` if unknown.
+    fn from_code(text: &str) -> Option<Self>;
+}
+
 /// Defines a closed vocabulary: an enum whose variants each have a stable database
 /// code and a human label, with `ALL`, `code()`, `label()` and `from_code()`.
 macro_rules! vocabulary {
@@ -37,6 +43,12 @@ macro_rules! vocabulary {
                     .iter()
                     .copied()
                     .find(|v| v.code().eq_ignore_ascii_case(text) || v.label().eq_ignore_ascii_case(text))
+            }
+        }
+
+        impl Vocabulary for $name {
+            fn from_code(text: &str) -> Option<Self> {
+                $name::from_code(text)
             }
         }
 
@@ -365,8 +377,12 @@ pub struct CaseloadRow {
     pub family_name: String,
     /// Area row id.
     pub area_id: i64,
+    /// Care co-ordinator's worker id, if one is allocated.
+    pub care_coordinator_id: Option<i64>,
     /// Care co-ordinator's name, if one is allocated.
     pub care_coordinator: Option<String>,
+    /// Consent to share is recorded.
+    pub consent: bool,
     /// Flags and priority groups.
     pub flags: Flags,
     /// The open episode's dates.
@@ -375,6 +391,8 @@ pub struct CaseloadRow {
     pub custody: Option<CustodySummary>,
     /// Most recent contact (of any kind but "did not attend").
     pub last_contact: Option<NaiveDate>,
+    /// Next care-plan review date.
+    pub next_review_date: Option<NaiveDate>,
 }
 
 impl CaseloadRow {

@@ -48,6 +48,22 @@ impl Checklist {
         self.done() == Self::LEN
     }
 
+    /// What is still missing, as short phrases for a queue row, e.g. "no appointment
+    /// booked", "prescriber not confirmed".
+    #[must_use]
+    pub fn missing_phrases(&self) -> Vec<&'static str> {
+        [
+            (self.appointment_booked, "no appointment booked"),
+            (self.prescriber_confirmed, "prescriber not confirmed"),
+            (self.naloxone_given, "no naloxone"),
+            (self.accommodation_confirmed, "no accommodation"),
+            (self.prison_team_contacted, "prison team not contacted"),
+        ]
+        .into_iter()
+        .filter_map(|(done, phrase)| (!done).then_some(phrase))
+        .collect()
+    }
+
     /// The items still to do, in checklist order.
     #[must_use]
     pub fn missing(&self) -> Vec<&'static str> {

@@ -56,3 +56,31 @@ pub fn next_release(custody: Option<&CustodySummary>, today: NaiveDate) -> Optio
         super::release::planning_date(c.expected_release_date, c.earliest_release_date, today)
     })
 }
+
+/// The next date that matters for a client on the caseload, with what it is:
+/// release (in custody), else the earliest of care-plan review, 13-week benchmark (if
+/// not yet passed) and extension review.
+#[must_use]
+pub fn next_key_date(
+    row: &super::model::CaseloadRow,
+    today: NaiveDate,
+) -> Option<(&'static str, NaiveDate)> {
+    if row.custody.is_some() {
+        return next_release(row.custody.as_ref(), today).map(|d| ("release", d));
+    }
+    let benchmark = row
+        .episode
+        .care_plan_date
+        .map(|start| start + chrono::Days::new(91))
+        .filter(|d| *d >= today);
+    [
+        row.next_review_date.map(|d| ("review", d)),
+        benchmark.map(|d| ("13 weeks", d)),
+        row.episode
+            .extension_review_date
+            .map(|d| ("ext. review", d)),
+    ]
+    .into_iter()
+    .flatten()
+    .min_by_key(|(_, d)| *d)
+}

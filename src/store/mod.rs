@@ -6,6 +6,7 @@ mod error;
 pub mod migrate;
 mod queries;
 mod records;
+mod views;
 
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};

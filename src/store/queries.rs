@@ -22,7 +22,8 @@ const CASELOAD_SELECT: &str = "
            cu.prescriber_confirmed, cu.naloxone_given, cu.accommodation_confirmed,
            cu.prison_team_contacted, cu.id IS NOT NULL,
            (SELECT substr(max(k.contact_at), 1, 10) FROM contact k
-             WHERE k.client_id = c.id AND k.kind <> 'did_not_attend')
+             WHERE k.client_id = c.id AND k.kind <> 'did_not_attend'),
+           c.care_coordinator_id, c.consent_to_share, e.next_review_date
       FROM client c
       JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL
       LEFT JOIN worker w ON w.id = c.care_coordinator_id
@@ -52,7 +53,9 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
         given_name: r.get(2)?,
         family_name: r.get(3)?,
         area_id: r.get(4)?,
+        care_coordinator_id: r.get(32)?,
         care_coordinator: r.get(5)?,
+        consent: r.get(33)?,
         flags: Flags {
             iom: r.get(6)?,
             ppo: r.get(7)?,
@@ -75,6 +78,7 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
         },
         custody,
         last_contact: last_contact.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        next_review_date: r.get(34)?,
     })
 }
 
@@ -191,17 +195,23 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The active caseload (clients with an open episode), in one area or all, by name.
+    /// The active caseload (clients with an open episode), by name: in one area and/or
+    /// of one care co-ordinator, or everyone when both are `None`.
     ///
     /// # Errors
     /// An SQLite error.
-    pub fn caseload(&self, area_id: Option<i64>) -> StoreResult<Vec<CaseloadRow>> {
+    pub fn caseload(
+        &self,
+        area_id: Option<i64>,
+        worker_id: Option<i64>,
+    ) -> StoreResult<Vec<CaseloadRow>> {
         let sql = format!(
-            "{CASELOAD_SELECT} WHERE ?1 IS NULL OR c.area_id = ?1
+            "{CASELOAD_SELECT} WHERE (?1 IS NULL OR c.area_id = ?1)
+                AND (?2 IS NULL OR c.care_coordinator_id = ?2)
               ORDER BY c.family_name COLLATE NOCASE, c.given_name COLLATE NOCASE, c.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([area_id], caseload_row)?;
+        let rows = stmt.query_map([area_id, worker_id], caseload_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

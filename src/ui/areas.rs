@@ -1,13 +1,29 @@
-//! The list of areas with their caseload counts.
+//! Caseloads by area: one row per area with its counts.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Row, Table};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table};
 
-use super::safe;
 use super::theme::Theme;
-use crate::app::{App, Pane};
+use super::{list_block, row_style, safe, window};
+use crate::app::{App, View};
+use crate::domain::model::Rag;
+use crate::domain::release;
+
+/// Lines of explanation under the table.
+const LEGEND_HEIGHT: u16 = 4;
+
+fn split(area: Rect) -> [Rect; 2] {
+    let wanted = area.height.saturating_sub(LEGEND_HEIGHT).max(4);
+    Layout::vertical([Constraint::Max(wanted), Constraint::Fill(1)]).areas(area)
+}
+
+/// Rows of the areas table that fit in the body `area`.
+#[must_use]
+pub fn table_rows(area: Rect) -> u16 {
+    split(area)[0].height.saturating_sub(3)
+}
 
 /// Percentage as a whole number, or "-" when there is nothing to divide by.
 fn percent(part: usize, whole: usize) -> String {
@@ -16,57 +32,94 @@ fn percent(part: usize, whole: usize) -> String {
         .map_or_else(|| "-".to_owned(), |p| format!("{p}%"))
 }
 
-/// Draws the areas table into `area`.
+/// Draws the areas table and its legend into `area`.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    let focused = app.focus == Pane::Areas;
-    let block = Block::bordered().title(" Areas ").border_style(if focused {
-        theme.focused_border()
-    } else {
-        theme.border()
-    });
-    let header = Row::new([
-        "Area", "Type", "Active", "IOM", "IOM%", "PPO", "Custody", "13wk+",
-    ])
-    .style(theme.header());
-    let visible = usize::from(area.height.saturating_sub(3)).max(1);
-    let offset = app.area_cursor.selected.saturating_sub(visible - 1);
-    let rows = app
-        .areas
+    let [table_area, legend_area] = split(area);
+    let areas = &app.data.areas;
+    let visible = usize::from(table_area.height.saturating_sub(3)).max(1);
+    let cursor = window(app.cursor_of(View::Areas), visible);
+    let block = list_block(" Caseloads by area ".to_owned(), cursor, areas.len(), theme);
+    let today = app.today();
+    let rows = areas
         .iter()
         .enumerate()
-        .skip(offset)
+        .skip(cursor.offset)
         .take(visible)
-        .map(|(index, a)| {
-            let style = match (index == app.area_cursor.selected, focused) {
-                (true, true) => theme.selected(),
-                (true, false) => theme.selected_unfocused(),
-                _ => ratatui::style::Style::new(),
+        .map(|(i, a)| {
+            let id = a.area.id;
+            let releases = app
+                .data
+                .releases
+                .iter()
+                .filter(|r| r.client.area_id == id && r.client.on_caseload)
+                .filter(|r| {
+                    release::planning_date(r.expected_release_date, r.earliest_release_date, today)
+                        .is_some_and(|d| (0..=14).contains(&(d - today).num_days()))
+                })
+                .count();
+            let breaches = |rag: Rag| {
+                app.data
+                    .breaches
+                    .iter()
+                    .filter(|b| b.client.area_id == id && b.rag == rag)
+                    .count()
             };
-            Row::new([
+            let rag_cell = Line::from(vec![
+                Span::styled(format!("R{:<3}", breaches(Rag::Red)), theme.rag(Rag::Red)),
+                Span::styled(
+                    format!("A{:<3}", breaches(Rag::Amber)),
+                    theme.rag(Rag::Amber),
+                ),
+                Span::styled(format!("G{}", breaches(Rag::Green)), theme.rag(Rag::Green)),
+            ]);
+            let n = |v: usize| Line::from(v.to_string()).right_aligned();
+            Row::new(vec![
                 Line::from(safe(&a.area.name)),
-                Line::from(if a.area.intensive {
-                    "intensive"
-                } else {
-                    "non-int."
-                }),
-                Line::from(a.active.to_string()).right_aligned(),
-                Line::from(a.iom.to_string()).right_aligned(),
+                Line::from(if a.area.intensive { "yes" } else { "no" }),
+                n(a.active),
+                n(a.iom),
                 Line::from(percent(a.iom, a.active)).right_aligned(),
-                Line::from(a.ppo.to_string()).right_aligned(),
-                Line::from(a.in_custody.to_string()).right_aligned(),
-                Line::from(a.at_or_past_13_weeks.to_string()).right_aligned(),
+                n(a.ppo),
+                n(a.in_custody),
+                n(releases),
+                n(a.at_or_past_13_weeks),
+                rag_cell,
             ])
-            .style(style)
+            .style(row_style(i == cursor.selected, theme))
         });
     let widths = [
         Constraint::Fill(1),
-        Constraint::Length(9),
+        Constraint::Length(3),
         Constraint::Length(6),
-        Constraint::Length(5),
-        Constraint::Length(5),
         Constraint::Length(4),
-        Constraint::Length(7),
-        Constraint::Length(6),
+        Constraint::Length(4),
+        Constraint::Length(3),
+        Constraint::Length(4),
+        Constraint::Length(4),
+        Constraint::Length(5),
+        Constraint::Length(12),
     ];
-    frame.render_widget(Table::new(rows, widths).header(header).block(block), area);
+    let header = Row::new([
+        "Area", "Int", "Active", "IOM", "IOM%", "PPO", "Cust", "Rel", "13wk+", "Breaches",
+    ])
+    .style(theme.header());
+    frame.render_widget(
+        Table::new(rows, widths).header(header).block(block),
+        table_area,
+    );
+    let legend = vec![
+        Line::styled(
+            " Int: intensive area (custody testing). Cust: in custody now.",
+            theme.dim(),
+        ),
+        Line::styled(
+            " Rel: releases within 14 days. 13wk+: day 91 or later.",
+            theme.dim(),
+        ),
+        Line::styled(
+            " Breaches: outstanding, by RAG. Enter opens the area's caseload.",
+            theme.dim(),
+        ),
+    ];
+    frame.render_widget(Paragraph::new(legend), legend_area);
 }

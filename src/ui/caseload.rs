@@ -1,66 +1,88 @@
-//! The selected area's caseload: one row per client with an open episode.
+//! The caseload in scope: one row per client with an open episode, with sort, filter
+//! chips and fuzzy search (matched characters highlighted).
 
+use std::fmt::Write as _;
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Table};
+use ratatui::widgets::{Row, Table};
 
-use super::safe;
 use super::theme::Theme;
-use crate::app::{App, Pane};
+use super::{empty, list_block, relative_days, row_style, safe, window};
+use crate::app::lists::{SortKey, search_text};
+use crate::app::{App, View};
 use crate::domain::clock::{self, Stage};
 use crate::domain::model::CaseloadRow;
 use crate::domain::{release, status};
 
-/// A column: header, fixed width (0 = takes the remaining space), and priority
+/// A column: header, what it sorts by, fixed width (0 = the rest), and priority
 /// (lower numbers stay longest as the terminal narrows).
 struct Column {
     header: &'static str,
+    sort: SortKey,
     width: u16,
     priority: u8,
 }
 
-const COLUMNS: [Column; 7] = [
+const COLUMNS: [Column; 8] = [
     Column {
         header: "Name",
+        sort: SortKey::Name,
         width: 0,
         priority: 0,
     },
     Column {
         header: "Ref",
+        sort: SortKey::Reference,
         width: 7,
-        priority: 6,
+        priority: 4,
     },
     Column {
         header: "Co-ordinator",
+        sort: SortKey::Coordinator,
         width: 14,
-        priority: 5,
+        priority: 6,
     },
     Column {
         header: "Flags",
+        sort: SortKey::Name,
         width: 9,
         priority: 2,
     },
     Column {
+        header: "Status",
+        sort: SortKey::Status,
+        width: 10,
+        priority: 5,
+    },
+    Column {
         header: "13-week",
+        sort: SortKey::Clock,
         width: 14,
         priority: 1,
     },
     Column {
-        header: "Status",
-        width: 10,
-        priority: 3,
+        header: "Contact",
+        sort: SortKey::LastContact,
+        width: 8,
+        priority: 7,
     },
     Column {
-        header: "Release",
-        width: 9,
-        priority: 4,
+        header: "Next date",
+        sort: SortKey::NextDate,
+        width: 13,
+        priority: 3,
     },
 ];
 
 /// Narrowest the name column may get before other columns are dropped.
 const MIN_NAME_WIDTH: u16 = 16;
+/// Width from which the 13-week column gets a small gauge.
+const GAUGE_FROM_WIDTH: u16 = 120;
 
 /// Indices of the columns that fit in `width`, in display order.
 fn columns_that_fit(width: u16) -> Vec<usize> {
@@ -70,9 +92,11 @@ fn columns_that_fit(width: u16) -> Vec<usize> {
         let used: u16 = chosen
             .iter()
             .map(|&i| {
-                COLUMNS[i]
-                    .width
-                    .max(MIN_NAME_WIDTH * u16::from(COLUMNS[i].width == 0))
+                if COLUMNS[i].width == 0 {
+                    MIN_NAME_WIDTH
+                } else {
+                    COLUMNS[i].width
+                }
             })
             .sum();
         let gaps = u16::try_from(chosen.len() - 1).unwrap_or(0);
@@ -85,38 +109,46 @@ fn columns_that_fit(width: u16) -> Vec<usize> {
     chosen
 }
 
-/// The 13-week cell: "wk12 d 80 soon", styled by stage.
-fn clock_cell(row: &CaseloadRow, app: &App, theme: Theme) -> Line<'static> {
+/// The 13-week cell: "wk12 d 80 soon", styled by stage; with `gauge`, a bar of 13.
+pub fn clock_cell(row: &CaseloadRow, app: &App, theme: Theme, gauge: bool) -> Line<'static> {
     let Some(start) = row.episode.care_plan_date else {
         return Line::styled("not started", theme.dim());
     };
-    match clock::clock(start, row.episode.extension_review_date, app.today) {
-        Some(c) => {
-            let word = match c.stage {
-                Stage::OnTrack => "",
-                Stage::Approaching => "soon",
-                Stage::Due => "DUE",
-                Stage::Extended => "ext",
-                Stage::Overdue => "OVER",
-            };
-            Line::styled(
-                format!("wk{:<2} d{:>3} {word}", c.week, c.day),
-                theme.stage(c.stage),
-            )
-        }
-        None => Line::styled("starts later", theme.dim()),
+    let Some(c) = clock::clock(start, row.episode.extension_review_date, app.today()) else {
+        return Line::styled("starts later", theme.dim());
+    };
+    let word = match c.stage {
+        Stage::OnTrack => "",
+        Stage::Approaching => "soon",
+        Stage::Due => "DUE",
+        Stage::Extended => "ext",
+        Stage::Overdue => "OVER",
+    };
+    let mut spans = vec![Span::styled(
+        format!("wk{:<2} d{:>3} {word:<4}", c.week, c.day),
+        theme.stage(c.stage),
+    )];
+    if gauge {
+        let filled = usize::try_from(c.week.min(13)).unwrap_or(0);
+        spans.push(Span::styled(
+            format!(" [{}{}]", "#".repeat(filled), ".".repeat(13 - filled)),
+            theme.stage(c.stage),
+        ));
     }
+    Line::from(spans)
 }
 
-fn flags_cell(row: &CaseloadRow, theme: Theme) -> Line<'static> {
+/// IOM/PPO and a count of other priority groups, e.g. "IOM PPO+2".
+pub fn flags_cell(row: &CaseloadRow, theme: Theme) -> Line<'static> {
     let f = &row.flags;
-    let mut text = String::new();
+    let mut parts: Vec<String> = Vec::new();
     if f.iom {
-        text.push_str("IOM");
+        parts.push("IOM".to_owned());
     }
     if f.ppo {
-        text.push_str(if text.is_empty() { "PPO" } else { " PPO" });
+        parts.push("PPO".to_owned());
     }
+    let mut text = parts.join(" ");
     let others = f.priority_tags().len();
     if others > 0 {
         text.push('+');
@@ -125,97 +157,125 @@ fn flags_cell(row: &CaseloadRow, theme: Theme) -> Line<'static> {
     Line::styled(text, theme.flag())
 }
 
-fn release_cell(row: &CaseloadRow, app: &App, theme: Theme) -> Line<'static> {
-    let Some(custody) = &row.custody else {
+fn next_date_cell(row: &CaseloadRow, app: &App, theme: Theme) -> Line<'static> {
+    let Some((what, date)) = status::next_key_date(row, app.today()) else {
         return Line::from("");
     };
-    let Some(date) = status::next_release(Some(custody), app.today) else {
-        return Line::styled("no date", theme.dim());
+    let days = (date - app.today()).num_days();
+    let short = match what {
+        "release" => "rel",
+        "review" => "rev",
+        "13 weeks" => "13wk",
+        _ => "ext",
     };
-    let days = release::days_to_release(date, app.today);
-    let rag = release::readiness(&custody.checklist, days);
-    let when = match days {
-        0 => "today".to_owned(),
-        d if d < 0 => format!("{}d ago", -d),
-        d if d < 100 => format!("in {d}d"),
-        _ => date.format("%d/%m/%y").to_string(),
-    };
-    Line::from(vec![
-        Span::raw(format!("{when:<7}")),
-        Span::styled(rag.letter().to_string(), theme.rag(rag)),
-    ])
+    let text = format!("{short} {}", relative_days(days));
+    match (&row.custody, what) {
+        (Some(custody), "release") => {
+            let rag = release::readiness(&custody.checklist, days);
+            Line::from(vec![
+                Span::raw(format!("{text:<11}")),
+                Span::styled(rag.letter().to_string(), theme.rag(rag)),
+            ])
+        }
+        _ if days < 0 => Line::styled(text, theme.warning()),
+        _ => Line::from(text),
+    }
 }
 
-fn cells(row: &CaseloadRow, app: &App, theme: Theme, columns: &[usize]) -> Vec<Line<'static>> {
-    columns
-        .iter()
-        .map(|&i| match i {
-            0 => Line::from(safe(&row.display_name())),
-            1 => Line::from(safe(&row.reference)),
-            2 => Line::from(safe(
-                row.care_coordinator.as_deref().unwrap_or("unallocated"),
-            )),
-            3 => flags_cell(row, theme),
-            4 => clock_cell(row, app, theme),
-            5 => Line::from(status::status(&row.episode, row.custody.as_ref()).label()),
-            _ => release_cell(row, app, theme),
+/// The name with the characters the search matched underlined.
+fn name_cell(row: &CaseloadRow, query: &str, matcher: &SkimMatcherV2) -> Line<'static> {
+    let name = safe(&row.display_name());
+    let Some((_, indices)) = (!query.is_empty())
+        .then(|| matcher.fuzzy_indices(&search_text(row), query))
+        .flatten()
+    else {
+        return Line::from(name);
+    };
+    let spans = name
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let style = if indices.contains(&i) {
+                ratatui::style::Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
+            } else {
+                ratatui::style::Style::new()
+            };
+            Span::styled(c.to_string(), style)
         })
-        .collect()
+        .collect::<Vec<_>>();
+    Line::from(spans)
 }
 
-/// Draws the caseload table into `area`, building only the visible rows.
+/// Draws the caseload into `area`, building only the visible rows.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    let focused = app.focus == Pane::Clients;
-    let name = app
-        .selected_area()
-        .map_or_else(|| "No area".to_owned(), |a| safe(&a.area.name));
-    let position = if app.clients.is_empty() {
-        String::new()
-    } else {
-        format!(" {}/{} ", app.client_cursor.selected + 1, app.clients.len())
-    };
-    let block = Block::bordered()
-        .title(format!(" {name}: {} active ", app.clients.len()))
-        .title_bottom(Line::from(position).right_aligned())
-        .border_style(if focused {
-            theme.focused_border()
+    let list = &app.caseload_list;
+    let visible = usize::from(area.height.saturating_sub(3)).max(1);
+    let cursor = window(app.cursor_of(View::Caseload), visible);
+    let mut title = format!(" Caseload ({}): {} clients", app.scope.label(), list.len());
+    let chips = app.filter.chips();
+    if !chips.is_empty() {
+        let _ = write!(title, " [{}]", chips.join("] ["));
+    }
+    if !app.search.is_empty() {
+        let _ = write!(title, " /{}", safe(&app.search));
+    }
+    title.push(' ');
+    let block = list_block(title, cursor, list.len(), theme);
+    if list.is_empty() {
+        let text = if app.data.caseload.is_empty() {
+            "No clients on the caseload in this scope. Press o to widen the scope."
         } else {
-            theme.border()
-        });
-    if app.clients.is_empty() {
-        let message = if app.areas.is_empty() {
-            "No areas yet. An admin adds them (see README: Subcommands)."
-        } else {
-            "No clients on this area's caseload."
+            "No client matches. Esc clears the search and filters."
         };
-        frame.render_widget(
-            Paragraph::new(Line::styled(message, theme.dim())).block(block),
-            area,
-        );
+        empty(frame, area, block, text, theme);
         return;
     }
-    let inner_width = area.width.saturating_sub(2);
-    let columns = columns_that_fit(inner_width);
-    let visible = usize::from(area.height.saturating_sub(3)).max(1);
-    let mut cursor = app.client_cursor;
-    cursor.keep_visible(visible);
-    let rows = app
-        .clients
+    let columns = columns_that_fit(area.width.saturating_sub(2));
+    let gauge = area.width >= GAUGE_FROM_WIDTH;
+    let matcher = SkimMatcherV2::default();
+    let rows = list
         .iter()
         .enumerate()
         .skip(cursor.offset)
         .take(visible)
-        .map(|(index, row)| {
-            let style = match (index == cursor.selected, focused) {
-                (true, true) => theme.selected(),
-                (true, false) => theme.selected_unfocused(),
-                _ => Style::new(),
-            };
-            Row::new(cells(row, app, theme, &columns)).style(style)
+        .map(|(i, entry)| {
+            let row = &app.data.caseload[entry.row];
+            let cells: Vec<Line<'static>> = columns
+                .iter()
+                .map(|&c| match c {
+                    0 => name_cell(row, &app.search, &matcher),
+                    1 => Line::from(safe(&row.reference)),
+                    2 => Line::from(safe(
+                        row.care_coordinator.as_deref().unwrap_or("unallocated"),
+                    )),
+                    3 => flags_cell(row, theme),
+                    4 => Line::from(status::status(&row.episode, row.custody.as_ref()).label()),
+                    5 => clock_cell(row, app, theme, gauge),
+                    6 => row.last_contact.map_or_else(
+                        || Line::styled("never", theme.warning()),
+                        |d| Line::from(relative_days((d - app.today()).num_days())),
+                    ),
+                    _ => next_date_cell(row, app, theme),
+                })
+                .collect();
+            Row::new(cells).style(row_style(i == cursor.selected, theme))
         });
-    let header = Row::new(columns.iter().map(|&i| COLUMNS[i].header)).style(theme.header());
-    let widths = columns.iter().map(|&i| match COLUMNS[i].width {
+    let header = Row::new(columns.iter().map(|&c| {
+        let col = &COLUMNS[c];
+        let marker = match (
+            app.sort == col.sort && c != 3 && app.search.is_empty(),
+            app.descending,
+        ) {
+            (true, false) => "^",
+            (true, true) => "v",
+            _ => "",
+        };
+        format!("{}{marker}", col.header)
+    }))
+    .style(theme.header());
+    let widths = columns.iter().map(|&c| match COLUMNS[c].width {
         0 => Constraint::Fill(1),
+        w if c == 5 && gauge => Constraint::Length(w + 16),
         w => Constraint::Length(w),
     });
     frame.render_widget(Table::new(rows, widths).header(header).block(block), area);

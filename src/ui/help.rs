@@ -1,4 +1,4 @@
-//! The key help popup.
+//! The key help popup: every key of the current view, from the live key table.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,23 +6,65 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::theme::Theme;
-use crate::keys::help_rows;
+use crate::app::{App, View};
 
-/// Draws the help centred over `screen`.
-pub fn render(frame: &mut Frame<'_>, screen: Rect, theme: Theme) {
-    let rows = help_rows();
-    let mut lines: Vec<Line<'_>> = rows
-        .iter()
-        .map(|(keys, what)| {
-            Line::from(vec![
-                Span::styled(format!(" {keys:<15}"), theme.key()),
-                Span::raw(*what),
-            ])
+/// Key descriptions that belong to one view only, and which view.
+const VIEW_ONLY: &[(&str, View)] = &[
+    ("explain the Today score", View::Today),
+    ("sort by the next column", View::Caseload),
+    ("reverse the sort", View::Caseload),
+    ("filter: IOM", View::Caseload),
+    ("filter: PPO", View::Caseload),
+    ("filter: in custody", View::Caseload),
+    ("filter: week 11+", View::Caseload),
+    ("filter: my clients", View::Caseload),
+    ("clear filters and search", View::Caseload),
+    ("breaches: other tab", View::Breaches),
+];
+
+/// Draws the help for the current view, centred over `screen`.
+pub fn render(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {
+    let rows: Vec<(String, &str)> = app
+        .keys
+        .help()
+        .into_iter()
+        .filter(|(_, what)| {
+            VIEW_ONLY
+                .iter()
+                .all(|(text, view)| text != what || *view == app.view)
         })
         .collect();
-    lines.push(Line::from(""));
+    let mut lines: Vec<Line<'_>> = vec![Line::styled(
+        format!(" Keys: {}", app.view.title()),
+        theme.title(),
+    )];
+    // Two columns whenever one would not fit the height.
+    let columns = if rows.len() + 8 > usize::from(screen.height) {
+        2
+    } else {
+        1
+    };
+    let per_column = rows.len().div_ceil(columns);
+    for i in 0..per_column {
+        let mut spans = Vec::new();
+        for c in 0..columns {
+            if let Some((keys, what)) = rows.get(c * per_column + i) {
+                spans.push(Span::styled(format!(" {keys:<11}"), theme.key()));
+                spans.push(Span::raw(format!("{what:<26}")));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::styled(
+        " Commands: :today :areas :caseload :releases :breaches :review",
+        theme.dim(),
+    ));
+    lines.push(Line::styled(
+        "   :area NAME  :worker NAME  :client REF  :scope mine|area|all",
+        theme.dim(),
+    ));
     lines.push(Line::styled(" ? or Esc closes this help", theme.dim()));
-    let width = 56.min(screen.width);
+    let width = (if columns == 2 { 78 } else { 66 }).min(screen.width);
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(screen.height);
@@ -34,11 +76,7 @@ pub fn render(frame: &mut Frame<'_>, screen: Rect, theme: Theme) {
     };
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .title(" Keys ")
-                .border_style(theme.focused_border()),
-        ),
+        Paragraph::new(lines).block(Block::bordered().border_style(theme.focused_border())),
         area,
     );
 }

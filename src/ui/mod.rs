@@ -1,58 +1,53 @@
 //! Drawing: pure functions from `&App` to a frame. Nothing here mutates the app or
-//! touches the store, and each table builds only the rows it can show.
+//! touches the store, and each list builds only the rows it can show.
 
 mod areas;
+mod breaches;
 mod caseload;
+mod client;
 mod help;
+mod releases;
+mod review;
 pub mod theme;
+mod today;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Paragraph};
 
-use crate::app::App;
+use crate::action::Action as A;
+use crate::app::{App, ListCursor, Mode, View};
 use theme::Theme;
 
-/// Smallest terminal the screen is laid out for.
+pub use client::client_line_count;
+
+/// Smallest terminal the screens are laid out for.
 pub const MIN_SIZE: (u16, u16) = (64, 16);
 
-/// The screen's regions.
-struct Regions {
-    title: Rect,
-    areas: Rect,
-    clients: Rect,
-    footer: Rect,
-}
-
-fn regions(screen: Rect, area_count: usize) -> Regions {
-    // Areas: one row each plus header and borders, but never more than a third of the
-    // screen, so the caseload always has room.
-    let wanted = u16::try_from(area_count)
-        .unwrap_or(u16::MAX)
-        .saturating_add(3);
-    let areas_height = wanted.min(screen.height / 3).max(4);
-    let [title, areas, clients, footer] = Layout::vertical([
+/// Screen regions: tab bar, body, status line, footer.
+fn regions(screen: Rect) -> [Rect; 4] {
+    Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(areas_height),
-        Constraint::Min(4),
+        Constraint::Min(1),
+        Constraint::Length(1),
         Constraint::Length(1),
     ])
-    .areas(screen);
-    Regions {
-        title,
-        areas,
-        clients,
-        footer,
-    }
+    .areas(screen)
 }
 
-/// Number of client rows visible for a terminal of `size` (columns, rows).
+/// How many list rows `view` shows on a terminal of `size` (columns, rows).
 #[must_use]
-pub fn client_table_rows(size: (u16, u16), area_count: usize) -> u16 {
-    let r = regions(Rect::new(0, 0, size.0, size.1), area_count);
-    // Borders (2) and the header row (1).
-    r.clients.height.saturating_sub(3)
+pub fn list_rows(size: (u16, u16), view: View) -> u16 {
+    let body = regions(Rect::new(0, 0, size.0, size.1))[1];
+    match view {
+        // The client record has a border but no header row.
+        View::Client => body.height.saturating_sub(2),
+        // Areas keep room for the legend under the table.
+        View::Areas => areas::table_rows(body),
+        _ => body.height.saturating_sub(3),
+    }
 }
 
 /// Draws the whole screen.
@@ -62,13 +57,23 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         too_small(frame, screen, theme);
         return;
     }
-    let r = regions(screen, app.areas.len());
-    title_bar(frame, r.title, app, theme);
-    areas::render(frame, r.areas, app, theme);
-    caseload::render(frame, r.clients, app, theme);
-    footer(frame, r.footer, theme);
-    if app.show_help {
-        help::render(frame, screen, theme);
+    let [tabs, body, status, footer] = regions(screen);
+    tab_bar(frame, tabs, app, theme);
+    match app.view {
+        View::Today => today::render(frame, body, app, theme),
+        View::Areas => areas::render(frame, body, app, theme),
+        View::Caseload => caseload::render(frame, body, app, theme),
+        View::Releases => releases::render(frame, body, app, theme),
+        View::Breaches => breaches::render(frame, body, app, theme),
+        View::Review => review::render(frame, body, app, theme),
+        View::Client => client::render(frame, body, app, theme),
+    }
+    status_line(frame, status, app, theme);
+    footer_line(frame, footer, app, theme);
+    match app.mode {
+        Mode::Help => help::render(frame, screen, app, theme),
+        Mode::Explain => today::render_explain(frame, screen, app, theme),
+        _ => {}
     }
 }
 
@@ -95,42 +100,138 @@ fn too_small(frame: &mut Frame<'_>, screen: Rect, theme: Theme) {
     );
 }
 
-fn title_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+fn tab_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    let mut spans = Vec::new();
+    for (number, view) in View::TABS.iter().enumerate() {
+        let title = if area.width < 90 && *view == View::Review {
+            "13wk"
+        } else {
+            view.title()
+        };
+        let style = if *view == app.view {
+            theme.selected()
+        } else {
+            Style::new()
+        };
+        spans.push(Span::styled(format!(" {}", number + 1), theme.key()));
+        spans.push(Span::styled(format!(" {title} "), style));
+    }
+    if app.view == View::Client {
+        spans.push(Span::styled(" Client ", theme.selected()));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn status_line(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    if let Some(message) = &app.message {
+        frame.render_widget(
+            Line::styled(format!(" {}", safe(message)), theme.warning()),
+            area,
+        );
+        return;
+    }
     let s = &app.session;
     let role = s
         .worker
         .as_ref()
         .map_or("no worker record", |w| w.role.label());
-    let mode = if s.read_only { " read-only" } else { "" };
-    let right = format!(
-        "{} | {} ({role}){mode} | {}",
+    let mode = if s.read_only { ", read-only" } else { "" };
+    let refreshed = app
+        .data
+        .loaded_at
+        .map_or_else(String::new, |t| format!(" | read {}", t.format("%H:%M")));
+    let text = format!(
+        " {} | {} ({role}{mode}) | {} | {}{refreshed}",
         safe(&s.database),
         safe(&s.login),
-        app.today.format("%d/%m/%Y")
+        app.scope.label(),
+        app.today().format("%d/%m/%Y"),
     );
-    let [left_area, right_area] =
-        Layout::horizontal([Constraint::Length(18), Constraint::Fill(1)]).areas(area);
-    frame.render_widget(Span::styled(" caseload: areas", theme.title()), left_area);
-    frame.render_widget(
-        Paragraph::new(Span::styled(right, theme.dim())).alignment(Alignment::Right),
-        right_area,
-    );
+    frame.render_widget(Line::styled(text, theme.dim()), area);
 }
 
-fn footer(frame: &mut Frame<'_>, area: Rect, theme: Theme) {
-    let keys = [
-        ("j/k", "move"),
-        ("Enter", "open"),
-        ("Tab", "switch"),
-        ("?", "help"),
-        ("q", "quit"),
-    ];
+fn footer_line(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    let prompt = match app.mode {
+        Mode::Search => Some("/"),
+        Mode::Command => Some(":"),
+        _ => None,
+    };
+    if let Some(prompt) = prompt {
+        let line = Line::from(vec![
+            Span::styled(prompt, theme.key()),
+            Span::raw(safe(&app.input)),
+            Span::styled("_", theme.dim()),
+        ]);
+        frame.render_widget(line, area);
+        return;
+    }
+    let mut keys: Vec<(A, &str)> = match app.view {
+        View::Today => vec![
+            (A::Enter, "open"),
+            (A::Explain, "why"),
+            (A::CycleScope, "scope"),
+        ],
+        View::Areas => vec![(A::Enter, "caseload"), (A::CycleScope, "scope")],
+        View::Caseload => vec![
+            (A::Enter, "open"),
+            (A::StartSearch, "search"),
+            (A::CycleSort, "sort"),
+            (A::ClearFilters, "clear"),
+        ],
+        View::Breaches => vec![(A::Enter, "open"), (A::ToggleBreachTab, "tab")],
+        View::Releases | View::Review => vec![(A::Enter, "open"), (A::CycleScope, "scope")],
+        View::Client => vec![(A::Back, "back"), (A::Down, "scroll")],
+    };
+    keys.extend([
+        (A::StartCommand, "cmd"),
+        (A::ToggleHelp, "help"),
+        (A::Quit, "quit"),
+    ]);
     let mut spans = vec![Span::raw(" ")];
-    for (key, what) in keys {
-        spans.push(Span::styled(key, theme.key()));
+    for (action, what) in keys {
+        let key = app.keys.describe(action);
+        let first = key.split(", ").next().unwrap_or_default().to_owned();
+        spans.push(Span::styled(first, theme.key()));
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
     frame.render_widget(Line::from(spans), area);
+}
+
+/// A bordered block for a view's list, with the title and a "row/total" position.
+fn list_block(title: String, cursor: ListCursor, len: usize, theme: Theme) -> Block<'static> {
+    let position = if len == 0 {
+        String::new()
+    } else {
+        format!(" {}/{len} ", cursor.selected + 1)
+    };
+    Block::bordered()
+        .title(Line::styled(title, theme.title()))
+        .title_bottom(Line::from(position).right_aligned())
+        .border_style(theme.border())
+}
+
+/// The cursor adjusted to a window of `visible` rows (drawing never moves the app's).
+fn window(cursor: ListCursor, visible: usize) -> ListCursor {
+    let mut c = cursor;
+    c.keep_visible(visible);
+    c
+}
+
+/// Style of a row: reversed when selected.
+fn row_style(selected: bool, theme: Theme) -> Style {
+    if selected {
+        theme.selected()
+    } else {
+        Style::new()
+    }
+}
+
+/// A message in place of an empty list.
+fn empty(frame: &mut Frame<'_>, area: Rect, block: Block<'_>, text: &str, theme: Theme) {
+    frame.render_widget(
+        Paragraph::new(Line::styled(format!(" {text}"), theme.dim())).block(block),
+        area,
+    );
 }
 
 /// Makes stored text safe to print: control characters (including ESC, so no escape
@@ -139,11 +240,22 @@ fn footer(frame: &mut Frame<'_>, area: Rect, theme: Theme) {
 pub fn safe(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            if c.is_control()
+                || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            {
                 '?'
             } else {
                 c
             }
         })
         .collect()
+}
+
+/// Days as a short relative phrase: "today", "in 3d", "2d ago".
+fn relative_days(days: i64) -> String {
+    match days {
+        0 => "today".to_owned(),
+        d if d > 0 => format!("in {d}d"),
+        d => format!("{}d ago", -d),
+    }
 }

@@ -236,7 +236,7 @@ fn area_summaries_match_the_caseload_rows() {
     let summaries = store.area_summaries(today()).unwrap();
     assert_eq!(summaries.len(), 5);
     for s in &summaries {
-        let rows = store.caseload(Some(s.area.id)).unwrap();
+        let rows = store.caseload(Some(s.area.id), None).unwrap();
         assert_eq!(s.active, rows.len(), "{}", s.area.name);
         assert_eq!(s.iom, rows.iter().filter(|r| r.flags.iom).count());
         assert_eq!(s.ppo, rows.iter().filter(|r| r.flags.ppo).count());

@@ -1,9 +1,10 @@
 //! Screens rendered on ratatui's `TestBackend` from the demo data with a fixed today,
 //! compared with insta snapshots, and the app driven by key events without a terminal.
 
-use caseload::action::Action;
-use caseload::app::{App, Pane, Session};
-use caseload::keys::{KeyBindings, action_for};
+use caseload::action::{Action, Effect};
+use caseload::app::{App, Mode, Scope, Session, View};
+use caseload::config::Settings;
+use caseload::demo::DEMO_LEAD;
 use caseload::store::Store;
 use caseload::tui::{initial_app, perform};
 use caseload::ui::{self, theme::Theme};
@@ -11,23 +12,37 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use crate::common::{demo_store, today};
+use crate::common::{at, demo_store};
 
-fn session() -> Session {
+/// The demo's team leader (Newport), as the demo maps the OS login to.
+pub fn lead_session(store: &Store) -> Session {
+    let worker = store
+        .workers()
+        .unwrap()
+        .into_iter()
+        .find(|w| w.name == DEMO_LEAD);
     Session {
         login: "tester".to_owned(),
-        worker: None,
+        worker,
         database: "demo.db".to_owned(),
-        read_only: true,
+        read_only: false,
     }
 }
 
-fn app_for(store: &Store, size: (u16, u16)) -> App {
-    initial_app(store, session(), today(), size).unwrap()
+/// The app on the demo data at 09:30 on the fixed today.
+pub fn app_for(store: &Store, size: (u16, u16)) -> App {
+    initial_app(
+        store,
+        lead_session(store),
+        Settings::default(),
+        at("2026-11-23 09:30"),
+        size,
+    )
+    .unwrap()
 }
 
 /// Renders `app` at its size and returns the screen as text, one line per row.
-fn screen(app: &App) -> String {
+pub fn screen(app: &App) -> String {
     let (width, height) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| ui::render(f, app, Theme::MONO)).unwrap();
@@ -45,38 +60,116 @@ fn screen(app: &App) -> String {
 }
 
 /// Sends keys through the real key table, performing effects on the store.
-fn press(store: &Store, app: &mut App, keys: &[KeyCode]) {
-    let bindings = KeyBindings::default();
+pub fn press(store: &Store, app: &mut App, keys: &[KeyCode]) {
     for code in keys {
         let event = KeyEvent::new(*code, KeyModifiers::NONE);
-        if let Some(action) = action_for(&bindings, app.show_help, &event) {
+        if let Some(action) = app.keys.action_for(app.mode, &event) {
             if let Some(effect) = app.update(action) {
-                perform(store, app, effect).unwrap();
+                perform(store, app, &effect).unwrap();
             }
         }
     }
 }
 
-#[test]
-fn areas_screen_at_80x24() {
-    let (_dir, store) = demo_store();
-    insta::assert_snapshot!(screen(&app_for(&store, (80, 24))));
+/// Types text in the current input mode.
+fn type_text(store: &Store, app: &mut App, text: &str) {
+    let keys: Vec<KeyCode> = text.chars().map(KeyCode::Char).collect();
+    press(store, app, &keys);
 }
 
 #[test]
-fn areas_screen_at_120x40() {
+fn every_view_at_80x24_and_120x40() {
     let (_dir, store) = demo_store();
-    insta::assert_snapshot!(screen(&app_for(&store, (120, 40))));
+    for size in [(80, 24), (120, 40)] {
+        let mut app = app_for(&store, size);
+        for (number, view) in ["1", "2", "3", "4", "5", "6"].iter().zip(View::TABS) {
+            press(
+                &store,
+                &mut app,
+                &[KeyCode::Char(number.chars().next().unwrap())],
+            );
+            assert_eq!(app.view, view);
+            insta::assert_snapshot!(
+                format!("{}_{}x{}", view.title().replace(' ', "_"), size.0, size.1),
+                screen(&app)
+            );
+        }
+        press(&store, &mut app, &[KeyCode::Char('3'), KeyCode::Enter]);
+        assert_eq!(app.view, View::Client);
+        insta::assert_snapshot!(format!("Client_{}x{}", size.0, size.1), screen(&app));
+    }
 }
 
 #[test]
-fn help_lists_the_keys() {
+fn help_lists_the_keys_of_the_current_view() {
     let (_dir, store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    press(&store, &mut app, &[KeyCode::Char('?')]);
-    insta::assert_snapshot!(screen(&app));
+    press(&store, &mut app, &[KeyCode::Char('3'), KeyCode::Char('?')]);
+    assert_eq!(app.mode, Mode::Help);
+    let text = screen(&app);
+    insta::assert_snapshot!(text);
+    assert!(text.contains("filter: IOM"), "caseload keys are listed");
+    press(&store, &mut app, &[KeyCode::Char('1')]);
+    assert_eq!(
+        app.view,
+        View::Caseload,
+        "only closing keys act while help is open"
+    );
+    press(
+        &store,
+        &mut app,
+        &[KeyCode::Esc, KeyCode::Char('1'), KeyCode::Char('?')],
+    );
+    assert!(
+        !screen(&app).contains("filter: IOM"),
+        "not on the Today view"
+    );
     press(&store, &mut app, &[KeyCode::Esc]);
-    assert!(!app.show_help);
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn explain_shows_the_terms_that_make_the_score() {
+    let (_dir, store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(&store, &mut app, &[KeyCode::Char('e')]);
+    assert_eq!(app.mode, Mode::Explain);
+    let item = &app.today_items[0];
+    let text = screen(&app);
+    assert!(text.contains("Why this ranks here"), "{text}");
+    assert!(
+        text.contains(&format!("score {:>20.1}", item.score())),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn today_is_ranked_and_only_shows_active_clients() {
+    let (_dir, store) = demo_store();
+    let app = app_for(&store, (80, 24));
+    assert!(!app.today_items.is_empty());
+    let scores: Vec<f64> = app
+        .today_items
+        .iter()
+        .map(caseload::domain::triage::Item::score)
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "highest first");
+    for item in &app.today_items {
+        let row = app
+            .data
+            .caseload
+            .iter()
+            .find(|r| r.client_id == item.client_id);
+        let row = row.expect("every item is a client on the caseload in scope");
+        if row.custody.is_some() {
+            assert_eq!(
+                item.kind,
+                caseload::domain::triage::Kind::Release,
+                "custody: release items only"
+            );
+        }
+    }
 }
 
 #[test]
@@ -90,75 +183,301 @@ fn a_small_terminal_gets_a_clear_message() {
 #[test]
 fn rendering_never_panics_down_to_one_cell() {
     let (_dir, store) = demo_store();
-    for (w, h) in [
-        (1, 1),
-        (2, 1),
-        (1, 2),
-        (63, 16),
-        (64, 15),
-        (64, 16),
-        (200, 5),
-    ] {
-        let _ = screen(&app_for(&store, (w, h)));
+    let mut app = app_for(&store, (80, 24));
+    for view in ["1", "2", "3", "4", "5", "6"] {
+        press(
+            &store,
+            &mut app,
+            &[KeyCode::Char(view.chars().next().unwrap())],
+        );
+        for (w, h) in [
+            (1, 1),
+            (2, 1),
+            (1, 2),
+            (63, 16),
+            (64, 15),
+            (64, 16),
+            (200, 5),
+            (300, 100),
+        ] {
+            app.update(Action::Resize(w, h));
+            let _ = screen(&app);
+        }
     }
 }
 
 #[test]
-fn moving_down_the_areas_loads_that_areas_caseload() {
+fn tab_and_shift_tab_cycle_the_views() {
     let (_dir, store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    let first = app.clients_area;
-    press(&store, &mut app, &[KeyCode::Char('j'), KeyCode::Down]);
-    assert_eq!(app.area_cursor.selected, 2);
-    assert_ne!(app.clients_area, first);
-    assert_eq!(app.clients_area, app.selected_area().map(|a| a.area.id));
-    assert_eq!(app.clients.len(), app.selected_area().unwrap().active);
+    press(&store, &mut app, &[KeyCode::Tab, KeyCode::Tab]);
+    assert_eq!(app.view, View::Caseload);
+    press(
+        &store,
+        &mut app,
+        &[KeyCode::BackTab, KeyCode::BackTab, KeyCode::BackTab],
+    );
+    assert_eq!(app.view, View::Review);
 }
 
 #[test]
-fn enter_moves_focus_to_clients_and_esc_back() {
+fn enter_on_an_area_opens_its_caseload_and_esc_clears_the_filter() {
     let (_dir, store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    press(&store, &mut app, &[KeyCode::Enter]);
-    assert_eq!(app.focus, Pane::Clients);
-    press(&store, &mut app, &[KeyCode::Char('j'), KeyCode::Char('j')]);
-    assert_eq!(app.client_cursor.selected, 2);
-    assert_eq!(
-        app.area_cursor.selected, 0,
-        "j moves in the focused pane only"
+    press(
+        &store,
+        &mut app,
+        &[KeyCode::Char('2'), KeyCode::Char('j'), KeyCode::Enter],
     );
+    assert_eq!(app.view, View::Caseload);
+    let area = app.data.areas[1].clone();
+    assert_eq!(app.filter.area.as_ref().map(|a| a.0), Some(area.area.id));
+    assert_eq!(
+        app.scope,
+        Scope::Everything,
+        "another area widens the scope"
+    );
+    assert_eq!(app.caseload_list.len(), area.active);
     press(&store, &mut app, &[KeyCode::Esc]);
-    assert_eq!(app.focus, Pane::Areas);
+    assert_eq!(app.filter.area, None);
+}
+
+#[test]
+fn search_narrows_the_caseload_and_highlights_matches() {
+    let (_dir, store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    let everyone = app.caseload_list.len();
+    let target = app.data.caseload[5].clone();
+    press(&store, &mut app, &[KeyCode::Char('/')]);
+    assert_eq!((app.view, app.mode), (View::Caseload, Mode::Search));
+    type_text(&store, &mut app, &target.reference);
+    assert!(app.caseload_list.len() < everyone);
+    let first = &app.data.caseload[app.caseload_list[0].row];
+    assert_eq!(
+        first.client_id, target.client_id,
+        "exact reference ranks first"
+    );
+    press(&store, &mut app, &[KeyCode::Enter]);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.search, target.reference, "Enter keeps the search");
+    press(&store, &mut app, &[KeyCode::Enter]);
+    assert_eq!(app.view, View::Client);
+    assert_eq!(app.client.as_ref().unwrap().profile.id, target.client_id);
+    press(&store, &mut app, &[KeyCode::Esc, KeyCode::Esc]);
+    assert_eq!(app.caseload_list.len(), everyone, "Esc clears the search");
+}
+
+#[test]
+fn search_survives_control_characters_and_unicode() {
+    let (_dir, store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(&store, &mut app, &[KeyCode::Char('/')]);
+    type_text(&store, &mut app, "\u{202e}Åß\u{1b}[2J");
+    let text = screen(&app);
+    assert!(!text.contains('\u{1b}'), "no escape reaches the screen");
+    assert!(!text.contains('\u{202e}'));
+}
+
+#[test]
+fn sort_cycles_columns_and_reverses() {
+    let (_dir, store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(&store, &mut app, &[KeyCode::Char('3')]);
+    let names: Vec<String> = app
+        .caseload_list
+        .iter()
+        .map(|e| app.data.caseload[e.row].family_name.clone())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted, "by name at first");
+    press(
+        &store,
+        &mut app,
+        &[
+            KeyCode::Char('s'),
+            KeyCode::Char('s'),
+            KeyCode::Char('s'),
+            KeyCode::Char('s'),
+        ],
+    );
+    assert_eq!(app.sort, caseload::app::lists::SortKey::Clock);
+    let starts: Vec<_> = app
+        .caseload_list
+        .iter()
+        .filter_map(|e| app.data.caseload[e.row].episode.care_plan_date)
+        .collect();
+    assert!(
+        starts.windows(2).all(|w| w[0] <= w[1]),
+        "longest on the caseload first"
+    );
+    press(&store, &mut app, &[KeyCode::Char('S')]);
+    let reversed: Vec<_> = app
+        .caseload_list
+        .iter()
+        .filter_map(|e| app.data.caseload[e.row].episode.care_plan_date)
+        .collect();
+    assert!(reversed.windows(2).all(|w| w[0] >= w[1]));
+}
+
+#[test]
+fn filter_chips_combine() {
+    let (_dir, store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(
+        &store,
+        &mut app,
+        &[KeyCode::Char('3'), KeyCode::Char('i'), KeyCode::Char('w')],
+    );
+    assert!(!app.caseload_list.is_empty());
+    for e in &app.caseload_list {
+        let row = &app.data.caseload[e.row];
+        assert!(row.flags.iom);
+        assert!((app.today() - row.episode.care_plan_date.unwrap()).num_days() >= 70);
+    }
+    assert!(screen(&app).contains("[IOM] [wk11+]"));
+    press(&store, &mut app, &[KeyCode::Char('x')]);
+    assert_eq!(app.caseload_list.len(), app.data.caseload.len());
+}
+
+#[test]
+fn scope_cycles_from_my_area_to_everything_to_mine() {
+    let (_dir, store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    assert_eq!(
+        app.scope,
+        Scope::MyArea,
+        "a team leader starts on their area"
+    );
+    let area_count = app.data.caseload.len();
+    press(&store, &mut app, &[KeyCode::Char('o')]);
+    assert_eq!(app.scope, Scope::Everything);
+    assert!(app.data.caseload.len() > area_count);
+    press(&store, &mut app, &[KeyCode::Char('o')]);
+    assert_eq!(app.scope, Scope::Mine);
+    assert!(
+        app.data.caseload.is_empty(),
+        "the demo lead holds no clients"
+    );
+}
+
+#[test]
+fn command_line_completes_and_runs() {
+    let (_dir, store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(&store, &mut app, &[KeyCode::Char(':')]);
+    type_text(&store, &mut app, "rel");
+    press(&store, &mut app, &[KeyCode::Tab]);
+    assert_eq!(
+        app.input, "rel",
+        "releases and reload both fit: nothing to add"
+    );
+    type_text(&store, &mut app, "e");
+    press(&store, &mut app, &[KeyCode::Tab]);
+    assert_eq!(app.input, "releases ");
+    press(&store, &mut app, &[KeyCode::Enter]);
+    assert_eq!(app.view, View::Releases);
+
+    press(&store, &mut app, &[KeyCode::Char(':')]);
+    type_text(&store, &mut app, "area ca");
+    press(&store, &mut app, &[KeyCode::Tab]);
+    assert_eq!(app.input, "area Caerphilly ");
+    press(&store, &mut app, &[KeyCode::Enter]);
+    assert_eq!(app.view, View::Caseload);
+    assert_eq!(
+        app.filter.area.as_ref().map(|a| a.1.as_str()),
+        Some("Caerphilly")
+    );
+
+    press(&store, &mut app, &[KeyCode::Char(':')]);
+    type_text(&store, &mut app, "client c-1010");
+    press(&store, &mut app, &[KeyCode::Enter]);
+    assert_eq!(app.view, View::Client);
+    assert_eq!(app.client.as_ref().unwrap().profile.reference, "C-1010");
+
+    press(&store, &mut app, &[KeyCode::Char(':')]);
+    type_text(&store, &mut app, "frobnicate");
+    press(&store, &mut app, &[KeyCode::Enter]);
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .contains("unknown command :frobnicate")
+    );
+    press(&store, &mut app, &[KeyCode::Char(':')]);
+    type_text(&store, &mut app, "client C-99999");
+    press(&store, &mut app, &[KeyCode::Enter]);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("no client with reference 'C-99999'")
+    );
+}
+
+#[test]
+fn breaches_tab_switches_and_overdue_come_first() {
+    let (_dir, store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(&store, &mut app, &[KeyCode::Char('o'), KeyCode::Char('5')]);
+    let deadlines: Vec<_> = app
+        .breach_list
+        .iter()
+        .map(|&i| app.data.breaches[i].deadline)
+        .collect();
+    assert!(
+        deadlines.windows(2).all(|w| w[0] <= w[1]),
+        "earliest deadline, so overdue, first"
+    );
+    assert!(screen(&app).contains("OVERDUE"));
+    press(&store, &mut app, &[KeyCode::Char('t')]);
+    assert!(
+        app.breach_list
+            .iter()
+            .all(|&i| app.data.dealt_with[i].resolution_date.is_some())
+    );
 }
 
 #[test]
 fn the_selection_scrolls_into_view_and_stops_at_the_ends() {
     let (_dir, store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    press(&store, &mut app, &[KeyCode::Tab, KeyCode::Char('G')]);
-    let last = app.clients.len() - 1;
-    assert_eq!(app.client_cursor.selected, last);
-    let visible = app.client_rows_visible();
-    assert_eq!(app.client_cursor.offset, last + 1 - visible);
-    let text = screen(&app);
-    assert!(text.contains(&app.clients[last].display_name()), "{text}");
+    press(&store, &mut app, &[KeyCode::Char('3'), KeyCode::Char('G')]);
+    let last = app.caseload_list.len() - 1;
+    assert_eq!(app.cursor().selected, last);
+    assert_eq!(app.cursor().offset, last + 1 - app.visible_rows());
+    let name = app.data.caseload[app.caseload_list[last].row].display_name();
+    assert!(screen(&app).contains(&name));
     press(&store, &mut app, &[KeyCode::Down]);
-    assert_eq!(app.client_cursor.selected, last);
+    assert_eq!(app.cursor().selected, last);
     press(&store, &mut app, &[KeyCode::Char('g'), KeyCode::Up]);
-    assert_eq!(
-        (app.client_cursor.selected, app.client_cursor.offset),
-        (0, 0)
-    );
+    assert_eq!((app.cursor().selected, app.cursor().offset), (0, 0));
 }
 
 #[test]
-fn quit_is_an_action() {
+fn reload_keeps_the_selected_client() {
     let (_dir, store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    assert_eq!(
-        app.update(Action::Quit),
-        Some(caseload::action::Effect::Quit)
+    press(
+        &store,
+        &mut app,
+        &[
+            KeyCode::Char('3'),
+            KeyCode::Char('j'),
+            KeyCode::Char('j'),
+            KeyCode::Char('j'),
+        ],
     );
+    let before = app.selected_client_id();
+    press(&store, &mut app, &[KeyCode::Char('r')]);
+    assert_eq!(app.selected_client_id(), before);
+}
+
+#[test]
+fn quit_suspend_and_redraw_are_effects_for_the_loop() {
+    let (_dir, store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    assert_eq!(app.update(Action::Redraw), Some(Effect::Redraw));
+    assert_eq!(app.update(Action::Suspend), Some(Effect::Suspend));
+    assert_eq!(app.update(Action::Quit), Some(Effect::Quit));
     assert!(app.quitting);
 }
 

@@ -1,0 +1,792 @@
+//! The model and `update`: pure state changes, no I/O. `update` returns an [`Effect`]
+//! for the loop in `tui` to perform on the store; derived lists are recomputed here,
+//! so drawing only reads.
+
+pub mod command;
+pub mod lists;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::action::{Action, Effect, FilterChip};
+use crate::config::Settings;
+use crate::domain::model::{AreaSummary, CaseloadRow, Worker};
+use crate::domain::record::{BreachRow, ClientRecord, ReleaseRow};
+use crate::domain::triage::{self, OpenBreach};
+use crate::keys::KeyBindings;
+use command::Command;
+use lists::{CaseloadFilter, Entry, SortKey};
+
+/// The screens, in tab order (the client record is opened, not tabbed to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    /// What needs doing today, ranked.
+    Today,
+    /// Caseloads by area.
+    Areas,
+    /// The caseload in scope.
+    Caseload,
+    /// Releases in the coming weeks.
+    Releases,
+    /// Breaches, outstanding and dealt with.
+    Breaches,
+    /// The 13-week review list.
+    Review,
+    /// One client's record.
+    Client,
+}
+
+impl View {
+    /// The views reachable by number and Tab, in order.
+    pub const TABS: [Self; 6] = [
+        Self::Today,
+        Self::Areas,
+        Self::Caseload,
+        Self::Releases,
+        Self::Breaches,
+        Self::Review,
+    ];
+
+    /// Tab title.
+    #[must_use]
+    pub const fn title(self) -> &'static str {
+        match self {
+            Self::Today => "Today",
+            Self::Areas => "Areas",
+            Self::Caseload => "Caseload",
+            Self::Releases => "Releases",
+            Self::Breaches => "Breaches",
+            Self::Review => "13-week review",
+            Self::Client => "Client",
+        }
+    }
+
+    const fn index(self) -> usize {
+        match self {
+            Self::Today => 0,
+            Self::Areas => 1,
+            Self::Caseload => 2,
+            Self::Releases => 3,
+            Self::Breaches => 4,
+            Self::Review => 5,
+            Self::Client => 6,
+        }
+    }
+}
+
+/// Whose work the lists show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The session user's own clients.
+    Mine,
+    /// The session user's home area.
+    MyArea,
+    /// Every area.
+    Everything,
+}
+
+impl Scope {
+    /// Word for the status line.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Mine => "my caseload",
+            Self::MyArea => "my area",
+            Self::Everything => "everything",
+        }
+    }
+}
+
+/// What the keyboard is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Moving around.
+    Normal,
+    /// Typing a fuzzy search (`/`).
+    Search,
+    /// Typing a command (`:`).
+    Command,
+    /// The help popup is open.
+    Help,
+    /// The score breakdown of the selected Today item is open.
+    Explain,
+}
+
+/// Which breaches tab is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreachTab {
+    /// Outstanding, by deadline.
+    Outstanding,
+    /// Arrested, withdrawn or resolved.
+    DealtWith,
+}
+
+/// Who is using this session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// OS login.
+    pub login: String,
+    /// The worker record for that login, if there is one.
+    pub worker: Option<Worker>,
+    /// Database file shown in the status line.
+    pub database: String,
+    /// Whether the session can write.
+    pub read_only: bool,
+}
+
+/// A snapshot of what the views show, loaded by the loop for one scope.
+#[derive(Debug, Clone, Default)]
+pub struct Data {
+    /// Per-area counts (every area).
+    pub areas: Vec<AreaSummary>,
+    /// Workers, for `:worker`.
+    pub workers: Vec<Worker>,
+    /// The active caseload in scope.
+    pub caseload: Vec<CaseloadRow>,
+    /// Outstanding breaches (every area; views apply the scope).
+    pub breaches: Vec<BreachRow>,
+    /// Breaches dealt with.
+    pub dealt_with: Vec<BreachRow>,
+    /// Open custody episodes (every area).
+    pub releases: Vec<ReleaseRow>,
+    /// When it was read.
+    pub loaded_at: Option<NaiveDateTime>,
+}
+
+/// A scrolling selection over a list whose rows may not all fit on screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListCursor {
+    /// Selected row.
+    pub selected: usize,
+    /// First visible row.
+    pub offset: usize,
+}
+
+impl ListCursor {
+    /// Moves by `delta` rows within a list of `len`, keeping the selection inside a
+    /// window of `visible` rows.
+    pub fn step(&mut self, delta: isize, len: usize, visible: usize) {
+        if len == 0 {
+            *self = Self::default();
+            return;
+        }
+        self.selected = self.selected.saturating_add_signed(delta).min(len - 1);
+        self.keep_visible(visible);
+    }
+
+    /// Clamps to a list of `len` and adjusts the offset so the selection is on screen.
+    pub fn keep_visible(&mut self, visible: usize) {
+        let visible = visible.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + visible {
+            self.offset = self.selected + 1 - visible;
+        }
+    }
+
+    fn clamp(&mut self, len: usize, visible: usize) {
+        self.selected = self.selected.min(len.saturating_sub(1));
+        self.offset = self.offset.min(self.selected);
+        self.keep_visible(visible);
+    }
+}
+
+/// Everything the screen shows, and the state of the interaction.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// Now, from the loop's clock (minute precision is enough for every rule).
+    pub now: NaiveDateTime,
+    /// Who, and on which database.
+    pub session: Session,
+    /// Settings from the config file.
+    pub settings: Settings,
+    /// The key table (defaults plus the config's overrides).
+    pub keys: KeyBindings,
+    /// The loaded snapshot.
+    pub data: Data,
+    /// The screen shown.
+    pub view: View,
+    /// Where Esc returns to from the client record.
+    pub previous: View,
+    /// Whose work is shown.
+    pub scope: Scope,
+    /// What the keyboard is doing.
+    pub mode: Mode,
+    /// Text being typed in search or command mode.
+    pub input: String,
+    /// The active fuzzy search on the caseload.
+    pub search: String,
+    /// A one-line message for the status bar (command errors, hints).
+    pub message: Option<String>,
+    /// Caseload filter chips.
+    pub filter: CaseloadFilter,
+    /// Caseload sort column.
+    pub sort: SortKey,
+    /// Caseload sort reversed.
+    pub descending: bool,
+    /// Breaches tab.
+    pub breach_tab: BreachTab,
+    /// The client shown in the client view.
+    pub client: Option<ClientRecord>,
+    /// Cursor per view (the client view uses `selected` as its scroll position).
+    pub cursors: [ListCursor; 7],
+    /// Derived: the Today queue.
+    pub today_items: Vec<triage::Item>,
+    /// Derived: caseload rows to show.
+    pub caseload_list: Vec<Entry>,
+    /// Derived: review rows (indices into the caseload).
+    pub review_list: Vec<usize>,
+    /// Derived: releases to show (indices into `data.releases`).
+    pub release_list: Vec<usize>,
+    /// Derived: breaches to show (indices into the tab's list).
+    pub breach_list: Vec<usize>,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// Set once the user has asked to leave.
+    pub quitting: bool,
+}
+
+impl App {
+    /// A new app showing the Today view, before any data is loaded.
+    #[must_use]
+    pub fn new(now: NaiveDateTime, session: Session, settings: Settings, size: (u16, u16)) -> Self {
+        let scope = match &session.worker {
+            Some(w) if w.area_id.is_some() => {
+                if w.role == crate::domain::model::Role::CareCoordinator {
+                    Scope::Mine
+                } else {
+                    Scope::MyArea
+                }
+            }
+            _ => Scope::Everything,
+        };
+        let keys = KeyBindings::default()
+            .with_overrides(&settings.keys)
+            .unwrap_or_default();
+        Self {
+            now,
+            session,
+            keys,
+            settings,
+            data: Data::default(),
+            view: View::Today,
+            previous: View::Today,
+            scope,
+            mode: Mode::Normal,
+            input: String::new(),
+            search: String::new(),
+            message: None,
+            filter: CaseloadFilter::default(),
+            sort: SortKey::default(),
+            descending: false,
+            breach_tab: BreachTab::Outstanding,
+            client: None,
+            cursors: [ListCursor::default(); 7],
+            today_items: Vec::new(),
+            caseload_list: Vec::new(),
+            review_list: Vec::new(),
+            release_list: Vec::new(),
+            breach_list: Vec::new(),
+            size,
+            quitting: false,
+        }
+    }
+
+    /// The day the rules are evaluated on.
+    #[must_use]
+    pub fn today(&self) -> NaiveDate {
+        self.now.date()
+    }
+
+    /// The session user's worker id, if any.
+    #[must_use]
+    pub fn me(&self) -> Option<i64> {
+        self.session.worker.as_ref().map(|w| w.id)
+    }
+
+    /// The (area, worker) limits of the current scope.
+    #[must_use]
+    pub fn scope_limits(&self) -> (Option<i64>, Option<i64>) {
+        let worker = self.session.worker.as_ref();
+        match self.scope {
+            Scope::Mine => (None, worker.map(|w| w.id)),
+            Scope::MyArea => (worker.and_then(|w| w.area_id), None),
+            Scope::Everything => (None, None),
+        }
+    }
+
+    /// Installs a freshly loaded snapshot, keeping each list's selection on the same
+    /// item where it still exists.
+    pub fn set_data(&mut self, data: Data) {
+        let keep_client = self.selected_client_id();
+        self.data = data;
+        self.derive();
+        if let Some(id) = keep_client {
+            self.select_client_id(id);
+        }
+    }
+
+    /// Installs a loaded client record and shows it.
+    pub fn open_client(&mut self, record: ClientRecord) {
+        if self.view != View::Client {
+            self.previous = self.view;
+        }
+        self.client = Some(record);
+        self.view = View::Client;
+        self.cursors[View::Client.index()] = ListCursor::default();
+        self.mode = Mode::Normal;
+    }
+
+    /// The cursor of the current view.
+    #[must_use]
+    pub fn cursor(&self) -> ListCursor {
+        self.cursors[self.view.index()]
+    }
+
+    /// The cursor of `view`.
+    #[must_use]
+    pub fn cursor_of(&self, view: View) -> ListCursor {
+        self.cursors[view.index()]
+    }
+
+    /// Rows in the current view's list.
+    #[must_use]
+    pub fn list_len(&self) -> usize {
+        match self.view {
+            View::Today => self.today_items.len(),
+            View::Areas => self.data.areas.len(),
+            View::Caseload => self.caseload_list.len(),
+            View::Releases => self.release_list.len(),
+            View::Breaches => self.breach_list.len(),
+            View::Review => self.review_list.len(),
+            View::Client => crate::ui::client_line_count(self),
+        }
+    }
+
+    /// Rows the current view can show at the current size.
+    #[must_use]
+    pub fn visible_rows(&self) -> usize {
+        usize::from(crate::ui::list_rows(self.size, self.view)).max(1)
+    }
+
+    /// The breaches of the current tab.
+    #[must_use]
+    pub fn breach_source(&self) -> &[BreachRow] {
+        match self.breach_tab {
+            BreachTab::Outstanding => &self.data.breaches,
+            BreachTab::DealtWith => &self.data.dealt_with,
+        }
+    }
+
+    /// The client id under the cursor in the current view, if the row is a client's.
+    #[must_use]
+    pub fn selected_client_id(&self) -> Option<i64> {
+        let at = self.cursor().selected;
+        match self.view {
+            View::Today => self.today_items.get(at).map(|i| i.client_id),
+            View::Caseload => self
+                .caseload_list
+                .get(at)
+                .map(|e| self.data.caseload[e.row].client_id),
+            View::Review => self
+                .review_list
+                .get(at)
+                .map(|&i| self.data.caseload[i].client_id),
+            View::Releases => self
+                .release_list
+                .get(at)
+                .map(|&i| self.data.releases[i].client.client_id),
+            View::Breaches => self
+                .breach_list
+                .get(at)
+                .map(|&i| self.breach_source()[i].client.client_id),
+            View::Areas | View::Client => None,
+        }
+    }
+
+    fn select_client_id(&mut self, id: i64) {
+        let position = match self.view {
+            View::Today => self.today_items.iter().position(|i| i.client_id == id),
+            View::Caseload => self
+                .caseload_list
+                .iter()
+                .position(|e| self.data.caseload[e.row].client_id == id),
+            View::Review => self
+                .review_list
+                .iter()
+                .position(|&i| self.data.caseload[i].client_id == id),
+            View::Releases => self
+                .release_list
+                .iter()
+                .position(|&i| self.data.releases[i].client.client_id == id),
+            View::Breaches => self
+                .breach_list
+                .iter()
+                .position(|&i| self.breach_source()[i].client.client_id == id),
+            View::Areas | View::Client => None,
+        };
+        if let Some(selected) = position {
+            let visible = self.visible_rows();
+            let cursor = &mut self.cursors[self.view.index()];
+            cursor.selected = selected;
+            cursor.keep_visible(visible);
+        }
+    }
+
+    /// Recomputes every derived list and clamps the cursors.
+    fn derive(&mut self) {
+        let today = self.today();
+        let (area, worker) = self.scope_limits();
+        let open: Vec<OpenBreach> = self
+            .data
+            .breaches
+            .iter()
+            .map(|b| OpenBreach {
+                client_id: b.client.client_id,
+                rag: b.rag,
+                deadline: b.deadline,
+            })
+            .collect();
+        self.today_items =
+            triage::queue(&self.data.caseload, &open, self.now, &self.settings.triage);
+        self.derive_caseload();
+        self.review_list = lists::review(&self.data.caseload, today);
+        self.release_list = lists::releases(
+            &self.data.releases,
+            area,
+            worker,
+            self.settings.release_window_days,
+            today,
+        );
+        self.breach_list = lists::breaches(self.breach_source(), area, worker);
+        for view in View::TABS {
+            let len = self.len_of(view);
+            let visible = usize::from(crate::ui::list_rows(self.size, view)).max(1);
+            self.cursors[view.index()].clamp(len, visible);
+        }
+    }
+
+    fn derive_caseload(&mut self) {
+        self.caseload_list = lists::caseload(
+            &self.data.caseload,
+            &self.filter,
+            &self.search,
+            self.sort,
+            self.descending,
+            self.me(),
+            self.today(),
+        );
+        let visible = usize::from(crate::ui::list_rows(self.size, View::Caseload)).max(1);
+        self.cursors[View::Caseload.index()].clamp(self.caseload_list.len(), visible);
+    }
+
+    fn len_of(&self, view: View) -> usize {
+        match view {
+            View::Today => self.today_items.len(),
+            View::Areas => self.data.areas.len(),
+            View::Caseload => self.caseload_list.len(),
+            View::Releases => self.release_list.len(),
+            View::Breaches => self.breach_list.len(),
+            View::Review => self.review_list.len(),
+            View::Client => 0,
+        }
+    }
+
+    fn show(&mut self, view: View) {
+        self.view = view;
+        self.mode = Mode::Normal;
+    }
+
+    /// Applies an action; returns what the loop must do next, if anything.
+    #[allow(clippy::too_many_lines)] // one arm per action: the dispatch reads best in one place
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        self.message = None;
+        match action {
+            Action::Quit => {
+                self.quitting = true;
+                Some(Effect::Quit)
+            }
+            Action::Suspend => Some(Effect::Suspend),
+            Action::Redraw => Some(Effect::Redraw),
+            Action::Reload => Some(Effect::Reload),
+            Action::Tick(now) => {
+                let new_day = now.date() != self.now.date();
+                self.now = now;
+                if new_day {
+                    return Some(Effect::Reload);
+                }
+                self.derive();
+                None
+            }
+            Action::Resize(columns, rows) => {
+                self.size = (columns, rows);
+                self.derive();
+                None
+            }
+            Action::ToggleHelp => {
+                self.mode = if self.mode == Mode::Help {
+                    Mode::Normal
+                } else {
+                    Mode::Help
+                };
+                None
+            }
+            Action::Explain => {
+                if self.view == View::Today && !self.today_items.is_empty() {
+                    self.mode = if self.mode == Mode::Explain {
+                        Mode::Normal
+                    } else {
+                        Mode::Explain
+                    };
+                }
+                None
+            }
+            Action::ShowView(view) => {
+                self.show(view);
+                None
+            }
+            Action::NextView | Action::PrevView => {
+                let tabs = View::TABS;
+                let at = tabs.iter().position(|v| *v == self.view).unwrap_or(0);
+                let next = if action == Action::NextView {
+                    at + 1
+                } else {
+                    at + tabs.len() - 1
+                };
+                self.show(tabs[next % tabs.len()]);
+                None
+            }
+            Action::Up => self.step(-1),
+            Action::Down => self.step(1),
+            Action::PageUp => self.step(-isize::try_from(self.visible_rows()).unwrap_or(1)),
+            Action::PageDown => self.step(isize::try_from(self.visible_rows()).unwrap_or(1)),
+            Action::Top => self.step(isize::MIN / 2),
+            Action::Bottom => self.step(isize::MAX / 2),
+            Action::Enter => self.enter(),
+            Action::Back => self.back(),
+            Action::StartSearch => {
+                self.show(View::Caseload);
+                self.mode = Mode::Search;
+                self.input = self.search.clone();
+                None
+            }
+            Action::StartCommand => {
+                self.mode = Mode::Command;
+                self.input.clear();
+                None
+            }
+            Action::Input(c) => {
+                self.input.push(c);
+                self.after_input();
+                None
+            }
+            Action::Backspace => {
+                self.input.pop();
+                self.after_input();
+                None
+            }
+            Action::Complete => {
+                if self.mode == Mode::Command {
+                    let areas: Vec<String> = self
+                        .data
+                        .areas
+                        .iter()
+                        .map(|a| a.area.name.clone())
+                        .collect();
+                    self.input = command::complete(&self.input, |word| match word {
+                        "area" => areas.clone(),
+                        "scope" => vec!["mine".into(), "area".into(), "all".into()],
+                        _ => Vec::new(),
+                    });
+                }
+                None
+            }
+            Action::Submit => self.submit(),
+            Action::Cancel => {
+                if self.mode == Mode::Search {
+                    self.search.clear();
+                    self.derive_caseload();
+                }
+                self.mode = Mode::Normal;
+                self.input.clear();
+                None
+            }
+            Action::CycleScope => {
+                self.scope = match self.scope {
+                    Scope::Mine => Scope::MyArea,
+                    Scope::MyArea => Scope::Everything,
+                    // Without a worker record there is no "mine": stay on everything.
+                    Scope::Everything => {
+                        if self.session.worker.is_some() {
+                            Scope::Mine
+                        } else {
+                            Scope::Everything
+                        }
+                    }
+                };
+                Some(Effect::Reload)
+            }
+            Action::CycleSort => {
+                self.sort = self.sort.next();
+                self.message = Some(format!("sorted by {}", self.sort.label()));
+                self.derive_caseload();
+                None
+            }
+            Action::ReverseSort => {
+                self.descending = !self.descending;
+                self.derive_caseload();
+                None
+            }
+            Action::ToggleFilter(chip) => {
+                let f = &mut self.filter;
+                match chip {
+                    FilterChip::Iom => f.iom = !f.iom,
+                    FilterChip::Ppo => f.ppo = !f.ppo,
+                    FilterChip::Custody => f.custody = !f.custody,
+                    FilterChip::Week11 => f.week_11 = !f.week_11,
+                    FilterChip::Mine => f.mine = !f.mine,
+                }
+                self.derive_caseload();
+                None
+            }
+            Action::ClearFilters => {
+                self.filter = CaseloadFilter::default();
+                self.search.clear();
+                self.derive_caseload();
+                None
+            }
+            Action::ToggleBreachTab => {
+                self.breach_tab = match self.breach_tab {
+                    BreachTab::Outstanding => BreachTab::DealtWith,
+                    BreachTab::DealtWith => BreachTab::Outstanding,
+                };
+                self.cursors[View::Breaches.index()] = ListCursor::default();
+                self.derive();
+                None
+            }
+        }
+    }
+
+    fn step(&mut self, delta: isize) -> Option<Effect> {
+        let len = self.list_len();
+        let visible = self.visible_rows();
+        self.cursors[self.view.index()].step(delta, len, visible);
+        None
+    }
+
+    fn enter(&mut self) -> Option<Effect> {
+        if self.view == View::Areas {
+            let area = self.data.areas.get(self.cursor().selected)?;
+            self.filter.area = Some((area.area.id, area.area.name.clone()));
+            self.show(View::Caseload);
+            self.derive_caseload();
+            return self.widen_scope_for_area(self.filter.area.as_ref().map(|(id, _)| *id));
+        }
+        self.selected_client_id().map(Effect::OpenClient)
+    }
+
+    fn back(&mut self) -> Option<Effect> {
+        match self.mode {
+            Mode::Help | Mode::Explain => self.mode = Mode::Normal,
+            _ if self.view == View::Client => self.view = self.previous,
+            _ if self.view == View::Caseload
+                && (!self.search.is_empty() || self.filter != CaseloadFilter::default()) =>
+            {
+                self.search.clear();
+                self.filter = CaseloadFilter::default();
+                self.derive_caseload();
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn after_input(&mut self) {
+        if self.mode == Mode::Search {
+            self.search = self.input.clone();
+            self.cursors[View::Caseload.index()] = ListCursor::default();
+            self.derive_caseload();
+        }
+    }
+
+    fn submit(&mut self) -> Option<Effect> {
+        let mode = self.mode;
+        self.mode = Mode::Normal;
+        if mode == Mode::Search {
+            return None;
+        }
+        let line = std::mem::take(&mut self.input);
+        match command::parse(&line) {
+            Err(message) => {
+                self.message = Some(message);
+                None
+            }
+            Ok(command) => self.run(command),
+        }
+    }
+
+    fn run(&mut self, command: Command) -> Option<Effect> {
+        match command {
+            Command::Show(view) => self.show(view),
+            Command::Reload => return Some(Effect::Reload),
+            Command::Quit => return self.update(Action::Quit),
+            Command::Scope(scope) => {
+                if scope != Scope::Everything && self.session.worker.is_none() {
+                    self.message =
+                        Some("no worker record for your login: only :scope all is possible".into());
+                    return None;
+                }
+                self.scope = scope;
+                return Some(Effect::Reload);
+            }
+            Command::Client(reference) => return Some(Effect::OpenClientByReference(reference)),
+            Command::Area(name) => {
+                let lower = name.to_lowercase();
+                let found = self
+                    .data
+                    .areas
+                    .iter()
+                    .find(|a| a.area.name.to_lowercase().starts_with(&lower));
+                let Some((id, area_name)) = found.map(|a| (a.area.id, a.area.name.clone())) else {
+                    self.message = Some(format!(
+                        "no area starts with '{name}' (Tab completes area names)"
+                    ));
+                    return None;
+                };
+                self.filter.area = Some((id, area_name));
+                self.show(View::Caseload);
+                self.derive_caseload();
+                return self.widen_scope_for_area(Some(id));
+            }
+            Command::Worker(name) => {
+                let lower = name.to_lowercase();
+                let found = self
+                    .data
+                    .workers
+                    .iter()
+                    .find(|w| w.name.to_lowercase().contains(&lower));
+                let Some(worker) = found.map(|w| (w.id, w.name.clone())) else {
+                    self.message = Some(format!("no worker's name contains '{name}'"));
+                    return None;
+                };
+                self.filter.worker = Some(worker);
+                self.show(View::Caseload);
+                self.derive_caseload();
+                if self.scope != Scope::Everything {
+                    self.scope = Scope::Everything;
+                    return Some(Effect::Reload);
+                }
+            }
+        }
+        None
+    }
+
+    /// Filtering to an area outside the current scope needs the wider snapshot.
+    fn widen_scope_for_area(&mut self, area: Option<i64>) -> Option<Effect> {
+        let (scope_area, scope_worker) = self.scope_limits();
+        if scope_worker.is_some() || scope_area.is_some_and(|a| Some(a) != area) {
+            self.scope = Scope::Everything;
+            return Some(Effect::Reload);
+        }
+        None
+    }
+}

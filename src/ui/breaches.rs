@@ -1,0 +1,106 @@
+//! Breaches: outstanding ones by deadline with a live countdown (overdue first and
+//! unmistakable), and those dealt with on a second tab. Replaces the weekly spreadsheet.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Row, Table};
+
+use super::theme::Theme;
+use super::{empty, list_block, row_style, safe, window};
+use crate::app::{App, BreachTab, View};
+use crate::domain::breach::{countdown, is_overdue};
+use crate::domain::model::BreachStatus;
+
+/// Draws the breaches list into `area`, building only the visible rows.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    let list = &app.breach_list;
+    let source = app.breach_source();
+    let visible = usize::from(area.height.saturating_sub(3)).max(1);
+    let cursor = window(app.cursor_of(View::Breaches), visible);
+    let (outstanding, dealt) = match app.breach_tab {
+        BreachTab::Outstanding => ("[Outstanding]", "dealt with"),
+        BreachTab::DealtWith => ("outstanding", "[Dealt with]"),
+    };
+    let title = format!(
+        " Breaches ({}): {outstanding} {dealt}  {} shown ",
+        app.scope.label(),
+        list.len()
+    );
+    let block = list_block(title, cursor, list.len(), theme);
+    if list.is_empty() {
+        empty(
+            frame,
+            area,
+            block,
+            "No breaches here. t switches tab.",
+            theme,
+        );
+        return;
+    }
+    let now = app.now;
+    let wide = area.width >= 96;
+    let dealt_tab = app.breach_tab == BreachTab::DealtWith;
+    let rows = list
+        .iter()
+        .enumerate()
+        .skip(cursor.offset)
+        .take(visible)
+        .map(|(i, &index)| {
+            let b = &source[index];
+            let overdue = b.status == BreachStatus::Outstanding && is_overdue(b.deadline, now);
+            let left = match b.status {
+                BreachStatus::Outstanding if overdue => Line::styled(
+                    format!(
+                        "OVERDUE {}",
+                        countdown(b.deadline, now).trim_start_matches("overdue ")
+                    ),
+                    theme.rag(b.rag).add_modifier(Modifier::REVERSED),
+                ),
+                BreachStatus::Outstanding => Line::from(countdown(b.deadline, now)),
+                _ => Line::from(
+                    b.resolution_date
+                        .map_or_else(String::new, |d| d.format("%d/%m/%Y").to_string()),
+                ),
+            };
+            let mut cells = vec![
+                Line::from(vec![Span::styled(
+                    format!("{} {}", b.rag.letter(), b.rag.label()),
+                    theme.rag(b.rag),
+                )]),
+                Line::from(safe(&b.client.name)),
+                Line::from(safe(&b.client.reference)),
+            ];
+            if wide {
+                cells.push(Line::from(b.raised_at.format("%d/%m %H:%M").to_string()));
+            }
+            cells.push(Line::from(b.deadline.format("%d/%m %H:%M").to_string()));
+            cells.push(left);
+            if dealt_tab {
+                cells.push(Line::from(b.status.label()));
+            }
+            Row::new(cells).style(row_style(i == cursor.selected, theme))
+        });
+    let mut widths = vec![
+        Constraint::Length(7),
+        Constraint::Fill(1),
+        Constraint::Length(7),
+    ];
+    let mut header = vec!["RAG", "Client", "Ref"];
+    if wide {
+        widths.push(Constraint::Length(11));
+        header.push("Raised");
+    }
+    widths.extend([Constraint::Length(11), Constraint::Length(15)]);
+    header.extend([
+        "Deadline",
+        if dealt_tab { "Dealt with" } else { "Time left" },
+    ]);
+    if dealt_tab {
+        widths.push(Constraint::Length(9));
+        header.push("Status");
+    }
+    let header = Row::new(header).style(theme.header());
+    frame.render_widget(Table::new(rows, widths).header(header).block(block), area);
+}

@@ -1,0 +1,386 @@
+//! One client's record: profile and flags, the current episode as a timeline with the
+//! 13-week clock, custody and the release checklist, Required Assessments and breaches,
+//! drug tests, contacts (newest first), earlier episodes, and the audit history.
+
+use chrono::Datelike;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::theme::Theme;
+use super::{relative_days, safe};
+use crate::app::{App, View};
+use crate::domain::clock::{self, retention_band};
+use crate::domain::record::{ClientRecord, EpisodeRecord};
+use crate::domain::{breach, release};
+
+fn date(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+fn heading(text: &str, theme: Theme) -> Line<'static> {
+    Line::styled(format!(" {text}"), theme.header())
+}
+
+fn profile_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line<'static>>) {
+    let p = &r.profile;
+    let today = app.today();
+    let mut age = today.year() - p.date_of_birth.year();
+    if today.ordinal()
+        < p.date_of_birth
+            .with_year(today.year())
+            .map_or(0, |d| d.ordinal())
+    {
+        age -= 1;
+    }
+    lines.push(Line::styled(
+        format!(
+            " {}, {} ({})",
+            safe(&p.family_name),
+            safe(&p.given_name),
+            safe(&p.reference)
+        ),
+        theme.title(),
+    ));
+    let nhs = p
+        .nhs_number
+        .as_deref()
+        .map_or_else(|| "no NHS number".to_owned(), |n| format!("NHS {n}"));
+    lines.push(Line::from(format!(
+        " born {} ({age}), {}, {}, {nhs}",
+        date(p.date_of_birth),
+        p.sex.label(),
+        p.ethnicity.label()
+    )));
+    lines.push(Line::from(format!(
+        " Area: {}   Care co-ordinator: {}",
+        safe(&p.area),
+        safe(p.care_coordinator.as_deref().unwrap_or("unallocated"))
+    )));
+    let consent = match p.consent_date {
+        Some(d) => Span::raw(format!("signed {}", date(d))),
+        None => Span::styled("NOT RECORDED", theme.warning()),
+    };
+    lines.push(Line::from(vec![Span::raw(" Consent to share: "), consent]));
+    let mut flags: Vec<&str> = Vec::new();
+    if p.flags.iom {
+        flags.push("IOM");
+    }
+    if p.flags.ppo {
+        flags.push("PPO");
+    }
+    flags.extend(p.flags.priority_tags());
+    let substances: Vec<String> = p
+        .substances
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{} {}", i + 1, s.label()))
+        .collect();
+    lines.push(Line::from(vec![
+        Span::raw(" Flags: "),
+        Span::styled(
+            if flags.is_empty() {
+                "none".to_owned()
+            } else {
+                flags.join(" ")
+            },
+            theme.flag(),
+        ),
+        Span::raw(format!(
+            "   Substances: {}",
+            if substances.is_empty() {
+                "none recorded".to_owned()
+            } else {
+                substances.join(", ")
+            }
+        )),
+    ]));
+}
+
+fn timeline(e: &EpisodeRecord) -> String {
+    let step = |name: &str, d: Option<chrono::NaiveDate>| match d {
+        Some(d) => format!("{name} {}", d.format("%d/%m/%y")),
+        None => format!("({name})"),
+    };
+    let engaged = if e.engaged { "engaged" } else { "(engaged)" };
+    let exit = e.closure.map_or_else(
+        || "(exit)".to_owned(),
+        |(d, reason)| format!("exit {}: {}", d.format("%d/%m/%y"), reason.label()),
+    );
+    format!(
+        "   {} -> {} -> {} -> {engaged} -> {exit}",
+        step("referral", Some(e.referral_date)),
+        step("assessed", e.assessment_date),
+        step("care plan", e.care_plan_date)
+    )
+}
+
+fn episode_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line<'static>>) {
+    let current = r.episodes.iter().find(|e| e.closure.is_none());
+    lines.push(Line::from(""));
+    match current {
+        None => lines.push(heading("No open episode (not on the caseload)", theme)),
+        Some(e) => {
+            lines.push(heading(
+                &format!("Current episode: referred by {}", e.referral_source.label()),
+                theme,
+            ));
+            lines.push(Line::from(timeline(e)));
+            if let Some(start) = e.care_plan_date {
+                if let Some(c) = clock::clock(start, e.extension.as_ref().map(|x| x.1), app.today())
+                {
+                    lines.push(Line::from(vec![
+                        Span::raw("   13-week clock: "),
+                        Span::styled(
+                            format!("week {}, day {} ({})", c.week, c.day, c.stage.label()),
+                            theme.stage(c.stage),
+                        ),
+                        Span::raw(format!(", benchmark {}", date(c.benchmark_date))),
+                    ]));
+                }
+            }
+            let review = e.next_review_date.map_or_else(
+                || "none set".to_owned(),
+                |d| {
+                    format!(
+                        "{} ({})",
+                        date(d),
+                        relative_days((d - app.today()).num_days())
+                    )
+                },
+            );
+            lines.push(Line::from(format!(
+                "   Tier {}, {}; next care-plan review {review}",
+                e.tier,
+                if e.prescribed {
+                    "prescribed"
+                } else {
+                    "not prescribed"
+                }
+            )));
+            if let Some(plan) = &e.exit_plan {
+                lines.push(Line::from(format!("   Exit plan: {}", safe(plan))));
+            }
+            if let Some((reason, review)) = &e.extension {
+                lines.push(Line::from(format!(
+                    "   Extension: {} (review {})",
+                    safe(reason),
+                    date(*review)
+                )));
+            }
+        }
+    }
+}
+
+fn custody_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line<'static>>) {
+    if r.custody.is_empty() {
+        return;
+    }
+    lines.push(Line::from(""));
+    lines.push(heading("Custody", theme));
+    for c in &r.custody {
+        let release_text = match (c.actual_release_date, c.expected_release_date) {
+            (Some(actual), _) => format!("released {}", date(actual)),
+            (None, Some(expected)) => format!(
+                "expected release {} ({})",
+                date(expected),
+                relative_days((expected - app.today()).num_days())
+            ),
+            (None, None) => "release date not known".to_owned(),
+        };
+        let early = c
+            .earliest_release_date
+            .map_or_else(String::new, |d| format!(", earliest {}", date(d)));
+        let kind = c
+            .release_type
+            .map_or_else(String::new, |t| format!(", {}", t.label()));
+        lines.push(Line::from(format!(
+            "   {} from {}: {release_text}{early}{kind}",
+            safe(&c.prison),
+            date(c.reception_date)
+        )));
+        if c.actual_release_date.is_none() {
+            let days = release::planning_date(
+                c.expected_release_date,
+                c.earliest_release_date,
+                app.today(),
+            )
+            .map_or(i64::MAX, |d| release::days_to_release(d, app.today()));
+            let rag = release::readiness(&c.checklist, days);
+            lines.push(Line::from(vec![
+                Span::raw("   Release checklist "),
+                Span::styled(
+                    format!(
+                        "{} {}/{}",
+                        rag.letter(),
+                        c.checklist.done(),
+                        release::Checklist::LEN
+                    ),
+                    theme.rag(rag),
+                ),
+            ]));
+            for (item, done) in c.checklist.items() {
+                lines.push(Line::from(format!(
+                    "     [{}] {item}",
+                    if done { "x" } else { " " }
+                )));
+            }
+        }
+    }
+}
+
+fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line<'static>>) {
+    if !r.assessments.is_empty() || !r.breaches.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(heading("Required Assessments and breaches", theme));
+    }
+    for a in &r.assessments {
+        let outcome = a.outcome.map_or("booked", |o| o.label());
+        lines.push(Line::from(format!(
+            "   {} {} {outcome}",
+            a.kind.label(),
+            a.appointment_at.format("%d/%m/%Y %H:%M")
+        )));
+    }
+    for b in &r.breaches {
+        let state = if b.status == crate::domain::model::BreachStatus::Outstanding {
+            format!(
+                "outstanding, deadline {} ({})",
+                b.deadline.format("%d/%m %H:%M"),
+                breach::countdown(b.deadline, app.now)
+            )
+        } else {
+            format!(
+                "{} {}",
+                b.status.label(),
+                b.resolution_date.map_or_else(String::new, date)
+            )
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("   {} breach", b.rag.letter()), theme.rag(b.rag)),
+            Span::raw(format!(
+                " raised {}: {state}",
+                b.raised_at.format("%d/%m/%Y %H:%M")
+            )),
+        ]));
+    }
+    if !r.tests.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(heading("Drug tests", theme));
+        for t in &r.tests {
+            lines.push(Line::from(format!(
+                "   {} {}: {}",
+                date(t.tested_on),
+                t.kind.label(),
+                t.result.label()
+            )));
+        }
+    }
+}
+
+fn history_lines(r: &ClientRecord, theme: Theme, lines: &mut Vec<Line<'static>>) {
+    lines.push(Line::from(""));
+    lines.push(heading(
+        &format!("Contacts, newest first ({})", r.contacts.len()),
+        theme,
+    ));
+    if r.contacts.is_empty() {
+        lines.push(Line::styled("   none recorded", theme.dim()));
+    }
+    for c in &r.contacts {
+        lines.push(Line::from(format!(
+            "   {} {:<15} {:<16} {}",
+            c.contact_at.format("%d/%m/%Y %H:%M"),
+            c.kind.label(),
+            safe(&c.worker),
+            safe(&c.note)
+        )));
+    }
+    let earlier: Vec<&EpisodeRecord> = r.episodes.iter().filter(|e| e.closure.is_some()).collect();
+    if !earlier.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(heading("Earlier episodes", theme));
+        for e in earlier {
+            let Some((closed, reason)) = e.closure else {
+                continue;
+            };
+            let start = e.care_plan_date.unwrap_or(e.referral_date);
+            let band = retention_band(start, closed);
+            lines.push(Line::from(format!(
+                "   {} to {}: {} ({}, {})",
+                date(e.referral_date),
+                date(closed),
+                reason.label(),
+                if reason.is_planned() {
+                    "planned"
+                } else {
+                    "unplanned"
+                },
+                band.label()
+            )));
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(heading(
+        &format!("Audit history ({})", r.audit.len()),
+        theme,
+    ));
+    if r.audit.is_empty() {
+        lines.push(Line::styled(
+            "   no changes recorded since the record was created",
+            theme.dim(),
+        ));
+    }
+    for a in &r.audit {
+        let change = match (&a.before, &a.after) {
+            (Some(b), Some(after)) => format!("{} -> {}", safe(b), safe(after)),
+            (None, Some(after)) => safe(after),
+            (Some(b), None) => format!("was {}", safe(b)),
+            (None, None) => String::new(),
+        };
+        lines.push(Line::from(format!(
+            "   {} {} {} {}: {change}",
+            a.at,
+            safe(&a.who),
+            a.action,
+            a.entity
+        )));
+    }
+}
+
+/// Every line of the record, for drawing and for the scroll limit.
+fn lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
+    let Some(record) = &app.client else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    profile_lines(record, app, theme, &mut out);
+    episode_lines(record, app, theme, &mut out);
+    custody_lines(record, app, theme, &mut out);
+    assessment_lines(record, app, theme, &mut out);
+    history_lines(record, theme, &mut out);
+    out
+}
+
+/// Number of scroll positions of the record at the current size.
+#[must_use]
+pub fn client_line_count(app: &App) -> usize {
+    let visible = usize::from(super::list_rows(app.size, View::Client)).max(1);
+    lines(app, Theme::MONO).len().saturating_sub(visible) + 1
+}
+
+/// Draws the record into `area`, scrolled to the client view's cursor.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    let all = lines(app, theme);
+    let top = app.cursor_of(View::Client).selected;
+    let visible = usize::from(area.height.saturating_sub(2));
+    let shown: Vec<Line<'static>> = all.into_iter().skip(top).take(visible).collect();
+    let block = Block::bordered()
+        .title(Line::styled(
+            " Client record (Esc: back, j/k: scroll) ",
+            theme.title(),
+        ))
+        .border_style(theme.border());
+    frame.render_widget(Paragraph::new(shown).block(block), area);
+}
