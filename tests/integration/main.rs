@@ -5,4 +5,6 @@
 
 mod common;
 mod domain;
+mod report;
 mod store;
+mod transfer;
