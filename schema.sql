@@ -97,6 +97,9 @@ CREATE TABLE episode (
     referral_source       TEXT NOT NULL
                           CHECK (referral_source IN ('police', 'probation', 'prison', 'court', 'self', 'other')),
     assessment_date       TEXT CHECK (assessment_date IS NULL OR date(assessment_date, '+0 days') IS assessment_date),
+    -- Whether the assessment found a need for the caseload (KPI 4's denominator); 0 when
+    -- it found none and the person was signposted elsewhere.
+    assessed_need         INTEGER NOT NULL DEFAULT 1 CHECK (assessed_need IN (0, 1)),
     -- The care-plan date is the caseload start: the 13-week clock runs from it.
     care_plan_date        TEXT CHECK (care_plan_date IS NULL OR date(care_plan_date, '+0 days') IS care_plan_date),
     next_review_date      TEXT CHECK (next_review_date IS NULL OR date(next_review_date, '+0 days') IS next_review_date),
@@ -260,6 +263,28 @@ CREATE TABLE reoffending_sample (
     offences_after_12m INTEGER CHECK (offences_after_12m IS NULL OR offences_after_12m >= 0),
     version            INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
     UNIQUE (period, episode_id)
+) STRICT;
+
+-- One row per drawn quarter: the seed and who drew it, so a quarter is never redrawn.
+CREATE TABLE reoffending_draw (
+    period    TEXT PRIMARY KEY CHECK (length(period) > 0),
+    seed      INTEGER NOT NULL,
+    eligible  INTEGER NOT NULL CHECK (eligible >= 0),
+    drawn_at  TEXT NOT NULL,
+    drawn_by  TEXT NOT NULL CHECK (length(drawn_by) > 0)
+) STRICT;
+
+-- Custody-suite counts per area and day for KPI 1: adults charged with a trigger
+-- offence and how many of them were drug tested. Most are never clients, so only
+-- numbers are kept, no names.
+CREATE TABLE custody_tally (
+    id          INTEGER PRIMARY KEY,
+    area_id     INTEGER NOT NULL REFERENCES area (id),
+    recorded_on TEXT NOT NULL CHECK (date(recorded_on, '+0 days') IS recorded_on),
+    charged     INTEGER NOT NULL CHECK (charged >= 0),
+    tested      INTEGER NOT NULL CHECK (tested >= 0 AND tested <= charged),
+    version     INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    UNIQUE (area_id, recorded_on)
 ) STRICT;
 
 CREATE TABLE audit (

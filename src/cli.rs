@@ -1,5 +1,7 @@
 //! Command-line interface: parse, then call the same store/domain code the TUI uses.
 
+mod exchange;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -39,6 +41,22 @@ pub enum Command {
     Init,
     /// Check the database's integrity and foreign keys; exits 1 on any problem.
     Check,
+    /// The quarterly return: figures, KPIs and definitions for a period.
+    Report(exchange::ReportArgs),
+    /// The quarterly re-offending sample: draw it, show it, record offences.
+    #[command(subcommand)]
+    Sample(exchange::SampleCommand),
+    /// Record a custody suite's day: adults charged with a trigger offence, and tested.
+    Tally(exchange::TallyArgs),
+    /// Import a CSV file (a dry run unless --apply).
+    Import(exchange::ImportArgs),
+    /// Export the caseload, breaches, releases or audit log as CSV or JSON.
+    Export(exchange::ExportArgs),
+    /// Copy the database while others work, verified before success.
+    Backup {
+        /// The new file to create.
+        file: PathBuf,
+    },
 }
 
 /// Options of `caseload demo`.
@@ -82,6 +100,12 @@ pub fn run(cli: &Cli) -> CliResult {
         Some(Command::Demo(args)) => run_demo(cli, args, clock),
         Some(Command::Init) => run_init(cli.db.as_deref(), clock),
         Some(Command::Check) => run_check(cli.db.as_deref()),
+        Some(Command::Report(args)) => exchange::run_report(cli.db.as_deref(), clock, args),
+        Some(Command::Sample(command)) => exchange::run_sample(cli.db.as_deref(), clock, command),
+        Some(Command::Tally(args)) => exchange::run_tally(cli.db.as_deref(), clock, args),
+        Some(Command::Import(args)) => exchange::run_import(cli.db.as_deref(), clock, args),
+        Some(Command::Export(args)) => exchange::run_export(cli.db.as_deref(), clock, args),
+        Some(Command::Backup { file }) => exchange::run_backup(cli.db.as_deref(), file),
     }
 }
 

@@ -12,7 +12,8 @@ use crate::domain::model::{
 use crate::domain::release::Checklist;
 use crate::store::{
     Actor, NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode,
-    NewModality, NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker, Store, StoreResult, Tx,
+    NewModality, NewOutcome, NewOutreach, NewRequiredAssessment, NewTally, NewWorker, Store,
+    StoreResult, Tx,
 };
 
 /// Name of the team-leader record the demo maps the current OS login to.
@@ -334,6 +335,7 @@ impl<'a, 'b> Generator<'a, 'b> {
             self.client(index)?;
         }
         self.outreach()?;
+        self.custody_tallies()?;
         Ok(self.summary)
     }
 
@@ -413,6 +415,10 @@ impl<'a, 'b> Generator<'a, 'b> {
         };
         let episode_id = self.tx.insert_episode(&episode)?;
         self.summary.episodes += 1;
+        if matches!(scenario, Scenario::Assessed) && index % 4 == 0 {
+            // Some assessments find no need for the caseload (KPI 4's denominator).
+            self.tx.set_assessed_need(episode_id, false)?;
+        }
         if let Some(custody) = custody {
             self.tx.insert_custody(&NewCustody {
                 client_id,
@@ -903,6 +909,27 @@ impl<'a, 'b> Generator<'a, 'b> {
                 destination: (kind == OutreachKind::Signposting)
                     .then(|| *self.rng.pick(SignpostDestination::ALL)),
             })?;
+        }
+        Ok(())
+    }
+}
+
+impl Generator<'_, '_> {
+    /// A year and more of custody-suite days in the intensive areas (for KPI 1), drawn
+    /// last so the rest of the demo does not change with them.
+    fn custody_tallies(&mut self) -> StoreResult<()> {
+        let intensive: Vec<i64> = self.areas.iter().filter(|a| a.1).map(|a| a.0).collect();
+        for area_id in intensive {
+            for days_ago in 0..400 {
+                let charged = u32::try_from(self.rng.range(0, 6)).unwrap_or(0);
+                let missed = u32::from(charged > 0 && self.rng.chance(5));
+                self.tx.set_tally(&NewTally {
+                    area_id,
+                    recorded_on: days_before(self.today, days_ago),
+                    charged,
+                    tested: charged - missed,
+                })?;
+            }
         }
         Ok(())
     }

@@ -6,9 +6,12 @@
 pub mod breach;
 pub mod clock;
 pub mod dates;
+pub mod kpi;
 pub mod model;
 pub mod nhs;
+pub mod period;
 pub mod record;
 pub mod release;
+pub mod sample;
 pub mod status;
 pub mod triage;

@@ -6,6 +6,9 @@ mod error;
 pub mod migrate;
 mod queries;
 mod records;
+mod report;
+mod sample;
+mod transfer;
 mod views;
 
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -20,6 +23,9 @@ pub use records::{
     NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
     NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker,
 };
+pub use report::NewTally;
+pub use sample::{Draw, Offences, SampleMember};
+pub use transfer::{ExportKind, ExportTable, ImportKeys};
 
 /// How long a writer waits for another writer's transaction before giving up.
 /// Transactions here last milliseconds, so this is generous.

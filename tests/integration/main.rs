@@ -6,5 +6,7 @@
 mod cli;
 mod common;
 mod domain;
+mod report;
 mod store;
+mod transfer;
 mod ui;

@@ -1,0 +1,393 @@
+//! The reporting and data-exchange subcommands: report, sample, tally, import, export,
+//! backup. Each parses its options and calls `report`, `transfer` or `store`.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::{CliResult, database_path};
+use crate::domain::dates::parse_date;
+use crate::domain::period::Period;
+use crate::domain::sample::seed_for;
+use crate::report::{self, ReportOptions, render::Format};
+use crate::store::{Access, Actor, ExportKind, NewTally, Offences, Store};
+use crate::transfer::export::{self, ExportFormat};
+use crate::transfer::{import, parse::Kind};
+use crate::wallclock::WallClock;
+
+/// Which period: a quarter, a financial year, or dates.
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// A financial-year quarter, e.g. 2014-15:Q3 (Q1 = April-June).
+    #[arg(long, conflicts_with_all = ["year", "from"])]
+    pub quarter: Option<String>,
+    /// A financial year, e.g. 2014-15 (April to March).
+    #[arg(long, conflicts_with = "from")]
+    pub year: Option<String>,
+    /// First day (dd/mm/yyyy or yyyy-mm-dd); needs --to.
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// Last day, inclusive; needs --from.
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+}
+
+impl PeriodArgs {
+    /// The period asked for; without one, the last complete quarter before `today`.
+    fn period(&self, today: chrono::NaiveDate) -> Result<Period, Box<dyn std::error::Error>> {
+        Ok(match (&self.quarter, &self.year, &self.from, &self.to) {
+            (Some(q), ..) => Period::parse(q)?,
+            (_, Some(y), ..) => Period::parse(y)?,
+            (_, _, Some(from), Some(to)) => Period::between(
+                parse_date(from, today).map_err(|e| format!("--from: {e}"))?,
+                parse_date(to, today).map_err(|e| format!("--to: {e}"))?,
+            )?,
+            _ => Period::quarter_of(Period::quarter_of(today).from.pred_opt().unwrap_or(today)),
+        })
+    }
+}
+
+/// Options of `caseload report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The period [default: the last complete quarter].
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// One area only (by name); all areas if absent.
+    #[arg(long)]
+    pub area: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Show counts of 1-4 as "<5" (and hide their percentages) for publication.
+    #[arg(long)]
+    pub suppress_small: bool,
+}
+
+/// `caseload sample` actions.
+#[derive(Debug, Subcommand)]
+pub enum SampleCommand {
+    /// Draw the quarter's 20 closed clients (once: a recorded draw is never redrawn).
+    Draw {
+        /// The quarter, e.g. 2014-15:Q3.
+        #[arg(long)]
+        quarter: String,
+        /// Seed [default: derived from the quarter's label].
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Show the quarter's sample and the offence counts recorded so far.
+    Show {
+        /// The quarter.
+        #[arg(long)]
+        quarter: String,
+    },
+    /// Record offence counts for one sampled client (counts not given stay as they are).
+    Set {
+        /// The quarter.
+        #[arg(long)]
+        quarter: String,
+        /// Client reference.
+        #[arg(long)]
+        client: String,
+        /// Offences before the episode.
+        #[arg(long)]
+        before: Option<u32>,
+        /// Offences during the episode.
+        #[arg(long)]
+        during: Option<u32>,
+        /// Offences in the first 3 months after.
+        #[arg(long = "after-3m")]
+        after_3m: Option<u32>,
+        /// Offences in the first 12 months after.
+        #[arg(long = "after-12m")]
+        after_12m: Option<u32>,
+    },
+}
+
+/// Options of `caseload tally`.
+#[derive(Debug, Args)]
+pub struct TallyArgs {
+    /// Area name.
+    #[arg(long)]
+    pub area: String,
+    /// Day (dd/mm/yyyy or yyyy-mm-dd).
+    #[arg(long)]
+    pub date: String,
+    /// Adults charged with a trigger offence that day.
+    #[arg(long)]
+    pub charged: u32,
+    /// Of those, how many were drug tested.
+    #[arg(long)]
+    pub tested: u32,
+}
+
+/// Options of `caseload import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the file holds.
+    #[arg(value_enum)]
+    pub kind: Kind,
+    /// CSV file (UTF-8, header row first).
+    pub file: PathBuf,
+    /// Write the rows (all or none); without it, only report what would happen.
+    #[arg(long)]
+    pub apply: bool,
+}
+
+/// Options of `caseload export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export.
+    #[arg(value_enum)]
+    pub kind: ExportKind,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Reduce names to initials and blank dates of birth and NHS numbers.
+    #[arg(long)]
+    pub redact: bool,
+    /// Write to this new file (created 0600) instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+fn open(db: Option<&Path>, access: Access) -> Result<Store, Box<dyn std::error::Error>> {
+    Ok(Store::open(&database_path(db, "caseload.db")?, access)?)
+}
+
+/// The actor for a write: the OS login, which must belong to an active worker.
+fn writer(store: &Store, clock: WallClock) -> Result<Actor, Box<dyn std::error::Error>> {
+    let login = crate::identity::os_login();
+    if store.worker_by_login(&login)?.is_none() {
+        return Err(format!(
+            "your login '{login}' is not an active worker in this database: nothing was written (ask an admin to add you)"
+        )
+        .into());
+    }
+    Ok(Actor {
+        login,
+        now: clock.now(),
+    })
+}
+
+/// Writes `text` to a new 0600 file, or to standard output.
+fn emit(text: &str, output: Option<&Path>) -> Result<(), Box<dyn std::error::Error>> {
+    match output {
+        None => std::io::stdout().write_all(text.as_bytes())?,
+        Some(path) => {
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+            file.write_all(text.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// `caseload report`.
+pub fn run_report(db: Option<&Path>, clock: WallClock, args: &ReportArgs) -> CliResult {
+    let store = open(db, Access::ReadOnly)?;
+    let options = ReportOptions {
+        period: args.period.period(clock.today())?,
+        area: args.area.clone(),
+        suppress_small: args.suppress_small,
+    };
+    let report = report::build(&store, &options, clock.today())?;
+    emit(&report::render::render(&report, args.format)?, None)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `caseload sample ...`.
+pub fn run_sample(db: Option<&Path>, clock: WallClock, command: &SampleCommand) -> CliResult {
+    match command {
+        SampleCommand::Draw { quarter, seed } => {
+            let period = quarter_only(quarter)?;
+            let mut store = open(db, Access::ReadWrite)?;
+            let actor = writer(&store, clock)?;
+            let seed = seed.unwrap_or_else(|| seed_for(&period.label));
+            let (draw, created) = store.draw_sample(&actor, &period, seed)?;
+            if !created {
+                println!(
+                    "The {} sample was drawn before; it is never redrawn.",
+                    draw.period
+                );
+            }
+            print_draw(&draw);
+        }
+        SampleCommand::Show { quarter } => {
+            let period = quarter_only(quarter)?;
+            let store = open(db, Access::ReadOnly)?;
+            let draw = store.sample_draw(&period.label)?.ok_or_else(|| {
+                format!(
+                    "no sample for {0}: draw it with `caseload sample draw --quarter {0}`",
+                    period.label
+                )
+            })?;
+            print_draw(&draw);
+        }
+        SampleCommand::Set {
+            quarter,
+            client,
+            before,
+            during,
+            after_3m,
+            after_12m,
+        } => {
+            let period = quarter_only(quarter)?;
+            let mut store = open(db, Access::ReadWrite)?;
+            let actor = writer(&store, clock)?;
+            let counts = Offences {
+                before: *before,
+                during: *during,
+                after_3m: *after_3m,
+                after_12m: *after_12m,
+            };
+            store.set_offences(&actor, &period.label, client, counts)?;
+            println!(
+                "Recorded offences for {client} in the {} sample.",
+                period.label
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn quarter_only(text: &str) -> Result<Period, Box<dyn std::error::Error>> {
+    if !text.contains(':') {
+        return Err(
+            format!("'{text}' is a year: samples are drawn per quarter, e.g. {text}:Q1").into(),
+        );
+    }
+    Ok(Period::parse(text)?)
+}
+
+fn print_draw(draw: &crate::store::Draw) {
+    println!(
+        "{}: {} of {} closed episodes drawn by {} at {} (seed {})",
+        draw.period,
+        draw.members.len(),
+        draw.eligible,
+        draw.drawn_by,
+        draw.drawn_at,
+        draw.seed
+    );
+    println!(
+        "  {:<10} {:<10} {:>6} {:>6} {:>6} {:>6}",
+        "client", "closed", "before", "during", "3m+", "12m+"
+    );
+    let show = |n: Option<u32>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
+    for m in &draw.members {
+        let o = m.offences;
+        println!(
+            "  {:<10} {:<10} {:>6} {:>6} {:>6} {:>6}",
+            m.reference,
+            crate::domain::dates::uk(m.closure_date),
+            show(o.before),
+            show(o.during),
+            show(o.after_3m),
+            show(o.after_12m)
+        );
+    }
+}
+
+/// `caseload tally`.
+pub fn run_tally(db: Option<&Path>, clock: WallClock, args: &TallyArgs) -> CliResult {
+    let mut store = open(db, Access::ReadWrite)?;
+    let actor = writer(&store, clock)?;
+    let area = store
+        .areas()?
+        .into_iter()
+        .find(|a| a.name.eq_ignore_ascii_case(args.area.trim()))
+        .ok_or_else(|| format!("no area '{}'", args.area))?;
+    if args.tested > args.charged {
+        return Err("--tested cannot be more than --charged".into());
+    }
+    let recorded_on = crate::domain::dates::parse_past_date(&args.date, clock.today())
+        .map_err(|e| format!("--date: {e}"))?;
+    let tally = NewTally {
+        area_id: area.id,
+        recorded_on,
+        charged: args.charged,
+        tested: args.tested,
+    };
+    store.write(&actor, |tx| {
+        let id = tx.set_tally(&tally)?;
+        tx.audit(
+            "custody_tally",
+            Some(id),
+            "set",
+            None,
+            Some(&serde_json::json!({
+                "area": area.name, "recorded_on": recorded_on.to_string(),
+                "charged": tally.charged, "tested": tally.tested,
+            })),
+        )
+    })?;
+    println!(
+        "Recorded {} charged, {} tested in {} on {}.",
+        args.charged,
+        args.tested,
+        area.name,
+        crate::domain::dates::uk(recorded_on)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `caseload import`: a dry run unless `--apply`; exits 1 if the file has problems.
+pub fn run_import(db: Option<&Path>, clock: WallClock, args: &ImportArgs) -> CliResult {
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+    let mut store = open(
+        db,
+        if args.apply {
+            Access::ReadWrite
+        } else {
+            Access::ReadOnly
+        },
+    )?;
+    let plan = import::plan_file(&store, args.kind, &bytes)?;
+    let applied = args.apply && plan.problems.is_empty();
+    if applied {
+        let actor = writer(&store, clock)?;
+        import::apply(&mut store, &actor, &plan)?;
+    }
+    print!("{}", plan.summary(applied));
+    Ok(if plan.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `caseload export`.
+pub fn run_export(db: Option<&Path>, clock: WallClock, args: &ExportArgs) -> CliResult {
+    let store = open(db, Access::ReadOnly)?;
+    let mut table = store.export_table(args.kind, clock.today())?;
+    if args.redact {
+        table = export::redact(table);
+    }
+    emit(
+        &export::render(&table, args.format)?,
+        args.output.as_deref(),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `caseload backup FILE`.
+pub fn run_backup(db: Option<&Path>, file: &Path) -> CliResult {
+    let store = open(db, Access::ReadOnly)?;
+    store.backup_to(file)?;
+    println!(
+        "Backed up {} to {} (integrity check: ok).",
+        store.path().display(),
+        file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

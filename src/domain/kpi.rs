@@ -1,0 +1,640 @@
+//! The arithmetic of the quarterly return and the five Home Office KPIs, over plain
+//! records. The store gathers the records; this module decides what counts.
+//!
+//! Every percentage is a [`Ratio`] with a stated denominator; a zero denominator has no
+//! percentage ("n/a"), never NaN.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::clock::{RetentionBand, retention_band};
+use super::model::{
+    Area, ExitReason, OutreachKind, ReferralSource, SignpostDestination, Substance, TestKind,
+    TestResult,
+};
+use super::period::Period;
+
+/// Days after a positive custody test within which a contact or assessment counts (KPI 2),
+/// and before a referral within which a custody test counts as "tested" (KPI 3).
+pub const FOLLOW_UP_DAYS: i64 = 28;
+
+/// A count out of a count. The percentage exists only when the denominator is not zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Ratio {
+    /// The part.
+    pub numerator: u64,
+    /// The whole.
+    pub denominator: u64,
+}
+
+impl Ratio {
+    /// `numerator` out of `denominator`.
+    #[must_use]
+    pub const fn new(numerator: u64, denominator: u64) -> Self {
+        Self {
+            numerator,
+            denominator,
+        }
+    }
+
+    /// The percentage, or `None` for a zero denominator.
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    pub fn percent(self) -> Option<f64> {
+        (self.denominator > 0).then(|| self.numerator as f64 * 100.0 / self.denominator as f64)
+    }
+
+    /// `57.3%`, or `n/a` for a zero denominator.
+    #[must_use]
+    pub fn display(self) -> String {
+        self.percent()
+            .map_or_else(|| "n/a".to_owned(), |p| format!("{p:.1}%"))
+    }
+}
+
+/// An episode, with what the store found around it.
+#[allow(clippy::struct_excessive_bools)] // each flag is an independent recorded fact
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EpisodeFacts {
+    /// The client's area.
+    pub area_id: i64,
+    /// Referral date.
+    pub referral_date: NaiveDate,
+    /// Referral source.
+    pub referral_source: ReferralSource,
+    /// Assessment (DIR) date.
+    pub assessment_date: Option<NaiveDate>,
+    /// Whether the assessment found a need for the caseload.
+    pub assessed_need: bool,
+    /// Care-plan date: the caseload start.
+    pub care_plan_date: Option<NaiveDate>,
+    /// Engaged in treatment.
+    pub engaged: bool,
+    /// Prescribed.
+    pub prescribed: bool,
+    /// Closure date and exit reason.
+    pub closure: Option<(NaiveDate, ExitReason)>,
+    /// Client is IOM.
+    pub iom: bool,
+    /// Client's primary substance.
+    pub primary_substance: Option<Substance>,
+    /// Latest custody (trigger-offence or inspector's-authority) test on or before referral.
+    pub custody_test_before: Option<NaiveDate>,
+}
+
+impl EpisodeFacts {
+    /// On the caseload on `day`: care plan on or before it, not closed by then.
+    #[must_use]
+    pub fn on_caseload(&self, day: NaiveDate) -> bool {
+        self.care_plan_date.is_some_and(|start| start <= day)
+            && self.closure.is_none_or(|(closed, _)| closed > day)
+    }
+}
+
+/// A drug test, with the first follow-up (non-DNA contact or assessment) on or after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestFacts {
+    /// The client's area.
+    pub area_id: i64,
+    /// Test date.
+    pub tested_on: NaiveDate,
+    /// Why taken.
+    pub kind: TestKind,
+    /// Result.
+    pub result: TestResult,
+    /// First contact or assessment on or after the test date.
+    pub first_follow_up: Option<NaiveDate>,
+}
+
+impl TestFacts {
+    /// Positive for opiates, cocaine or both.
+    #[must_use]
+    pub const fn is_positive(&self) -> bool {
+        matches!(
+            self.result,
+            TestResult::PositiveOpiates | TestResult::PositiveCocaine | TestResult::PositiveBoth
+        )
+    }
+}
+
+/// Something counted on a day in an area (a Required Assessment, a positive outcome).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dated {
+    /// Area.
+    pub area_id: i64,
+    /// Day.
+    pub on: NaiveDate,
+}
+
+/// A completed care-plan modality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModalityFacts {
+    /// Area.
+    pub area_id: i64,
+    /// Day it ended (completed).
+    pub ended_on: NaiveDate,
+    /// The episode is prescribed.
+    pub prescribed: bool,
+}
+
+/// One outreach tally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutreachFacts {
+    /// Area.
+    pub area_id: i64,
+    /// Day.
+    pub on: NaiveDate,
+    /// Brief intervention or signposting.
+    pub kind: OutreachKind,
+    /// Signposting destination.
+    pub destination: Option<SignpostDestination>,
+}
+
+/// A custody-suite day: adults charged with a trigger offence, and how many were tested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TallyFacts {
+    /// Area.
+    pub area_id: i64,
+    /// Day.
+    pub on: NaiveDate,
+    /// Adults charged with a trigger offence.
+    pub charged: u64,
+    /// Of those, drug tested.
+    pub tested: u64,
+}
+
+/// One member of a re-offending sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleFacts {
+    /// Area.
+    pub area_id: i64,
+    /// First day of the quarter the sample was drawn for.
+    pub quarter_from: NaiveDate,
+    /// Offences in the first 3 months after the episode, once recorded.
+    pub offences_after_3m: Option<u32>,
+}
+
+/// Everything the return is computed from.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Areas, in display order.
+    pub areas: Vec<Area>,
+    /// Episodes.
+    pub episodes: Vec<EpisodeFacts>,
+    /// Drug tests.
+    pub tests: Vec<TestFacts>,
+    /// Custody-suite tallies.
+    pub tallies: Vec<TallyFacts>,
+    /// Required Assessment appointments.
+    pub required_assessments: Vec<Dated>,
+    /// Completed modalities.
+    pub modalities: Vec<ModalityFacts>,
+    /// Positive outcomes.
+    pub outcomes: Vec<Dated>,
+    /// Outreach.
+    pub outreach: Vec<OutreachFacts>,
+    /// Re-offending sample members.
+    pub sample: Vec<SampleFacts>,
+}
+
+impl Inputs {
+    /// Only the records of area `area_id` (and only that area).
+    #[must_use]
+    pub fn for_area(&self, area_id: i64) -> Self {
+        fn keep<T: Clone>(rows: &[T], area: impl Fn(&T) -> i64, id: i64) -> Vec<T> {
+            rows.iter().filter(|r| area(r) == id).cloned().collect()
+        }
+        Self {
+            areas: keep(&self.areas, |a| a.id, area_id),
+            episodes: keep(&self.episodes, |e| e.area_id, area_id),
+            tests: keep(&self.tests, |t| t.area_id, area_id),
+            tallies: keep(&self.tallies, |t| t.area_id, area_id),
+            required_assessments: keep(&self.required_assessments, |d| d.area_id, area_id),
+            modalities: keep(&self.modalities, |m| m.area_id, area_id),
+            outcomes: keep(&self.outcomes, |d| d.area_id, area_id),
+            outreach: keep(&self.outreach, |o| o.area_id, area_id),
+            sample: keep(&self.sample, |s| s.area_id, area_id),
+        }
+    }
+}
+
+/// A Home Office KPI: its number, target and wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct KpiDefinition {
+    /// 1-5.
+    pub number: u8,
+    /// Target percentage.
+    pub target: u8,
+    /// What is measured, with its denominator.
+    pub definition: &'static str,
+    /// Applies only where custody testing happens (intensive areas).
+    pub intensive_only: bool,
+}
+
+/// The five KPIs, in order.
+pub const KPIS: [KpiDefinition; 5] = [
+    KpiDefinition {
+        number: 1,
+        target: 95,
+        definition: "adults charged with a trigger offence who were drug tested (custody-suite tallies)",
+        intensive_only: true,
+    },
+    KpiDefinition {
+        number: 2,
+        target: 90,
+        definition: "positive custody tests followed within 28 days by a contact or assessment (DIR)",
+        intensive_only: true,
+    },
+    KpiDefinition {
+        number: 3,
+        target: 60,
+        definition: "referrals with no custody test in the 28 days before that have an assessment (DIR) by period end",
+        intensive_only: false,
+    },
+    KpiDefinition {
+        number: 4,
+        target: 85,
+        definition: "assessments in the period that found a need and led to a care plan (caseload start) by period end",
+        intensive_only: false,
+    },
+    KpiDefinition {
+        number: 5,
+        target: 85,
+        definition: "clients taken onto the caseload (care plan) in the period recorded as engaged in treatment",
+        intensive_only: false,
+    },
+];
+
+/// Where a KPI stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KpiStatus {
+    /// At or above target.
+    Met,
+    /// Below target.
+    Missed,
+    /// Zero denominator: nothing to measure.
+    NoData,
+    /// KPIs 1 and 2 in a non-intensive area.
+    NotApplicable,
+}
+
+impl KpiStatus {
+    /// Word for the return.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Met => "met",
+            Self::Missed => "missed",
+            Self::NoData => "n/a",
+            Self::NotApplicable => "not applicable",
+        }
+    }
+}
+
+/// One KPI's figure for one area (or all areas).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct KpiFigure {
+    /// Which KPI.
+    pub kpi: KpiDefinition,
+    /// The ratio; `None` when not applicable.
+    pub ratio: Option<Ratio>,
+    /// Met or missed.
+    pub status: KpiStatus,
+}
+
+/// The five KPIs for one area (`area` `None` = all areas).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KpiRow {
+    /// Area, or `None` for the total.
+    pub area: Option<Area>,
+    /// KPIs 1-5.
+    pub figures: Vec<KpiFigure>,
+}
+
+/// Caseload of one area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaCaseload {
+    /// The area.
+    pub area: Area,
+    /// On the caseload on the last day of the period.
+    pub at_end: u64,
+    /// Average over every day of the period.
+    pub average: f64,
+    /// Positive outcomes recorded in the period.
+    pub positive_outcomes: u64,
+}
+
+/// Every counted figure of the return. Percentages are formed by the report with the
+/// denominators it states.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    /// Episodes referred in the period.
+    pub referrals: u64,
+    /// Referrals by source.
+    pub referral_sources: Vec<(ReferralSource, u64)>,
+    /// Adults charged with a trigger offence (tallies).
+    pub charged_trigger_offence: u64,
+    /// Of those, tested (tallies).
+    pub tested_after_charge: u64,
+    /// Client drug tests in the period, by kind.
+    pub tests_by_kind: Vec<(TestKind, u64)>,
+    /// Treatment tests that were negative.
+    pub negative_treatment_tests: u64,
+    /// Assessments in the period.
+    pub assessments: u64,
+    /// Care plans in the period.
+    pub care_plans: u64,
+    /// Of those care plans, engaged.
+    pub engaging: u64,
+    /// Of those care plans, prescribed.
+    pub prescribed: u64,
+    /// Brief interventions.
+    pub brief_interventions: u64,
+    /// Signposting, by destination.
+    pub signposted: Vec<(SignpostDestination, u64)>,
+    /// Required Assessment appointments in the period.
+    pub required_assessments: u64,
+    /// Caseload by area.
+    pub caseload: Vec<AreaCaseload>,
+    /// Caseload at period end, all areas.
+    pub caseload_at_end: u64,
+    /// Of those, IOM.
+    pub iom_at_end: u64,
+    /// Modalities completed for prescribed clients.
+    pub modalities_prescribed: u64,
+    /// Modalities completed for non-prescribed clients.
+    pub modalities_not_prescribed: u64,
+    /// Closures in the period.
+    pub closures: u64,
+    /// Closures by exit reason.
+    pub exits: Vec<(ExitReason, u64)>,
+    /// Closures by retention band.
+    pub retention: Vec<(RetentionBand, u64)>,
+    /// Re-offending sample members with the 3-month count recorded.
+    pub sample_recorded: u64,
+    /// Of those, no offence in the first 3 months.
+    pub sample_not_reoffending: u64,
+    /// Primary substance of clients referred in the period.
+    pub primary_substances: Vec<(Substance, u64)>,
+    /// KPIs per area, then the total.
+    pub kpis: Vec<KpiRow>,
+}
+
+fn count<T>(rows: &[T], keep: impl Fn(&T) -> bool) -> u64 {
+    rows.iter().filter(|r| keep(r)).count() as u64
+}
+
+fn within(date: Option<NaiveDate>, period: &Period) -> bool {
+    date.is_some_and(|d| period.contains(d))
+}
+
+/// Computes the return for `period` from `inputs`.
+#[must_use]
+pub fn compute(inputs: &Inputs, period: &Period) -> Figures {
+    let episodes = &inputs.episodes;
+    let referred: Vec<&EpisodeFacts> = episodes
+        .iter()
+        .filter(|e| period.contains(e.referral_date))
+        .collect();
+    let planned: Vec<&EpisodeFacts> = episodes
+        .iter()
+        .filter(|e| within(e.care_plan_date, period))
+        .collect();
+    let closed: Vec<(NaiveDate, ExitReason, &EpisodeFacts)> = episodes
+        .iter()
+        .filter_map(|e| e.closure.map(|(d, r)| (d, r, e)))
+        .filter(|(d, _, _)| period.contains(*d))
+        .collect();
+    let at_end: Vec<&EpisodeFacts> = episodes
+        .iter()
+        .filter(|e| e.on_caseload(period.to))
+        .collect();
+    let tests: Vec<&TestFacts> = inputs
+        .tests
+        .iter()
+        .filter(|t| period.contains(t.tested_on))
+        .collect();
+    let outreach: Vec<&OutreachFacts> = inputs
+        .outreach
+        .iter()
+        .filter(|o| period.contains(o.on))
+        .collect();
+    let tallies = inputs.tallies.iter().filter(|t| period.contains(t.on));
+    let sample: Vec<&SampleFacts> = inputs
+        .sample
+        .iter()
+        .filter(|s| period.contains(s.quarter_from))
+        .filter(|s| s.offences_after_3m.is_some())
+        .collect();
+    let mut primary: Vec<(Substance, u64)> = Substance::ALL
+        .iter()
+        .map(|s| (*s, count(&referred, |e| e.primary_substance == Some(*s))))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    primary.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+
+    Figures {
+        referrals: referred.len() as u64,
+        referral_sources: ReferralSource::ALL
+            .iter()
+            .map(|s| (*s, count(&referred, |e| e.referral_source == *s)))
+            .collect(),
+        charged_trigger_offence: tallies.clone().map(|t| t.charged).sum(),
+        tested_after_charge: tallies.map(|t| t.tested).sum(),
+        tests_by_kind: TestKind::ALL
+            .iter()
+            .map(|k| (*k, count(&tests, |t| t.kind == *k)))
+            .collect(),
+        negative_treatment_tests: count(&tests, |t| {
+            t.kind == TestKind::Treatment && t.result == TestResult::Negative
+        }),
+        assessments: count(episodes, |e| within(e.assessment_date, period)),
+        care_plans: planned.len() as u64,
+        engaging: count(&planned, |e| e.engaged),
+        prescribed: count(&planned, |e| e.prescribed),
+        brief_interventions: count(&outreach, |o| o.kind == OutreachKind::BriefIntervention),
+        signposted: SignpostDestination::ALL
+            .iter()
+            .map(|d| (*d, count(&outreach, |o| o.destination == Some(*d))))
+            .collect(),
+        required_assessments: count(&inputs.required_assessments, |d| period.contains(d.on)),
+        caseload: inputs
+            .areas
+            .iter()
+            .map(|a| area_caseload(inputs, a, period))
+            .collect(),
+        caseload_at_end: at_end.len() as u64,
+        iom_at_end: count(&at_end, |e| e.iom),
+        modalities_prescribed: count(&inputs.modalities, |m| {
+            m.prescribed && period.contains(m.ended_on)
+        }),
+        modalities_not_prescribed: count(&inputs.modalities, |m| {
+            !m.prescribed && period.contains(m.ended_on)
+        }),
+        closures: closed.len() as u64,
+        exits: ExitReason::ALL
+            .iter()
+            .map(|r| (*r, count(&closed, |(_, reason, _)| reason == r)))
+            .collect(),
+        retention: RetentionBand::ALL
+            .iter()
+            .map(|band| {
+                let n = count(&closed, |(closure, _, e)| {
+                    retention_band(e.care_plan_date.unwrap_or(e.referral_date), *closure) == *band
+                });
+                (*band, n)
+            })
+            .collect(),
+        sample_recorded: sample.len() as u64,
+        sample_not_reoffending: count(&sample, |s| s.offences_after_3m == Some(0)),
+        primary_substances: primary,
+        kpis: kpi_rows(inputs, period),
+    }
+}
+
+/// Average daily caseload: days each episode was on the caseload within the period,
+/// summed and divided by the days in the period.
+#[allow(clippy::cast_precision_loss)] // day counts far below 2^52
+fn area_caseload(inputs: &Inputs, area: &Area, period: &Period) -> AreaCaseload {
+    let mut client_days = 0_i64;
+    let mut at_end = 0_u64;
+    for e in inputs.episodes.iter().filter(|e| e.area_id == area.id) {
+        let Some(start) = e.care_plan_date else {
+            continue;
+        };
+        // Off the caseload from the closure date itself.
+        let last = e.closure.map_or(period.to, |(closed, _)| {
+            closed.pred_opt().unwrap_or(closed).min(period.to)
+        });
+        let first = start.max(period.from);
+        if last >= first {
+            client_days += (last - first).num_days() + 1;
+        }
+        at_end += u64::from(e.on_caseload(period.to));
+    }
+    AreaCaseload {
+        area: area.clone(),
+        at_end,
+        average: client_days as f64 / period.days() as f64,
+        positive_outcomes: count(&inputs.outcomes, |o| {
+            o.area_id == area.id && period.contains(o.on)
+        }),
+    }
+}
+
+/// The five KPI ratios over `inputs` (already limited to the areas wanted).
+#[must_use]
+pub fn kpi_ratios(inputs: &Inputs, period: &Period) -> [Ratio; 5] {
+    let tallies = inputs.tallies.iter().filter(|t| period.contains(t.on));
+    let kpi1 = Ratio::new(
+        tallies.clone().map(|t| t.tested).sum(),
+        tallies.map(|t| t.charged).sum(),
+    );
+    let positives: Vec<&TestFacts> = inputs
+        .tests
+        .iter()
+        .filter(|t| {
+            t.kind != TestKind::Treatment && t.is_positive() && period.contains(t.tested_on)
+        })
+        .collect();
+    let kpi2 = Ratio::new(
+        count(&positives, |t| {
+            t.first_follow_up
+                .is_some_and(|f| (f - t.tested_on).num_days() <= FOLLOW_UP_DAYS)
+        }),
+        positives.len() as u64,
+    );
+    let not_tested: Vec<&EpisodeFacts> = inputs
+        .episodes
+        .iter()
+        .filter(|e| period.contains(e.referral_date))
+        .filter(|e| {
+            e.custody_test_before
+                .is_none_or(|t| (e.referral_date - t).num_days() > FOLLOW_UP_DAYS)
+        })
+        .collect();
+    let by_end = |d: Option<NaiveDate>| d.is_some_and(|d| d <= period.to);
+    let kpi3 = Ratio::new(
+        count(&not_tested, |e| by_end(e.assessment_date)),
+        not_tested.len() as u64,
+    );
+    let needing: Vec<&EpisodeFacts> = inputs
+        .episodes
+        .iter()
+        .filter(|e| within(e.assessment_date, period) && e.assessed_need)
+        .collect();
+    let kpi4 = Ratio::new(
+        count(&needing, |e| by_end(e.care_plan_date)),
+        needing.len() as u64,
+    );
+    let planned: Vec<&EpisodeFacts> = inputs
+        .episodes
+        .iter()
+        .filter(|e| within(e.care_plan_date, period))
+        .collect();
+    let kpi5 = Ratio::new(count(&planned, |e| e.engaged), planned.len() as u64);
+    [kpi1, kpi2, kpi3, kpi4, kpi5]
+}
+
+/// Judges each ratio against its target; KPIs 1 and 2 do not apply where `intensive` is false.
+#[must_use]
+pub fn judge(ratios: [Ratio; 5], intensive: bool) -> Vec<KpiFigure> {
+    KPIS.iter()
+        .zip(ratios)
+        .map(|(kpi, ratio)| {
+            if kpi.intensive_only && !intensive {
+                return KpiFigure {
+                    kpi: *kpi,
+                    ratio: None,
+                    status: KpiStatus::NotApplicable,
+                };
+            }
+            let status = match ratio.percent() {
+                None => KpiStatus::NoData,
+                Some(p) if p >= f64::from(kpi.target) => KpiStatus::Met,
+                Some(_) => KpiStatus::Missed,
+            };
+            KpiFigure {
+                kpi: *kpi,
+                ratio: Some(ratio),
+                status,
+            }
+        })
+        .collect()
+}
+
+/// One row per area, then the total. The total's KPIs 1 and 2 count intensive areas only.
+fn kpi_rows(inputs: &Inputs, period: &Period) -> Vec<KpiRow> {
+    let mut rows: Vec<KpiRow> = inputs
+        .areas
+        .iter()
+        .map(|a| KpiRow {
+            area: Some(a.clone()),
+            figures: judge(kpi_ratios(&inputs.for_area(a.id), period), a.intensive),
+        })
+        .collect();
+    let all = kpi_ratios(inputs, period);
+    let intensive: Vec<i64> = inputs
+        .areas
+        .iter()
+        .filter(|a| a.intensive)
+        .map(|a| a.id)
+        .collect();
+    let mut custody_only = inputs.clone();
+    custody_only
+        .tallies
+        .retain(|t| intensive.contains(&t.area_id));
+    custody_only
+        .tests
+        .retain(|t| intensive.contains(&t.area_id));
+    let custody = kpi_ratios(&custody_only, period);
+    rows.push(KpiRow {
+        area: None,
+        figures: judge(
+            [custody[0], custody[1], all[2], all[3], all[4]],
+            !intensive.is_empty(),
+        ),
+    });
+    rows
+}

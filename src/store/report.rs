@@ -1,0 +1,241 @@
+//! Reads for the quarterly return: every record the KPI arithmetic needs, as the plain
+//! `domain::kpi` input types. Which records count for a period is decided there.
+
+use chrono::NaiveDate;
+use rusqlite::{Row, params};
+
+use super::{Store, StoreResult, Tx};
+use crate::domain::kpi::{
+    Dated, EpisodeFacts, Inputs, ModalityFacts, OutreachFacts, SampleFacts, TallyFacts, TestFacts,
+};
+use crate::domain::model::{
+    ExitReason, OutreachKind, ReferralSource, SignpostDestination, Substance, TestKind, TestResult,
+};
+use crate::domain::period::Period;
+
+/// Reads column `index` as a vocabulary code.
+pub(super) fn vocab<T>(
+    r: &Row<'_>,
+    index: usize,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let text: String = r.get(index)?;
+    parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            format!("unknown code {text}").into(),
+        )
+    })
+}
+
+/// Reads column `index` as an optional vocabulary code.
+pub(super) fn vocab_opt<T>(
+    r: &Row<'_>,
+    index: usize,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<Option<T>> {
+    match r.get::<_, Option<String>>(index)? {
+        None => Ok(None),
+        Some(_) => vocab(r, index, parse).map(Some),
+    }
+}
+
+fn date_of(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+}
+
+/// A custody-suite tally to record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewTally {
+    /// Area.
+    pub area_id: i64,
+    /// Day.
+    pub recorded_on: NaiveDate,
+    /// Adults charged with a trigger offence.
+    pub charged: u32,
+    /// Of those, drug tested.
+    pub tested: u32,
+}
+
+impl Tx<'_> {
+    /// Records (or replaces) the custody-suite tally for an area and day and returns
+    /// its id. Like the other inserts, the caller writes the audit row.
+    ///
+    /// # Errors
+    /// An SQLite error, e.g. more tested than charged.
+    pub fn set_tally(&self, t: &NewTally) -> StoreResult<i64> {
+        let id: i64 = self.tx.query_row(
+            "INSERT INTO custody_tally (area_id, recorded_on, charged, tested)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (area_id, recorded_on) DO UPDATE
+                SET charged = excluded.charged, tested = excluded.tested, version = version + 1
+             RETURNING id",
+            params![t.area_id, t.recorded_on, t.charged, t.tested],
+            |r| r.get(0),
+        )?;
+        Ok(id)
+    }
+
+    /// Marks an episode's assessment as having found no need for the caseload.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn set_assessed_need(&self, episode_id: i64, need: bool) -> StoreResult<()> {
+        self.tx.execute(
+            "UPDATE episode SET assessed_need = ?1, version = version + 1 WHERE id = ?2",
+            params![need, episode_id],
+        )?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Everything the return for `period` may count (records outside it are filtered
+    /// by the domain; episodes closed before the period are left out here).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn report_inputs(&self, period: &Period) -> StoreResult<Inputs> {
+        Ok(Inputs {
+            areas: self.areas()?,
+            episodes: self.episode_facts(period)?,
+            tests: self.test_facts()?,
+            tallies: self.rows(
+                "SELECT area_id, recorded_on, charged, tested FROM custody_tally",
+                |r| {
+                    Ok(TallyFacts {
+                        area_id: r.get(0)?,
+                        on: r.get(1)?,
+                        charged: r.get::<_, i64>(2)?.unsigned_abs(),
+                        tested: r.get::<_, i64>(3)?.unsigned_abs(),
+                    })
+                },
+            )?,
+            required_assessments: self.rows(
+                "SELECT c.area_id, substr(a.appointment_at, 1, 10)
+                   FROM required_assessment a JOIN client c ON c.id = a.client_id",
+                dated,
+            )?,
+            modalities: self.rows(
+                "SELECT c.area_id, m.ended_on, e.prescribed
+                   FROM modality m JOIN episode e ON e.id = m.episode_id
+                   JOIN client c ON c.id = e.client_id
+                  WHERE m.completed = 1",
+                |r| {
+                    Ok(ModalityFacts {
+                        area_id: r.get(0)?,
+                        ended_on: r.get(1)?,
+                        prescribed: r.get(2)?,
+                    })
+                },
+            )?,
+            outcomes: self.rows(
+                "SELECT c.area_id, o.recorded_on FROM positive_outcome o
+                   JOIN episode e ON e.id = o.episode_id JOIN client c ON c.id = e.client_id",
+                dated,
+            )?,
+            outreach: self.rows(
+                "SELECT area_id, recorded_on, kind, destination FROM outreach",
+                |r| {
+                    Ok(OutreachFacts {
+                        area_id: r.get(0)?,
+                        on: r.get(1)?,
+                        kind: vocab(r, 2, OutreachKind::from_code)?,
+                        destination: vocab_opt(r, 3, SignpostDestination::from_code)?,
+                    })
+                },
+            )?,
+            sample: self
+                .rows(
+                    "SELECT c.area_id, s.period, s.offences_after_3m FROM reoffending_sample s
+                       JOIN episode e ON e.id = s.episode_id JOIN client c ON c.id = e.client_id",
+                    |r| Ok((r.get(0)?, r.get::<_, String>(1)?, r.get(2)?)),
+                )?
+                .into_iter()
+                .filter_map(|(area_id, label, offences_after_3m)| {
+                    Period::parse(&label).ok().map(|p| SampleFacts {
+                        area_id,
+                        quarter_from: p.from,
+                        offences_after_3m,
+                    })
+                })
+                .collect(),
+        })
+    }
+
+    fn rows<T>(
+        &self,
+        sql: &str,
+        map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> StoreResult<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([], map)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn episode_facts(&self, period: &Period) -> StoreResult<Vec<EpisodeFacts>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.area_id, e.referral_date, e.referral_source, e.assessment_date,
+                    e.assessed_need, e.care_plan_date, e.engaged, e.prescribed, e.closure_date,
+                    e.exit_reason, c.iom, c.substance_1,
+                    (SELECT max(t.tested_on) FROM drug_test t
+                      WHERE t.client_id = e.client_id AND t.kind <> 'treatment'
+                        AND t.tested_on <= e.referral_date)
+               FROM episode e JOIN client c ON c.id = e.client_id
+              WHERE e.closure_date IS NULL OR e.closure_date >= ?1",
+        )?;
+        let rows = stmt.query_map(params![period.from], |r| {
+            let closure: Option<NaiveDate> = r.get(8)?;
+            let reason = vocab_opt(r, 9, ExitReason::from_code)?;
+            Ok(EpisodeFacts {
+                area_id: r.get(0)?,
+                referral_date: r.get(1)?,
+                referral_source: vocab(r, 2, ReferralSource::from_code)?,
+                assessment_date: r.get(3)?,
+                assessed_need: r.get(4)?,
+                care_plan_date: r.get(5)?,
+                engaged: r.get(6)?,
+                prescribed: r.get(7)?,
+                closure: closure.zip(reason),
+                iom: r.get(10)?,
+                primary_substance: vocab_opt(r, 11, Substance::from_code)?,
+                custody_test_before: date_of(r.get(12)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn test_facts(&self) -> StoreResult<Vec<TestFacts>> {
+        self.rows(
+            "SELECT c.area_id, t.tested_on, t.kind, t.result,
+                    (SELECT min(d) FROM (
+                        SELECT substr(k.contact_at, 1, 10) AS d FROM contact k
+                         WHERE k.client_id = t.client_id AND k.kind <> 'did_not_attend'
+                           AND substr(k.contact_at, 1, 10) >= t.tested_on
+                        UNION ALL
+                        SELECT e.assessment_date FROM episode e
+                         WHERE e.client_id = t.client_id AND e.assessment_date >= t.tested_on))
+               FROM drug_test t JOIN client c ON c.id = t.client_id",
+            |r| {
+                Ok(TestFacts {
+                    area_id: r.get(0)?,
+                    tested_on: r.get(1)?,
+                    kind: vocab(r, 2, TestKind::from_code)?,
+                    result: vocab(r, 3, TestResult::from_code)?,
+                    first_follow_up: date_of(r.get(4)?),
+                })
+            },
+        )
+    }
+}
+
+fn dated(r: &Row<'_>) -> rusqlite::Result<Dated> {
+    let on: String = r.get(1)?;
+    Ok(Dated {
+        area_id: r.get(0)?,
+        on: NaiveDate::parse_from_str(&on, "%Y-%m-%d").map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
+        })?,
+    })
+}

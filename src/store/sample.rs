@@ -1,0 +1,242 @@
+//! The quarterly re-offending sample: drawn once per quarter (seeded, recorded), then
+//! offence counts are filled in as they come back from the police national computer.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::report::vocab;
+use super::{Actor, Store, StoreError, StoreResult, format_timestamp};
+use crate::domain::model::ExitReason;
+use crate::domain::period::Period;
+use crate::domain::sample::{SAMPLE_SIZE, draw};
+
+/// A recorded draw and its members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Draw {
+    /// Quarter label, e.g. `2014-15:Q3`.
+    pub period: String,
+    /// Seed used.
+    pub seed: u64,
+    /// How many closed episodes were eligible.
+    pub eligible: u64,
+    /// When it was drawn.
+    pub drawn_at: String,
+    /// Who drew it.
+    pub drawn_by: String,
+    /// The sampled clients.
+    pub members: Vec<SampleMember>,
+}
+
+/// Offences recorded for one sampled client (each `None` until recorded).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Offences {
+    /// Before the episode.
+    pub before: Option<u32>,
+    /// During it.
+    pub during: Option<u32>,
+    /// In the first 3 months after.
+    pub after_3m: Option<u32>,
+    /// In the first 12 months after.
+    pub after_12m: Option<u32>,
+}
+
+/// One sampled client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SampleMember {
+    /// Client reference.
+    pub reference: String,
+    /// Episode row id.
+    pub episode_id: i64,
+    /// Closure date.
+    pub closure_date: NaiveDate,
+    /// Exit reason.
+    pub exit_reason: ExitReason,
+    /// Offence counts.
+    pub offences: Offences,
+}
+
+impl Store {
+    /// The recorded draw for quarter `label`, if any.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn sample_draw(&self, label: &str) -> StoreResult<Option<Draw>> {
+        let head = self
+            .conn
+            .query_row(
+                "SELECT seed, eligible, drawn_at, drawn_by FROM reoffending_draw WHERE period = ?1",
+                [label],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((seed, eligible, drawn_at, drawn_by)) = head else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.reference, e.id, e.closure_date, e.exit_reason, s.offences_before,
+                    s.offences_during, s.offences_after_3m, s.offences_after_12m
+               FROM reoffending_sample s JOIN episode e ON e.id = s.episode_id
+               JOIN client c ON c.id = e.client_id
+              WHERE s.period = ?1 ORDER BY c.reference",
+        )?;
+        let members = stmt
+            .query_map([label], |r| {
+                Ok(SampleMember {
+                    reference: r.get(0)?,
+                    episode_id: r.get(1)?,
+                    closure_date: r.get(2)?,
+                    exit_reason: vocab(r, 3, ExitReason::from_code)?,
+                    offences: Offences {
+                        before: r.get(4)?,
+                        during: r.get(5)?,
+                        after_3m: r.get(6)?,
+                        after_12m: r.get(7)?,
+                    },
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(Draw {
+            period: label.to_owned(),
+            seed: u64::from_ne_bytes(seed.to_ne_bytes()),
+            eligible: eligible.unsigned_abs(),
+            drawn_at,
+            drawn_by,
+            members,
+        }))
+    }
+
+    /// Draws the sample for `quarter` with `seed`, unless one is already recorded, in
+    /// which case that one is returned unchanged (with `false`): a quarter is never
+    /// redrawn. Eligible: episodes closed within the quarter.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn draw_sample(
+        &mut self,
+        actor: &Actor,
+        quarter: &Period,
+        seed: u64,
+    ) -> StoreResult<(Draw, bool)> {
+        let created = self.write(actor, |tx| {
+            let exists: bool = tx.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM reoffending_draw WHERE period = ?1)",
+                [&quarter.label],
+                |r| r.get(0),
+            )?;
+            if exists {
+                return Ok(false);
+            }
+            let mut stmt = tx.tx.prepare(
+                "SELECT id FROM episode WHERE closure_date BETWEEN ?1 AND ?2 ORDER BY id",
+            )?;
+            let eligible: Vec<i64> = stmt
+                .query_map(params![quarter.from, quarter.to], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let chosen = draw(&eligible, seed, SAMPLE_SIZE);
+            tx.tx.execute(
+                "INSERT INTO reoffending_draw (period, seed, eligible, drawn_at, drawn_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    quarter.label,
+                    i64::from_ne_bytes(seed.to_ne_bytes()),
+                    i64::try_from(eligible.len()).unwrap_or(i64::MAX),
+                    format_timestamp(actor.now),
+                    actor.login
+                ],
+            )?;
+            for episode_id in &chosen {
+                tx.tx.execute(
+                    "INSERT INTO reoffending_sample (period, episode_id) VALUES (?1, ?2)",
+                    params![quarter.label, episode_id],
+                )?;
+            }
+            tx.audit(
+                "reoffending_draw",
+                None,
+                "draw",
+                None,
+                Some(&serde_json::json!({
+                    "period": quarter.label, "seed": seed.to_string(),
+                    "eligible": eligible.len(), "episodes": chosen,
+                })),
+            )?;
+            Ok(true)
+        })?;
+        let draw = self
+            .sample_draw(&quarter.label)?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "re-offending sample",
+                key: quarter.label.clone(),
+            })?;
+        Ok((draw, created))
+    }
+
+    /// Records offence counts for the sampled client `reference` in quarter `label`;
+    /// counts left `None` keep their recorded value. Audited with before and after.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] if the client is not in that quarter's sample.
+    pub fn set_offences(
+        &mut self,
+        actor: &Actor,
+        label: &str,
+        reference: &str,
+        counts: Offences,
+    ) -> StoreResult<()> {
+        self.write(actor, |tx| {
+            let row = tx
+                .tx
+                .query_row(
+                    "SELECT s.id, s.offences_before, s.offences_during, s.offences_after_3m,
+                            s.offences_after_12m
+                       FROM reoffending_sample s JOIN episode e ON e.id = s.episode_id
+                       JOIN client c ON c.id = e.client_id
+                      WHERE s.period = ?1 AND c.reference = ?2",
+                    params![label, reference],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            Offences {
+                                before: r.get(1)?,
+                                during: r.get(2)?,
+                                after_3m: r.get(3)?,
+                                after_12m: r.get(4)?,
+                            },
+                        ))
+                    },
+                )
+                .optional()?;
+            let (id, old) = row.ok_or_else(|| StoreError::NotFound {
+                entity: "sampled client",
+                key: format!("{reference} in the {label} sample"),
+            })?;
+            let new = Offences {
+                before: counts.before.or(old.before),
+                during: counts.during.or(old.during),
+                after_3m: counts.after_3m.or(old.after_3m),
+                after_12m: counts.after_12m.or(old.after_12m),
+            };
+            tx.tx.execute(
+                "UPDATE reoffending_sample SET offences_before = ?1, offences_during = ?2,
+                        offences_after_3m = ?3, offences_after_12m = ?4, version = version + 1
+                  WHERE id = ?5",
+                params![new.before, new.during, new.after_3m, new.after_12m, id],
+            )?;
+            tx.audit(
+                "reoffending_sample",
+                Some(id),
+                "update",
+                Some(&serde_json::json!(old)),
+                Some(&serde_json::json!(new)),
+            )
+        })
+    }
+}
