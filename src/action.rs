@@ -82,6 +82,8 @@ pub enum Action {
     Suspend,
     /// Time passed; countdowns and "today" may have changed.
     Tick(NaiveDateTime),
+    /// Someone else committed a change to the database.
+    ChangedElsewhere,
     /// The terminal was resized to (columns, rows).
     Resize(u16, u16),
     /// Leave the program.

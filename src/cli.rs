@@ -41,6 +41,8 @@ pub enum Command {
     Init,
     /// Check the database's integrity and foreign keys; exits 1 on any problem.
     Check,
+    /// Show the database, config and data paths in use, your OS login and its role.
+    Info,
     /// The quarterly return: figures, KPIs and definitions for a period.
     Report(exchange::ReportArgs),
     /// The quarterly re-offending sample: draw it, show it, record offences.
@@ -100,6 +102,7 @@ pub fn run(cli: &Cli) -> CliResult {
         Some(Command::Demo(args)) => run_demo(cli, args, clock),
         Some(Command::Init) => run_init(cli.db.as_deref(), clock),
         Some(Command::Check) => run_check(cli.db.as_deref()),
+        Some(Command::Info) => run_info(cli.db.as_deref()),
         Some(Command::Report(args)) => exchange::run_report(cli.db.as_deref(), clock, args),
         Some(Command::Sample(command)) => exchange::run_sample(cli.db.as_deref(), clock, command),
         Some(Command::Tally(args)) => exchange::run_tally(cli.db.as_deref(), clock, args),
@@ -213,6 +216,44 @@ fn run_init(db: Option<&Path>, clock: WallClock) -> CliResult {
         )
     })?;
     println!("Created {}; {login} is its first admin.", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_info(db: Option<&Path>) -> CliResult {
+    let path = database_path(db, "caseload.db")?;
+    let login = crate::identity::os_login();
+    println!(
+        "database:  {}{}",
+        path.display(),
+        if path.exists() {
+            ""
+        } else {
+            " (does not exist)"
+        }
+    );
+    match crate::config::config_path() {
+        Some(config) => {
+            let state = if config.exists() {
+                ""
+            } else {
+                " (not present: defaults in use)"
+            };
+            println!("config:    {}{state}", config.display());
+        }
+        None => println!("config:    none (no home directory)"),
+    }
+    if let Some(dir) = path.parent() {
+        println!("data dir:  {}", dir.display());
+    }
+    let role = match Store::open(&path, Access::ReadOnly) {
+        Ok(store) => match store.worker_by_login(&login)? {
+            Some(w) => format!("{} ({})", w.role.label(), w.name),
+            None => "none: read-only (an admin adds you with `caseload worker add`)".to_owned(),
+        },
+        Err(e) => format!("unknown: {e}"),
+    };
+    println!("OS login:  {login}");
+    println!("role:      {role}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -265,14 +265,21 @@ impl KeyBindings {
                 .iter()
                 .map(|k| Key::parse(k))
                 .collect::<Result<Vec<_>, _>>()?;
-            let Some(binding) = self.bindings.iter_mut().find(|b| b.0 == name) else {
+            if !self.bindings.iter().any(|b| b.0 == name) {
                 let names: Vec<&str> = self.bindings.iter().map(|b| b.0).collect();
                 return Err(format!(
                     "unknown action '{name}' (known: {})",
                     names.join(", ")
                 ));
-            };
-            binding.2 = keys;
+            }
+            // A key given to one action is taken from any other, so the override wins.
+            for binding in &mut self.bindings {
+                if binding.0 == name {
+                    binding.2.clone_from(&keys);
+                } else {
+                    binding.2.retain(|k| !keys.contains(k));
+                }
+            }
         }
         Ok(self)
     }

@@ -8,7 +8,9 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use crossterm::event::{self, Event};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use ratatui::DefaultTerminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::{DefaultTerminal, Terminal};
 
 use crate::action::{Action, Effect};
 use crate::app::{App, Data, Session};
@@ -111,14 +113,25 @@ fn event_loop(
         clock.now(),
         (size.width, size.height),
     )?;
+    let mut frames = FrameCheck::new(app.size);
+    let mut seen_version = store.data_version()?;
     let mut dirty = true;
     while !app.quitting {
-        if dirty {
+        if dirty && frames.changed(&app, theme) {
             draw(terminal, &app, theme)?;
-            dirty = false;
         }
+        dirty = false;
         if !event::poll(Duration::from_secs(1))? {
-            // Countdowns move by the minute; redraw only when the minute changes.
+            // Once a second: colleagues' commits, then the clock (countdowns move by
+            // the minute). Nothing is written unless the frame would change.
+            let version = store.data_version()?;
+            if version != seen_version {
+                seen_version = version;
+                dirty = true;
+                if let Some(effect) = app.update(Action::ChangedElsewhere) {
+                    perform(store, &mut app, &effect)?;
+                }
+            }
             let now = clock.now();
             if now.format("%H%M").to_string() != app.now.format("%H%M").to_string() {
                 dirty = true;
@@ -136,8 +149,14 @@ fn event_loop(
         let Some(action) = action else { continue };
         dirty = true;
         match app.update(action) {
-            Some(Effect::Redraw) => terminal.clear()?,
-            Some(Effect::Suspend) => suspend(terminal)?,
+            Some(Effect::Redraw) => {
+                terminal.clear()?;
+                frames.forget();
+            }
+            Some(Effect::Suspend) => {
+                suspend(terminal)?;
+                frames.forget();
+            }
             Some(effect) => {
                 if let Err(error) = perform(store, &mut app, &effect) {
                     app.message = Some(error.to_string());
@@ -147,6 +166,56 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Renders off screen and compares with the last frame drawn, so an idle session (or
+/// a tick that changes nothing visible) writes no bytes at all to a slow link.
+struct FrameCheck {
+    scratch: Terminal<TestBackend>,
+    last: Option<Buffer>,
+}
+
+impl FrameCheck {
+    fn new(size: (u16, u16)) -> Self {
+        Self {
+            scratch: Self::terminal(size),
+            last: None,
+        }
+    }
+
+    fn terminal(size: (u16, u16)) -> Terminal<TestBackend> {
+        // TestBackend cannot fail to create or draw; `expect` documents that.
+        #[allow(clippy::expect_used)]
+        Terminal::new(TestBackend::new(size.0, size.1)).expect("in-memory terminal")
+    }
+
+    /// Whether the app would draw something different from the last frame.
+    fn changed(&mut self, app: &App, theme: Theme) -> bool {
+        if self
+            .scratch
+            .size()
+            .is_ok_and(|s| (s.width, s.height) != app.size)
+        {
+            self.scratch = Self::terminal(app.size);
+            self.last = None;
+        }
+        if self
+            .scratch
+            .draw(|frame| ui::render(frame, app, theme))
+            .is_err()
+        {
+            return true;
+        }
+        let buffer = self.scratch.backend().buffer().clone();
+        let changed = self.last.as_ref() != Some(&buffer);
+        self.last = Some(buffer);
+        changed
+    }
+
+    /// The screen was cleared: the next frame must be drawn in full.
+    fn forget(&mut self) {
+        self.last = None;
+    }
 }
 
 /// Gives the terminal back to the shell and stops (as Ctrl-Z does in any program),

@@ -217,6 +217,8 @@ pub struct App {
     pub search: String,
     /// A one-line message for the status bar (command errors, hints).
     pub message: Option<String>,
+    /// When a colleague's change last refreshed the lists (the "updated" marker).
+    pub updated_elsewhere: Option<NaiveDateTime>,
     /// Caseload filter chips.
     pub filter: CaseloadFilter,
     /// Caseload sort column.
@@ -275,6 +277,7 @@ impl App {
             input: String::new(),
             search: String::new(),
             message: None,
+            updated_elsewhere: None,
             filter: CaseloadFilter::default(),
             sort: SortKey::default(),
             descending: false,
@@ -516,6 +519,10 @@ impl App {
                 }
                 self.derive();
                 None
+            }
+            Action::ChangedElsewhere => {
+                self.updated_elsewhere = Some(self.now);
+                Some(Effect::Reload)
             }
             Action::Resize(columns, rows) => {
                 self.size = (columns, rows);

@@ -231,3 +231,59 @@ fn every_subcommand_has_help() {
         assert!(stdout(&output).contains("Usage: caseload"), "{sub}");
     }
 }
+
+#[test]
+fn info_names_the_paths_the_login_and_its_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    assert!(
+        caseload(
+            &["demo", "--no-tui", "--clients", "5", "--db", db],
+            dir.path()
+        )
+        .status
+        .success()
+    );
+    let output = caseload(&["info", "--db", db], dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains(&format!("database:  {db}")), "{text}");
+    assert!(
+        text.contains("config.toml (not present: defaults in use)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("OS login:  {}", caseload::identity::os_login())),
+        "{text}"
+    );
+    assert!(
+        text.contains("role:      team leader (Rhian Demo-Lead)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_invalid_config_file_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config_dir = dir.path().join("caseload");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        "release_window_days = 14\n\ncolur = false\n",
+    )
+    .unwrap();
+    let db = dir.path().join("demo.db");
+    let output = Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .args(["demo", "--clients", "5", "--db", db.to_str().unwrap()])
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(
+        err.contains("config.toml: line 3: unknown field `colur`"),
+        "{err}"
+    );
+}

@@ -5,6 +5,7 @@
 
 mod cli;
 mod common;
+mod config;
 mod domain;
 mod report;
 mod store;
