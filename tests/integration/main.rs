@@ -8,6 +8,7 @@ mod common;
 mod config;
 mod domain;
 mod report;
+mod screenshots;
 mod store;
 mod transfer;
 mod ui;
