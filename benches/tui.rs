@@ -1,0 +1,177 @@
+//! Speed of the TUI on a large database: start to first frame, keystroke to finished
+//! frame (moves, page, search, sort, filter), at the 50th and 99th percentile.
+//!
+//! Run: `cargo bench --bench tui` (generates `target/bench-<clients>-<schema>.db` once;
+//! set `CASELOAD_BENCH_CLIENTS` to change the size, default 100000).
+//! Timed assertions do not belong in tests; this prints figures for BENCHMARKS.md.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use caseload::action::Action;
+use caseload::app::{App, Session};
+use caseload::config::Settings;
+use caseload::demo::{self, DemoOptions};
+use caseload::store::{Access, Actor, Store, migrate};
+use caseload::tui::{initial_app, perform};
+use caseload::ui::{self, theme::Theme};
+use chrono::NaiveDate;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date")
+}
+
+/// A database of `clients` demo clients, generated once per schema.
+fn database(clients: usize) -> PathBuf {
+    let hash = migrate::SCHEMA
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("target/bench-{clients}-{hash:016x}.db"));
+    if !path.exists() {
+        eprintln!("generating {} (once)...", path.display());
+        let started = Instant::now();
+        let mut store = Store::create(&path).expect("create bench database");
+        let actor = Actor {
+            login: "bench".to_owned(),
+            now: today().and_hms_opt(9, 0, 0).expect("time"),
+        };
+        demo::generate(
+            &mut store,
+            &actor,
+            &DemoOptions {
+                seed: 2014,
+                today: today(),
+                clients,
+            },
+        )
+        .expect("generate");
+        eprintln!("generated in {:.1?}", started.elapsed());
+    }
+    path
+}
+
+fn session() -> Session {
+    Session {
+        login: "bench".to_owned(),
+        worker: None,
+        database: "bench.db".to_owned(),
+        read_only: true,
+    }
+}
+
+/// The sample at `per_cent` (0-100), nearest rank.
+fn percentile(samples: &mut [Duration], per_cent: usize) -> Duration {
+    samples.sort_unstable();
+    samples[((samples.len() - 1) * per_cent).div_ceil(100)]
+}
+
+fn report(name: &str, samples: &mut [Duration]) {
+    let p50 = percentile(samples, 50);
+    let p99 = percentile(samples, 99);
+    let max = samples.iter().max().copied().unwrap_or_default();
+    println!(
+        "{name:<34} n={:<5} p50={p50:>10.2?} p99={p99:>10.2?} max={max:>10.2?}",
+        samples.len()
+    );
+}
+
+/// One keystroke: update, perform any effect, draw the frame.
+fn keystroke(
+    store: &Store,
+    app: &mut App,
+    terminal: &mut Terminal<TestBackend>,
+    action: Action,
+) -> Duration {
+    let started = Instant::now();
+    if let Some(effect) = app.update(action) {
+        perform(store, app, &effect).expect("effect");
+    }
+    terminal
+        .draw(|f| ui::render(f, app, Theme::COLOUR))
+        .expect("draw");
+    started.elapsed()
+}
+
+fn main() {
+    let clients = std::env::var("CASELOAD_BENCH_CLIENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let path = database(clients);
+    let now = today().and_hms_opt(9, 30, 0).expect("time");
+    let size = (80, 24);
+
+    let mut starts: Vec<Duration> = (0..10)
+        .map(|_| {
+            let started = Instant::now();
+            let store = Store::open(&path, Access::ReadOnly).expect("open");
+            let app = initial_app(&store, session(), Settings::default(), now, size).expect("load");
+            let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+            terminal
+                .draw(|f| ui::render(f, &app, Theme::COLOUR))
+                .expect("draw");
+            started.elapsed()
+        })
+        .collect();
+    report("start to first frame (everything)", &mut starts);
+
+    let store = Store::open(&path, Access::ReadOnly).expect("open");
+    let mut app = initial_app(&store, session(), Settings::default(), now, size).expect("load");
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+    println!("caseload rows in memory: {}", app.data.caseload.len());
+
+    for (name, setup, actions) in [
+        (
+            "Today: cursor down",
+            vec![Action::ShowView(caseload::app::View::Today)],
+            vec![Action::Down; 500],
+        ),
+        (
+            "Caseload: cursor down",
+            vec![Action::ShowView(caseload::app::View::Caseload)],
+            vec![Action::Down; 500],
+        ),
+        ("Caseload: page down", vec![], vec![Action::PageDown; 200]),
+        (
+            "Caseload: sort by next column",
+            vec![],
+            vec![Action::CycleSort; 14],
+        ),
+        (
+            "Caseload: toggle IOM filter",
+            vec![],
+            vec![Action::ToggleFilter(caseload::action::FilterChip::Iom); 20],
+        ),
+    ] {
+        for action in setup {
+            keystroke(&store, &mut app, &mut terminal, action);
+        }
+        let mut samples: Vec<Duration> = actions
+            .into_iter()
+            .map(|a| keystroke(&store, &mut app, &mut terminal, a))
+            .collect();
+        report(name, &mut samples);
+    }
+
+    keystroke(&store, &mut app, &mut terminal, Action::StartSearch);
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        for c in "harker".chars() {
+            samples.push(keystroke(&store, &mut app, &mut terminal, Action::Input(c)));
+        }
+        for _ in 0..6 {
+            samples.push(keystroke(
+                &store,
+                &mut app,
+                &mut terminal,
+                Action::Backspace,
+            ));
+        }
+    }
+    report("fuzzy search keystroke (all names)", &mut samples);
+}
