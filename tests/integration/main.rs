@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod config;
 mod domain;
+mod hostile;
 mod report;
 mod screenshots;
 mod store;
