@@ -9,4 +9,6 @@ pub mod dates;
 pub mod model;
 pub mod nhs;
 pub mod release;
+pub mod roles;
 pub mod status;
+pub mod substances;
