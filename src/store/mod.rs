@@ -2,10 +2,16 @@
 //! maps rows to domain types, and performs every write as one `BEGIN IMMEDIATE`
 //! transaction that leaves an audit row.
 
+mod change;
+mod draft;
 mod error;
+mod fields;
 pub mod migrate;
 mod queries;
 mod records;
+mod rows;
+mod staff;
+mod update;
 
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -14,11 +20,16 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 
+pub use change::{Change, ClientEdit, CustodyEdit, EpisodeEdit, ReferralFor, Versioned};
+pub use draft::Draft;
 pub use error::{StoreError, StoreResult};
 pub use records::{
     NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
     NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker,
 };
+pub use rows::Written;
+pub use staff::StaffChange;
+pub use update::Receipt;
 
 /// How long a writer waits for another writer's transaction before giving up.
 /// Transactions here last milliseconds, so this is generous.

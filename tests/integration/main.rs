@@ -5,4 +5,6 @@
 
 mod common;
 mod domain;
+mod roles;
 mod store;
+mod updates;
