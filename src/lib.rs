@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod identity;
 pub mod keys;
+pub mod signals;
 pub mod store;
 pub mod tui;
 pub mod ui;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod concurrency;
 mod domain;
 mod roles;
 mod store;
