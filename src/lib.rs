@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod form;
 pub mod identity;
 pub mod keys;
 pub mod signals;

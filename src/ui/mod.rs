@@ -3,6 +3,7 @@
 
 mod areas;
 mod caseload;
+pub mod form;
 mod help;
 pub mod theme;
 

@@ -6,6 +6,7 @@
 mod common;
 mod concurrency;
 mod domain;
+mod forms;
 mod roles;
 mod store;
 mod updates;
