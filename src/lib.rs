@@ -11,6 +11,7 @@ pub mod form;
 pub mod identity;
 pub mod keys;
 pub mod signals;
+pub mod staff_cli;
 pub mod store;
 pub mod tui;
 pub mod ui;

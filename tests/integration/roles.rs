@@ -232,3 +232,109 @@ fn only_admins_manage_areas_and_workers() {
             .any(|w| w.id == team.south_lead)
     );
 }
+
+fn caseload(db: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+#[test]
+fn the_first_admin_adds_areas_and_workers_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("staff.db");
+    assert!(caseload(&db, &["init"]).0);
+    assert!(caseload(&db, &["area", "add", "Northtown", "--intensive"]).0);
+    let (ok, text) = caseload(
+        &db,
+        &[
+            "worker",
+            "add",
+            "--name",
+            "Pat Example",
+            "--login",
+            "pat",
+            "--role",
+            "support",
+            "--area",
+            "northtown",
+        ],
+    );
+    assert!(ok, "{text}");
+    let (ok, text) = caseload(
+        &db,
+        &[
+            "worker",
+            "add",
+            "--name",
+            "Lee Example",
+            "--login",
+            "lee",
+            "--role",
+            "boss",
+        ],
+    );
+    assert!(!ok && text.contains("unknown role 'boss'"), "{text}");
+    let (ok, text) = caseload(
+        &db,
+        &[
+            "worker",
+            "add",
+            "--name",
+            "Lee Example",
+            "--login",
+            "lee",
+            "--role",
+            "support",
+            "--area",
+            "Nowhere",
+        ],
+    );
+    assert!(
+        !ok && text.contains("no area called 'Nowhere': use one of Northtown"),
+        "{text}"
+    );
+    assert!(
+        caseload(
+            &db,
+            &[
+                "worker",
+                "set-role",
+                "--login",
+                "pat",
+                "--role",
+                "care_coordinator"
+            ]
+        )
+        .0
+    );
+    let (ok, list) = caseload(&db, &["worker", "list"]);
+    assert!(
+        ok && list.contains("pat")
+            && list.contains("care_coordinator")
+            && list.contains("Northtown"),
+        "{list}"
+    );
+    let (ok, areas) = caseload(&db, &["area", "list"]);
+    assert!(
+        ok && areas.contains("Northtown") && areas.contains("intensive"),
+        "{areas}"
+    );
+}
+
+#[test]
+fn the_command_line_refuses_staff_changes_from_non_admins() {
+    let (_dir, store, _team) = team_store();
+    // The OS login running the tests has no worker record in the team fixture.
+    let (ok, text) = caseload(store.path(), &["area", "add", "Eastmoor"]);
+    assert!(!ok && text.contains("has no worker record"), "{text}");
+}
