@@ -183,11 +183,36 @@ fn the_store_enforces_roles_on_every_write() {
         kind: OutreachKind::BriefIntervention,
         destination: None,
     };
-    store.apply(&as_login("sam"), &outreach).unwrap();
-    assert_eq!(
-        (team.sam, team.lead, team.south),
-        (team.sam, team.lead, team.south)
+    let tally = store.apply(&as_login("sam"), &outreach).unwrap();
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let counted_for: (i64, i64) = conn
+        .query_row(
+            "SELECT worker_id, area_id FROM outreach WHERE id = ?1",
+            [tally.rows[0].row_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(counted_for, (team.sam, team.north));
+
+    // A team leader moves a client to another area only to someone who works there.
+    let to_south = |store: &Store, cc| Change::Reassign {
+        clients: vec![store.version_of("client", team.c2).unwrap()],
+        area_id: team.south,
+        care_coordinator_id: Some(cc),
+    };
+    let change = to_south(&store, team.lead);
+    assert!(matches!(
+        store.apply(&as_login("lead"), &change),
+        Err(StoreError::Invalid(_))
+    ));
+    let change = to_south(&store, team.south_lead);
+    store.apply(&as_login("lead"), &change).unwrap();
+    let change = Change::Episode(
+        store.version_of("episode", team.e2).unwrap(),
+        EpisodeEdit::Tier(3),
     );
+    refused(&mut store, "lead", &change);
+    store.apply(&as_login("south_lead"), &change).unwrap();
 }
 
 #[test]

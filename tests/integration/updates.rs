@@ -575,37 +575,3 @@ fn the_audit_table_refuses_update_and_delete() {
     );
     assert!(conn.execute("DELETE FROM audit", []).is_err());
 }
-
-#[test]
-fn a_draft_is_saved_replaced_and_discarded() {
-    let (_dir, mut store, team) = team_store();
-    let cora = as_login("cora");
-    let fields = serde_json::json!({ "note": "half a sentence" });
-    store
-        .save_draft(&cora, "contact", Some(team.c1), &fields)
-        .unwrap();
-    store
-        .save_draft(
-            &cora,
-            "contact",
-            Some(team.c1),
-            &serde_json::json!({ "note": "a whole sentence" }),
-        )
-        .unwrap();
-    store
-        .save_draft(&cora, "outreach", None, &serde_json::json!({}))
-        .unwrap();
-    let drafts = store.drafts("cora").unwrap();
-    assert_eq!(drafts.len(), 2);
-    let contact = drafts.iter().find(|d| d.form == "contact").unwrap();
-    assert_eq!(contact.fields["note"], "a whole sentence");
-    assert_eq!(contact.saved_at, at("2026-11-23 09:30"));
-    assert!(
-        store.drafts("colin").unwrap().is_empty(),
-        "drafts are per login"
-    );
-    store
-        .discard_draft(&cora, "contact", Some(team.c1))
-        .unwrap();
-    assert_eq!(store.drafts("cora").unwrap().len(), 1);
-}
