@@ -112,7 +112,12 @@ pub fn check(
     if allowed {
         return Ok(());
     }
-    let role = worker.role.label();
+    let role = match worker.role {
+        Role::CareCoordinator => "a care co-ordinator",
+        Role::TeamLeader => "a team leader",
+        Role::Support => "support staff",
+        Role::Admin => "an admin",
+    };
     let why = match (worker.role, op) {
         (Role::Admin, _) => "admins manage areas and workers only".to_owned(),
         (_, Operation::ManageStaff) => "only an admin can".to_owned(),
@@ -130,7 +135,7 @@ pub fn check(
         _ => "this client is in another area".to_owned(),
     };
     Err(Refusal(format!(
-        "as a {role} you may not {}: {why}",
+        "as {role} you may not {}: {why}",
         op.verb()
     )))
 }

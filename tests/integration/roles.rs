@@ -89,7 +89,7 @@ fn refusals_say_what_and_why() {
     );
     assert_eq!(
         refused(Role::Support, Operation::Reassign, Some(scope(AREA, None))),
-        "as a support you may not reassign clients: support staff record contacts and appointments only"
+        "as support staff you may not reassign clients: support staff record contacts and appointments only"
     );
     assert_eq!(
         refused(
