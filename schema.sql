@@ -309,3 +309,17 @@ CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'audit rows are append-only');
 END;
+
+-- An open form's typed values, saved every few seconds and on hang-up, and offered
+-- back on the next start. One draft per login, form and client; not audited, since
+-- nothing in it has been saved to a record yet.
+CREATE TABLE draft (
+    id        INTEGER PRIMARY KEY,
+    login     TEXT NOT NULL CHECK (length(login) > 0),
+    form      TEXT NOT NULL CHECK (length(form) > 0),
+    client_id INTEGER REFERENCES client (id),
+    fields    TEXT NOT NULL CHECK (json_valid(fields)),
+    saved_at  TEXT NOT NULL CHECK (strftime('%Y-%m-%d %H:%M', saved_at, '+0 days') IS saved_at)
+) STRICT;
+
+CREATE UNIQUE INDEX draft_key ON draft (login, form, coalesce(client_id, 0));

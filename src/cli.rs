@@ -59,6 +59,65 @@ pub enum Command {
         /// The new file to create.
         file: PathBuf,
     },
+    /// Manage workers (admins only).
+    #[command(subcommand)]
+    Worker(WorkerCommand),
+    /// Manage areas (admins only).
+    #[command(subcommand)]
+    Area(AreaCommand),
+}
+
+/// `caseload worker ...`.
+#[derive(Debug, Subcommand)]
+pub enum WorkerCommand {
+    /// Add a worker, matched to an OS login.
+    Add {
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// OS login they sign in as.
+        #[arg(long)]
+        login: String,
+        /// Role: `care_coordinator`, `team_leader`, `support` or `admin`.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Home area, by name (admins may have none).
+        #[arg(long)]
+        area: Option<String>,
+    },
+    /// List workers.
+    List,
+    /// Change a worker's role.
+    SetRole {
+        /// The worker's OS login.
+        #[arg(long)]
+        login: String,
+        /// Role: `care_coordinator`, `team_leader`, `support` or `admin`.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+/// `caseload area ...`.
+#[derive(Debug, Subcommand)]
+pub enum AreaCommand {
+    /// Add an area.
+    Add {
+        /// Name, unique ignoring case.
+        name: String,
+        /// The area tests in custody (KPIs 1 and 2 apply).
+        #[arg(long)]
+        intensive: bool,
+    },
+    /// List areas.
+    List,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::from_code(text).ok_or_else(|| {
+        let codes: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        format!("unknown role '{text}': use one of {}", codes.join(", "))
+    })
 }
 
 /// Options of `caseload demo`.
@@ -76,7 +135,7 @@ pub struct DemoArgs {
 }
 
 /// An error for the user: printed as one sentence after `caseload:`.
-type CliResult = Result<ExitCode, Box<dyn std::error::Error>>;
+pub(crate) type CliResult = Result<ExitCode, Box<dyn std::error::Error>>;
 
 /// Runs the parsed command line.
 ///
@@ -109,6 +168,16 @@ pub fn run(cli: &Cli) -> CliResult {
         Some(Command::Import(args)) => exchange::run_import(cli.db.as_deref(), clock, args),
         Some(Command::Export(args)) => exchange::run_export(cli.db.as_deref(), clock, args),
         Some(Command::Backup { file }) => exchange::run_backup(cli.db.as_deref(), file),
+        Some(Command::Worker(command)) => crate::staff_cli::run_worker(
+            &database_path(cli.db.as_deref(), "caseload.db")?,
+            command,
+            clock,
+        ),
+        Some(Command::Area(command)) => crate::staff_cli::run_area(
+            &database_path(cli.db.as_deref(), "caseload.db")?,
+            command,
+            clock,
+        ),
     }
 }
 

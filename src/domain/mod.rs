@@ -12,6 +12,8 @@ pub mod nhs;
 pub mod period;
 pub mod record;
 pub mod release;
+pub mod roles;
 pub mod sample;
 pub mod status;
+pub mod substances;
 pub mod triage;

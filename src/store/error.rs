@@ -46,6 +46,16 @@ pub enum StoreError {
     },
     /// Input refused by a rule; the text names the field and the fix.
     Invalid(String),
+    /// The acting worker's role does not allow the change; the text says why.
+    NotAllowed(String),
+    /// A new client matches an existing one (same reference, or same name and date of
+    /// birth): offer that record instead of creating a twin.
+    Duplicate {
+        /// The existing client's row id.
+        client_id: i64,
+        /// The existing client's reference.
+        reference: String,
+    },
     /// The session was opened read-only.
     ReadOnlySession,
     /// Any other SQLite error.
@@ -109,6 +119,11 @@ impl std::fmt::Display for StoreError {
             },
             Self::NotFound { entity, key } => write!(f, "no {entity} {key}: it may have been removed; reload"),
             Self::Invalid(message) => f.write_str(message),
+            Self::NotAllowed(message) => write!(f, "{message}: nothing was saved"),
+            Self::Duplicate { reference, .. } => write!(
+                f,
+                "this person is already client {reference} (same reference, or same name and date of birth): open that record instead"
+            ),
             Self::ReadOnlySession => f.write_str(
                 "this session is read-only: nothing was saved (ask an admin to add your login with `caseload worker add`, or drop --readonly)",
             ),

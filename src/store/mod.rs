@@ -2,13 +2,19 @@
 //! maps rows to domain types, and performs every write as one `BEGIN IMMEDIATE`
 //! transaction that leaves an audit row.
 
+mod change;
+mod draft;
 mod error;
+mod fields;
 pub mod migrate;
 mod queries;
 mod records;
 mod report;
+mod rows;
 mod sample;
+mod staff;
 mod transfer;
+mod update;
 mod views;
 
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -18,14 +24,19 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 
+pub use change::{Change, ClientEdit, CustodyEdit, EpisodeEdit, ReferralFor, Versioned};
+pub use draft::Draft;
 pub use error::{StoreError, StoreResult};
 pub use records::{
     NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
     NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker,
 };
 pub use report::NewTally;
+pub use rows::Written;
 pub use sample::{Draw, Offences, SampleMember};
+pub use staff::StaffChange;
 pub use transfer::{ExportKind, ExportTable, ImportKeys};
+pub use update::Receipt;
 
 /// How long a writer waits for another writer's transaction before giving up.
 /// Transactions here last milliseconds, so this is generous.

@@ -82,7 +82,7 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
     })
 }
 
-fn worker_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
+pub(super) fn worker_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
     let role: String = r.get(3)?;
     Ok(Worker {
         id: r.get(0)?,

@@ -5,6 +5,7 @@ mod areas;
 mod breaches;
 mod caseload;
 mod client;
+pub mod form;
 mod help;
 mod releases;
 mod review;

@@ -1,7 +1,8 @@
 //! Shared fixtures: temporary databases, a fixed "today", the demo data.
 
 use caseload::demo::{self, DemoOptions};
-use caseload::store::{Access, Actor, Store};
+use caseload::domain::model::{Ethnicity, Flags, ReferralSource, Role, Sex};
+use caseload::store::{Access, Actor, NewArea, NewClient, NewEpisode, NewWorker, Store};
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// The fixed day every test pretends is today.
@@ -54,4 +55,122 @@ pub fn demo_store() -> (tempfile::TempDir, Store) {
 #[allow(dead_code)]
 pub fn second_connection(store: &Store) -> Store {
     Store::open(store.path(), Access::ReadWrite).expect("second connection")
+}
+
+/// The actor for `login`, at the fixed test time.
+pub fn as_login(login: &str) -> Actor {
+    Actor {
+        login: login.to_owned(),
+        now: at("2026-11-23 09:30"),
+    }
+}
+
+/// Row ids of the small synthetic team every update test works on.
+#[derive(Debug, Clone, Copy)]
+pub struct Team {
+    /// Area "Northtown": the team's own area.
+    pub north: i64,
+    /// Area "Southvale": another area.
+    pub south: i64,
+    /// Team leader in Northtown (login `lead`).
+    pub lead: i64,
+    /// Care co-ordinator in Northtown (login `cora`), holds client `c1`.
+    pub cora: i64,
+    /// Care co-ordinator in Northtown (login `colin`), holds client `c2`.
+    pub colin: i64,
+    /// Support worker in Northtown (login `sam`).
+    pub sam: i64,
+    /// Team leader in Southvale (login `south_lead`), holds client `c3`.
+    pub south_lead: i64,
+    /// Client C-1 (Northtown, cora) and its open episode.
+    pub c1: i64,
+    /// C-1's open episode.
+    pub e1: i64,
+    /// Client C-2 (Northtown, colin).
+    pub c2: i64,
+    /// C-2's open episode.
+    pub e2: i64,
+    /// Client C-3 (Southvale).
+    pub c3: i64,
+}
+
+/// A new client for the fixtures and referral tests (synthetic people only).
+pub fn new_client(reference: &str, given: &str, area_id: i64, cc: Option<i64>) -> NewClient {
+    NewClient {
+        reference: reference.to_owned(),
+        given_name: given.to_owned(),
+        family_name: "Testperson".to_owned(),
+        date_of_birth: date("1990-01-15"),
+        sex: Sex::NotStated,
+        ethnicity: Ethnicity::NotStated,
+        nhs_number: None,
+        area_id,
+        care_coordinator_id: cc,
+        consent_date: None,
+        substances: Vec::new(),
+        flags: Flags::default(),
+    }
+}
+
+fn open_episode(client_id: i64) -> NewEpisode {
+    NewEpisode {
+        care_plan_date: Some(date("2026-09-10")),
+        ..NewEpisode::referral(client_id, date("2026-09-01"), ReferralSource::Police)
+    }
+}
+
+/// Writes the team into an empty store (directly, as the fixture, not through roles).
+pub fn seed_team(store: &mut Store) -> Team {
+    store
+        .write(&actor(), |tx| {
+            let area = |name: &str| {
+                tx.insert_area(&NewArea {
+                    name: name.to_owned(),
+                    intensive: true,
+                })
+            };
+            let (north, south) = (area("Northtown")?, area("Southvale")?);
+            let worker = |login: &str, role: Role, area_id: Option<i64>| {
+                tx.insert_worker(&NewWorker {
+                    name: format!("{login} Worker"),
+                    login: Some(login.to_owned()),
+                    role,
+                    area_id,
+                })
+            };
+            worker("admin", Role::Admin, None)?;
+            let lead = worker("lead", Role::TeamLeader, Some(north))?;
+            let cora = worker("cora", Role::CareCoordinator, Some(north))?;
+            let colin = worker("colin", Role::CareCoordinator, Some(north))?;
+            let sam = worker("sam", Role::Support, Some(north))?;
+            let south_lead = worker("south_lead", Role::TeamLeader, Some(south))?;
+            let c1 = tx.insert_client(&new_client("C-1", "Ada", north, Some(cora)))?;
+            let c2 = tx.insert_client(&new_client("C-2", "Bo", north, Some(colin)))?;
+            let c3 = tx.insert_client(&new_client("C-3", "Cy", south, Some(south_lead)))?;
+            let e1 = tx.insert_episode(&open_episode(c1))?;
+            let e2 = tx.insert_episode(&open_episode(c2))?;
+            tx.insert_episode(&open_episode(c3))?;
+            Ok(Team {
+                north,
+                south,
+                lead,
+                cora,
+                colin,
+                sam,
+                south_lead,
+                c1,
+                e1,
+                c2,
+                e2,
+                c3,
+            })
+        })
+        .expect("seed team")
+}
+
+/// An empty store with [`seed_team`] in it.
+pub fn team_store() -> (tempfile::TempDir, Store, Team) {
+    let (dir, mut store) = empty_store();
+    let team = seed_team(&mut store);
+    (dir, store, team)
 }

@@ -5,11 +5,15 @@
 
 mod cli;
 mod common;
+mod concurrency;
 mod config;
 mod domain;
+mod forms;
 mod hostile;
 mod report;
+mod roles;
 mod screenshots;
 mod store;
 mod transfer;
 mod ui;
+mod updates;

@@ -1,0 +1,293 @@
+//! The changes a worker can make, as plain typed values. A form produces a [`Change`];
+//! [`super::Store::apply`] checks the role rules, the versions read, and writes it
+//! with field-level audit rows in one transaction.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::domain::model::{
+    AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, ExitReason, Flags, ModalityKind,
+    OutcomeKind, OutreachKind, Rag, ReferralSource, ReleaseType, SignpostDestination, TestKind,
+    TestResult,
+};
+use crate::domain::release::Checklist;
+use crate::domain::roles::Operation;
+use crate::domain::substances::Ranked;
+
+use super::records::{NewClient, NewEpisode};
+
+/// A row as the user read it: its id and the `version` they saw. A save succeeds only
+/// if the version is unchanged, so nobody's newer change is overwritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Versioned {
+    /// Row id.
+    pub id: i64,
+    /// Version read.
+    pub version: i64,
+}
+
+/// Who a new referral is for.
+#[derive(Debug, Clone)]
+pub enum ReferralFor {
+    /// Someone not yet known: refused with [`super::StoreError::Duplicate`] if the
+    /// reference, or the name and date of birth, match an existing client.
+    NewClient(Box<NewClient>),
+    /// An existing client, who must have no open episode.
+    Existing(i64),
+}
+
+/// A change to the client row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientEdit {
+    /// IOM, PPO and the priority groups.
+    Flags(Flags),
+    /// Problem substances, ranked and checked.
+    Substances(Ranked),
+    /// Consent to share, with the date signed (`None`: withdrawn or never given).
+    Consent(Option<NaiveDate>),
+}
+
+/// A change to an episode row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EpisodeEdit {
+    /// Assessment (DIR) date.
+    Assessment(Option<NaiveDate>),
+    /// Care-plan date: the caseload start.
+    CarePlan(Option<NaiveDate>),
+    /// A care-plan review was done; the next one is due on this date.
+    Review(Option<NaiveDate>),
+    /// Engaged in treatment.
+    Engaged(bool),
+    /// Prescribed.
+    Prescribed(bool),
+    /// Treatment tier 1-4.
+    Tier(u8),
+    /// The 13-week exit plan.
+    ExitPlan(String),
+    /// A 13-week extension: reason and review date, both required.
+    Extension {
+        /// Why the client stays past 13 weeks.
+        reason: String,
+        /// When the decision is reviewed.
+        review_date: NaiveDate,
+    },
+    /// Closure: date and exit reason.
+    Close {
+        /// Closure date.
+        date: NaiveDate,
+        /// Exit reason.
+        reason: ExitReason,
+    },
+}
+
+/// A change to a custody row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustodyEdit {
+    /// Expected and earliest release dates, and release type.
+    ReleaseDates {
+        /// Expected release date.
+        expected: Option<NaiveDate>,
+        /// Earliest possible release date.
+        earliest: Option<NaiveDate>,
+        /// How they are expected to leave.
+        release_type: Option<ReleaseType>,
+    },
+    /// The release checklist as ticked now.
+    Checklist(Checklist),
+    /// The client was released on this date.
+    Released(NaiveDate),
+}
+
+/// Everything a worker can save. Inserts need no version (nothing can be
+/// overwritten); edits carry the [`Versioned`] row they were made from.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// A contact (or did-not-attend) by the acting worker.
+    Contact {
+        /// Client.
+        client_id: i64,
+        /// When.
+        at: NaiveDateTime,
+        /// Kind.
+        kind: ContactKind,
+        /// Note.
+        note: String,
+    },
+    /// A new referral: a new episode, for a new or existing client.
+    Referral {
+        /// Who.
+        client: ReferralFor,
+        /// Referral date.
+        date: NaiveDate,
+        /// Referral source.
+        source: ReferralSource,
+    },
+    /// A change to a client's record.
+    Client(Versioned, ClientEdit),
+    /// A change to an episode.
+    Episode(Versioned, EpisodeEdit),
+    /// Book a Required Assessment.
+    BookAssessment {
+        /// Client.
+        client_id: i64,
+        /// RA-IA or RA-FU.
+        kind: AssessmentKind,
+        /// Appointment time.
+        at: NaiveDateTime,
+    },
+    /// Record what happened at a Required Assessment; a failed attendance may raise
+    /// a breach with this RAG (its deadline computed from the time of saving).
+    AssessmentOutcome {
+        /// The appointment.
+        assessment: Versioned,
+        /// What happened.
+        outcome: AssessmentOutcome,
+        /// Raise a breach (failed attendance only).
+        breach: Option<Rag>,
+    },
+    /// Update a breach: arrested, withdrawn, resolved (with date) or outstanding again.
+    Breach {
+        /// The breach.
+        breach: Versioned,
+        /// New status.
+        status: BreachStatus,
+        /// Date dealt with (required unless outstanding).
+        date: Option<NaiveDate>,
+    },
+    /// Add a custody episode.
+    AddCustody {
+        /// Client.
+        client_id: i64,
+        /// Prison.
+        prison: String,
+        /// Reception date.
+        reception_date: NaiveDate,
+        /// Expected release date, if known.
+        expected_release: Option<NaiveDate>,
+    },
+    /// A change to a custody episode.
+    Custody(Versioned, CustodyEdit),
+    /// Move clients to another area and care co-ordinator (bulk from the list).
+    Reassign {
+        /// The clients, as read.
+        clients: Vec<Versioned>,
+        /// New area.
+        area_id: i64,
+        /// New care co-ordinator (`None`: unallocated).
+        care_coordinator_id: Option<i64>,
+    },
+    /// A positive outcome on an episode.
+    PositiveOutcome {
+        /// Episode.
+        episode_id: i64,
+        /// Date.
+        on: NaiveDate,
+        /// Kind.
+        kind: OutcomeKind,
+    },
+    /// A care-plan modality started.
+    StartModality {
+        /// Episode.
+        episode_id: i64,
+        /// Kind.
+        kind: ModalityKind,
+        /// Start date.
+        on: NaiveDate,
+    },
+    /// A modality ended: completed, or stopped without completing.
+    EndModality {
+        /// The modality.
+        modality: Versioned,
+        /// End date.
+        on: NaiveDate,
+        /// Completed (rather than stopped).
+        completed: bool,
+    },
+    /// A drug test and its result.
+    DrugTest {
+        /// Client.
+        client_id: i64,
+        /// Date.
+        on: NaiveDate,
+        /// Why it was taken.
+        kind: TestKind,
+        /// Result.
+        result: TestResult,
+    },
+    /// One tally of outreach in the acting worker's area.
+    Outreach {
+        /// Date.
+        on: NaiveDate,
+        /// Brief intervention or signposting.
+        kind: OutreachKind,
+        /// Where to (signposting only).
+        destination: Option<SignpostDestination>,
+    },
+}
+
+impl Change {
+    /// What the role rules call this change.
+    #[must_use]
+    pub fn operation(&self) -> Operation {
+        match self {
+            Self::Contact { .. } => Operation::RecordContact,
+            Self::BookAssessment { .. } | Self::AssessmentOutcome { .. } => {
+                Operation::RecordAppointment
+            }
+            Self::Referral { .. } => Operation::Refer,
+            Self::Episode(_, EpisodeEdit::Extension { .. }) => Operation::Extend,
+            Self::Episode(_, EpisodeEdit::Close { .. }) => Operation::Close,
+            Self::Reassign { .. } => Operation::Reassign,
+            Self::Outreach { .. } => Operation::Outreach,
+            _ => Operation::EditClient,
+        }
+    }
+
+    /// Whether the change needs a confirm step that defaults to Cancel.
+    #[must_use]
+    pub fn is_destructive(&self) -> bool {
+        matches!(
+            self,
+            Self::Episode(_, EpisodeEdit::Close { .. })
+                | Self::Reassign { .. }
+                | Self::Breach {
+                    status: BreachStatus::Resolved,
+                    ..
+                }
+        )
+    }
+
+    /// How many records the change touches (the confirm step states it from 3 up).
+    #[must_use]
+    pub fn record_count(&self) -> usize {
+        match self {
+            Self::Reassign { clients, .. } => clients.len(),
+            _ => 1,
+        }
+    }
+}
+
+impl NewEpisode {
+    /// A just-referred, open episode: nothing recorded yet but the referral, tier 2
+    /// (CJIT work).
+    #[must_use]
+    pub fn referral(
+        client_id: i64,
+        referral_date: NaiveDate,
+        referral_source: ReferralSource,
+    ) -> Self {
+        Self {
+            client_id,
+            referral_date,
+            referral_source,
+            assessment_date: None,
+            care_plan_date: None,
+            next_review_date: None,
+            engaged: false,
+            prescribed: false,
+            tier: 2,
+            exit_plan: None,
+            extension: None,
+            closure: None,
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Drafts: the typed values of an open form, kept so that a dropped SSH connection
+//! loses nothing. Saving replaces the previous draft of the same form and client.
+
+use chrono::NaiveDateTime;
+use rusqlite::params;
+
+use super::{Actor, Store, StoreResult, format_timestamp};
+
+/// Removes one login's draft of one form for one client (or none).
+const DELETE_DRAFT: &str = "DELETE FROM draft
+     WHERE login = ?1 AND form = ?2 AND coalesce(client_id, 0) = coalesce(?3, 0)";
+
+/// A saved, unfinished form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// OS login of the person typing.
+    pub login: String,
+    /// Which form (its kind's stable name).
+    pub form: String,
+    /// The client the form was about, if any.
+    pub client_id: Option<i64>,
+    /// The field values, as the form serialises them.
+    pub fields: serde_json::Value,
+    /// When it was saved.
+    pub saved_at: NaiveDateTime,
+}
+
+impl Store {
+    /// Saves (or replaces) `actor`'s draft of `form` for `client_id`, stamped `actor.now`.
+    ///
+    /// # Errors
+    /// [`super::StoreError::ReadOnlySession`] or an SQLite error.
+    pub fn save_draft(
+        &mut self,
+        actor: &Actor,
+        form: &str,
+        client_id: Option<i64>,
+        fields: &serde_json::Value,
+    ) -> StoreResult<()> {
+        self.write(actor, |tx| {
+            tx.tx
+                .execute(DELETE_DRAFT, params![actor.login, form, client_id])?;
+            tx.tx.execute(
+                "INSERT INTO draft (login, form, client_id, fields, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    actor.login,
+                    form,
+                    client_id,
+                    fields.to_string(),
+                    format_timestamp(actor.now)
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Every draft `login` left, newest first, to offer back at start-up.
+    ///
+    /// # Errors
+    /// An SQLite error (a draft whose fields are not JSON comes back as `null`).
+    pub fn drafts(&self, login: &str) -> StoreResult<Vec<Draft>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT login, form, client_id, fields, saved_at FROM draft
+              WHERE login = ?1 ORDER BY saved_at DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([login], |r| {
+            let fields: String = r.get(3)?;
+            let saved_at: String = r.get(4)?;
+            Ok(Draft {
+                login: r.get(0)?,
+                form: r.get(1)?,
+                client_id: r.get(2)?,
+                fields: serde_json::from_str(&fields).unwrap_or_default(),
+                saved_at: NaiveDateTime::parse_from_str(&saved_at, "%Y-%m-%d %H:%M")
+                    .unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Discards `actor`'s draft of `form` for `client_id` (after saving or abandoning).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn discard_draft(
+        &mut self,
+        actor: &Actor,
+        form: &str,
+        client_id: Option<i64>,
+    ) -> StoreResult<()> {
+        self.write(actor, |tx| {
+            tx.tx
+                .execute(DELETE_DRAFT, params![actor.login, form, client_id])?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,146 @@
+//! The columns and values each typed edit writes.
+
+use rusqlite::types::Value;
+
+/// Columns and the values to write to them.
+pub(super) type Fields = Vec<(&'static str, Value)>;
+
+use super::change::{Change, ClientEdit, CustodyEdit, EpisodeEdit, Versioned};
+
+pub(super) fn text(code: &str) -> Value {
+    Value::Text(code.to_owned())
+}
+
+fn flag(on: bool) -> Value {
+    Value::Integer(i64::from(on))
+}
+
+fn date_value(date: Option<chrono::NaiveDate>) -> Value {
+    date.map_or(Value::Null, |d| {
+        Value::Text(d.format("%Y-%m-%d").to_string())
+    })
+}
+
+fn client_fields(edit: &ClientEdit) -> Fields {
+    match edit {
+        ClientEdit::Flags(f) => vec![
+            ("iom", flag(f.iom)),
+            ("ppo", flag(f.ppo)),
+            ("mappa", flag(f.mappa)),
+            ("marac", flag(f.marac)),
+            ("matac", flag(f.matac)),
+            ("approved_premises", flag(f.approved_premises)),
+            ("drr", flag(f.drr)),
+            ("atr", flag(f.atr)),
+            ("licence_condition", flag(f.licence_condition)),
+        ],
+        ClientEdit::Substances(ranked) => ["substance_1", "substance_2", "substance_3"]
+            .into_iter()
+            .enumerate()
+            .map(|(i, column)| {
+                let value = ranked
+                    .as_slice()
+                    .get(i)
+                    .map_or(Value::Null, |s| text(s.code()));
+                (column, value)
+            })
+            .collect(),
+        ClientEdit::Consent(date) => vec![
+            ("consent_to_share", flag(date.is_some())),
+            ("consent_date", date_value(*date)),
+        ],
+    }
+}
+
+fn episode_fields(edit: &EpisodeEdit) -> Fields {
+    match edit {
+        EpisodeEdit::Assessment(d) => vec![("assessment_date", date_value(*d))],
+        EpisodeEdit::CarePlan(d) => vec![("care_plan_date", date_value(*d))],
+        EpisodeEdit::Review(d) => vec![("next_review_date", date_value(*d))],
+        EpisodeEdit::Engaged(on) => vec![("engaged", flag(*on))],
+        EpisodeEdit::Prescribed(on) => vec![("prescribed", flag(*on))],
+        EpisodeEdit::Tier(tier) => vec![("tier", Value::Integer(i64::from(*tier)))],
+        EpisodeEdit::ExitPlan(plan) => {
+            let plan = plan.trim();
+            vec![(
+                "exit_plan",
+                if plan.is_empty() {
+                    Value::Null
+                } else {
+                    text(plan)
+                },
+            )]
+        }
+        EpisodeEdit::Extension {
+            reason,
+            review_date,
+        } => vec![
+            ("extension_reason", text(reason.trim())),
+            ("extension_review_date", date_value(Some(*review_date))),
+        ],
+        EpisodeEdit::Close { date, reason } => vec![
+            ("closure_date", date_value(Some(*date))),
+            ("exit_reason", text(reason.code())),
+        ],
+    }
+}
+
+fn custody_fields(edit: &CustodyEdit) -> Fields {
+    match edit {
+        CustodyEdit::ReleaseDates {
+            expected,
+            earliest,
+            release_type,
+        } => vec![
+            ("expected_release_date", date_value(*expected)),
+            ("earliest_release_date", date_value(*earliest)),
+            (
+                "release_type",
+                release_type.map_or(Value::Null, |t| text(t.code())),
+            ),
+        ],
+        CustodyEdit::Checklist(c) => vec![
+            ("appointment_booked", flag(c.appointment_booked)),
+            ("prescriber_confirmed", flag(c.prescriber_confirmed)),
+            ("naloxone_given", flag(c.naloxone_given)),
+            ("accommodation_confirmed", flag(c.accommodation_confirmed)),
+            ("prison_team_contacted", flag(c.prison_team_contacted)),
+        ],
+        CustodyEdit::Released(d) => vec![("actual_release_date", date_value(Some(*d)))],
+    }
+}
+
+/// For a change that edits one existing row: its table, the version read, and the
+/// fields to write. `None` for changes that insert rows or touch several.
+pub(super) fn edit_of(change: &Change) -> Option<(&'static str, Versioned, Fields)> {
+    Some(match change {
+        Change::Client(row, edit) => ("client", *row, client_fields(edit)),
+        Change::Episode(row, edit) => ("episode", *row, episode_fields(edit)),
+        Change::Custody(row, edit) => ("custody", *row, custody_fields(edit)),
+        Change::Breach {
+            breach,
+            status,
+            date,
+        } => (
+            "breach",
+            *breach,
+            vec![
+                ("status", text(status.code())),
+                ("resolution_date", date_value(*date)),
+            ],
+        ),
+        Change::EndModality {
+            modality,
+            on,
+            completed,
+        } => (
+            "modality",
+            *modality,
+            vec![
+                ("ended_on", date_value(Some(*on))),
+                ("completed", flag(*completed)),
+            ],
+        ),
+        _ => return None,
+    })
+}

@@ -1,0 +1,274 @@
+//! The row engine under every change: version checks, field-level updates, inserts
+//! read back for the audit log, and the client a row belongs to (for the role rules).
+//! Table and column names come from code, never from input, and table names are
+//! checked against [`TABLES`] before they go into SQL text.
+
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params_from_iter};
+use serde_json::{Map, Value as Json};
+
+use super::change::Versioned;
+use super::{StoreError, StoreResult, Tx};
+use crate::domain::model::Worker;
+use crate::domain::roles::ClientScope;
+
+/// One row a saved change wrote: enough to undo it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// Table.
+    pub table: &'static str,
+    /// Row id.
+    pub row_id: i64,
+    /// The row's version after the write.
+    pub version: i64,
+    /// The changed fields' earlier values; `None` for a row the change inserted.
+    pub before: Option<Vec<(&'static str, Value)>>,
+}
+
+/// Tables a change can touch; names are checked against this list before they are
+/// put into SQL text.
+pub(super) const TABLES: &[&str] = &[
+    "client",
+    "episode",
+    "custody",
+    "drug_test",
+    "required_assessment",
+    "breach",
+    "contact",
+    "modality",
+    "positive_outcome",
+    "outreach",
+    "area",
+    "worker",
+];
+
+pub(super) fn known_table(table: &'static str) -> StoreResult<&'static str> {
+    TABLES
+        .contains(&table)
+        .then_some(table)
+        .ok_or_else(|| StoreError::Invalid(format!("unknown table {table}")))
+}
+
+pub(super) fn not_found(entity: &'static str, row_id: i64) -> StoreError {
+    StoreError::NotFound {
+        entity,
+        key: format!("#{row_id}"),
+    }
+}
+
+/// A database value as JSON for the audit log.
+fn to_json(value: &Value) -> Json {
+    match value {
+        Value::Null => Json::Null,
+        Value::Integer(i) => Json::from(*i),
+        Value::Real(r) => Json::from(*r),
+        Value::Text(t) => Json::from(t.as_str()),
+        Value::Blob(b) => Json::from(format!("<{} bytes>", b.len())),
+    }
+}
+
+/// Turns a CHECK/UNIQUE failure into a sentence; other errors pass through.
+pub(super) fn explain_constraint(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Sqlite(ref inner)
+            if inner.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+        {
+            StoreError::Invalid(format!(
+                "the change breaks a rule of the record, so nothing was saved ({inner})"
+            ))
+        }
+        other => other,
+    }
+}
+
+impl Tx<'_> {
+    /// The worker whose login is the actor's, if any (inside this transaction, so a
+    /// role changed a moment ago counts).
+    pub(super) fn acting_worker(&self) -> StoreResult<Option<Worker>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT id, name, login, role, area_id FROM worker WHERE login = ?1 AND active = 1",
+                [&self.actor.login],
+                super::queries::worker_row,
+            )
+            .optional()?)
+    }
+
+    /// The client a row belongs to, and that client's role scope.
+    pub(super) fn scope_of(&self, table: &'static str, row_id: i64) -> StoreResult<ClientScope> {
+        let sql = match table {
+            "client" => "SELECT c.area_id, c.care_coordinator_id FROM client c WHERE c.id = ?1",
+            "modality" | "positive_outcome" | "episode" => {
+                let join = if table == "episode" {
+                    "SELECT c.area_id, c.care_coordinator_id FROM episode e
+                       JOIN client c ON c.id = e.client_id WHERE e.id = ?1"
+                        .to_owned()
+                } else {
+                    format!(
+                        "SELECT c.area_id, c.care_coordinator_id FROM {table} t
+                           JOIN episode e ON e.id = t.episode_id
+                           JOIN client c ON c.id = e.client_id WHERE t.id = ?1"
+                    )
+                };
+                return self.scope_query(&join, table, row_id);
+            }
+            _ => {
+                let sql = format!(
+                    "SELECT c.area_id, c.care_coordinator_id FROM {} t
+                       JOIN client c ON c.id = t.client_id WHERE t.id = ?1",
+                    known_table(table)?
+                );
+                return self.scope_query(&sql, table, row_id);
+            }
+        };
+        self.scope_query(sql, table, row_id)
+    }
+
+    fn scope_query(&self, sql: &str, table: &'static str, row_id: i64) -> StoreResult<ClientScope> {
+        self.tx
+            .query_row(sql, [row_id], |r| {
+                Ok(ClientScope {
+                    area_id: r.get(0)?,
+                    care_coordinator_id: r.get(1)?,
+                })
+            })
+            .optional()?
+            .ok_or_else(|| not_found(table, row_id))
+    }
+
+    /// Who last changed a row and when, from the audit log.
+    fn last_change(
+        &self,
+        table: &'static str,
+        row_id: i64,
+    ) -> StoreResult<Option<(String, String)>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT who, at FROM audit WHERE entity = ?1 AND row_id = ?2 ORDER BY id DESC LIMIT 1",
+                rusqlite::params![table, row_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Refuses with a conflict unless `row` is still at the version that was read.
+    pub(super) fn current_version(&self, table: &'static str, row: Versioned) -> StoreResult<()> {
+        let version: i64 = self
+            .tx
+            .query_row(
+                &format!("SELECT version FROM {} WHERE id = ?1", known_table(table)?),
+                [row.id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| not_found(table, row.id))?;
+        if version == row.version {
+            return Ok(());
+        }
+        Err(StoreError::Conflict {
+            entity: table,
+            row_id: row.id,
+            changed_by: self.last_change(table, row.id)?,
+        })
+    }
+
+    /// Writes `fields` to `row` if it is still at the version read, bumping the
+    /// version and auditing each changed field as `action`.
+    pub(super) fn update_row(
+        &self,
+        table: &'static str,
+        row: Versioned,
+        fields: &[(&'static str, Value)],
+        action: &str,
+    ) -> StoreResult<Written> {
+        self.current_version(table, row)?;
+        let columns: Vec<&str> = fields.iter().map(|(c, _)| *c).collect();
+        let before: Vec<Value> = self.tx.query_row(
+            &format!("SELECT {} FROM {table} WHERE id = ?1", columns.join(", ")),
+            [row.id],
+            |r| (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect(),
+        )?;
+        let changed: Vec<(usize, &(&'static str, Value))> = fields
+            .iter()
+            .enumerate()
+            .filter(|(i, (_, new))| before[*i] != *new)
+            .collect();
+        let assignments: Vec<String> = changed
+            .iter()
+            .enumerate()
+            .map(|(n, (_, (c, _)))| format!("{c} = ?{}", n + 2))
+            .collect();
+        let mut set = assignments.join(", ");
+        if !set.is_empty() {
+            set.push_str(", ");
+        }
+        let values = std::iter::once(Value::Integer(row.id))
+            .chain(changed.iter().map(|(_, (_, v))| v.clone()));
+        self.tx
+            .execute(
+                &format!("UPDATE {table} SET {set}version = version + 1 WHERE id = ?1"),
+                params_from_iter(values),
+            )
+            .map_err(|e| explain_constraint(e.into()))?;
+        let (mut old, mut new) = (Map::new(), Map::new());
+        for (i, (column, value)) in &changed {
+            old.insert((*column).to_owned(), to_json(&before[*i]));
+            new.insert((*column).to_owned(), to_json(value));
+        }
+        self.audit(
+            table,
+            Some(row.id),
+            action,
+            Some(&Json::Object(old)),
+            Some(&Json::Object(new)),
+        )?;
+        Ok(Written {
+            table,
+            row_id: row.id,
+            version: row.version + 1,
+            before: Some(
+                changed
+                    .iter()
+                    .map(|(i, (c, _))| (*c, before[*i].clone()))
+                    .collect(),
+            ),
+        })
+    }
+
+    /// The whole row as JSON (column name to value).
+    pub(super) fn row_json(&self, table: &'static str, row_id: i64) -> StoreResult<Json> {
+        let mut stmt = self.tx.prepare(&format!(
+            "SELECT * FROM {} WHERE id = ?1",
+            known_table(table)?
+        ))?;
+        let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+        let values: Vec<Value> = stmt
+            .query_row([row_id], |r| {
+                (0..names.len()).map(|i| r.get::<_, Value>(i)).collect()
+            })
+            .optional()?
+            .ok_or_else(|| not_found(table, row_id))?;
+        Ok(Json::Object(
+            names.into_iter().zip(values.iter().map(to_json)).collect(),
+        ))
+    }
+
+    /// Audits a row just inserted (every field as `after`).
+    pub(super) fn inserted(
+        &self,
+        table: &'static str,
+        row_id: StoreResult<i64>,
+    ) -> StoreResult<Written> {
+        let row_id = row_id.map_err(explain_constraint)?;
+        let row = self.row_json(table, row_id)?;
+        self.audit(table, Some(row_id), "insert", None, Some(&row))?;
+        Ok(Written {
+            table,
+            row_id,
+            version: 1,
+            before: None,
+        })
+    }
+}

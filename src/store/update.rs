@@ -1,0 +1,474 @@
+//! Conflict-checked, audited writes of [`Change`]s, and undo.
+//!
+//! Every edit names the version the user read: the row is re-read inside the
+//! `BEGIN IMMEDIATE` transaction, and if its version moved the save is refused with
+//! [`StoreError::Conflict`] naming who changed it and when (from the audit log).
+//! Otherwise only the fields that differ are written, the version is bumped, and one
+//! audit row records each changed field's before and after.
+
+use rusqlite::OptionalExtension;
+use rusqlite::types::Value;
+
+use super::change::{Change, ReferralFor, Versioned};
+use super::fields::{edit_of, text};
+use super::records::{
+    NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality, NewOutcome,
+    NewOutreach, NewRequiredAssessment,
+};
+use super::rows::{Written, explain_constraint, known_table, not_found};
+use super::{Actor, Store, StoreError, StoreResult, Tx};
+use crate::domain::model::{
+    AssessmentOutcome, BreachStatus, OutreachKind, Role, SignpostDestination, Worker,
+};
+use crate::domain::release::Checklist;
+use crate::domain::roles::{self, ClientScope, Operation};
+
+/// What a saved change did, in order. Keep the last one to offer undo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receipt {
+    /// The role rule the change was allowed under (checked again on undo).
+    pub operation: Operation,
+    /// Rows written.
+    pub rows: Vec<Written>,
+}
+
+/// Finds an existing client by reference, or by name and date of birth.
+const DUPLICATE_SQL: &str = "SELECT id, reference FROM client
+     WHERE reference = ?1
+        OR (family_name = ?2 COLLATE NOCASE AND given_name = ?3 COLLATE NOCASE
+            AND date_of_birth = ?4)
+     ORDER BY reference = ?1 DESC, id LIMIT 1";
+
+impl Store {
+    /// Saves `change` as `actor`, in one transaction: the role rules for the worker
+    /// whose login is `actor.login`, the version check, the write and its audit rows.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] if a row moved on since it was read (nothing saved),
+    /// [`StoreError::NotAllowed`] for the role, [`StoreError::Duplicate`] for a twin
+    /// client, [`StoreError::Invalid`] for a broken rule, or an SQLite error.
+    pub fn apply(&mut self, actor: &Actor, change: &Change) -> StoreResult<Receipt> {
+        self.write(actor, |tx| tx.apply(change))
+    }
+
+    /// Undoes a saved change with compensating writes (themselves audited, action
+    /// `undo`): edited fields get their earlier values back and inserted rows are
+    /// removed, provided nobody changed those rows since.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] if a row was changed since, [`StoreError::NotAllowed`],
+    /// or [`StoreError::Invalid`] if other records now depend on an inserted row.
+    pub fn undo(&mut self, actor: &Actor, receipt: &Receipt) -> StoreResult<Receipt> {
+        self.write(actor, |tx| tx.undo(receipt))
+    }
+
+    /// The existing client a new referral would duplicate, as `(id, reference)`.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn find_duplicate(&self, client: &super::NewClient) -> StoreResult<Option<(i64, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                DUPLICATE_SQL,
+                rusqlite::params![
+                    client.reference,
+                    client.family_name,
+                    client.given_name,
+                    client.date_of_birth
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// The current version of a row, to start an edit from.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] or an SQLite error.
+    pub fn version_of(&self, table: &'static str, row_id: i64) -> StoreResult<Versioned> {
+        let version = self
+            .conn
+            .query_row(
+                &format!("SELECT version FROM {} WHERE id = ?1", known_table(table)?),
+                [row_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| not_found(table, row_id))?;
+        Ok(Versioned {
+            id: row_id,
+            version,
+        })
+    }
+}
+
+impl Tx<'_> {
+    /// Applies one change; see [`Store::apply`].
+    fn apply(&self, change: &Change) -> StoreResult<Receipt> {
+        let worker = self.acting_worker()?;
+        let operation = change.operation();
+        let allow = |scope: ClientScope| {
+            roles::check(worker.as_ref(), operation, Some(scope))
+                .map_err(|r| StoreError::NotAllowed(r.0))
+        };
+        let Some(me) = worker.clone() else {
+            return Err(StoreError::NotAllowed(roles::no_worker_message(
+                &self.actor.login,
+            )));
+        };
+        if let Change::Breach { status, date, .. } = change {
+            if (*status == BreachStatus::Outstanding) != date.is_none() {
+                return Err(StoreError::Invalid(
+                    "a breach that is arrested, withdrawn or resolved needs the date it was dealt with; an outstanding one has none".to_owned(),
+                ));
+            }
+        }
+        let rows = if let Some((table, row, fields)) = edit_of(change) {
+            allow(self.scope_of(table, row.id)?)?;
+            vec![self.update_row(table, row, &fields, "update")?]
+        } else {
+            match change {
+                Change::Referral {
+                    client,
+                    date,
+                    source,
+                } => self.refer(client, *date, *source, &allow)?,
+                Change::AssessmentOutcome {
+                    assessment,
+                    outcome,
+                    breach,
+                } => self.assessment_outcome(*assessment, *outcome, *breach, &allow)?,
+                Change::Reassign {
+                    clients,
+                    area_id,
+                    care_coordinator_id,
+                } => self.reassign(clients, *area_id, *care_coordinator_id, &allow)?,
+                _ => vec![self.record(&me, change, &allow)?],
+            }
+        };
+        Ok(Receipt { operation, rows })
+    }
+
+    /// Inserts the row of a change that records something new.
+    #[allow(clippy::too_many_lines)] // one short arm per kind of record
+    fn record(
+        &self,
+        me: &Worker,
+        change: &Change,
+        allow: &dyn Fn(ClientScope) -> StoreResult<()>,
+    ) -> StoreResult<Written> {
+        let client_scope = |id| self.scope_of("client", id).and_then(allow);
+        let episode_scope = |id| self.scope_of("episode", id).and_then(allow);
+        match change {
+            Change::Contact {
+                client_id,
+                at,
+                kind,
+                note,
+            } => {
+                client_scope(*client_id)?;
+                let new = NewContact {
+                    client_id: *client_id,
+                    worker_id: me.id,
+                    contact_at: *at,
+                    kind: *kind,
+                    note: note.clone(),
+                };
+                self.inserted("contact", self.insert_contact(&new))
+            }
+            Change::BookAssessment {
+                client_id,
+                kind,
+                at,
+            } => {
+                client_scope(*client_id)?;
+                let new = NewRequiredAssessment {
+                    client_id: *client_id,
+                    kind: *kind,
+                    appointment_at: *at,
+                    outcome: None,
+                };
+                self.inserted("required_assessment", self.insert_required_assessment(&new))
+            }
+            Change::AddCustody {
+                client_id,
+                prison,
+                reception_date,
+                expected_release,
+            } => {
+                client_scope(*client_id)?;
+                let new = NewCustody {
+                    client_id: *client_id,
+                    prison: prison.clone(),
+                    reception_date: *reception_date,
+                    expected_release_date: *expected_release,
+                    earliest_release_date: None,
+                    release_type: None,
+                    checklist: Checklist::default(),
+                    actual_release_date: None,
+                };
+                self.inserted("custody", self.insert_custody(&new))
+            }
+            Change::PositiveOutcome {
+                episode_id,
+                on,
+                kind,
+            } => {
+                episode_scope(*episode_id)?;
+                let new = NewOutcome {
+                    episode_id: *episode_id,
+                    recorded_on: *on,
+                    kind: *kind,
+                };
+                self.inserted("positive_outcome", self.insert_outcome(&new))
+            }
+            Change::StartModality {
+                episode_id,
+                kind,
+                on,
+            } => {
+                episode_scope(*episode_id)?;
+                let new = NewModality {
+                    episode_id: *episode_id,
+                    kind: *kind,
+                    started_on: *on,
+                    ended_on: None,
+                    completed: false,
+                };
+                self.inserted("modality", self.insert_modality(&new))
+            }
+            Change::DrugTest {
+                client_id,
+                on,
+                kind,
+                result,
+            } => {
+                client_scope(*client_id)?;
+                let new = NewDrugTest {
+                    client_id: *client_id,
+                    tested_on: *on,
+                    kind: *kind,
+                    result: *result,
+                };
+                self.inserted("drug_test", self.insert_drug_test(&new))
+            }
+            Change::Outreach {
+                on,
+                kind,
+                destination,
+            } => self.outreach(me, *on, *kind, *destination, allow),
+            other => Err(StoreError::Invalid(format!(
+                "{:?} is not a record of something new",
+                other.operation()
+            ))),
+        }
+    }
+
+    fn outreach(
+        &self,
+        me: &Worker,
+        on: chrono::NaiveDate,
+        kind: OutreachKind,
+        destination: Option<SignpostDestination>,
+        allow: &dyn Fn(ClientScope) -> StoreResult<()>,
+    ) -> StoreResult<Written> {
+        let area_id = me.area_id.ok_or_else(|| {
+            StoreError::Invalid(
+                "outreach is counted for your area, and your worker record has none: ask an admin to set it".to_owned(),
+            )
+        })?;
+        allow(ClientScope {
+            area_id,
+            care_coordinator_id: None,
+        })?;
+        let new = NewOutreach {
+            recorded_on: on,
+            worker_id: me.id,
+            area_id,
+            kind,
+            destination,
+        };
+        self.inserted("outreach", self.insert_outreach(&new))
+    }
+
+    fn refer(
+        &self,
+        client: &ReferralFor,
+        date: chrono::NaiveDate,
+        source: crate::domain::model::ReferralSource,
+        allow: &dyn Fn(ClientScope) -> StoreResult<()>,
+    ) -> StoreResult<Vec<Written>> {
+        let mut rows = Vec::new();
+        let client_id = match client {
+            ReferralFor::NewClient(new) => {
+                allow(ClientScope {
+                    area_id: new.area_id,
+                    care_coordinator_id: new.care_coordinator_id,
+                })?;
+                let twin: Option<(i64, String)> = self
+                    .tx
+                    .query_row(
+                        DUPLICATE_SQL,
+                        rusqlite::params![
+                            new.reference,
+                            new.family_name,
+                            new.given_name,
+                            new.date_of_birth
+                        ],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                if let Some((client_id, reference)) = twin {
+                    return Err(StoreError::Duplicate {
+                        client_id,
+                        reference,
+                    });
+                }
+                let written = self.inserted("client", self.insert_client(new))?;
+                let id = written.row_id;
+                rows.push(written);
+                id
+            }
+            ReferralFor::Existing(id) => {
+                allow(self.scope_of("client", *id)?)?;
+                let open: bool = self.tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM episode WHERE client_id = ?1 AND closure_date IS NULL)",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                if open {
+                    return Err(StoreError::Invalid(
+                        "this client already has an open episode: update it, or close it before a new referral".to_owned(),
+                    ));
+                }
+                *id
+            }
+        };
+        let episode = NewEpisode::referral(client_id, date, source);
+        rows.push(self.inserted("episode", self.insert_episode(&episode))?);
+        Ok(rows)
+    }
+
+    fn assessment_outcome(
+        &self,
+        assessment: Versioned,
+        outcome: AssessmentOutcome,
+        breach: Option<crate::domain::model::Rag>,
+        allow: &dyn Fn(ClientScope) -> StoreResult<()>,
+    ) -> StoreResult<Vec<Written>> {
+        allow(self.scope_of("required_assessment", assessment.id)?)?;
+        if breach.is_some() && outcome != AssessmentOutcome::FailedToAttend {
+            return Err(StoreError::Invalid(
+                "a breach can only be raised when the client failed to attend".to_owned(),
+            ));
+        }
+        let fields = [("outcome", text(outcome.code()))];
+        let mut rows =
+            vec![self.update_row("required_assessment", assessment, &fields, "update")?];
+        if let Some(rag) = breach {
+            let client_id: i64 = self.tx.query_row(
+                "SELECT client_id FROM required_assessment WHERE id = ?1",
+                [assessment.id],
+                |r| r.get(0),
+            )?;
+            let new = NewBreach {
+                client_id,
+                required_assessment_id: Some(assessment.id),
+                raised_at: self.actor.now,
+                rag,
+                status: BreachStatus::Outstanding,
+                resolution_date: None,
+            };
+            rows.push(self.inserted("breach", self.insert_breach(&new))?);
+        }
+        Ok(rows)
+    }
+
+    fn reassign(
+        &self,
+        clients: &[Versioned],
+        area_id: i64,
+        care_coordinator_id: Option<i64>,
+        allow: &dyn Fn(ClientScope) -> StoreResult<()>,
+    ) -> StoreResult<Vec<Written>> {
+        if let Some(id) = care_coordinator_id {
+            let target: Option<(String, Option<i64>)> = self
+                .tx
+                .query_row(
+                    "SELECT role, area_id FROM worker WHERE id = ?1 AND active = 1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let fits = target.is_some_and(|(role, area)| {
+                area == Some(area_id)
+                    && matches!(
+                        Role::from_code(&role),
+                        Some(Role::CareCoordinator | Role::TeamLeader)
+                    )
+            });
+            if !fits {
+                return Err(StoreError::Invalid(
+                    "the new care co-ordinator must be an active care co-ordinator or team leader in the new area".to_owned(),
+                ));
+            }
+        }
+        let fields = [
+            ("area_id", Value::Integer(area_id)),
+            (
+                "care_coordinator_id",
+                care_coordinator_id.map_or(Value::Null, Value::Integer),
+            ),
+        ];
+        clients
+            .iter()
+            .map(|row| {
+                allow(self.scope_of("client", row.id)?)?;
+                self.update_row("client", *row, &fields, "reassign")
+            })
+            .collect()
+    }
+
+    /// Undoes `receipt`; see [`Store::undo`].
+    fn undo(&self, receipt: &Receipt) -> StoreResult<Receipt> {
+        let worker = self.acting_worker()?;
+        let mut rows = Vec::new();
+        for written in receipt.rows.iter().rev() {
+            let scope = match written.table {
+                "outreach" => None,
+                table => Some(self.scope_of(table, written.row_id)?),
+            };
+            roles::check(worker.as_ref(), receipt.operation, scope)
+                .map_err(|r| StoreError::NotAllowed(r.0))?;
+            let row = Versioned {
+                id: written.row_id,
+                version: written.version,
+            };
+            if let Some(fields) = &written.before {
+                rows.push(self.update_row(written.table, row, fields, "undo")?);
+            } else {
+                {
+                    self.current_version(written.table, row)?;
+                    let before = self.row_json(written.table, row.id)?;
+                    self.tx
+                        .execute(
+                            &format!("DELETE FROM {} WHERE id = ?1", written.table),
+                            [row.id],
+                        )
+                        .map_err(|e| match explain_constraint(e.into()) {
+                            StoreError::Invalid(_) => StoreError::Invalid(
+                                "cannot undo: other records now refer to this one".to_owned(),
+                            ),
+                            other => other,
+                        })?;
+                    self.audit(written.table, Some(row.id), "undo", Some(&before), None)?;
+                }
+            }
+        }
+        Ok(Receipt {
+            operation: receipt.operation,
+            rows,
+        })
+    }
+}
