@@ -82,14 +82,14 @@ fn report(name: &str, samples: &mut [Duration]) {
 
 /// One keystroke: update, perform any effect, draw the frame.
 fn keystroke(
-    store: &Store,
+    store: &mut Store,
     app: &mut App,
     terminal: &mut Terminal<TestBackend>,
     action: Action,
 ) -> Duration {
     let started = Instant::now();
     if let Some(effect) = app.update(action) {
-        perform(store, app, &effect).expect("effect");
+        perform(store, app, effect).expect("effect");
     }
     terminal
         .draw(|f| ui::render(f, app, Theme::COLOUR))
@@ -120,7 +120,7 @@ fn main() {
         .collect();
     report("start to first frame (everything)", &mut starts);
 
-    let store = Store::open(&path, Access::ReadOnly).expect("open");
+    let mut store = Store::open(&path, Access::ReadOnly).expect("open");
     let mut app = initial_app(&store, session(), Settings::default(), now, size).expect("load");
     let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
     println!("caseload rows in memory: {}", app.data.caseload.len());
@@ -149,24 +149,29 @@ fn main() {
         ),
     ] {
         for action in setup {
-            keystroke(&store, &mut app, &mut terminal, action);
+            keystroke(&mut store, &mut app, &mut terminal, action);
         }
         let mut samples: Vec<Duration> = actions
             .into_iter()
-            .map(|a| keystroke(&store, &mut app, &mut terminal, a))
+            .map(|a| keystroke(&mut store, &mut app, &mut terminal, a))
             .collect();
         report(name, &mut samples);
     }
 
-    keystroke(&store, &mut app, &mut terminal, Action::StartSearch);
+    keystroke(&mut store, &mut app, &mut terminal, Action::StartSearch);
     let mut samples = Vec::new();
     for _ in 0..5 {
         for c in "harker".chars() {
-            samples.push(keystroke(&store, &mut app, &mut terminal, Action::Input(c)));
+            samples.push(keystroke(
+                &mut store,
+                &mut app,
+                &mut terminal,
+                Action::Input(c),
+            ));
         }
         for _ in 0..6 {
             samples.push(keystroke(
-                &store,
+                &mut store,
                 &mut app,
                 &mut terminal,
                 Action::Backspace,

@@ -1,8 +1,11 @@
 //! What the user asked for ([`Action`]) and what the loop must do about it ([`Effect`]).
 
 use chrono::NaiveDateTime;
+use crossterm::event::KeyEvent;
 
 use crate::app::View;
+use crate::form::FormKind;
+use crate::store::{Change, Draft, Receipt};
 
 /// A caseload filter chip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +79,18 @@ pub enum Action {
     ToggleBreachTab,
     /// Read the data again now.
     Reload,
+    /// Open the menu of updates for the selected client.
+    OpenMenu,
+    /// Open this form straight away (for the selected client, where it needs one).
+    QuickForm(FormKind),
+    /// A key for the open form.
+    FormKey(KeyEvent),
+    /// Undo the last change saved in this session.
+    Undo,
+    /// Mark or unmark the selected client for a bulk reassign.
+    ToggleMark,
+    /// Answer the offer to restore a draft.
+    AnswerDraft(bool),
     /// Repaint the whole terminal.
     Redraw,
     /// Suspend to the shell (Ctrl-Z).
@@ -91,8 +106,30 @@ pub enum Action {
 }
 
 /// Work the loop performs after an update; the app itself never does I/O.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Effect {
+    /// Read what the form needs and open it.
+    OpenForm {
+        /// Which form.
+        kind: FormKind,
+        /// The client it is about.
+        client_id: Option<i64>,
+        /// Clients marked for a bulk reassign.
+        clients: Vec<i64>,
+    },
+    /// Save the change of the open form.
+    Save(Box<Change>),
+    /// Undo a saved change.
+    Undo(Box<Receipt>),
+    /// Reopen a form from a draft.
+    RestoreDraft(Box<Draft>),
+    /// Drop the draft of a form.
+    DiscardDraft {
+        /// The form's stable name.
+        form: &'static str,
+        /// The client it was about.
+        client_id: Option<i64>,
+    },
     /// Read the snapshot again for the current scope.
     Reload,
     /// Load and show a client's record.

@@ -155,8 +155,8 @@ pub fn run(cli: &Cli) -> CliResult {
     match &cli.command {
         None => {
             let path = database_path(cli.db.as_deref(), "caseload.db")?;
-            let store = Store::open(&path, access)?;
-            open_tui(&store, clock, cli.readonly)
+            let mut store = Store::open(&path, access)?;
+            open_tui(&mut store, clock, cli.readonly)
         }
         Some(Command::Demo(args)) => run_demo(cli, args, clock),
         Some(Command::Init) => run_init(cli.db.as_deref(), clock),
@@ -181,7 +181,7 @@ pub fn run(cli: &Cli) -> CliResult {
     }
 }
 
-fn open_tui(store: &Store, clock: WallClock, readonly: bool) -> CliResult {
+fn open_tui(store: &mut Store, clock: WallClock, readonly: bool) -> CliResult {
     let login = crate::identity::os_login();
     let worker = store.worker_by_login(&login)?;
     let session = Session {
@@ -258,7 +258,7 @@ fn run_demo(cli: &Cli, args: &DemoArgs, clock: WallClock) -> CliResult {
     if args.no_tui {
         return Ok(ExitCode::SUCCESS);
     }
-    open_tui(&store, clock, cli.readonly)
+    open_tui(&mut store, clock, cli.readonly)
 }
 
 fn run_init(db: Option<&Path>, clock: WallClock) -> CliResult {

@@ -29,6 +29,8 @@ pub struct Settings {
     pub release_window_days: i64,
     /// Whether to use colour (the `NO_COLOR` variable turns it off regardless).
     pub colour: bool,
+    /// Whether alcohol may be the primary substance (the Gwent scheme says no).
+    pub alcohol_may_be_primary: bool,
     /// The Today ranking.
     pub triage: TriageConfig,
     /// Key overrides: action name -> keys, e.g. `quit = ["q", "ctrl-q"]`.
@@ -40,6 +42,7 @@ impl Default for Settings {
         Self {
             release_window_days: 28,
             colour: true,
+            alcohol_may_be_primary: false,
             triage: TriageConfig::default(),
             keys: BTreeMap::new(),
         }

@@ -10,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::action::{Action, FilterChip};
 use crate::app::{Mode, View};
+use crate::form::FormKind;
 
 /// A key with its modifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,6 +232,37 @@ impl Default for KeyBindings {
                 vec![c('t')],
                 "breaches: other tab",
             ),
+            (
+                "updates",
+                Action::OpenMenu,
+                vec![c('u')],
+                "update the client (menu)",
+            ),
+            (
+                "contact",
+                Action::QuickForm(FormKind::Contact),
+                vec![c('n')],
+                "log a contact",
+            ),
+            (
+                "referral",
+                Action::QuickForm(FormKind::NewClientReferral),
+                vec![c('N')],
+                "new referral",
+            ),
+            (
+                "outreach",
+                Action::QuickForm(FormKind::Outreach),
+                vec![c('T')],
+                "tally outreach work",
+            ),
+            ("undo", Action::Undo, vec![c('U')], "undo your last change"),
+            (
+                "mark",
+                Action::ToggleMark,
+                vec![c(' ')],
+                "mark for bulk reassign",
+            ),
             ("reload", Action::Reload, vec![c('r')], "reload now"),
             (
                 "redraw",
@@ -299,21 +331,37 @@ impl KeyBindings {
             .unwrap_or_default()
     }
 
-    /// (keys, what they do) for every binding, for the help.
+    /// (keys, what they do) for every binding, for the help. The six view keys share
+    /// one row, so the help fits an 80x24 terminal.
     #[must_use]
     pub fn help(&self) -> Vec<(String, &'static str)> {
-        self.bindings
+        let names = |b: &(&str, Action, Vec<Key>, &str)| {
+            b.2.iter()
+                .map(|k| key_name(*k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let is_view = |b: &(&str, Action, Vec<Key>, &str)| matches!(b.1, Action::ShowView(_));
+        let views: Vec<String> = self
+            .bindings
             .iter()
-            .map(|b| {
-                (
-                    b.2.iter()
-                        .map(|k| key_name(*k))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    b.3,
-                )
-            })
-            .collect()
+            .filter(|b| is_view(b))
+            .map(names)
+            .collect();
+        let mut rows = Vec::new();
+        for binding in &self.bindings {
+            if is_view(binding) {
+                if rows
+                    .iter()
+                    .all(|(_, what)| *what != "views 1-6, in tab order")
+                {
+                    rows.push((views.concat(), "views 1-6, in tab order"));
+                }
+            } else {
+                rows.push((names(binding), binding.3));
+            }
+        }
+        rows
     }
 
     /// Translates a key event in `mode` into an action, or `None` if it means nothing.
@@ -324,6 +372,19 @@ impl KeyBindings {
             return None;
         }
         match mode {
+            Mode::Form => Some(Action::FormKey(*event)),
+            Mode::DraftOffer => match event.code {
+                KeyCode::Char('y' | 'Y') => Some(Action::AnswerDraft(true)),
+                KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::AnswerDraft(false)),
+                _ => None,
+            },
+            Mode::Menu => {
+                let allowed = [Action::Up, Action::Down, Action::Enter, Action::Back];
+                match self.lookup(event) {
+                    Some(Action::Quit | Action::OpenMenu) => Some(Action::Back),
+                    other => other.filter(|a| allowed.contains(a)),
+                }
+            }
             Mode::Search | Mode::Command => typing(mode, event),
             Mode::Help | Mode::Explain => {
                 let closes = [

@@ -3,7 +3,7 @@
 //! session writes nothing to the terminal.
 
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use crossterm::event::{self, Event};
@@ -13,11 +13,17 @@ use ratatui::buffer::Buffer;
 use ratatui::{DefaultTerminal, Terminal};
 
 use crate::action::{Action, Effect};
-use crate::app::{App, Data, Session};
+use crate::app::{App, Data, DraftOffer, Session};
 use crate::config::Settings;
-use crate::store::{Store, StoreResult};
+use crate::edit;
+use crate::form::{Form, FormKind};
+use crate::signals::StopRequest;
+use crate::store::{Actor, Store, StoreResult};
 use crate::ui::{self, theme::Theme};
 use crate::wallclock::WallClock;
+
+/// How often an open, changed form is saved as a draft.
+const DRAFT_EVERY: Duration = Duration::from_secs(5);
 
 /// Reads the snapshot for the app's scope at `now`.
 ///
@@ -53,25 +59,124 @@ pub fn initial_app(
     Ok(app)
 }
 
+/// Who is writing, and when: the session's login at the app's current time.
+fn actor(app: &App) -> Actor {
+    Actor {
+        login: app.session.login.clone(),
+        now: app.now,
+    }
+}
+
 /// Carries out a store effect and installs what it read. Terminal effects (quit,
 /// suspend, redraw) are the loop's and pass through untouched.
 ///
 /// # Errors
-/// A store error.
-pub fn perform(store: &Store, app: &mut App, effect: &Effect) -> StoreResult<()> {
+/// A store error (a refused save is not an error: it is shown on the form).
+pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<()> {
     match effect {
         Effect::Reload => {
             let data = load(store, app, app.now)?;
             app.set_data(data);
         }
-        Effect::OpenClient(id) => app.open_client(store.client_record(*id)?),
+        Effect::OpenClient(id) => app.open_client(store.client_record(id)?),
         Effect::OpenClientByReference(reference) => {
-            match store.client_id_by_reference(reference)? {
+            match store.client_id_by_reference(&reference)? {
                 Some(id) => app.open_client(store.client_record(id)?),
                 None => app.message = Some(format!("no client with reference '{reference}'")),
             }
         }
+        Effect::OpenForm {
+            kind,
+            client_id,
+            clients,
+        } => {
+            let context = edit::form_context(store, app, kind, client_id, &clients)?;
+            app.show_form(Form::open(kind, context));
+        }
+        Effect::Save(change) => {
+            let next = edit::save(store, app, &actor(app), &change)?;
+            if app.form.is_none() {
+                after_change(store, app)?;
+            }
+            if let Some(next) = next {
+                perform(store, app, next)?;
+            }
+        }
+        Effect::Undo(receipt) => {
+            match store.undo(&actor(app), &receipt) {
+                Ok(_) => {
+                    app.message =
+                        Some("Undone: your last change is reversed (and audited).".to_owned());
+                }
+                Err(error) => app.message = Some(format!("could not undo: {error}")),
+            }
+            after_change(store, app)?;
+        }
+        Effect::RestoreDraft(draft) => {
+            if let Some(kind) = FormKind::from_title(&draft.form) {
+                let context = edit::form_context(store, app, kind, draft.client_id, &[])?;
+                let mut form = Form::open(kind, context);
+                form.restore(&draft.fields);
+                app.show_form(form);
+            }
+        }
+        Effect::DiscardDraft { form, client_id } => {
+            store.discard_draft(&actor(app), form, client_id)?;
+        }
         Effect::Quit | Effect::Suspend | Effect::Redraw => {}
+    }
+    Ok(())
+}
+
+/// After a save or an undo: reload the lists, and the record on screen.
+fn after_change(store: &Store, app: &mut App) -> StoreResult<()> {
+    let data = load(store, app, app.now)?;
+    app.set_data(data);
+    if let Some(id) = app.client.as_ref().map(|c| c.profile.id) {
+        app.client = Some(store.client_record(id)?);
+    }
+    Ok(())
+}
+
+/// Offers back the newest draft this login left behind, if any.
+///
+/// # Errors
+/// A store error.
+pub fn offer_drafts(store: &Store, app: &mut App) -> StoreResult<()> {
+    let Some(draft) = store.drafts(&app.session.login)?.into_iter().next() else {
+        return Ok(());
+    };
+    let reference = match draft.client_id {
+        Some(id) => format!(" for {}", store.client_record(id)?.profile.reference),
+        None => String::new(),
+    };
+    let description = format!(
+        "unsaved {}{reference} from {}",
+        draft.form,
+        draft.saved_at.format("%d/%m %H:%M")
+    );
+    app.offer_draft(DraftOffer { draft, description });
+    Ok(())
+}
+
+/// Saves the open form as a draft if it has changed since it was last saved.
+fn save_draft(
+    store: &mut Store,
+    app: &App,
+    last: &mut Option<serde_json::Value>,
+) -> StoreResult<()> {
+    let Some(form) = app.form.as_ref().filter(|f| f.is_changed()) else {
+        return Ok(());
+    };
+    let fields = form.to_json();
+    if last.as_ref() != Some(&fields) {
+        store.save_draft(
+            &actor(app),
+            form.kind.title(),
+            form.context.client.map(|c| c.id),
+            &fields,
+        )?;
+        *last = Some(fields);
     }
     Ok(())
 }
@@ -82,23 +187,25 @@ pub fn perform(store: &Store, app: &mut App, effect: &Effect) -> StoreResult<()>
 /// # Errors
 /// A terminal or store error.
 pub fn run(
-    store: &Store,
+    store: &mut Store,
     session: Session,
     settings: Settings,
     clock: WallClock,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    let stop = StopRequest::install()?;
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, store, session, settings, clock);
+    let result = event_loop(&mut terminal, store, session, settings, clock, &stop);
     ratatui::restore();
     result
 }
 
 fn event_loop(
     terminal: &mut DefaultTerminal,
-    store: &Store,
+    store: &mut Store,
     session: Session,
     settings: Settings,
     clock: WallClock,
+    stop: &StopRequest,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let theme = if settings.colour {
         Theme::from_env()
@@ -113,10 +220,25 @@ fn event_loop(
         clock.now(),
         (size.width, size.height),
     )?;
+    if !app.session.read_only {
+        offer_drafts(store, &mut app)?;
+    }
     let mut frames = FrameCheck::new(app.size);
+    let mut draft_saved: Option<serde_json::Value> = None;
+    let mut draft_due = Instant::now() + DRAFT_EVERY;
     let mut seen_version = store.data_version()?;
     let mut dirty = true;
     while !app.quitting {
+        if stop.requested() {
+            // The SSH connection dropped (SIGHUP) or we were asked to stop: keep the
+            // typing, then leave.
+            save_draft(store, &app, &mut draft_saved)?;
+            break;
+        }
+        if Instant::now() >= draft_due {
+            save_draft(store, &app, &mut draft_saved)?;
+            draft_due = Instant::now() + DRAFT_EVERY;
+        }
         if dirty && frames.changed(&app, theme) {
             draw(terminal, &app, theme)?;
         }
@@ -129,14 +251,14 @@ fn event_loop(
                 seen_version = version;
                 dirty = true;
                 if let Some(effect) = app.update(Action::ChangedElsewhere) {
-                    perform(store, &mut app, &effect)?;
+                    perform(store, &mut app, effect)?;
                 }
             }
             let now = clock.now();
             if now.format("%H%M").to_string() != app.now.format("%H%M").to_string() {
                 dirty = true;
                 if let Some(effect) = app.update(Action::Tick(now)) {
-                    perform(store, &mut app, &effect)?;
+                    perform(store, &mut app, effect)?;
                 }
             }
             continue;
@@ -158,7 +280,7 @@ fn event_loop(
                 frames.forget();
             }
             Some(effect) => {
-                if let Err(error) = perform(store, &mut app, &effect) {
+                if let Err(error) = perform(store, &mut app, effect) {
                     app.message = Some(error.to_string());
                 }
             }

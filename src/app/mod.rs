@@ -3,7 +3,10 @@
 //! so drawing only reads.
 
 pub mod command;
+mod editing;
 pub mod lists;
+
+pub use editing::{DraftOffer, Menu};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -109,6 +112,12 @@ pub enum Mode {
     Help,
     /// The score breakdown of the selected Today item is open.
     Explain,
+    /// The menu of updates is open.
+    Menu,
+    /// A form is open: keys go to it.
+    Form,
+    /// A draft from an earlier session is offered back.
+    DraftOffer,
 }
 
 /// Which breaches tab is shown.
@@ -231,6 +240,16 @@ pub struct App {
     pub client: Option<ClientRecord>,
     /// Cursor per view (the client view uses `selected` as its scroll position).
     pub cursors: [ListCursor; 7],
+    /// The open form, if any.
+    pub form: Option<crate::form::Form>,
+    /// The menu of updates, when open.
+    pub menu: Option<Menu>,
+    /// The last change saved in this session, for undo.
+    pub receipt: Option<crate::store::Receipt>,
+    /// Clients marked for a bulk reassign.
+    pub marked: std::collections::BTreeSet<i64>,
+    /// A draft offered back at start-up.
+    pub draft_offer: Option<DraftOffer>,
     /// Derived: the Today queue.
     pub today_items: Vec<triage::Item>,
     /// Derived: caseload rows to show.
@@ -284,6 +303,11 @@ impl App {
             breach_tab: BreachTab::Outstanding,
             client: None,
             cursors: [ListCursor::default(); 7],
+            form: None,
+            menu: None,
+            receipt: None,
+            marked: std::collections::BTreeSet::new(),
+            draft_offer: None,
             today_items: Vec::new(),
             caseload_list: Vec::new(),
             review_list: Vec::new(),
@@ -520,6 +544,15 @@ impl App {
                 self.derive();
                 None
             }
+            Action::OpenMenu => self.open_menu(),
+            Action::QuickForm(kind) => self.quick_form(kind),
+            Action::FormKey(key) => self.form_key(key),
+            Action::Undo => self.undo(),
+            Action::ToggleMark => {
+                self.toggle_mark();
+                None
+            }
+            Action::AnswerDraft(restore) => self.answer_draft(restore),
             Action::ChangedElsewhere => {
                 self.updated_elsewhere = Some(self.now);
                 Some(Effect::Reload)
@@ -562,6 +595,15 @@ impl App {
                 self.show(tabs[next % tabs.len()]);
                 None
             }
+            Action::Up if self.mode == Mode::Menu => {
+                self.menu_step(-1);
+                None
+            }
+            Action::Down if self.mode == Mode::Menu => {
+                self.menu_step(1);
+                None
+            }
+            Action::Enter if self.mode == Mode::Menu => self.menu_choose(),
             Action::Up => self.step(-1),
             Action::Down => self.step(1),
             Action::PageUp => self.step(-isize::try_from(self.visible_rows()).unwrap_or(1)),
@@ -694,6 +736,10 @@ impl App {
     fn back(&mut self) -> Option<Effect> {
         match self.mode {
             Mode::Help | Mode::Explain => self.mode = Mode::Normal,
+            Mode::Menu => {
+                self.menu = None;
+                self.mode = Mode::Normal;
+            }
             _ if self.view == View::Client => self.view = self.previous,
             _ if self.view == View::Caseload
                 && (!self.search.is_empty() || self.filter != CaseloadFilter::default()) =>

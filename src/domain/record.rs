@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, Ethnicity, ExitReason, Flags,
-    Rag, ReferralSource, ReleaseType, Sex, Substance, TestKind, TestResult,
+    ModalityKind, Rag, ReferralSource, ReleaseType, Sex, Substance, TestKind, TestResult,
 };
 use super::release::Checklist;
 
@@ -129,6 +129,8 @@ pub struct EpisodeRecord {
 /// One custody episode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustodyRecord {
+    /// Custody row id.
+    pub id: i64,
     /// Prison.
     pub prison: String,
     /// Reception date.
@@ -148,12 +150,29 @@ pub struct CustodyRecord {
 /// A Required Assessment appointment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssessmentRecord {
+    /// Appointment row id.
+    pub id: i64,
     /// RA-IA or RA-FU.
     pub kind: AssessmentKind,
     /// Appointment time.
     pub appointment_at: NaiveDateTime,
     /// Outcome.
     pub outcome: Option<AssessmentOutcome>,
+}
+
+/// A care-plan modality of the open episode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModalityRecord {
+    /// Modality row id.
+    pub id: i64,
+    /// Kind.
+    pub kind: ModalityKind,
+    /// Started.
+    pub started_on: NaiveDate,
+    /// Ended, if it has.
+    pub ended_on: Option<NaiveDate>,
+    /// Completed.
+    pub completed: bool,
 }
 
 /// A drug test.
@@ -208,6 +227,8 @@ pub struct ClientRecord {
     pub custody: Vec<CustodyRecord>,
     /// Required Assessments, newest first.
     pub assessments: Vec<AssessmentRecord>,
+    /// Modalities of every episode, newest first.
+    pub modalities: Vec<ModalityRecord>,
     /// Breaches, newest first.
     pub breaches: Vec<BreachRow>,
     /// Drug tests, newest first.

@@ -42,7 +42,7 @@ impl Values<'_> {
     }
 
     fn code<T>(&self, key: &'static str, parse: fn(&str) -> Option<T>) -> Result<T, Problem> {
-        parse(self.form.value(key)).ok_or((key, "choose one (Space or ←/→)".to_owned()))
+        parse(self.form.value(key)).ok_or((key, "choose one (Space or Left/Right)".to_owned()))
     }
 }
 

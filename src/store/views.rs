@@ -7,7 +7,7 @@ use super::{Store, StoreError, StoreResult};
 use crate::domain::model::{Flags, Substance, Vocabulary};
 use crate::domain::record::{
     AssessmentRecord, AuditRecord, BreachRow, ClientRecord, ClientRef, ContactRecord,
-    CustodyRecord, EpisodeRecord, Profile, ReleaseRow, TestRecord,
+    CustodyRecord, EpisodeRecord, ModalityRecord, Profile, ReleaseRow, TestRecord,
 };
 use crate::domain::release::Checklist;
 
@@ -236,7 +236,7 @@ impl Store {
             custody: self.list(
                 "SELECT prison, reception_date, expected_release_date, earliest_release_date,
                         release_type, appointment_booked, prescriber_confirmed, naloxone_given,
-                        accommodation_confirmed, prison_team_contacted, actual_release_date
+                        accommodation_confirmed, prison_team_contacted, actual_release_date, id
                    FROM custody WHERE client_id = ?1 ORDER BY reception_date DESC, id DESC",
                 client_id,
                 |r| {
@@ -248,11 +248,12 @@ impl Store {
                         release_type: vocab_opt(r, 4)?,
                         checklist: checklist(r, 5)?,
                         actual_release_date: r.get(10)?,
+                        id: r.get(11)?,
                     })
                 },
             )?,
             assessments: self.list(
-                "SELECT kind, appointment_at, outcome FROM required_assessment
+                "SELECT kind, appointment_at, outcome, id FROM required_assessment
                   WHERE client_id = ?1 ORDER BY appointment_at DESC, id DESC",
                 client_id,
                 |r| {
@@ -260,6 +261,22 @@ impl Store {
                         kind: vocab(r, 0)?,
                         appointment_at: timestamp(r, 1)?,
                         outcome: vocab_opt(r, 2)?,
+                        id: r.get(3)?,
+                    })
+                },
+            )?,
+            modalities: self.list(
+                "SELECT m.id, m.kind, m.started_on, m.ended_on, m.completed FROM modality m
+                   JOIN episode e ON e.id = m.episode_id
+                  WHERE e.client_id = ?1 ORDER BY m.started_on DESC, m.id DESC",
+                client_id,
+                |r| {
+                    Ok(ModalityRecord {
+                        id: r.get(0)?,
+                        kind: vocab(r, 1)?,
+                        started_on: r.get(2)?,
+                        ended_on: r.get(3)?,
+                        completed: r.get(4)?,
                     })
                 },
             )?,

@@ -243,6 +243,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             let cells: Vec<Line<'static>> = columns
                 .iter()
                 .map(|&c| match c {
+                    0 if app.marked.contains(&row.client_id) => {
+                        let mut line = name_cell(row, &app.search, &matcher);
+                        line.spans.insert(0, Span::styled("* ", theme.key()));
+                        line
+                    }
                     0 => name_cell(row, &app.search, &matcher),
                     1 => Line::from(safe(&row.reference)),
                     2 => Line::from(safe(

@@ -23,8 +23,8 @@ fn heading(text: &str, theme: Theme) -> Line<'static> {
     Line::styled(format!(" {text}"), theme.header())
 }
 
-fn profile_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line<'static>>) {
-    let p = &r.profile;
+fn profile_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line<'static>>) {
+    let p = &record.profile;
     let today = app.today();
     let mut age = today.year() - p.date_of_birth.year();
     if today.ordinal()
@@ -43,10 +43,13 @@ fn profile_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line
         ),
         theme.title(),
     ));
-    let nhs = p
-        .nhs_number
-        .as_deref()
-        .map_or_else(|| "no NHS number".to_owned(), |n| format!("NHS {n}"));
+    let nhs = p.nhs_number.as_deref().map_or_else(
+        || "no NHS number".to_owned(),
+        |n| match (n.get(..3), n.get(3..6), n.get(6..)) {
+            (Some(a), Some(b), Some(c)) => format!("NHS {a} {b} {c}"),
+            _ => format!("NHS {}", safe(n)),
+        },
+    );
     lines.push(Line::from(format!(
         " born {} ({age}), {}, {}, {nhs}",
         date(p.date_of_birth),

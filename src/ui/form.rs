@@ -50,7 +50,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
             "Discard your changes?".to_owned(),
             "y discard  any other key: keep editing".to_owned(),
         ),
-        Stage::Confirm { message, .. } => (safe(message), "←/→ choose  Enter".to_owned()),
+        Stage::Confirm { message, .. } => (safe(message), "Left/Right choose  Enter".to_owned()),
     };
     frame.render_widget(
         Paragraph::new(Span::styled(hint_text, theme.dim())),
@@ -90,8 +90,8 @@ fn field_lines(form: &Form, theme: Theme, height: u16) -> Vec<Line<'static>> {
             theme.header()
         };
         let value = match field.kind {
-            FieldKind::Choice(_) => format!("‹ {} ›", field.display()),
-            _ if focused => format!("{}▏", field.display()),
+            FieldKind::Choice(_) => format!("< {} >", field.display()),
+            _ if focused => format!("{}_", field.display()),
             _ => field.display(),
         };
         let mark = if field.required { "*" } else { " " };
@@ -117,7 +117,7 @@ fn hint(field: &Field) -> &'static str {
         FieldKind::Text => "type; Backspace deletes",
         FieldKind::Date { .. } => ACCEPTED,
         FieldKind::DateTime { .. } => DATE_TIME_ACCEPTED,
-        FieldKind::Choice(_) => "Space or ←/→ to choose; a letter jumps to it",
+        FieldKind::Choice(_) => "Space or Left/Right to choose; a letter jumps to it",
         FieldKind::YesNo => "y / n, or Space to switch",
     }
 }

@@ -20,6 +20,7 @@ const VIEW_ONLY: &[(&str, View)] = &[
     ("filter: my clients", View::Caseload),
     ("clear filters and search", View::Caseload),
     ("breaches: other tab", View::Breaches),
+    ("mark for bulk reassign", View::Caseload),
 ];
 
 /// Draws the help for the current view, centred over `screen`.

@@ -7,6 +7,7 @@ mod caseload;
 mod client;
 pub mod form;
 mod help;
+mod menu;
 mod releases;
 mod review;
 pub mod theme;
@@ -74,7 +75,10 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     match app.mode {
         Mode::Help => help::render(frame, screen, app, theme),
         Mode::Explain => today::render_explain(frame, screen, app, theme),
-        _ => {}
+        Mode::Menu => menu::render_menu(frame, screen, app, theme),
+        Mode::Form => menu::render_form(frame, screen, app, theme),
+        Mode::DraftOffer => menu::render_draft_offer(frame, screen, app, theme),
+        Mode::Normal | Mode::Search | Mode::Command => {}
     }
 }
 
@@ -181,7 +185,12 @@ fn footer_line(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         ],
         View::Breaches => vec![(A::Enter, "open"), (A::ToggleBreachTab, "tab")],
         View::Releases | View::Review => vec![(A::Enter, "open"), (A::CycleScope, "scope")],
-        View::Client => vec![(A::Back, "back"), (A::Down, "scroll")],
+        View::Client => vec![
+            (A::Back, "back"),
+            (A::QuickForm(crate::form::FormKind::Contact), "contact"),
+            (A::OpenMenu, "update"),
+            (A::Undo, "undo"),
+        ],
     };
     keys.extend([
         (A::StartCommand, "cmd"),

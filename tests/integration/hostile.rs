@@ -116,7 +116,7 @@ fn hostile_names_and_notes_never_reach_the_terminal() {
         })
         .unwrap();
     let mut app = app_for(&store, (120, 40));
-    press(&store, &mut app, &[KeyCode::Char('o')]);
+    press(&mut store, &mut app, &[KeyCode::Char('o')]);
     let check = |text: &str, what: &str| {
         let bad: Vec<String> = text
             .lines()
@@ -127,11 +127,11 @@ fn hostile_names_and_notes_never_reach_the_terminal() {
         assert!(bad.is_empty(), "{what}: {bad:?}");
     };
     for view in ['1', '2', '3', '4', '5', '6'] {
-        press(&store, &mut app, &[KeyCode::Char(view)]);
+        press(&mut store, &mut app, &[KeyCode::Char(view)]);
         check(&screen(&app), &format!("view {view}"));
     }
     press(
-        &store,
+        &mut store,
         &mut app,
         &[
             KeyCode::Char('3'),
@@ -141,13 +141,13 @@ fn hostile_names_and_notes_never_reach_the_terminal() {
         ],
     );
     for _ in 0..20 {
-        press(&store, &mut app, &[KeyCode::Enter]);
+        press(&mut store, &mut app, &[KeyCode::Enter]);
         check(&screen(&app), "client record");
         for size in [(1, 1), (7, 3), (64, 16), (80, 24)] {
             app.update(caseload::action::Action::Resize(size.0, size.1));
             check(&screen(&app), "resized");
         }
         app.update(caseload::action::Action::Resize(120, 40));
-        press(&store, &mut app, &[KeyCode::Esc, KeyCode::Down]);
+        press(&mut store, &mut app, &[KeyCode::Esc, KeyCode::Down]);
     }
 }

@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod config;
 mod domain;
+mod editing;
 mod forms;
 mod hostile;
 mod report;

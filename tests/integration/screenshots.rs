@@ -132,20 +132,20 @@ fn render(app: &App) -> String {
 
 #[test]
 fn screenshots_match_the_screens() {
-    let (_dir, store) = demo_store();
+    let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (100, 30));
     let mut shots: Vec<(String, String)> = Vec::new();
     for (key, view) in ['1', '2', '3', '4', '5', '6'].into_iter().zip(View::TABS) {
-        press(&store, &mut app, &[KeyCode::Char(key)]);
+        press(&mut store, &mut app, &[KeyCode::Char(key)]);
         shots.push((
             view.title().to_lowercase().replace([' ', '-'], "_"),
             render(&app),
         ));
     }
-    press(&store, &mut app, &[KeyCode::Char('3'), KeyCode::Enter]);
+    press(&mut store, &mut app, &[KeyCode::Char('3'), KeyCode::Enter]);
     shots.push(("client".to_owned(), render(&app)));
     press(
-        &store,
+        &mut store,
         &mut app,
         &[KeyCode::Esc, KeyCode::Char('1'), KeyCode::Char('e')],
     );

@@ -1,0 +1,245 @@
+//! The app's side of updates: the menu of forms, the open form, marks for bulk
+//! reassignment, undo, and the offer to restore a draft. Pure: what needs the store
+//! comes back as an [`Effect`].
+
+use crossterm::event::KeyEvent;
+
+use super::{App, Mode, View};
+use crate::action::Effect;
+use crate::form::{FormKind, Outcome};
+use crate::store::{Draft, Receipt};
+
+/// The forms a worker can open about one client, in menu order.
+const CLIENT_FORMS: &[FormKind] = &[
+    FormKind::Contact,
+    FormKind::DidNotAttend,
+    FormKind::Assessment,
+    FormKind::CarePlan,
+    FormKind::Review,
+    FormKind::Engaged,
+    FormKind::Prescribed,
+    FormKind::Tier,
+    FormKind::Flags,
+    FormKind::Substances,
+    FormKind::Consent,
+    FormKind::BookAssessment,
+    FormKind::AssessmentOutcome,
+    FormKind::Breach,
+    FormKind::AddCustody,
+    FormKind::ReleaseDates,
+    FormKind::ReleaseChecklist,
+    FormKind::Released,
+    FormKind::ExitPlan,
+    FormKind::Extension,
+    FormKind::Close,
+    FormKind::Reassign,
+    FormKind::PositiveOutcome,
+    FormKind::StartModality,
+    FormKind::EndModality,
+    FormKind::DrugTest,
+    FormKind::NewEpisode,
+];
+
+/// The menu of updates (`u`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Menu {
+    /// The forms offered.
+    pub items: Vec<FormKind>,
+    /// Selected item.
+    pub cursor: usize,
+    /// The client they are about, if any.
+    pub client_id: Option<i64>,
+}
+
+/// A draft found at start-up, offered back.
+#[derive(Debug, Clone)]
+pub struct DraftOffer {
+    /// The draft.
+    pub draft: Draft,
+    /// "unsaved contact for C-1042 from 14:02".
+    pub description: String,
+}
+
+impl App {
+    /// The client the updates are about: the open record, else the selected row.
+    #[must_use]
+    pub fn update_target(&self) -> Option<i64> {
+        match self.view {
+            View::Client => self.client.as_ref().map(|c| c.profile.id),
+            _ => self.selected_client_id(),
+        }
+    }
+
+    fn refuse_if_read_only(&mut self) -> bool {
+        if self.session.read_only {
+            self.message = Some(if self.session.worker.is_none() {
+                format!(
+                    "read-only: no worker record for login '{}' (an admin adds you with `caseload worker add`)",
+                    self.session.login
+                )
+            } else {
+                "read-only session (--readonly): nothing can be changed".to_owned()
+            });
+        }
+        self.session.read_only
+    }
+
+    /// Opens the menu of updates for the selected client (or the general ones).
+    pub(super) fn open_menu(&mut self) -> Option<Effect> {
+        if self.refuse_if_read_only() {
+            return None;
+        }
+        let client_id = self.update_target();
+        let mut items: Vec<FormKind> = if client_id.is_some() {
+            CLIENT_FORMS.to_vec()
+        } else {
+            Vec::new()
+        };
+        items.extend([FormKind::NewClientReferral, FormKind::Outreach]);
+        if client_id.is_none() && !self.marked.is_empty() {
+            items.push(FormKind::Reassign);
+        }
+        self.menu = Some(Menu {
+            items,
+            cursor: 0,
+            client_id,
+        });
+        self.mode = Mode::Menu;
+        None
+    }
+
+    /// Moves in the menu, or picks from it.
+    pub(super) fn menu_step(&mut self, delta: isize) {
+        if let Some(menu) = &mut self.menu {
+            menu.cursor = menu
+                .cursor
+                .saturating_add_signed(delta)
+                .min(menu.items.len().saturating_sub(1));
+        }
+    }
+
+    /// Opens the chosen form (a store read gives its context).
+    pub(super) fn menu_choose(&mut self) -> Option<Effect> {
+        let menu = self.menu.take()?;
+        self.mode = Mode::Normal;
+        let kind = *menu.items.get(menu.cursor)?;
+        Some(self.open_form(kind, menu.client_id))
+    }
+
+    /// The effect that opens a form of `kind` about `client_id` (or, for a reassign,
+    /// the marked clients).
+    fn open_form(&self, kind: FormKind, client_id: Option<i64>) -> Effect {
+        let clients = if kind == FormKind::Reassign {
+            self.marked.iter().copied().collect()
+        } else {
+            Vec::new()
+        };
+        let client_id = match kind {
+            FormKind::NewClientReferral | FormKind::Outreach => None,
+            _ => client_id,
+        };
+        Effect::OpenForm {
+            kind,
+            client_id,
+            clients,
+        }
+    }
+
+    /// A form opened straight from a key (`n` contact, `N` referral, `T` outreach).
+    pub(super) fn quick_form(&mut self, kind: FormKind) -> Option<Effect> {
+        if self.refuse_if_read_only() {
+            return None;
+        }
+        let client_id = self.update_target();
+        if kind == FormKind::Contact && client_id.is_none() {
+            self.message = Some("select a client first (the contact is about them)".to_owned());
+            return None;
+        }
+        Some(self.open_form(kind, client_id))
+    }
+
+    /// A key for the open form.
+    pub(super) fn form_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        let form = self.form.as_mut()?;
+        match form.handle_key(key, self.now) {
+            Outcome::Open => None,
+            Outcome::Cancelled => {
+                let title = form.kind.title();
+                let client_id = form.context.client.map(|c| c.id);
+                self.close_form();
+                Some(Effect::DiscardDraft {
+                    form: title,
+                    client_id,
+                })
+            }
+            Outcome::Submit(change) => Some(Effect::Save(Box::new(change))),
+        }
+    }
+
+    /// Shows a form that has been opened with its context.
+    pub fn show_form(&mut self, form: crate::form::Form) {
+        self.form = Some(form);
+        self.mode = Mode::Form;
+    }
+
+    /// Closes the form without saving.
+    pub fn close_form(&mut self) {
+        self.form = None;
+        self.mode = Mode::Normal;
+    }
+
+    /// After a successful save: close the form, keep the receipt for undo, and reload
+    /// (the record behind too, when one is open).
+    pub fn saved(&mut self, receipt: Receipt, title: &str) {
+        self.close_form();
+        self.receipt = Some(receipt);
+        self.marked.clear();
+        self.message = Some(format!("Saved: {title}. U undoes it."));
+    }
+
+    /// The undo effect for the last change saved in this session.
+    pub(super) fn undo(&mut self) -> Option<Effect> {
+        if self.refuse_if_read_only() {
+            return None;
+        }
+        if let Some(receipt) = self.receipt.take() {
+            Some(Effect::Undo(Box::new(receipt)))
+        } else {
+            self.message = Some("nothing to undo: no change saved in this session".to_owned());
+            None
+        }
+    }
+
+    /// Marks or unmarks the selected caseload client for a bulk reassign.
+    pub(super) fn toggle_mark(&mut self) {
+        if self.view != View::Caseload {
+            return;
+        }
+        if let Some(id) = self.selected_client_id() {
+            if !self.marked.remove(&id) {
+                self.marked.insert(id);
+            }
+            self.message = Some(format!("{} marked: u, then reassign", self.marked.len()));
+        }
+    }
+
+    /// Offers a draft found at start-up.
+    pub fn offer_draft(&mut self, offer: DraftOffer) {
+        self.draft_offer = Some(offer);
+        self.mode = Mode::DraftOffer;
+    }
+
+    /// The answer to the draft offer.
+    pub(super) fn answer_draft(&mut self, restore: bool) -> Option<Effect> {
+        let offer = self.draft_offer.take()?;
+        self.mode = Mode::Normal;
+        Some(if restore {
+            Effect::RestoreDraft(Box::new(offer.draft))
+        } else {
+            Effect::DiscardDraft {
+                form: crate::form::FormKind::from_title(&offer.draft.form)?.title(),
+                client_id: offer.draft.client_id,
+            }
+        })
+    }
+}

@@ -1,0 +1,314 @@
+//! Updates from the keyboard, through the real key table, app, effects and store:
+//! log a contact and undo it, a colleague's conflicting save, read-only refusal,
+//! drafts offered back, and a bulk reassign that states its count.
+
+use caseload::app::{App, Mode, View};
+use caseload::demo::DEMO_LEAD;
+use caseload::domain::model::Flags;
+use caseload::form::{FormKind, Stage};
+use caseload::store::{Actor, Change, ClientEdit, Store};
+use caseload::tui::{offer_drafts, perform};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rusqlite::Connection;
+
+use crate::common::{at, demo_store};
+use crate::ui::{app_for, press, screen};
+
+/// The demo lead's login (tests write as them).
+fn as_lead(store: &mut Store, app: &mut App) {
+    let lead = store
+        .workers()
+        .unwrap()
+        .into_iter()
+        .find(|w| w.name == DEMO_LEAD)
+        .unwrap();
+    store
+        .write(
+            &caseload::store::Actor {
+                login: "admin".into(),
+                now: at("2026-11-23 09:00"),
+            },
+            |tx| tx.assign_login(lead.id, "tester"),
+        )
+        .unwrap();
+    app.session.login = "tester".into();
+}
+
+fn type_text(store: &mut Store, app: &mut App, text: &str) {
+    for c in text.chars() {
+        let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        if let Some(action) = app.keys.action_for(app.mode, &event) {
+            if let Some(effect) = app.update(action) {
+                perform(store, app, effect).unwrap();
+            }
+        }
+    }
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    Connection::open(store.path())
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Opens the first caseload client's record.
+fn open_first_client(store: &mut Store, app: &mut App) -> i64 {
+    press(store, app, &[KeyCode::Char('3'), KeyCode::Enter]);
+    assert_eq!(app.view, View::Client);
+    app.client.as_ref().unwrap().profile.id
+}
+
+#[test]
+fn a_contact_is_logged_from_the_keyboard_audited_and_undone() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    as_lead(&mut store, &mut app);
+    let client = open_first_client(&mut store, &mut app);
+    let before = count(
+        &store,
+        &format!("SELECT count(*) FROM contact WHERE client_id = {client}"),
+    );
+    press(&mut store, &mut app, &[KeyCode::Char('n')]);
+    assert_eq!(app.mode, Mode::Form);
+    assert_eq!(app.form.as_ref().unwrap().kind, FormKind::Contact);
+    insta::assert_snapshot!(screen(&app));
+    press(&mut store, &mut app, &[KeyCode::Tab, KeyCode::Tab]);
+    type_text(&mut store, &mut app, "Phoned about the housing appointment");
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    assert_eq!(
+        app.mode,
+        Mode::Normal,
+        "{:?}",
+        app.form.as_ref().and_then(|f| f.notice.clone())
+    );
+    assert_eq!(app.message.as_deref(), Some("Saved: contact. U undoes it."));
+    assert_eq!(
+        count(
+            &store,
+            &format!("SELECT count(*) FROM contact WHERE client_id = {client}")
+        ),
+        before + 1
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM audit WHERE entity = 'contact' AND who = 'tester' AND action = 'insert'"
+        ),
+        1
+    );
+    let record = app.client.as_ref().unwrap();
+    assert_eq!(
+        record.contacts[0].note, "Phoned about the housing appointment",
+        "the record on screen is reloaded"
+    );
+
+    press(&mut store, &mut app, &[KeyCode::Char('U')]);
+    assert_eq!(
+        count(
+            &store,
+            &format!("SELECT count(*) FROM contact WHERE client_id = {client}")
+        ),
+        before
+    );
+    assert!(
+        count(
+            &store,
+            "SELECT count(*) FROM audit WHERE who = 'tester' AND action = 'undo'"
+        ) >= 1,
+        "the undo is audited"
+    );
+    press(&mut store, &mut app, &[KeyCode::Char('U')]);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("nothing to undo: no change saved in this session")
+    );
+}
+
+#[test]
+fn a_colleagues_newer_save_is_never_overwritten_and_the_typing_is_kept() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    as_lead(&mut store, &mut app);
+    let client = open_first_client(&mut store, &mut app);
+    press(&mut store, &mut app, &[KeyCode::Char('u')]);
+    assert_eq!(app.mode, Mode::Menu);
+    let flags_at = app
+        .menu
+        .as_ref()
+        .unwrap()
+        .items
+        .iter()
+        .position(|k| *k == FormKind::Flags)
+        .unwrap();
+    for _ in 0..flags_at {
+        press(&mut store, &mut app, &[KeyCode::Down]);
+    }
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    assert_eq!(app.form.as_ref().unwrap().kind, FormKind::Flags);
+    // Tab to PPO and switch it on.
+    press(&mut store, &mut app, &[KeyCode::Tab, KeyCode::Char('y')]);
+    let typed = app.form.as_ref().unwrap().to_json();
+
+    // Meanwhile a colleague sets MAPPA through another connection.
+    let mut colleague = Store::open(store.path(), caseload::store::Access::ReadWrite).unwrap();
+    let lead = colleague
+        .workers()
+        .unwrap()
+        .into_iter()
+        .find(|w| w.name == DEMO_LEAD)
+        .unwrap();
+    let colleague_actor = Actor {
+        login: "cora".into(),
+        now: at("2026-11-23 09:31"),
+    };
+    colleague
+        .write(
+            &Actor {
+                login: "admin".into(),
+                now: at("2026-11-23 09:00"),
+            },
+            |tx| tx.assign_login(lead.id, "cora"),
+        )
+        .unwrap();
+    let version = colleague.version_of("client", client).unwrap();
+    let mut flags = app.client.as_ref().unwrap().profile.flags;
+    flags.mappa = true;
+    colleague
+        .apply(
+            &colleague_actor,
+            &Change::Client(version, ClientEdit::Flags(flags)),
+        )
+        .unwrap();
+    colleague
+        .write(
+            &Actor {
+                login: "admin".into(),
+                now: at("2026-11-23 09:00"),
+            },
+            |tx| tx.assign_login(lead.id, "tester"),
+        )
+        .unwrap();
+
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    let form = app.form.as_ref().expect("the form stays open");
+    let notice = form.notice.clone().unwrap();
+    assert!(notice.contains("cora changed this client"), "{notice}");
+    assert!(notice.contains("nothing was saved"), "{notice}");
+    assert_eq!(form.to_json(), typed, "the user's input is kept");
+    assert!(screen(&app).contains("cora changed"), "the screen says who");
+    let after_conflict: Flags = store.client_record(client).unwrap().profile.flags;
+    assert!(after_conflict.mappa, "the colleague's change stands");
+
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    assert!(
+        app.form.is_none(),
+        "Enter re-applies on top of the newer version"
+    );
+    let saved = store.client_record(client).unwrap().profile.flags;
+    assert!(saved.ppo, "our change is saved");
+}
+
+#[test]
+fn a_session_without_a_worker_record_cannot_open_forms() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    app.session.worker = None;
+    app.session.read_only = true;
+    open_first_client(&mut store, &mut app);
+    press(&mut store, &mut app, &[KeyCode::Char('n')]);
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .contains("caseload worker add"),
+        "{:?}",
+        app.message
+    );
+}
+
+#[test]
+fn a_draft_left_behind_is_offered_back_and_restored() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    as_lead(&mut store, &mut app);
+    let client = app.data.caseload[0].client_id;
+    let actor = Actor {
+        login: "tester".into(),
+        now: at("2026-11-23 14:02"),
+    };
+    store
+        .save_draft(
+            &actor,
+            "contact",
+            Some(client),
+            &serde_json::json!({ "note": "half-typed note", "kind": "phone" }),
+        )
+        .unwrap();
+    offer_drafts(&store, &mut app).unwrap();
+    assert_eq!(app.mode, Mode::DraftOffer);
+    let text = screen(&app);
+    assert!(text.contains("unsaved contact for C-"), "{text}");
+    assert!(text.contains("from 23/11 14:02: restore?"), "{text}");
+    press(&mut store, &mut app, &[KeyCode::Char('y')]);
+    let form = app.form.as_ref().expect("restored");
+    assert_eq!(form.value("note"), "half-typed note");
+    assert_eq!(form.context.client.map(|c| c.id), Some(client));
+    // Esc, then y to discard, drops the draft too.
+    press(&mut store, &mut app, &[KeyCode::Esc, KeyCode::Char('y')]);
+    assert!(app.form.is_none());
+    assert!(store.drafts("tester").unwrap().is_empty());
+}
+
+#[test]
+fn a_bulk_reassign_of_three_clients_states_the_count_and_defaults_to_cancel() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    as_lead(&mut store, &mut app);
+    press(&mut store, &mut app, &[KeyCode::Char('3')]);
+    press(
+        &mut store,
+        &mut app,
+        &[
+            KeyCode::Char(' '),
+            KeyCode::Down,
+            KeyCode::Char(' '),
+            KeyCode::Down,
+            KeyCode::Char(' '),
+        ],
+    );
+    assert_eq!(app.marked.len(), 3);
+    assert!(screen(&app).contains("* "), "marked rows are shown");
+    press(&mut store, &mut app, &[KeyCode::Char('u')]);
+    let at = app
+        .menu
+        .as_ref()
+        .unwrap()
+        .items
+        .iter()
+        .position(|k| *k == FormKind::Reassign)
+        .unwrap();
+    for _ in 0..at {
+        press(&mut store, &mut app, &[KeyCode::Down]);
+    }
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.kind, FormKind::Reassign);
+    assert_eq!(form.context.clients.len(), 3);
+    // Choose an area (Space picks the next choice), then save.
+    press(&mut store, &mut app, &[KeyCode::Char(' '), KeyCode::Enter]);
+    match &app.form.as_ref().unwrap().stage {
+        Stage::Confirm {
+            message,
+            confirm_selected,
+        } => {
+            assert!(message.contains('3'), "{message}");
+            assert!(!confirm_selected, "Cancel is the default");
+        }
+        other => panic!(
+            "expected a confirm step, got {other:?}: {:?}",
+            app.form.as_ref().unwrap().fields
+        ),
+    }
+}
