@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 
 use crate::app::View;
+use crate::report::ReportOptions;
 
 /// A caseload filter chip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,12 @@ pub enum Action {
     ClearFilters,
     /// Switch the breaches view between outstanding and dealt with.
     ToggleBreachTab,
+    /// Report view: show the previous quarter.
+    PreviousQuarter,
+    /// Report view: show the next quarter.
+    NextQuarter,
+    /// Report view: switch between all areas and the session user's area.
+    ToggleReportArea,
     /// Read the data again now.
     Reload,
     /// Repaint the whole terminal.
@@ -97,6 +104,8 @@ pub enum Effect {
     OpenClient(i64),
     /// Find a client by reference, then show the record.
     OpenClientByReference(String),
+    /// Build the quarterly return (as `caseload report` does) and show it.
+    LoadReport(ReportOptions),
     /// Repaint everything.
     Redraw,
     /// Restore the terminal, stop until resumed, then take it back.

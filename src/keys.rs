@@ -151,6 +151,12 @@ impl Default for KeyBindings {
                 vec![c('6')],
                 "13-week review",
             ),
+            (
+                "report",
+                Action::ShowView(View::Report),
+                vec![c('7')],
+                "quarterly return",
+            ),
             ("open", Action::Enter, vec![p(Enter)], "open the selection"),
             ("back", Action::Back, vec![p(Esc)], "back / clear filters"),
             (
@@ -230,6 +236,24 @@ impl Default for KeyBindings {
                 Action::ToggleBreachTab,
                 vec![c('t')],
                 "breaches: other tab",
+            ),
+            (
+                "previous_quarter",
+                Action::PreviousQuarter,
+                vec![c('[')],
+                "return: previous quarter",
+            ),
+            (
+                "next_quarter",
+                Action::NextQuarter,
+                vec![c(']')],
+                "return: next quarter",
+            ),
+            (
+                "report_area",
+                Action::ToggleReportArea,
+                vec![c('a')],
+                "return: all areas / mine",
             ),
             ("reload", Action::Reload, vec![c('r')], "reload now"),
             (

@@ -11,8 +11,9 @@ use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::DefaultTerminal;
 
 use crate::action::{Action, Effect};
-use crate::app::{App, Data, Session};
+use crate::app::{App, Data, Session, View};
 use crate::config::Settings;
+use crate::report;
 use crate::store::{Store, StoreResult};
 use crate::ui::{self, theme::Theme};
 use crate::wallclock::WallClock;
@@ -61,6 +62,9 @@ pub fn perform(store: &Store, app: &mut App, effect: &Effect) -> StoreResult<()>
         Effect::Reload => {
             let data = load(store, app, app.now)?;
             app.set_data(data);
+            if app.view == View::Report {
+                app.set_report(report::build(store, &app.report_options(), app.today())?);
+            }
         }
         Effect::OpenClient(id) => app.open_client(store.client_record(*id)?),
         Effect::OpenClientByReference(reference) => {
@@ -69,6 +73,7 @@ pub fn perform(store: &Store, app: &mut App, effect: &Effect) -> StoreResult<()>
                 None => app.message = Some(format!("no client with reference '{reference}'")),
             }
         }
+        Effect::LoadReport(options) => app.set_report(report::build(store, options, app.today())?),
         Effect::Quit | Effect::Suspend | Effect::Redraw => {}
     }
     Ok(())
