@@ -5,6 +5,7 @@ use crossterm::event::KeyEvent;
 
 use crate::app::View;
 use crate::form::FormKind;
+use crate::report::ReportOptions;
 use crate::store::{Change, Draft, Receipt};
 
 /// A caseload filter chip.
@@ -77,6 +78,12 @@ pub enum Action {
     ClearFilters,
     /// Switch the breaches view between outstanding and dealt with.
     ToggleBreachTab,
+    /// Report view: show the previous quarter.
+    PreviousQuarter,
+    /// Report view: show the next quarter.
+    NextQuarter,
+    /// Report view: switch between all areas and the session user's area.
+    ToggleReportArea,
     /// Read the data again now.
     Reload,
     /// Open the menu of updates for the selected client.
@@ -136,6 +143,8 @@ pub enum Effect {
     OpenClient(i64),
     /// Find a client by reference, then show the record.
     OpenClientByReference(String),
+    /// Build the quarterly return (as `caseload report` does) and show it.
+    LoadReport(ReportOptions),
     /// Repaint everything.
     Redraw,
     /// Restore the terminal, stop until resumed, then take it back.

@@ -152,6 +152,12 @@ impl Default for KeyBindings {
                 vec![c('6')],
                 "13-week review",
             ),
+            (
+                "report",
+                Action::ShowView(View::Report),
+                vec![c('7')],
+                "quarterly return",
+            ),
             ("open", Action::Enter, vec![p(Enter)], "open the selection"),
             ("back", Action::Back, vec![p(Esc)], "back / clear filters"),
             (
@@ -263,6 +269,24 @@ impl Default for KeyBindings {
                 vec![c(' ')],
                 "mark for bulk reassign",
             ),
+            (
+                "previous_quarter",
+                Action::PreviousQuarter,
+                vec![c('[')],
+                "return: previous quarter",
+            ),
+            (
+                "next_quarter",
+                Action::NextQuarter,
+                vec![c(']')],
+                "return: next quarter",
+            ),
+            (
+                "report_area",
+                Action::ToggleReportArea,
+                vec![c('a')],
+                "return: all areas / mine",
+            ),
             ("reload", Action::Reload, vec![c('r')], "reload now"),
             (
                 "redraw",
@@ -353,9 +377,9 @@ impl KeyBindings {
             if is_view(binding) {
                 if rows
                     .iter()
-                    .all(|(_, what)| *what != "views 1-6, in tab order")
+                    .all(|(_, what)| *what != "views, in tab order")
                 {
-                    rows.push((views.concat(), "views 1-6, in tab order"));
+                    rows.push((views.concat(), "views, in tab order"));
                 }
             } else {
                 rows.push((names(binding), binding.3));

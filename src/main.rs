@@ -6,6 +6,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so `caseload report | head` would panic on the first write
+    // after `head` exits. Restore the default: end quietly, as other Unix tools do.
+    // SAFETY: called first, before any thread exists; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = caseload::cli::Cli::parse();
     match caseload::cli::run(&cli) {
         Ok(code) => code,

@@ -94,7 +94,7 @@ pub struct Report {
 }
 
 /// What to report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportOptions {
     /// Period.
     pub period: Period,

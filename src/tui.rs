@@ -13,10 +13,11 @@ use ratatui::buffer::Buffer;
 use ratatui::{DefaultTerminal, Terminal};
 
 use crate::action::{Action, Effect};
-use crate::app::{App, Data, DraftOffer, Session};
+use crate::app::{App, Data, DraftOffer, Session, View};
 use crate::config::Settings;
 use crate::edit;
 use crate::form::{Form, FormKind};
+use crate::report;
 use crate::signals::StopRequest;
 use crate::store::{Actor, Store, StoreResult};
 use crate::ui::{self, theme::Theme};
@@ -77,6 +78,9 @@ pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<
         Effect::Reload => {
             let data = load(store, app, app.now)?;
             app.set_data(data);
+            if app.view == View::Report {
+                app.set_report(report::build(store, &app.report_options(), app.today())?);
+            }
         }
         Effect::OpenClient(id) => app.open_client(store.client_record(id)?),
         Effect::OpenClientByReference(reference) => {
@@ -123,6 +127,7 @@ pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<
         Effect::DiscardDraft { form, client_id } => {
             store.discard_draft(&actor(app), form, client_id)?;
         }
+        Effect::LoadReport(options) => app.set_report(report::build(store, &options, app.today())?),
         Effect::Quit | Effect::Suspend | Effect::Redraw => {}
     }
     Ok(())

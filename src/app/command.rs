@@ -23,8 +23,8 @@ pub enum Command {
 
 /// Every command word, for completion and help.
 pub const WORDS: &[&str] = &[
-    "today", "areas", "caseload", "releases", "breaches", "review", "area", "worker", "client",
-    "scope", "reload", "quit",
+    "today", "areas", "caseload", "releases", "breaches", "review", "report", "area", "worker",
+    "client", "scope", "reload", "quit",
 ];
 
 /// Parses a command line (without the leading `:`).
@@ -49,6 +49,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "releases" => Ok(Command::Show(View::Releases)),
         "breaches" => Ok(Command::Show(View::Breaches)),
         "review" => Ok(Command::Show(View::Review)),
+        "report" => Ok(Command::Show(View::Report)),
         "area" => need("an area name, e.g. :area newport").map(Command::Area),
         "worker" => need("a worker's name, e.g. :worker emlyn").map(Command::Worker),
         "client" => need("a client reference, e.g. :client C-1042").map(Command::Client),

@@ -5,6 +5,7 @@
 pub mod command;
 mod editing;
 pub mod lists;
+mod report;
 
 pub use editing::{DraftOffer, Menu};
 
@@ -13,9 +14,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::action::{Action, Effect, FilterChip};
 use crate::config::Settings;
 use crate::domain::model::{AreaSummary, CaseloadRow, Worker};
+use crate::domain::period::Period;
 use crate::domain::record::{BreachRow, ClientRecord, ReleaseRow};
 use crate::domain::triage::{self, OpenBreach};
 use crate::keys::KeyBindings;
+use crate::report::Report;
 use command::Command;
 use lists::{CaseloadFilter, Entry, SortKey};
 
@@ -36,17 +39,20 @@ pub enum View {
     Review,
     /// One client's record.
     Client,
+    /// The quarterly return for a period.
+    Report,
 }
 
 impl View {
     /// The views reachable by number and Tab, in order.
-    pub const TABS: [Self; 6] = [
+    pub const TABS: [Self; 7] = [
         Self::Today,
         Self::Areas,
         Self::Caseload,
         Self::Releases,
         Self::Breaches,
         Self::Review,
+        Self::Report,
     ];
 
     /// Tab title.
@@ -60,6 +66,7 @@ impl View {
             Self::Breaches => "Breaches",
             Self::Review => "13-week review",
             Self::Client => "Client",
+            Self::Report => "Report",
         }
     }
 
@@ -72,6 +79,7 @@ impl View {
             Self::Breaches => 4,
             Self::Review => 5,
             Self::Client => 6,
+            Self::Report => 7,
         }
     }
 }
@@ -238,8 +246,15 @@ pub struct App {
     pub breach_tab: BreachTab,
     /// The client shown in the client view.
     pub client: Option<ClientRecord>,
-    /// Cursor per view (the client view uses `selected` as its scroll position).
-    pub cursors: [ListCursor; 7],
+    /// Cursor per view (the client and report views use `selected` as their scroll
+    /// position).
+    pub cursors: [ListCursor; 8],
+    /// The period the Report view asks for.
+    pub report_period: Period,
+    /// Whether the Report view asks for the session user's area rather than all areas.
+    pub report_own_area: bool,
+    /// The return shown in the Report view, once loaded.
+    pub report: Option<Report>,
     /// The open form, if any.
     pub form: Option<crate::form::Form>,
     /// The menu of updates, when open.
@@ -302,7 +317,10 @@ impl App {
             descending: false,
             breach_tab: BreachTab::Outstanding,
             client: None,
-            cursors: [ListCursor::default(); 7],
+            cursors: [ListCursor::default(); 8],
+            report_period: Period::last_complete_quarter(now.date()),
+            report_own_area: false,
+            report: None,
             form: None,
             menu: None,
             receipt: None,
@@ -386,6 +404,7 @@ impl App {
             View::Breaches => self.breach_list.len(),
             View::Review => self.review_list.len(),
             View::Client => crate::ui::client_line_count(self),
+            View::Report => crate::ui::report_line_count(self),
         }
     }
 
@@ -426,7 +445,7 @@ impl App {
                 .breach_list
                 .get(at)
                 .map(|&i| self.breach_source()[i].client.client_id),
-            View::Areas | View::Client => None,
+            View::Areas | View::Client | View::Report => None,
         }
     }
 
@@ -449,7 +468,7 @@ impl App {
                 .breach_list
                 .iter()
                 .position(|&i| self.breach_source()[i].client.client_id == id),
-            View::Areas | View::Client => None,
+            View::Areas | View::Client | View::Report => None,
         };
         if let Some(selected) = position {
             let visible = self.visible_rows();
@@ -515,6 +534,7 @@ impl App {
             View::Breaches => self.breach_list.len(),
             View::Review => self.review_list.len(),
             View::Client => 0,
+            View::Report => crate::ui::report_line_count(self),
         }
     }
 
@@ -582,7 +602,7 @@ impl App {
             }
             Action::ShowView(view) => {
                 self.show(view);
-                None
+                self.report_effect()
             }
             Action::NextView | Action::PrevView => {
                 let tabs = View::TABS;
@@ -593,7 +613,7 @@ impl App {
                     at + tabs.len() - 1
                 };
                 self.show(tabs[next % tabs.len()]);
-                None
+                self.report_effect()
             }
             Action::Up if self.mode == Mode::Menu => {
                 self.menu_step(-1);
@@ -703,6 +723,10 @@ impl App {
                 self.derive_caseload();
                 None
             }
+            Action::PreviousQuarter | Action::NextQuarter => {
+                self.step_quarter(action == Action::NextQuarter)
+            }
+            Action::ToggleReportArea => self.toggle_report_area(),
             Action::ToggleBreachTab => {
                 self.breach_tab = match self.breach_tab {
                     BreachTab::Outstanding => BreachTab::DealtWith,
@@ -779,7 +803,10 @@ impl App {
 
     fn run(&mut self, command: Command) -> Option<Effect> {
         match command {
-            Command::Show(view) => self.show(view),
+            Command::Show(view) => {
+                self.show(view);
+                return self.report_effect();
+            }
             Command::Reload => return Some(Effect::Reload),
             Command::Quit => return self.update(Action::Quit),
             Command::Scope(scope) => {

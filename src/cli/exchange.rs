@@ -44,7 +44,7 @@ impl PeriodArgs {
                 parse_date(from, today).map_err(|e| format!("--from: {e}"))?,
                 parse_date(to, today).map_err(|e| format!("--to: {e}"))?,
             )?,
-            _ => Period::quarter_of(Period::quarter_of(today).from.pred_opt().unwrap_or(today)),
+            _ => Period::last_complete_quarter(today),
         })
     }
 }

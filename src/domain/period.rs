@@ -131,6 +131,25 @@ impl Period {
         })
     }
 
+    /// The last financial-year quarter that ended before `today`: the default period of
+    /// the return, in the CLI and the TUI alike.
+    #[must_use]
+    pub fn last_complete_quarter(today: NaiveDate) -> Self {
+        Self::quarter_of(Self::quarter_of(today).from.pred_opt().unwrap_or(today))
+    }
+
+    /// The quarter before the one containing this period's first day.
+    #[must_use]
+    pub fn previous_quarter(&self) -> Self {
+        Self::quarter_of(self.from.pred_opt().unwrap_or(self.from))
+    }
+
+    /// The quarter after the one containing this period's last day.
+    #[must_use]
+    pub fn next_quarter(&self) -> Self {
+        Self::quarter_of(self.to.succ_opt().unwrap_or(self.to))
+    }
+
     /// Whether `day` falls in the period.
     #[must_use]
     pub fn contains(&self, day: NaiveDate) -> bool {

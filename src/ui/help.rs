@@ -21,6 +21,9 @@ const VIEW_ONLY: &[(&str, View)] = &[
     ("clear filters and search", View::Caseload),
     ("breaches: other tab", View::Breaches),
     ("mark for bulk reassign", View::Caseload),
+    ("return: previous quarter", View::Report),
+    ("return: next quarter", View::Report),
+    ("return: all areas / mine", View::Report),
 ];
 
 /// Draws the help for the current view, centred over `screen`.
@@ -61,9 +64,10 @@ pub fn render(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {
         theme.dim(),
     ));
     lines.push(Line::styled(
-        "   :area NAME  :worker NAME  :client REF  :scope mine|area|all",
+        "   :report  :area NAME  :worker NAME  :client REF",
         theme.dim(),
     ));
+    lines.push(Line::styled("   :scope mine|area|all", theme.dim()));
     lines.push(Line::styled(" ? or Esc closes this help", theme.dim()));
     let width = (if columns == 2 { 78 } else { 66 }).min(screen.width);
     let height = u16::try_from(lines.len() + 2)

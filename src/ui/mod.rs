@@ -9,6 +9,7 @@ pub mod form;
 mod help;
 mod menu;
 mod releases;
+mod report;
 mod review;
 pub mod theme;
 mod today;
@@ -24,6 +25,7 @@ use crate::app::{App, ListCursor, Mode, View};
 use theme::Theme;
 
 pub use client::client_line_count;
+pub use report::report_line_count;
 
 /// Smallest terminal the screens are laid out for.
 pub const MIN_SIZE: (u16, u16) = (64, 16);
@@ -44,8 +46,8 @@ fn regions(screen: Rect) -> [Rect; 4] {
 pub fn list_rows(size: (u16, u16), view: View) -> u16 {
     let body = regions(Rect::new(0, 0, size.0, size.1))[1];
     match view {
-        // The client record has a border but no header row.
-        View::Client => body.height.saturating_sub(2),
+        // The client record and the return have a border but no header row.
+        View::Client | View::Report => body.height.saturating_sub(2),
         // Areas keep room for the legend under the table.
         View::Areas => areas::table_rows(body),
         _ => body.height.saturating_sub(3),
@@ -69,6 +71,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         View::Breaches => breaches::render(frame, body, app, theme),
         View::Review => review::render(frame, body, app, theme),
         View::Client => client::render(frame, body, app, theme),
+        View::Report => report::render(frame, body, app, theme),
     }
     status_line(frame, status, app, theme);
     footer_line(frame, footer, app, theme);
@@ -190,6 +193,12 @@ fn footer_line(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             (A::QuickForm(crate::form::FormKind::Contact), "contact"),
             (A::OpenMenu, "update"),
             (A::Undo, "undo"),
+        ],
+        View::Report => vec![
+            (A::PreviousQuarter, "prev qtr"),
+            (A::NextQuarter, "next qtr"),
+            (A::ToggleReportArea, "area"),
+            (A::Down, "scroll"),
         ],
     };
     keys.extend([

@@ -287,3 +287,33 @@ fn an_invalid_config_file_is_refused_with_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn piping_into_a_reader_that_has_gone_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    let created = caseload(
+        &["demo", "--no-tui", "--clients", "20", "--db", db],
+        dir.path(),
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    // As `caseload report | head -0`: the reader is closed before anything is written.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .args(["report", "--db", db])
+        .env("XDG_DATA_HOME", dir.path())
+        .env("HOME", dir.path())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    assert!(
+        output.status.success() || output.status.signal() == Some(libc::SIGPIPE),
+        "{:?}: {}",
+        output.status,
+        stderr(&output)
+    );
+}

@@ -5,6 +5,8 @@ use caseload::action::{Action, Effect};
 use caseload::app::{App, Mode, Scope, Session, View};
 use caseload::config::Settings;
 use caseload::demo::DEMO_LEAD;
+use caseload::domain::period::Period;
+use caseload::report::{self, ReportOptions};
 use caseload::store::Store;
 use caseload::tui::{initial_app, perform};
 use caseload::ui::{self, theme::Theme};
@@ -82,7 +84,7 @@ fn every_view_at_80x24_and_120x40() {
     let (_dir, mut store) = demo_store();
     for size in [(80, 24), (120, 40)] {
         let mut app = app_for(&store, size);
-        for (number, view) in ["1", "2", "3", "4", "5", "6"].iter().zip(View::TABS) {
+        for (number, view) in ["1", "2", "3", "4", "5", "6", "7"].iter().zip(View::TABS) {
             press(
                 &mut store,
                 &mut app,
@@ -188,7 +190,7 @@ fn a_small_terminal_gets_a_clear_message() {
 fn rendering_never_panics_down_to_one_cell() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    for view in ["1", "2", "3", "4", "5", "6"] {
+    for view in ["1", "2", "3", "4", "5", "6", "7"] {
         press(
             &mut store,
             &mut app,
@@ -221,6 +223,8 @@ fn tab_and_shift_tab_cycle_the_views() {
         &mut app,
         &[KeyCode::BackTab, KeyCode::BackTab, KeyCode::BackTab],
     );
+    assert_eq!(app.view, View::Report, "Shift-Tab wraps to the last tab");
+    press(&mut store, &mut app, &[KeyCode::BackTab]);
     assert_eq!(app.view, View::Review);
 }
 
@@ -496,4 +500,119 @@ fn quit_suspend_and_redraw_are_effects_for_the_loop() {
 #[test]
 fn control_characters_in_names_never_reach_the_terminal() {
     assert_eq!(ui::safe("Ann\u{1b}[2J\u{202e}Lee\u{7}"), "Ann?[2J?Lee?");
+}
+
+#[test]
+fn the_report_view_shows_the_same_return_as_the_cli() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(&mut store, &mut app, &[KeyCode::Char('7')]);
+    assert_eq!(app.view, View::Report);
+    let options = ReportOptions {
+        period: Period::parse("2026-27:Q2").unwrap(),
+        area: None,
+        suppress_small: false,
+    };
+    assert_eq!(app.report_options(), options, "the last complete quarter");
+    let cli = report::build(&store, &options, app.today()).unwrap();
+    assert_eq!(app.report.as_ref(), Some(&cli));
+}
+
+#[test]
+fn brackets_step_through_quarters_but_not_past_the_current_one() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    let shown = |app: &App| app.report.as_ref().unwrap().period.label.clone();
+    press(&mut store, &mut app, &[KeyCode::Char('7')]);
+    assert_eq!(shown(&app), "2026-27:Q2");
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char('['), KeyCode::Char('[')],
+    );
+    assert_eq!(shown(&app), "2025-26:Q4", "across the financial year");
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char(']'), KeyCode::Char(']')],
+    );
+    assert_eq!(shown(&app), "2026-27:Q2");
+    press(&mut store, &mut app, &[KeyCode::Char(']')]);
+    assert_eq!(shown(&app), "2026-27:Q3");
+    assert!(screen(&app).contains("2026-27:Q3 (01/10/2026 to 31/12/2026), all areas, in progress"));
+    press(&mut store, &mut app, &[KeyCode::Char(']')]);
+    assert_eq!(
+        shown(&app),
+        "2026-27:Q3",
+        "no quarter after the one in progress"
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("this quarter is still in progress")
+    );
+}
+
+#[test]
+fn a_switches_the_return_between_all_areas_and_my_area() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    let scope = |app: &App| app.report.as_ref().unwrap().scope.clone();
+    press(&mut store, &mut app, &[KeyCode::Char('a')]);
+    assert_eq!(app.report, None, "a means nothing outside the Report view");
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char('7'), KeyCode::Char('a')],
+    );
+    assert_eq!(scope(&app), "Newport", "the demo lead's area");
+    assert!(screen(&app).contains(", Newport "));
+    press(&mut store, &mut app, &[KeyCode::Char('a')]);
+    assert_eq!(scope(&app), "all areas");
+
+    let mut no_worker = app_for(&store, (80, 24));
+    no_worker.session.worker = None;
+    press(
+        &mut store,
+        &mut no_worker,
+        &[KeyCode::Char('7'), KeyCode::Char('a')],
+    );
+    assert_eq!(scope(&no_worker), "all areas");
+    assert!(
+        no_worker
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("no home area")
+    );
+}
+
+#[test]
+fn report_command_and_tab_open_the_return_and_it_scrolls_to_the_definitions() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(&mut store, &mut app, &[KeyCode::Char(':')]);
+    type_text(&mut store, &mut app, "report");
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    assert_eq!(app.view, View::Report);
+    assert!(app.report.is_some());
+    press(&mut store, &mut app, &[KeyCode::Char('6'), KeyCode::Tab]);
+    assert_eq!(
+        app.view,
+        View::Report,
+        "Tab reaches the return after the review"
+    );
+    assert!(!screen(&app).contains("KPI definitions"));
+    press(&mut store, &mut app, &[KeyCode::Char('G')]);
+    let text = screen(&app);
+    assert!(text.contains("KPI 5 (85%)"), "{text}");
+    press(&mut store, &mut app, &[KeyCode::Char('r')]);
+    assert!(
+        screen(&app).contains("KPI 5 (85%)"),
+        "reloading keeps the scroll position"
+    );
+    press(&mut store, &mut app, &[KeyCode::Char('[')]);
+    assert!(
+        screen(&app).contains("Home Office KPIs"),
+        "another quarter starts at the top"
+    );
 }

@@ -1,0 +1,83 @@
+//! The Report view's state: which quarter and which areas it asks for, and installing
+//! the return the loop built.
+
+use super::{App, ListCursor, View};
+use crate::action::Effect;
+use crate::report::{Report, ReportOptions};
+
+impl App {
+    /// What the Report view asks for: its period, for all areas or the session user's
+    /// area (all areas when that area is not known).
+    #[must_use]
+    pub fn report_options(&self) -> ReportOptions {
+        let own = self
+            .session
+            .worker
+            .as_ref()
+            .and_then(|w| w.area_id)
+            .filter(|_| self.report_own_area)
+            .and_then(|id| self.data.areas.iter().find(|a| a.area.id == id));
+        ReportOptions {
+            period: self.report_period.clone(),
+            area: own.map(|a| a.area.name.clone()),
+            suppress_small: false,
+        }
+    }
+
+    /// Installs a built return; the scroll position is kept for a reload of the same
+    /// return and starts at the top for a different one.
+    pub fn set_report(&mut self, report: Report) {
+        let same = self
+            .report
+            .as_ref()
+            .is_some_and(|r| r.period == report.period && r.scope == report.scope);
+        self.report = Some(report);
+        if !same {
+            self.cursors[View::Report.index()] = ListCursor::default();
+        }
+        let len = crate::ui::report_line_count(self);
+        let visible = self.visible_rows();
+        self.cursors[View::Report.index()].clamp(len, visible);
+    }
+
+    /// The effect that loads the return when the Report view is showing.
+    pub(super) fn report_effect(&self) -> Option<Effect> {
+        (self.view == View::Report).then(|| Effect::LoadReport(self.report_options()))
+    }
+
+    /// Moves the Report view to the next or previous quarter; never past the quarter
+    /// in progress, which has no later figures to show.
+    pub(super) fn step_quarter(&mut self, forward: bool) -> Option<Effect> {
+        if self.view != View::Report {
+            return None;
+        }
+        if !forward {
+            self.report_period = self.report_period.previous_quarter();
+        } else if self.report_period.contains(self.today()) {
+            self.message = Some("this quarter is still in progress".into());
+            return None;
+        } else {
+            self.report_period = self.report_period.next_quarter();
+        }
+        self.report_effect()
+    }
+
+    /// Switches the Report view between all areas and the session user's area.
+    pub(super) fn toggle_report_area(&mut self) -> Option<Effect> {
+        if self.view != View::Report {
+            return None;
+        }
+        if self
+            .session
+            .worker
+            .as_ref()
+            .and_then(|w| w.area_id)
+            .is_none()
+        {
+            self.message = Some("no home area for your login: the return covers all areas".into());
+            return None;
+        }
+        self.report_own_area = !self.report_own_area;
+        self.report_effect()
+    }
+}
