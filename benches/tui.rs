@@ -61,6 +61,7 @@ fn session() -> Session {
         worker: None,
         database: "bench.db".to_owned(),
         read_only: true,
+        redact: false,
     }
 }
 

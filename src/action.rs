@@ -86,6 +86,8 @@ pub enum Action {
     ToggleReportArea,
     /// Read the data again now.
     Reload,
+    /// Hide or show client names (initials and references only, for meetings).
+    ToggleRedact,
     /// Open the menu of updates for the selected client.
     OpenMenu,
     /// Open this form straight away (for the selected client, where it needs one).

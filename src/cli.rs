@@ -27,6 +27,9 @@ pub struct Cli {
     /// Open the database without any possibility of writing.
     #[arg(long, global = true)]
     pub readonly: bool,
+    /// Show initials and references instead of names (for screen sharing); R toggles.
+    #[arg(long, global = true)]
+    pub redact: bool,
     /// What to do; without one, the TUI opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -156,7 +159,7 @@ pub fn run(cli: &Cli) -> CliResult {
         None => {
             let path = database_path(cli.db.as_deref(), "caseload.db")?;
             let mut store = Store::open(&path, access)?;
-            open_tui(&mut store, clock, cli.readonly)
+            open_tui(&mut store, clock, cli)
         }
         Some(Command::Demo(args)) => run_demo(cli, args, clock),
         Some(Command::Init) => run_init(cli.db.as_deref(), clock),
@@ -181,11 +184,13 @@ pub fn run(cli: &Cli) -> CliResult {
     }
 }
 
-fn open_tui(store: &mut Store, clock: WallClock, readonly: bool) -> CliResult {
+fn open_tui(store: &mut Store, clock: WallClock, cli: &Cli) -> CliResult {
+    let readonly = cli.readonly;
     let login = crate::identity::os_login();
     let worker = store.worker_by_login(&login)?;
     let session = Session {
         read_only: readonly || worker.is_none(),
+        redact: cli.redact,
         worker,
         login,
         database: store
@@ -258,7 +263,7 @@ fn run_demo(cli: &Cli, args: &DemoArgs, clock: WallClock) -> CliResult {
     if args.no_tui {
         return Ok(ExitCode::SUCCESS);
     }
-    open_tui(&mut store, clock, cli.readonly)
+    open_tui(&mut store, clock, cli)
 }
 
 fn run_init(db: Option<&Path>, clock: WallClock) -> CliResult {

@@ -287,6 +287,12 @@ impl Default for KeyBindings {
                 vec![c('a')],
                 "return: all areas / mine",
             ),
+            (
+                "redact",
+                Action::ToggleRedact,
+                vec![c('R')],
+                "hide names (meetings)",
+            ),
             ("reload", Action::Reload, vec![c('r')], "reload now"),
             (
                 "redraw",
@@ -375,10 +381,7 @@ impl KeyBindings {
         let mut rows = Vec::new();
         for binding in &self.bindings {
             if is_view(binding) {
-                if rows
-                    .iter()
-                    .all(|(_, what)| *what != "views, in tab order")
-                {
+                if rows.iter().all(|(_, what)| *what != "views, in tab order") {
                     rows.push((views.concat(), "views, in tab order"));
                 }
             } else {

@@ -148,6 +148,8 @@ pub struct Session {
     pub database: String,
     /// Whether the session can write.
     pub read_only: bool,
+    /// Start with names redacted (`--redact`).
+    pub redact: bool,
 }
 
 /// A snapshot of what the views show, loaded by the loop for one scope.
@@ -209,6 +211,7 @@ impl ListCursor {
 
 /// Everything the screen shows, and the state of the interaction.
 #[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)] // independent switches of the interaction, not a state machine
 pub struct App {
     /// Now, from the loop's clock (minute precision is enough for every rule).
     pub now: NaiveDateTime,
@@ -234,6 +237,8 @@ pub struct App {
     pub search: String,
     /// A one-line message for the status bar (command errors, hints).
     pub message: Option<String>,
+    /// Show initials and references instead of names (screen sharing in meetings).
+    pub redact: bool,
     /// When a colleague's change last refreshed the lists (the "updated" marker).
     pub updated_elsewhere: Option<NaiveDateTime>,
     /// Caseload filter chips.
@@ -298,6 +303,7 @@ impl App {
         let keys = KeyBindings::default()
             .with_overrides(&settings.keys)
             .unwrap_or_default();
+        let redact = session.redact;
         Self {
             now,
             session,
@@ -311,6 +317,7 @@ impl App {
             input: String::new(),
             search: String::new(),
             message: None,
+            redact,
             updated_elsewhere: None,
             filter: CaseloadFilter::default(),
             sort: SortKey::default(),
@@ -562,6 +569,18 @@ impl App {
                     return Some(Effect::Reload);
                 }
                 self.derive();
+                None
+            }
+            Action::ToggleRedact => {
+                self.redact = !self.redact;
+                self.message = Some(
+                    if self.redact {
+                        "names hidden: initials and references only"
+                    } else {
+                        "names shown"
+                    }
+                    .to_owned(),
+                );
                 None
             }
             Action::OpenMenu => self.open_menu(),

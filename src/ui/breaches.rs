@@ -69,7 +69,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                     format!("{} {}", b.rag.letter(), b.rag.label()),
                     theme.rag(b.rag),
                 )]),
-                Line::from(safe(&b.client.name)),
+                Line::from(super::client_name(app, &b.client.name)),
                 Line::from(safe(&b.client.reference)),
             ];
             if wide {

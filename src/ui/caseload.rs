@@ -183,7 +183,11 @@ fn next_date_cell(row: &CaseloadRow, app: &App, theme: Theme) -> Line<'static> {
 }
 
 /// The name with the characters the search matched underlined.
-fn name_cell(row: &CaseloadRow, query: &str, matcher: &SkimMatcherV2) -> Line<'static> {
+fn name_cell(row: &CaseloadRow, app: &App, matcher: &SkimMatcherV2) -> Line<'static> {
+    if app.redact {
+        return Line::from(super::client_name(app, &row.display_name()));
+    }
+    let query = app.search.as_str();
     let name = safe(&row.display_name());
     let Some((_, indices)) = (!query.is_empty())
         .then(|| matcher.fuzzy_indices(&search_text(row), query))
@@ -244,11 +248,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 .iter()
                 .map(|&c| match c {
                     0 if app.marked.contains(&row.client_id) => {
-                        let mut line = name_cell(row, &app.search, &matcher);
+                        let mut line = name_cell(row, app, &matcher);
                         line.spans.insert(0, Span::styled("* ", theme.key()));
                         line
                     }
-                    0 => name_cell(row, &app.search, &matcher),
+                    0 => name_cell(row, app, &matcher),
                     1 => Line::from(safe(&row.reference)),
                     2 => Line::from(safe(
                         row.care_coordinator.as_deref().unwrap_or("unallocated"),

@@ -34,13 +34,9 @@ fn profile_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec
     {
         age -= 1;
     }
+    let name = super::client_name(app, &format!("{}, {}", p.family_name, p.given_name));
     lines.push(Line::styled(
-        format!(
-            " {}, {} ({})",
-            safe(&p.family_name),
-            safe(&p.given_name),
-            safe(&p.reference)
-        ),
+        format!(" {name} ({})", safe(&p.reference)),
         theme.title(),
     ));
     let nhs = p.nhs_number.as_deref().map_or_else(
@@ -50,12 +46,19 @@ fn profile_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec
             _ => format!("NHS {}", safe(n)),
         },
     );
-    lines.push(Line::from(format!(
-        " born {} ({age}), {}, {}, {nhs}",
-        date(p.date_of_birth),
-        p.sex.label(),
-        p.ethnicity.label()
-    )));
+    if app.redact {
+        lines.push(Line::styled(
+            " date of birth and NHS number hidden (R shows them)",
+            theme.dim(),
+        ));
+    } else {
+        lines.push(Line::from(format!(
+            " born {} ({age}), {}, {}, {nhs}",
+            date(p.date_of_birth),
+            p.sex.label(),
+            p.ethnicity.label()
+        )));
+    }
     lines.push(Line::from(format!(
         " Area: {}   Care co-ordinator: {}",
         safe(&p.area),

@@ -270,6 +270,21 @@ pub fn safe(text: &str) -> String {
         .collect()
 }
 
+/// A client's "Family, Given" for display: initials only when the app is redacting
+/// (screen sharing), and always safe to print.
+#[must_use]
+pub fn client_name(app: &App, name: &str) -> String {
+    if app.redact {
+        name.split([',', ' ', '-'])
+            .filter_map(|part| part.chars().next())
+            .map(|c| format!("{}.", c.to_uppercase()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        safe(name)
+    }
+}
+
 /// Days as a short relative phrase: "today", "in 3d", "2d ago".
 fn relative_days(days: i64) -> String {
     match days {

@@ -80,7 +80,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 Line::styled(shown_week, theme.title()),
                 Line::from(format!("{}{early}", date.format("%a %d/%m"))),
                 Line::from(relative_days(days)),
-                Line::from(safe(&r.client.name)),
+                Line::from(super::client_name(app, &r.client.name)),
                 Line::from(safe(&r.client.reference)),
                 Line::from(safe(&r.prison)),
                 Line::from(vec![

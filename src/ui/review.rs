@@ -52,7 +52,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 (None, None) => Line::styled("no decision recorded", theme.warning()),
             };
             let mut cells = vec![
-                Line::from(safe(&row.display_name())),
+                Line::from(super::client_name(app, &row.display_name())),
                 Line::from(safe(&row.reference)),
                 clock_cell(row, app, theme, false),
                 decision,

@@ -39,7 +39,7 @@ fn who(app: &App, item: &Item) -> (String, String, String) {
         .find(|r| r.client_id == item.client_id)
         .map(|r| {
             (
-                safe(&r.display_name()),
+                super::client_name(app, &r.display_name()),
                 safe(&r.reference),
                 safe(r.care_coordinator.as_deref().unwrap_or("unallocated")),
             )

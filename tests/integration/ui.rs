@@ -28,6 +28,7 @@ pub fn lead_session(store: &Store) -> Session {
         worker,
         database: "demo.db".to_owned(),
         read_only: false,
+        redact: false,
     }
 }
 
@@ -615,4 +616,49 @@ fn report_command_and_tab_open_the_return_and_it_scrolls_to_the_definitions() {
         screen(&app).contains("Home Office KPIs"),
         "another quarter starts at the top"
     );
+}
+
+#[test]
+fn redact_hides_names_dates_of_birth_and_nhs_numbers_on_every_view() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (120, 40));
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char('o'), KeyCode::Char('R')],
+    );
+    assert!(app.redact);
+    let names: Vec<String> = app
+        .data
+        .caseload
+        .iter()
+        .map(caseload::domain::model::CaseloadRow::display_name)
+        .collect();
+    for view in ['1', '2', '3', '4', '5', '6'] {
+        press(&mut store, &mut app, &[KeyCode::Char(view)]);
+        let text = screen(&app);
+        for name in &names {
+            assert!(
+                !text.contains(name.as_str()),
+                "{name} shown on view {view}:\n{text}"
+            );
+        }
+    }
+    press(&mut store, &mut app, &[KeyCode::Char('3'), KeyCode::Enter]);
+    let text = screen(&app);
+    let profile = app.client.as_ref().unwrap().profile.clone();
+    assert!(
+        !text.contains(&format!("{}, {}", profile.family_name, profile.given_name)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&profile.reference),
+        "the reference stays: {text}"
+    );
+    assert!(
+        text.contains("date of birth and NHS number hidden"),
+        "{text}"
+    );
+    press(&mut store, &mut app, &[KeyCode::Char('R')]);
+    assert!(screen(&app).contains(&format!("{}, {}", profile.family_name, profile.given_name)));
 }
