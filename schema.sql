@@ -209,6 +209,8 @@ CREATE TABLE contact (
 ) STRICT;
 
 CREATE INDEX contact_client_at ON contact (client_id, contact_at);
+-- "Last contact" ignores did-not-attend: this makes it one index probe per client.
+CREATE INDEX contact_seen ON contact (client_id, contact_at) WHERE kind <> 'did_not_attend';
 
 CREATE TABLE modality (
     id         INTEGER PRIMARY KEY,

@@ -132,6 +132,30 @@ pub fn search_text(row: &CaseloadRow) -> String {
     format!("{} {}", row.display_name(), row.reference)
 }
 
+/// What the caseload sorts and searches on, computed once per snapshot so a keystroke
+/// never re-derives it for every row.
+#[derive(Debug, Clone, Default)]
+pub struct RowKeys {
+    /// [`search_text`] of each row.
+    pub search: Vec<String>,
+    /// Lower-case (family, given) of each row, the tie-breaker of every sort.
+    pub names: Vec<(String, String)>,
+}
+
+impl RowKeys {
+    /// Keys for `rows`, index for index.
+    #[must_use]
+    pub fn new(rows: &[CaseloadRow]) -> Self {
+        Self {
+            search: rows.iter().map(search_text).collect(),
+            names: rows
+                .iter()
+                .map(|r| (r.family_name.to_lowercase(), r.given_name.to_lowercase()))
+                .collect(),
+        }
+    }
+}
+
 /// One caseload row to show: its index in the snapshot and its search score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
@@ -142,90 +166,97 @@ pub struct Entry {
 }
 
 /// The caseload after filters, search and sort. With a search, best matches come
-/// first; otherwise rows follow the sort key (`descending` reverses it).
+/// first; otherwise rows follow the sort key (`descending` reverses it). `within`, the
+/// result of a shorter query this one extends, narrows the rows searched: whatever
+/// matches the longer query matched the shorter one.
 #[must_use]
+#[allow(clippy::too_many_arguments)] // the view state it depends on, passed explicitly
 pub fn caseload(
     rows: &[CaseloadRow],
+    keys: &RowKeys,
     filter: &CaseloadFilter,
     query: &str,
     sort: SortKey,
     descending: bool,
     me: Option<i64>,
     today: NaiveDate,
+    within: Option<&[Entry]>,
 ) -> Vec<Entry> {
-    let matcher = SkimMatcherV2::default();
     let query = query.trim();
-    let mut entries: Vec<Entry> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, row)| filter.keeps(row, me, today))
-        .filter_map(|(index, row)| {
-            if query.is_empty() {
-                Some(Entry {
-                    row: index,
-                    score: 0,
-                })
-            } else {
-                matcher
-                    .fuzzy_match(&search_text(row), query)
-                    .map(|score| Entry { row: index, score })
-            }
-        })
-        .collect();
     if query.is_empty() {
-        entries.sort_by(|a, b| {
-            let order = compare(&rows[a.row], &rows[b.row], sort, today);
-            if descending { order.reverse() } else { order }
+        let mut entries: Vec<Entry> = (0..rows.len())
+            .filter(|&i| filter.keeps(&rows[i], me, today))
+            .map(|row| Entry { row, score: 0 })
+            .collect();
+        let primary: Vec<Primary> = entries
+            .iter()
+            .map(|e| primary_key(&rows[e.row], sort, today))
+            .collect();
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (ra, rb) = (entries[a].row, entries[b].row);
+            primary[a]
+                .cmp(&primary[b])
+                .then_with(|| keys.names[ra].cmp(&keys.names[rb]))
+                .then(rows[ra].client_id.cmp(&rows[rb].client_id))
         });
-    } else {
-        entries.sort_by(|a, b| b.score.cmp(&a.score).then(a.row.cmp(&b.row)));
+        if descending {
+            order.reverse();
+        }
+        entries = order.into_iter().map(|i| entries[i]).collect();
+        return entries;
     }
+    let matcher = SkimMatcherV2::default();
+    let score = |row: usize| {
+        matcher
+            .fuzzy_match(&keys.search[row], query)
+            .map(|score| Entry { row, score })
+    };
+    let mut entries: Vec<Entry> = match within {
+        Some(previous) => previous.iter().filter_map(|e| score(e.row)).collect(),
+        None => (0..rows.len())
+            .filter(|&i| filter.keeps(&rows[i], me, today))
+            .filter_map(score)
+            .collect(),
+    };
+    entries.sort_by(|a, b| b.score.cmp(&a.score).then(a.row.cmp(&b.row)));
     entries
 }
 
-fn compare(a: &CaseloadRow, b: &CaseloadRow, key: SortKey, today: NaiveDate) -> std::cmp::Ordering {
-    let by_name = || {
-        a.family_name
-            .to_lowercase()
-            .cmp(&b.family_name.to_lowercase())
-            .then_with(|| {
-                a.given_name
-                    .to_lowercase()
-                    .cmp(&b.given_name.to_lowercase())
-            })
-    };
-    let primary = match key {
-        SortKey::Name => std::cmp::Ordering::Equal,
-        SortKey::Reference => reference_order(&a.reference).cmp(&reference_order(&b.reference)),
-        SortKey::Coordinator => a.care_coordinator.cmp(&b.care_coordinator),
-        SortKey::Status => status::status(&a.episode, a.custody.as_ref())
-            .cmp(&status::status(&b.episode, b.custody.as_ref())),
-        // Longest on the caseload first, not started last.
-        SortKey::Clock => b
-            .episode
-            .care_plan_date
-            .is_some()
-            .cmp(&a.episode.care_plan_date.is_some())
-            .then(a.episode.care_plan_date.cmp(&b.episode.care_plan_date)),
-        // Longest without contact first.
-        SortKey::LastContact => a.last_contact.cmp(&b.last_contact),
-        // Soonest first, none last.
-        SortKey::NextDate => {
-            let next = |r: &CaseloadRow| status::next_key_date(r, today).map(|(_, d)| d);
-            next(a)
-                .is_none()
-                .cmp(&next(b).is_none())
-                .then(next(a).cmp(&next(b)))
-        }
-    };
-    primary
-        .then_with(by_name)
-        .then(a.client_id.cmp(&b.client_id))
+/// The part of a sort key that depends on the column, computed once per row.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Primary {
+    /// Sort by name alone.
+    Name,
+    /// Text, e.g. the co-ordinator (none first).
+    Text(Option<String>),
+    /// References in number order: `C-99` before `C-100`.
+    Reference(usize, String),
+    /// Journey status.
+    Status(status::ClientStatus),
+    /// A date with a flag that puts missing dates last (`true` = missing).
+    Date(bool, Option<NaiveDate>),
 }
 
-/// Orders `C-99` before `C-100`: by length, then text.
-fn reference_order(reference: &str) -> (usize, String) {
-    (reference.len(), reference.to_lowercase())
+fn primary_key(row: &CaseloadRow, key: SortKey, today: NaiveDate) -> Primary {
+    match key {
+        SortKey::Name => Primary::Name,
+        SortKey::Reference => Primary::Reference(row.reference.len(), row.reference.to_lowercase()),
+        SortKey::Coordinator => Primary::Text(row.care_coordinator.clone()),
+        SortKey::Status => Primary::Status(status::status(&row.episode, row.custody.as_ref())),
+        // Longest on the caseload first, not started last.
+        SortKey::Clock => Primary::Date(
+            row.episode.care_plan_date.is_none(),
+            row.episode.care_plan_date,
+        ),
+        // Longest without contact first ("never" first of all).
+        SortKey::LastContact => Primary::Date(false, row.last_contact),
+        // Soonest first, none last.
+        SortKey::NextDate => {
+            let next = status::next_key_date(row, today).map(|(_, d)| d);
+            Primary::Date(next.is_none(), next)
+        }
+    }
 }
 
 /// Clients from week 11 onwards, longest on the caseload first.

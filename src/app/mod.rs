@@ -274,6 +274,12 @@ pub struct App {
     pub today_items: Vec<triage::Item>,
     /// Derived: caseload rows to show.
     pub caseload_list: Vec<Entry>,
+    /// Derived: sort and search keys of the snapshot's caseload rows.
+    pub row_keys: lists::RowKeys,
+    /// Derived: client id -> index in the snapshot's caseload.
+    pub row_of_client: std::collections::HashMap<i64, usize>,
+    /// Results of the shorter queries typed so far, to narrow the next keystroke.
+    search_steps: Vec<(String, Vec<Entry>)>,
     /// Derived: review rows (indices into the caseload).
     pub review_list: Vec<usize>,
     /// Derived: releases to show (indices into `data.releases`).
@@ -335,6 +341,9 @@ impl App {
             draft_offer: None,
             today_items: Vec::new(),
             caseload_list: Vec::new(),
+            row_keys: lists::RowKeys::default(),
+            row_of_client: std::collections::HashMap::new(),
+            search_steps: Vec::new(),
             review_list: Vec::new(),
             release_list: Vec::new(),
             breach_list: Vec::new(),
@@ -371,6 +380,14 @@ impl App {
     pub fn set_data(&mut self, data: Data) {
         let keep_client = self.selected_client_id();
         self.data = data;
+        self.row_keys = lists::RowKeys::new(&self.data.caseload);
+        self.row_of_client = self
+            .data
+            .caseload
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.client_id, i))
+            .collect();
         self.derive();
         if let Some(id) = keep_client {
             self.select_client_id(id);
@@ -518,18 +535,42 @@ impl App {
         }
     }
 
+    /// Recomputes the caseload list from scratch (filters, sort or data changed).
     fn derive_caseload(&mut self) {
+        self.search_steps.clear();
+        self.compute_caseload(None);
+    }
+
+    fn compute_caseload(&mut self, within: Option<&[Entry]>) {
         self.caseload_list = lists::caseload(
             &self.data.caseload,
+            &self.row_keys,
             &self.filter,
             &self.search,
             self.sort,
             self.descending,
             self.me(),
             self.today(),
+            within,
         );
         let visible = usize::from(crate::ui::list_rows(self.size, View::Caseload)).max(1);
         self.cursors[View::Caseload.index()].clamp(self.caseload_list.len(), visible);
+    }
+
+    /// A search keystroke: narrow the last result when the query only grew.
+    fn search_step(&mut self) {
+        while let Some((query, _)) = self.search_steps.last() {
+            if !query.is_empty() && self.search.starts_with(query.as_str()) {
+                break;
+            }
+            self.search_steps.pop();
+        }
+        let previous = self.search_steps.last().map(|(_, entries)| entries.clone());
+        self.compute_caseload(previous.as_deref());
+        if !self.search.trim().is_empty() {
+            self.search_steps
+                .push((self.search.clone(), self.caseload_list.clone()));
+        }
     }
 
     fn len_of(&self, view: View) -> usize {
@@ -800,7 +841,7 @@ impl App {
         if self.mode == Mode::Search {
             self.search = self.input.clone();
             self.cursors[View::Caseload.index()] = ListCursor::default();
-            self.derive_caseload();
+            self.search_step();
         }
     }
 

@@ -21,7 +21,7 @@ const CASELOAD_SELECT: &str = "
            cu.prison, cu.expected_release_date, cu.earliest_release_date, cu.appointment_booked,
            cu.prescriber_confirmed, cu.naloxone_given, cu.accommodation_confirmed,
            cu.prison_team_contacted, cu.id IS NOT NULL,
-           (SELECT substr(max(k.contact_at), 1, 10) FROM contact k
+           (SELECT max(k.contact_at) FROM contact k
              WHERE k.client_id = c.id AND k.kind <> 'did_not_attend'),
            c.care_coordinator_id, c.consent_to_share, e.next_review_date
       FROM client c
@@ -77,7 +77,8 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
             extension_review_date: r.get(21)?,
         },
         custody,
-        last_contact: last_contact.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        last_contact: last_contact
+            .and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok()),
         next_review_date: r.get(34)?,
     })
 }

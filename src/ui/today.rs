@@ -33,10 +33,9 @@ fn tag(kind: Kind) -> (&'static str, Option<Rag>) {
 
 /// Name and reference of the item's client, from the caseload snapshot.
 fn who(app: &App, item: &Item) -> (String, String, String) {
-    app.data
-        .caseload
-        .iter()
-        .find(|r| r.client_id == item.client_id)
+    app.row_of_client
+        .get(&item.client_id)
+        .map(|&i| &app.data.caseload[i])
         .map(|r| {
             (
                 super::client_name(app, &r.display_name()),

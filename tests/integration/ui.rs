@@ -662,3 +662,41 @@ fn redact_hides_names_dates_of_birth_and_nhs_numbers_on_every_view() {
     press(&mut store, &mut app, &[KeyCode::Char('R')]);
     assert!(screen(&app).contains(&format!("{}, {}", profile.family_name, profile.given_name)));
 }
+
+#[test]
+fn narrowing_the_search_as_you_type_finds_what_a_full_search_finds() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char('o'), KeyCode::Char('/')],
+    );
+    let full = |app: &App| {
+        caseload::app::lists::caseload(
+            &app.data.caseload,
+            &app.row_keys,
+            &app.filter,
+            &app.search,
+            app.sort,
+            app.descending,
+            app.me(),
+            app.today(),
+            None,
+        )
+    };
+    for step in ["h", "a", "r", "k"] {
+        type_text(&mut store, &mut app, step);
+        assert_eq!(app.caseload_list, full(&app), "after {:?}", app.search);
+    }
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Backspace, KeyCode::Backspace],
+    );
+    assert_eq!(app.search, "ha");
+    assert_eq!(app.caseload_list, full(&app), "after backspace");
+    type_text(&mut store, &mut app, "ll");
+    assert_eq!(app.caseload_list, full(&app), "after retyping");
+    assert!(!app.caseload_list.is_empty());
+}
