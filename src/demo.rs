@@ -507,20 +507,12 @@ impl<'a, 'b> Generator<'a, 'b> {
         let today = self.today;
         let rng = &mut self.rng;
         let base = |referral: NewEpisodeDates| NewEpisode {
-            client_id: 0,
-            referral_date: referral.referral,
-            referral_source: source,
             assessment_date: referral.assessment,
             care_plan_date: referral.care_plan,
             next_review_date: referral
                 .care_plan
                 .map(|_| today + Days::new(referral.review_in)),
-            engaged: false,
-            prescribed: false,
-            tier: 2,
-            exit_plan: None,
-            extension: None,
-            closure: None,
+            ..NewEpisode::referral(0, referral.referral, source)
         };
         let on_plan = |day: u64, rng: &mut Rng| {
             let care_plan = days_before(today, day);
@@ -663,19 +655,13 @@ impl<'a, 'b> Generator<'a, 'b> {
                 .collect::<Vec<_>>()
                 .as_slice(),
         );
+        let referral_date = care_plan - Days::new(self.rng.range(0, 10));
         self.tx.insert_episode(&NewEpisode {
-            client_id,
-            referral_date: care_plan - Days::new(self.rng.range(0, 10)),
-            referral_source: ReferralSource::Police,
             assessment_date: Some(care_plan),
             care_plan_date: Some(care_plan),
-            next_review_date: None,
             engaged: true,
-            prescribed: false,
-            tier: 2,
-            exit_plan: None,
-            extension: None,
             closure: Some((closure, reason)),
+            ..NewEpisode::referral(client_id, referral_date, ReferralSource::Police)
         })?;
         self.summary.episodes += 1;
         self.contacts(client_id, worker, care_plan, closure, 0)

@@ -420,16 +420,7 @@ impl App {
     /// Rows in the current view's list.
     #[must_use]
     pub fn list_len(&self) -> usize {
-        match self.view {
-            View::Today => self.today_items.len(),
-            View::Areas => self.data.areas.len(),
-            View::Caseload => self.caseload_list.len(),
-            View::Releases => self.release_list.len(),
-            View::Breaches => self.breach_list.len(),
-            View::Review => self.review_list.len(),
-            View::Client => crate::ui::client_line_count(self),
-            View::Report => crate::ui::report_line_count(self),
-        }
+        self.len_of(self.view)
     }
 
     /// Rows the current view can show at the current size.
@@ -581,7 +572,7 @@ impl App {
             View::Releases => self.release_list.len(),
             View::Breaches => self.breach_list.len(),
             View::Review => self.review_list.len(),
-            View::Client => 0,
+            View::Client => crate::ui::client_line_count(self),
             View::Report => crate::ui::report_line_count(self),
         }
     }

@@ -69,16 +69,11 @@ pub fn render(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {
     ));
     lines.push(Line::styled("   :scope mine|area|all", theme.dim()));
     lines.push(Line::styled(" ? or Esc closes this help", theme.dim()));
-    let width = (if columns == 2 { 78 } else { 66 }).min(screen.width);
-    let height = u16::try_from(lines.len() + 2)
-        .unwrap_or(u16::MAX)
-        .min(screen.height);
-    let area = Rect {
-        x: screen.x + (screen.width - width) / 2,
-        y: screen.y + (screen.height - height) / 2,
-        width,
-        height,
-    };
+    let area = super::centred(
+        screen,
+        if columns == 2 { 78 } else { 66 },
+        u16::try_from(lines.len() + 2).unwrap_or(u16::MAX),
+    );
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().border_style(theme.focused_border())),

@@ -7,19 +7,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::theme::Theme;
-use super::{row_style, safe};
+use super::{centred, row_style, safe};
 use crate::app::App;
-
-/// A rectangle of at most `width` x `height`, centred in `screen`.
-fn centred(screen: Rect, width: u16, height: u16) -> Rect {
-    let (width, height) = (width.min(screen.width), height.min(screen.height));
-    Rect {
-        x: screen.x + (screen.width - width) / 2,
-        y: screen.y + (screen.height - height) / 2,
-        width,
-        height,
-    }
-}
 
 /// The menu of updates, scrolled to its cursor.
 pub fn render_menu(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {

@@ -245,6 +245,17 @@ fn row_style(selected: bool, theme: Theme) -> Style {
     }
 }
 
+/// A rectangle of at most `width` x `height`, centred in `screen` (for popups).
+fn centred(screen: Rect, width: u16, height: u16) -> Rect {
+    let (width, height) = (width.min(screen.width), height.min(screen.height));
+    Rect {
+        x: screen.x + (screen.width - width) / 2,
+        y: screen.y + (screen.height - height) / 2,
+        width,
+        height,
+    }
+}
+
 /// A message in place of an empty list.
 fn empty(frame: &mut Frame<'_>, area: Rect, block: Block<'_>, text: &str, theme: Theme) {
     frame.render_widget(

@@ -145,16 +145,11 @@ pub fn render_explain(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: The
         " Coefficients: [triage] in the config file. Esc closes.",
         theme.dim(),
     ));
-    let width = 64.min(screen.width);
-    let height = u16::try_from(lines.len() + 2)
-        .unwrap_or(u16::MAX)
-        .min(screen.height);
-    let area = Rect {
-        x: screen.x + (screen.width - width) / 2,
-        y: screen.y + (screen.height - height) / 2,
-        width,
-        height,
-    };
+    let area = super::centred(
+        screen,
+        64,
+        u16::try_from(lines.len() + 2).unwrap_or(u16::MAX),
+    );
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).block(
