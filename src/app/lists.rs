@@ -132,14 +132,13 @@ pub fn search_text(row: &CaseloadRow) -> String {
     format!("{} {}", row.display_name(), row.reference)
 }
 
-/// What the caseload sorts and searches on, computed once per snapshot so a keystroke
-/// never re-derives it for every row.
+/// What the caseload searches on, computed once per snapshot so a keystroke never
+/// re-derives it for every row. (Names need no key: the store returns rows in name
+/// order, so a row's index is its place in that order.)
 #[derive(Debug, Clone, Default)]
 pub struct RowKeys {
     /// [`search_text`] of each row.
     pub search: Vec<String>,
-    /// Lower-case (family, given) of each row, the tie-breaker of every sort.
-    pub names: Vec<(String, String)>,
 }
 
 impl RowKeys {
@@ -148,10 +147,6 @@ impl RowKeys {
     pub fn new(rows: &[CaseloadRow]) -> Self {
         Self {
             search: rows.iter().map(search_text).collect(),
-            names: rows
-                .iter()
-                .map(|r| (r.family_name.to_lowercase(), r.given_name.to_lowercase()))
-                .collect(),
         }
     }
 }
@@ -193,12 +188,10 @@ pub fn caseload(
             .map(|e| primary_key(&rows[e.row], sort, today))
             .collect();
         let mut order: Vec<usize> = (0..entries.len()).collect();
+        // Rows arrive in name order, so the row index breaks ties by name.
         order.sort_by(|&a, &b| {
             let (ra, rb) = (entries[a].row, entries[b].row);
-            primary[a]
-                .cmp(&primary[b])
-                .then_with(|| keys.names[ra].cmp(&keys.names[rb]))
-                .then(rows[ra].client_id.cmp(&rows[rb].client_id))
+            primary[a].cmp(&primary[b]).then(ra.cmp(&rb))
         });
         if descending {
             order.reverse();

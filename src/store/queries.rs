@@ -196,7 +196,8 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The active caseload (clients with an open episode), by name: in one area and/or
+    /// The active caseload (clients with an open episode), in name order (the caseload
+    /// list relies on it to break sort ties): in one area and/or
     /// of one care co-ordinator, or everyone when both are `None`.
     ///
     /// # Errors

@@ -135,7 +135,10 @@ fn screenshots_match_the_screens() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (100, 30));
     let mut shots: Vec<(String, String)> = Vec::new();
-    for (key, view) in ['1', '2', '3', '4', '5', '6', '7'].into_iter().zip(View::TABS) {
+    for (key, view) in ['1', '2', '3', '4', '5', '6', '7']
+        .into_iter()
+        .zip(View::TABS)
+    {
         press(&mut store, &mut app, &[KeyCode::Char(key)]);
         shots.push((
             view.title().to_lowercase().replace([' ', '-'], "_"),
