@@ -98,6 +98,43 @@ fn keystroke(
     started.elapsed()
 }
 
+/// Where start-up goes: each read of the snapshot, then building the app from it.
+fn load_breakdown(path: &std::path::Path, now: chrono::NaiveDateTime, size: (u16, u16)) {
+    // Where start-up goes: each read of the snapshot, then building the app.
+    let store = Store::open(path, Access::ReadOnly).expect("open");
+    let time = |name: &str, f: &dyn Fn()| {
+        let mut samples: Vec<Duration> = (0..5)
+            .map(|_| {
+                let started = Instant::now();
+                f();
+                started.elapsed()
+            })
+            .collect();
+        report(name, &mut samples);
+    };
+    time("  load: area summaries", &|| {
+        drop(store.area_summaries(today()).expect("areas"));
+    });
+    time("  load: caseload (everything)", &|| {
+        drop(store.caseload(None, None).expect("caseload"));
+    });
+    time("  load: outstanding breaches", &|| {
+        drop(store.breaches(true).expect("breaches"));
+    });
+    time("  load: breaches dealt with", &|| {
+        drop(store.breaches(false).expect("breaches"));
+    });
+    time("  load: releases", &|| {
+        drop(store.releases().expect("releases"));
+    });
+    let app = App::new(now, session(), Settings::default(), size);
+    let data = caseload::tui::load(&store, &app, now).expect("load");
+    time("  derive lists (triage, sort, keys)", &|| {
+        let mut fresh = App::new(now, session(), Settings::default(), size);
+        fresh.set_data(data.clone());
+    });
+}
+
 fn main() {
     let clients = std::env::var("CASELOAD_BENCH_CLIENTS")
         .ok()
@@ -120,6 +157,8 @@ fn main() {
         })
         .collect();
     report("start to first frame (everything)", &mut starts);
+
+    load_breakdown(&path, now, size);
 
     let mut store = Store::open(&path, Access::ReadOnly).expect("open");
     let mut app = initial_app(&store, session(), Settings::default(), now, size).expect("load");
