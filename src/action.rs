@@ -126,6 +126,15 @@ pub enum Effect {
         /// Clients marked for a bulk reassign.
         clients: Vec<i64>,
     },
+    /// Record a sampled client's offence counts in a quarter's re-offending sample.
+    RecordOffences {
+        /// The quarter's label, e.g. `2026-27:Q2`.
+        quarter: String,
+        /// Client reference.
+        reference: String,
+        /// Before, during, 3+ and 12+ months after (`None` = unchanged).
+        counts: [Option<u32>; 4],
+    },
     /// Save the change of the open form.
     Save(Box<Change>),
     /// Undo a saved change.

@@ -19,7 +19,7 @@ use crate::edit;
 use crate::form::{Form, FormKind};
 use crate::report;
 use crate::signals::StopRequest;
-use crate::store::{Actor, Store, StoreResult};
+use crate::store::{Actor, Offences, Store, StoreResult};
 use crate::ui::{self, theme::Theme};
 use crate::wallclock::WallClock;
 
@@ -128,6 +128,30 @@ pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<
             store.discard_draft(&actor(app), form, client_id)?;
         }
         Effect::LoadReport(options) => app.set_report(report::build(store, &options, app.today())?),
+        Effect::RecordOffences {
+            quarter,
+            reference,
+            counts,
+        } => {
+            let [before, during, after_3m, after_12m] = counts;
+            let offences = Offences {
+                before,
+                during,
+                after_3m,
+                after_12m,
+            };
+            match store.set_offences(&actor(app), &quarter, &reference, offences) {
+                Ok(()) => {
+                    app.message = Some(format!(
+                        "Recorded offences for {reference} in the {quarter} sample."
+                    ));
+                    if let Some(effect) = app.report_effect() {
+                        perform(store, app, effect)?;
+                    }
+                }
+                Err(error) => app.message = Some(error.to_string()),
+            }
+        }
         Effect::Quit | Effect::Suspend | Effect::Redraw => {}
     }
     Ok(())

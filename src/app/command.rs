@@ -15,6 +15,9 @@ pub enum Command {
     Client(String),
     /// Change the scope.
     Scope(Scope),
+    /// Record offence counts for a sampled client in the Report view's quarter:
+    /// before, during, 3+ and 12+ months after (`None` leaves a count as it is).
+    Offences(String, [Option<u32>; 4]),
     /// Reload the data now.
     Reload,
     /// Leave.
@@ -23,8 +26,8 @@ pub enum Command {
 
 /// Every command word, for completion and help.
 pub const WORDS: &[&str] = &[
-    "today", "areas", "caseload", "releases", "breaches", "review", "report", "area", "worker",
-    "client", "scope", "reload", "quit",
+    "today", "areas", "caseload", "releases", "breaches", "review", "offences", "report", "area",
+    "worker", "client", "scope", "reload", "quit",
 ];
 
 /// Parses a command line (without the leading `:`).
@@ -59,6 +62,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
             "all" | "everything" => Ok(Command::Scope(Scope::Everything)),
             _ => Err("use :scope mine, :scope area or :scope all".to_owned()),
         },
+        "offences" => offences(rest),
         "reload" => Ok(Command::Reload),
         "q" | "quit" => Ok(Command::Quit),
         "" => Err("type a command, e.g. :releases (Tab completes)".to_owned()),
@@ -67,6 +71,28 @@ pub fn parse(line: &str) -> Result<Command, String> {
             WORDS.join(", ")
         )),
     }
+}
+
+/// `:offences C-1042 2 0 1 -`: a reference and four counts, `-` for "leave as is".
+fn offences(rest: &str) -> Result<Command, String> {
+    let usage = "use :offences REF BEFORE DURING AFTER-3M AFTER-12M, e.g. :offences C-1042 4 1 0 - (- leaves a count as it is)";
+    let parts: Vec<&str> = rest.split_whitespace().collect();
+    let [reference, counts @ ..] = parts.as_slice() else {
+        return Err(usage.to_owned());
+    };
+    if counts.len() != 4 {
+        return Err(usage.to_owned());
+    }
+    let mut parsed = [None; 4];
+    for (slot, text) in parsed.iter_mut().zip(counts) {
+        if *text != "-" {
+            *slot = Some(
+                text.parse::<u32>()
+                    .map_err(|_| format!("'{text}' is not a count: {usage}"))?,
+            );
+        }
+    }
+    Ok(Command::Offences((*reference).to_owned(), parsed))
 }
 
 /// Completes the line: a command word, or an argument from `arguments(word)`.

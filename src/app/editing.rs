@@ -70,7 +70,7 @@ impl App {
         }
     }
 
-    fn refuse_if_read_only(&mut self) -> bool {
+    pub(super) fn refuse_if_read_only(&mut self) -> bool {
         if self.session.read_only {
             self.message = Some(if self.session.worker.is_none() {
                 format!(

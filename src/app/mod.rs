@@ -310,6 +310,13 @@ impl App {
             .with_overrides(&settings.keys)
             .unwrap_or_default();
         let redact = session.redact;
+        // A login without a worker record is told at once why nothing can be changed.
+        let message = session.worker.is_none().then(|| {
+            format!(
+                "read-only: no worker record for login '{}' (an admin adds you with `caseload worker add`)",
+                session.login
+            )
+        });
         Self {
             now,
             session,
@@ -322,7 +329,7 @@ impl App {
             mode: Mode::Normal,
             input: String::new(),
             search: String::new(),
-            message: None,
+            message,
             redact,
             updated_elsewhere: None,
             filter: CaseloadFilter::default(),
@@ -859,6 +866,16 @@ impl App {
                 return self.report_effect();
             }
             Command::Reload => return Some(Effect::Reload),
+            Command::Offences(reference, counts) => {
+                if self.refuse_if_read_only() {
+                    return None;
+                }
+                return Some(Effect::RecordOffences {
+                    quarter: self.report_period.label.clone(),
+                    reference,
+                    counts,
+                });
+            }
             Command::Quit => return self.update(Action::Quit),
             Command::Scope(scope) => {
                 if scope != Scope::Everything && self.session.worker.is_none() {

@@ -40,8 +40,10 @@ impl App {
         self.cursors[View::Report.index()].clamp(len, visible);
     }
 
-    /// The effect that loads the return when the Report view is showing.
-    pub(super) fn report_effect(&self) -> Option<Effect> {
+    /// The effect that loads the return when the Report view is showing (also after a
+    /// change to its figures, such as recorded offences).
+    #[must_use]
+    pub fn report_effect(&self) -> Option<Effect> {
         (self.view == View::Report).then(|| Effect::LoadReport(self.report_options()))
     }
 

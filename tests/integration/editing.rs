@@ -312,3 +312,89 @@ fn a_bulk_reassign_of_three_clients_states_the_count_and_defaults_to_cancel() {
         ),
     }
 }
+
+#[test]
+fn offence_counts_of_the_sample_are_recorded_from_the_report_view() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    as_lead(&mut store, &mut app);
+    press(&mut store, &mut app, &[KeyCode::Char('7')]);
+    let quarter = app.report_period.clone();
+    let actor = Actor {
+        login: "tester".into(),
+        now: at("2026-11-23 09:30"),
+    };
+    let (draw, _) = store
+        .draw_sample(
+            &actor,
+            &quarter,
+            caseload::domain::sample::seed_for(&quarter.label),
+        )
+        .unwrap();
+    let reference = draw.members[0].reference.clone();
+
+    press(&mut store, &mut app, &[KeyCode::Char(':')]);
+    type_text(
+        &mut store,
+        &mut app,
+        &format!("offences {reference} 4 1 0 -"),
+    );
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    assert_eq!(
+        app.message.as_deref(),
+        Some(
+            format!(
+                "Recorded offences for {reference} in the {} sample.",
+                quarter.label
+            )
+            .as_str()
+        )
+    );
+    let member = store
+        .sample_draw(&quarter.label)
+        .unwrap()
+        .unwrap()
+        .members
+        .into_iter()
+        .find(|m| m.reference == reference)
+        .unwrap();
+    assert_eq!(
+        (
+            member.offences.before,
+            member.offences.during,
+            member.offences.after_3m,
+            member.offences.after_12m
+        ),
+        (Some(4), Some(1), Some(0), None)
+    );
+    assert!(
+        count(
+            &store,
+            "SELECT count(*) FROM audit WHERE who = 'tester' AND entity = 'reoffending_sample'"
+        ) >= 1
+    );
+
+    press(&mut store, &mut app, &[KeyCode::Char(':')]);
+    type_text(
+        &mut store,
+        &mut app,
+        &format!("offences {reference} four 1 0 0"),
+    );
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .starts_with("'four' is not a count"),
+        "{:?}",
+        app.message
+    );
+    press(&mut store, &mut app, &[KeyCode::Char(':')]);
+    type_text(&mut store, &mut app, "offences C-99999 1 1 1 1");
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    assert!(
+        app.message.as_deref().unwrap().contains("C-99999"),
+        "{:?}",
+        app.message
+    );
+}
