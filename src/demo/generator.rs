@@ -1,204 +1,23 @@
-//! Deterministic synthetic demo data: the same seed and `today` always produce the
-//! same rows. Every person is invented from name lists; NHS numbers come from the
-//! 999 range that the NHS reserves for testing.
+//! The generator: who each invented client is, where their episode stands, and the
+//! contacts, tests, appointments and breaches that go with it.
 
-use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Days, NaiveDate};
 
+use super::data::{
+    AREAS, FAMILY_NAMES, GIVEN_NAMES, NOTES, PRISONS, Rng, SUBSTANCE_POOL, at, days_before,
+    test_nhs_number,
+};
+use super::{DEMO_LEAD, DemoOptions, DemoSummary};
 use crate::domain::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, Ethnicity, ExitReason, Flags,
-    ModalityKind, OutcomeKind, OutreachKind, Rag, ReferralSource, ReleaseType, Role, Sex,
-    SignpostDestination, Substance, TestKind, TestResult,
+    ModalityKind, OutcomeKind, OutreachKind, Rag, ReferralSource, ReleaseType, Role,
+    SignpostDestination, TestKind, TestResult,
 };
 use crate::domain::release::Checklist;
 use crate::store::{
-    Actor, NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode,
-    NewModality, NewOutcome, NewOutreach, NewRequiredAssessment, NewTally, NewWorker, Store,
-    StoreResult, Tx,
+    NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
+    NewOutcome, NewOutreach, NewRequiredAssessment, NewTally, NewWorker, StoreResult, Tx,
 };
-
-/// Name of the team-leader record the demo maps the current OS login to.
-pub const DEMO_LEAD: &str = "Rhian Demo-Lead";
-
-/// What to generate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DemoOptions {
-    /// Seed of the pseudo-random generator.
-    pub seed: u64,
-    /// The day the data is generated around.
-    pub today: NaiveDate,
-    /// Number of clients.
-    pub clients: usize,
-}
-
-/// How much was generated.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DemoSummary {
-    /// Workers created.
-    pub workers: usize,
-    /// Clients created.
-    pub clients: usize,
-    /// Episodes created (open and closed).
-    pub episodes: usize,
-    /// Contacts created.
-    pub contacts: usize,
-}
-
-/// SplitMix64: tiny, fast, and stable across releases (unlike a crate's default RNG).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `low..=high`.
-    fn range(&mut self, low: u64, high: u64) -> u64 {
-        low + self.next() % (high - low + 1)
-    }
-
-    /// True with probability `percent` / 100.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        let index = usize::try_from(self.next() % items.len() as u64).unwrap_or(0);
-        &items[index]
-    }
-}
-
-const GIVEN_NAMES: &[(&str, Sex)] = &[
-    ("Aled", Sex::Male),
-    ("Bethan", Sex::Female),
-    ("Callum", Sex::Male),
-    ("Carys", Sex::Female),
-    ("Dafydd", Sex::Male),
-    ("Dani", Sex::Other),
-    ("Dylan", Sex::Male),
-    ("Eleri", Sex::Female),
-    ("Ffion", Sex::Female),
-    ("Gareth", Sex::Male),
-    ("Gethin", Sex::Male),
-    ("Hannah", Sex::Female),
-    ("Ieuan", Sex::Male),
-    ("Jade", Sex::Female),
-    ("Jason", Sex::Male),
-    ("Kayleigh", Sex::Female),
-    ("Kieran", Sex::Male),
-    ("Leanne", Sex::Female),
-    ("Liam", Sex::Male),
-    ("Lowri", Sex::Female),
-    ("Mark", Sex::Male),
-    ("Megan", Sex::Female),
-    ("Nathan", Sex::Male),
-    ("Nia", Sex::Female),
-    ("Owain", Sex::Male),
-    ("Paul", Sex::Male),
-    ("Rhys", Sex::Male),
-    ("Rebecca", Sex::Female),
-    ("Ryan", Sex::Male),
-    ("Sian", Sex::Female),
-    ("Steffan", Sex::Male),
-    ("Tanya", Sex::Female),
-    ("Tomos", Sex::Male),
-    ("Wayne", Sex::Male),
-    ("Zoe", Sex::Female),
-    ("Alex", Sex::NotStated),
-    ("Jordan", Sex::Male),
-    ("Chloe", Sex::Female),
-    ("Craig", Sex::Male),
-    ("Lisa", Sex::Female),
-];
-
-const FAMILY_NAMES: &[&str] = &[
-    "Ashdown",
-    "Bevan",
-    "Birchall",
-    "Caddick",
-    "Carew",
-    "Dacey",
-    "Delahay",
-    "Edris",
-    "Emlyn",
-    "Fenwick",
-    "Gethring",
-    "Gorrell",
-    "Hallard",
-    "Harker",
-    "Ivesby",
-    "Jarrold",
-    "Kemble",
-    "Kinsey",
-    "Langridge",
-    "Lleyton",
-    "Maddock",
-    "Marwood",
-    "Nantes",
-    "Oakden",
-    "Parfitt",
-    "Penhale",
-    "Prosser",
-    "Quarrell",
-    "Rendle",
-    "Rowcliffe",
-    "Sayce",
-    "Skerrit",
-    "Tallis",
-    "Tregear",
-    "Upfold",
-    "Vaughton",
-    "Wenlock",
-    "Whitcombe",
-    "Yeandle",
-    "Ystrad",
-];
-
-const AREAS: &[(&str, bool)] = &[
-    ("Blaenau Gwent", false),
-    ("Caerphilly", true),
-    ("Monmouthshire", false),
-    ("Newport", true),
-    ("Torfaen", false),
-];
-
-const PRISONS: &[&str] = &[
-    "HMP Cardiff",
-    "HMP Parc",
-    "HMP Swansea",
-    "HMP Prescoed",
-    "HMP Eastwood Park",
-];
-
-const NOTES: &[&str] = &[
-    "Discussed care plan goals.",
-    "Attended on time; engaged well.",
-    "Reports reduced use this week.",
-    "Housing appointment arranged.",
-    "Script collected; no concerns.",
-    "Left voicemail, will try again.",
-    "Talked through overdose risk.",
-    "Reviewed harm-reduction advice.",
-];
-
-const SUBSTANCE_POOL: &[Substance] = &[
-    Substance::Heroin,
-    Substance::Heroin,
-    Substance::Heroin,
-    Substance::Crack,
-    Substance::Crack,
-    Substance::Cocaine,
-    Substance::Cannabis,
-    Substance::Amphetamines,
-    Substance::Benzodiazepines,
-    Substance::IllicitMethadone,
-    Substance::Mephedrone,
-    Substance::SyntheticCannabinoids,
-    Substance::Alcohol,
-];
 
 /// Where a generated client's open episode stands (or that they have none).
 #[derive(Clone, Copy)]
@@ -252,59 +71,8 @@ fn scenario_for(index: usize, rng: &mut Rng) -> Scenario {
     }
 }
 
-fn days_before(today: NaiveDate, days: u64) -> NaiveDate {
-    today - Days::new(days)
-}
-
-fn at(date: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
-    date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN))
-}
-
-/// A valid NHS number from the reserved test range 999 000 0000 - 999 999 9999.
-fn test_nhs_number(rng: &mut Rng) -> Option<String> {
-    let body = format!("999{:06}", rng.range(0, 999_999));
-    let sum: u32 = body
-        .bytes()
-        .zip((2..=10).rev())
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    match 11 - sum % 11 {
-        10 => None,
-        11 => Some(format!("{body}0")),
-        check => Some(format!("{body}{check}")),
-    }
-}
-
-/// Generates the demo into an empty `store` in one transaction, audited as one change.
-///
-/// # Errors
-/// A [`crate::store::StoreError`] if anything cannot be written; then nothing is.
-pub fn generate(
-    store: &mut Store,
-    actor: &Actor,
-    options: &DemoOptions,
-) -> StoreResult<DemoSummary> {
-    store.write(actor, |tx| {
-        let summary = Generator::new(tx, options).run()?;
-        tx.set_meta("demo_seed", &options.seed.to_string())?;
-        tx.set_meta("demo_today", &options.today.to_string())?;
-        tx.audit(
-            "database",
-            None,
-            "demo",
-            None,
-            Some(&serde_json::json!({
-                "seed": options.seed,
-                "today": options.today.to_string(),
-                "clients": summary.clients,
-                "contacts": summary.contacts,
-            })),
-        )?;
-        Ok(summary)
-    })
-}
-
-struct Generator<'a, 'b> {
+/// Writes one demo into an open transaction.
+pub(super) struct Generator<'a, 'b> {
     tx: &'a Tx<'b>,
     rng: Rng,
     today: NaiveDate,
@@ -317,7 +85,7 @@ struct Generator<'a, 'b> {
 }
 
 impl<'a, 'b> Generator<'a, 'b> {
-    fn new(tx: &'a Tx<'b>, options: &DemoOptions) -> Self {
+    pub(super) fn new(tx: &'a Tx<'b>, options: &DemoOptions) -> Self {
         Self {
             tx,
             rng: Rng(options.seed),
@@ -329,7 +97,7 @@ impl<'a, 'b> Generator<'a, 'b> {
         }
     }
 
-    fn run(mut self) -> StoreResult<DemoSummary> {
+    pub(super) fn run(mut self) -> StoreResult<DemoSummary> {
         self.staff()?;
         for index in 0..self.clients {
             self.client(index)?;
@@ -931,24 +699,4 @@ struct NewEpisodeDates {
 
 fn custody_free(scenario: &Scenario) -> bool {
     !matches!(scenario, Scenario::InCustody { .. })
-}
-
-/// Maps `login` to the demo's team-leader record, so whoever runs the demo can try
-/// everything a team leader can. Audited like any other change.
-///
-/// # Errors
-/// A [`crate::store::StoreError`] if the demo lead is missing or cannot be updated.
-pub fn claim_demo_lead(store: &mut Store, actor: &Actor) -> StoreResult<()> {
-    let lead = store
-        .workers()?
-        .into_iter()
-        .find(|w| w.name == DEMO_LEAD)
-        .ok_or_else(|| crate::store::StoreError::NotFound {
-            entity: "worker",
-            key: DEMO_LEAD.to_owned(),
-        })?;
-    if lead.login.as_deref() == Some(actor.login.as_str()) {
-        return Ok(());
-    }
-    store.write(actor, |tx| tx.assign_login(lead.id, &actor.login))
 }

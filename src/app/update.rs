@@ -1,0 +1,358 @@
+//! `App::update`: how each action changes the state, and what the loop must do next.
+//! Pure: anything that needs the store comes back as an [`Effect`].
+
+use super::command::{self, Command};
+use super::lists::CaseloadFilter;
+use super::{App, BreachTab, ListCursor, Mode, Scope, View};
+use crate::action::{Action, Effect, FilterChip};
+
+impl App {
+    /// Applies an action; returns what the loop must do next, if anything.
+    #[allow(clippy::too_many_lines)] // one arm per action: the dispatch reads best in one place
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        self.message = None;
+        match action {
+            Action::Quit => {
+                self.quitting = true;
+                Some(Effect::Quit)
+            }
+            Action::Suspend => Some(Effect::Suspend),
+            Action::Redraw => Some(Effect::Redraw),
+            Action::Reload => Some(Effect::Reload),
+            Action::Tick(now) => {
+                let new_day = now.date() != self.now.date();
+                self.now = now;
+                if new_day {
+                    return Some(Effect::Reload);
+                }
+                self.derive();
+                None
+            }
+            Action::ToggleRedact => {
+                self.redact = !self.redact;
+                self.message = Some(
+                    if self.redact {
+                        "names hidden: initials and references only"
+                    } else {
+                        "names shown"
+                    }
+                    .to_owned(),
+                );
+                None
+            }
+            Action::OpenMenu => self.open_menu(),
+            Action::QuickForm(kind) => self.quick_form(kind),
+            Action::FormKey(key) => self.form_key(key),
+            Action::Undo => self.undo(),
+            Action::ToggleMark => {
+                self.toggle_mark();
+                None
+            }
+            Action::AnswerDraft(restore) => self.answer_draft(restore),
+            Action::ChangedElsewhere => {
+                self.updated_elsewhere = Some(self.now);
+                Some(Effect::Reload)
+            }
+            Action::Resize(columns, rows) => {
+                self.size = (columns, rows);
+                self.derive();
+                None
+            }
+            Action::ToggleHelp => {
+                self.mode = if self.mode == Mode::Help {
+                    Mode::Normal
+                } else {
+                    Mode::Help
+                };
+                None
+            }
+            Action::Explain => {
+                if self.view == View::Today && !self.today_items.is_empty() {
+                    self.mode = if self.mode == Mode::Explain {
+                        Mode::Normal
+                    } else {
+                        Mode::Explain
+                    };
+                }
+                None
+            }
+            Action::ShowView(view) => {
+                self.show(view);
+                self.report_effect()
+            }
+            Action::NextView | Action::PrevView => {
+                let tabs = View::TABS;
+                let at = tabs.iter().position(|v| *v == self.view).unwrap_or(0);
+                let next = if action == Action::NextView {
+                    at + 1
+                } else {
+                    at + tabs.len() - 1
+                };
+                self.show(tabs[next % tabs.len()]);
+                self.report_effect()
+            }
+            Action::Up if self.mode == Mode::Menu => {
+                self.menu_step(-1);
+                None
+            }
+            Action::Down if self.mode == Mode::Menu => {
+                self.menu_step(1);
+                None
+            }
+            Action::Enter if self.mode == Mode::Menu => self.menu_choose(),
+            Action::Up => self.step(-1),
+            Action::Down => self.step(1),
+            Action::PageUp => self.step(-isize::try_from(self.visible_rows()).unwrap_or(1)),
+            Action::PageDown => self.step(isize::try_from(self.visible_rows()).unwrap_or(1)),
+            Action::Top => self.step(isize::MIN / 2),
+            Action::Bottom => self.step(isize::MAX / 2),
+            Action::Enter => self.enter(),
+            Action::Back => self.back(),
+            Action::StartSearch => {
+                self.show(View::Caseload);
+                self.mode = Mode::Search;
+                self.input = self.search.clone();
+                None
+            }
+            Action::StartCommand => {
+                self.mode = Mode::Command;
+                self.input.clear();
+                None
+            }
+            Action::Input(c) => {
+                self.input.push(c);
+                self.after_input();
+                None
+            }
+            Action::Backspace => {
+                self.input.pop();
+                self.after_input();
+                None
+            }
+            Action::Complete => {
+                if self.mode == Mode::Command {
+                    let areas: Vec<String> = self
+                        .data
+                        .areas
+                        .iter()
+                        .map(|a| a.area.name.clone())
+                        .collect();
+                    self.input = command::complete(&self.input, |word| match word {
+                        "area" => areas.clone(),
+                        "scope" => vec!["mine".into(), "area".into(), "all".into()],
+                        _ => Vec::new(),
+                    });
+                }
+                None
+            }
+            Action::Submit => self.submit(),
+            Action::Cancel => {
+                if self.mode == Mode::Search {
+                    self.search.clear();
+                    self.derive_caseload();
+                }
+                self.mode = Mode::Normal;
+                self.input.clear();
+                None
+            }
+            Action::CycleScope => {
+                self.scope = match self.scope {
+                    Scope::Mine => Scope::MyArea,
+                    Scope::MyArea => Scope::Everything,
+                    // Without a worker record there is no "mine": stay on everything.
+                    Scope::Everything => {
+                        if self.session.worker.is_some() {
+                            Scope::Mine
+                        } else {
+                            Scope::Everything
+                        }
+                    }
+                };
+                Some(Effect::Reload)
+            }
+            Action::CycleSort => {
+                self.sort = self.sort.next();
+                self.message = Some(format!("sorted by {}", self.sort.label()));
+                self.derive_caseload();
+                None
+            }
+            Action::ReverseSort => {
+                self.descending = !self.descending;
+                self.derive_caseload();
+                None
+            }
+            Action::ToggleFilter(chip) => {
+                let f = &mut self.filter;
+                match chip {
+                    FilterChip::Iom => f.iom = !f.iom,
+                    FilterChip::Ppo => f.ppo = !f.ppo,
+                    FilterChip::Custody => f.custody = !f.custody,
+                    FilterChip::Week11 => f.week_11 = !f.week_11,
+                    FilterChip::Mine => f.mine = !f.mine,
+                }
+                self.derive_caseload();
+                None
+            }
+            Action::ClearFilters => {
+                self.filter = CaseloadFilter::default();
+                self.search.clear();
+                self.derive_caseload();
+                None
+            }
+            Action::PreviousQuarter | Action::NextQuarter => {
+                self.step_quarter(action == Action::NextQuarter)
+            }
+            Action::ToggleReportArea => self.toggle_report_area(),
+            Action::ToggleBreachTab => {
+                self.breach_tab = match self.breach_tab {
+                    BreachTab::Outstanding => BreachTab::DealtWith,
+                    BreachTab::DealtWith => BreachTab::Outstanding,
+                };
+                self.cursors[View::Breaches.index()] = ListCursor::default();
+                self.derive();
+                None
+            }
+        }
+    }
+
+    fn step(&mut self, delta: isize) -> Option<Effect> {
+        let len = self.list_len();
+        let visible = self.visible_rows();
+        self.cursors[self.view.index()].step(delta, len, visible);
+        None
+    }
+
+    fn enter(&mut self) -> Option<Effect> {
+        if self.view == View::Areas {
+            let area = self.data.areas.get(self.cursor().selected)?;
+            self.filter.area = Some((area.area.id, area.area.name.clone()));
+            self.show(View::Caseload);
+            self.derive_caseload();
+            return self.widen_scope_for_area(self.filter.area.as_ref().map(|(id, _)| *id));
+        }
+        self.selected_client_id().map(Effect::OpenClient)
+    }
+
+    fn back(&mut self) -> Option<Effect> {
+        match self.mode {
+            Mode::Help | Mode::Explain => self.mode = Mode::Normal,
+            Mode::Menu => {
+                self.menu = None;
+                self.mode = Mode::Normal;
+            }
+            _ if self.view == View::Client => self.view = self.previous,
+            _ if self.view == View::Caseload
+                && (!self.search.is_empty() || self.filter != CaseloadFilter::default()) =>
+            {
+                self.search.clear();
+                self.filter = CaseloadFilter::default();
+                self.derive_caseload();
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn after_input(&mut self) {
+        if self.mode == Mode::Search {
+            self.search = self.input.clone();
+            self.cursors[View::Caseload.index()] = ListCursor::default();
+            self.search_step();
+        }
+    }
+
+    fn submit(&mut self) -> Option<Effect> {
+        let mode = self.mode;
+        self.mode = Mode::Normal;
+        if mode == Mode::Search {
+            return None;
+        }
+        let line = std::mem::take(&mut self.input);
+        match command::parse(&line) {
+            Err(message) => {
+                self.message = Some(message);
+                None
+            }
+            Ok(command) => self.run(command),
+        }
+    }
+
+    fn run(&mut self, command: Command) -> Option<Effect> {
+        match command {
+            Command::Show(view) => {
+                self.show(view);
+                return self.report_effect();
+            }
+            Command::Reload => return Some(Effect::Reload),
+            Command::Offences(reference, counts) => {
+                if self.refuse_if_read_only() {
+                    return None;
+                }
+                return Some(Effect::RecordOffences {
+                    quarter: self.report_period.label.clone(),
+                    reference,
+                    counts,
+                });
+            }
+            Command::Quit => return self.update(Action::Quit),
+            Command::Scope(scope) => {
+                if scope != Scope::Everything && self.session.worker.is_none() {
+                    self.message =
+                        Some("no worker record for your login: only :scope all is possible".into());
+                    return None;
+                }
+                self.scope = scope;
+                return Some(Effect::Reload);
+            }
+            Command::Client(reference) => return Some(Effect::OpenClientByReference(reference)),
+            Command::Area(name) => {
+                let lower = name.to_lowercase();
+                let found = self
+                    .data
+                    .areas
+                    .iter()
+                    .find(|a| a.area.name.to_lowercase().starts_with(&lower));
+                let Some((id, area_name)) = found.map(|a| (a.area.id, a.area.name.clone())) else {
+                    self.message = Some(format!(
+                        "no area starts with '{name}' (Tab completes area names)"
+                    ));
+                    return None;
+                };
+                self.filter.area = Some((id, area_name));
+                self.show(View::Caseload);
+                self.derive_caseload();
+                return self.widen_scope_for_area(Some(id));
+            }
+            Command::Worker(name) => {
+                let lower = name.to_lowercase();
+                let found = self
+                    .data
+                    .workers
+                    .iter()
+                    .find(|w| w.name.to_lowercase().contains(&lower));
+                let Some(worker) = found.map(|w| (w.id, w.name.clone())) else {
+                    self.message = Some(format!("no worker's name contains '{name}'"));
+                    return None;
+                };
+                self.filter.worker = Some(worker);
+                self.show(View::Caseload);
+                self.derive_caseload();
+                if self.scope != Scope::Everything {
+                    self.scope = Scope::Everything;
+                    return Some(Effect::Reload);
+                }
+            }
+        }
+        None
+    }
+
+    /// Filtering to an area outside the current scope needs the wider snapshot.
+    fn widen_scope_for_area(&mut self, area: Option<i64>) -> Option<Effect> {
+        let (scope_area, scope_worker) = self.scope_limits();
+        if scope_worker.is_some() || scope_area.is_some_and(|a| Some(a) != area) {
+            self.scope = Scope::Everything;
+            return Some(Effect::Reload);
+        }
+        None
+    }
+}

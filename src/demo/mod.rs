@@ -1,0 +1,87 @@
+//! Deterministic synthetic demo data: the same seed and `today` always produce the
+//! same rows. Every person is invented from name lists; NHS numbers come from the
+//! 999 range that the NHS reserves for testing.
+
+mod data;
+mod generator;
+
+use chrono::NaiveDate;
+
+use crate::store::{Actor, Store, StoreResult};
+use generator::Generator;
+
+/// Name of the team-leader record the demo maps the current OS login to.
+pub const DEMO_LEAD: &str = "Rhian Demo-Lead";
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoOptions {
+    /// Seed of the pseudo-random generator.
+    pub seed: u64,
+    /// The day the data is generated around.
+    pub today: NaiveDate,
+    /// Number of clients.
+    pub clients: usize,
+}
+
+/// How much was generated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    /// Workers created.
+    pub workers: usize,
+    /// Clients created.
+    pub clients: usize,
+    /// Episodes created (open and closed).
+    pub episodes: usize,
+    /// Contacts created.
+    pub contacts: usize,
+}
+
+/// Generates the demo into an empty `store` in one transaction, audited as one change.
+///
+/// # Errors
+/// A [`crate::store::StoreError`] if anything cannot be written; then nothing is.
+pub fn generate(
+    store: &mut Store,
+    actor: &Actor,
+    options: &DemoOptions,
+) -> StoreResult<DemoSummary> {
+    store.write(actor, |tx| {
+        let summary = Generator::new(tx, options).run()?;
+        tx.set_meta("demo_seed", &options.seed.to_string())?;
+        tx.set_meta("demo_today", &options.today.to_string())?;
+        tx.audit(
+            "database",
+            None,
+            "demo",
+            None,
+            Some(&serde_json::json!({
+                "seed": options.seed,
+                "today": options.today.to_string(),
+                "clients": summary.clients,
+                "contacts": summary.contacts,
+            })),
+        )?;
+        Ok(summary)
+    })
+}
+
+/// Maps `login` to the demo's team-leader record, so whoever runs the demo can try
+/// everything a team leader can. Audited like any other change.
+///
+/// # Errors
+/// A [`crate::store::StoreError`] if the demo lead is missing or cannot be updated.
+pub fn claim_demo_lead(store: &mut Store, actor: &Actor) -> StoreResult<()> {
+    let lead = store
+        .workers()?
+        .into_iter()
+        .find(|w| w.name == DEMO_LEAD)
+        .ok_or_else(|| crate::store::StoreError::NotFound {
+            entity: "worker",
+            key: DEMO_LEAD.to_owned(),
+        })?;
+    if lead.login.as_deref() == Some(actor.login.as_str()) {
+        return Ok(());
+    }
+    store.write(actor, |tx| tx.assign_login(lead.id, &actor.login))
+}
