@@ -17,6 +17,7 @@ use crate::app::{App, Data, DraftOffer, Session, View};
 use crate::config::Settings;
 use crate::edit;
 use crate::form::{Form, FormKind};
+use crate::loader::Loader;
 use crate::report;
 use crate::signals::StopRequest;
 use crate::store::{Actor, Offences, Store, StoreResult};
@@ -32,6 +33,19 @@ const DRAFT_EVERY: Duration = Duration::from_secs(5);
 /// A store error.
 pub fn load(store: &Store, app: &App, now: NaiveDateTime) -> StoreResult<Data> {
     let (area, worker) = app.scope_limits();
+    load_scope(store, area, worker, now)
+}
+
+/// Reads the snapshot for a scope given by its limits (area, worker) at `now`.
+///
+/// # Errors
+/// A store error.
+pub fn load_scope(
+    store: &Store,
+    area: Option<i64>,
+    worker: Option<i64>,
+    now: NaiveDateTime,
+) -> StoreResult<Data> {
     Ok(Data {
         areas: store.area_summaries(now.date())?,
         workers: store.workers()?,
@@ -256,6 +270,9 @@ fn event_loop(
     let mut draft_saved: Option<serde_json::Value> = None;
     let mut draft_due = Instant::now() + DRAFT_EVERY;
     let mut seen_version = store.data_version()?;
+    let mut loader = Loader::spawn(store.path())?;
+    // Our own handle on the terminal, to notice a hang-up (see `wait_for_terminal`).
+    let tty = std::fs::OpenOptions::new().read(true).open("/dev/tty")?;
     let mut dirty = true;
     while !app.quitting {
         if stop.requested() {
@@ -271,25 +288,24 @@ fn event_loop(
         if dirty && frames.changed(&app, theme) {
             draw(terminal, &app, theme)?;
         }
-        dirty = false;
-        if !event::poll(Duration::from_secs(1))? {
-            // Once a second: colleagues' commits, then the clock (countdowns move by
-            // the minute). Nothing is written unless the frame would change.
-            let version = store.data_version()?;
-            if version != seen_version {
-                seen_version = version;
-                dirty = true;
-                if let Some(effect) = app.update(Action::ChangedElsewhere) {
-                    perform(store, &mut app, effect)?;
+        dirty = take_snapshot(&mut app, &loader);
+        // While a snapshot is being read, look for it often; otherwise wake once a second.
+        let wait = if app.loading {
+            Duration::from_millis(50)
+        } else {
+            Duration::from_secs(1)
+        };
+        if !event::poll(Duration::ZERO)? {
+            match wait_for_terminal(&tty, wait)? {
+                TtyState::HungUp => {
+                    save_draft(store, &app, &mut draft_saved)?;
+                    break;
                 }
+                // A key, or a signal such as a resize: crossterm reads it next time round.
+                TtyState::Ready => continue,
+                TtyState::Quiet => {}
             }
-            let now = clock.now();
-            if now.format("%H%M").to_string() != app.now.format("%H%M").to_string() {
-                dirty = true;
-                if let Some(effect) = app.update(Action::Tick(now)) {
-                    perform(store, &mut app, effect)?;
-                }
-            }
+            dirty |= every_second(store, &mut app, &mut loader, &mut seen_version, clock)?;
             continue;
         }
         let action = match event::read()? {
@@ -309,7 +325,7 @@ fn event_loop(
                 frames.forget();
             }
             Some(effect) => {
-                if let Err(error) = perform(store, &mut app, effect) {
+                if let Err(error) = carry_out(store, &mut app, &mut loader, effect) {
                     app.message = Some(error.to_string());
                 }
             }
@@ -317,6 +333,114 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Installs a snapshot the background reader has finished, if any; true if the
+/// screen must be redrawn.
+fn take_snapshot(app: &mut App, loader: &Loader) -> bool {
+    match loader.poll() {
+        Ok(Some(data)) => {
+            app.set_data(data);
+            app.loading = false;
+            true
+        }
+        Ok(None) => false,
+        Err(error) => {
+            app.message = Some(error.to_string());
+            app.loading = false;
+            true
+        }
+    }
+}
+
+/// Once a second, when idle: colleagues' commits, then the clock (countdowns move by
+/// the minute). Returns whether the screen may have changed; nothing is written unless
+/// the frame really differs.
+fn every_second(
+    store: &mut Store,
+    app: &mut App,
+    loader: &mut Loader,
+    seen_version: &mut i64,
+    clock: WallClock,
+) -> StoreResult<bool> {
+    let mut changed = false;
+    let version = store.data_version()?;
+    if version != *seen_version {
+        *seen_version = version;
+        changed = true;
+        if let Some(effect) = app.update(Action::ChangedElsewhere) {
+            carry_out(store, app, loader, effect)?;
+        }
+    }
+    let now = clock.now();
+    if now.format("%H%M").to_string() != app.now.format("%H%M").to_string() {
+        changed = true;
+        if let Some(effect) = app.update(Action::Tick(now)) {
+            carry_out(store, app, loader, effect)?;
+        }
+    }
+    Ok(changed)
+}
+
+/// What waiting on the terminal found.
+enum TtyState {
+    /// Input, or a signal (resize, hang-up request) to look at.
+    Ready,
+    /// Nothing within the wait.
+    Quiet,
+    /// The terminal hung up: its connection is gone.
+    HungUp,
+}
+
+/// Waits up to `wait` for the terminal, with poll(2) on our own handle to it.
+///
+/// crossterm's reader spins for ever on a terminal that has hung up (its read loop
+/// only stops on "would block"), so a dropped SSH connection would leave a session
+/// busy on the shared server. Waiting here first sees the hang-up (POLLHUP) and lets
+/// the loop save drafts and leave; crossterm only reads once input is there. Signals
+/// end the wait early (poll(2) is never restarted), so resizes arrive at once.
+fn wait_for_terminal(tty: &std::fs::File, wait: Duration) -> std::io::Result<TtyState> {
+    use std::os::fd::AsRawFd;
+    let mut fds = libc::pollfd {
+        fd: tty.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let timeout = i32::try_from(wait.as_millis()).unwrap_or(i32::MAX);
+    // SAFETY: `fds` is one valid pollfd for the duration of the call.
+    let ready = unsafe { libc::poll(&raw mut fds, 1, timeout) };
+    if ready < 0 {
+        let error = std::io::Error::last_os_error();
+        return match error.kind() {
+            std::io::ErrorKind::Interrupted => Ok(TtyState::Ready),
+            _ => Err(error),
+        };
+    }
+    Ok(
+        if fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            TtyState::HungUp
+        } else if ready == 0 {
+            TtyState::Quiet
+        } else {
+            TtyState::Ready
+        },
+    )
+}
+
+/// Performs an effect in the running TUI: a reload goes to the background reader (the
+/// keys stay live while it reads); everything else is performed at once.
+fn carry_out(
+    store: &mut Store,
+    app: &mut App,
+    loader: &mut Loader,
+    effect: Effect,
+) -> StoreResult<()> {
+    if matches!(effect, Effect::Reload) {
+        loader.request(app.scope_limits(), app.now);
+        app.loading = true;
+        return Ok(());
+    }
+    perform(store, app, effect)
 }
 
 /// Renders off screen and compares with the last frame drawn, so an idle session (or

@@ -238,6 +238,8 @@ pub struct App {
     pub message: Option<String>,
     /// Show initials and references instead of names (screen sharing in meetings).
     pub redact: bool,
+    /// A fresh snapshot is being read in the background.
+    pub loading: bool,
     /// When a colleague's change last refreshed the lists (the "updated" marker).
     pub updated_elsewhere: Option<NaiveDateTime>,
     /// Caseload filter chips.
@@ -330,6 +332,7 @@ impl App {
             search: String::new(),
             message,
             redact,
+            loading: false,
             updated_elsewhere: None,
             filter: CaseloadFilter::default(),
             sort: SortKey::default(),

@@ -700,3 +700,25 @@ fn narrowing_the_search_as_you_type_finds_what_a_full_search_finds() {
     assert_eq!(app.caseload_list, full(&app), "after retyping");
     assert!(!app.caseload_list.is_empty());
 }
+
+#[test]
+fn a_colleagues_commit_refreshes_the_lists_and_says_so() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char('3'), KeyCode::Char('j'), KeyCode::Char('j')],
+    );
+    let selected = app.selected_client_id();
+    let effect = app
+        .update(caseload::action::Action::ChangedElsewhere)
+        .unwrap();
+    perform(&mut store, &mut app, effect).unwrap();
+    assert_eq!(
+        app.selected_client_id(),
+        selected,
+        "the selection stays on the same client"
+    );
+    assert!(screen(&app).contains("| updated 09:30"), "{}", screen(&app));
+}

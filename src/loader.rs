@@ -1,0 +1,87 @@
+//! Reads snapshots on a second, read-only connection in a background thread, so a
+//! refresh of a large caseload (a colleague's commit, a scope change, `r`) never
+//! freezes the keys. Requests carry a generation: only the newest answer is used.
+
+use std::path::Path;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+
+use chrono::NaiveDateTime;
+
+use crate::app::Data;
+use crate::store::{Access, Store, StoreError, StoreResult};
+
+/// What to read: the scope's limits (area, worker) at a moment.
+struct Request {
+    generation: u64,
+    area: Option<i64>,
+    worker: Option<i64>,
+    now: NaiveDateTime,
+}
+
+/// The background reader.
+pub struct Loader {
+    requests: Sender<Request>,
+    results: Receiver<(u64, StoreResult<Data>)>,
+    generation: u64,
+}
+
+impl Loader {
+    /// Opens a read-only connection to `path` and starts the thread.
+    ///
+    /// # Errors
+    /// The store's error if the file cannot be opened.
+    pub fn spawn(path: &Path) -> StoreResult<Self> {
+        let store = Store::open(path, Access::ReadOnly)?;
+        let (requests, incoming) = channel::<Request>();
+        let (outgoing, results) = channel();
+        std::thread::spawn(move || {
+            while let Ok(mut request) = incoming.recv() {
+                // Skip to the newest request: older ones would be thrown away anyway.
+                while let Ok(newer) = incoming.try_recv() {
+                    request = newer;
+                }
+                let data =
+                    crate::tui::load_scope(&store, request.area, request.worker, request.now);
+                if outgoing.send((request.generation, data)).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Self {
+            requests,
+            results,
+            generation: 0,
+        })
+    }
+
+    /// Asks for a snapshot of the scope (area, worker) at `now`.
+    pub fn request(&mut self, limits: (Option<i64>, Option<i64>), now: NaiveDateTime) {
+        self.generation += 1;
+        // A send fails only if the thread has gone; `poll` then reports it.
+        let _ = self.requests.send(Request {
+            generation: self.generation,
+            area: limits.0,
+            worker: limits.1,
+            now,
+        });
+    }
+
+    /// The newest snapshot if it has arrived (`None` while still reading).
+    ///
+    /// # Errors
+    /// The store's error from the read, or one saying the reader stopped.
+    pub fn poll(&self) -> StoreResult<Option<Data>> {
+        loop {
+            match self.results.try_recv() {
+                Ok((generation, data)) if generation == self.generation => return data.map(Some),
+                Ok(_) => {}
+                Err(TryRecvError::Empty) => return Ok(None),
+                Err(TryRecvError::Disconnected) => {
+                    return Err(StoreError::Invalid(
+                        "the background reader stopped: press r to retry".to_owned(),
+                    ));
+                }
+            }
+        }
+    }
+}
