@@ -256,13 +256,12 @@ fn event_loop(
         Theme::MONO
     };
     let size = terminal.size()?;
-    let mut app = initial_app(
-        store,
-        session,
-        settings,
-        clock.now(),
-        (size.width, size.height),
-    )?;
+    // The first frame comes at once; the snapshot is read in the background and
+    // swapped in when ready (seconds on a very large caseload).
+    let mut app = App::new(clock.now(), session, settings, (size.width, size.height));
+    let mut loader = Loader::spawn(store.path())?;
+    loader.request(app.scope_limits(), app.now);
+    app.loading = true;
     if !app.session.read_only {
         offer_drafts(store, &mut app)?;
     }
@@ -270,7 +269,6 @@ fn event_loop(
     let mut draft_saved: Option<serde_json::Value> = None;
     let mut draft_due = Instant::now() + DRAFT_EVERY;
     let mut seen_version = store.data_version()?;
-    let mut loader = Loader::spawn(store.path())?;
     // Our own handle on the terminal, to notice a hang-up (see `wait_for_terminal`).
     let tty = std::fs::OpenOptions::new().read(true).open("/dev/tty")?;
     let mut dirty = true;

@@ -63,6 +63,16 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     }
     let [tabs, body, status, footer] = regions(screen);
     tab_bar(frame, tabs, app, theme);
+    if app.loading && app.data.loaded_at.is_none() {
+        let text = format!(" Reading the caseload ({})...", app.scope.label());
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, theme.dim())).block(Block::bordered()),
+            body,
+        );
+        status_line(frame, status, app, theme);
+        footer_line(frame, footer, app, theme);
+        return;
+    }
     match app.view {
         View::Today => today::render(frame, body, app, theme),
         View::Areas => areas::render(frame, body, app, theme),

@@ -722,3 +722,22 @@ fn a_colleagues_commit_refreshes_the_lists_and_says_so() {
     );
     assert!(screen(&app).contains("| updated 09:30"), "{}", screen(&app));
 }
+
+#[test]
+fn the_first_frame_says_the_caseload_is_being_read() {
+    let (_dir, store) = demo_store();
+    let mut app = App::new(
+        at("2026-11-23 09:30"),
+        lead_session(&store),
+        Settings::default(),
+        (80, 24),
+    );
+    app.loading = true;
+    let text = screen(&app);
+    assert!(text.contains("Reading the caseload (my area)..."), "{text}");
+    assert!(text.contains("| reading..."), "{text}");
+    assert!(
+        !text.contains("No clients"),
+        "no false 'empty' message while reading: {text}"
+    );
+}
