@@ -227,7 +227,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let block = list_block(title, cursor, list.len(), theme);
     if list.is_empty() {
         let text = if app.data.caseload.is_empty() {
-            "No clients on the caseload in this scope. Press o to widen the scope."
+            if app.scope == crate::app::Scope::Everything {
+                "No clients on the caseload yet. New referrals: N."
+            } else {
+                "No clients on the caseload in this scope. Press o to widen the scope."
+            }
         } else {
             "No client matches. Esc clears the search and filters."
         };

@@ -27,8 +27,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    // A notice (a refusal, a colleague's newer change) wraps over as many lines as it
+    // needs, up to four: it is the one message on the form that must be read whole.
+    let notice_lines = form.notice.as_ref().map_or(0, |text| {
+        let width = usize::from(inner.width.max(1));
+        u16::try_from(text.chars().count().div_ceil(width))
+            .unwrap_or(4)
+            .clamp(1, 4)
+    });
     let [notice, body, hint_area, keys] = Layout::vertical([
-        Constraint::Length(u16::from(form.notice.is_some())),
+        Constraint::Length(notice_lines),
         Constraint::Min(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -36,7 +44,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
     .areas(inner);
     if let Some(text) = &form.notice {
         frame.render_widget(
-            Paragraph::new(Span::styled(safe(text), theme.warning())),
+            Paragraph::new(Span::styled(safe(text), theme.warning()))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
             notice,
         );
     }

@@ -64,13 +64,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         theme,
     );
     if items.is_empty() {
-        empty(
-            frame,
-            area,
-            block,
-            "Nothing needs doing in this scope. Press o to widen the scope.",
-            theme,
-        );
+        let text = if app.scope == crate::app::Scope::Everything {
+            "Nothing needs doing. New referrals: N."
+        } else {
+            "Nothing needs doing in this scope. Press o to widen the scope."
+        };
+        empty(frame, area, block, text, theme);
         return;
     }
     let wide = area.width >= 110;

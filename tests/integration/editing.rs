@@ -196,7 +196,9 @@ fn a_colleagues_newer_save_is_never_overwritten_and_the_typing_is_kept() {
     assert!(notice.contains("cora changed this client"), "{notice}");
     assert!(notice.contains("nothing was saved"), "{notice}");
     assert_eq!(form.to_json(), typed, "the user's input is kept");
-    assert!(screen(&app).contains("cora changed"), "the screen says who");
+    let text = screen(&app);
+    assert!(text.contains("cora changed"), "the screen says who: {text}");
+    assert!(text.contains("Esc discards it."), "the whole notice is on screen: {text}");
     let after_conflict: Flags = store.client_record(client).unwrap().profile.flags;
     assert!(after_conflict.mappa, "the colleague's change stands");
 
