@@ -198,7 +198,10 @@ fn a_colleagues_newer_save_is_never_overwritten_and_the_typing_is_kept() {
     assert_eq!(form.to_json(), typed, "the user's input is kept");
     let text = screen(&app);
     assert!(text.contains("cora changed"), "the screen says who: {text}");
-    assert!(text.contains("Esc discards it."), "the whole notice is on screen: {text}");
+    assert!(
+        text.contains("Esc discards it."),
+        "the whole notice is on screen: {text}"
+    );
     let after_conflict: Flags = store.client_record(client).unwrap().profile.flags;
     assert!(after_conflict.mappa, "the colleague's change stands");
 
