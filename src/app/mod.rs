@@ -450,8 +450,12 @@ impl App {
     /// The client id under the cursor in the current view, if the row is a client's.
     #[must_use]
     pub fn selected_client_id(&self) -> Option<i64> {
-        let at = self.cursor().selected;
-        match self.view {
+        self.client_at(self.view, self.cursor().selected)
+    }
+
+    /// The client id of row `at` of `view`'s list, if the row is a client's.
+    fn client_at(&self, view: View, at: usize) -> Option<i64> {
+        match view {
             View::Today => self.today_items.get(at).map(|i| i.client_id),
             View::Caseload => self
                 .caseload_list
@@ -474,26 +478,8 @@ impl App {
     }
 
     fn select_client_id(&mut self, id: i64) {
-        let position = match self.view {
-            View::Today => self.today_items.iter().position(|i| i.client_id == id),
-            View::Caseload => self
-                .caseload_list
-                .iter()
-                .position(|e| self.data.caseload[e.row].client_id == id),
-            View::Review => self
-                .review_list
-                .iter()
-                .position(|&i| self.data.caseload[i].client_id == id),
-            View::Releases => self
-                .release_list
-                .iter()
-                .position(|&i| self.data.releases[i].client.client_id == id),
-            View::Breaches => self
-                .breach_list
-                .iter()
-                .position(|&i| self.breach_source()[i].client.client_id == id),
-            View::Areas | View::Client | View::Report => None,
-        };
+        let position =
+            (0..self.len_of(self.view)).position(|at| self.client_at(self.view, at) == Some(id));
         if let Some(selected) = position {
             let visible = self.visible_rows();
             let cursor = &mut self.cursors[self.view.index()];
