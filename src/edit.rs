@@ -10,30 +10,30 @@ use crate::domain::substances::AlcoholRule;
 use crate::form::{Form, FormContext, FormKind, kinds};
 use crate::store::{Actor, Change, Store, StoreError, StoreResult, Versioned};
 
-/// The row of the client's record a form of `kind` changes, as (table, id).
-fn target_row(kind: FormKind, record: &ClientRecord) -> Option<(&'static str, i64)> {
+/// The id of the row (in table `row_table(kind)`) a form of `kind` changes.
+fn target_row(kind: FormKind, record: &ClientRecord) -> Option<i64> {
     match kind {
         FormKind::Breach => record
             .breaches
             .iter()
             .find(|b| b.status == BreachStatus::Outstanding)
-            .map(|b| ("breach", b.id)),
+            .map(|b| b.id),
         FormKind::AssessmentOutcome => record
             .assessments
             .iter()
             .find(|a| a.outcome.is_none())
             .or_else(|| record.assessments.first())
-            .map(|a| ("required_assessment", a.id)),
+            .map(|a| a.id),
         FormKind::ReleaseDates | FormKind::ReleaseChecklist | FormKind::Released => record
             .custody
             .iter()
             .find(|c| c.actual_release_date.is_none())
-            .map(|c| ("custody", c.id)),
+            .map(|c| c.id),
         FormKind::EndModality => record
             .modalities
             .iter()
             .find(|m| m.ended_on.is_none())
-            .map(|m| ("modality", m.id)),
+            .map(|m| m.id),
         _ => None,
     }
 }
@@ -89,7 +89,7 @@ pub fn form_context(
             context.episode = Some(store.version_of("episode", open.id)?);
             context.care_plan_date = open.care_plan_date;
         }
-        if let Some((table, row)) = target_row(kind, &record) {
+        if let (Some(table), Some(row)) = (row_table(kind), target_row(kind, &record)) {
             context.row = Some(store.version_of(table, row)?);
         }
         context.current = match kind {
@@ -139,6 +139,7 @@ pub fn refresh_versions(store: &Store, form: &mut Form) -> StoreResult<()> {
     Ok(())
 }
 
+/// The table of the row a form of `kind` changes, for kinds that change one.
 fn row_table(kind: FormKind) -> Option<&'static str> {
     match kind {
         FormKind::Breach => Some("breach"),
