@@ -6,7 +6,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use crate::domain::clock;
-use crate::domain::model::CaseloadRow;
+use crate::domain::model::{AreaSummary, CaseloadRow};
 use crate::domain::record::{BreachRow, ClientRef, ReleaseRow};
 use crate::domain::status;
 
@@ -250,6 +250,49 @@ fn primary_key(row: &CaseloadRow, key: SortKey, today: NaiveDate) -> Primary {
             Primary::Date(next.is_none(), next)
         }
     }
+}
+
+/// Per-area counts the Areas view shows beside the store's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AreaCounts {
+    /// Clients on the caseload released within the next 14 days.
+    pub releases_14_days: usize,
+    /// Outstanding breaches by RAG, in `Rag::ALL` order (red, amber, green).
+    pub breaches: [usize; 3],
+}
+
+/// [`AreaCounts`] for each area of `areas`, in the same order, in one pass over the
+/// releases and breaches.
+#[must_use]
+pub fn area_counts(
+    areas: &[AreaSummary],
+    releases: &[ReleaseRow],
+    breaches: &[BreachRow],
+    today: NaiveDate,
+) -> Vec<AreaCounts> {
+    let index: std::collections::HashMap<i64, usize> = areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.area.id, i))
+        .collect();
+    let mut counts = vec![AreaCounts::default(); areas.len()];
+    for r in releases.iter().filter(|r| r.client.on_caseload) {
+        let soon = crate::domain::release::planning_date(
+            r.expected_release_date,
+            r.earliest_release_date,
+            today,
+        )
+        .is_some_and(|d| (0..=14).contains(&(d - today).num_days()));
+        if let (true, Some(&i)) = (soon, index.get(&r.client.area_id)) {
+            counts[i].releases_14_days += 1;
+        }
+    }
+    for b in breaches {
+        if let Some(&i) = index.get(&b.client.area_id) {
+            counts[i].breaches[b.rag as usize] += 1;
+        }
+    }
+    counts
 }
 
 /// Clients from week 11 onwards, longest on the caseload first.

@@ -285,6 +285,8 @@ pub struct App {
     pub review_list: Vec<usize>,
     /// Derived: releases to show (indices into `data.releases`).
     pub release_list: Vec<usize>,
+    /// Derived: per-area release and breach counts, in `data.areas` order.
+    pub area_counts: Vec<lists::AreaCounts>,
     /// Derived: breaches to show (indices into the tab's list).
     pub breach_list: Vec<usize>,
     /// Terminal size (columns, rows).
@@ -356,6 +358,7 @@ impl App {
             review_list: Vec::new(),
             release_list: Vec::new(),
             breach_list: Vec::new(),
+            area_counts: Vec::new(),
             size,
             quitting: false,
         }
@@ -514,6 +517,12 @@ impl App {
             today,
         );
         self.breach_list = lists::breaches(self.breach_source(), area, worker);
+        self.area_counts = lists::area_counts(
+            &self.data.areas,
+            &self.data.releases,
+            &self.data.breaches,
+            today,
+        );
         for view in View::TABS {
             let len = self.len_of(view);
             let visible = usize::from(crate::ui::list_rows(self.size, view)).max(1);

@@ -9,7 +9,6 @@ use super::theme::Theme;
 use super::{list_block, row_style, safe, window};
 use crate::app::{App, View};
 use crate::domain::model::Rag;
-use crate::domain::release;
 
 /// Lines of explanation under the table.
 const LEGEND_HEIGHT: u16 = 4;
@@ -39,31 +38,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let visible = usize::from(table_area.height.saturating_sub(3)).max(1);
     let cursor = window(app.cursor_of(View::Areas), visible);
     let block = list_block(" Caseloads by area ".to_owned(), cursor, areas.len(), theme);
-    let today = app.today();
     let rows = areas
         .iter()
         .enumerate()
         .skip(cursor.offset)
         .take(visible)
         .map(|(i, a)| {
-            let id = a.area.id;
-            let releases = app
-                .data
-                .releases
-                .iter()
-                .filter(|r| r.client.area_id == id && r.client.on_caseload)
-                .filter(|r| {
-                    release::planning_date(r.expected_release_date, r.earliest_release_date, today)
-                        .is_some_and(|d| (0..=14).contains(&(d - today).num_days()))
-                })
-                .count();
-            let breaches = |rag: Rag| {
-                app.data
-                    .breaches
-                    .iter()
-                    .filter(|b| b.client.area_id == id && b.rag == rag)
-                    .count()
-            };
+            let counts = app.area_counts.get(i).copied().unwrap_or_default();
+            let breaches = |rag: Rag| counts.breaches[rag as usize];
+            let releases = counts.releases_14_days;
             let rag_cell = Line::from(vec![
                 Span::styled(format!("R{:<3}", breaches(Rag::Red)), theme.rag(Rag::Red)),
                 Span::styled(
