@@ -5,7 +5,7 @@
 //! generator) and does it in the same transaction with [`Tx::audit`].
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::params;
+use rusqlite::{ToSql, params};
 
 use super::{StoreResult, Tx, format_timestamp};
 use crate::domain::model::{
@@ -215,6 +215,42 @@ pub struct NewOutreach {
     pub destination: Option<SignpostDestination>,
 }
 
+/// The values of a client row: `first` (the reference for an insert, the row id for
+/// an update) as `?1`, then every other column, `?2`..`?23`, in the order both
+/// `insert_client` and the import's `update_client` name them.
+pub(super) fn client_params<'a>(
+    first: &'a dyn ToSql,
+    c: &'a NewClient,
+) -> Vec<Box<dyn ToSql + 'a>> {
+    let substance = |i: usize| c.substances.get(i).map(|s| s.code());
+    let f = &c.flags;
+    vec![
+        Box::new(first),
+        Box::new(&c.given_name),
+        Box::new(&c.family_name),
+        Box::new(c.date_of_birth),
+        Box::new(c.sex.code()),
+        Box::new(c.ethnicity.code()),
+        Box::new(&c.nhs_number),
+        Box::new(c.area_id),
+        Box::new(c.care_coordinator_id),
+        Box::new(c.consent_date.is_some()),
+        Box::new(c.consent_date),
+        Box::new(substance(0)),
+        Box::new(substance(1)),
+        Box::new(substance(2)),
+        Box::new(f.iom),
+        Box::new(f.ppo),
+        Box::new(f.mappa),
+        Box::new(f.marac),
+        Box::new(f.matac),
+        Box::new(f.approved_premises),
+        Box::new(f.drr),
+        Box::new(f.atr),
+        Box::new(f.licence_condition),
+    ]
+}
+
 impl Tx<'_> {
     /// Inserts an area and returns its id.
     ///
@@ -250,8 +286,6 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error (duplicate reference, a CHECK failing...).
     pub fn insert_client(&self, c: &NewClient) -> StoreResult<i64> {
-        let substance = |i: usize| c.substances.get(i).map(|s| s.code());
-        let f = &c.flags;
         self.tx
             .prepare_cached(
                 "INSERT INTO client (reference, given_name, family_name, date_of_birth, sex,
@@ -261,31 +295,7 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                     ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
             )?
-            .execute(params![
-                c.reference,
-                c.given_name,
-                c.family_name,
-                c.date_of_birth,
-                c.sex.code(),
-                c.ethnicity.code(),
-                c.nhs_number,
-                c.area_id,
-                c.care_coordinator_id,
-                c.consent_date.is_some(),
-                c.consent_date,
-                substance(0),
-                substance(1),
-                substance(2),
-                f.iom,
-                f.ppo,
-                f.mappa,
-                f.marac,
-                f.matac,
-                f.approved_premises,
-                f.drr,
-                f.atr,
-                f.licence_condition,
-            ])?;
+            .execute(rusqlite::params_from_iter(client_params(&c.reference, c)))?;
         Ok(self.tx.last_insert_rowid())
     }
 

@@ -287,8 +287,6 @@ impl Tx<'_> {
                 key: id.to_string(),
             })?
             .1;
-        let substance = |i: usize| c.substances.get(i).map(|s| s.code());
-        let f = &c.flags;
         self.tx.execute(
             "UPDATE client SET given_name = ?2, family_name = ?3, date_of_birth = ?4, sex = ?5,
                     ethnicity = ?6, nhs_number = ?7, area_id = ?8, care_coordinator_id = ?9,
@@ -297,31 +295,7 @@ impl Tx<'_> {
                     marac = ?18, matac = ?19, approved_premises = ?20, drr = ?21, atr = ?22,
                     licence_condition = ?23, version = version + 1
               WHERE id = ?1",
-            params![
-                id,
-                c.given_name,
-                c.family_name,
-                c.date_of_birth,
-                c.sex.code(),
-                c.ethnicity.code(),
-                c.nhs_number,
-                c.area_id,
-                c.care_coordinator_id,
-                c.consent_date.is_some(),
-                c.consent_date,
-                substance(0),
-                substance(1),
-                substance(2),
-                f.iom,
-                f.ppo,
-                f.mappa,
-                f.marac,
-                f.matac,
-                f.approved_premises,
-                f.drr,
-                f.atr,
-                f.licence_condition,
-            ],
+            rusqlite::params_from_iter(super::records::client_params(&id, c)),
         )?;
         Ok(before)
     }
