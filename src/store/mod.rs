@@ -8,6 +8,7 @@ mod error;
 mod fields;
 pub mod migrate;
 mod queries;
+mod read;
 mod records;
 mod report;
 mod rows;

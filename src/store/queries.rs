@@ -7,9 +7,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Store, StoreResult};
 use crate::domain::clock;
 use crate::domain::model::{
-    Area, AreaSummary, CaseloadRow, CustodySummary, EpisodeDates, Flags, Role, Worker,
+    Area, AreaSummary, CaseloadRow, CustodySummary, EpisodeDates, Role, Worker,
 };
-use crate::domain::release::Checklist;
 
 /// Columns of [`CaseloadRow`], in the order [`caseload_row`] reads them.
 const CASELOAD_SELECT: &str = "
@@ -35,13 +34,7 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
             prison: r.get(22)?,
             expected_release_date: r.get(23)?,
             earliest_release_date: r.get(24)?,
-            checklist: Checklist {
-                appointment_booked: r.get(25)?,
-                prescriber_confirmed: r.get(26)?,
-                naloxone_given: r.get(27)?,
-                accommodation_confirmed: r.get(28)?,
-                prison_team_contacted: r.get(29)?,
-            },
+            checklist: super::read::checklist(r, 25)?,
         })
     } else {
         None
@@ -56,17 +49,7 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
         care_coordinator_id: r.get(32)?,
         care_coordinator: r.get(5)?,
         consent: r.get(33)?,
-        flags: Flags {
-            iom: r.get(6)?,
-            ppo: r.get(7)?,
-            mappa: r.get(8)?,
-            marac: r.get(9)?,
-            matac: r.get(10)?,
-            approved_premises: r.get(11)?,
-            drr: r.get(12)?,
-            atr: r.get(13)?,
-            licence_condition: r.get(14)?,
-        },
+        flags: super::read::flags(r, 6)?,
         episode: EpisodeDates {
             id: r.get(15)?,
             referral_date: r.get(16)?,

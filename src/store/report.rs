@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Row, params};
 
+use super::read::{vocab, vocab_opt};
 use super::{Store, StoreResult, Tx};
 use crate::domain::kpi::{
     Dated, EpisodeFacts, Inputs, ModalityFacts, OutreachFacts, SampleFacts, TallyFacts, TestFacts,
@@ -12,34 +13,6 @@ use crate::domain::model::{
     ExitReason, OutreachKind, ReferralSource, SignpostDestination, Substance, TestKind, TestResult,
 };
 use crate::domain::period::Period;
-
-/// Reads column `index` as a vocabulary code.
-pub(super) fn vocab<T>(
-    r: &Row<'_>,
-    index: usize,
-    parse: fn(&str) -> Option<T>,
-) -> rusqlite::Result<T> {
-    let text: String = r.get(index)?;
-    parse(&text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            index,
-            rusqlite::types::Type::Text,
-            format!("unknown code {text}").into(),
-        )
-    })
-}
-
-/// Reads column `index` as an optional vocabulary code.
-pub(super) fn vocab_opt<T>(
-    r: &Row<'_>,
-    index: usize,
-    parse: fn(&str) -> Option<T>,
-) -> rusqlite::Result<Option<T>> {
-    match r.get::<_, Option<String>>(index)? {
-        None => Ok(None),
-        Some(_) => vocab(r, index, parse).map(Some),
-    }
-}
 
 fn date_of(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
@@ -141,8 +114,8 @@ impl Store {
                     Ok(OutreachFacts {
                         area_id: r.get(0)?,
                         on: r.get(1)?,
-                        kind: vocab(r, 2, OutreachKind::from_code)?,
-                        destination: vocab_opt(r, 3, SignpostDestination::from_code)?,
+                        kind: vocab::<OutreachKind>(r, 2)?,
+                        destination: vocab_opt::<SignpostDestination>(r, 3)?,
                     })
                 },
             )?,
@@ -187,11 +160,11 @@ impl Store {
         )?;
         let rows = stmt.query_map(params![period.from], |r| {
             let closure: Option<NaiveDate> = r.get(8)?;
-            let reason = vocab_opt(r, 9, ExitReason::from_code)?;
+            let reason = vocab_opt::<ExitReason>(r, 9)?;
             Ok(EpisodeFacts {
                 area_id: r.get(0)?,
                 referral_date: r.get(1)?,
-                referral_source: vocab(r, 2, ReferralSource::from_code)?,
+                referral_source: vocab::<ReferralSource>(r, 2)?,
                 assessment_date: r.get(3)?,
                 assessed_need: r.get(4)?,
                 care_plan_date: r.get(5)?,
@@ -199,7 +172,7 @@ impl Store {
                 prescribed: r.get(7)?,
                 closure: closure.zip(reason),
                 iom: r.get(10)?,
-                primary_substance: vocab_opt(r, 11, Substance::from_code)?,
+                primary_substance: vocab_opt::<Substance>(r, 11)?,
                 custody_test_before: date_of(r.get(12)?),
             })
         })?;
@@ -221,8 +194,8 @@ impl Store {
                 Ok(TestFacts {
                     area_id: r.get(0)?,
                     tested_on: r.get(1)?,
-                    kind: vocab(r, 2, TestKind::from_code)?,
-                    result: vocab(r, 3, TestResult::from_code)?,
+                    kind: vocab::<TestKind>(r, 2)?,
+                    result: vocab::<TestResult>(r, 3)?,
                     first_follow_up: date_of(r.get(4)?),
                 })
             },

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::report::vocab;
+use super::read::vocab;
 use super::{Actor, Store, StoreError, StoreResult, format_timestamp};
 use crate::domain::model::ExitReason;
 use crate::domain::period::Period;
@@ -93,7 +93,7 @@ impl Store {
                     reference: r.get(0)?,
                     episode_id: r.get(1)?,
                     closure_date: r.get(2)?,
-                    exit_reason: vocab(r, 3, ExitReason::from_code)?,
+                    exit_reason: vocab::<ExitReason>(r, 3)?,
                     offences: Offences {
                         before: r.get(4)?,
                         during: r.get(5)?,

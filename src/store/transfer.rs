@@ -8,9 +8,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::report::vocab;
+use super::read::vocab;
 use super::{NewClient, Store, StoreError, StoreResult, Tx};
-use crate::domain::model::{Ethnicity, Flags, Sex, Substance};
+use crate::domain::model::{Ethnicity, Sex, Substance};
 
 /// What an import is checked against: natural keys already in the database.
 #[derive(Debug, Clone, Default)]
@@ -70,7 +70,7 @@ const CLIENT_SELECT: &str = "SELECT id, reference, given_name, family_name, date
 fn client_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, NewClient)> {
     let substances = [11, 12, 13]
         .into_iter()
-        .map(|i| super::report::vocab_opt(r, i, Substance::from_code))
+        .map(|i| super::read::vocab_opt::<Substance>(r, i))
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((
         r.get(0)?,
@@ -79,24 +79,14 @@ fn client_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, NewClient)> {
             given_name: r.get(2)?,
             family_name: r.get(3)?,
             date_of_birth: r.get(4)?,
-            sex: vocab(r, 5, Sex::from_code)?,
-            ethnicity: vocab(r, 6, Ethnicity::from_code)?,
+            sex: vocab::<Sex>(r, 5)?,
+            ethnicity: vocab::<Ethnicity>(r, 6)?,
             nhs_number: r.get(7)?,
             area_id: r.get(8)?,
             care_coordinator_id: r.get(9)?,
             consent_date: r.get(10)?,
             substances: substances.into_iter().flatten().collect(),
-            flags: Flags {
-                iom: r.get(14)?,
-                ppo: r.get(15)?,
-                mappa: r.get(16)?,
-                marac: r.get(17)?,
-                matac: r.get(18)?,
-                approved_premises: r.get(19)?,
-                drr: r.get(20)?,
-                atr: r.get(21)?,
-                licence_condition: r.get(22)?,
-            },
+            flags: super::read::flags(r, 14)?,
         },
     ))
 }

@@ -1,15 +1,14 @@
 //! Reads for the breaches, releases and client-record views.
 
-use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, Row};
 
+use super::read::{self, checklist, timestamp, vocab, vocab_opt};
 use super::{Store, StoreError, StoreResult};
-use crate::domain::model::{Flags, Substance, Vocabulary};
+use crate::domain::model::Substance;
 use crate::domain::record::{
     AssessmentRecord, AuditRecord, BreachRow, ClientRecord, ClientRef, ContactRecord,
     CustodyRecord, EpisodeRecord, ModalityRecord, Profile, ReleaseRow, TestRecord,
 };
-use crate::domain::release::Checklist;
 
 /// Columns of [`ClientRef`], read by [`client_ref`] from index 0; `c` is the client.
 const CLIENT_REF: &str = "c.id, c.reference, c.family_name || ', ' || c.given_name, c.area_id,
@@ -24,44 +23,6 @@ fn client_ref(r: &Row<'_>) -> rusqlite::Result<ClientRef> {
         area_id: r.get(3)?,
         care_coordinator_id: r.get(4)?,
         on_caseload: r.get(5)?,
-    })
-}
-
-fn conversion_error(index: usize, text: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        index,
-        rusqlite::types::Type::Text,
-        format!("unexpected value {text:?}").into(),
-    )
-}
-
-/// A vocabulary value stored as its code.
-fn vocab<T: Vocabulary>(r: &Row<'_>, index: usize) -> rusqlite::Result<T> {
-    let text: String = r.get(index)?;
-    T::from_code(&text).ok_or_else(|| conversion_error(index, &text))
-}
-
-/// An optional vocabulary value.
-fn vocab_opt<T: Vocabulary>(r: &Row<'_>, index: usize) -> rusqlite::Result<Option<T>> {
-    r.get::<_, Option<String>>(index)?
-        .map(|text| T::from_code(&text).ok_or_else(|| conversion_error(index, &text)))
-        .transpose()
-}
-
-/// A stored `YYYY-MM-DD HH:MM` date-time.
-fn timestamp(r: &Row<'_>, index: usize) -> rusqlite::Result<NaiveDateTime> {
-    let text: String = r.get(index)?;
-    NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M")
-        .map_err(|_| conversion_error(index, &text))
-}
-
-fn checklist(r: &Row<'_>, first: usize) -> rusqlite::Result<Checklist> {
-    Ok(Checklist {
-        appointment_booked: r.get(first)?,
-        prescriber_confirmed: r.get(first + 1)?,
-        naloxone_given: r.get(first + 2)?,
-        accommodation_confirmed: r.get(first + 3)?,
-        prison_team_contacted: r.get(first + 4)?,
     })
 }
 
@@ -183,17 +144,7 @@ impl Store {
                         care_coordinator: r.get(9)?,
                         consent_date: r.get(10)?,
                         substances,
-                        flags: Flags {
-                            iom: r.get(14)?,
-                            ppo: r.get(15)?,
-                            mappa: r.get(16)?,
-                            marac: r.get(17)?,
-                            matac: r.get(18)?,
-                            approved_premises: r.get(19)?,
-                            drr: r.get(20)?,
-                            atr: r.get(21)?,
-                            licence_condition: r.get(22)?,
-                        },
+                        flags: read::flags(r, 14)?,
                         version: r.get(23)?,
                     })
                 },
