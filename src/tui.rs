@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, Timelike};
 use crossterm::event::{self, Event};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::backend::TestBackend;
@@ -91,10 +91,7 @@ pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<
     match effect {
         Effect::Reload => {
             let data = load(store, app, app.now)?;
-            app.set_data(data);
-            if app.view == View::Report {
-                app.set_report(report::build(store, &app.report_options(), app.today())?);
-            }
+            install(store, app, data)?;
         }
         Effect::OpenClient(id) => app.open_client(store.client_record(id)?),
         Effect::OpenClientByReference(reference) => {
@@ -174,9 +171,19 @@ pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<
 /// After a save or an undo: reload the lists, and the record on screen.
 fn after_change(store: &Store, app: &mut App) -> StoreResult<()> {
     let data = load(store, app, app.now)?;
-    app.set_data(data);
+    install(store, app, data)?;
     if let Some(id) = app.client.as_ref().map(|c| c.profile.id) {
         app.client = Some(store.client_record(id)?);
+    }
+    Ok(())
+}
+
+/// Installs a fresh snapshot, however it was read, and rebuilds the return when the
+/// Report view is showing (its figures come from the same records).
+fn install(store: &Store, app: &mut App, data: Data) -> StoreResult<()> {
+    app.set_data(data);
+    if app.view == View::Report {
+        app.set_report(report::build(store, &app.report_options(), app.today())?);
     }
     Ok(())
 }
@@ -286,7 +293,7 @@ fn event_loop(
         if dirty && frames.changed(&app, theme) {
             draw(terminal, &app, theme)?;
         }
-        dirty = take_snapshot(&mut app, &loader);
+        dirty = take_snapshot(store, &mut app, &loader);
         // While a snapshot is being read, look for it often; otherwise wake once a second.
         let wait = if app.loading {
             Duration::from_millis(50)
@@ -335,20 +342,17 @@ fn event_loop(
 
 /// Installs a snapshot the background reader has finished, if any; true if the
 /// screen must be redrawn.
-fn take_snapshot(app: &mut App, loader: &Loader) -> bool {
-    match loader.poll() {
-        Ok(Some(data)) => {
-            app.set_data(data);
-            app.loading = false;
-            true
-        }
-        Ok(None) => false,
-        Err(error) => {
-            app.message = Some(error.to_string());
-            app.loading = false;
-            true
-        }
+fn take_snapshot(store: &Store, app: &mut App, loader: &Loader) -> bool {
+    let done = match loader.poll() {
+        Ok(Some(data)) => install(store, app, data),
+        Ok(None) => return false,
+        Err(error) => Err(error),
+    };
+    app.loading = false;
+    if let Err(error) = done {
+        app.message = Some(error.to_string());
     }
+    true
 }
 
 /// Once a second, when idle: colleagues' commits, then the clock (countdowns move by
@@ -371,7 +375,8 @@ fn every_second(
         }
     }
     let now = clock.now();
-    if now.format("%H%M").to_string() != app.now.format("%H%M").to_string() {
+    if (now.date(), now.hour(), now.minute()) != (app.now.date(), app.now.hour(), app.now.minute())
+    {
         changed = true;
         if let Some(effect) = app.update(Action::Tick(now)) {
             carry_out(store, app, loader, effect)?;
