@@ -110,17 +110,25 @@ fn main() {
     });
     println!("  {} rows", caseload.len());
     drop(caseload);
-    measure("outstanding breaches", || store.breaches(true).expect("read"));
-    measure("breaches dealt with", || store.breaches(false).expect("read"));
-    measure("open custody (releases)", || store.releases().expect("read"));
+    measure("outstanding breaches", || {
+        store.breaches(true).expect("read")
+    });
+    measure("breaches dealt with", || {
+        store.breaches(false).expect("read")
+    });
+    measure("open custody (releases)", || {
+        store.releases().expect("read")
+    });
     let data = measure("whole snapshot", || {
-        caseload::tui::load_scope(&store, None, None, now).expect("load")
+        caseload::tui::load_scope(&store, None, None, now, &Settings::default().triage)
+            .expect("load")
     });
     let mut app = App::new(now, session, Settings::default(), (80, 24));
     measure("install: derived lists and keys", || app.set_data(data));
-    println!("  {} Today items", app.today_items.len());
+    println!("  {} Today items", app.data.today.len());
     measure("reload beside the snapshot on screen", || {
-        let fresh = caseload::tui::load_scope(&store, None, None, now).expect("load");
+        let fresh = caseload::tui::load_scope(&store, None, None, now, &Settings::default().triage)
+            .expect("load");
         app.set_data(fresh);
     });
     println!(
@@ -128,7 +136,10 @@ fn main() {
         mib(LIVE.load(Ordering::Relaxed)),
         std::fs::read_to_string("/proc/self/status")
             .ok()
-            .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM")).map(str::to_owned))
+            .and_then(|s| s
+                .lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(str::to_owned))
             .unwrap_or_default()
     );
 }

@@ -8,6 +8,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use chrono::NaiveDateTime;
 
 use crate::app::Data;
+use crate::domain::triage::TriageConfig;
 use crate::store::{Access, Store, StoreError, StoreResult};
 
 /// What to read: the scope's limits (area, worker) at a moment.
@@ -26,11 +27,12 @@ pub struct Loader {
 }
 
 impl Loader {
-    /// Opens a read-only connection to `path` and starts the thread.
+    /// Opens a read-only connection to `path` and starts the thread, which ranks each
+    /// snapshot's Today queue with `triage`.
     ///
     /// # Errors
     /// The store's error if the file cannot be opened.
-    pub fn spawn(path: &Path) -> StoreResult<Self> {
+    pub fn spawn(path: &Path, triage: TriageConfig) -> StoreResult<Self> {
         let store = Store::open(path, Access::ReadOnly)?;
         let (requests, incoming) = channel::<Request>();
         let (outgoing, results) = channel();
@@ -40,8 +42,13 @@ impl Loader {
                 while let Ok(newer) = incoming.try_recv() {
                     request = newer;
                 }
-                let data =
-                    crate::tui::load_scope(&store, request.area, request.worker, request.now);
+                let data = crate::tui::load_scope(
+                    &store,
+                    request.area,
+                    request.worker,
+                    request.now,
+                    &triage,
+                );
                 if outgoing.send((request.generation, data)).is_err() {
                     break;
                 }

@@ -15,6 +15,7 @@ use ratatui::{DefaultTerminal, Terminal};
 use crate::action::{Action, Effect};
 use crate::app::{App, Data, DraftOffer, Session, View};
 use crate::config::Settings;
+use crate::domain::triage::TriageConfig;
 use crate::edit;
 use crate::form::{Form, FormKind};
 use crate::loader::Loader;
@@ -33,10 +34,11 @@ const DRAFT_EVERY: Duration = Duration::from_secs(5);
 /// A store error.
 pub fn load(store: &Store, app: &App, now: NaiveDateTime) -> StoreResult<Data> {
     let (area, worker) = app.scope_limits();
-    load_scope(store, area, worker, now)
+    load_scope(store, area, worker, now, &app.settings.triage)
 }
 
-/// Reads the snapshot for a scope given by its limits (area, worker) at `now`.
+/// Reads the snapshot for a scope given by its limits (area, worker) at `now`, and
+/// derives what its lists are built from (`triage` ranks the Today queue).
 ///
 /// # Errors
 /// A store error.
@@ -45,8 +47,9 @@ pub fn load_scope(
     area: Option<i64>,
     worker: Option<i64>,
     now: NaiveDateTime,
+    triage: &TriageConfig,
 ) -> StoreResult<Data> {
-    Ok(Data {
+    let mut data = Data {
         areas: store.area_summaries(now.date())?,
         workers: store.workers()?,
         caseload: store.caseload(area, worker)?,
@@ -54,7 +57,10 @@ pub fn load_scope(
         dealt_with: store.breaches(false)?,
         releases: store.releases()?,
         loaded_at: Some(now),
-    })
+        ..Data::default()
+    };
+    data.derive(now, triage);
+    Ok(data)
 }
 
 /// Builds the app and its first snapshot.
@@ -266,7 +272,7 @@ fn event_loop(
     // The first frame comes at once; the snapshot is read in the background and
     // swapped in when ready (seconds on a very large caseload).
     let mut app = App::new(clock.now(), session, settings, (size.width, size.height));
-    let mut loader = Loader::spawn(store.path())?;
+    let mut loader = Loader::spawn(store.path(), app.settings.triage.clone())?;
     loader.request(app.scope_limits(), app.now);
     app.loading = true;
     if !app.session.read_only {

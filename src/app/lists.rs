@@ -126,31 +126,6 @@ impl SortKey {
     }
 }
 
-/// The text fuzzy search matches a row against: the display name, then the reference.
-#[must_use]
-pub fn search_text(row: &CaseloadRow) -> String {
-    format!("{} {}", row.display_name(), row.reference)
-}
-
-/// What the caseload searches on, computed once per snapshot so a keystroke never
-/// re-derives it for every row. (Names need no key: the store returns rows in name
-/// order, so a row's index is its place in that order.)
-#[derive(Debug, Clone, Default)]
-pub struct RowKeys {
-    /// [`search_text`] of each row.
-    pub search: Vec<String>,
-}
-
-impl RowKeys {
-    /// Keys for `rows`, index for index.
-    #[must_use]
-    pub fn new(rows: &[CaseloadRow]) -> Self {
-        Self {
-            search: rows.iter().map(search_text).collect(),
-        }
-    }
-}
-
 /// One caseload row to show: its index in the snapshot and its search score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
@@ -158,6 +133,87 @@ pub struct Entry {
     pub row: usize,
     /// Fuzzy score (0 without a search).
     pub score: i64,
+}
+
+/// The caseload's row indices in the order of each [`SortKey`] (ascending, ties in
+/// name order), computed once per snapshot on the background reader's thread: a sort
+/// keystroke then only walks one of them.
+#[derive(Debug, Clone, Default)]
+pub struct SortOrders {
+    orders: Vec<Vec<u32>>,
+}
+
+impl SortOrders {
+    /// Orders of `rows` (which arrive in name order) on `today`; `coordinator_rank`
+    /// gives a worker's place in name order.
+    #[must_use]
+    pub fn new(
+        rows: &[CaseloadRow],
+        coordinator_rank: impl Fn(i64) -> Option<usize>,
+        today: NaiveDate,
+    ) -> Self {
+        let orders = SortKey::ALL
+            .iter()
+            .map(|&key| match key {
+                SortKey::Name => (0..index(rows.len())).collect(),
+                // References in number order: `C-99` before `C-100`.
+                SortKey::Reference => {
+                    let mut order: Vec<u32> = (0..index(rows.len())).collect();
+                    order.sort_by(|&a, &b| {
+                        let (a, b) = (rows[a as usize].reference(), rows[b as usize].reference());
+                        a.len().cmp(&b.len()).then_with(|| {
+                            a.bytes()
+                                .map(|c| c.to_ascii_lowercase())
+                                .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+                        })
+                    });
+                    order
+                }
+                // Unallocated first.
+                SortKey::Coordinator => {
+                    order_by(rows, |r| r.care_coordinator_id.and_then(&coordinator_rank))
+                }
+                SortKey::Status => {
+                    order_by(rows, |r| status::status(&r.episode, r.custody.as_deref()))
+                }
+                // Longest on the caseload first, not started last.
+                SortKey::Clock => order_by(rows, |r| {
+                    let start = r.episode.care_plan_date;
+                    (start.is_none(), start)
+                }),
+                // Longest without contact first ("never" first of all).
+                SortKey::LastContact => order_by(rows, |r| r.last_contact),
+                // Soonest first, none last.
+                SortKey::NextDate => order_by(rows, |r| {
+                    let next = status::next_key_date(r, today).map(|(_, d)| d);
+                    (next.is_none(), next)
+                }),
+            })
+            .collect();
+        Self { orders }
+    }
+
+    /// Row indices in `key` order (empty before any snapshot).
+    fn of(&self, key: SortKey) -> &[u32] {
+        let at = SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0);
+        self.orders.get(at).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A row index as stored in [`SortOrders`] (a caseload never nears 4 billion rows).
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// Row indices ordered by `key`, ties by index (that is, by name).
+fn order_by<K: Ord>(rows: &[CaseloadRow], key: impl Fn(&CaseloadRow) -> K) -> Vec<u32> {
+    let mut keyed: Vec<(K, u32)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (key(r), index(i)))
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The caseload after filters, search and sort. With a search, best matches come
@@ -168,7 +224,7 @@ pub struct Entry {
 #[allow(clippy::too_many_arguments)] // the view state it depends on, passed explicitly
 pub fn caseload(
     rows: &[CaseloadRow],
-    keys: &RowKeys,
+    orders: &SortOrders,
     filter: &CaseloadFilter,
     query: &str,
     sort: SortKey,
@@ -179,77 +235,60 @@ pub fn caseload(
 ) -> Vec<Entry> {
     let query = query.trim();
     if query.is_empty() {
-        let mut entries: Vec<Entry> = (0..rows.len())
-            .filter(|&i| filter.keeps(&rows[i], me, today))
-            .map(|row| Entry { row, score: 0 })
-            .collect();
-        let primary: Vec<Primary> = entries
-            .iter()
-            .map(|e| primary_key(&rows[e.row], sort, today))
-            .collect();
-        let mut order: Vec<usize> = (0..entries.len()).collect();
-        // Rows arrive in name order, so the row index breaks ties by name.
-        order.sort_by(|&a, &b| {
-            let (ra, rb) = (entries[a].row, entries[b].row);
-            primary[a].cmp(&primary[b]).then(ra.cmp(&rb))
-        });
-        if descending {
-            order.reverse();
-        }
-        entries = order.into_iter().map(|i| entries[i]).collect();
-        return entries;
+        let order = orders.of(sort);
+        let keep = |i: &&u32| filter.keeps(&rows[**i as usize], me, today);
+        let entry = |i: &u32| Entry {
+            row: *i as usize,
+            score: 0,
+        };
+        return if descending {
+            order.iter().rev().filter(keep).map(entry).collect()
+        } else {
+            order.iter().filter(keep).map(entry).collect()
+        };
     }
-    let matcher = SkimMatcherV2::default();
-    let score = |row: usize| {
-        matcher
-            .fuzzy_match(&keys.search[row], query)
-            .map(|score| Entry { row, score })
-    };
-    let mut entries: Vec<Entry> = match within {
-        Some(previous) => previous.iter().filter_map(|e| score(e.row)).collect(),
+    let candidates: Vec<usize> = match within {
+        Some(previous) => previous.iter().map(|e| e.row).collect(),
         None => (0..rows.len())
             .filter(|&i| filter.keeps(&rows[i], me, today))
-            .filter_map(score)
             .collect(),
     };
-    entries.sort_by(|a, b| b.score.cmp(&a.score).then(a.row.cmp(&b.row)));
+    let mut entries = score_rows(rows, &candidates, query);
+    entries.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.row.cmp(&b.row)));
     entries
 }
 
-/// The part of a sort key that depends on the column, computed once per row.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Primary {
-    /// Sort by name alone.
-    Name,
-    /// Text, e.g. the co-ordinator (none first).
-    Text(Option<String>),
-    /// References in number order: `C-99` before `C-100`.
-    Reference(usize, String),
-    /// Journey status.
-    Status(status::ClientStatus),
-    /// A date with a flag that puts missing dates last (`true` = missing).
-    Date(bool, Option<NaiveDate>),
-}
-
-fn primary_key(row: &CaseloadRow, key: SortKey, today: NaiveDate) -> Primary {
-    match key {
-        SortKey::Name => Primary::Name,
-        SortKey::Reference => Primary::Reference(row.reference.len(), row.reference.to_lowercase()),
-        SortKey::Coordinator => Primary::Text(row.care_coordinator.clone()),
-        SortKey::Status => Primary::Status(status::status(&row.episode, row.custody.as_ref())),
-        // Longest on the caseload first, not started last.
-        SortKey::Clock => Primary::Date(
-            row.episode.care_plan_date.is_none(),
-            row.episode.care_plan_date,
-        ),
-        // Longest without contact first ("never" first of all).
-        SortKey::LastContact => Primary::Date(false, row.last_contact),
-        // Soonest first, none last.
-        SortKey::NextDate => {
-            let next = status::next_key_date(row, today).map(|(_, d)| d);
-            Primary::Date(next.is_none(), next)
-        }
+/// Fuzzy-scores the `candidates` rows against `query`, keeping the matches. A long list
+/// (the first keystroke over every name) is split across the machine's cores.
+fn score_rows(rows: &[CaseloadRow], candidates: &[usize], query: &str) -> Vec<Entry> {
+    const PER_THREAD: usize = 8_192;
+    let score = |part: &[usize]| -> Vec<Entry> {
+        let matcher = SkimMatcherV2::default();
+        part.iter()
+            .filter_map(|&row| {
+                matcher
+                    .fuzzy_match(rows[row].label.search_text(), query)
+                    .map(|score| Entry { row, score })
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(candidates.len() / PER_THREAD);
+    if threads <= 1 {
+        return score(candidates);
     }
+    let chunk = candidates.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = candidates
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || score(part)))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// Per-area counts the Areas view shows beside the store's summary.

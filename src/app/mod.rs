@@ -10,6 +10,8 @@ mod update;
 
 pub use editing::{DraftOffer, Menu};
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::config::Settings;
@@ -151,14 +153,16 @@ pub struct Session {
     pub redact: bool,
 }
 
-/// A snapshot of what the views show, loaded by the loop for one scope.
+/// A snapshot of what the views show, loaded by the loop for one scope, with what the
+/// lists are built from derived when it is read (see [`Data::derive`]), on the
+/// background reader's thread, so installing it never holds up a key.
 #[derive(Debug, Clone, Default)]
 pub struct Data {
     /// Per-area counts (every area).
     pub areas: Vec<AreaSummary>,
-    /// Workers, for `:worker`.
+    /// Workers by name, for `:worker` and the co-ordinator columns.
     pub workers: Vec<Worker>,
-    /// The active caseload in scope.
+    /// The active caseload in scope, in name order.
     pub caseload: Vec<CaseloadRow>,
     /// Outstanding breaches (every area; views apply the scope).
     pub breaches: Vec<BreachRow>,
@@ -168,6 +172,54 @@ pub struct Data {
     pub releases: Vec<ReleaseRow>,
     /// When it was read.
     pub loaded_at: Option<NaiveDateTime>,
+    /// Derived: the Today queue, ranked.
+    pub today: Vec<triage::Item>,
+    /// Derived: client id -> index in `caseload`.
+    pub row_of_client: HashMap<i64, usize>,
+    /// Derived: worker id -> index in `workers`.
+    pub worker_at: HashMap<i64, usize>,
+    /// Derived: the caseload in the order of each sort key.
+    pub orders: lists::SortOrders,
+}
+
+impl Data {
+    /// Derives the Today queue, the indexes and the sort orders from what was read,
+    /// for `now` and the ranking `cfg`.
+    pub fn derive(&mut self, now: NaiveDateTime, cfg: &triage::TriageConfig) {
+        let open: Vec<OpenBreach> = self
+            .breaches
+            .iter()
+            .map(|b| OpenBreach {
+                client_id: b.client.client_id,
+                rag: b.rag,
+                deadline: b.deadline,
+            })
+            .collect();
+        self.today = triage::queue(&self.caseload, &open, now, cfg);
+        self.row_of_client = self
+            .caseload
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.client_id, i))
+            .collect();
+        self.worker_at = self
+            .workers
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.id, i))
+            .collect();
+        let worker_at = &self.worker_at;
+        self.orders =
+            lists::SortOrders::new(&self.caseload, |id| worker_at.get(&id).copied(), now.date());
+    }
+
+    /// The name of a row's care co-ordinator, or "unallocated".
+    #[must_use]
+    pub fn coordinator(&self, row: &CaseloadRow) -> &str {
+        row.care_coordinator_id
+            .and_then(|id| self.worker_at.get(&id))
+            .map_or("unallocated", |&i| self.workers[i].name.as_str())
+    }
 }
 
 /// A scrolling selection over a list whose rows may not all fit on screen.
@@ -271,14 +323,8 @@ pub struct App {
     pub marked: std::collections::BTreeSet<i64>,
     /// A draft offered back at start-up.
     pub draft_offer: Option<DraftOffer>,
-    /// Derived: the Today queue.
-    pub today_items: Vec<triage::Item>,
     /// Derived: caseload rows to show.
     pub caseload_list: Vec<Entry>,
-    /// Derived: sort and search keys of the snapshot's caseload rows.
-    pub row_keys: lists::RowKeys,
-    /// Derived: client id -> index in the snapshot's caseload.
-    pub row_of_client: std::collections::HashMap<i64, usize>,
     /// Results of the shorter queries typed so far, to narrow the next keystroke.
     search_steps: Vec<(String, Vec<Entry>)>,
     /// Derived: review rows (indices into the caseload).
@@ -350,10 +396,7 @@ impl App {
             receipt: None,
             marked: std::collections::BTreeSet::new(),
             draft_offer: None,
-            today_items: Vec::new(),
             caseload_list: Vec::new(),
-            row_keys: lists::RowKeys::default(),
-            row_of_client: std::collections::HashMap::new(),
             search_steps: Vec::new(),
             review_list: Vec::new(),
             release_list: Vec::new(),
@@ -392,15 +435,7 @@ impl App {
     pub fn set_data(&mut self, data: Data) {
         let keep_client = self.selected_client_id();
         self.data = data;
-        self.row_keys = lists::RowKeys::new(&self.data.caseload);
-        self.row_of_client = self
-            .data
-            .caseload
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.client_id, i))
-            .collect();
-        self.derive();
+        self.derive_lists();
         if let Some(id) = keep_client {
             self.select_client_id(id);
         }
@@ -459,7 +494,7 @@ impl App {
     /// The client id of row `at` of `view`'s list, if the row is a client's.
     fn client_at(&self, view: View, at: usize) -> Option<i64> {
         match view {
-            View::Today => self.today_items.get(at).map(|i| i.client_id),
+            View::Today => self.data.today.get(at).map(|i| i.client_id),
             View::Caseload => self
                 .caseload_list
                 .get(at)
@@ -491,22 +526,10 @@ impl App {
         }
     }
 
-    /// Recomputes every derived list and clamps the cursors.
-    fn derive(&mut self) {
+    /// Recomputes every list the views show from the snapshot, and clamps the cursors.
+    fn derive_lists(&mut self) {
         let today = self.today();
         let (area, worker) = self.scope_limits();
-        let open: Vec<OpenBreach> = self
-            .data
-            .breaches
-            .iter()
-            .map(|b| OpenBreach {
-                client_id: b.client.client_id,
-                rag: b.rag,
-                deadline: b.deadline,
-            })
-            .collect();
-        self.today_items =
-            triage::queue(&self.data.caseload, &open, self.now, &self.settings.triage);
         self.derive_caseload();
         self.review_list = lists::review(&self.data.caseload, today);
         self.release_list = lists::releases(
@@ -523,6 +546,11 @@ impl App {
             &self.data.breaches,
             today,
         );
+        self.clamp_cursors();
+    }
+
+    /// Keeps each list's cursor inside its list and on screen.
+    fn clamp_cursors(&mut self) {
         for view in View::TABS {
             let len = self.len_of(view);
             let visible = usize::from(crate::ui::list_rows(self.size, view)).max(1);
@@ -539,7 +567,7 @@ impl App {
     fn compute_caseload(&mut self, within: Option<&[Entry]>) {
         self.caseload_list = lists::caseload(
             &self.data.caseload,
-            &self.row_keys,
+            &self.data.orders,
             &self.filter,
             &self.search,
             self.sort,
@@ -570,7 +598,7 @@ impl App {
 
     fn len_of(&self, view: View) -> usize {
         match view {
-            View::Today => self.today_items.len(),
+            View::Today => self.data.today.len(),
             View::Areas => self.data.areas.len(),
             View::Caseload => self.caseload_list.len(),
             View::Releases => self.release_list.len(),

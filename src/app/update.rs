@@ -2,9 +2,10 @@
 //! Pure: anything that needs the store comes back as an [`Effect`].
 
 use super::command::{self, Command};
-use super::lists::CaseloadFilter;
+use super::lists::{self, CaseloadFilter};
 use super::{App, BreachTab, ListCursor, Mode, Scope, View};
 use crate::action::{Action, Effect, FilterChip};
+use crate::domain::triage;
 
 impl App {
     /// Applies an action; returns what the loop must do next, if anything.
@@ -25,7 +26,8 @@ impl App {
                 if new_day {
                     return Some(Effect::Reload);
                 }
-                self.derive();
+                triage::retime(&mut self.data.today, now, &self.settings.triage);
+                self.clamp_cursors();
                 None
             }
             Action::ToggleRedact => {
@@ -55,7 +57,7 @@ impl App {
             }
             Action::Resize(columns, rows) => {
                 self.size = (columns, rows);
-                self.derive();
+                self.clamp_cursors();
                 None
             }
             Action::ToggleHelp => {
@@ -67,7 +69,7 @@ impl App {
                 None
             }
             Action::Explain => {
-                if self.view == View::Today && !self.today_items.is_empty() {
+                if self.view == View::Today && !self.data.today.is_empty() {
                     self.mode = if self.mode == Mode::Explain {
                         Mode::Normal
                     } else {
@@ -209,7 +211,8 @@ impl App {
                     BreachTab::DealtWith => BreachTab::Outstanding,
                 };
                 self.cursors[View::Breaches.index()] = ListCursor::default();
-                self.derive();
+                let (area, worker) = self.scope_limits();
+                self.breach_list = lists::breaches(self.breach_source(), area, worker);
                 None
             }
         }

@@ -364,23 +364,76 @@ impl Flags {
     }
 }
 
+/// A client's name and reference in one allocation, `"Family, Given C-1042"`: the
+/// display name, a space, the reference. The whole text is what fuzzy search matches,
+/// so a caseload of 100,000 rows keeps one string per client, not four.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientLabel {
+    text: Box<str>,
+    family_len: usize,
+    name_len: usize,
+}
+
+impl ClientLabel {
+    /// The label of `family`, `given` with `reference`.
+    #[must_use]
+    pub fn new(family: &str, given: &str, reference: &str) -> Self {
+        let mut text = String::with_capacity(family.len() + given.len() + reference.len() + 3);
+        for part in [family, ", ", given, " ", reference] {
+            text.push_str(part);
+        }
+        Self {
+            family_len: family.len(),
+            name_len: family.len() + 2 + given.len(),
+            text: text.into_boxed_str(),
+        }
+    }
+
+    /// Family name.
+    #[must_use]
+    pub fn family(&self) -> &str {
+        &self.text[..self.family_len]
+    }
+
+    /// Given name.
+    #[must_use]
+    pub fn given(&self) -> &str {
+        &self.text[self.family_len + 2..self.name_len]
+    }
+
+    /// "Family, Given" for lists.
+    #[must_use]
+    pub fn display_name(&self) -> &str {
+        &self.text[..self.name_len]
+    }
+
+    /// Client reference, e.g. `C-1042`.
+    #[must_use]
+    pub fn reference(&self) -> &str {
+        &self.text[self.name_len + 1..]
+    }
+
+    /// The display name and the reference: the text fuzzy search matches.
+    #[must_use]
+    pub fn search_text(&self) -> &str {
+        &self.text
+    }
+}
+
 /// One row of a caseload list: a client with an open episode, flattened for display.
+/// Kept small (a snapshot holds one per active client, 80,000 at the largest services
+/// we plan for): names share one string, the co-ordinator is an id (the snapshot's
+/// worker list has the names) and custody details are boxed (few clients are inside).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseloadRow {
     /// Client row id.
     pub client_id: i64,
-    /// Client reference, e.g. `C-1042`.
-    pub reference: String,
-    /// Given name.
-    pub given_name: String,
-    /// Family name.
-    pub family_name: String,
+    /// Name and reference.
+    pub label: ClientLabel,
     /// Area row id.
     pub area_id: i64,
     /// Care co-ordinator's worker id, if one is allocated.
     pub care_coordinator_id: Option<i64>,
-    /// Care co-ordinator's name, if one is allocated.
-    pub care_coordinator: Option<String>,
     /// Consent to share is recorded.
     pub consent: bool,
     /// Flags and priority groups.
@@ -388,7 +441,7 @@ pub struct CaseloadRow {
     /// The open episode's dates.
     pub episode: EpisodeDates,
     /// Open custody, if the client is in prison now.
-    pub custody: Option<CustodySummary>,
+    pub custody: Option<Box<CustodySummary>>,
     /// Most recent contact (of any kind but "did not attend").
     pub last_contact: Option<NaiveDate>,
     /// Next care-plan review date.
@@ -398,8 +451,14 @@ pub struct CaseloadRow {
 impl CaseloadRow {
     /// "Family, Given" for lists.
     #[must_use]
-    pub fn display_name(&self) -> String {
-        format!("{}, {}", self.family_name, self.given_name)
+    pub fn display_name(&self) -> &str {
+        self.label.display_name()
+    }
+
+    /// Client reference, e.g. `C-1042`.
+    #[must_use]
+    pub fn reference(&self) -> &str {
+        self.label.reference()
     }
 }
 
@@ -417,7 +476,7 @@ pub struct EpisodeDates {
     /// Engaged in treatment.
     pub engaged: bool,
     /// Exit plan recorded for the 13-week review.
-    pub exit_plan: Option<String>,
+    pub exit_plan: Option<Box<str>>,
     /// Review date of a recorded 13-week extension.
     pub extension_review_date: Option<NaiveDate>,
 }

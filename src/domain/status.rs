@@ -66,7 +66,7 @@ pub fn next_key_date(
     today: NaiveDate,
 ) -> Option<(&'static str, NaiveDate)> {
     if row.custody.is_some() {
-        return next_release(row.custody.as_ref(), today).map(|d| ("release", d));
+        return next_release(row.custody.as_deref(), today).map(|d| ("release", d));
     }
     let benchmark = row
         .episode

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::breach::countdown;
 use super::clock::{self, Stage};
 use super::model::{CaseloadRow, Rag};
-use super::release;
+use super::release::{self, Checklist};
 
 /// Coefficients and thresholds of the ranking. Every field has a default.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -104,10 +104,10 @@ pub enum Kind {
 }
 
 /// One term of a score: `coefficient x factor`, with what it stands for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Term {
     /// What the term measures.
-    pub label: String,
+    pub label: &'static str,
     /// The configured weight.
     pub coefficient: f64,
     /// How much of it applies here.
@@ -115,9 +115,9 @@ pub struct Term {
 }
 
 impl Term {
-    fn new(label: impl Into<String>, coefficient: f64, factor: f64) -> Self {
+    const fn new(label: &'static str, coefficient: f64, factor: f64) -> Self {
         Self {
-            label: label.into(),
+            label,
             coefficient,
             factor,
         }
@@ -130,24 +130,224 @@ impl Term {
     }
 }
 
+/// What an item is about, with the figures its reason and score are made from. Items
+/// keep these rather than text: a queue over 80,000 clients holds tens of thousands of
+/// items, and only the dozen on screen are ever put into words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// An outstanding breach.
+    Breach {
+        /// RAG marker.
+        rag: Rag,
+        /// Arrest deadline.
+        deadline: NaiveDateTime,
+    },
+    /// A release within the window with the checklist incomplete.
+    Release {
+        /// Days to the planned release (0 = today).
+        days: i64,
+        /// The checklist as it stands.
+        checklist: Checklist,
+    },
+    /// Past day 91 with no extension recorded.
+    PastBenchmark {
+        /// Day on the caseload.
+        day: i64,
+    },
+    /// A 13-week extension whose review date has passed.
+    ExtensionReviewOverdue {
+        /// Days past the review date.
+        days: i64,
+    },
+    /// Day 91 near and no exit plan.
+    NoExitPlan {
+        /// Day on the caseload.
+        day: i64,
+    },
+    /// No contact for a while.
+    NoContact {
+        /// Days since the last contact (or the referral).
+        days: i64,
+        /// Whether there has been any contact at all.
+        ever: bool,
+    },
+    /// The care-plan review date has passed.
+    ReviewOverdue {
+        /// Days past the review date.
+        days: i64,
+    },
+    /// A referral waiting for assessment.
+    Referral {
+        /// Days since the referral.
+        days: i64,
+    },
+    /// Assessed, and no consent to share recorded.
+    NoConsent,
+}
+
+impl Detail {
+    /// The kind of thing to do.
+    #[must_use]
+    pub const fn kind(&self) -> Kind {
+        match self {
+            Self::Breach { rag, .. } => Kind::Breach(*rag),
+            Self::Release { .. } => Kind::Release,
+            Self::PastBenchmark { .. }
+            | Self::ExtensionReviewOverdue { .. }
+            | Self::NoExitPlan { .. } => Kind::Benchmark,
+            Self::NoContact { .. } => Kind::NoContact,
+            Self::ReviewOverdue { .. } => Kind::Review,
+            Self::Referral { .. } => Kind::Referral,
+            Self::NoConsent => Kind::Consent,
+        }
+    }
+
+    /// The terms of the score at `now` (only a breach's depend on the time of day).
+    #[must_use]
+    pub fn terms(&self, now: NaiveDateTime, cfg: &TriageConfig) -> Vec<Term> {
+        match *self {
+            Self::Breach { rag, deadline } => {
+                let (label, weight) = match rag {
+                    Rag::Red => ("Red breach", cfg.red_breach),
+                    Rag::Amber => ("Amber breach", cfg.amber_breach),
+                    Rag::Green => ("Green breach", cfg.green_breach),
+                };
+                let mut terms = vec![Term::new(label, weight, 1.0)];
+                if now > deadline {
+                    terms.push(Term::new("past its deadline", cfg.breach_overdue, 1.0));
+                }
+                terms
+            }
+            Self::Release { days, checklist } => {
+                let window = as_f64(cfg.release_window_days.max(1));
+                let missing = checklist.missing_phrases().len();
+                vec![
+                    Term::new(
+                        "release soon",
+                        cfg.release_soon,
+                        ((window - as_f64(days)) / window).clamp(0.0, 1.0),
+                    ),
+                    Term::new(
+                        "checklist items missing",
+                        cfg.release_missing,
+                        as_f64(i64::try_from(missing).unwrap_or(5)) / 5.0,
+                    ),
+                ]
+            }
+            Self::PastBenchmark { .. } => {
+                vec![Term::new("past 13 weeks", cfg.benchmark_overdue, 1.0)]
+            }
+            Self::ExtensionReviewOverdue { .. } => vec![Term::new(
+                "past 13 weeks, review overdue",
+                cfg.benchmark_overdue,
+                1.0,
+            )],
+            Self::NoExitPlan { day } => {
+                let span = as_f64((clock::BENCHMARK_DAYS - cfg.exit_plan_from_day).max(1));
+                let closeness = (as_f64(day - cfg.exit_plan_from_day) / span).clamp(0.0, 1.0);
+                vec![Term::new(
+                    "13 weeks near, no exit plan",
+                    cfg.exit_plan,
+                    closeness.max(0.1),
+                )]
+            }
+            Self::NoContact { days, .. } => vec![Term::new(
+                "days without contact",
+                cfg.no_contact_per_day,
+                as_f64(days),
+            )],
+            Self::ReviewOverdue { days } => vec![Term::new(
+                "days review overdue",
+                cfg.review_overdue_per_day,
+                as_f64(days.min(60)),
+            )],
+            Self::Referral { days } => vec![Term::new(
+                "days since referral",
+                cfg.referral_per_day,
+                as_f64(days),
+            )],
+            Self::NoConsent => vec![Term::new("no consent", cfg.no_consent, 1.0)],
+        }
+    }
+
+    /// The reason in plain words at `now`, e.g. "No contact for 16 days" or "Red
+    /// breach: arrest due by 14:30 today".
+    #[must_use]
+    pub fn reason(&self, now: NaiveDateTime) -> String {
+        match *self {
+            Self::Breach { rag, deadline } => {
+                let word = match rag {
+                    Rag::Red => "Red",
+                    Rag::Amber => "Amber",
+                    Rag::Green => "Green",
+                };
+                if now > deadline {
+                    let late = countdown(deadline, now);
+                    format!(
+                        "{word} breach: arrest OVERDUE by {}",
+                        late.trim_start_matches("overdue ")
+                    )
+                } else {
+                    format!("{word} breach: arrest due by {}", when(deadline, now))
+                }
+            }
+            Self::Release { days, checklist } => {
+                let when = match days {
+                    0 => "Release today".to_owned(),
+                    1 => "Release tomorrow".to_owned(),
+                    d => format!("Release in {d} days"),
+                };
+                format!("{when}: {}", checklist.missing_phrases().join(", "))
+            }
+            Self::PastBenchmark { day } => {
+                format!("Day {day}: past 13 weeks, no extension recorded")
+            }
+            Self::ExtensionReviewOverdue { days } => {
+                format!("Extension review overdue by {days} days")
+            }
+            Self::NoExitPlan { day } => format!("Day {day} of 91: no exit plan"),
+            Self::NoContact { days, ever: true } => format!("No contact for {days} days"),
+            Self::NoContact { days, ever: false } => {
+                format!("No contact since referral {days} days ago")
+            }
+            Self::ReviewOverdue { days } => format!("Care-plan review overdue by {days} days"),
+            Self::Referral { days } => format!("Referral {days} days old, not assessed"),
+            Self::NoConsent => "No consent to share recorded".to_owned(),
+        }
+    }
+}
+
 /// One thing to do for one client.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Item {
     /// Client row id.
     pub client_id: i64,
-    /// What kind of thing.
-    pub kind: Kind,
-    /// The reason in plain words, e.g. "No contact for 16 days".
-    pub reason: String,
-    /// The terms of the score.
-    pub terms: Vec<Term>,
+    /// What it is about.
+    pub detail: Detail,
+    /// The sum of the terms, when the queue was last ranked.
+    score: f64,
 }
 
 impl Item {
+    fn new(client_id: i64, detail: Detail, now: NaiveDateTime, cfg: &TriageConfig) -> Self {
+        let score = detail.terms(now, cfg).iter().map(Term::value).sum();
+        Self {
+            client_id,
+            detail,
+            score,
+        }
+    }
+
+    /// What kind of thing.
+    #[must_use]
+    pub const fn kind(&self) -> Kind {
+        self.detail.kind()
+    }
+
     /// The score: the sum of the terms.
     #[must_use]
-    pub fn score(&self) -> f64 {
-        self.terms.iter().map(Term::value).sum()
+    pub const fn score(&self) -> f64 {
+        self.score
     }
 }
 
@@ -167,32 +367,7 @@ fn when(deadline: NaiveDateTime, now: NaiveDateTime) -> String {
     }
 }
 
-fn breach_item(b: &OpenBreach, now: NaiveDateTime, cfg: &TriageConfig) -> Item {
-    let (weight, word) = match b.rag {
-        Rag::Red => (cfg.red_breach, "Red"),
-        Rag::Amber => (cfg.amber_breach, "Amber"),
-        Rag::Green => (cfg.green_breach, "Green"),
-    };
-    let mut terms = vec![Term::new(format!("{word} breach"), weight, 1.0)];
-    let reason = if now > b.deadline {
-        terms.push(Term::new("past its deadline", cfg.breach_overdue, 1.0));
-        let late = countdown(b.deadline, now);
-        format!(
-            "{word} breach: arrest OVERDUE by {}",
-            late.trim_start_matches("overdue ")
-        )
-    } else {
-        format!("{word} breach: arrest due by {}", when(b.deadline, now))
-    };
-    Item {
-        client_id: b.client_id,
-        kind: Kind::Breach(b.rag),
-        reason,
-        terms,
-    }
-}
-
-fn release_item(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Item> {
+fn release_detail(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Detail> {
     let custody = row.custody.as_ref()?;
     let date = release::planning_date(
         custody.expected_release_date,
@@ -200,129 +375,60 @@ fn release_item(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Opti
         today,
     )?;
     let days = release::days_to_release(date, today);
-    if custody.checklist.is_complete() || days > cfg.release_window_days || days < 0 {
-        return None;
-    }
-    let missing = custody.checklist.missing_phrases();
-    let window = as_f64(cfg.release_window_days.max(1));
-    let closeness = ((window - as_f64(days)) / window).clamp(0.0, 1.0);
-    let when = match days {
-        0 => "Release today".to_owned(),
-        1 => "Release tomorrow".to_owned(),
-        d => format!("Release in {d} days"),
-    };
-    Some(Item {
-        client_id: row.client_id,
-        kind: Kind::Release,
-        reason: format!("{when}: {}", missing.join(", ")),
-        terms: vec![
-            Term::new("release soon", cfg.release_soon, closeness),
-            Term::new(
-                "checklist items missing",
-                cfg.release_missing,
-                as_f64(i64::try_from(missing.len()).unwrap_or(5)) / 5.0,
-            ),
-        ],
-    })
+    (!custody.checklist.is_complete() && (0..=cfg.release_window_days).contains(&days)).then_some(
+        Detail::Release {
+            days,
+            checklist: custody.checklist,
+        },
+    )
 }
 
-fn benchmark_item(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Item> {
+fn benchmark_detail(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Detail> {
     let start = row.episode.care_plan_date?;
     let c = clock::clock(start, row.episode.extension_review_date, today)?;
-    let (reason, term) = match c.stage {
-        Stage::Overdue => match row.episode.extension_review_date {
-            Some(review) => (
-                format!(
-                    "Extension review overdue by {} days",
-                    (today - review).num_days()
-                ),
-                Term::new("past 13 weeks, review overdue", cfg.benchmark_overdue, 1.0),
-            ),
-            None => (
-                format!("Day {}: past 13 weeks, no extension recorded", c.day),
-                Term::new("past 13 weeks", cfg.benchmark_overdue, 1.0),
-            ),
-        },
-        Stage::Extended => return None,
-        _ if c.day >= cfg.exit_plan_from_day && row.episode.exit_plan.is_none() => {
-            let span = as_f64((clock::BENCHMARK_DAYS - cfg.exit_plan_from_day).max(1));
-            let closeness = (as_f64(c.day - cfg.exit_plan_from_day) / span).clamp(0.0, 1.0);
-            (
-                format!("Day {} of 91: no exit plan", c.day),
-                Term::new(
-                    "13 weeks near, no exit plan",
-                    cfg.exit_plan,
-                    closeness.max(0.1),
-                ),
-            )
-        }
-        _ => return None,
-    };
-    Some(Item {
-        client_id: row.client_id,
-        kind: Kind::Benchmark,
-        reason,
-        terms: vec![term],
-    })
+    match c.stage {
+        Stage::Overdue => Some(match row.episode.extension_review_date {
+            Some(review) => Detail::ExtensionReviewOverdue {
+                days: (today - review).num_days(),
+            },
+            None => Detail::PastBenchmark { day: c.day },
+        }),
+        Stage::Extended => None,
+        _ => (c.day >= cfg.exit_plan_from_day && row.episode.exit_plan.is_none())
+            .then_some(Detail::NoExitPlan { day: c.day }),
+    }
 }
 
-fn contact_item(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Item> {
+fn contact_detail(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Detail> {
     let since = row.last_contact.or(row.episode.referral_date)?;
     let days = (today - since).num_days();
-    (days >= cfg.no_contact_days).then(|| Item {
-        client_id: row.client_id,
-        kind: Kind::NoContact,
-        reason: match row.last_contact {
-            Some(_) => format!("No contact for {days} days"),
-            None => format!("No contact since referral {days} days ago"),
-        },
-        terms: vec![Term::new(
-            "days without contact",
-            cfg.no_contact_per_day,
-            as_f64(days),
-        )],
+    (days >= cfg.no_contact_days).then_some(Detail::NoContact {
+        days,
+        ever: row.last_contact.is_some(),
     })
 }
 
-fn review_item(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Item> {
-    let due = row.next_review_date?;
-    let days = (today - due).num_days();
-    (days > 0).then(|| Item {
-        client_id: row.client_id,
-        kind: Kind::Review,
-        reason: format!("Care-plan review overdue by {days} days"),
-        terms: vec![Term::new(
-            "days review overdue",
-            cfg.review_overdue_per_day,
-            as_f64(days.min(60)),
-        )],
-    })
+fn review_detail(row: &CaseloadRow, today: NaiveDate) -> Option<Detail> {
+    let days = (today - row.next_review_date?).num_days();
+    (days > 0).then_some(Detail::ReviewOverdue { days })
 }
 
-fn referral_item(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Item> {
+fn referral_detail(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Detail> {
     if row.episode.assessment_date.is_some() {
         return None;
     }
     let days = (today - row.episode.referral_date?).num_days();
-    (days >= cfg.referral_days).then(|| Item {
-        client_id: row.client_id,
-        kind: Kind::Referral,
-        reason: format!("Referral {days} days old, not assessed"),
-        terms: vec![Term::new(
-            "days since referral",
-            cfg.referral_per_day,
-            as_f64(days),
-        )],
-    })
+    (days >= cfg.referral_days).then_some(Detail::Referral { days })
 }
 
-fn consent_item(row: &CaseloadRow, cfg: &TriageConfig) -> Option<Item> {
-    (!row.consent && row.episode.assessment_date.is_some()).then(|| Item {
-        client_id: row.client_id,
-        kind: Kind::Consent,
-        reason: "No consent to share recorded".to_owned(),
-        terms: vec![Term::new("no consent", cfg.no_consent, 1.0)],
-    })
+/// Highest score first; ties: breaches and releases before the rest, then by client.
+fn rank(items: &mut [Item]) {
+    items.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.kind().cmp(&b.kind()))
+            .then(a.client_id.cmp(&b.client_id))
+    });
 }
 
 /// Builds the ranked queue for the active caseload `rows` and their outstanding
@@ -337,34 +443,56 @@ pub fn queue(
     cfg: &TriageConfig,
 ) -> Vec<Item> {
     let today = now.date();
-    let mut items = Vec::new();
     let mut ids: Vec<i64> = rows
         .iter()
         .filter(|r| r.custody.is_none())
         .map(|r| r.client_id)
         .collect();
     ids.sort_unstable();
-    for b in breaches {
-        if ids.binary_search(&b.client_id).is_ok() {
-            items.push(breach_item(b, now, cfg));
-        }
-    }
+    let mut items: Vec<Item> = breaches
+        .iter()
+        .filter(|b| ids.binary_search(&b.client_id).is_ok())
+        .map(|b| {
+            let detail = Detail::Breach {
+                rag: b.rag,
+                deadline: b.deadline,
+            };
+            Item::new(b.client_id, detail, now, cfg)
+        })
+        .collect();
     for row in rows {
-        if row.custody.is_some() {
-            items.extend(release_item(row, today, cfg));
-            continue;
-        }
-        items.extend(benchmark_item(row, today, cfg));
-        items.extend(contact_item(row, today, cfg));
-        items.extend(review_item(row, today, cfg));
-        items.extend(referral_item(row, today, cfg));
-        items.extend(consent_item(row, cfg));
+        let details = if row.custody.is_some() {
+            [release_detail(row, today, cfg), None, None, None, None]
+        } else {
+            [
+                benchmark_detail(row, today, cfg),
+                contact_detail(row, today, cfg),
+                review_detail(row, today),
+                referral_detail(row, today, cfg),
+                (!row.consent && row.episode.assessment_date.is_some())
+                    .then_some(Detail::NoConsent),
+            ]
+        };
+        items.extend(
+            details
+                .into_iter()
+                .flatten()
+                .map(|d| Item::new(row.client_id, d, now, cfg)),
+        );
     }
-    items.sort_by(|a, b| {
-        b.score()
-            .total_cmp(&a.score())
-            .then(a.kind.cmp(&b.kind))
-            .then(a.client_id.cmp(&b.client_id))
-    });
+    rank(&mut items);
+    items.shrink_to_fit();
     items
+}
+
+/// Re-ranks a queue built earlier the same day for the time `now`: a breach past its
+/// deadline gains its overdue term. Nothing else in a score depends on the time of day,
+/// so this costs a sort, not a rebuild.
+pub fn retime(items: &mut [Item], now: NaiveDateTime, cfg: &TriageConfig) {
+    for item in items.iter_mut() {
+        if matches!(item.detail, Detail::Breach { .. }) {
+            *item = Item::new(item.client_id, item.detail, now, cfg);
+        }
+    }
+    rank(items);
 }

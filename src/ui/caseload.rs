@@ -13,7 +13,7 @@ use ratatui::widgets::{Row, Table};
 
 use super::theme::Theme;
 use super::{empty, list_block, relative_days, row_style, safe, window};
-use crate::app::lists::{SortKey, search_text};
+use crate::app::lists::SortKey;
 use crate::app::{App, View};
 use crate::domain::clock::{self, Stage};
 use crate::domain::model::CaseloadRow;
@@ -185,12 +185,12 @@ fn next_date_cell(row: &CaseloadRow, app: &App, theme: Theme) -> Line<'static> {
 /// The name with the characters the search matched underlined.
 fn name_cell(row: &CaseloadRow, app: &App, matcher: &SkimMatcherV2) -> Line<'static> {
     if app.redact {
-        return Line::from(super::client_name(app, &row.display_name()));
+        return Line::from(super::client_name(app, row.display_name()));
     }
     let query = app.search.as_str();
-    let name = safe(&row.display_name());
+    let name = safe(row.display_name());
     let Some((_, indices)) = (!query.is_empty())
-        .then(|| matcher.fuzzy_indices(&search_text(row), query))
+        .then(|| matcher.fuzzy_indices(row.label.search_text(), query))
         .flatten()
     else {
         return Line::from(name);
@@ -257,12 +257,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                         line
                     }
                     0 => name_cell(row, app, &matcher),
-                    1 => Line::from(safe(&row.reference)),
-                    2 => Line::from(safe(
-                        row.care_coordinator.as_deref().unwrap_or("unallocated"),
-                    )),
+                    1 => Line::from(safe(row.reference())),
+                    2 => Line::from(safe(app.data.coordinator(row))),
                     3 => flags_cell(row, theme),
-                    4 => Line::from(status::status(&row.episode, row.custody.as_ref()).label()),
+                    4 => Line::from(status::status(&row.episode, row.custody.as_deref()).label()),
                     5 => clock_cell(row, app, theme, gauge),
                     6 => row.last_contact.map_or_else(
                         || Line::styled("never", theme.warning()),

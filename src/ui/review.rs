@@ -52,18 +52,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 (None, None) => Line::styled("no decision recorded", theme.warning()),
             };
             let mut cells = vec![
-                Line::from(super::client_name(app, &row.display_name())),
-                Line::from(safe(&row.reference)),
+                Line::from(super::client_name(app, row.display_name())),
+                Line::from(safe(row.reference())),
                 clock_cell(row, app, theme, false),
                 decision,
             ];
             if wide {
-                cells.insert(
-                    2,
-                    Line::from(safe(
-                        row.care_coordinator.as_deref().unwrap_or("unallocated"),
-                    )),
-                );
+                cells.insert(2, Line::from(safe(app.data.coordinator(row))));
             }
             Row::new(cells).style(row_style(i == cursor.selected, theme))
         });

@@ -33,14 +33,15 @@ fn tag(kind: Kind) -> (&'static str, Option<Rag>) {
 
 /// Name and reference of the item's client, from the caseload snapshot.
 fn who(app: &App, item: &Item) -> (String, String, String) {
-    app.row_of_client
+    app.data
+        .row_of_client
         .get(&item.client_id)
         .map(|&i| &app.data.caseload[i])
         .map(|r| {
             (
-                super::client_name(app, &r.display_name()),
-                safe(&r.reference),
-                safe(r.care_coordinator.as_deref().unwrap_or("unallocated")),
+                super::client_name(app, r.display_name()),
+                safe(r.reference()),
+                safe(app.data.coordinator(r)),
             )
         })
         .unwrap_or_default()
@@ -48,7 +49,7 @@ fn who(app: &App, item: &Item) -> (String, String, String) {
 
 /// Draws the queue into `area`, building only the visible rows.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    let items = &app.today_items;
+    let items = &app.data.today;
     let cursor = window(
         app.cursor_of(View::Today),
         usize::from(area.height.saturating_sub(3)).max(1),
@@ -82,7 +83,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .take(visible)
         .map(|(i, item)| {
             let (name, reference, coordinator) = who(app, item);
-            let (tag, rag) = tag(item.kind);
+            let (tag, rag) = tag(item.kind());
             let tag_style = rag.map_or(theme.dim(), |r| theme.rag(r));
             let mut cells = vec![
                 Line::from(format!("{:>5.0}", item.score())),
@@ -92,7 +93,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             if with_reference {
                 cells.push(Line::from(reference));
             }
-            cells.push(Line::from(item.reason.clone()));
+            cells.push(Line::from(item.detail.reason(app.now)));
             if wide {
                 cells.push(Line::from(coordinator));
             }
@@ -122,20 +123,20 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
 
 /// The score breakdown of the selected item, as a popup over `screen`.
 pub fn render_explain(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {
-    let Some(item) = app.today_items.get(app.cursor_of(View::Today).selected) else {
+    let Some(item) = app.data.today.get(app.cursor_of(View::Today).selected) else {
         return;
     };
     let (name, reference, _) = who(app, item);
     let mut lines = vec![
         Line::styled(format!(" {name} ({reference})"), theme.title()),
-        Line::from(format!(" {}", item.reason)),
+        Line::from(format!(" {}", item.detail.reason(app.now))),
         Line::from(""),
     ];
-    for term in &item.terms {
+    for term in item.detail.terms(app.now, &app.settings.triage) {
         lines.push(Line::from(vec![
             Span::raw(format!(" {:>6.1} x {:<6.2}", term.coefficient, term.factor)),
             Span::styled(format!(" = {:>6.1}  ", term.value()), theme.key()),
-            Span::raw(term.label.clone()),
+            Span::raw(term.label),
         ]));
     }
     lines.push(Line::from(format!(" score {:>20.1}", item.score())));

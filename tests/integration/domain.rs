@@ -325,3 +325,13 @@ fn exit_reasons_separate_planned_from_unplanned() {
     );
     assert_eq!(ExitReason::from_code("nope"), None);
 }
+
+#[test]
+fn a_client_label_keeps_name_and_reference_in_one_text() {
+    let label = caseload::domain::model::ClientLabel::new("O'Neill-Ryan", "Siân", "C-1042");
+    assert_eq!(label.family(), "O'Neill-Ryan");
+    assert_eq!(label.given(), "Siân");
+    assert_eq!(label.display_name(), "O'Neill-Ryan, Siân");
+    assert_eq!(label.reference(), "C-1042");
+    assert_eq!(label.search_text(), "O'Neill-Ryan, Siân C-1042");
+}

@@ -16,5 +16,6 @@ mod roles;
 mod screenshots;
 mod store;
 mod transfer;
+mod triage;
 mod ui;
 mod updates;

@@ -255,3 +255,77 @@ fn area_summaries_match_the_caseload_rows() {
         assert_eq!(s.at_or_past_13_weeks, past);
     }
 }
+
+#[test]
+fn the_caseload_comes_in_sqlites_nocase_name_order_with_the_last_real_contact() {
+    use caseload::domain::model::ContactKind;
+    use caseload::store::NewContact;
+    let (dir, mut store) = empty_store();
+    let names = [
+        ("Smith", "Al"),
+        ("smith jones", "Bo"),
+        ("SMITH-Jones", "Cy"),
+        ("Smith", "al"),
+        ("Émile", "Di"),
+        ("Zed", "Ed"),
+        ("smith", "Aaron"),
+    ];
+    store
+        .write(&actor(), |tx| {
+            let area = tx.insert_area(&caseload::store::NewArea {
+                name: "Northtown".into(),
+                intensive: false,
+            })?;
+            for (i, (family, given)) in names.iter().enumerate() {
+                let mut client = crate::common::new_client(&format!("C-{i}"), given, area, None);
+                client.family_name = (*family).to_owned();
+                let id = tx.insert_client(&client)?;
+                tx.insert_episode(&NewEpisode::referral(
+                    id,
+                    crate::common::date("2026-11-01"),
+                    ReferralSource::Police,
+                ))?;
+                for (at, kind) in [
+                    ("2026-11-10 10:00", ContactKind::Phone),
+                    ("2026-11-20 10:00", ContactKind::DidNotAttend),
+                ] {
+                    tx.insert_contact(&NewContact {
+                        client_id: id,
+                        worker_id: tx.insert_worker(&NewWorker {
+                            name: format!("Worker {i} {at}"),
+                            login: None,
+                            role: Role::CareCoordinator,
+                            area_id: Some(area),
+                        })?,
+                        contact_at: crate::common::at(at),
+                        kind,
+                        note: String::new(),
+                    })?;
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let rows = store.caseload(None, None).unwrap();
+    let conn = Connection::open(dir.path().join("test.db")).unwrap();
+    let sqlite_order: Vec<String> = conn
+        .prepare(
+            "SELECT family_name || ', ' || given_name FROM client
+              ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let ours: Vec<&str> = rows
+        .iter()
+        .map(caseload::domain::model::CaseloadRow::display_name)
+        .collect();
+    assert_eq!(ours, sqlite_order);
+    assert!(
+        rows.iter()
+            .all(|r| r.last_contact == Some(crate::common::date("2026-11-10"))),
+        "a did-not-attend is not a contact"
+    );
+}

@@ -141,7 +141,7 @@ fn explain_shows_the_terms_that_make_the_score() {
     let mut app = app_for(&store, (80, 24));
     press(&mut store, &mut app, &[KeyCode::Char('e')]);
     assert_eq!(app.mode, Mode::Explain);
-    let item = &app.today_items[0];
+    let item = &app.data.today[0];
     let text = screen(&app);
     assert!(text.contains("Why this ranks here"), "{text}");
     assert!(
@@ -155,14 +155,15 @@ fn explain_shows_the_terms_that_make_the_score() {
 fn today_is_ranked_and_only_shows_active_clients() {
     let (_dir, store) = demo_store();
     let app = app_for(&store, (80, 24));
-    assert!(!app.today_items.is_empty());
+    assert!(!app.data.today.is_empty());
     let scores: Vec<f64> = app
-        .today_items
+        .data
+        .today
         .iter()
         .map(caseload::domain::triage::Item::score)
         .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "highest first");
-    for item in &app.today_items {
+    for item in &app.data.today {
         let row = app
             .data
             .caseload
@@ -171,7 +172,7 @@ fn today_is_ranked_and_only_shows_active_clients() {
         let row = row.expect("every item is a client on the caseload in scope");
         if row.custody.is_some() {
             assert_eq!(
-                item.kind,
+                item.kind(),
                 caseload::domain::triage::Kind::Release,
                 "custody: release items only"
             );
@@ -259,7 +260,7 @@ fn search_narrows_the_caseload_and_highlights_matches() {
     let target = app.data.caseload[5].clone();
     press(&mut store, &mut app, &[KeyCode::Char('/')]);
     assert_eq!((app.view, app.mode), (View::Caseload, Mode::Search));
-    type_text(&mut store, &mut app, &target.reference);
+    type_text(&mut store, &mut app, target.reference());
     assert!(app.caseload_list.len() < everyone);
     let first = &app.data.caseload[app.caseload_list[0].row];
     assert_eq!(
@@ -268,7 +269,7 @@ fn search_narrows_the_caseload_and_highlights_matches() {
     );
     press(&mut store, &mut app, &[KeyCode::Enter]);
     assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(app.search, target.reference, "Enter keeps the search");
+    assert_eq!(app.search, target.reference(), "Enter keeps the search");
     press(&mut store, &mut app, &[KeyCode::Enter]);
     assert_eq!(app.view, View::Client);
     assert_eq!(app.client.as_ref().unwrap().profile.id, target.client_id);
@@ -295,7 +296,7 @@ fn sort_cycles_columns_and_reverses() {
     let names: Vec<String> = app
         .caseload_list
         .iter()
-        .map(|e| app.data.caseload[e.row].family_name.clone())
+        .map(|e| app.data.caseload[e.row].label.family().to_owned())
         .collect();
     let mut sorted = names.clone();
     sorted.sort_by_key(|n| n.to_lowercase());
@@ -462,7 +463,7 @@ fn the_selection_scrolls_into_view_and_stops_at_the_ends() {
     assert_eq!(app.cursor().selected, last);
     assert_eq!(app.cursor().offset, last + 1 - app.visible_rows());
     let name = app.data.caseload[app.caseload_list[last].row].display_name();
-    assert!(screen(&app).contains(&name));
+    assert!(screen(&app).contains(name));
     press(&mut store, &mut app, &[KeyCode::Down]);
     assert_eq!(app.cursor().selected, last);
     press(&mut store, &mut app, &[KeyCode::Char('g'), KeyCode::Up]);
@@ -632,7 +633,7 @@ fn redact_hides_names_dates_of_birth_and_nhs_numbers_on_every_view() {
         .data
         .caseload
         .iter()
-        .map(caseload::domain::model::CaseloadRow::display_name)
+        .map(|r| r.display_name().to_owned())
         .collect();
     for view in ['1', '2', '3', '4', '5', '6'] {
         press(&mut store, &mut app, &[KeyCode::Char(view)]);
@@ -675,7 +676,7 @@ fn narrowing_the_search_as_you_type_finds_what_a_full_search_finds() {
     let full = |app: &App| {
         caseload::app::lists::caseload(
             &app.data.caseload,
-            &app.row_keys,
+            &app.data.orders,
             &app.filter,
             &app.search,
             app.sort,

@@ -1,0 +1,286 @@
+//! The Today queue's rules at their edges: which rows make an item, its words, its
+//! score, and the ranking. No terminal, no database, a fixed today.
+
+use caseload::domain::model::{CaseloadRow, ClientLabel, CustodySummary, EpisodeDates, Flags, Rag};
+use caseload::domain::release::Checklist;
+use caseload::domain::triage::{Detail, Kind, OpenBreach, TriageConfig, queue, retime};
+use chrono::{Days, NaiveDate, NaiveDateTime};
+
+use crate::common::{at, today};
+
+fn ago(days: u64) -> NaiveDate {
+    today() - Days::new(days)
+}
+
+fn nine_thirty() -> NaiveDateTime {
+    today().and_hms_opt(9, 30, 0).unwrap()
+}
+
+/// A client seen yesterday, assessed, consented, care plan started a week ago:
+/// nothing to do.
+fn settled(id: i64) -> CaseloadRow {
+    CaseloadRow {
+        client_id: id,
+        label: ClientLabel::new("Okafor", "Dana", &format!("C-{id}")),
+        area_id: 1,
+        care_coordinator_id: Some(1),
+        consent: true,
+        flags: Flags::default(),
+        episode: EpisodeDates {
+            id,
+            referral_date: Some(ago(20)),
+            assessment_date: Some(ago(15)),
+            care_plan_date: Some(ago(7)),
+            engaged: true,
+            exit_plan: None,
+            extension_review_date: None,
+        },
+        custody: None,
+        last_contact: Some(ago(1)),
+        next_review_date: None,
+    }
+}
+
+fn details(rows: &[CaseloadRow]) -> Vec<Detail> {
+    queue(rows, &[], nine_thirty(), &TriageConfig::default())
+        .iter()
+        .map(|i| i.detail)
+        .collect()
+}
+
+#[test]
+fn a_settled_client_needs_nothing() {
+    assert_eq!(details(&[settled(1)]), vec![]);
+}
+
+#[test]
+fn no_exit_plan_is_listed_from_day_77_until_91() {
+    for (day, listed) in [(76, false), (77, true), (91, true)] {
+        let mut row = settled(1);
+        row.episode.care_plan_date = Some(ago(day));
+        let expected = if listed {
+            vec![Detail::NoExitPlan {
+                day: i64::try_from(day).unwrap(),
+            }]
+        } else {
+            vec![]
+        };
+        assert_eq!(details(&[row.clone()]), expected, "day {day}");
+        row.episode.exit_plan = Some("step down to community team".into());
+        assert_eq!(details(&[row]), vec![], "day {day} with a plan");
+    }
+}
+
+#[test]
+fn day_92_without_an_extension_is_past_the_benchmark() {
+    let mut row = settled(1);
+    row.episode.care_plan_date = Some(ago(92));
+    row.episode.exit_plan = Some("planned".into());
+    let found = details(&[row.clone()]);
+    assert_eq!(found, vec![Detail::PastBenchmark { day: 92 }]);
+    assert_eq!(
+        found[0].reason(nine_thirty()),
+        "Day 92: past 13 weeks, no extension recorded"
+    );
+    row.episode.extension_review_date = Some(today());
+    assert_eq!(details(&[row.clone()]), vec![], "extended, review today");
+    row.episode.extension_review_date = Some(ago(3));
+    assert_eq!(
+        details(&[row]),
+        vec![Detail::ExtensionReviewOverdue { days: 3 }]
+    );
+}
+
+#[test]
+fn no_contact_is_listed_from_14_days() {
+    let mut row = settled(1);
+    row.last_contact = Some(ago(13));
+    assert_eq!(details(&[row.clone()]), vec![]);
+    row.last_contact = Some(ago(14));
+    let found = details(&[row.clone()]);
+    assert_eq!(
+        found,
+        vec![Detail::NoContact {
+            days: 14,
+            ever: true
+        }]
+    );
+    assert_eq!(found[0].reason(nine_thirty()), "No contact for 14 days");
+    row.last_contact = None;
+    assert_eq!(
+        details(&[row])[0].reason(nine_thirty()),
+        "No contact since referral 20 days ago"
+    );
+}
+
+#[test]
+fn review_overdue_starts_the_day_after_the_review_date() {
+    let mut row = settled(1);
+    row.next_review_date = Some(today());
+    assert_eq!(details(&[row.clone()]), vec![]);
+    row.next_review_date = Some(ago(1));
+    assert_eq!(details(&[row]), vec![Detail::ReviewOverdue { days: 1 }]);
+}
+
+#[test]
+fn a_referral_waits_three_days_before_it_is_listed() {
+    let mut row = settled(1);
+    row.episode.assessment_date = None;
+    row.episode.care_plan_date = None;
+    row.episode.referral_date = Some(ago(2));
+    row.last_contact = Some(ago(1));
+    assert_eq!(details(&[row.clone()]), vec![]);
+    row.episode.referral_date = Some(ago(3));
+    assert_eq!(details(&[row]), vec![Detail::Referral { days: 3 }]);
+}
+
+#[test]
+fn missing_consent_is_listed_once_assessed() {
+    let mut row = settled(1);
+    row.consent = false;
+    assert_eq!(details(&[row.clone()]), vec![Detail::NoConsent]);
+    row.episode.assessment_date = None;
+    row.episode.care_plan_date = None;
+    row.episode.referral_date = Some(ago(1));
+    assert_eq!(details(&[row]), vec![], "not yet assessed");
+}
+
+#[test]
+fn a_client_in_custody_appears_only_for_an_incomplete_release_in_the_window() {
+    let mut row = settled(1);
+    row.last_contact = Some(ago(60));
+    row.consent = false;
+    let custody = |release: NaiveDate, checklist: Checklist| {
+        Some(Box::new(CustodySummary {
+            prison: "HMP Cardiff".into(),
+            expected_release_date: Some(release),
+            earliest_release_date: None,
+            checklist,
+        }))
+    };
+    let incomplete = Checklist {
+        appointment_booked: true,
+        ..Checklist::default()
+    };
+    for (days, listed) in [(0, true), (7, true), (8, false)] {
+        row.custody = custody(today() + Days::new(days), incomplete);
+        let found = details(&[row.clone()]);
+        assert_eq!(found.len(), usize::from(listed), "release in {days} days");
+        if listed {
+            assert!(matches!(found[0], Detail::Release { .. }));
+        }
+    }
+    row.custody = custody(today(), incomplete);
+    assert_eq!(
+        details(&[row.clone()])[0].reason(nine_thirty()),
+        "Release today: prescriber not confirmed, no naloxone, no accommodation, \
+         prison team not contacted"
+    );
+    let complete = Checklist {
+        appointment_booked: true,
+        prescriber_confirmed: true,
+        naloxone_given: true,
+        accommodation_confirmed: true,
+        prison_team_contacted: true,
+    };
+    row.custody = custody(today(), complete);
+    assert_eq!(details(&[row]), vec![], "checklist complete");
+}
+
+#[test]
+fn breaches_count_only_for_clients_on_the_queue_and_outside() {
+    let inside = CaseloadRow {
+        custody: Some(Box::new(CustodySummary {
+            prison: "HMP Cardiff".into(),
+            expected_release_date: None,
+            earliest_release_date: None,
+            checklist: Checklist::default(),
+        })),
+        ..settled(2)
+    };
+    let breaches = [1, 2, 3].map(|client_id| OpenBreach {
+        client_id,
+        rag: Rag::Red,
+        deadline: at("2026-11-23 14:30"),
+    });
+    let items = queue(
+        &[settled(1), inside],
+        &breaches,
+        nine_thirty(),
+        &TriageConfig::default(),
+    );
+    assert_eq!(
+        items.len(),
+        1,
+        "client 2 is in custody, client 3 not in scope"
+    );
+    assert_eq!(items[0].client_id, 1);
+    assert_eq!(
+        items[0].detail.reason(nine_thirty()),
+        "Red breach: arrest due by 14:30 today"
+    );
+}
+
+#[test]
+fn the_queue_is_ranked_by_score_and_explained_by_its_terms() {
+    let mut quiet = settled(1);
+    quiet.last_contact = Some(ago(20));
+    let mut quieter = settled(2);
+    quieter.last_contact = Some(ago(30));
+    let breach = OpenBreach {
+        client_id: 3,
+        rag: Rag::Amber,
+        deadline: at("2026-11-24 10:00"),
+    };
+    let cfg = TriageConfig::default();
+    let items = queue(
+        &[quiet, quieter, settled(3)],
+        &[breach],
+        nine_thirty(),
+        &cfg,
+    );
+    let order: Vec<(i64, Kind)> = items.iter().map(|i| (i.client_id, i.kind())).collect();
+    assert_eq!(
+        order,
+        vec![
+            (2, Kind::NoContact),
+            (3, Kind::Breach(Rag::Amber)),
+            (1, Kind::NoContact)
+        ],
+        "30 days x 2 = 60 > amber 50 > 20 days x 2 = 40"
+    );
+    for item in &items {
+        let sum: f64 = item
+            .detail
+            .terms(nine_thirty(), &cfg)
+            .iter()
+            .map(caseload::domain::triage::Term::value)
+            .sum();
+        assert!((sum - item.score()).abs() < 1e-9, "{item:?}");
+    }
+}
+
+#[test]
+fn a_breach_passing_its_deadline_moves_up_when_the_queue_is_retimed() {
+    let mut quiet = settled(1);
+    quiet.last_contact = Some(ago(40));
+    let breach = OpenBreach {
+        client_id: 2,
+        rag: Rag::Amber,
+        deadline: at("2026-11-23 10:00"),
+    };
+    let cfg = TriageConfig::default();
+    let mut items = queue(&[quiet, settled(2)], &[breach], nine_thirty(), &cfg);
+    assert_eq!(
+        items[0].client_id, 1,
+        "80 for 40 days beats amber 50 before 10:00"
+    );
+    let later = at("2026-11-23 10:01");
+    retime(&mut items, later, &cfg);
+    assert_eq!(items[0].client_id, 2, "amber 50 + overdue 60 after 10:00");
+    assert!((items[0].score() - 110.0).abs() < 1e-9);
+    assert_eq!(
+        items[0].detail.reason(later),
+        "Amber breach: arrest OVERDUE by 1m"
+    );
+}
