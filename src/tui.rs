@@ -88,17 +88,51 @@ fn actor(app: &App) -> Actor {
     }
 }
 
-/// Carries out a store effect and installs what it read. Terminal effects (quit,
-/// suspend, redraw) are the loop's and pass through untouched.
+/// How the lists are refreshed after a reload request or a change: at once, or by
+/// the background reader.
+trait Refresh {
+    /// Starts (or does) the refresh of the snapshot for the app's scope.
+    fn refresh(&mut self, store: &Store, app: &mut App) -> StoreResult<()>;
+}
+
+/// Reads and installs the snapshot before returning (tests and benchmarks).
+struct AtOnce;
+
+impl Refresh for AtOnce {
+    fn refresh(&mut self, store: &Store, app: &mut App) -> StoreResult<()> {
+        let data = load(store, app, app.now)?;
+        install(store, app, data)
+    }
+}
+
+/// Asks the background reader; the snapshot is installed when it arrives, so the keys
+/// never wait for a large caseload to be read.
+impl Refresh for Loader {
+    fn refresh(&mut self, _store: &Store, app: &mut App) -> StoreResult<()> {
+        self.request(app.scope_limits(), app.now);
+        app.loading = true;
+        Ok(())
+    }
+}
+
+/// Carries out a store effect and installs what it read, before returning. Terminal
+/// effects (quit, suspend, redraw) are the loop's and pass through untouched.
 ///
 /// # Errors
 /// A store error (a refused save is not an error: it is shown on the form).
 pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<()> {
+    perform_with(store, app, effect, &mut AtOnce)
+}
+
+/// [`perform`], refreshing the lists through `refresh`.
+fn perform_with(
+    store: &mut Store,
+    app: &mut App,
+    effect: Effect,
+    refresh: &mut dyn Refresh,
+) -> StoreResult<()> {
     match effect {
-        Effect::Reload => {
-            let data = load(store, app, app.now)?;
-            install(store, app, data)?;
-        }
+        Effect::Reload => refresh.refresh(store, app)?,
         Effect::OpenClient(id) => app.open_client(store.client_record(id)?),
         Effect::OpenClientByReference(reference) => {
             match store.client_id_by_reference(&reference)? {
@@ -117,10 +151,10 @@ pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<
         Effect::Save(change) => {
             let next = edit::save(store, app, &actor(app), &change)?;
             if app.form.is_none() {
-                after_change(store, app)?;
+                after_change(store, app, refresh)?;
             }
             if let Some(next) = next {
-                perform(store, app, next)?;
+                perform_with(store, app, next, refresh)?;
             }
         }
         Effect::Undo(receipt) => {
@@ -131,7 +165,7 @@ pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<
                 }
                 Err(error) => app.message = Some(format!("could not undo: {error}")),
             }
-            after_change(store, app)?;
+            after_change(store, app, refresh)?;
         }
         Effect::RestoreDraft(draft) => {
             if let Some(kind) = FormKind::from_title(&draft.form) {
@@ -163,7 +197,7 @@ pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<
                         "Recorded offences for {reference} in the {quarter} sample."
                     ));
                     if let Some(effect) = app.report_effect() {
-                        perform(store, app, effect)?;
+                        perform_with(store, app, effect, refresh)?;
                     }
                 }
                 Err(error) => app.message = Some(error.to_string()),
@@ -174,10 +208,10 @@ pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<
     Ok(())
 }
 
-/// After a save or an undo: reload the lists, and the record on screen.
-fn after_change(store: &Store, app: &mut App) -> StoreResult<()> {
-    let data = load(store, app, app.now)?;
-    install(store, app, data)?;
+/// After a save or an undo: refresh the lists, and reload the record on screen (one
+/// client: at once).
+fn after_change(store: &Store, app: &mut App, refresh: &mut dyn Refresh) -> StoreResult<()> {
+    refresh.refresh(store, app)?;
     if let Some(id) = app.client.as_ref().map(|c| c.profile.id) {
         app.client = Some(store.client_record(id)?);
     }
@@ -336,7 +370,7 @@ fn event_loop(
                 frames.forget();
             }
             Some(effect) => {
-                if let Err(error) = carry_out(store, &mut app, &mut loader, effect) {
+                if let Err(error) = perform_with(store, &mut app, effect, &mut loader) {
                     app.message = Some(error.to_string());
                 }
             }
@@ -377,7 +411,7 @@ fn every_second(
         *seen_version = version;
         changed = true;
         if let Some(effect) = app.update(Action::ChangedElsewhere) {
-            carry_out(store, app, loader, effect)?;
+            perform_with(store, app, effect, loader)?;
         }
     }
     let now = clock.now();
@@ -385,7 +419,7 @@ fn every_second(
     {
         changed = true;
         if let Some(effect) = app.update(Action::Tick(now)) {
-            carry_out(store, app, loader, effect)?;
+            perform_with(store, app, effect, loader)?;
         }
     }
     Ok(changed)
@@ -434,22 +468,6 @@ fn wait_for_terminal(tty: &std::fs::File, wait: Duration) -> std::io::Result<Tty
             TtyState::Ready
         },
     )
-}
-
-/// Performs an effect in the running TUI: a reload goes to the background reader (the
-/// keys stay live while it reads); everything else is performed at once.
-fn carry_out(
-    store: &mut Store,
-    app: &mut App,
-    loader: &mut Loader,
-    effect: Effect,
-) -> StoreResult<()> {
-    if matches!(effect, Effect::Reload) {
-        loader.request(app.scope_limits(), app.now);
-        app.loading = true;
-        return Ok(());
-    }
-    perform(store, app, effect)
 }
 
 /// Renders off screen and compares with the last frame drawn, so an idle session (or

@@ -258,16 +258,44 @@ pub fn caseload(
     entries
 }
 
+/// Whether `text` could match `query` (ASCII, lower case, no spaces): its letters
+/// appear in order, ignoring case. A byte scan, several times cheaper than scoring, so
+/// the matcher only sees rows that can match. Never false when the matcher would
+/// match: any text that is not plain ASCII is left to the matcher.
+fn may_match(text: &str, query: &[u8]) -> bool {
+    let mut wanted = query.iter().peekable();
+    for c in text.bytes() {
+        if !c.is_ascii() {
+            return true;
+        }
+        if wanted.next_if_eq(&&c.to_ascii_lowercase()).is_some() && wanted.peek().is_none() {
+            return true;
+        }
+    }
+    wanted.peek().is_none()
+}
+
 /// Fuzzy-scores the `candidates` rows against `query`, keeping the matches. A long list
 /// (the first keystroke over every name) is split across the machine's cores.
 fn score_rows(rows: &[CaseloadRow], candidates: &[usize], query: &str) -> Vec<Entry> {
     const PER_THREAD: usize = 8_192;
+    let letters: Option<Vec<u8>> = query.is_ascii().then(|| {
+        query
+            .bytes()
+            .filter(|c| !c.is_ascii_whitespace())
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    });
     let score = |part: &[usize]| -> Vec<Entry> {
         let matcher = SkimMatcherV2::default();
         part.iter()
             .filter_map(|&row| {
+                let text = rows[row].label.search_text();
+                if letters.as_ref().is_some_and(|l| !may_match(text, l)) {
+                    return None;
+                }
                 matcher
-                    .fuzzy_match(rows[row].label.search_text(), query)
+                    .fuzzy_match(text, query)
                     .map(|score| Entry { row, score })
             })
             .collect()

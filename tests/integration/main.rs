@@ -14,6 +14,7 @@ mod hostile;
 mod report;
 mod roles;
 mod screenshots;
+mod search;
 mod store;
 mod transfer;
 mod triage;
