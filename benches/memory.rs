@@ -106,7 +106,7 @@ fn main() {
         Store::open(&path, Access::ReadOnly).expect("open")
     });
     let caseload = measure("caseload rows (everything)", || {
-        store.caseload(None, None).expect("caseload")
+        store.caseload(None, None, &[]).expect("caseload")
     });
     println!("  {} rows", caseload.len());
     drop(caseload);
@@ -120,15 +120,21 @@ fn main() {
         store.releases().expect("read")
     });
     let data = measure("whole snapshot", || {
-        caseload::tui::load_scope(&store, None, None, now, &Settings::default().triage)
+        caseload::tui::load_scope(&store, (None, None), now, &Settings::default().triage, &[])
             .expect("load")
     });
     let mut app = App::new(now, session, Settings::default(), (80, 24));
     measure("install: derived lists and keys", || app.set_data(data));
     println!("  {} Today items", app.data.today.len());
     measure("reload beside the snapshot on screen", || {
-        let fresh = caseload::tui::load_scope(&store, None, None, now, &Settings::default().triage)
-            .expect("load");
+        let fresh = caseload::tui::load_scope(
+            &store,
+            (None, None),
+            now,
+            &Settings::default().triage,
+            &app.data.caseload,
+        )
+        .expect("load");
         app.set_data(fresh);
     });
     println!(

@@ -116,7 +116,7 @@ fn load_breakdown(path: &std::path::Path, now: chrono::NaiveDateTime, size: (u16
         drop(store.area_summaries(today()).expect("areas"));
     });
     time("  load: caseload (everything)", &|| {
-        drop(store.caseload(None, None).expect("caseload"));
+        drop(store.caseload(None, None, &[]).expect("caseload"));
     });
     time("  load: outstanding breaches", &|| {
         drop(store.breaches(true).expect("breaches"));
@@ -225,37 +225,32 @@ fn main() {
         report(name, &mut samples);
     }
 
-    keystroke(&mut store, &mut app, &mut terminal, Action::StartSearch);
+    search_keystrokes(&mut store, &mut app, &mut terminal);
+}
+
+/// Fuzzy search over every name: a query typed and erased, and each letter as the first.
+fn search_keystrokes(store: &mut Store, app: &mut App, terminal: &mut Terminal<TestBackend>) {
+    keystroke(store, app, terminal, Action::StartSearch);
     let mut samples = Vec::new();
     let mut first = Vec::new();
     for _ in 0..5 {
         for c in "harker".chars() {
-            let took = keystroke(&mut store, &mut app, &mut terminal, Action::Input(c));
+            let took = keystroke(store, app, terminal, Action::Input(c));
             if app.search.len() == 1 {
                 first.push(took);
             }
             samples.push(took);
         }
         for _ in 0..6 {
-            samples.push(keystroke(
-                &mut store,
-                &mut app,
-                &mut terminal,
-                Action::Backspace,
-            ));
+            samples.push(keystroke(store, app, terminal, Action::Backspace));
         }
     }
     report("fuzzy search keystroke (all names)", &mut samples);
     report("... the first letter only", &mut first);
     let mut letters = Vec::new();
     for c in 'a'..='z' {
-        letters.push(keystroke(
-            &mut store,
-            &mut app,
-            &mut terminal,
-            Action::Input(c),
-        ));
-        keystroke(&mut store, &mut app, &mut terminal, Action::Backspace);
+        letters.push(keystroke(store, app, terminal, Action::Input(c)));
+        keystroke(store, app, terminal, Action::Backspace);
     }
     report("... each letter a-z as the first", &mut letters);
 }

@@ -3,20 +3,24 @@
 //! freezes the keys. Requests carry a generation: only the newest answer is used.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use chrono::NaiveDateTime;
 
 use crate::app::Data;
+use crate::domain::model::CaseloadRow;
 use crate::domain::triage::TriageConfig;
 use crate::store::{Access, Store, StoreError, StoreResult};
 
-/// What to read: the scope's limits (area, worker) at a moment.
+/// What to read: the scope's limits (area, worker) at a moment, and the caseload on
+/// screen (rows that have not changed are shared with it rather than copied).
 struct Request {
     generation: u64,
     area: Option<i64>,
     worker: Option<i64>,
     now: NaiveDateTime,
+    previous: Vec<Arc<CaseloadRow>>,
 }
 
 /// The background reader.
@@ -44,12 +48,16 @@ impl Loader {
                 }
                 let data = crate::tui::load_scope(
                     &store,
-                    request.area,
-                    request.worker,
+                    (request.area, request.worker),
                     request.now,
                     &triage,
+                    &request.previous,
                 );
-                if outgoing.send((request.generation, data)).is_err() {
+                let generation = request.generation;
+                // Let go of the old rows before the snapshot is handed over, so the old
+                // snapshot is freed as soon as the new one is installed.
+                drop(request);
+                if outgoing.send((generation, data)).is_err() {
                     break;
                 }
             }
@@ -61,8 +69,14 @@ impl Loader {
         })
     }
 
-    /// Asks for a snapshot of the scope (area, worker) at `now`.
-    pub fn request(&mut self, limits: (Option<i64>, Option<i64>), now: NaiveDateTime) {
+    /// Asks for a snapshot of the scope (area, worker) at `now`, sharing the rows of
+    /// `previous` that have not changed.
+    pub fn request(
+        &mut self,
+        limits: (Option<i64>, Option<i64>),
+        now: NaiveDateTime,
+        previous: &[Arc<CaseloadRow>],
+    ) {
         self.generation += 1;
         // A send fails only if the thread has gone; `poll` then reports it.
         let _ = self.requests.send(Request {
@@ -70,6 +84,7 @@ impl Loader {
             area: limits.0,
             worker: limits.1,
             now,
+            previous: previous.to_vec(),
         });
     }
 

@@ -1,6 +1,8 @@
 //! The lists each view shows, derived from the snapshot and the view state. Computed in
 //! `update` when their inputs change, never while drawing.
 
+use std::borrow::Borrow;
+
 use chrono::NaiveDate;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -147,8 +149,8 @@ impl SortOrders {
     /// Orders of `rows` (which arrive in name order) on `today`; `coordinator_rank`
     /// gives a worker's place in name order.
     #[must_use]
-    pub fn new(
-        rows: &[CaseloadRow],
+    pub fn new<R: Borrow<CaseloadRow> + Sync>(
+        rows: &[R],
         coordinator_rank: impl Fn(i64) -> Option<usize>,
         today: NaiveDate,
     ) -> Self {
@@ -160,7 +162,10 @@ impl SortOrders {
                 SortKey::Reference => {
                     let mut order: Vec<u32> = (0..index(rows.len())).collect();
                     order.sort_by(|&a, &b| {
-                        let (a, b) = (rows[a as usize].reference(), rows[b as usize].reference());
+                        let (a, b) = (
+                            rows[a as usize].borrow().reference(),
+                            rows[b as usize].borrow().reference(),
+                        );
                         a.len().cmp(&b.len()).then_with(|| {
                             a.bytes()
                                 .map(|c| c.to_ascii_lowercase())
@@ -206,11 +211,14 @@ fn index(i: usize) -> u32 {
 }
 
 /// Row indices ordered by `key`, ties by index (that is, by name).
-fn order_by<K: Ord>(rows: &[CaseloadRow], key: impl Fn(&CaseloadRow) -> K) -> Vec<u32> {
+fn order_by<R: Borrow<CaseloadRow>, K: Ord>(
+    rows: &[R],
+    key: impl Fn(&CaseloadRow) -> K,
+) -> Vec<u32> {
     let mut keyed: Vec<(K, u32)> = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| (key(r), index(i)))
+        .map(|(i, r)| (key(r.borrow()), index(i)))
         .collect();
     keyed.sort_unstable();
     keyed.into_iter().map(|(_, i)| i).collect()
@@ -222,8 +230,8 @@ fn order_by<K: Ord>(rows: &[CaseloadRow], key: impl Fn(&CaseloadRow) -> K) -> Ve
 /// matches the longer query matched the shorter one.
 #[must_use]
 #[allow(clippy::too_many_arguments)] // the view state it depends on, passed explicitly
-pub fn caseload(
-    rows: &[CaseloadRow],
+pub fn caseload<R: Borrow<CaseloadRow> + Sync>(
+    rows: &[R],
     orders: &SortOrders,
     filter: &CaseloadFilter,
     query: &str,
@@ -236,7 +244,7 @@ pub fn caseload(
     let query = query.trim();
     if query.is_empty() {
         let order = orders.of(sort);
-        let keep = |i: &&u32| filter.keeps(&rows[**i as usize], me, today);
+        let keep = |i: &&u32| filter.keeps(rows[**i as usize].borrow(), me, today);
         let entry = |i: &u32| Entry {
             row: *i as usize,
             score: 0,
@@ -250,7 +258,7 @@ pub fn caseload(
     let candidates: Vec<usize> = match within {
         Some(previous) => previous.iter().map(|e| e.row).collect(),
         None => (0..rows.len())
-            .filter(|&i| filter.keeps(&rows[i], me, today))
+            .filter(|&i| filter.keeps(rows[i].borrow(), me, today))
             .collect(),
     };
     let mut entries = score_rows(rows, &candidates, query);
@@ -277,7 +285,11 @@ fn may_match(text: &str, query: &[u8]) -> bool {
 
 /// Fuzzy-scores the `candidates` rows against `query`, keeping the matches. A long list
 /// (the first keystroke over every name) is split across the machine's cores.
-fn score_rows(rows: &[CaseloadRow], candidates: &[usize], query: &str) -> Vec<Entry> {
+fn score_rows<R: Borrow<CaseloadRow> + Sync>(
+    rows: &[R],
+    candidates: &[usize],
+    query: &str,
+) -> Vec<Entry> {
     const PER_THREAD: usize = 8_192;
     let letters: Option<Vec<u8>> = query.is_ascii().then(|| {
         query
@@ -290,7 +302,7 @@ fn score_rows(rows: &[CaseloadRow], candidates: &[usize], query: &str) -> Vec<En
         let matcher = SkimMatcherV2::default();
         part.iter()
             .filter_map(|&row| {
-                let text = rows[row].label.search_text();
+                let text = rows[row].borrow().label.search_text();
                 if letters.as_ref().is_some_and(|l| !may_match(text, l)) {
                     return None;
                 }
@@ -364,12 +376,12 @@ pub fn area_counts(
 
 /// Clients from week 11 onwards, longest on the caseload first.
 #[must_use]
-pub fn review(rows: &[CaseloadRow], today: NaiveDate) -> Vec<usize> {
+pub fn review<R: Borrow<CaseloadRow>>(rows: &[R], today: NaiveDate) -> Vec<usize> {
     let mut list: Vec<(usize, NaiveDate)> = rows
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
-            let start = r.episode.care_plan_date?;
+            let start = r.borrow().episode.care_plan_date?;
             ((today - start).num_days() >= clock::APPROACHING_FROM_DAY).then_some((i, start))
         })
         .collect();

@@ -11,6 +11,7 @@ mod update;
 pub use editing::{DraftOffer, Menu};
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -162,8 +163,9 @@ pub struct Data {
     pub areas: Vec<AreaSummary>,
     /// Workers by name, for `:worker` and the co-ordinator columns.
     pub workers: Vec<Worker>,
-    /// The active caseload in scope, in name order.
-    pub caseload: Vec<CaseloadRow>,
+    /// The active caseload in scope, in name order (rows unchanged since the last
+    /// snapshot are shared with it).
+    pub caseload: Vec<Arc<CaseloadRow>>,
     /// Outstanding breaches (every area; views apply the scope).
     pub breaches: Vec<BreachRow>,
     /// Breaches dealt with.

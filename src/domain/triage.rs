@@ -4,6 +4,8 @@
 //! terms, and the terms are kept so the screen can show why an item ranks where it
 //! does. Coefficients and thresholds come from the config file ([`TriageConfig`]).
 
+use std::borrow::Borrow;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
@@ -436,8 +438,8 @@ fn rank(items: &mut [Item]) {
 /// by client). Clients in custody only appear for their release; breaches of clients
 /// in custody or not in `rows` (closed or out of scope) are left to the Breaches view.
 #[must_use]
-pub fn queue(
-    rows: &[CaseloadRow],
+pub fn queue<R: Borrow<CaseloadRow>>(
+    rows: &[R],
     breaches: &[OpenBreach],
     now: NaiveDateTime,
     cfg: &TriageConfig,
@@ -445,6 +447,7 @@ pub fn queue(
     let today = now.date();
     let mut ids: Vec<i64> = rows
         .iter()
+        .map(Borrow::borrow)
         .filter(|r| r.custody.is_none())
         .map(|r| r.client_id)
         .collect();
@@ -460,7 +463,7 @@ pub fn queue(
             Item::new(b.client_id, detail, now, cfg)
         })
         .collect();
-    for row in rows {
+    for row in rows.iter().map(Borrow::borrow) {
         let details = if row.custody.is_some() {
             [release_detail(row, today, cfg), None, None, None, None]
         } else {

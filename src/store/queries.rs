@@ -1,6 +1,9 @@
 //! Reads: rows mapped to domain types. Rules that depend on `today` stay in `domain`;
 //! the queries take the dates those rules compute.
 
+use std::cmp::Ordering;
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -69,16 +72,23 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
     })
 }
 
-/// The key that orders caseload rows as SQLite's `ORDER BY family_name COLLATE NOCASE,
-/// given_name COLLATE NOCASE, id` would: NOCASE folds ASCII letters only, and the zero
-/// byte between the names sorts a family name before any longer one it starts.
-fn name_key(row: &CaseloadRow) -> (Vec<u8>, i64) {
-    let (family, given) = (row.label.family(), row.label.given());
-    let mut key = Vec::with_capacity(family.len() + given.len() + 1);
-    key.extend(family.bytes().map(|c| c.to_ascii_lowercase()));
-    key.push(0);
-    key.extend(given.bytes().map(|c| c.to_ascii_lowercase()));
-    (key, row.client_id)
+/// Compares as SQLite's NOCASE collation does: ASCII letters fold, nothing else.
+fn nocase(x: &str, y: &str) -> Ordering {
+    for (a, b) in x.bytes().zip(y.bytes()) {
+        let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+        if a != b {
+            return a.cmp(&b);
+        }
+    }
+    x.len().cmp(&y.len())
+}
+
+/// Orders caseload rows as SQLite's `ORDER BY family_name COLLATE NOCASE, given_name
+/// COLLATE NOCASE, id` would. Sorting in place needs no memory beside the rows.
+fn by_name(a: &CaseloadRow, b: &CaseloadRow) -> Ordering {
+    nocase(a.label.family(), b.label.family())
+        .then_with(|| nocase(a.label.given(), b.label.given()))
+        .then(a.client_id.cmp(&b.client_id))
 }
 
 pub(super) fn worker_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
@@ -203,13 +213,18 @@ impl Store {
     /// list relies on it to break sort ties): in one area and/or
     /// of one care co-ordinator, or everyone when both are `None`.
     ///
+    /// A row equal to one of `previous` (the snapshot on screen) is shared with it, not
+    /// copied: a reload while the old snapshot is still shown then costs memory only for
+    /// what changed, not for a second caseload.
+    ///
     /// # Errors
     /// An SQLite error.
     pub fn caseload(
         &self,
         area_id: Option<i64>,
         worker_id: Option<i64>,
-    ) -> StoreResult<Vec<CaseloadRow>> {
+        previous: &[Arc<CaseloadRow>],
+    ) -> StoreResult<Vec<Arc<CaseloadRow>>> {
         // One statement per combination of limits, so each can use its index.
         let mut limits = Vec::new();
         let mut values = Vec::new();
@@ -221,17 +236,36 @@ impl Store {
             limits.push("c.care_coordinator_id = ?");
             values.push(worker);
         }
-        let sql = if limits.is_empty() {
-            CASELOAD_SELECT.to_owned()
+        let limits = if limits.is_empty() {
+            String::new()
         } else {
-            format!("{CASELOAD_SELECT} WHERE {}", limits.join(" AND "))
+            format!("WHERE {}", limits.join(" AND "))
         };
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt
-            .query_map(rusqlite::params_from_iter(values), caseload_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.sort_by_cached_key(name_key);
-        rows.shrink_to_fit();
+        // Counted first, so the rows go straight into a vector of the right size: a
+        // growing one would hold up to twice the caseload while it is copied.
+        let count: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM client c
+               JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL {limits}"
+            ))?
+            .query_row(rusqlite::params_from_iter(&values), |r| r.get(0))?;
+        let mut rows = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{CASELOAD_SELECT} {limits}"))?;
+        let mut by_id: Vec<&Arc<CaseloadRow>> = previous.iter().collect();
+        by_id.sort_unstable_by_key(|r| r.client_id);
+        for row in stmt.query_map(rusqlite::params_from_iter(values), caseload_row)? {
+            let row = row?;
+            let same = by_id
+                .binary_search_by_key(&row.client_id, |r| r.client_id)
+                .ok()
+                .map(|i| by_id[i])
+                .filter(|old| ***old == row);
+            rows.push(same.map_or_else(|| Arc::new(row), Arc::clone));
+        }
+        rows.sort_unstable_by(|a, b| by_name(a, b));
         Ok(rows)
     }
 }

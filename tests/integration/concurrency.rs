@@ -49,7 +49,7 @@ fn saving_child(store: &mut Store, child: usize, duration: Duration) {
         .into_iter()
         .find(|a| a.name == "Northtown")
         .unwrap();
-    let rows = store.caseload(Some(north.id), None).unwrap();
+    let rows = store.caseload(Some(north.id), None, &[]).unwrap();
     let start = Instant::now();
     let mut i = 0;
     while start.elapsed() < duration {

@@ -236,7 +236,7 @@ fn area_summaries_match_the_caseload_rows() {
     let summaries = store.area_summaries(today()).unwrap();
     assert_eq!(summaries.len(), 5);
     for s in &summaries {
-        let rows = store.caseload(Some(s.area.id), None).unwrap();
+        let rows = store.caseload(Some(s.area.id), None, &[]).unwrap();
         assert_eq!(s.active, rows.len(), "{}", s.area.name);
         assert_eq!(s.iom, rows.iter().filter(|r| r.flags.iom).count());
         assert_eq!(s.ppo, rows.iter().filter(|r| r.flags.ppo).count());
@@ -306,7 +306,7 @@ fn the_caseload_comes_in_sqlites_nocase_name_order_with_the_last_real_contact() 
             Ok(())
         })
         .unwrap();
-    let rows = store.caseload(None, None).unwrap();
+    let rows = store.caseload(None, None, &[]).unwrap();
     let conn = Connection::open(dir.path().join("test.db")).unwrap();
     let sqlite_order: Vec<String> = conn
         .prepare(
@@ -318,10 +318,7 @@ fn the_caseload_comes_in_sqlites_nocase_name_order_with_the_last_real_contact() 
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    let ours: Vec<&str> = rows
-        .iter()
-        .map(caseload::domain::model::CaseloadRow::display_name)
-        .collect();
+    let ours: Vec<&str> = rows.iter().map(|r| r.display_name()).collect();
     assert_eq!(ours, sqlite_order);
     assert!(
         rows.iter()
