@@ -38,6 +38,7 @@ impl Loader {
     /// The store's error if the file cannot be opened.
     pub fn spawn(path: &Path, triage: TriageConfig) -> StoreResult<Self> {
         let store = Store::open(path, Access::ReadOnly)?;
+        store.limit_page_cache(256)?;
         let (requests, incoming) = channel::<Request>();
         let (outgoing, results) = channel();
         std::thread::spawn(move || {

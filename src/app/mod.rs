@@ -176,8 +176,8 @@ pub struct Data {
     pub loaded_at: Option<NaiveDateTime>,
     /// Derived: the Today queue, ranked.
     pub today: Vec<triage::Item>,
-    /// Derived: client id -> index in `caseload`.
-    pub row_of_client: HashMap<i64, usize>,
+    /// Derived: indices of `caseload` in client-id order, to find a client's row.
+    pub by_client: Vec<u32>,
     /// Derived: worker id -> index in `workers`.
     pub worker_at: HashMap<i64, usize>,
     /// Derived: the caseload in the order of each sort key.
@@ -198,12 +198,9 @@ impl Data {
             })
             .collect();
         self.today = triage::queue(&self.caseload, &open, now, cfg);
-        self.row_of_client = self
-            .caseload
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.client_id, i))
-            .collect();
+        self.by_client = (0..u32::try_from(self.caseload.len()).unwrap_or(u32::MAX)).collect();
+        self.by_client
+            .sort_unstable_by_key(|&i| self.caseload[i as usize].client_id);
         self.worker_at = self
             .workers
             .iter()
@@ -213,6 +210,16 @@ impl Data {
         let worker_at = &self.worker_at;
         self.orders =
             lists::SortOrders::new(&self.caseload, |id| worker_at.get(&id).copied(), now.date());
+    }
+
+    /// The caseload row of a client, if the client is in the snapshot.
+    #[must_use]
+    pub fn row_of_client(&self, client_id: i64) -> Option<&CaseloadRow> {
+        let rows = &self.caseload;
+        self.by_client
+            .binary_search_by_key(&client_id, |&i| rows[i as usize].client_id)
+            .ok()
+            .map(|at| rows[self.by_client[at] as usize].as_ref())
     }
 
     /// The name of a row's care co-ordinator, or "unallocated".

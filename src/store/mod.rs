@@ -158,6 +158,18 @@ impl Store {
         })
     }
 
+    /// Caps this connection's page cache at `kib` KiB (SQLite's default is 2,000). The
+    /// background reader scans more pages than any cache would hold, so a small one
+    /// reads as fast and keeps the session's memory down.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn limit_page_cache(&self, kib: u32) -> StoreResult<()> {
+        self.conn
+            .pragma_update(None, "cache_size", -i64::from(kib))?;
+        Ok(())
+    }
+
     /// The file this store is on.
     #[must_use]
     pub fn path(&self) -> &Path {

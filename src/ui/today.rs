@@ -34,9 +34,7 @@ fn tag(kind: Kind) -> (&'static str, Option<Rag>) {
 /// Name and reference of the item's client, from the caseload snapshot.
 fn who(app: &App, item: &Item) -> (String, String, String) {
     app.data
-        .row_of_client
-        .get(&item.client_id)
-        .map(|&i| &app.data.caseload[i])
+        .row_of_client(item.client_id)
         .map(|r| {
             (
                 super::client_name(app, r.display_name()),
