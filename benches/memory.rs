@@ -110,9 +110,15 @@ fn main() {
     });
     println!("  {} rows", caseload.len());
     drop(caseload);
-    measure("outstanding breaches", || store.breaches(true).expect("read"));
-    measure("breaches dealt with", || store.breaches(false).expect("read"));
-    measure("open custody (releases)", || store.releases().expect("read"));
+    measure("outstanding breaches", || {
+        store.breaches(true).expect("read")
+    });
+    measure("breaches dealt with", || {
+        store.breaches(false).expect("read")
+    });
+    measure("open custody (releases)", || {
+        store.releases().expect("read")
+    });
     let data = measure("whole snapshot", || {
         caseload::tui::load_scope(&store, None, None, now).expect("load")
     });
@@ -128,7 +134,10 @@ fn main() {
         mib(LIVE.load(Ordering::Relaxed)),
         std::fs::read_to_string("/proc/self/status")
             .ok()
-            .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM")).map(str::to_owned))
+            .and_then(|s| s
+                .lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(str::to_owned))
             .unwrap_or_default()
     );
 }
