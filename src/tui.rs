@@ -257,11 +257,7 @@ fn event_loop(
     clock: WallClock,
     stop: &StopRequest,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let theme = if settings.colour {
-        Theme::from_env()
-    } else {
-        Theme::MONO
-    };
+    let theme = Theme::from_settings(&settings);
     let size = terminal.size()?;
     // The first frame comes at once; the snapshot is read in the background and
     // swapped in when ready (seconds on a very large caseload).
