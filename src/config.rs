@@ -5,6 +5,8 @@
 //! release_window_days = 28
 //! colour = true            # false = no colour, as with NO_COLOR
 //! palette = "ansi16"       # or "ansi256", "truecolor": finer shades, same meanings
+//! mouse = false            # true: wheel moves, click selects (but the terminal's own
+//!                          # text selection then needs Shift, in most terminals)
 //!
 //! [triage]                 # coefficients and thresholds of the Today ranking
 //! red_breach = 100.0
@@ -49,6 +51,10 @@ pub struct Settings {
     pub colour: bool,
     /// The colours used when colour is on.
     pub palette: Palette,
+    /// Whether to capture the mouse (wheel and click). Off by default: capture takes
+    /// the terminal's own text selection, which people copying over SSH rely on, and
+    /// every action has a key anyway.
+    pub mouse: bool,
     /// Whether alcohol may be the primary substance (the Gwent scheme says no).
     pub alcohol_may_be_primary: bool,
     /// The Today ranking.
@@ -63,6 +69,7 @@ impl Default for Settings {
             release_window_days: 28,
             colour: true,
             palette: Palette::Ansi16,
+            mouse: false,
             alcohol_may_be_primary: false,
             triage: TriageConfig::default(),
             keys: BTreeMap::new(),
