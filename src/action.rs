@@ -23,7 +23,7 @@ pub enum FilterChip {
     Mine,
 }
 
-/// An intent, produced from a key by `keys` and consumed by `App::update`.
+/// An intent, produced from a key (or the mouse) by `keys` and consumed by `App::update`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// Move the selection up one row.
@@ -38,6 +38,15 @@ pub enum Action {
     Top,
     /// Jump to the last row.
     Bottom,
+    /// Move the selection by this many rows (the mouse wheel).
+    Scroll(isize),
+    /// A left click at this screen cell: selects a list row, or switches to a tab.
+    Click {
+        /// Screen column, from 0 at the left.
+        column: u16,
+        /// Screen row, from 0 at the top.
+        row: u16,
+    },
     /// Next view in tab order.
     NextView,
     /// Previous view in tab order.

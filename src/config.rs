@@ -4,6 +4,9 @@
 //! ```toml
 //! release_window_days = 28
 //! colour = true            # false = no colour, as with NO_COLOR
+//! palette = "ansi16"       # or "ansi256", "truecolor": finer shades, same meanings
+//! mouse = false            # true: wheel moves, click selects (but the terminal's own
+//!                          # text selection then needs Shift, in most terminals)
 //!
 //! [triage]                 # coefficients and thresholds of the Today ranking
 //! red_breach = 100.0
@@ -21,6 +24,23 @@ use serde::Deserialize;
 
 use crate::domain::triage::TriageConfig;
 
+/// Which colours the semantic roles (RAG, flags, borders, selection) are drawn in.
+/// The 16 ANSI colours are the default because the terminal's own palette then
+/// decides the shades; the richer palettes are opt-in for terminals known to have them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum Palette {
+    /// The 16 ANSI colours, as the terminal draws them.
+    #[default]
+    #[serde(rename = "ansi16")]
+    Ansi16,
+    /// Fixed shades from the 256-colour table (amber as a real orange).
+    #[serde(rename = "ansi256")]
+    Ansi256,
+    /// 24-bit colour, for terminals that support it.
+    #[serde(rename = "truecolor")]
+    Truecolor,
+}
+
 /// Everything the config file can set.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -29,6 +49,12 @@ pub struct Settings {
     pub release_window_days: i64,
     /// Whether to use colour (the `NO_COLOR` variable turns it off regardless).
     pub colour: bool,
+    /// The colours used when colour is on.
+    pub palette: Palette,
+    /// Whether to capture the mouse (wheel and click). Off by default: capture takes
+    /// the terminal's own text selection, which people copying over SSH rely on, and
+    /// every action has a key anyway.
+    pub mouse: bool,
     /// Whether alcohol may be the primary substance (the Gwent scheme says no).
     pub alcohol_may_be_primary: bool,
     /// The Today ranking.
@@ -42,6 +68,8 @@ impl Default for Settings {
         Self {
             release_window_days: 28,
             colour: true,
+            palette: Palette::Ansi16,
+            mouse: false,
             alcohol_may_be_primary: false,
             triage: TriageConfig::default(),
             keys: BTreeMap::new(),

@@ -1,12 +1,14 @@
 //! The key table: named bindings with defaults and config overrides, and the one place
-//! keys become actions.
+//! keys (and, when the config turns it on, the mouse) become actions.
 //!
 //! No default uses a key that tmux or terminals commonly take (Ctrl-a, Ctrl-b,
 //! Ctrl-h/j/k/l, Alt+digit).
 
 use std::collections::BTreeMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use crate::action::{Action, FilterChip};
 use crate::app::{Mode, View};
@@ -433,6 +435,28 @@ impl KeyBindings {
             .iter()
             .find(|b| key_match(event, &b.2))
             .map(|b| b.1)
+    }
+}
+
+/// Rows the selection moves for one notch of the mouse wheel.
+pub const WHEEL_ROWS: isize = 3;
+
+/// Translates a mouse event into an action: the wheel moves the selection
+/// [`WHEEL_ROWS`] a notch, a left click selects a list row or a tab. Only in normal
+/// mode: popups, forms and typing stay keyboard-only, so the mouse is never needed.
+#[must_use]
+pub fn mouse_action(mode: Mode, event: &MouseEvent) -> Option<Action> {
+    if mode != Mode::Normal {
+        return None;
+    }
+    match event.kind {
+        MouseEventKind::ScrollUp => Some(Action::Scroll(-WHEEL_ROWS)),
+        MouseEventKind::ScrollDown => Some(Action::Scroll(WHEEL_ROWS)),
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+            column: event.column,
+            row: event.row,
+        }),
+        _ => None,
     }
 }
 

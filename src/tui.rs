@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDateTime, Timelike};
-use crossterm::event::{self, Event};
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -20,6 +20,7 @@ use crate::domain::model::CaseloadRow;
 use crate::domain::triage::TriageConfig;
 use crate::edit;
 use crate::form::{Form, FormKind};
+use crate::keys;
 use crate::loader::Loader;
 use crate::report;
 use crate::signals::StopRequest;
@@ -304,8 +305,8 @@ fn save_draft(
     Ok(())
 }
 
-/// Runs the TUI until the user quits. The terminal is restored on return, on error and
-/// (through ratatui's panic hook) on panic.
+/// Runs the TUI until the user quits. The terminal is restored on return, on error,
+/// on hang-up and (through ratatui's panic hook, and ours for the mouse) on panic.
 ///
 /// # Errors
 /// A terminal or store error.
@@ -316,10 +317,41 @@ pub fn run(
     clock: WallClock,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let stop = StopRequest::install()?;
+    let mouse = settings.mouse;
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, store, session, settings, clock, &stop);
+    let result = if mouse {
+        release_mouse_on_panic();
+        capture_mouse(true).map_err(Into::into)
+    } else {
+        Ok(())
+    }
+    .and_then(|()| event_loop(&mut terminal, store, session, settings, clock, &stop));
+    if mouse {
+        // After a hang-up there is no terminal to tell: nothing to do about an error.
+        let _ = capture_mouse(false);
+    }
     ratatui::restore();
     result
+}
+
+/// Turns the terminal's mouse reporting on or off. It must be off again on every way
+/// out, or the shell left behind receives mouse escape codes as typing.
+fn capture_mouse(on: bool) -> std::io::Result<()> {
+    if on {
+        crossterm::execute!(std::io::stdout(), EnableMouseCapture)
+    } else {
+        crossterm::execute!(std::io::stdout(), DisableMouseCapture)
+    }
+}
+
+/// Chains a panic hook that turns mouse reporting off before the previous hook
+/// (ratatui's, which restores the rest of the terminal) runs.
+fn release_mouse_on_panic() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = capture_mouse(false);
+        previous(info);
+    }));
 }
 
 fn event_loop(
@@ -330,11 +362,7 @@ fn event_loop(
     clock: WallClock,
     stop: &StopRequest,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let theme = if settings.colour {
-        Theme::from_env()
-    } else {
-        Theme::MONO
-    };
+    let theme = Theme::from_settings(&settings);
     let size = terminal.size()?;
     // The first frame comes at once; the snapshot is read in the background and
     // swapped in when ready (seconds on a very large caseload).
@@ -390,6 +418,7 @@ fn event_loop(
         let action = match event::read()? {
             Event::Key(key) => app.keys.action_for(app.mode, &key),
             Event::Resize(columns, rows) => Some(Action::Resize(columns, rows)),
+            Event::Mouse(mouse) => keys::mouse_action(app.mode, &mouse),
             _ => None,
         };
         let Some(action) = action else { continue };
@@ -400,7 +429,7 @@ fn event_loop(
                 frames.forget();
             }
             Some(Effect::Suspend) => {
-                suspend(terminal)?;
+                suspend(terminal, app.settings.mouse)?;
                 frames.forget();
             }
             Some(effect) => {
@@ -555,14 +584,20 @@ impl FrameCheck {
 }
 
 /// Gives the terminal back to the shell and stops (as Ctrl-Z does in any program),
-/// then takes it back and repaints once resumed.
-fn suspend(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
+/// then takes it back (with the mouse, if captured) and repaints once resumed.
+fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> std::io::Result<()> {
+    if mouse {
+        capture_mouse(false)?;
+    }
     ratatui::restore();
     // SAFETY: raising SIGTSTP on our own process has no memory-safety preconditions.
     unsafe {
         libc::raise(libc::SIGTSTP);
     }
     *terminal = ratatui::init();
+    if mouse {
+        capture_mouse(true)?;
+    }
     terminal.clear()
 }
 

@@ -106,6 +106,8 @@ impl App {
             Action::Down => self.step(1),
             Action::PageUp => self.step(-isize::try_from(self.visible_rows()).unwrap_or(1)),
             Action::PageDown => self.step(isize::try_from(self.visible_rows()).unwrap_or(1)),
+            Action::Scroll(delta) => self.step(delta),
+            Action::Click { column, row } => self.click(column, row),
             Action::Top => self.step(isize::MIN / 2),
             Action::Bottom => self.step(isize::MAX / 2),
             Action::Enter => self.enter(),
@@ -222,6 +224,25 @@ impl App {
         let len = self.list_len();
         let visible = self.visible_rows();
         self.cursors[self.view.index()].step(delta, len, visible);
+        None
+    }
+
+    /// A click on a tab shows that view; on a list row, selects it. The row is found
+    /// from the same layout and scroll window the view draws.
+    fn click(&mut self, column: u16, row: u16) -> Option<Effect> {
+        if let Some(view) = crate::ui::tab_at(self.size, column, row) {
+            self.show(view);
+            return self.report_effect();
+        }
+        let at = crate::ui::list_row_at(self.size, self.view, column, row)?;
+        let visible = self.visible_rows();
+        let mut cursor = self.cursor();
+        cursor.keep_visible(visible);
+        let selected = cursor.offset + at;
+        if selected < self.list_len() {
+            cursor.selected = selected;
+            self.cursors[self.view.index()] = cursor;
+        }
         None
     }
 

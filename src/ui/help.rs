@@ -68,7 +68,12 @@ pub fn render(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {
         theme.dim(),
     ));
     lines.push(Line::styled("   :scope mine|area|all", theme.dim()));
-    lines.push(Line::styled(" ? or Esc closes this help", theme.dim()));
+    let closes = if app.settings.mouse {
+        " ? or Esc closes this help. Mouse: wheel moves, click selects"
+    } else {
+        " ? or Esc closes this help"
+    };
+    lines.push(Line::styled(closes, theme.dim()));
     let area = super::centred(
         screen,
         if columns == 2 { 78 } else { 66 },

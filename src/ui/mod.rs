@@ -54,6 +54,48 @@ pub fn list_rows(size: (u16, u16), view: View) -> u16 {
     }
 }
 
+/// Which row of `view`'s visible list is drawn at screen cell (`column`, `row`) on a
+/// terminal of `size`, counted from the first row shown; `None` on a border, the
+/// header, the legend or outside the body, and in the client record and the return
+/// (they scroll text, there is no row to select).
+#[must_use]
+pub fn list_row_at(size: (u16, u16), view: View, column: u16, row: u16) -> Option<usize> {
+    if size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1 || matches!(view, View::Client | View::Report) {
+        return None;
+    }
+    let body = regions(Rect::new(0, 0, size.0, size.1))[1];
+    // Every list is a bordered table with one header row above its rows.
+    let at = row.checked_sub(body.y + 2)?;
+    let inside = column > body.x && column + 1 < body.right();
+    (inside && at < list_rows(size, view)).then_some(usize::from(at))
+}
+
+/// The view whose tab is drawn at screen cell (`column`, `row`) on a terminal of
+/// `size`, if any.
+#[must_use]
+pub fn tab_at(size: (u16, u16), column: u16, row: u16) -> Option<View> {
+    let tabs = regions(Rect::new(0, 0, size.0, size.1))[0];
+    if size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1 || row != tabs.y {
+        return None;
+    }
+    let mut right = 0;
+    View::TABS.into_iter().enumerate().find_map(|(at, view)| {
+        let (number, title) = tab_label(at, view, tabs.width);
+        right += number.len() + title.len();
+        (usize::from(column) < right).then_some(view)
+    })
+}
+
+/// The key and title of tab `at` as the tab bar shows them: (" 1", " Today ").
+fn tab_label(at: usize, view: View, width: u16) -> (String, String) {
+    let title = if width < 90 && view == View::Review {
+        "13wk"
+    } else {
+        view.title()
+    };
+    (format!(" {}", at + 1), format!(" {title} "))
+}
+
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     let screen = frame.area();
@@ -120,19 +162,15 @@ fn too_small(frame: &mut Frame<'_>, screen: Rect, theme: Theme) {
 
 fn tab_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let mut spans = Vec::new();
-    for (number, view) in View::TABS.iter().enumerate() {
-        let title = if area.width < 90 && *view == View::Review {
-            "13wk"
-        } else {
-            view.title()
-        };
-        let style = if *view == app.view {
+    for (at, view) in View::TABS.into_iter().enumerate() {
+        let (number, title) = tab_label(at, view, area.width);
+        let style = if view == app.view {
             theme.selected()
         } else {
             Style::new()
         };
-        spans.push(Span::styled(format!(" {}", number + 1), theme.key()));
-        spans.push(Span::styled(format!(" {title} "), style));
+        spans.push(Span::styled(number, theme.key()));
+        spans.push(Span::styled(title, style));
     }
     if app.view == View::Client {
         spans.push(Span::styled(" Client ", theme.selected()));
