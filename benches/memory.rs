@@ -85,7 +85,8 @@ fn main() {
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("bench-{clients}-")) && n.ends_with(".db"))
+                .is_some_and(|n| n.starts_with(&format!("bench-{clients}-")))
+                && p.extension().is_some_and(|e| e == "db")
         })
         .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
     else {
