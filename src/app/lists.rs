@@ -8,7 +8,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use crate::domain::clock;
-use crate::domain::model::{AreaSummary, CaseloadRow};
+use crate::domain::model::{AreaSummary, CaseloadRow, cmp_nocase};
 use crate::domain::record::{BreachRow, ClientRef, ReleaseRow};
 use crate::domain::status;
 
@@ -160,17 +160,12 @@ impl SortOrders {
                 SortKey::Name => (0..index(rows.len())).collect(),
                 // References in number order: `C-99` before `C-100`.
                 SortKey::Reference => {
+                    let references: Vec<&str> =
+                        rows.iter().map(|r| r.borrow().reference()).collect();
                     let mut order: Vec<u32> = (0..index(rows.len())).collect();
                     order.sort_by(|&a, &b| {
-                        let (a, b) = (
-                            rows[a as usize].borrow().reference(),
-                            rows[b as usize].borrow().reference(),
-                        );
-                        a.len().cmp(&b.len()).then_with(|| {
-                            a.bytes()
-                                .map(|c| c.to_ascii_lowercase())
-                                .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
-                        })
+                        let (a, b) = (references[a as usize], references[b as usize]);
+                        a.len().cmp(&b.len()).then_with(|| cmp_nocase(a, b))
                     });
                     order
                 }

@@ -27,7 +27,6 @@ impl App {
                     return Some(Effect::Reload);
                 }
                 triage::retime(&mut self.data.today, now, &self.settings.triage);
-                self.clamp_cursors();
                 None
             }
             Action::ToggleRedact => {

@@ -364,6 +364,18 @@ impl Flags {
     }
 }
 
+/// Compares as SQLite's NOCASE collation does: ASCII letters fold, nothing else.
+#[must_use]
+pub fn cmp_nocase(x: &str, y: &str) -> std::cmp::Ordering {
+    for (a, b) in x.bytes().zip(y.bytes()) {
+        let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+        if a != b {
+            return a.cmp(&b);
+        }
+    }
+    x.len().cmp(&y.len())
+}
+
 /// A client's name and reference in one allocation, `"Family, Given C-1042"`: the
 /// display name, a space, the reference. The whole text is what fuzzy search matches,
 /// so a caseload of 100,000 rows keeps one string per client, not four.

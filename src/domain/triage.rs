@@ -209,12 +209,12 @@ impl Detail {
     pub fn terms(&self, now: NaiveDateTime, cfg: &TriageConfig) -> Vec<Term> {
         match *self {
             Self::Breach { rag, deadline } => {
-                let (label, weight) = match rag {
-                    Rag::Red => ("Red breach", cfg.red_breach),
-                    Rag::Amber => ("Amber breach", cfg.amber_breach),
-                    Rag::Green => ("Green breach", cfg.green_breach),
+                let weight = match rag {
+                    Rag::Red => cfg.red_breach,
+                    Rag::Amber => cfg.amber_breach,
+                    Rag::Green => cfg.green_breach,
                 };
-                let mut terms = vec![Term::new(label, weight, 1.0)];
+                let mut terms = vec![Term::new(breach_label(rag), weight, 1.0)];
                 if now > deadline {
                     terms.push(Term::new("past its deadline", cfg.breach_overdue, 1.0));
                 }
@@ -278,19 +278,15 @@ impl Detail {
     pub fn reason(&self, now: NaiveDateTime) -> String {
         match *self {
             Self::Breach { rag, deadline } => {
-                let word = match rag {
-                    Rag::Red => "Red",
-                    Rag::Amber => "Amber",
-                    Rag::Green => "Green",
-                };
+                let label = breach_label(rag);
                 if now > deadline {
                     let late = countdown(deadline, now);
                     format!(
-                        "{word} breach: arrest OVERDUE by {}",
+                        "{label}: arrest OVERDUE by {}",
                         late.trim_start_matches("overdue ")
                     )
                 } else {
-                    format!("{word} breach: arrest due by {}", when(deadline, now))
+                    format!("{label}: arrest due by {}", when(deadline, now))
                 }
             }
             Self::Release { days, checklist } => {
@@ -350,6 +346,15 @@ impl Item {
     #[must_use]
     pub const fn score(&self) -> f64 {
         self.score
+    }
+}
+
+/// "Red breach", "Amber breach" or "Green breach": a breach's term and reason.
+const fn breach_label(rag: Rag) -> &'static str {
+    match rag {
+        Rag::Red => "Red breach",
+        Rag::Amber => "Amber breach",
+        Rag::Green => "Green breach",
     }
 }
 

@@ -11,6 +11,7 @@ use super::{Store, StoreResult};
 use crate::domain::clock;
 use crate::domain::model::{
     Area, AreaSummary, CaseloadRow, ClientLabel, CustodySummary, EpisodeDates, Role, Worker,
+    cmp_nocase,
 };
 
 /// Columns of [`CaseloadRow`], in the order [`caseload_row`] reads them. The scan
@@ -72,22 +73,11 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
     })
 }
 
-/// Compares as SQLite's NOCASE collation does: ASCII letters fold, nothing else.
-fn nocase(x: &str, y: &str) -> Ordering {
-    for (a, b) in x.bytes().zip(y.bytes()) {
-        let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
-        if a != b {
-            return a.cmp(&b);
-        }
-    }
-    x.len().cmp(&y.len())
-}
-
 /// Orders caseload rows as SQLite's `ORDER BY family_name COLLATE NOCASE, given_name
 /// COLLATE NOCASE, id` would. Sorting in place needs no memory beside the rows.
 fn by_name(a: &CaseloadRow, b: &CaseloadRow) -> Ordering {
-    nocase(a.label.family(), b.label.family())
-        .then_with(|| nocase(a.label.given(), b.label.given()))
+    cmp_nocase(a.label.family(), b.label.family())
+        .then_with(|| cmp_nocase(a.label.given(), b.label.given()))
         .then(a.client_id.cmp(&b.client_id))
 }
 
