@@ -228,8 +228,15 @@ fn main() {
     search_keystrokes(&mut store, &mut app, &mut terminal);
 }
 
-/// Fuzzy search over every name: a query typed and erased, and each letter as the first.
+/// Fuzzy search over every name: opening it, a query typed and erased, and each letter
+/// as the first.
 fn search_keystrokes(store: &mut Store, app: &mut App, terminal: &mut Terminal<TestBackend>) {
+    let mut opening = Vec::new();
+    for _ in 0..10 {
+        opening.push(keystroke(store, app, terminal, Action::StartSearch));
+        keystroke(store, app, terminal, Action::Cancel);
+    }
+    report("open the search (builds its texts)", &mut opening);
     keystroke(store, app, terminal, Action::StartSearch);
     let mut samples = Vec::new();
     let mut first = Vec::new();

@@ -4,9 +4,8 @@
 use std::borrow::Borrow;
 
 use chrono::NaiveDate;
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
 
+use super::fuzzy::{Scorer, SearchTexts};
 use crate::domain::clock;
 use crate::domain::model::{AreaSummary, CaseloadRow, cmp_nocase};
 use crate::domain::record::{BreachRow, ClientRef, ReleaseRow};
@@ -219,25 +218,39 @@ fn order_by<R: Borrow<CaseloadRow>, K: Ord>(
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
+/// A fuzzy search on the caseload.
+#[derive(Debug, Clone, Copy)]
+pub struct Search<'a> {
+    /// What was typed.
+    pub query: &'a str,
+    /// The rows' search texts.
+    pub texts: &'a SearchTexts,
+    /// The result of a shorter query this one extends: whatever matches the longer
+    /// query matched the shorter one, so only those rows are searched.
+    pub within: Option<&'a [Entry]>,
+}
+
 /// The caseload after filters, search and sort. With a search, best matches come
-/// first; otherwise rows follow the sort key (`descending` reverses it). `within`, the
-/// result of a shorter query this one extends, narrows the rows searched: whatever
-/// matches the longer query matched the shorter one.
+/// first; otherwise rows follow the sort key (`descending` reverses it).
 #[must_use]
 #[allow(clippy::too_many_arguments)] // the view state it depends on, passed explicitly
-pub fn caseload<R: Borrow<CaseloadRow> + Sync>(
+pub fn caseload<R: Borrow<CaseloadRow>>(
     rows: &[R],
     orders: &SortOrders,
     filter: &CaseloadFilter,
-    query: &str,
+    search: Option<Search<'_>>,
     sort: SortKey,
     descending: bool,
     me: Option<i64>,
     today: NaiveDate,
-    within: Option<&[Entry]>,
 ) -> Vec<Entry> {
-    let query = query.trim();
-    if query.is_empty() {
+    let search = search.filter(|s| !s.query.trim().is_empty());
+    let Some(Search {
+        query,
+        texts,
+        within,
+    }) = search
+    else {
         let order = orders.of(sort);
         let keep = |i: &&u32| filter.keeps(rows[**i as usize].borrow(), me, today);
         let entry = |i: &u32| Entry {
@@ -249,60 +262,33 @@ pub fn caseload<R: Borrow<CaseloadRow> + Sync>(
         } else {
             order.iter().filter(keep).map(entry).collect()
         };
-    }
+    };
     let candidates: Vec<usize> = match within {
         Some(previous) => previous.iter().map(|e| e.row).collect(),
         None => (0..rows.len())
             .filter(|&i| filter.keeps(rows[i].borrow(), me, today))
             .collect(),
     };
-    let mut entries = score_rows(rows, &candidates, query);
-    entries.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.row.cmp(&b.row)));
+    let mut entries = score_rows(texts, &candidates, query.trim());
+    // Best first, ties in row order, as one integer per entry (faster than comparing
+    // pairs): scores fit in 32 bits, and so do row numbers.
+    entries.sort_unstable_by_key(|e| {
+        let rank = u64::try_from(i64::from(i32::MAX) - e.score).unwrap_or(u64::MAX >> 32);
+        (rank << 32) | e.row as u64
+    });
     entries
-}
-
-/// Whether `text` could match `query` (ASCII, lower case, no spaces): its letters
-/// appear in order, ignoring case. A byte scan, several times cheaper than scoring, so
-/// the matcher only sees rows that can match. Never false when the matcher would
-/// match: any text that is not plain ASCII is left to the matcher.
-fn may_match(text: &str, query: &[u8]) -> bool {
-    let mut wanted = query.iter().peekable();
-    for c in text.bytes() {
-        if !c.is_ascii() {
-            return true;
-        }
-        if wanted.next_if_eq(&&c.to_ascii_lowercase()).is_some() && wanted.peek().is_none() {
-            return true;
-        }
-    }
-    wanted.peek().is_none()
 }
 
 /// Fuzzy-scores the `candidates` rows against `query`, keeping the matches. A long list
 /// (the first keystroke over every name) is split across the machine's cores.
-fn score_rows<R: Borrow<CaseloadRow> + Sync>(
-    rows: &[R],
-    candidates: &[usize],
-    query: &str,
-) -> Vec<Entry> {
+fn score_rows(texts: &SearchTexts, candidates: &[usize], query: &str) -> Vec<Entry> {
     const PER_THREAD: usize = 8_192;
-    let letters: Option<Vec<u8>> = query.is_ascii().then(|| {
-        query
-            .bytes()
-            .filter(|c| !c.is_ascii_whitespace())
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    });
     let score = |part: &[usize]| -> Vec<Entry> {
-        let matcher = SkimMatcherV2::default();
+        let mut scorer = Scorer::new(query);
         part.iter()
             .filter_map(|&row| {
-                let text = rows[row].borrow().label.search_text();
-                if letters.as_ref().is_some_and(|l| !may_match(text, l)) {
-                    return None;
-                }
-                matcher
-                    .fuzzy_match(text, query)
+                scorer
+                    .score(texts.get(row))
                     .map(|score| Entry { row, score })
             })
             .collect()

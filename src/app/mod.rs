@@ -4,6 +4,7 @@
 
 pub mod command;
 mod editing;
+pub mod fuzzy;
 pub mod lists;
 mod report;
 mod update;
@@ -22,6 +23,7 @@ use crate::domain::record::{BreachRow, ClientRecord, ReleaseRow};
 use crate::domain::triage::{self, OpenBreach};
 use crate::keys::KeyBindings;
 use crate::report::Report;
+use fuzzy::SearchTexts;
 use lists::{CaseloadFilter, Entry, SortKey};
 
 /// The screens, in tab order (the client record is opened, not tabbed to).
@@ -336,6 +338,10 @@ pub struct App {
     pub caseload_list: Vec<Entry>,
     /// Results of the shorter queries typed so far, to narrow the next keystroke.
     search_steps: Vec<(String, Vec<Entry>)>,
+    /// The caseload's search texts in one buffer while a search is open: built when
+    /// one starts, dropped when it is cleared or a new snapshot arrives (kept in the
+    /// snapshot, it would double at every reload, when two snapshots are in memory).
+    search_texts: Option<SearchTexts>,
     /// Derived: review rows (indices into the caseload).
     pub review_list: Vec<usize>,
     /// Derived: releases to show (indices into `data.releases`).
@@ -407,6 +413,7 @@ impl App {
             draft_offer: None,
             caseload_list: Vec::new(),
             search_steps: Vec::new(),
+            search_texts: None,
             review_list: Vec::new(),
             release_list: Vec::new(),
             breach_list: Vec::new(),
@@ -443,6 +450,7 @@ impl App {
     /// item where it still exists.
     pub fn set_data(&mut self, data: Data) {
         let keep_client = self.selected_client_id();
+        self.search_texts = None;
         self.data = data;
         self.derive_lists();
         if let Some(id) = keep_client {
@@ -574,19 +582,35 @@ impl App {
     }
 
     fn compute_caseload(&mut self, within: Option<&[Entry]>) {
+        if !self.search.trim().is_empty() {
+            self.search_texts();
+        } else if self.mode != Mode::Search {
+            self.search_texts = None;
+        }
+        let search = self.search_texts.as_ref().map(|texts| lists::Search {
+            query: &self.search,
+            texts,
+            within,
+        });
         self.caseload_list = lists::caseload(
             &self.data.caseload,
             &self.data.orders,
             &self.filter,
-            &self.search,
+            search,
             self.sort,
             self.descending,
             self.me(),
             self.today(),
-            within,
         );
         let visible = usize::from(crate::ui::list_rows(self.size, View::Caseload)).max(1);
         self.cursors[View::Caseload.index()].clamp(self.caseload_list.len(), visible);
+    }
+
+    /// The caseload's search texts, built now if they are not yet.
+    fn search_texts(&mut self) -> &SearchTexts {
+        let rows = &self.data.caseload;
+        self.search_texts
+            .get_or_insert_with(|| SearchTexts::new(rows.iter().map(|r| r.label.search_text())))
     }
 
     /// A search keystroke: narrow the last result when the query only grew.

@@ -115,6 +115,8 @@ impl App {
                 self.show(View::Caseload);
                 self.mode = Mode::Search;
                 self.input = self.search.clone();
+                // Ready before the first letter, which searches every name.
+                self.search_texts();
                 None
             }
             Action::StartCommand => {
@@ -150,12 +152,12 @@ impl App {
             }
             Action::Submit => self.submit(),
             Action::Cancel => {
-                if self.mode == Mode::Search {
+                let cancelled = std::mem::replace(&mut self.mode, Mode::Normal);
+                self.input.clear();
+                if cancelled == Mode::Search {
                     self.search.clear();
                     self.derive_caseload();
                 }
-                self.mode = Mode::Normal;
-                self.input.clear();
                 None
             }
             Action::CycleScope => {
@@ -288,6 +290,9 @@ impl App {
         let mode = self.mode;
         self.mode = Mode::Normal;
         if mode == Mode::Search {
+            if self.search.trim().is_empty() {
+                self.search_texts = None;
+            }
             return None;
         }
         let line = std::mem::take(&mut self.input);

@@ -3,8 +3,7 @@
 
 use std::fmt::Write as _;
 
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
+use crate::app::fuzzy::reference_indices;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Modifier;
@@ -183,14 +182,14 @@ fn next_date_cell(row: &CaseloadRow, app: &App, theme: Theme) -> Line<'static> {
 }
 
 /// The name with the characters the search matched underlined.
-fn name_cell(row: &CaseloadRow, app: &App, matcher: &SkimMatcherV2) -> Line<'static> {
+fn name_cell(row: &CaseloadRow, app: &App) -> Line<'static> {
     if app.redact {
         return Line::from(super::client_name(app, row.display_name()));
     }
     let query = app.search.as_str();
     let name = safe(row.display_name());
     let Some((_, indices)) = (!query.is_empty())
-        .then(|| matcher.fuzzy_indices(row.label.search_text(), query))
+        .then(|| reference_indices(row.label.search_text(), query))
         .flatten()
     else {
         return Line::from(name);
@@ -240,7 +239,6 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     }
     let columns = columns_that_fit(area.width.saturating_sub(2));
     let gauge = area.width >= GAUGE_FROM_WIDTH;
-    let matcher = SkimMatcherV2::default();
     let rows = list
         .iter()
         .enumerate()
@@ -252,11 +250,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 .iter()
                 .map(|&c| match c {
                     0 if app.marked.contains(&row.client_id) => {
-                        let mut line = name_cell(row, app, &matcher);
+                        let mut line = name_cell(row, app);
                         line.spans.insert(0, Span::styled("* ", theme.key()));
                         line
                     }
-                    0 => name_cell(row, app, &matcher),
+                    0 => name_cell(row, app),
                     1 => Line::from(safe(row.reference())),
                     2 => Line::from(safe(app.data.coordinator(row))),
                     3 => flags_cell(row, theme),

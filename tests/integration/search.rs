@@ -1,10 +1,9 @@
-//! Fuzzy search over the caseload finds exactly what the matcher finds, whatever the
-//! names hold (the list's cheap prefilter must never hide a match).
+//! Fuzzy search over the caseload finds exactly what the matcher finds, with the
+//! matcher's scores, whatever the names hold.
 
-use caseload::app::lists::{CaseloadFilter, SortKey, SortOrders, caseload};
+use caseload::app::fuzzy::{Scorer, SearchTexts, reference_score};
+use caseload::app::lists::{CaseloadFilter, Search, SortKey, SortOrders, caseload};
 use caseload::domain::model::{CaseloadRow, ClientLabel, EpisodeDates, Flags};
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
 
 use crate::common::today;
 
@@ -21,6 +20,10 @@ fn row(id: i64, family: &str, given: &str) -> CaseloadRow {
         last_contact: None,
         next_review_date: None,
     }
+}
+
+fn texts_of(rows: &[CaseloadRow]) -> SearchTexts {
+    SearchTexts::new(rows.iter().map(|r| r.label.search_text()))
 }
 
 #[test]
@@ -43,7 +46,7 @@ fn search_matches_exactly_what_the_matcher_matches() {
         .map(|((family, given), id)| row(id, family, given))
         .collect();
     let orders = SortOrders::new(&rows, |_| None, today());
-    let matcher = SkimMatcherV2::default();
+    let texts = texts_of(&rows);
     for query in [
         "h", "H", "hark", "Hark", "hj", "h j", "c-1", "C-10", "sian", "siân", "k", "kelvin", "øs",
         "ca", "ñ", "smith j", "re", "e", "x", "zz", "'", "-",
@@ -52,12 +55,15 @@ fn search_matches_exactly_what_the_matcher_matches() {
             &rows,
             &orders,
             &CaseloadFilter::default(),
-            query,
+            Some(Search {
+                query,
+                texts: &texts,
+                within: None,
+            }),
             SortKey::Name,
             false,
             None,
             today(),
-            None,
         )
         .iter()
         .map(|e| e.row)
@@ -66,7 +72,7 @@ fn search_matches_exactly_what_the_matcher_matches() {
         let expected: Vec<usize> = rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| matcher.fuzzy_match(r.label.search_text(), query).is_some())
+            .filter(|(_, r)| reference_score(r.label.search_text(), query).is_some())
             .map(|(i, _)| i)
             .collect();
         assert_eq!(found, expected, "query {query:?}");
@@ -89,24 +95,60 @@ fn a_long_caseload_is_searched_in_parts_with_the_same_result() {
         &rows,
         &orders,
         &CaseloadFilter::default(),
-        "fam97",
+        Some(Search {
+            query: "fam97",
+            texts: &texts_of(&rows),
+            within: None,
+        }),
         SortKey::Name,
         false,
         None,
         today(),
-        None,
     );
-    let matcher = SkimMatcherV2::default();
     let mut expected: Vec<(i64, usize)> = rows
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| {
-            matcher
-                .fuzzy_match(r.label.search_text(), "fam97")
-                .map(|s| (-s, i))
-        })
+        .filter_map(|(i, r)| reference_score(r.label.search_text(), "fam97").map(|s| (-s, i)))
         .collect();
     expected.sort_unstable();
     let found: Vec<(i64, usize)> = found.iter().map(|e| (-e.score, e.row)).collect();
     assert_eq!(found, expected, "best first, ties in name order");
+}
+
+/// A small deterministic generator (xorshift), so the comparison covers thousands of
+/// texts and queries without a test depending on chance.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn text(&mut self, alphabet: &[char], longest: u64) -> String {
+        let len = self.next() % (longest + 1);
+        (0..len)
+            .map(|_| alphabet[usize::try_from(self.next() % alphabet.len() as u64).unwrap_or(0)])
+            .collect()
+    }
+}
+
+#[test]
+fn the_byte_scorer_gives_the_matchers_score_for_every_text() {
+    let alphabet: Vec<char> = "aAbBcC-' ./(9_xé".chars().collect();
+    let mut random = Random(0x2014_1123);
+    for _ in 0..3_000 {
+        let query = random.text(&alphabet[..12], 4);
+        let mut scorer = Scorer::new(&query);
+        for _ in 0..10 {
+            let text = random.text(&alphabet, 24);
+            assert_eq!(
+                scorer.score(&text),
+                reference_score(&text, &query),
+                "text {text:?}, query {query:?}"
+            );
+        }
+    }
 }

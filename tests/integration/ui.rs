@@ -2,6 +2,8 @@
 //! compared with insta snapshots, and the app driven by key events without a terminal.
 
 use caseload::action::{Action, Effect};
+use caseload::app::fuzzy::SearchTexts;
+use caseload::app::lists::Search;
 use caseload::app::{App, Mode, Scope, Session, View};
 use caseload::config::Settings;
 use caseload::demo::DEMO_LEAD;
@@ -678,12 +680,15 @@ fn narrowing_the_search_as_you_type_finds_what_a_full_search_finds() {
             &app.data.caseload,
             &app.data.orders,
             &app.filter,
-            &app.search,
+            Some(Search {
+                query: &app.search,
+                texts: &SearchTexts::new(app.data.caseload.iter().map(|r| r.label.search_text())),
+                within: None,
+            }),
             app.sort,
             app.descending,
             app.me(),
             app.today(),
-            None,
         )
     };
     for step in ["h", "a", "r", "k"] {
@@ -700,6 +705,35 @@ fn narrowing_the_search_as_you_type_finds_what_a_full_search_finds() {
     type_text(&mut store, &mut app, "ll");
     assert_eq!(app.caseload_list, full(&app), "after retyping");
     assert!(!app.caseload_list.is_empty());
+}
+
+#[test]
+fn a_snapshot_arriving_mid_search_is_searched_by_its_own_names() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char('o'), KeyCode::Char('/')],
+    );
+    type_text(&mut store, &mut app, "quizz");
+    assert!(
+        app.caseload_list.is_empty(),
+        "no demo name has those letters"
+    );
+    let mut renamed = app.data.clone();
+    let first = &renamed.caseload[0];
+    renamed.caseload[0] = std::sync::Arc::new(caseload::domain::model::CaseloadRow {
+        label: caseload::domain::model::ClientLabel::new("Quizzard", "Ada", first.reference()),
+        ..first.as_ref().clone()
+    });
+    app.set_data(renamed);
+    let found: Vec<&str> = app
+        .caseload_list
+        .iter()
+        .map(|e| app.data.caseload[e.row].label.family())
+        .collect();
+    assert_eq!(found, ["Quizzard"]);
 }
 
 #[test]
