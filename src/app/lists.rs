@@ -127,13 +127,41 @@ impl SortKey {
     }
 }
 
-/// One caseload row to show: its index in the snapshot and its search score.
+/// One caseload row to show: its index in the snapshot and its search score, in
+/// eight bytes (a list can hold every row, and a search keeps a list per letter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
+    row: u32,
+    score: i32,
+}
+
+impl Entry {
+    fn new(row: u32, score: i64) -> Self {
+        let score = score.clamp(i32::MIN.into(), i32::MAX.into());
+        Self {
+            row,
+            score: i32::try_from(score).unwrap_or_default(),
+        }
+    }
+
     /// Index into the snapshot's caseload.
-    pub row: usize,
+    #[must_use]
+    pub fn row(self) -> usize {
+        self.row as usize
+    }
+
     /// Fuzzy score (0 without a search).
-    pub score: i64,
+    #[must_use]
+    pub fn score(self) -> i64 {
+        i64::from(self.score)
+    }
+
+    /// Best score first, ties in row order, as one integer (faster to sort on than
+    /// comparing pairs).
+    fn best_first(self) -> u64 {
+        let rank = u64::try_from(i64::from(i32::MAX) - i64::from(self.score)).unwrap_or_default();
+        (rank << 32) | u64::from(self.row)
+    }
 }
 
 /// The caseload's row indices in the order of each [`SortKey`] (ascending, ties in
@@ -253,43 +281,35 @@ pub fn caseload<R: Borrow<CaseloadRow>>(
     else {
         let order = orders.of(sort);
         let keep = |i: &&u32| filter.keeps(rows[**i as usize].borrow(), me, today);
-        let entry = |i: &u32| Entry {
-            row: *i as usize,
-            score: 0,
-        };
+        let entry = |i: &u32| Entry::new(*i, 0);
         return if descending {
             order.iter().rev().filter(keep).map(entry).collect()
         } else {
             order.iter().filter(keep).map(entry).collect()
         };
     };
-    let candidates: Vec<usize> = match within {
+    let candidates: Vec<u32> = match within {
         Some(previous) => previous.iter().map(|e| e.row).collect(),
-        None => (0..rows.len())
-            .filter(|&i| filter.keeps(rows[i].borrow(), me, today))
+        None => (0..index(rows.len()))
+            .filter(|&i| filter.keeps(rows[i as usize].borrow(), me, today))
             .collect(),
     };
     let mut entries = score_rows(texts, &candidates, query.trim());
-    // Best first, ties in row order, as one integer per entry (faster than comparing
-    // pairs): scores fit in 32 bits, and so do row numbers.
-    entries.sort_unstable_by_key(|e| {
-        let rank = u64::try_from(i64::from(i32::MAX) - e.score).unwrap_or(u64::MAX >> 32);
-        (rank << 32) | e.row as u64
-    });
+    entries.sort_unstable_by_key(|e| e.best_first());
     entries
 }
 
 /// Fuzzy-scores the `candidates` rows against `query`, keeping the matches. A long list
 /// (the first keystroke over every name) is split across the machine's cores.
-fn score_rows(texts: &SearchTexts, candidates: &[usize], query: &str) -> Vec<Entry> {
+fn score_rows(texts: &SearchTexts, candidates: &[u32], query: &str) -> Vec<Entry> {
     const PER_THREAD: usize = 8_192;
-    let score = |part: &[usize]| -> Vec<Entry> {
+    let score = |part: &[u32]| -> Vec<Entry> {
         let mut scorer = Scorer::new(query);
         part.iter()
             .filter_map(|&row| {
                 scorer
-                    .score(texts.get(row))
-                    .map(|score| Entry { row, score })
+                    .score(texts.get(row as usize))
+                    .map(|score| Entry::new(row, score))
             })
             .collect()
     };

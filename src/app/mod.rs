@@ -515,7 +515,7 @@ impl App {
             View::Caseload => self
                 .caseload_list
                 .get(at)
-                .map(|e| self.data.caseload[e.row].client_id),
+                .map(|e| self.data.caseload[e.row()].client_id),
             View::Review => self
                 .review_list
                 .get(at)

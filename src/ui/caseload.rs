@@ -245,7 +245,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .skip(cursor.offset)
         .take(visible)
         .map(|(i, entry)| {
-            let row = &app.data.caseload[entry.row];
+            let row = &app.data.caseload[entry.row()];
             let cells: Vec<Line<'static>> = columns
                 .iter()
                 .map(|&c| match c {

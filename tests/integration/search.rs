@@ -66,7 +66,7 @@ fn search_matches_exactly_what_the_matcher_matches() {
             today(),
         )
         .iter()
-        .map(|e| e.row)
+        .map(|e| e.row())
         .collect();
         found.sort_unstable();
         let expected: Vec<usize> = rows
@@ -111,7 +111,7 @@ fn a_long_caseload_is_searched_in_parts_with_the_same_result() {
         .filter_map(|(i, r)| reference_score(r.label.search_text(), "fam97").map(|s| (-s, i)))
         .collect();
     expected.sort_unstable();
-    let found: Vec<(i64, usize)> = found.iter().map(|e| (-e.score, e.row)).collect();
+    let found: Vec<(i64, usize)> = found.iter().map(|e| (-e.score(), e.row())).collect();
     assert_eq!(found, expected, "best first, ties in name order");
 }
 

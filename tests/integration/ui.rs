@@ -264,7 +264,7 @@ fn search_narrows_the_caseload_and_highlights_matches() {
     assert_eq!((app.view, app.mode), (View::Caseload, Mode::Search));
     type_text(&mut store, &mut app, target.reference());
     assert!(app.caseload_list.len() < everyone);
-    let first = &app.data.caseload[app.caseload_list[0].row];
+    let first = &app.data.caseload[app.caseload_list[0].row()];
     assert_eq!(
         first.client_id, target.client_id,
         "exact reference ranks first"
@@ -298,7 +298,7 @@ fn sort_cycles_columns_and_reverses() {
     let names: Vec<String> = app
         .caseload_list
         .iter()
-        .map(|e| app.data.caseload[e.row].label.family().to_owned())
+        .map(|e| app.data.caseload[e.row()].label.family().to_owned())
         .collect();
     let mut sorted = names.clone();
     sorted.sort_by_key(|n| n.to_lowercase());
@@ -317,7 +317,7 @@ fn sort_cycles_columns_and_reverses() {
     let starts: Vec<_> = app
         .caseload_list
         .iter()
-        .filter_map(|e| app.data.caseload[e.row].episode.care_plan_date)
+        .filter_map(|e| app.data.caseload[e.row()].episode.care_plan_date)
         .collect();
     assert!(
         starts.windows(2).all(|w| w[0] <= w[1]),
@@ -327,7 +327,7 @@ fn sort_cycles_columns_and_reverses() {
     let reversed: Vec<_> = app
         .caseload_list
         .iter()
-        .filter_map(|e| app.data.caseload[e.row].episode.care_plan_date)
+        .filter_map(|e| app.data.caseload[e.row()].episode.care_plan_date)
         .collect();
     assert!(reversed.windows(2).all(|w| w[0] >= w[1]));
 }
@@ -343,7 +343,7 @@ fn filter_chips_combine() {
     );
     assert!(!app.caseload_list.is_empty());
     for e in &app.caseload_list {
-        let row = &app.data.caseload[e.row];
+        let row = &app.data.caseload[e.row()];
         assert!(row.flags.iom);
         assert!((app.today() - row.episode.care_plan_date.unwrap()).num_days() >= 70);
     }
@@ -464,7 +464,7 @@ fn the_selection_scrolls_into_view_and_stops_at_the_ends() {
     let last = app.caseload_list.len() - 1;
     assert_eq!(app.cursor().selected, last);
     assert_eq!(app.cursor().offset, last + 1 - app.visible_rows());
-    let name = app.data.caseload[app.caseload_list[last].row].display_name();
+    let name = app.data.caseload[app.caseload_list[last].row()].display_name();
     assert!(screen(&app).contains(name));
     press(&mut store, &mut app, &[KeyCode::Down]);
     assert_eq!(app.cursor().selected, last);
@@ -731,7 +731,7 @@ fn a_snapshot_arriving_mid_search_is_searched_by_its_own_names() {
     let found: Vec<&str> = app
         .caseload_list
         .iter()
-        .map(|e| app.data.caseload[e.row].label.family())
+        .map(|e| app.data.caseload[e.row()].label.family())
         .collect();
     assert_eq!(found, ["Quizzard"]);
 }
