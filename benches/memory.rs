@@ -1,6 +1,7 @@
 //! Heap used by a snapshot of the large bench database in scope *everything*: what
-//! each part of the snapshot and each derived list costs, and the peak while a reload
-//! is read beside the snapshot on screen (as the background reader does).
+//! each part of the snapshot and each derived list costs, the peak while a reload is
+//! read beside the snapshot on screen (as the background reader does), and the peak
+//! while the quarterly return is counted.
 //!
 //! Run: `cargo bench --bench memory` (after `cargo bench --bench tui` has generated
 //! the database; `CASELOAD_BENCH_CLIENTS` picks its size, default 100000).
@@ -137,6 +138,17 @@ fn main() {
         )
         .expect("load");
         app.set_data(fresh);
+    });
+    let quarter = caseload::report::ReportOptions {
+        period: caseload::domain::period::Period::last_complete_quarter(now.date()),
+        area: None,
+        suppress_small: false,
+    };
+    measure("the quarterly return's records", || {
+        store.report_inputs(&quarter.period).expect("read")
+    });
+    measure("count the quarterly return", || {
+        caseload::report::build(&store, &quarter, now.date()).expect("count")
     });
     println!(
         "heap now {}; process peak resident: {}",

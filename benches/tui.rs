@@ -214,6 +214,21 @@ fn main() {
             vec![],
             vec![Action::ToggleFilter(caseload::action::FilterChip::Iom); 20],
         ),
+        (
+            "Caseload: open a client record and back",
+            vec![],
+            [Action::Enter, Action::Back, Action::Down].repeat(20),
+        ),
+        (
+            "next view (Tab through every view)",
+            vec![],
+            vec![Action::NextView; 21],
+        ),
+        (
+            "Today: explain the score",
+            vec![Action::ShowView(caseload::app::View::Today)],
+            vec![Action::Explain; 20],
+        ),
     ] {
         for action in setup {
             keystroke(&mut store, &mut app, &mut terminal, action);

@@ -104,6 +104,21 @@ pub struct ReportOptions {
     pub suppress_small: bool,
 }
 
+/// A return's scope when it covers every area.
+const ALL_AREAS: &str = "all areas";
+
+impl ReportOptions {
+    /// Whether `report` is the return these options ask for (its figures may be older).
+    #[must_use]
+    pub fn covers(&self, report: &Report) -> bool {
+        report.period == self.period
+            && report.suppressed == self.suppress_small
+            && report
+                .scope
+                .eq_ignore_ascii_case(self.area.as_deref().map_or(ALL_AREAS, str::trim))
+    }
+}
+
 /// Reads the store and builds the return.
 ///
 /// # Errors
@@ -115,7 +130,7 @@ pub fn build(
 ) -> Result<Report, StoreError> {
     let mut inputs = store.report_inputs(&options.period)?;
     let scope = match &options.area {
-        None => "all areas".to_owned(),
+        None => ALL_AREAS.to_owned(),
         Some(name) => {
             let area = inputs
                 .areas

@@ -21,8 +21,8 @@ use crate::domain::triage::TriageConfig;
 use crate::edit;
 use crate::form::{Form, FormKind};
 use crate::keys;
-use crate::loader::Loader;
-use crate::report;
+use crate::loader::{Delivery, Loader};
+use crate::report::{self, ReportOptions};
 use crate::signals::StopRequest;
 use crate::store::{Actor, Offences, Store, StoreResult};
 use crate::ui::{self, theme::Theme};
@@ -103,6 +103,9 @@ fn actor(app: &App) -> Actor {
 trait Refresh {
     /// Starts (or does) the refresh of the snapshot for the app's scope.
     fn refresh(&mut self, store: &Store, app: &mut App) -> StoreResult<()>;
+
+    /// Starts (or does) counting the return described by `options`.
+    fn report(&mut self, store: &Store, app: &mut App, options: ReportOptions) -> StoreResult<()>;
 }
 
 /// Reads and installs the snapshot before returning (tests and benchmarks).
@@ -111,7 +114,12 @@ struct AtOnce;
 impl Refresh for AtOnce {
     fn refresh(&mut self, store: &Store, app: &mut App) -> StoreResult<()> {
         let data = load(store, app, app.now)?;
-        install(store, app, data)
+        install(store, app, data, self)
+    }
+
+    fn report(&mut self, store: &Store, app: &mut App, options: ReportOptions) -> StoreResult<()> {
+        app.set_report(report::build(store, &options, app.today())?);
+        Ok(())
     }
 }
 
@@ -121,6 +129,12 @@ impl Refresh for Loader {
     fn refresh(&mut self, _store: &Store, app: &mut App) -> StoreResult<()> {
         self.request(app.scope_limits(), app.now, &app.data.caseload);
         app.loading = true;
+        Ok(())
+    }
+
+    fn report(&mut self, _store: &Store, app: &mut App, options: ReportOptions) -> StoreResult<()> {
+        app.await_report(&options);
+        self.request_report(options, app.today());
         Ok(())
     }
 }
@@ -188,7 +202,7 @@ fn perform_with(
         Effect::DiscardDraft { form, client_id } => {
             store.discard_draft(&actor(app), form, client_id)?;
         }
-        Effect::LoadReport(options) => app.set_report(report::build(store, &options, app.today())?),
+        Effect::LoadReport(options) => refresh.report(store, app, options)?,
         Effect::RecordOffences {
             quarter,
             reference,
@@ -228,13 +242,13 @@ fn after_change(store: &Store, app: &mut App, refresh: &mut dyn Refresh) -> Stor
     Ok(())
 }
 
-/// Installs a fresh snapshot, however it was read, and rebuilds the return when the
-/// Report view is showing (its figures come from the same records).
-fn install(store: &Store, app: &mut App, data: Data) -> StoreResult<()> {
+/// Installs a fresh snapshot, however it was read, and recounts the return through
+/// `refresh` when the Report view is showing (its figures come from the same records).
+fn install(store: &Store, app: &mut App, data: Data, refresh: &mut dyn Refresh) -> StoreResult<()> {
     app.set_data(data);
     release_freed_memory();
     if app.view == View::Report {
-        app.set_report(report::build(store, &app.report_options(), app.today())?);
+        refresh.report(store, app, app.report_options())?;
     }
     Ok(())
 }
@@ -395,7 +409,7 @@ fn event_loop(
         if dirty && frames.changed(&app, theme) {
             draw(terminal, &app, theme)?;
         }
-        dirty = take_snapshot(store, &mut app, &loader);
+        dirty = take_delivery(store, &mut app, &mut loader);
         // While a snapshot is being read, look for it often; otherwise wake once a second.
         let wait = if app.loading {
             Duration::from_millis(50)
@@ -443,16 +457,21 @@ fn event_loop(
     Ok(())
 }
 
-/// Installs a snapshot the background reader has finished, if any; true if the
-/// screen must be redrawn.
-fn take_snapshot(store: &Store, app: &mut App, loader: &Loader) -> bool {
+/// Installs a snapshot or a return the background reader has finished, if any; true
+/// if the screen must be redrawn.
+fn take_delivery(store: &Store, app: &mut App, loader: &mut Loader) -> bool {
     let done = match loader.poll() {
-        Ok(Some(data)) => install(store, app, data),
+        Ok(Some(Delivery::Snapshot(data))) => {
+            app.loading = false;
+            data.and_then(|data| install(store, app, data, loader))
+        }
+        Ok(Some(Delivery::Report(report))) => report.map(|report| app.set_report(report)),
         Ok(None) => return false,
         Err(error) => Err(error),
     };
-    app.loading = false;
     if let Err(error) = done {
+        app.loading = false;
+        app.report_pending = false;
         app.message = Some(error.to_string());
     }
     true

@@ -324,6 +324,8 @@ pub struct App {
     pub report_own_area: bool,
     /// The return shown in the Report view, once loaded.
     pub report: Option<Report>,
+    /// A return is being counted in the background.
+    pub report_pending: bool,
     /// The open form, if any.
     pub form: Option<crate::form::Form>,
     /// The menu of updates, when open.
@@ -406,6 +408,7 @@ impl App {
             report_period: Period::last_complete_quarter(now.date()),
             report_own_area: false,
             report: None,
+            report_pending: false,
             form: None,
             menu: None,
             receipt: None,

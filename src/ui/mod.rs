@@ -192,7 +192,8 @@ fn status_line(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .as_ref()
         .map_or("no worker record", |w| w.role.label());
     let mode = if s.read_only { ", read-only" } else { "" };
-    let refreshed = match (app.loading, app.updated_elsewhere, app.data.loaded_at) {
+    let reading = app.loading || app.report_pending;
+    let refreshed = match (reading, app.updated_elsewhere, app.data.loaded_at) {
         (true, _, _) => " | reading...".to_owned(),
         (false, Some(t), _) => format!(" | updated {}", t.format("%H:%M")),
         (false, None, Some(t)) => format!(" | read {}", t.format("%H:%M")),

@@ -116,10 +116,12 @@ fn section_lines(report: &Report, width: usize, theme: Theme, lines: &mut Vec<Li
 /// Every line of the return at an inner width of `width` columns.
 fn lines(app: &App, width: usize, theme: Theme) -> Vec<Line<'static>> {
     let Some(report) = &app.report else {
-        return vec![Line::styled(
-            " The return is not loaded: press r to build it again.",
-            theme.dim(),
-        )];
+        let text = if app.report_pending {
+            format!(" Counting the return for {}...", app.report_period.label)
+        } else {
+            " The return is not loaded: press r to build it again.".to_owned()
+        };
+        return vec![Line::styled(text, theme.dim())];
     };
     let mut out = Vec::new();
     kpi_lines(report, width, theme, &mut out);

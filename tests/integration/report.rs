@@ -1,6 +1,8 @@
 //! The quarterly return: periods, KPI arithmetic on hand-built records (expected figures
 //! worked out beside each assertion), rendering, and the re-offending sample.
 
+use caseload::action::{Action, Effect};
+use caseload::app::View;
 use caseload::domain::clock::RetentionBand;
 use caseload::domain::kpi::{
     self, Dated, EpisodeFacts, Inputs, KpiStatus, ModalityFacts, OutreachFacts, Ratio, SampleFacts,
@@ -14,6 +16,7 @@ use caseload::domain::period::Period;
 use caseload::domain::sample;
 use caseload::report::{self, ReportOptions, Value, render};
 use caseload::store::Offences;
+use caseload::tui::perform;
 
 use crate::common::{actor, date, demo_store, today};
 
@@ -489,4 +492,82 @@ fn a_quarter_is_drawn_once_and_its_offences_reach_the_return() {
         .find(|l| l.label.starts_with("not re-offending"))
         .unwrap();
     assert_eq!(not_reoffending.share_text(), "100.0%");
+}
+
+/// Polls the background reader until it delivers (a read of the small demo database
+/// takes well under a second; the limit only stops a broken reader hanging the run).
+fn next_delivery(loader: &caseload::loader::Loader) -> caseload::loader::Delivery {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(delivery) = loader.poll().expect("reader running") {
+            return delivery;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "nothing delivered"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn the_return_is_counted_in_the_background_and_only_the_newest_is_delivered() {
+    use caseload::loader::{Delivery, Loader};
+    let (_dir, store) = demo_store();
+    let mut loader = Loader::spawn(
+        store.path(),
+        caseload::domain::triage::TriageConfig::default(),
+    )
+    .expect("reader");
+    let options = |quarter: &str| ReportOptions {
+        period: Period::parse(quarter).expect("quarter"),
+        area: None,
+        suppress_small: false,
+    };
+    loader.request_report(options("2026-27:Q1"), today());
+    loader.request_report(options("2026-27:Q2"), today());
+    let Delivery::Report(Ok(counted)) = next_delivery(&loader) else {
+        panic!("expected a return");
+    };
+    assert_eq!(counted.period, options("2026-27:Q2").period);
+    let direct = report::build(&store, &options("2026-27:Q2"), today()).expect("return");
+    assert_eq!(
+        counted.kpis, direct.kpis,
+        "the same figures as counted at once"
+    );
+    assert!(
+        loader.poll().expect("reader running").is_none(),
+        "Q1 was dropped"
+    );
+}
+
+#[test]
+fn a_recount_keeps_the_return_on_screen_and_another_quarter_clears_it() {
+    let (_dir, mut store) = demo_store();
+    let mut app = crate::ui::app_for(&store, (80, 24));
+    let effect = app
+        .update(Action::ShowView(View::Report))
+        .expect("the Report view asks for its return");
+    perform(&mut store, &mut app, effect).expect("counted");
+    let options = app.report_options();
+    app.await_report(&options);
+    assert!(
+        app.report.is_some() && app.report_pending,
+        "recounting the same"
+    );
+    app.set_report(report::build(&store, &options, today()).expect("return"));
+    assert!(!app.report_pending);
+    let Some(Effect::LoadReport(earlier)) = app.update(Action::PreviousQuarter) else {
+        panic!("stepping back a quarter asks for its return");
+    };
+    app.await_report(&earlier);
+    assert!(
+        app.report.is_none(),
+        "another quarter's figures are not shown meanwhile"
+    );
+    let screen = crate::ui::screen(&app);
+    assert!(
+        screen.contains("Counting the return for 2026-27:Q1..."),
+        "{screen}"
+    );
 }
