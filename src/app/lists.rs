@@ -375,19 +375,28 @@ pub fn area_counts(
     counts
 }
 
-/// Clients from week 11 onwards, longest on the caseload first.
+/// Clients from week 11 onwards, longest on the caseload first (ties in name order):
+/// the head of the 13-week sort order, found by binary search.
 #[must_use]
-pub fn review<R: Borrow<CaseloadRow>>(rows: &[R], today: NaiveDate) -> Vec<usize> {
-    let mut list: Vec<(usize, NaiveDate)> = rows
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| {
-            let start = r.borrow().episode.care_plan_date?;
-            ((today - start).num_days() >= clock::APPROACHING_FROM_DAY).then_some((i, start))
-        })
-        .collect();
-    list.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    list.into_iter().map(|(i, _)| i).collect()
+pub fn review<R: Borrow<CaseloadRow>>(
+    rows: &[R],
+    orders: &SortOrders,
+    today: NaiveDate,
+) -> Vec<usize> {
+    let Some(latest_start) =
+        today.checked_sub_signed(chrono::TimeDelta::days(clock::APPROACHING_FROM_DAY))
+    else {
+        return Vec::new();
+    };
+    let order = orders.of(SortKey::Clock);
+    let reached = order.partition_point(|&i| {
+        rows[i as usize]
+            .borrow()
+            .episode
+            .care_plan_date
+            .is_some_and(|start| start <= latest_start)
+    });
+    order[..reached].iter().map(|&i| i as usize).collect()
 }
 
 /// Whether a row belongs to the scope: `area` and `worker` are the scope's limits.

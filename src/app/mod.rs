@@ -551,7 +551,7 @@ impl App {
         let today = self.today();
         let (area, worker) = self.scope_limits();
         self.derive_caseload();
-        self.review_list = lists::review(&self.data.caseload, today);
+        self.review_list = lists::review(&self.data.caseload, &self.data.orders, today);
         self.release_list = lists::releases(
             &self.data.releases,
             area,

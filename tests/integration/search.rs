@@ -1,11 +1,12 @@
-//! Fuzzy search over the caseload finds exactly what the matcher finds, with the
-//! matcher's scores, whatever the names hold.
+//! The caseload's lists on hand-built rows: fuzzy search finds exactly what the
+//! matcher finds, with the matcher's scores, whatever the names hold; the 13-week
+//! review list starts at day 70.
 
 use caseload::app::fuzzy::{Scorer, SearchTexts, reference_score};
-use caseload::app::lists::{CaseloadFilter, Search, SortKey, SortOrders, caseload};
+use caseload::app::lists::{CaseloadFilter, Search, SortKey, SortOrders, caseload, review};
 use caseload::domain::model::{CaseloadRow, ClientLabel, EpisodeDates, Flags};
 
-use crate::common::today;
+use crate::common::{date, today};
 
 fn row(id: i64, family: &str, given: &str) -> CaseloadRow {
     CaseloadRow {
@@ -151,4 +152,30 @@ fn the_byte_scorer_gives_the_matchers_score_for_every_text() {
             );
         }
     }
+}
+
+#[test]
+fn the_review_list_is_everyone_from_day_70_longest_first_ties_by_name() {
+    // today() is 23/11/2026: a care plan on 14/09/2026 is day 70.
+    let started = |id: i64, family: &str, start: Option<&str>| CaseloadRow {
+        episode: EpisodeDates {
+            care_plan_date: start.map(date),
+            ..EpisodeDates::default()
+        },
+        ..row(id, family, "Al")
+    };
+    let rows = [
+        started(1, "Adams", Some("2026-09-15")), // day 69
+        started(2, "Baker", Some("2026-09-14")), // day 70
+        started(3, "Clark", None),
+        started(4, "Dunn", Some("2026-06-01")),
+        started(5, "Evans", Some("2026-09-14")), // day 70, after Baker by name
+        started(6, "Ford", Some("2024-02-29")),
+    ];
+    let orders = SortOrders::new(&rows, |_| None, today());
+    let families: Vec<&str> = review(&rows, &orders, today())
+        .into_iter()
+        .map(|i| rows[i].label.family())
+        .collect();
+    assert_eq!(families, ["Ford", "Dunn", "Baker", "Evans"]);
 }
