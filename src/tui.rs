@@ -613,7 +613,12 @@ fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> std::io::Result<()> {
     unsafe {
         libc::raise(libc::SIGTSTP);
     }
-    *terminal = ratatui::init();
+    // What `ratatui::init` does, without chaining one more panic hook per resume.
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(
+        terminal.backend_mut(),
+        crossterm::terminal::EnterAlternateScreen
+    )?;
     if mouse {
         capture_mouse(true)?;
     }
