@@ -286,7 +286,7 @@ impl KpiStatus {
         match self {
             Self::Met => "met",
             Self::Missed => "missed",
-            Self::NoData => "n/a",
+            Self::NoData => "no data",
             Self::NotApplicable => "not applicable",
         }
     }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Line, Report};
-use crate::domain::kpi::{KpiFigure, KpiRow};
+use crate::domain::kpi::{KpiFigure, KpiRow, KpiStatus};
 
 /// Output formats of `caseload report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,10 +50,14 @@ fn label(line: &Line) -> String {
     format!("{}{}", "  ".repeat(usize::from(line.depth)), line.label)
 }
 
+/// The percentage and whether the target was met; just "no data" when nothing was
+/// there to count (a percentage of nothing says nothing more).
 fn kpi_cell(figure: &KpiFigure) -> String {
     match figure.ratio {
-        None => figure.status.label().to_owned(),
-        Some(ratio) => format!("{} {}", ratio.display(), figure.status.label()),
+        Some(ratio) if figure.status != KpiStatus::NoData => {
+            format!("{} {}", ratio.display(), figure.status.label())
+        }
+        _ => figure.status.label().to_owned(),
     }
 }
 

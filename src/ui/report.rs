@@ -33,7 +33,6 @@ fn kpi_cell(figure: &KpiFigure, wide: bool) -> String {
     let status = match (figure.status, wide) {
         (KpiStatus::Missed, false) => "miss",
         (KpiStatus::NotApplicable, false) => "not appl.",
-        (KpiStatus::NoData, _) => "no data",
         (status, _) => status.label(),
     };
     match figure.ratio {

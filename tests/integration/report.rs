@@ -401,6 +401,8 @@ fn an_empty_period_renders_n_a_in_every_format() {
     ] {
         let out = render::render(&report, format).unwrap();
         assert!(out.contains("n/a"), "{format:?}");
+        assert!(out.contains("no data"), "{format:?}");
+        assert!(!out.contains("n/a n/a"), "{format:?}: one word for no data");
         assert!(!out.contains("NaN"), "{format:?}");
     }
     let json: serde_json::Value =
