@@ -307,20 +307,35 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Gives `login` to the worker `worker_id` (taking it from anyone who had it).
+    /// Gives `login` to the worker `worker_id`, taking it from anyone who had it; each
+    /// worker whose login changes gets its audit row.
     ///
     /// # Errors
     /// An SQLite error.
     pub fn assign_login(&self, worker_id: i64, login: &str) -> StoreResult<()> {
+        let holders: Vec<i64> = self
+            .tx
+            .prepare("SELECT id FROM worker WHERE login = ?1 AND id <> ?2")?
+            .query_map(params![login, worker_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for holder in holders {
+            self.tx.execute(
+                "UPDATE worker SET login = NULL, version = version + 1 WHERE id = ?1",
+                [holder],
+            )?;
+            self.audit(
+                "worker",
+                Some(holder),
+                "update",
+                Some(&serde_json::json!({ "login": login })),
+                Some(&serde_json::json!({ "login": null })),
+            )?;
+        }
         let before: Option<String> =
             self.tx
                 .query_row("SELECT login FROM worker WHERE id = ?1", [worker_id], |r| {
                     r.get(0)
                 })?;
-        self.tx.execute(
-            "UPDATE worker SET login = NULL, version = version + 1 WHERE login = ?1 AND id <> ?2",
-            params![login, worker_id],
-        )?;
         self.tx.execute(
             "UPDATE worker SET login = ?1, version = version + 1 WHERE id = ?2",
             params![login, worker_id],

@@ -326,3 +326,48 @@ fn the_caseload_comes_in_sqlites_nocase_name_order_with_the_last_real_contact() 
         "a did-not-attend is not a contact"
     );
 }
+
+#[test]
+fn taking_a_login_from_another_worker_audits_both_workers() {
+    let (_dir, mut store) = empty_store();
+    let worker = |name: &str, login: Option<&str>| NewWorker {
+        name: name.into(),
+        login: login.map(str::to_owned),
+        role: Role::CareCoordinator,
+        area_id: None,
+    };
+    let (had, gets) = store
+        .write(&actor(), |tx| {
+            Ok((
+                tx.insert_worker(&worker("Had It", Some("shared")))?,
+                tx.insert_worker(&worker("Gets It", None))?,
+            ))
+        })
+        .unwrap();
+    store
+        .write(&actor(), |tx| tx.assign_login(gets, "shared"))
+        .unwrap();
+    let conn = Connection::open(store.path()).unwrap();
+    let logins: Vec<(i64, Option<String>)> = conn
+        .prepare("SELECT id, login FROM worker ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(logins, [(had, None), (gets, Some("shared".to_owned()))]);
+    let audited: Vec<(i64, String)> = conn
+        .prepare("SELECT row_id, after FROM audit WHERE entity = 'worker' AND action = 'update' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        audited,
+        [
+            (had, r#"{"login":null}"#.to_owned()),
+            (gets, r#"{"login":"shared"}"#.to_owned())
+        ]
+    );
+}
