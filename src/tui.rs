@@ -409,9 +409,15 @@ fn event_loop(
         if dirty && frames.changed(&app, theme) {
             draw(terminal, &app, theme)?;
         }
-        dirty = take_delivery(store, &mut app, &mut loader);
-        // While a snapshot is being read, look for it often; otherwise wake once a second.
-        let wait = if app.loading {
+        if take_delivery(store, &mut app, &mut loader) {
+            // Show what the reader delivered now, not after the next wait.
+            dirty = true;
+            continue;
+        }
+        dirty = false;
+        // While the reader is busy for us, look for its answer often; otherwise wake
+        // once a second.
+        let wait = if app.loading || app.report_pending {
             Duration::from_millis(50)
         } else {
             Duration::from_secs(1)
