@@ -313,39 +313,32 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn assign_login(&self, worker_id: i64, login: &str) -> StoreResult<()> {
+        let set_login = |id: i64, before: Option<&str>, after: Option<&str>| {
+            self.tx.execute(
+                "UPDATE worker SET login = ?1, version = version + 1 WHERE id = ?2",
+                params![after, id],
+            )?;
+            self.audit(
+                "worker",
+                Some(id),
+                "update",
+                Some(&serde_json::json!({ "login": before })),
+                Some(&serde_json::json!({ "login": after })),
+            )
+        };
         let holders: Vec<i64> = self
             .tx
             .prepare("SELECT id FROM worker WHERE login = ?1 AND id <> ?2")?
             .query_map(params![login, worker_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for holder in holders {
-            self.tx.execute(
-                "UPDATE worker SET login = NULL, version = version + 1 WHERE id = ?1",
-                [holder],
-            )?;
-            self.audit(
-                "worker",
-                Some(holder),
-                "update",
-                Some(&serde_json::json!({ "login": login })),
-                Some(&serde_json::json!({ "login": null })),
-            )?;
+            set_login(holder, Some(login), None)?;
         }
         let before: Option<String> =
             self.tx
                 .query_row("SELECT login FROM worker WHERE id = ?1", [worker_id], |r| {
                     r.get(0)
                 })?;
-        self.tx.execute(
-            "UPDATE worker SET login = ?1, version = version + 1 WHERE id = ?2",
-            params![login, worker_id],
-        )?;
-        self.audit(
-            "worker",
-            Some(worker_id),
-            "update",
-            Some(&serde_json::json!({ "login": before })),
-            Some(&serde_json::json!({ "login": login })),
-        )
+        set_login(worker_id, before.as_deref(), Some(login))
     }
 }

@@ -53,6 +53,22 @@ pub fn demo_store() -> (tempfile::TempDir, Store) {
 
 /// Reopens the database file of `store` as a second, independent connection.
 #[allow(dead_code)]
+/// The two columns of every row `sql` selects, read straight from the database file
+/// (bypassing the store, to see exactly what it wrote).
+pub fn pairs<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
+    store: &Store,
+    sql: &str,
+) -> Vec<(A, B)> {
+    rusqlite::Connection::open(store.path())
+        .expect("open")
+        .prepare(sql)
+        .expect("sql")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
 pub fn second_connection(store: &Store) -> Store {
     Store::open(store.path(), Access::ReadWrite).expect("second connection")
 }

@@ -6,7 +6,7 @@ use caseload::domain::model::{ReferralSource, Role};
 use caseload::store::{Access, NewArea, NewEpisode, NewWorker, Store, StoreError, migrate};
 use rusqlite::Connection;
 
-use crate::common::{actor, demo_store, empty_store, today};
+use crate::common::{actor, demo_store, empty_store, pairs, today};
 
 fn schema_of(conn: &Connection) -> Vec<(String, String, String)> {
     let mut stmt = conn
@@ -347,22 +347,13 @@ fn taking_a_login_from_another_worker_audits_both_workers() {
     store
         .write(&actor(), |tx| tx.assign_login(gets, "shared"))
         .unwrap();
-    let conn = Connection::open(store.path()).unwrap();
-    let logins: Vec<(i64, Option<String>)> = conn
-        .prepare("SELECT id, login FROM worker ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let logins: Vec<(i64, Option<String>)> =
+        pairs(&store, "SELECT id, login FROM worker ORDER BY id");
     assert_eq!(logins, [(had, None), (gets, Some("shared".to_owned()))]);
-    let audited: Vec<(i64, String)> = conn
-        .prepare("SELECT row_id, after FROM audit WHERE entity = 'worker' AND action = 'update' ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let audited: Vec<(i64, String)> = pairs(
+        &store,
+        "SELECT row_id, after FROM audit WHERE entity = 'worker' AND action = 'update' ORDER BY id",
+    );
     assert_eq!(
         audited,
         [

@@ -11,7 +11,7 @@ use caseload::transfer::parse::{self, Kind};
 use caseload::transfer::{decode, neutralise};
 use rusqlite::Connection;
 
-use crate::common::{actor, at, date, demo_store, empty_store, today};
+use crate::common::{actor, at, date, demo_store, empty_store, pairs, today};
 
 const HEADER: &str = "reference,given_name,family_name,date_of_birth,area";
 
@@ -187,14 +187,10 @@ fn reimporting_changes_nothing_and_a_changed_row_updates_the_client() {
             .contains("client C-1 would be updated: area_id, flags")
     );
     import::apply(&mut store, &actor(), &p).unwrap();
-    let audit: Vec<(String, String)> = Connection::open(store.path())
-        .unwrap()
-        .prepare("SELECT who, action FROM audit WHERE entity = 'client' ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let audit: Vec<(String, String)> = pairs(
+        &store,
+        "SELECT who, action FROM audit WHERE entity = 'client' ORDER BY id",
+    );
     assert_eq!(
         audit,
         [
