@@ -2,7 +2,7 @@
 //! worked out beside each assertion), rendering, and the re-offending sample.
 
 use caseload::action::{Action, Effect};
-use caseload::app::View;
+use caseload::app::{App, View};
 use caseload::domain::clock::RetentionBand;
 use caseload::domain::kpi::{
     self, Dated, EpisodeFacts, Inputs, KpiStatus, ModalityFacts, OutreachFacts, Ratio, SampleFacts,
@@ -18,7 +18,10 @@ use caseload::report::{self, ReportOptions, Value, render};
 use caseload::store::Offences;
 use caseload::tui::perform;
 
+use crossterm::event::KeyCode;
+
 use crate::common::{actor, date, demo_store, today};
+use crate::ui::{app_for, press, screen, type_text};
 
 #[test]
 fn quarters_follow_the_uk_financial_year() {
@@ -546,7 +549,7 @@ fn the_return_is_counted_in_the_background_and_only_the_newest_is_delivered() {
 #[test]
 fn a_recount_keeps_the_return_on_screen_and_another_quarter_clears_it() {
     let (_dir, mut store) = demo_store();
-    let mut app = crate::ui::app_for(&store, (80, 24));
+    let mut app = app_for(&store, (80, 24));
     let effect = app
         .update(Action::ShowView(View::Report))
         .expect("the Report view asks for its return");
@@ -567,9 +570,124 @@ fn a_recount_keeps_the_return_on_screen_and_another_quarter_clears_it() {
         app.report.is_none(),
         "another quarter's figures are not shown meanwhile"
     );
-    let screen = crate::ui::screen(&app);
+    let screen = screen(&app);
     assert!(
         screen.contains("Counting the return for 2026-27:Q1..."),
         "{screen}"
+    );
+}
+
+#[test]
+fn the_report_view_shows_the_same_return_as_the_cli() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(&mut store, &mut app, &[KeyCode::Char('7')]);
+    assert_eq!(app.view, View::Report);
+    let options = ReportOptions {
+        period: Period::parse("2026-27:Q2").unwrap(),
+        area: None,
+        suppress_small: false,
+    };
+    assert_eq!(app.report_options(), options, "the last complete quarter");
+    let cli = report::build(&store, &options, app.today()).unwrap();
+    assert_eq!(app.report.as_ref(), Some(&cli));
+}
+
+#[test]
+fn brackets_step_through_quarters_but_not_past_the_current_one() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    let shown = |app: &App| app.report.as_ref().unwrap().period.label.clone();
+    press(&mut store, &mut app, &[KeyCode::Char('7')]);
+    assert_eq!(shown(&app), "2026-27:Q2");
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char('['), KeyCode::Char('[')],
+    );
+    assert_eq!(shown(&app), "2025-26:Q4", "across the financial year");
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char(']'), KeyCode::Char(']')],
+    );
+    assert_eq!(shown(&app), "2026-27:Q2");
+    press(&mut store, &mut app, &[KeyCode::Char(']')]);
+    assert_eq!(shown(&app), "2026-27:Q3");
+    assert!(screen(&app).contains("2026-27:Q3 (01/10/2026 to 31/12/2026), all areas, in progress"));
+    press(&mut store, &mut app, &[KeyCode::Char(']')]);
+    assert_eq!(
+        shown(&app),
+        "2026-27:Q3",
+        "no quarter after the one in progress"
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("this quarter is still in progress")
+    );
+}
+
+#[test]
+fn a_switches_the_return_between_all_areas_and_my_area() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    let scope = |app: &App| app.report.as_ref().unwrap().scope.clone();
+    press(&mut store, &mut app, &[KeyCode::Char('a')]);
+    assert_eq!(app.report, None, "a means nothing outside the Report view");
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char('7'), KeyCode::Char('a')],
+    );
+    assert_eq!(scope(&app), "Newport", "the demo lead's area");
+    assert!(screen(&app).contains(", Newport "));
+    press(&mut store, &mut app, &[KeyCode::Char('a')]);
+    assert_eq!(scope(&app), "all areas");
+
+    let mut no_worker = app_for(&store, (80, 24));
+    no_worker.session.worker = None;
+    press(
+        &mut store,
+        &mut no_worker,
+        &[KeyCode::Char('7'), KeyCode::Char('a')],
+    );
+    assert_eq!(scope(&no_worker), "all areas");
+    assert!(
+        no_worker
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("no home area")
+    );
+}
+
+#[test]
+fn report_command_and_tab_open_the_return_and_it_scrolls_to_the_definitions() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    press(&mut store, &mut app, &[KeyCode::Char(':')]);
+    type_text(&mut store, &mut app, "report");
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    assert_eq!(app.view, View::Report);
+    assert!(app.report.is_some());
+    press(&mut store, &mut app, &[KeyCode::Char('6'), KeyCode::Tab]);
+    assert_eq!(
+        app.view,
+        View::Report,
+        "Tab reaches the return after the review"
+    );
+    assert!(!screen(&app).contains("KPI definitions"));
+    press(&mut store, &mut app, &[KeyCode::Char('G')]);
+    let text = screen(&app);
+    assert!(text.contains("KPI 5 (85%)"), "{text}");
+    press(&mut store, &mut app, &[KeyCode::Char('r')]);
+    assert!(
+        screen(&app).contains("KPI 5 (85%)"),
+        "reloading keeps the scroll position"
+    );
+    press(&mut store, &mut app, &[KeyCode::Char('[')]);
+    assert!(
+        screen(&app).contains("Home Office KPIs"),
+        "another quarter starts at the top"
     );
 }
