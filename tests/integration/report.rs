@@ -1,5 +1,6 @@
 //! The quarterly return: periods, KPI arithmetic on hand-built records (expected figures
-//! worked out beside each assertion), rendering, and the re-offending sample.
+//! worked out beside each assertion), rendering, the re-offending sample, counting on
+//! the background reader, and the Report view.
 
 use caseload::action::{Action, Effect};
 use caseload::app::{App, View};

@@ -1,6 +1,6 @@
-//! The caseload's lists on hand-built rows: fuzzy search finds exactly what the
-//! matcher finds, with the matcher's scores, whatever the names hold; the 13-week
-//! review list starts at day 70.
+//! Search and the caseload's lists. On hand-built rows: fuzzy search finds exactly
+//! what the matcher finds, with the matcher's scores, whatever the names hold; the
+//! 13-week review list starts at day 70. On the demo app: searching as you type.
 
 use caseload::app::fuzzy::{Scorer, SearchTexts, reference_score};
 use caseload::app::lists::{CaseloadFilter, Search, SortKey, SortOrders, caseload, review};
