@@ -166,14 +166,6 @@ impl<'q> Scorer<'q> {
         }
     }
 
-    fn equal(&self, c: u8, p: u8) -> bool {
-        if self.case_sensitive {
-            c == p
-        } else {
-            c.eq_ignore_ascii_case(&p)
-        }
-    }
-
     /// The match score of text byte `c` against query byte `p`, if they match.
     fn match_score(case_sensitive: bool, c: u8, p: u8) -> Option<i32> {
         if c == p {
@@ -217,7 +209,7 @@ impl<'q> Scorer<'q> {
         let mut next = wanted.next();
         for (at, &c) in choice.iter().enumerate() {
             let Some(&p) = next else { break };
-            if self.equal(c, p) {
+            if Self::match_score(self.case_sensitive, c, p).is_some() {
                 self.first_matches.push(at);
                 next = wanted.next();
             }
@@ -292,9 +284,9 @@ impl<'q> Scorer<'q> {
     }
 }
 
-/// Every caseload row's search text in one buffer, built once per snapshot: the first
-/// letter of a search reads all of them, and one buffer reads several times faster
-/// than strings scattered over the heap.
+/// Every caseload row's search text in one buffer, built when a search opens: its
+/// first letter reads all of them, and one buffer reads several times faster than
+/// strings scattered over the heap.
 #[derive(Debug, Clone, Default)]
 pub struct SearchTexts {
     text: String,
@@ -303,7 +295,7 @@ pub struct SearchTexts {
 }
 
 impl SearchTexts {
-    /// The texts in row order (the buffer is sized exactly: a snapshot keeps it).
+    /// The texts in row order, in a buffer of exactly their size.
     #[must_use]
     pub fn new<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> Self {
         let (count, bytes) = texts
