@@ -169,7 +169,10 @@ impl Entry {
 /// keystroke then only walks one of them.
 #[derive(Debug, Clone, Default)]
 pub struct SortOrders {
+    /// One order per key of [`SortKey::ALL`]; the name order is the rows' own, so
+    /// its entry stays empty (a snapshot and a reload each save a vector).
     orders: Vec<Vec<u32>>,
+    rows: u32,
 }
 
 impl SortOrders {
@@ -184,7 +187,7 @@ impl SortOrders {
         let orders = SortKey::ALL
             .iter()
             .map(|&key| match key {
-                SortKey::Name => (0..index(rows.len())).collect(),
+                SortKey::Name => Vec::new(),
                 // References in number order: `C-99` before `C-100`.
                 SortKey::Reference => {
                     let references: Vec<&str> =
@@ -217,11 +220,23 @@ impl SortOrders {
                 }),
             })
             .collect();
-        Self { orders }
+        Self {
+            orders,
+            rows: index(rows.len()),
+        }
     }
 
-    /// Row indices in `key` order (empty before any snapshot).
-    fn of(&self, key: SortKey) -> &[u32] {
+    /// Row indices in `key` order (none before any snapshot).
+    fn walk(&self, key: SortKey) -> Box<dyn DoubleEndedIterator<Item = u32> + '_> {
+        if key == SortKey::Name {
+            Box::new(0..self.rows)
+        } else {
+            Box::new(self.listed(key).iter().copied())
+        }
+    }
+
+    /// The order of `key`, which is not [`SortKey::Name`] (empty before any snapshot).
+    fn listed(&self, key: SortKey) -> &[u32] {
         let at = SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0);
         self.orders.get(at).map_or(&[], Vec::as_slice)
     }
@@ -279,13 +294,13 @@ pub fn caseload<R: Borrow<CaseloadRow>>(
         within,
     }) = search
     else {
-        let order = orders.of(sort);
-        let keep = |i: &&u32| filter.keeps(rows[**i as usize].borrow(), me, today);
-        let entry = |i: &u32| Entry::new(*i, 0);
+        let order = orders.walk(sort);
+        let keep = |i: &u32| filter.keeps(rows[*i as usize].borrow(), me, today);
+        let entry = |i: u32| Entry::new(i, 0);
         return if descending {
-            order.iter().rev().filter(keep).map(entry).collect()
+            order.rev().filter(keep).map(entry).collect()
         } else {
-            order.iter().filter(keep).map(entry).collect()
+            order.filter(keep).map(entry).collect()
         };
     };
     let candidates: Vec<u32> = match within {
@@ -388,7 +403,7 @@ pub fn review<R: Borrow<CaseloadRow>>(
     else {
         return Vec::new();
     };
-    let order = orders.of(SortKey::Clock);
+    let order = orders.listed(SortKey::Clock);
     let reached = order.partition_point(|&i| {
         rows[i as usize]
             .borrow()
