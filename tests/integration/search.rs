@@ -220,15 +220,21 @@ fn search_survives_control_characters_and_unicode() {
     assert!(!text.contains('\u{202e}'));
 }
 
-#[test]
-fn narrowing_the_search_as_you_type_finds_what_a_full_search_finds() {
-    let (_dir, mut store) = demo_store();
+/// The demo app with the scope widened to everything and the search open.
+fn searching_everything() -> (tempfile::TempDir, caseload::store::Store, App) {
+    let (dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
     press(
         &mut store,
         &mut app,
         &[KeyCode::Char('o'), KeyCode::Char('/')],
     );
+    (dir, store, app)
+}
+
+#[test]
+fn narrowing_the_search_as_you_type_finds_what_a_full_search_finds() {
+    let (_dir, mut store, mut app) = searching_everything();
     let full = |app: &App| {
         caseload::app::lists::caseload(
             &app.data.caseload,
@@ -263,13 +269,7 @@ fn narrowing_the_search_as_you_type_finds_what_a_full_search_finds() {
 
 #[test]
 fn a_snapshot_arriving_mid_search_is_searched_by_its_own_names() {
-    let (_dir, mut store) = demo_store();
-    let mut app = app_for(&store, (80, 24));
-    press(
-        &mut store,
-        &mut app,
-        &[KeyCode::Char('o'), KeyCode::Char('/')],
-    );
+    let (_dir, mut store, mut app) = searching_everything();
     type_text(&mut store, &mut app, "quizz");
     assert!(
         app.caseload_list.is_empty(),
