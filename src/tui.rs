@@ -471,13 +471,19 @@ fn take_delivery(store: &Store, app: &mut App, loader: &mut Loader) -> bool {
             app.loading = false;
             data.and_then(|data| install(store, app, data, loader))
         }
-        Ok(Some(Delivery::Report(report))) => report.map(|report| app.set_report(report)),
+        Ok(Some(Delivery::Report(report))) => {
+            app.report_pending = false;
+            report.map(|report| app.set_report(report))
+        }
         Ok(None) => return false,
-        Err(error) => Err(error),
+        // The reader has gone: nothing more will arrive.
+        Err(error) => {
+            app.loading = false;
+            app.report_pending = false;
+            Err(error)
+        }
     };
     if let Err(error) = done {
-        app.loading = false;
-        app.report_pending = false;
         app.message = Some(error.to_string());
     }
     true
