@@ -585,10 +585,10 @@ impl App {
     }
 
     fn compute_caseload(&mut self, within: Option<&[Entry]>) {
-        if !self.search.trim().is_empty() {
+        if self.search.trim().is_empty() {
+            self.drop_unused_search_texts();
+        } else {
             self.search_texts();
-        } else if self.mode != Mode::Search {
-            self.search_texts = None;
         }
         let search = self.search_texts.as_ref().map(|texts| lists::Search {
             query: &self.search,
@@ -616,6 +616,13 @@ impl App {
             .get_or_insert_with(|| SearchTexts::new(rows.iter().map(|r| r.label.search_text())))
     }
 
+    /// Lets go of the search texts once no search is open or typed.
+    fn drop_unused_search_texts(&mut self) {
+        if self.mode != Mode::Search && self.search.trim().is_empty() {
+            self.search_texts = None;
+        }
+    }
+
     /// A search keystroke: narrow the last result when the query only grew.
     fn search_step(&mut self) {
         while let Some((query, _)) = self.search_steps.last() {
@@ -624,8 +631,10 @@ impl App {
             }
             self.search_steps.pop();
         }
-        let previous = self.search_steps.last().map(|(_, entries)| entries.clone());
-        self.compute_caseload(previous.as_deref());
+        // Lent out rather than copied while the list is computed from the last one.
+        let steps = std::mem::take(&mut self.search_steps);
+        self.compute_caseload(steps.last().map(|(_, entries)| entries.as_slice()));
+        self.search_steps = steps;
         if !self.search.trim().is_empty() {
             self.search_steps
                 .push((self.search.clone(), self.caseload_list.clone()));

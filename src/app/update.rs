@@ -290,9 +290,7 @@ impl App {
         let mode = self.mode;
         self.mode = Mode::Normal;
         if mode == Mode::Search {
-            if self.search.trim().is_empty() {
-                self.search_texts = None;
-            }
+            self.drop_unused_search_texts();
             return None;
         }
         let line = std::mem::take(&mut self.input);
