@@ -2,6 +2,7 @@
 
 use caseload::demo::{self, DemoOptions};
 use caseload::domain::model::{Ethnicity, Flags, ReferralSource, Role, Sex};
+use caseload::domain::release::Checklist;
 use caseload::store::{Access, Actor, NewArea, NewClient, NewEpisode, NewWorker, Store};
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -67,6 +68,17 @@ pub fn pairs<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
         .expect("query")
         .collect::<Result<_, _>>()
         .expect("rows")
+}
+
+/// A release checklist with every item done.
+pub fn complete_checklist() -> Checklist {
+    Checklist {
+        appointment_booked: true,
+        prescriber_confirmed: true,
+        naloxone_given: true,
+        accommodation_confirmed: true,
+        prison_team_contacted: true,
+    }
 }
 
 pub fn second_connection(store: &Store) -> Store {

@@ -8,7 +8,7 @@ use caseload::domain::nhs::{NhsNumberError, parse_nhs_number};
 use caseload::domain::release::{Checklist, days_to_release, planning_date, readiness};
 use chrono::Days;
 
-use crate::common::{at, date, today};
+use crate::common::{at, complete_checklist, date, today};
 
 fn day(n: u64) -> chrono::NaiveDate {
     today() - Days::new(n)
@@ -176,13 +176,7 @@ fn release_readiness_is_red_within_two_days_if_incomplete() {
         appointment_booked: true,
         ..Checklist::default()
     };
-    let complete = Checklist {
-        appointment_booked: true,
-        prescriber_confirmed: true,
-        naloxone_given: true,
-        accommodation_confirmed: true,
-        prison_team_contacted: true,
-    };
+    let complete = complete_checklist();
     let cases = [
         (0, Rag::Red),
         (2, Rag::Red),

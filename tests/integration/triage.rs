@@ -6,7 +6,7 @@ use caseload::domain::release::Checklist;
 use caseload::domain::triage::{Detail, Kind, OpenBreach, TriageConfig, queue, retime};
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
-use crate::common::{at, today};
+use crate::common::{at, complete_checklist, today};
 
 fn ago(days: u64) -> NaiveDate {
     today() - Days::new(days)
@@ -176,13 +176,7 @@ fn a_client_in_custody_appears_only_for_an_incomplete_release_in_the_window() {
         "Release today: prescriber not confirmed, no naloxone, no accommodation, \
          prison team not contacted"
     );
-    let complete = Checklist {
-        appointment_booked: true,
-        prescriber_confirmed: true,
-        naloxone_given: true,
-        accommodation_confirmed: true,
-        prison_team_contacted: true,
-    };
+    let complete = complete_checklist();
     row.custody = custody(today(), complete);
     assert_eq!(details(&[row]), vec![], "checklist complete");
 }
