@@ -1,12 +1,12 @@
 //! `caseload worker ...` and `caseload area ...`: thin commands over the store's
-//! admin-only staff changes. The store refuses anyone but an admin; listing asks the
-//! same role rule first, since the staff list names everyone's login.
+//! admin-only staff changes. The store refuses anyone but an admin; every command asks
+//! the same role rule first, since the staff list names everyone's login.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::{AreaCommand, CliResult, WorkerCommand};
-use crate::domain::roles::{self, Operation};
+use crate::domain::roles::Operation;
 use crate::store::{Access, Actor, NewArea, NewWorker, StaffChange, Store};
 use crate::wallclock::WallClock;
 
@@ -17,11 +17,7 @@ fn open_as_admin(
 ) -> Result<(Store, Actor), Box<dyn std::error::Error>> {
     let store = Store::open(path, Access::ReadWrite)?;
     let login = crate::identity::os_login();
-    let worker = store.worker_by_login(&login)?;
-    if worker.is_none() {
-        return Err(roles::no_worker_message(&login).into());
-    }
-    roles::check(worker.as_ref(), Operation::ManageStaff, None).map_err(|r| r.0)?;
+    store.authorise(&login, Operation::ManageStaff, None)?;
     Ok((
         store,
         Actor {

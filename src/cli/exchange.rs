@@ -122,6 +122,9 @@ pub struct TallyArgs {
     /// Of those, how many were drug tested.
     #[arg(long)]
     pub tested: u32,
+    /// Replace the day's tally if the area already has one (the audit log keeps both).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// Options of `caseload import`.
@@ -317,26 +320,18 @@ pub fn run_tally(db: Option<&Path>, clock: WallClock, args: &TallyArgs) -> CliRe
         charged: args.charged,
         tested: args.tested,
     };
-    store.write(&actor, |tx| {
-        let id = tx.set_tally(&tally)?;
-        tx.audit(
-            "custody_tally",
-            Some(id),
-            "set",
-            None,
-            Some(&serde_json::json!({
-                "area": area.name, "recorded_on": recorded_on.to_string(),
-                "charged": tally.charged, "tested": tally.tested,
-            })),
-        )
-    })?;
-    println!(
-        "Recorded {} charged, {} tested in {} on {}.",
-        args.charged,
-        args.tested,
-        area.name,
-        crate::domain::dates::uk(recorded_on)
-    );
+    let replaced = store.record_tally(&actor, &tally, args.replace)?;
+    let day = crate::domain::dates::uk(recorded_on);
+    match replaced {
+        None => println!(
+            "Recorded {} charged, {} tested in {} on {day}.",
+            args.charged, args.tested, area.name
+        ),
+        Some(before) => println!(
+            "Replaced {} charged, {} tested in {} on {day} with {} charged, {} tested.",
+            before.charged, before.tested, area.name, args.charged, args.tested
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

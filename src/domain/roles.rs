@@ -1,12 +1,17 @@
 //! Who may do what. Pure: the store asks these rules inside the write transaction,
 //! with the acting worker and the client as they are in the database at that moment.
 //!
-//! - Care co-ordinators change their own clients, and record contacts and appointments
-//!   for anyone in their area.
-//! - Team leaders do everything in their area, including reassign, extend and close.
-//! - Support staff view, and record contacts and appointments; nothing else.
-//! - Admins manage areas and workers.
-//! - An OS login with no worker record may only look.
+//! [`reach`] is the rule table, the one source for every write path (forms, undo,
+//! imports, tallies, the re-offending sample, staff changes); the README's "Who may do
+//! what" table says the same in words. In short:
+//!
+//! - Care co-ordinators change their own clients, and record contacts, appointments,
+//!   referrals, outreach and custody-suite tallies in their area.
+//! - Team leaders do everything in their area, including reassign, extend and close,
+//!   and keep the service's re-offending sample (it spans areas).
+//! - Support staff view, and record contacts, appointments and outreach in their area.
+//! - Admins manage areas and workers, nothing else.
+//! - An OS login with no (active) worker record may only look.
 
 use super::model::{Role, Worker};
 
@@ -29,12 +34,18 @@ pub enum Operation {
     Reassign,
     /// Tally outreach work (not tied to a client).
     Outreach,
+    /// Record (or replace) a custody suite's day: adults charged, and tested.
+    CustodyTally,
+    /// Draw the quarter's re-offending sample.
+    DrawSample,
+    /// Record offence counts for a client in the re-offending sample.
+    RecordOffences,
     /// Add areas and workers, or change a worker's role.
     ManageStaff,
 }
 
 impl Operation {
-    /// The words used in a refusal: "you may not {verb}".
+    /// The words used in a refusal: "not {verb}".
     #[must_use]
     pub const fn verb(self) -> &'static str {
         match self {
@@ -46,12 +57,82 @@ impl Operation {
             Self::Close => "close episodes",
             Self::Reassign => "reassign clients",
             Self::Outreach => "record outreach",
+            Self::CustodyTally => "record custody-suite tallies",
+            Self::DrawSample => "draw the re-offending sample",
+            Self::RecordOffences => "record re-offending counts",
             Self::ManageStaff => "manage areas and workers",
         }
     }
+
+    /// Whether the operation concerns an area as a whole rather than one client.
+    const fn is_area_work(self) -> bool {
+        matches!(self, Self::Outreach | Self::CustodyTally)
+    }
 }
 
-/// The facts about a client that decide who may change it.
+/// How far a role's permission for an operation reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Not at all.
+    Nowhere,
+    /// Clients whose care co-ordinator the worker is.
+    OwnClients,
+    /// Clients (or area work) in the worker's own area.
+    OwnArea,
+    /// The whole service, every area.
+    Service,
+}
+
+/// The rule table: how far `role` may do `op`. Every write path asks this, through
+/// [`check`]; change a rule here and in the README's table, nowhere else.
+#[must_use]
+pub const fn reach(role: Role, op: Operation) -> Reach {
+    use Operation as Op;
+    match role {
+        Role::CareCoordinator => match op {
+            Op::EditClient => Reach::OwnClients,
+            Op::RecordContact
+            | Op::RecordAppointment
+            | Op::Refer
+            | Op::Outreach
+            | Op::CustodyTally => Reach::OwnArea,
+            _ => Reach::Nowhere,
+        },
+        Role::TeamLeader => match op {
+            Op::DrawSample | Op::RecordOffences => Reach::Service,
+            Op::ManageStaff => Reach::Nowhere,
+            _ => Reach::OwnArea,
+        },
+        Role::Support => match op {
+            Op::RecordContact | Op::RecordAppointment | Op::Outreach => Reach::OwnArea,
+            _ => Reach::Nowhere,
+        },
+        Role::Admin => match op {
+            Op::ManageStaff => Reach::Service,
+            _ => Reach::Nowhere,
+        },
+    }
+}
+
+/// A role's rule in words, as a refusal names it.
+const fn rule(role: Role) -> &'static str {
+    match role {
+        Role::CareCoordinator => {
+            "care co-ordinators may change their own clients' records, and record contacts, \
+             appointments, referrals, outreach and custody-suite tallies in their area"
+        }
+        Role::TeamLeader => {
+            "team leaders may do everything in their own area, and keep the re-offending sample"
+        }
+        Role::Support => {
+            "support workers may record contacts, appointments and outreach in their area"
+        }
+        Role::Admin => "admins may manage areas and workers",
+    }
+}
+
+/// The facts about a client that decide who may change it (for area work such as a
+/// tally, the area with no care co-ordinator).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientScope {
     /// The client's area.
@@ -60,7 +141,7 @@ pub struct ClientScope {
     pub care_coordinator_id: Option<i64>,
 }
 
-/// Why an action was refused: one sentence saying what and why.
+/// Why an action was refused: one sentence naming the rule and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal(pub String);
 
@@ -79,12 +160,21 @@ pub fn no_worker_message(login: &str) -> String {
     )
 }
 
+/// The sentence shown to a login whose worker record is no longer active.
+#[must_use]
+pub fn inactive_worker_message(login: &str) -> String {
+    format!(
+        "{login}'s worker record is inactive, so this session is read-only: ask an admin to \
+         make it active again"
+    )
+}
+
 /// Whether `worker` (`None`: no worker record) may do `op`, to the client `client`
-/// where the operation concerns one (`None` for outreach, staff or a new client, where
-/// the area is in `area_id`).
+/// where the operation concerns one (`None` for service-wide work such as staff or the
+/// re-offending sample; for area work and new clients, the area with no co-ordinator).
 ///
 /// # Errors
-/// A [`Refusal`] naming the role and what it may not do.
+/// A [`Refusal`] naming the rule that refuses it and what to do instead.
 pub fn check(
     worker: Option<&Worker>,
     op: Operation,
@@ -97,45 +187,29 @@ pub fn check(
     };
     let in_area = client.is_none_or(|c| worker.area_id == Some(c.area_id));
     let own = client.is_some_and(|c| c.care_coordinator_id == Some(worker.id));
-    let allowed = match (worker.role, op) {
-        (Role::Admin, Operation::ManageStaff) => true,
-        (Role::Admin, _) | (_, Operation::ManageStaff) => false,
-        (Role::TeamLeader, _)
-        | (
-            Role::CareCoordinator | Role::Support,
-            Operation::RecordContact | Operation::RecordAppointment | Operation::Outreach,
-        )
-        | (Role::CareCoordinator, Operation::Refer) => in_area,
-        (Role::CareCoordinator, Operation::EditClient) => own,
-        (Role::CareCoordinator | Role::Support, _) => false,
-    };
-    if allowed {
-        return Ok(());
-    }
-    let role = match worker.role {
-        Role::CareCoordinator => "a care co-ordinator",
-        Role::TeamLeader => "a team leader",
-        Role::Support => "support staff",
-        Role::Admin => "an admin",
-    };
-    let why = match (worker.role, op) {
-        (Role::Admin, _) => "admins manage areas and workers only".to_owned(),
-        (_, Operation::ManageStaff) => "only an admin can".to_owned(),
-        (Role::Support, _)
-            if !matches!(op, Operation::RecordContact | Operation::RecordAppointment) =>
-        {
-            "support staff record contacts and appointments only".to_owned()
+    let rule = rule(worker.role);
+    let why = match reach(worker.role, op) {
+        Reach::Service => return Ok(()),
+        Reach::OwnArea if in_area => return Ok(()),
+        Reach::OwnClients if own => return Ok(()),
+        Reach::Nowhere => {
+            let ask = match (worker.role, op) {
+                (_, Operation::ManageStaff) => "ask an admin",
+                (Role::Admin, _) => "ask a worker in the team",
+                _ => "ask your team leader",
+            };
+            format!("{rule}, not {}: {ask}", op.verb())
         }
-        (Role::CareCoordinator, Operation::Extend | Operation::Close | Operation::Reassign) => {
-            "ask a team leader".to_owned()
+        Reach::OwnClients => format!(
+            "this client is not on your caseload ({rule}): ask their care co-ordinator or \
+             your team leader"
+        ),
+        Reach::OwnArea if op.is_area_work() => {
+            format!("that is another area's work ({rule}): ask that area's team leader")
         }
-        (Role::CareCoordinator, Operation::EditClient) if in_area => {
-            "this client is not on your caseload".to_owned()
+        Reach::OwnArea => {
+            format!("this client is in another area ({rule}): ask that area's team leader")
         }
-        _ => "this client is in another area".to_owned(),
     };
-    Err(Refusal(format!(
-        "as {role} you may not {}: {why}",
-        op.verb()
-    )))
+    Err(Refusal(why))
 }

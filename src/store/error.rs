@@ -119,7 +119,7 @@ impl std::fmt::Display for StoreError {
             },
             Self::NotFound { entity, key } => write!(f, "no {entity} {key}: it may have been removed; reload"),
             Self::Invalid(message) => f.write_str(message),
-            Self::NotAllowed(message) => write!(f, "{message}: nothing was saved"),
+            Self::NotAllowed(message) => write!(f, "{message}; nothing was saved"),
             Self::Duplicate { reference, .. } => write!(
                 f,
                 "this person is already client {reference} (same reference, or same name and date of birth): open that record instead"

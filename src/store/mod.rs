@@ -32,7 +32,7 @@ pub use records::{
     NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
     NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker,
 };
-pub use report::NewTally;
+pub use report::{NewTally, ReplacedTally};
 pub use rows::Written;
 pub use sample::{Draw, Offences, SampleMember};
 pub use staff::StaffChange;

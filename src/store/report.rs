@@ -2,10 +2,10 @@
 //! `domain::kpi` input types. Which records count for a period is decided there.
 
 use chrono::NaiveDate;
-use rusqlite::{Row, params};
+use rusqlite::{OptionalExtension, Row, params};
 
 use super::read::{vocab, vocab_opt};
-use super::{Store, StoreResult, Tx};
+use super::{Actor, Store, StoreError, StoreResult, Tx};
 use crate::domain::kpi::{
     Dated, EpisodeFacts, Inputs, ModalityFacts, OutreachFacts, SampleFacts, TallyFacts, TestFacts,
 };
@@ -13,6 +13,7 @@ use crate::domain::model::{
     ExitReason, OutreachKind, ReferralSource, SignpostDestination, Substance, TestKind, TestResult,
 };
 use crate::domain::period::Period;
+use crate::domain::roles::{ClientScope, Operation};
 
 fn date_of(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
@@ -31,9 +32,113 @@ pub struct NewTally {
     pub tested: u32,
 }
 
+/// The counts of a tally that a replacing write replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplacedTally {
+    /// Adults charged, as recorded before.
+    pub charged: u32,
+    /// Of those, drug tested, as recorded before.
+    pub tested: u32,
+}
+
+impl Store {
+    /// Records the custody-suite tally for an area and day as `actor`, in one
+    /// transaction with its role check and audit row. A day the area has already
+    /// tallied is refused, naming the recorded counts, unless `replace`; the replacing
+    /// write's audit row carries the values it replaced, which are returned.
+    ///
+    /// # Errors
+    /// [`StoreError::NotAllowed`] for the role, [`StoreError::Invalid`] for a day
+    /// already tallied (without `replace`) or more tested than charged, or SQLite.
+    pub fn record_tally(
+        &mut self,
+        actor: &Actor,
+        tally: &NewTally,
+        replace: bool,
+    ) -> StoreResult<Option<ReplacedTally>> {
+        self.write(actor, |tx| tx.record_tally(tally, replace))
+    }
+}
+
 impl Tx<'_> {
-    /// Records (or replaces) the custody-suite tally for an area and day and returns
-    /// its id. Like the other inserts, the caller writes the audit row.
+    fn record_tally(&self, t: &NewTally, replace: bool) -> StoreResult<Option<ReplacedTally>> {
+        self.authorise(
+            Operation::CustodyTally,
+            Some(ClientScope {
+                area_id: t.area_id,
+                care_coordinator_id: None,
+            }),
+        )?;
+        if t.tested > t.charged {
+            return Err(StoreError::Invalid(
+                "tested cannot be more than charged: only adults charged that day are tested"
+                    .to_owned(),
+            ));
+        }
+        let area: String =
+            self.tx
+                .query_row("SELECT name FROM area WHERE id = ?1", [t.area_id], |r| {
+                    r.get(0)
+                })?;
+        let existing: Option<(i64, u32, u32)> = self
+            .tx
+            .query_row(
+                "SELECT id, charged, tested FROM custody_tally
+                  WHERE area_id = ?1 AND recorded_on = ?2",
+                params![t.area_id, t.recorded_on],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let values = |charged: u32, tested: u32| {
+            serde_json::json!({
+                "area": area, "recorded_on": t.recorded_on.to_string(),
+                "charged": charged, "tested": tested,
+            })
+        };
+        let after = values(t.charged, t.tested);
+        let Some((id, charged, tested)) = existing else {
+            let id = self.set_tally(t)?;
+            self.audit("custody_tally", Some(id), "insert", None, Some(&after))?;
+            return Ok(None);
+        };
+        if !replace {
+            let by: Option<(String, String)> = self
+                .tx
+                .query_row(
+                    "SELECT who, at FROM audit WHERE entity = 'custody_tally' AND row_id = ?1
+                      ORDER BY id DESC LIMIT 1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let by = by.map_or_else(String::new, |(who, at)| {
+                format!(" (recorded by {who} at {at})")
+            });
+            return Err(StoreError::Invalid(format!(
+                "{area} already has a custody-suite tally for {}: {charged} charged, {tested} \
+                 tested{by}; nothing was saved. To replace it, record it again with --replace",
+                crate::domain::dates::uk(t.recorded_on)
+            )));
+        }
+        self.tx.execute(
+            "UPDATE custody_tally SET charged = ?1, tested = ?2, version = version + 1
+              WHERE id = ?3",
+            params![t.charged, t.tested, id],
+        )?;
+        let before = values(charged, tested);
+        self.audit(
+            "custody_tally",
+            Some(id),
+            "replace",
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(Some(ReplacedTally { charged, tested }))
+    }
+
+    /// Writes the custody-suite tally for an area and day (replacing one already
+    /// there) and returns its id, with no role check: for the demo generator; people's
+    /// tallies go through [`Store::record_tally`]. The caller writes the audit row.
     ///
     /// # Errors
     /// An SQLite error, e.g. more tested than charged.

@@ -4,13 +4,13 @@
 //! checked against [`TABLES`] before they go into SQL text.
 
 use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde_json::{Map, Value as Json};
 
 use super::change::Versioned;
 use super::{StoreError, StoreResult, Tx};
 use crate::domain::model::Worker;
-use crate::domain::roles::ClientScope;
+use crate::domain::roles::{self, ClientScope, Operation};
 
 /// One row a saved change wrote: enough to undo it.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,18 +81,70 @@ pub(super) fn explain_constraint(e: StoreError) -> StoreError {
     }
 }
 
+/// The active worker signed in as `login`. Refuses a login with no worker record, or
+/// an inactive one, with the sentence saying what to do.
+pub(super) fn signed_in(conn: &Connection, login: &str) -> StoreResult<Worker> {
+    let found: Option<(Worker, bool)> = conn
+        .query_row(
+            "SELECT id, name, login, role, area_id, active FROM worker
+              WHERE login = ?1 ORDER BY active DESC LIMIT 1",
+            [login],
+            |r| Ok((super::queries::worker_row(r)?, r.get(5)?)),
+        )
+        .optional()?;
+    match found {
+        None => Err(StoreError::NotAllowed(roles::no_worker_message(login))),
+        Some((_, false)) => Err(StoreError::NotAllowed(roles::inactive_worker_message(
+            login,
+        ))),
+        Some((worker, true)) => Ok(worker),
+    }
+}
+
+/// The one role check of every write path: the worker signed in as `login` may do
+/// `op` to `scope` by the rule table in [`roles`], or the refusal names the rule.
+/// Returns that worker.
+pub(super) fn authorise(
+    conn: &Connection,
+    login: &str,
+    op: Operation,
+    scope: Option<ClientScope>,
+) -> StoreResult<Worker> {
+    let worker = signed_in(conn, login)?;
+    roles::check(Some(&worker), op, scope).map_err(|r| StoreError::NotAllowed(r.0))?;
+    Ok(worker)
+}
+
+impl super::Store {
+    /// Asks the role rules before a read that only some roles may see (the staff list),
+    /// as a write would ask them: the worker signed in as `login`, if allowed.
+    ///
+    /// # Errors
+    /// [`StoreError::NotAllowed`] naming the rule, or an SQLite error.
+    pub fn authorise(
+        &self,
+        login: &str,
+        op: Operation,
+        scope: Option<ClientScope>,
+    ) -> StoreResult<Worker> {
+        authorise(&self.conn, login, op, scope)
+    }
+}
+
 impl Tx<'_> {
-    /// The worker whose login is the actor's, if any (inside this transaction, so a
-    /// role changed a moment ago counts).
-    pub(super) fn acting_worker(&self) -> StoreResult<Option<Worker>> {
-        Ok(self
-            .tx
-            .query_row(
-                "SELECT id, name, login, role, area_id FROM worker WHERE login = ?1 AND active = 1",
-                [&self.actor.login],
-                super::queries::worker_row,
-            )
-            .optional()?)
+    /// The acting worker, refused unless an active worker record has the actor's login.
+    pub(super) fn signed_in(&self) -> StoreResult<Worker> {
+        signed_in(self.tx, &self.actor.login)
+    }
+
+    /// [`authorise`] for the actor, inside this transaction (so a role changed a
+    /// moment ago counts).
+    pub(super) fn authorise(
+        &self,
+        op: Operation,
+        scope: Option<ClientScope>,
+    ) -> StoreResult<Worker> {
+        authorise(self.tx, &self.actor.login, op, scope)
     }
 
     /// The client a row belongs to, and that client's role scope.

@@ -9,6 +9,7 @@ use super::read::vocab;
 use super::{Actor, Store, StoreError, StoreResult, format_timestamp};
 use crate::domain::model::ExitReason;
 use crate::domain::period::Period;
+use crate::domain::roles::{ClientScope, Operation};
 use crate::domain::sample::{SAMPLE_SIZE, draw};
 
 /// A recorded draw and its members.
@@ -118,7 +119,7 @@ impl Store {
     /// redrawn. Eligible: episodes closed within the quarter.
     ///
     /// # Errors
-    /// An SQLite error.
+    /// [`StoreError::NotAllowed`] for anyone but a team leader, or an SQLite error.
     pub fn draw_sample(
         &mut self,
         actor: &Actor,
@@ -126,6 +127,7 @@ impl Store {
         seed: u64,
     ) -> StoreResult<(Draw, bool)> {
         let created = self.write(actor, |tx| {
+            tx.authorise(Operation::DrawSample, None)?;
             let exists: bool = tx.tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM reoffending_draw WHERE period = ?1)",
                 [&quarter.label],
@@ -183,7 +185,8 @@ impl Store {
     /// counts left `None` keep their recorded value. Audited with before and after.
     ///
     /// # Errors
-    /// [`StoreError::NotFound`] if the client is not in that quarter's sample.
+    /// [`StoreError::NotFound`] if the client is not in that quarter's sample,
+    /// [`StoreError::NotAllowed`] for anyone but a team leader.
     pub fn set_offences(
         &mut self,
         actor: &Actor,
@@ -192,11 +195,12 @@ impl Store {
         counts: Offences,
     ) -> StoreResult<()> {
         self.write(actor, |tx| {
+            tx.signed_in()?;
             let row = tx
                 .tx
                 .query_row(
                     "SELECT s.id, s.offences_before, s.offences_during, s.offences_after_3m,
-                            s.offences_after_12m
+                            s.offences_after_12m, c.area_id, c.care_coordinator_id
                        FROM reoffending_sample s JOIN episode e ON e.id = s.episode_id
                        JOIN client c ON c.id = e.client_id
                       WHERE s.period = ?1 AND c.reference = ?2",
@@ -210,14 +214,19 @@ impl Store {
                                 after_3m: r.get(3)?,
                                 after_12m: r.get(4)?,
                             },
+                            ClientScope {
+                                area_id: r.get(5)?,
+                                care_coordinator_id: r.get(6)?,
+                            },
                         ))
                     },
                 )
                 .optional()?;
-            let (id, old) = row.ok_or_else(|| StoreError::NotFound {
+            let (id, old, scope) = row.ok_or_else(|| StoreError::NotFound {
                 entity: "sampled client",
                 key: format!("{reference} in the {label} sample"),
             })?;
+            tx.authorise(Operation::RecordOffences, Some(scope))?;
             let new = Offences {
                 before: counts.before.or(old.before),
                 during: counts.during.or(old.during),

@@ -4,7 +4,7 @@ use super::change::Versioned;
 use super::records::{NewArea, NewWorker};
 use super::{Actor, Store, StoreError, StoreResult, Tx};
 use crate::domain::model::Role;
-use crate::domain::roles::{self, Operation};
+use crate::domain::roles::Operation;
 
 /// A change to the staff and areas, allowed to admins only.
 #[derive(Debug, Clone)]
@@ -52,9 +52,7 @@ impl Store {
 
 impl Tx<'_> {
     fn manage_staff(&self, change: &StaffChange) -> StoreResult<i64> {
-        let me = self.acting_worker()?;
-        roles::check(me.as_ref(), Operation::ManageStaff, None)
-            .map_err(|r| StoreError::NotAllowed(r.0))?;
+        self.authorise(Operation::ManageStaff, None)?;
         let written = match change {
             StaffChange::AddArea(area) => self.inserted("area", self.insert_area(area))?,
             StaffChange::AddWorker(worker) => {

@@ -21,7 +21,7 @@ use crate::domain::model::{
     AssessmentOutcome, BreachStatus, OutreachKind, Role, SignpostDestination, Worker,
 };
 use crate::domain::release::Checklist;
-use crate::domain::roles::{self, ClientScope, Operation};
+use crate::domain::roles::{ClientScope, Operation};
 
 /// What a saved change did, in order. Keep the last one to offer undo.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,17 +106,9 @@ impl Store {
 impl Tx<'_> {
     /// Applies one change; see [`Store::apply`].
     fn apply(&self, change: &Change) -> StoreResult<Receipt> {
-        let worker = self.acting_worker()?;
+        let me = self.signed_in()?;
         let operation = change.operation();
-        let allow = |scope: ClientScope| {
-            roles::check(worker.as_ref(), operation, Some(scope))
-                .map_err(|r| StoreError::NotAllowed(r.0))
-        };
-        let Some(me) = worker.clone() else {
-            return Err(StoreError::NotAllowed(roles::no_worker_message(
-                &self.actor.login,
-            )));
-        };
+        let allow = |scope: ClientScope| self.authorise(operation, Some(scope)).map(drop);
         if let Change::Breach { status, date, .. } = change {
             if (*status == BreachStatus::Outstanding) != date.is_none() {
                 return Err(StoreError::Invalid(
@@ -273,6 +265,8 @@ impl Tx<'_> {
         destination: Option<SignpostDestination>,
         allow: &dyn Fn(ClientScope) -> StoreResult<()>,
     ) -> StoreResult<Written> {
+        // The role first: an admin (who has no area) hears the rule, not the area.
+        self.authorise(Operation::Outreach, None)?;
         let area_id = me.area_id.ok_or_else(|| {
             StoreError::Invalid(
                 "outreach is counted for your area, and your worker record has none: ask an admin to set it".to_owned(),
@@ -432,15 +426,13 @@ impl Tx<'_> {
 
     /// Undoes `receipt`; see [`Store::undo`].
     fn undo(&self, receipt: &Receipt) -> StoreResult<Receipt> {
-        let worker = self.acting_worker()?;
         let mut rows = Vec::new();
         for written in receipt.rows.iter().rev() {
             let scope = match written.table {
                 "outreach" => None,
                 table => Some(self.scope_of(table, written.row_id)?),
             };
-            roles::check(worker.as_ref(), receipt.operation, scope)
-                .map_err(|r| StoreError::NotAllowed(r.0))?;
+            self.authorise(receipt.operation, scope)?;
             let row = Versioned {
                 id: written.row_id,
                 version: written.version,

@@ -456,6 +456,8 @@ fn a_draw_is_seeded_and_independent_of_input_order() {
 #[test]
 fn a_quarter_is_drawn_once_and_its_offences_reach_the_return() {
     let (_dir, mut store) = demo_store();
+    // The sample is the team leader's to keep.
+    caseload::demo::claim_demo_lead(&mut store, &actor()).unwrap();
     let quarter = Period::parse("2025-26:Q4").unwrap();
     let (draw, created) = store.draw_sample(&actor(), &quarter, 1).unwrap();
     assert!(created);
