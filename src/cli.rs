@@ -1,5 +1,6 @@
 //! Command-line interface: parse, then call the same store/domain code the TUI uses.
 
+mod doctor;
 mod exchange;
 
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::Session;
+use crate::config::DbSource;
 use crate::demo::{self, DemoOptions};
 use crate::domain::dates::parse_date;
 use crate::domain::model::Role;
@@ -18,7 +20,9 @@ use crate::wallclock::WallClock;
 #[derive(Debug, Parser)]
 #[command(name = "caseload", version, about, long_about = None)]
 pub struct Cli {
-    /// Database file [default: caseload.db in the XDG data directory; demo.db for `demo`].
+    /// Database file [default: `CASELOAD_DB`, else `db` in your config, else in
+    /// /etc/caseload/config.toml, else caseload.db in the XDG data directory; for `demo`,
+    /// demo.db there].
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Treat this day as today (dd/mm/yyyy or yyyy-mm-dd): for demos, training and tests.
@@ -41,11 +45,14 @@ pub enum Command {
     /// Create (if absent) a synthetic demo database and open the TUI on it.
     Demo(DemoArgs),
     /// Create a new, empty database and make your OS login its first admin.
-    Init,
+    Init(InitArgs),
     /// Check the database's integrity and foreign keys; exits 1 on any problem.
     Check,
-    /// Show the database, config and data paths in use, your OS login and its role.
+    /// Show the database in use and why, the config files, your OS login and its role.
     Info,
+    /// Check a team set-up (directory, files, group, workers) and print the fix for
+    /// each problem; exits 1 on any problem.
+    Doctor(doctor::DoctorArgs),
     /// The quarterly return: figures, KPIs and definitions for a period.
     Report(exchange::ReportArgs),
     /// The quarterly re-offending sample: draw it, show it, record offences.
@@ -123,6 +130,15 @@ fn parse_role(text: &str) -> Result<Role, String> {
     })
 }
 
+/// Options of `caseload init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Share the database with this OS group: the files get mode 0660 and the group,
+    /// and a missing directory is created setgid (2770) for it.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+}
+
 /// Options of `caseload demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -162,8 +178,9 @@ pub fn run(cli: &Cli) -> CliResult {
             open_tui(&mut store, clock, cli)
         }
         Some(Command::Demo(args)) => run_demo(cli, args, clock),
-        Some(Command::Init) => run_init(cli.db.as_deref(), clock),
+        Some(Command::Init(args)) => run_init(cli.db.as_deref(), args, clock),
         Some(Command::Check) => run_check(cli.db.as_deref()),
+        Some(Command::Doctor(args)) => doctor::run(cli.db.as_deref(), args),
         Some(Command::Info) => run_info(cli.db.as_deref()),
         Some(Command::Report(args)) => exchange::run_report(cli.db.as_deref(), clock, args),
         Some(Command::Sample(command)) => exchange::run_sample(cli.db.as_deref(), clock, command),
@@ -198,20 +215,34 @@ fn open_tui(store: &mut Store, clock: WallClock, cli: &Cli) -> CliResult {
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
     };
-    let settings = match crate::config::config_path() {
-        Some(path) => crate::config::load(&path)?,
-        None => crate::config::Settings::default(),
-    };
+    let settings = crate::config::load_all()?;
     crate::tui::run(store, session, settings, clock)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The database path: `--db` if given, else `file_name` in the data directory (created
-/// with owner-only permissions if missing).
+/// The database path: `--db`, `CASELOAD_DB`, `db` in the user's or the system's
+/// config file, else `file_name` in the data directory.
 fn database_path(
     db: Option<&Path>,
     file_name: &str,
 ) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    Ok(chosen_database(db, file_name)?.0)
+}
+
+/// [`database_path`] and where it came from.
+fn chosen_database(
+    db: Option<&Path>,
+    file_name: &str,
+) -> Result<(PathBuf, DbSource), Box<dyn std::error::Error>> {
+    match crate::config::chosen_database(db)? {
+        Some(choice) => Ok(choice),
+        None => Ok((default_path(None, file_name)?, DbSource::Default)),
+    }
+}
+
+/// `db` if given, else `file_name` in the data directory (created with owner-only
+/// permissions if missing).
+fn default_path(db: Option<&Path>, file_name: &str) -> Result<PathBuf, Box<dyn std::error::Error>> {
     if let Some(path) = db {
         return Ok(path.to_path_buf());
     }
@@ -230,7 +261,8 @@ fn database_path(
 }
 
 fn run_demo(cli: &Cli, args: &DemoArgs, clock: WallClock) -> CliResult {
-    let path = database_path(cli.db.as_deref(), "demo.db")?;
+    // Never the team's database: only --db or the demo file in the data directory.
+    let path = default_path(cli.db.as_deref(), "demo.db")?;
     let actor = Actor {
         login: crate::identity::os_login(),
         now: clock.now(),
@@ -242,13 +274,15 @@ fn run_demo(cli: &Cli, args: &DemoArgs, clock: WallClock) -> CliResult {
         );
         Store::open(&path, Access::ReadWrite)?
     } else {
-        let mut store = Store::create(&path)?;
         let options = DemoOptions {
             seed: args.seed,
             today: clock.today(),
             clients: usize::try_from(args.clients).unwrap_or(usize::MAX),
         };
-        let summary = demo::generate(&mut store, &actor, &options)?;
+        // Built aside and renamed when complete: an interrupted demo leaves nothing
+        // that the next one would take for a finished database.
+        let (store, summary) =
+            Store::create_with(&path, None, |store| demo::generate(store, &actor, &options))?;
         eprintln!(
             "Created demo database {}: {} clients, {} episodes, {} contacts, {} workers (synthetic people only).",
             path.display(),
@@ -266,45 +300,70 @@ fn run_demo(cli: &Cli, args: &DemoArgs, clock: WallClock) -> CliResult {
     open_tui(&mut store, clock, cli)
 }
 
-fn run_init(db: Option<&Path>, clock: WallClock) -> CliResult {
-    let path = database_path(db, "caseload.db")?;
+fn run_init(db: Option<&Path>, args: &InitArgs, clock: WallClock) -> CliResult {
+    let (path, source) = chosen_database(db, "caseload.db")?;
+    let gid = match &args.group {
+        Some(name) => {
+            let group = crate::unix::group_by_name(name).ok_or_else(|| {
+                format!(
+                    "there is no group {name} on this machine: create it first (groupadd {name})"
+                )
+            })?;
+            doctor::prepare_team_directory(&crate::store::share::directory_of(&path), &group)?;
+            Some(group.gid)
+        }
+        None => None,
+    };
     let login = crate::identity::os_login();
     let actor = Actor {
         login: login.clone(),
         now: clock.now(),
     };
-    let mut store = Store::create(&path)?;
-    store.write(&actor, |tx| {
-        let id = tx.insert_worker(&NewWorker {
-            name: login.clone(),
-            login: Some(login.clone()),
-            role: Role::Admin,
-            area_id: None,
-        })?;
-        tx.audit(
-            "worker",
-            Some(id),
-            "insert",
-            None,
-            Some(&serde_json::json!({ "login": login, "role": "admin" })),
-        )
+    Store::create_with(&path, gid, |store| {
+        store.write(&actor, |tx| {
+            let id = tx.insert_worker(&NewWorker {
+                name: login.clone(),
+                login: Some(login.clone()),
+                role: Role::Admin,
+                area_id: None,
+            })?;
+            tx.audit(
+                "worker",
+                Some(id),
+                "insert",
+                None,
+                Some(&serde_json::json!({ "login": login, "role": "admin" })),
+            )
+        })
     })?;
     println!("Created {}; {login} is its first admin.", path.display());
+    if let Some(group) = &args.group {
+        println!(
+            "Shared with the group {group} (mode 0660). Next: `caseload worker add` for each member{}.",
+            if source == DbSource::Flag {
+                format!(
+                    ", and `db = \"{}\"` in {} so that members need no --db",
+                    path.display(),
+                    crate::config::system_config_path().display()
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_info(db: Option<&Path>) -> CliResult {
-    let path = database_path(db, "caseload.db")?;
+    let (path, source) = chosen_database(db, "caseload.db")?;
     let login = crate::identity::os_login();
-    println!(
-        "database:  {}{}",
-        path.display(),
-        if path.exists() {
-            ""
-        } else {
-            " (does not exist)"
-        }
-    );
+    let state = match path.try_exists() {
+        Ok(true) => "",
+        Ok(false) => " (does not exist)",
+        Err(_) => " (you may not reach it)",
+    };
+    println!("database:  {}{state}", path.display());
+    println!("chosen by: {source}");
     match crate::config::config_path() {
         Some(config) => {
             let state = if config.exists() {
@@ -316,6 +375,16 @@ fn run_info(db: Option<&Path>) -> CliResult {
         }
         None => println!("config:    none (no home directory)"),
     }
+    let system = crate::config::system_config_path();
+    println!(
+        "system:    {}{}",
+        system.display(),
+        if system.exists() {
+            ""
+        } else {
+            " (not present)"
+        }
+    );
     if let Some(dir) = path.parent() {
         println!("data dir:  {}", dir.display());
     }

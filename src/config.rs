@@ -1,7 +1,10 @@
-//! Settings from `$XDG_CONFIG_HOME/caseload/config.toml`, with a default for every
-//! value. An invalid file is refused with the line and what was wrong.
+//! Settings from the system-wide `/etc/caseload/config.toml` (another file with
+//! `CASELOAD_SYSTEM_CONFIG`), overridden key by key by the user's
+//! `$XDG_CONFIG_HOME/caseload/config.toml`, with a default for every value. An invalid
+//! file is refused with the line and what was wrong.
 //!
 //! ```toml
+//! db = "/srv/caseload/team.db"   # the database used without --db (an absolute path)
 //! release_window_days = 28
 //! colour = true            # false = no colour, as with NO_COLOR
 //! palette = "ansi16"       # or "ansi256", "truecolor": finer shades, same meanings
@@ -45,6 +48,8 @@ pub enum Palette {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
+    /// The database used when `--db` and `CASELOAD_DB` are absent.
+    pub db: Option<PathBuf>,
     /// How many days ahead the Releases view looks.
     pub release_window_days: i64,
     /// Whether to use colour (the `NO_COLOR` variable turns it off regardless).
@@ -66,6 +71,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            db: None,
             release_window_days: 28,
             colour: true,
             palette: Palette::Ansi16,
@@ -77,10 +83,128 @@ impl Default for Settings {
     }
 }
 
-/// The config file's path, whether or not it exists.
+/// The environment variable that names the database, for every command but `demo`.
+pub const DB_VARIABLE: &str = "CASELOAD_DB";
+
+/// The environment variable that names the system-wide config file instead of
+/// [`SYSTEM_CONFIG`] (for tests, and installs that keep it elsewhere).
+pub const SYSTEM_CONFIG_VARIABLE: &str = "CASELOAD_SYSTEM_CONFIG";
+
+/// Where the system-wide config file is, unless [`SYSTEM_CONFIG_VARIABLE`] says.
+pub const SYSTEM_CONFIG: &str = "/etc/caseload/config.toml";
+
+/// The user's config file's path, whether or not it exists.
 #[must_use]
 pub fn config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "caseload").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The system-wide config file's path, whether or not it exists.
+#[must_use]
+pub fn system_config_path() -> PathBuf {
+    std::env::var_os(SYSTEM_CONFIG_VARIABLE)
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from(SYSTEM_CONFIG), PathBuf::from)
+}
+
+/// The settings in force: the system-wide file's, then the user's file's over them,
+/// key by key (a `[triage]` or `[keys]` value in one file leaves the other's alone).
+///
+/// # Errors
+/// A message naming the file, the line and the problem.
+pub fn load_all() -> Result<Settings, String> {
+    let mut merged = toml::Table::new();
+    let files = [Some(system_config_path()), config_path()];
+    for path in files.iter().flatten() {
+        if let Some(text) = read(path)? {
+            parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let table: toml::Table = toml::from_str(&text).map_err(|e| e.to_string())?;
+            merge(&mut merged, table);
+        }
+    }
+    let settings: Settings = toml::Value::Table(merged)
+        .try_into()
+        .map_err(|e: toml::de::Error| e.message().to_owned())?;
+    check(settings)
+}
+
+/// Adds `over`'s keys to `base`, replacing values but merging tables.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(value)) => merge(inner, value),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Where the database path in use came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbSource {
+    /// The `--db` option.
+    Flag,
+    /// The `CASELOAD_DB` environment variable.
+    Environment,
+    /// `db` in the user's config file.
+    UserConfig(PathBuf),
+    /// `db` in the system-wide config file.
+    SystemConfig(PathBuf),
+    /// None of those: the file in the user's own data directory.
+    Default,
+}
+
+impl std::fmt::Display for DbSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Flag => f.write_str("the --db option"),
+            Self::Environment => write!(f, "the {DB_VARIABLE} environment variable"),
+            Self::UserConfig(p) => write!(f, "`db` in your config file {}", p.display()),
+            Self::SystemConfig(p) => write!(f, "`db` in the system config file {}", p.display()),
+            Self::Default => write!(
+                f,
+                "the default: your own database, as no --db, {DB_VARIABLE} or config file names one"
+            ),
+        }
+    }
+}
+
+/// The database to use and why, in order: `flag`, `CASELOAD_DB`, the user's config,
+/// the system-wide config; `None` when none names one (the caller's default).
+///
+/// # Errors
+/// A config file that cannot be read or is invalid: a team database configured there
+/// must not be silently replaced by a private one.
+pub fn chosen_database(flag: Option<&Path>) -> Result<Option<(PathBuf, DbSource)>, String> {
+    if let Some(path) = flag {
+        return Ok(Some((path.to_path_buf(), DbSource::Flag)));
+    }
+    if let Some(path) = std::env::var_os(DB_VARIABLE).filter(|v| !v.is_empty()) {
+        return Ok(Some((PathBuf::from(path), DbSource::Environment)));
+    }
+    if let Some(user) = config_path() {
+        if let Some(db) = load(&user)?.db {
+            return Ok(Some((db, DbSource::UserConfig(user))));
+        }
+    }
+    let system = system_config_path();
+    Ok(load(&system)?
+        .db
+        .map(|db| (db, DbSource::SystemConfig(system))))
+}
+
+/// The text of `path`, or `None` if there is no such file.
+fn read(path: &Path) -> Result<Option<String>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(format!(
+            "you may not read {}: ask an admin to make it readable (chmod 644 {0})",
+            path.display()
+        )),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
 }
 
 /// Reads settings from `path`; a missing file gives the defaults.
@@ -88,12 +212,10 @@ pub fn config_path() -> Option<PathBuf> {
 /// # Errors
 /// A message naming the file, the line and the problem.
 pub fn load(path: &Path) -> Result<Settings, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    match read(path)? {
+        Some(text) => parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+        None => Ok(Settings::default()),
+    }
 }
 
 /// Parses settings from TOML text.
@@ -111,6 +233,14 @@ pub fn parse(text: &str) -> Result<Settings, String> {
             None => message,
         }
     })?;
+    check(settings)
+}
+
+/// The rules serde cannot express.
+fn check(settings: Settings) -> Result<Settings, String> {
+    if settings.db.as_ref().is_some_and(|db| !db.is_absolute()) {
+        return Err("db must be an absolute path, e.g. db = \"/srv/caseload/team.db\"".to_owned());
+    }
     if settings.release_window_days < 0 {
         return Err("release_window_days must be 0 or more".to_owned());
     }

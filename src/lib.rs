@@ -20,4 +20,5 @@ pub mod store;
 pub mod transfer;
 pub mod tui;
 pub mod ui;
+pub mod unix;
 pub mod wallclock;

@@ -152,7 +152,7 @@ pub struct ExportArgs {
     /// Reduce names to initials and blank dates of birth and NHS numbers.
     #[arg(long)]
     pub redact: bool,
-    /// Write to this new file (created 0600) instead of standard output.
+    /// Write to this new file (shared as the database is: its group, no one else) instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
 }
@@ -176,17 +176,17 @@ fn writer(store: &Store, clock: WallClock) -> Result<Actor, Box<dyn std::error::
     })
 }
 
-/// Writes `text` to a new 0600 file, or to standard output.
-fn emit(text: &str, output: Option<&Path>) -> Result<(), Box<dyn std::error::Error>> {
+/// Writes `text` to a new file shared as the database is, or to standard output.
+fn emit(
+    store: &Store,
+    text: &str,
+    output: Option<&Path>,
+) -> Result<(), Box<dyn std::error::Error>> {
     match output {
         None => std::io::stdout().write_all(text.as_bytes())?,
         Some(path) => {
-            use std::os::unix::fs::OpenOptionsExt;
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path)
+            let mut file = store
+                .create_file(path)
                 .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
             file.write_all(text.as_bytes())?;
         }
@@ -203,7 +203,7 @@ pub fn run_report(db: Option<&Path>, clock: WallClock, args: &ReportArgs) -> Cli
         suppress_small: args.suppress_small,
     };
     let report = report::build(&store, &options, clock.today())?;
-    emit(&report::render::render(&report, args.format)?, None)?;
+    emit(&store, &report::render::render(&report, args.format)?, None)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -369,6 +369,7 @@ pub fn run_export(db: Option<&Path>, clock: WallClock, args: &ExportArgs) -> Cli
         table = export::redact(table);
     }
     emit(
+        &store,
         &export::render(&table, args.format)?,
         args.output.as_deref(),
     )?;
@@ -378,7 +379,16 @@ pub fn run_export(db: Option<&Path>, clock: WallClock, args: &ExportArgs) -> Cli
 /// `caseload backup FILE`.
 pub fn run_backup(db: Option<&Path>, file: &Path) -> CliResult {
     let store = open(db, Access::ReadOnly)?;
-    store.backup_to(file)?;
+    // Ctrl-C, a hang-up or a terminate request stops the copy and removes it.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGTERM,
+    ] {
+        signal_hook::flag::register(signal, std::sync::Arc::clone(&stop))?;
+    }
+    store.backup_until(file, &stop)?;
     println!(
         "Backed up {} to {} (integrity check: ok).",
         store.path().display(),

@@ -26,6 +26,49 @@ pub enum StoreError {
     ReadOnlyFile(PathBuf),
     /// Anyone on the machine could read the file.
     WorldReadable(PathBuf),
+    /// Anyone on the machine could create files beside the database (a planted `-wal`
+    /// would be read as the database's latest changes).
+    WorldWritableDirectory(PathBuf),
+    /// The user is not in the group that shares the file or directory.
+    NotInGroup {
+        /// The file or directory the group may use.
+        path: PathBuf,
+        /// The group's name.
+        group: String,
+        /// The user's login.
+        login: String,
+        /// Listed in the group, but this log-in session started before that.
+        pending: bool,
+    },
+    /// The user may not read (or reach) a file or directory, for a reason other than
+    /// a missing group.
+    NoAccess {
+        /// The file or directory.
+        path: PathBuf,
+        /// What was refused: "read" or "open".
+        need: &'static str,
+    },
+    /// The database's `-wal` or `-shm` file cannot be used by this user.
+    CompanionNotShared {
+        /// The `-wal` or `-shm` file.
+        path: PathBuf,
+        /// Its owner's login.
+        owner: String,
+        /// The database's group, which it should have.
+        group: String,
+    },
+    /// SQLite must create files beside the database, and the directory is read-only
+    /// for this user.
+    ReadOnlyDirectory {
+        /// The directory.
+        dir: PathBuf,
+        /// The database in it.
+        db: PathBuf,
+    },
+    /// SQLite could not open the file, for a reason the checks before it did not find.
+    CannotOpen(PathBuf),
+    /// A long operation (a backup) was stopped by a signal; nothing was left behind.
+    Interrupted(String),
     /// A new database was asked for where a file already exists.
     AlreadyExists(PathBuf),
     /// Someone else saved the row after it was read; nothing was written.
@@ -102,6 +145,12 @@ impl std::fmt::Display for StoreError {
                 "{} can be read by every user on this machine: restrict it with `chmod 600 {0}` and try again",
                 p.display()
             ),
+            Self::WorldWritableDirectory(_)
+            | Self::NotInGroup { .. }
+            | Self::NoAccess { .. }
+            | Self::CompanionNotShared { .. }
+            | Self::ReadOnlyDirectory { .. }
+            | Self::CannotOpen(_) => self.fmt_access(f),
             Self::AlreadyExists(p) => write!(
                 f,
                 "{} already exists: choose another path, or open it without `init`",
@@ -118,7 +167,7 @@ impl std::fmt::Display for StoreError {
                 ),
             },
             Self::NotFound { entity, key } => write!(f, "no {entity} {key}: it may have been removed; reload"),
-            Self::Invalid(message) => f.write_str(message),
+            Self::Invalid(message) | Self::Interrupted(message) => f.write_str(message),
             Self::NotAllowed(message) => write!(f, "{message}; nothing was saved"),
             Self::Duplicate { reference, .. } => write!(
                 f,
@@ -127,10 +176,92 @@ impl std::fmt::Display for StoreError {
             Self::ReadOnlySession => f.write_str(
                 "this session is read-only: nothing was saved (ask an admin to add your login with `caseload worker add`, or drop --readonly)",
             ),
-            Self::Sqlite(e) => write!(f, "database error: {e}"),
+            Self::Sqlite(e) => match plain_words(e) {
+                Some(words) => f.write_str(words),
+                None => write!(f, "database error: {e}"),
+            },
             Self::Io(e) => write!(f, "file error: {e}"),
         }
     }
+}
+
+impl StoreError {
+    /// The sentences for a database this user cannot open or reach.
+    fn fmt_access(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::WorldWritableDirectory(p) => write!(
+                f,
+                "{} can be written by every user on this machine, so anyone could plant a file beside the database: restrict it (chmod o-w {0}; for a team, chmod 2770) and try again",
+                p.display()
+            ),
+            Self::NotInGroup {
+                path,
+                group,
+                login,
+                pending: false,
+            } => write!(
+                f,
+                "you ({login}) are not in the group {group}, which shares {}: ask an admin to run `usermod -aG {group} {login}`, then log out and in again",
+                path.display()
+            ),
+            Self::NotInGroup {
+                path,
+                group,
+                login,
+                pending: true,
+            } => write!(
+                f,
+                "you ({login}) were added to the group {group}, which shares {}, after this log-in began: log out and in again (or run `newgrp {group}`)",
+                path.display()
+            ),
+            Self::NoAccess { path, need } => write!(
+                f,
+                "you may not {need} {}: ask an admin to run `caseload doctor --db DATABASE`, which prints the fix",
+                path.display()
+            ),
+            Self::CompanionNotShared { path, owner, group } => write!(
+                f,
+                "{} (created by {owner}) cannot be used by you: an admin fixes it with `chgrp {group} {0} && chmod 660 {0}` (`caseload doctor` checks every file)",
+                path.display()
+            ),
+            Self::ReadOnlyDirectory { dir, db } => write!(
+                f,
+                "you may not create files in {}, and SQLite needs {}-wal and -shm there: ask an admin to make the directory the team's (`chmod 2770 {0}`; `caseload doctor` checks it all)",
+                dir.display(),
+                db.display()
+            ),
+            Self::CannotOpen(p) => write!(
+                f,
+                "cannot open {}: run `caseload doctor --db {0}`, which checks the file, its directory and your group, and prints the fix",
+                p.display()
+            ),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// SQLite's failures that a user can act on, in words instead of SQLite's own text.
+fn plain_words(e: &rusqlite::Error) -> Option<&'static str> {
+    use rusqlite::ErrorCode;
+    Some(match e.sqlite_error_code()? {
+        ErrorCode::CannotOpen => {
+            "the database could not be opened: run `caseload doctor`, which checks the file, its directory and your group, and prints the fix"
+        }
+        ErrorCode::ReadOnly | ErrorCode::PermissionDenied => {
+            "the database is read-only for you: nothing was saved; `caseload doctor` says why and prints the fix"
+        }
+        ErrorCode::DiskFull => {
+            "the disk holding the database is full: nothing was saved; free some space and try again"
+        }
+        ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => {
+            "the database file is damaged: nothing was saved; run `caseload check` and restore the latest backup"
+        }
+        ErrorCode::SystemIoFailure => {
+            "the disk reported an error with the database: nothing was saved; try again, and tell an admin if it happens again"
+        }
+        ErrorCode::OperationInterrupted => "the operation was interrupted: nothing was saved",
+        _ => return None,
+    })
 }
 
 impl std::error::Error for StoreError {

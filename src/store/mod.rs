@@ -2,6 +2,7 @@
 //! maps rows to domain types, and performs every write as one `BEGIN IMMEDIATE`
 //! transaction that leaves an audit row.
 
+mod backup;
 mod change;
 mod draft;
 mod error;
@@ -13,12 +14,13 @@ mod records;
 mod report;
 mod rows;
 mod sample;
+pub mod share;
 mod staff;
 mod transfer;
 mod update;
 mod views;
 
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -76,43 +78,84 @@ pub fn format_timestamp(at: NaiveDateTime) -> String {
 }
 
 impl Store {
-    /// Creates a new, empty caseload database at `path`, readable only by its owner.
+    /// Creates a new, empty caseload database at `path`: 0600, or 0660 in a setgid
+    /// directory (see [`Store::create_with`]).
+    ///
+    /// # Errors
+    /// As [`Store::create_with`].
+    pub fn create(path: &Path) -> StoreResult<Self> {
+        Self::create_with(path, None, |_| Ok(())).map(|(store, ())| store)
+    }
+
+    /// Creates a new caseload database at `path` filled by `build`, all or nothing: it
+    /// is built under a hidden name in the same directory and appears at `path` only
+    /// when complete, so an interrupted build never leaves a file there. The file is
+    /// shared with group `gid` (mode 0660) if given, with the directory's group if the
+    /// directory is setgid, else kept to its owner (0600); the umask plays no part.
     ///
     /// # Errors
     /// [`StoreError::AlreadyExists`] if a file is there, [`StoreError::MissingDirectory`]
-    /// if its directory is missing, or an SQLite/IO error.
-    pub fn create(path: &Path) -> StoreResult<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.is_dir() {
-                return Err(StoreError::MissingDirectory(dir.to_path_buf()));
-            }
+    /// if its directory is missing, whatever `build` returns, or an SQLite/IO error.
+    pub fn create_with<T>(
+        path: &Path,
+        gid: Option<u32>,
+        build: impl FnOnce(&mut Self) -> StoreResult<T>,
+    ) -> StoreResult<(Self, T)> {
+        let dir = share::directory_of(path);
+        if !dir.is_dir() {
+            return Err(StoreError::MissingDirectory(dir));
         }
-        // Create the file ourselves so it is 0600 before SQLite writes a byte; the WAL
-        // and shared-memory files inherit the database file's permissions.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => StoreError::AlreadyExists(path.to_path_buf()),
-                _ => StoreError::Io(e),
-            })?;
-        match Self::open(path, Access::ReadWrite) {
-            Ok(store) => Ok(store),
+        if path.exists() {
+            return Err(StoreError::AlreadyExists(path.to_path_buf()));
+        }
+        let partial = share::partial_name(path);
+        let result = share::Sharing::for_new_database(&dir, gid)
+            .create(&partial)
+            .and_then(|file| {
+                drop(file);
+                let mut store = Self::open(&partial, Access::ReadWrite)?;
+                let value = build(&mut store)?;
+                store.close_discarding_wal()?;
+                publish(&partial, path)?;
+                Ok(value)
+            });
+        match result {
+            Ok(value) => Ok((Self::open(path, Access::ReadWrite)?, value)),
             Err(e) => {
-                // Nothing useful was written: do not leave an empty file behind.
-                let _ = std::fs::remove_file(path);
+                // Nothing useful was written: leave nothing behind.
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let _ = std::fs::remove_file(share::with_suffix(&partial, suffix));
+                }
                 Err(e)
             }
         }
+    }
+
+    /// Closes the connection letting SQLite fold the WAL into the file and remove the
+    /// `-wal` and `-shm`, so the file alone is the whole database (before a rename).
+    fn close_discarding_wal(self) -> StoreResult<()> {
+        set_persistent_wal(&self.conn, false)?;
+        let path = self.path.clone();
+        self.conn.close().map_err(|(_, e)| StoreError::from(e))?;
+        if share::COMPANIONS
+            .iter()
+            .any(|suffix| share::with_suffix(&path, suffix).exists())
+        {
+            return Err(StoreError::Invalid(format!(
+                "{} was still in use when it was closed: nothing was created; try again",
+                path.display()
+            )));
+        }
+        Ok(())
     }
 
     /// Opens an existing caseload database, migrating it to the current schema.
     ///
     /// # Errors
     /// A [`StoreError`] naming the problem and the fix: missing file, not SQLite, not
-    /// ours, newer schema, read-only file for a writable session, or world-readable.
+    /// ours, newer schema, read-only file for a writable session, world-readable, or
+    /// not usable by this user (not in the group that shares it, read-only directory,
+    /// a `-wal` or `-shm` that is not shared).
     pub fn open(path: &Path, access: Access) -> StoreResult<Self> {
         let metadata = match std::fs::metadata(path) {
             Ok(m) => m,
@@ -124,20 +167,43 @@ impl Store {
                     _ => StoreError::Missing(path.to_path_buf()),
                 });
             }
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(share::unreachable(path));
+            }
             Err(e) => return Err(StoreError::Io(e)),
         };
         if metadata.permissions().mode() & 0o004 != 0 {
             return Err(StoreError::WorldReadable(path.to_path_buf()));
         }
-        if access == Access::ReadWrite && !is_writable(path, &metadata) {
-            return Err(StoreError::ReadOnlyFile(path.to_path_buf()));
-        }
+        share::check_access(path, &metadata, access == Access::ReadWrite)?;
+        Self::open_checked(path, access, &metadata).map_err(|e| match &e {
+            StoreError::Sqlite(inner)
+                if matches!(
+                    inner.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+                ) =>
+            {
+                StoreError::CannotOpen(path.to_path_buf())
+            }
+            _ => e,
+        })
+    }
+
+    /// [`Store::open`] once the file is known to be usable by this user.
+    fn open_checked(
+        path: &Path,
+        access: Access,
+        metadata: &std::fs::Metadata,
+    ) -> StoreResult<Self> {
         let flags = match access {
             Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
             Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Keep the -wal and -shm when the last session closes: the next colleague then
+        // finds them already shared, instead of re-creating them with their own group.
+        set_persistent_wal(&conn, true)?;
         // Reading any pragma touches the header: a non-SQLite file fails here, unchanged.
         migrate::migrate(&mut conn, path, access == Access::ReadWrite)?;
         if access == Access::ReadWrite {
@@ -148,6 +214,11 @@ impl Store {
                     path.display()
                 )));
             }
+            // A read in WAL mode creates the -wal and -shm if they are not there yet.
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            share::adopt_companions(path, metadata);
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -156,6 +227,16 @@ impl Store {
             path: path.to_path_buf(),
             access,
         })
+    }
+
+    /// Creates the new file `path` (an export, a backup) shared exactly as this
+    /// database is: its group, and its owner and group permissions.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] if something is there, or the OS error.
+    pub fn create_file(&self, path: &Path) -> StoreResult<std::fs::File> {
+        let metadata = std::fs::metadata(&self.path)?;
+        share::Sharing::of(&metadata).create(path)
     }
 
     /// Caps this connection's page cache at `kib` KiB (SQLite's default is 2,000). The
@@ -245,17 +326,38 @@ impl Store {
     }
 }
 
-/// Whether the current user may write `path` (the mode bits, then `access(2)`).
-fn is_writable(path: &Path, metadata: &std::fs::Metadata) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    if metadata.permissions().readonly() {
-        return false;
-    }
-    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
-        return false;
+/// Sets SQLite's persistent-WAL file control on `conn`'s main database.
+fn set_persistent_wal(conn: &Connection, on: bool) -> StoreResult<()> {
+    let mut flag = std::ffi::c_int::from(on);
+    // SAFETY: the handle is valid while `conn` lives; the file control reads and writes
+    // one int, which `flag` is, for the duration of the call.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+            (&raw mut flag).cast(),
+        )
     };
-    // SAFETY: `c_path` is a valid NUL-terminated string for the duration of the call.
-    unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
+    if rc == rusqlite::ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rc),
+            None,
+        )))
+    }
+}
+
+/// Moves the finished file `from` to `to`, refusing to replace anything there (a hard
+/// link, then removing the old name).
+fn publish(from: &Path, to: &Path) -> StoreResult<()> {
+    std::fs::hard_link(from, to).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => StoreError::AlreadyExists(to.to_path_buf()),
+        _ => StoreError::Io(e),
+    })?;
+    std::fs::remove_file(from)?;
+    Ok(())
 }
 
 /// A write transaction in progress, with the actor to stamp on audit rows.

@@ -1,12 +1,10 @@
 //! SQL for data exchange: the keys an import is checked against, the client update an
-//! import may make, the export tables, and the online backup.
+//! import may make, and the export tables.
 
 use std::collections::{HashMap, HashSet};
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 use super::read::vocab;
 use super::{NewClient, Store, StoreError, StoreResult, Tx};
@@ -214,51 +212,6 @@ impl Store {
             columns,
             rows: rows.collect::<rusqlite::Result<_>>()?,
         })
-    }
-
-    /// Copies the database to `target` while others may be writing (SQLite's online
-    /// backup), then runs `integrity_check` on the copy. The copy is created 0600 and
-    /// removed again if anything fails.
-    ///
-    /// # Errors
-    /// [`StoreError::AlreadyExists`] if `target` exists; [`StoreError::Invalid`] if the
-    /// copy fails its check; an SQLite or I/O error.
-    pub fn backup_to(&self, target: &Path) -> StoreResult<()> {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(target)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => {
-                    StoreError::AlreadyExists(target.to_path_buf())
-                }
-                _ => StoreError::Io(e),
-            })?;
-        let result = self.copy_and_check(target);
-        if result.is_err() {
-            let _ = std::fs::remove_file(target);
-        }
-        result
-    }
-
-    fn copy_and_check(&self, target: &Path) -> StoreResult<()> {
-        let mut copy = Connection::open(target)?;
-        {
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
-            // Small steps with pauses let writers in; a page changed mid-copy restarts it.
-            backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
-        }
-        // The copy is a plain rollback-journal file: nothing beside it to keep track of.
-        copy.pragma_update(None, "journal_mode", "DELETE")?;
-        let verdict: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if verdict != "ok" {
-            return Err(StoreError::Invalid(format!(
-                "the copy at {} failed its integrity check ({verdict}): it was removed",
-                target.display()
-            )));
-        }
-        Ok(())
     }
 }
 

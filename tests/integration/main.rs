@@ -17,6 +17,7 @@ mod roles;
 mod screenshots;
 mod search;
 mod store;
+mod team;
 mod transfer;
 mod triage;
 mod ui;
