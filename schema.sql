@@ -212,6 +212,23 @@ CREATE INDEX contact_client_at ON contact (client_id, contact_at);
 -- "Last contact" ignores did-not-attend: this makes it one index probe per client.
 CREATE INDEX contact_seen ON contact (client_id, contact_at) WHERE kind <> 'did_not_attend';
 
+-- Natural keys (schema step 2): what makes two rows the same record, so that an
+-- import run twice, or by two people at once, can never store a second copy. An import
+-- that meets one of these reports the row as unchanged.
+CREATE UNIQUE INDEX episode_natural_key ON episode (client_id, referral_date);
+CREATE UNIQUE INDEX custody_natural_key ON custody (client_id, reception_date);
+CREATE UNIQUE INDEX contact_natural_key ON contact (client_id, contact_at, kind, worker_id, note);
+CREATE UNIQUE INDEX breach_natural_key ON breach (client_id, raised_at);
+
+-- One row per client: the twin key (`domain::twin::key`: names ignoring case, surrounding
+-- and zero-width whitespace and Unicode normal form, and date of birth). Its primary key
+-- makes a second client with the same name and date of birth impossible. Twins stored
+-- before step 2 keep their records; only the oldest of them has a row here.
+CREATE TABLE client_twin (
+    key       TEXT PRIMARY KEY,
+    client_id INTEGER NOT NULL UNIQUE REFERENCES client (id)
+) STRICT;
+
 CREATE TABLE modality (
     id         INTEGER PRIMARY KEY,
     episode_id INTEGER NOT NULL REFERENCES episode (id),

@@ -82,6 +82,8 @@ pub(super) struct Generator<'a, 'b> {
     summary: DemoSummary,
     /// Follow-up breaches raised so far (rotates their RAG).
     breaches_raised: usize,
+    /// Twin keys given out: a generated person is never another's twin.
+    people: std::collections::HashSet<String>,
 }
 
 impl<'a, 'b> Generator<'a, 'b> {
@@ -94,6 +96,7 @@ impl<'a, 'b> Generator<'a, 'b> {
             areas: Vec::new(),
             summary: DemoSummary::default(),
             breaches_raised: 0,
+            people: std::collections::HashSet::new(),
         }
     }
 
@@ -154,7 +157,15 @@ impl<'a, 'b> Generator<'a, 'b> {
         let coordinator = *rng.pick(&coordinators);
         let scenario = scenario_for(index, rng);
         let consent = rng.chance(90);
-        let client = self.person(index, area_id, coordinator);
+        let mut client = self.person(index, area_id, coordinator);
+        // Invented names repeat: move a birth date on a day until the person is unique.
+        while !self.people.insert(crate::domain::twin::key(
+            &client.family_name,
+            &client.given_name,
+            client.date_of_birth,
+        )) {
+            client.date_of_birth = client.date_of_birth - Days::new(1);
+        }
         let rng = &mut self.rng;
         let source = *rng.pick(&[
             ReferralSource::Police,
@@ -447,6 +458,7 @@ impl<'a, 'b> Generator<'a, 'b> {
             .unwrap_or(0)
             .saturating_sub(silent_for);
         let count = (self.rng.range(8, 32)).min(span / 2 + 1);
+        let mut logged = std::collections::HashSet::new();
         for n in 0..count {
             let day = from + Days::new(span * n / count.max(1) + self.rng.range(0, 1).min(span));
             let kind = match self.rng.range(0, 99) {
@@ -463,10 +475,15 @@ impl<'a, 'b> Generator<'a, 'b> {
             };
             let hour = u32::try_from(self.rng.range(9, 16)).unwrap_or(9);
             let minute = u32::try_from(self.rng.range(0, 3) * 15).unwrap_or(0);
+            let contact_at = at(day.min(self.today), hour, minute);
+            // The same client, time and kind is one contact (the natural key).
+            if !logged.insert((contact_at, kind)) {
+                continue;
+            }
             self.tx.insert_contact(&NewContact {
                 client_id,
                 worker_id,
-                contact_at: at(day.min(self.today), hour, minute),
+                contact_at,
                 kind,
                 note: note.to_owned(),
             })?;

@@ -17,3 +17,4 @@ pub mod sample;
 pub mod status;
 pub mod substances;
 pub mod triage;
+pub mod twin;

@@ -276,8 +276,37 @@ impl std::error::Error for StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        Self::Sqlite(e)
+        match natural_key_clash(&e) {
+            Some(words) => Self::Invalid(words.to_owned()),
+            None => Self::Sqlite(e),
+        }
     }
+}
+
+/// A sentence for a row refused by one of the natural keys (schema step 2).
+fn natural_key_clash(e: &rusqlite::Error) -> Option<&'static str> {
+    let rusqlite::Error::SqliteFailure(_, Some(message)) = e else {
+        return None;
+    };
+    let table = message
+        .strip_prefix("UNIQUE constraint failed: ")?
+        .split('.')
+        .next()?;
+    Some(match table {
+        "episode" => {
+            "this client already has an episode with this referral date: open that one instead; nothing was saved"
+        }
+        "custody" => {
+            "this client already has a custody record with this reception date: open that one instead; nothing was saved"
+        }
+        "contact" => {
+            "this contact (same client, time, kind, worker and note) is already recorded: nothing was saved"
+        }
+        "breach" => {
+            "this client already has a breach raised at this time: open that one instead; nothing was saved"
+        }
+        _ => return None,
+    })
 }
 
 impl From<std::io::Error> for StoreError {

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction, params};
 
 use super::error::{StoreError, StoreResult};
 
@@ -16,8 +16,162 @@ pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// Marks a file as a caseload database (`PRAGMA application_id`, "CSLD").
 pub const APPLICATION_ID: i64 = 0x4353_4C44;
 
+/// One migration step: runs inside the upgrade's `BEGIN IMMEDIATE` transaction, and
+/// returns an error (nothing changed) if the file cannot be upgraded as it stands.
+pub type Step = fn(&Transaction<'_>) -> StoreResult<()>;
+
 /// Migration steps after schema version 1; step `i` takes version `i + 1` to `i + 2`.
-pub const STEPS: &[&str] = &[];
+pub const STEPS: &[Step] = &[natural_keys];
+
+/// Step 2's statements, word for word as in `schema.sql`.
+const NATURAL_KEYS: &str = "\
+CREATE UNIQUE INDEX episode_natural_key ON episode (client_id, referral_date);
+CREATE UNIQUE INDEX custody_natural_key ON custody (client_id, reception_date);
+CREATE UNIQUE INDEX contact_natural_key ON contact (client_id, contact_at, kind, worker_id, note);
+CREATE UNIQUE INDEX breach_natural_key ON breach (client_id, raised_at);
+";
+
+/// Step 2's table, word for word as in `schema.sql`.
+const CLIENT_TWIN: &str = "\
+CREATE TABLE client_twin (
+    key       TEXT PRIMARY KEY,
+    client_id INTEGER NOT NULL UNIQUE REFERENCES client (id)
+) STRICT;
+";
+
+/// Who the audit rows of an upgrade name.
+const UPGRADE: &str = "caseload upgrade";
+
+/// Step 2: unique natural keys for episodes, custody, contacts and breaches, and the
+/// twin key of every client.
+///
+/// Older files may hold copies that the natural keys forbid (imports run twice at
+/// once made them). A copy identical to an earlier row in every column, and that no
+/// other row refers to, is removed, with an audit row holding all its values, so
+/// nothing is lost. Rows that share a key but differ are left for a person to decide:
+/// the upgrade is refused, naming them, and the file is not changed. (A contact's key is
+/// all of it: client, time, kind, worker and note; two notes at one minute are two
+/// contacts.) Twins (clients
+/// with the same name and date of birth under different references) are kept; only the
+/// oldest gets the twin key, and each other one gets an audit row naming it.
+fn natural_keys(tx: &Transaction<'_>) -> StoreResult<()> {
+    let tables: [(&str, &[&str], &[&str]); 4] = [
+        (
+            "episode",
+            &["client_id", "referral_date"],
+            &["modality", "positive_outcome", "reoffending_sample"],
+        ),
+        ("custody", &["client_id", "reception_date"], &[]),
+        (
+            "contact",
+            &["client_id", "contact_at", "kind", "worker_id", "note"],
+            &[],
+        ),
+        ("breach", &["client_id", "raised_at"], &[]),
+    ];
+    let mut clashes = Vec::new();
+    for (table, key, referrers) in tables {
+        remove_exact_copies(tx, table, key, referrers)?;
+        clashes.extend(clashing_keys(tx, table, key)?);
+    }
+    if !clashes.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "this database cannot be upgraded yet: {} (rows that share a natural key but differ). \
+             Nothing was changed; keep using the previous caseload until one row of each pair \
+             is corrected or removed",
+            clashes.join("; ")
+        )));
+    }
+    tx.execute_batch(NATURAL_KEYS)?;
+    tx.execute_batch(CLIENT_TWIN)?;
+    let clients: Vec<(i64, String, String, String, chrono::NaiveDate)> = tx
+        .prepare(
+            "SELECT id, reference, family_name, given_name, date_of_birth FROM client ORDER BY id",
+        )?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut insert =
+        tx.prepare("INSERT OR IGNORE INTO client_twin (key, client_id) VALUES (?1, ?2)")?;
+    for (id, reference, family, given, born) in clients {
+        let key = crate::domain::twin::key(&family, &given, born);
+        if insert.execute(params![key, id])? == 0 {
+            let twin_of: String = tx.query_row(
+                "SELECT c.reference FROM client_twin t JOIN client c ON c.id = t.client_id WHERE t.key = ?1",
+                [&key],
+                |r| r.get(0),
+            )?;
+            tx.execute(
+                "INSERT INTO audit (at, who, entity, row_id, action, before, after)
+                 VALUES (strftime('%Y-%m-%d %H:%M', 'now', 'localtime'), ?1, 'client', ?2,
+                         'twin found', NULL, json_object('reference', ?3, 'twin_of', ?4))",
+                params![UPGRADE, id, reference, twin_of],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes each row of `table` identical (but for id and version) to an earlier one with
+/// the same `key` and not referred to from `referrers`, each with an audit row holding its values.
+fn remove_exact_copies(
+    tx: &Transaction<'_>,
+    table: &str,
+    key: &[&str],
+    referrers: &[&str],
+) -> StoreResult<()> {
+    let columns: Vec<String> = tx
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let data: Vec<&String> = columns
+        .iter()
+        .filter(|c| *c != "id" && *c != "version")
+        .collect();
+    let same = data
+        .iter()
+        .map(|c| format!("a.{c} IS b.{c}"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let unreferenced = referrers
+        .iter()
+        .map(|r| format!("NOT EXISTS (SELECT 1 FROM {r} WHERE {r}.{table}_id = b.id)"))
+        .fold(String::new(), |all, one| all + " AND " + &one);
+    let key = key.join(", ");
+    let copies = format!(
+        "SELECT b.id FROM {table} b
+          WHERE ({key}) IN (SELECT {key} FROM {table} GROUP BY {key} HAVING count(*) > 1)
+            AND EXISTS (SELECT 1 FROM {table} a WHERE a.id < b.id AND {same}){unreferenced}"
+    );
+    let values = columns
+        .iter()
+        .map(|c| format!("'{c}', {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    tx.execute(
+        &format!(
+            "INSERT INTO audit (at, who, entity, row_id, action, before, after)
+             SELECT strftime('%Y-%m-%d %H:%M', 'now', 'localtime'), ?1, '{table}', id,
+                    'remove exact copy', json_object({values}), NULL
+               FROM {table} WHERE id IN ({copies})"
+        ),
+        [UPGRADE],
+    )?;
+    tx.execute(&format!("DELETE FROM {table} WHERE id IN ({copies})"), [])?;
+    Ok(())
+}
+
+/// Up to three sentences naming rows of `table` that share `key` but differ.
+fn clashing_keys(tx: &Transaction<'_>, table: &str, key: &[&str]) -> StoreResult<Vec<String>> {
+    let key = key.join(", ");
+    let mut stmt = tx.prepare(&format!(
+        "SELECT group_concat(id, ', ') FROM {table} GROUP BY {key} HAVING count(*) > 1 LIMIT 3"
+    ))?;
+    let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    ids.map(|ids| Ok(format!("{table} rows {} share {key}", ids?)))
+        .collect()
+}
 
 /// The schema version this build writes.
 #[must_use]
@@ -68,7 +222,10 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path, writable: bool) -> Sto
         .skip(usize::try_from(version - 1).unwrap_or(0))
     {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(step)?;
+        step(&tx).map_err(|e| match e {
+            StoreError::Invalid(why) => StoreError::Invalid(format!("{}: {why}", path.display())),
+            other => other,
+        })?;
         tx.pragma_update(None, "user_version", i64::try_from(index).unwrap_or(0) + 2)?;
         tx.commit()?;
     }
@@ -80,5 +237,16 @@ pub(super) fn not_a_database(e: rusqlite::Error, path: &Path) -> StoreError {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotSqlite(path.to_path_buf()),
         _ => StoreError::Sqlite(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_two_is_word_for_word_in_schema_sql() {
+        assert!(SCHEMA.contains(NATURAL_KEYS));
+        assert!(SCHEMA.contains(CLIENT_TWIN));
     }
 }

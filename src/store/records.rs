@@ -281,10 +281,12 @@ impl Tx<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// Inserts a client and returns its id.
+    /// Inserts a client, with its twin key, and returns its id.
     ///
     /// # Errors
-    /// An SQLite error (duplicate reference, a CHECK failing...).
+    /// [`super::StoreError::Duplicate`] if a client has the same name and date of birth
+    /// (as `domain::twin` compares them); an SQLite error (duplicate reference, a CHECK
+    /// failing...).
     pub fn insert_client(&self, c: &NewClient) -> StoreResult<i64> {
         self.tx
             .prepare_cached(
@@ -296,7 +298,9 @@ impl Tx<'_> {
                     ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
             )?
             .execute(rusqlite::params_from_iter(client_params(&c.reference, c)))?;
-        Ok(self.tx.last_insert_rowid())
+        let id = self.tx.last_insert_rowid();
+        self.set_twin_key(id, c)?;
+        Ok(id)
     }
 
     /// Inserts an episode and returns its id.

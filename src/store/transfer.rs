@@ -216,6 +216,38 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// Records client `id`'s twin key (replacing an old one).
+    ///
+    /// # Errors
+    /// [`StoreError::Duplicate`] naming the client that has the key already, or an
+    /// SQLite error.
+    pub(super) fn set_twin_key(&self, id: i64, c: &NewClient) -> StoreResult<()> {
+        let key = crate::domain::twin::key(&c.family_name, &c.given_name, c.date_of_birth);
+        let result = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO client_twin (key, client_id) VALUES (?1, ?2)
+                 ON CONFLICT (client_id) DO UPDATE SET key = excluded.key",
+            )?
+            .execute(params![key, id]);
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                let (client_id, reference) = self.tx.query_row(
+                    "SELECT c.id, c.reference FROM client_twin t JOIN client c ON c.id = t.client_id
+                      WHERE t.key = ?1",
+                    [&key],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                Err(StoreError::Duplicate {
+                    client_id,
+                    reference,
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Overwrites client `id` with `c` (an import's update) and returns the old values.
     ///
     /// # Errors
@@ -240,6 +272,12 @@ impl Tx<'_> {
               WHERE id = ?1",
             rusqlite::params_from_iter(super::records::client_params(&id, c)),
         )?;
+        let twin = |c: &NewClient| {
+            crate::domain::twin::key(&c.family_name, &c.given_name, c.date_of_birth)
+        };
+        if twin(&before) != twin(c) {
+            self.set_twin_key(id, c)?;
+        }
         Ok(before)
     }
 }

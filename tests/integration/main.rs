@@ -22,3 +22,4 @@ mod transfer;
 mod triage;
 mod ui;
 mod updates;
+mod upgrade;

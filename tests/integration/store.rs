@@ -279,6 +279,9 @@ fn the_caseload_comes_in_sqlites_nocase_name_order_with_the_last_real_contact() 
             for (i, (family, given)) in names.iter().enumerate() {
                 let mut client = crate::common::new_client(&format!("C-{i}"), given, area, None);
                 client.family_name = (*family).to_owned();
+                // Case variants of one name: born on different days, so not twins.
+                client.date_of_birth =
+                    client.date_of_birth - chrono::Days::new(i.try_into().unwrap());
                 let id = tx.insert_client(&client)?;
                 tx.insert_episode(&NewEpisode::referral(
                     id,

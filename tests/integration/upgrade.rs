@@ -1,0 +1,85 @@
+//! Schema step 2 (natural keys and twin keys) on databases written before it.
+
+use caseload::store::{Access, Store, StoreError, migrate};
+use rusqlite::Connection;
+
+use crate::common::{empty_store, pairs};
+
+/// A schema-1 database: today's schema without step 2's objects.
+fn version_one() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, store) = empty_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX episode_natural_key; DROP INDEX custody_natural_key;
+         DROP INDEX contact_natural_key; DROP INDEX breach_natural_key;
+         DROP TABLE client_twin; PRAGMA user_version = 1;
+         INSERT INTO area (name) VALUES ('Newport');
+         INSERT INTO worker (name, login, role, area_id) VALUES ('W', 'w', 'team_leader', 1);
+         INSERT INTO client (reference, given_name, family_name, date_of_birth, area_id)
+         VALUES ('C-1', 'Ada', 'Quill', '1980-02-01', 1),
+                ('C-2', 'ADA ', 'quill', '1980-02-01', 1);
+         INSERT INTO contact (client_id, worker_id, contact_at, kind, note)
+         VALUES (1, 1, '2026-03-01 10:00', 'phone', 'same'),
+                (1, 1, '2026-03-01 10:00', 'phone', 'same'),
+                (1, 1, '2026-03-01 10:00', 'phone', 'other note');",
+    )
+    .unwrap();
+    (dir, path)
+}
+
+#[test]
+fn exact_copies_are_removed_with_an_audit_row_and_twins_are_kept_and_named() {
+    let (_dir, path) = version_one();
+    let store = Store::open(&path, Access::ReadWrite).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, migrate::current_version());
+    let contacts: Vec<(i64, String)> = pairs(&store, "SELECT id, note FROM contact ORDER BY id");
+    assert_eq!(contacts, [(1, "same".into()), (3, "other note".into())]);
+    let audit: Vec<(String, String)> = pairs(
+        &store,
+        "SELECT action, coalesce(before, after) FROM audit ORDER BY id",
+    );
+    assert_eq!(audit.len(), 2);
+    assert_eq!(audit[0].0, "remove exact copy");
+    assert!(audit[0].1.contains(r#""id":2"#) && audit[0].1.contains(r#""note":"same""#));
+    assert_eq!(audit[1].0, "twin found");
+    assert_eq!(audit[1].1, r#"{"reference":"C-2","twin_of":"C-1"}"#);
+    let twins: Vec<(String, i64)> = pairs(&store, "SELECT key, client_id FROM client_twin");
+    assert_eq!(twins, [("quill|ada|1980-02-01".into(), 1)]);
+    assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn rows_that_share_a_key_but_differ_stop_the_upgrade_and_change_nothing() {
+    let (_dir, path) = version_one();
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO episode (client_id, referral_date, referral_source, closure_date, exit_reason)
+             VALUES (1, '2026-01-05', 'police', '2026-02-01', 'other'),
+                    (1, '2026-01-05', 'court', '2026-02-01', 'other');",
+        )
+        .unwrap();
+    let error = Store::open(&path, Access::ReadWrite).unwrap_err();
+    assert!(matches!(error, StoreError::Invalid(_)));
+    let text = error.to_string();
+    assert!(
+        text.contains("cannot be upgraded yet: episode rows 1, 2 share client_id, referral_date"),
+        "{text}"
+    );
+    assert!(text.contains("Nothing was changed"), "{text}");
+    let conn = Connection::open(&path).unwrap();
+    let (version, contacts): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM contact)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((version, contacts), (1, 3));
+}
