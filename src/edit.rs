@@ -1,42 +1,14 @@
-//! Between forms and the store: the context a form opens on (rows and the versions
-//! read), and what a save, a conflict or an undo does to the app. Called by the loop
+//! Between forms and the store: the context a form opens on (the rows it edits, read
+//! with their versions), and what a save or a conflict does to the app. Called by the loop
 //! in `tui`; `App::update` itself stays free of I/O.
 
 use crate::action::Effect;
 use crate::app::App;
-use crate::domain::model::{BreachStatus, Role};
-use crate::domain::record::ClientRecord;
+use crate::domain::model::Role;
 use crate::domain::substances::AlcoholRule;
-use crate::form::{Form, FormContext, FormKind, kinds};
-use crate::store::{Actor, Change, Store, StoreError, StoreResult, Versioned};
-
-/// The id of the row (in table `row_table(kind)`) a form of `kind` changes.
-fn target_row(kind: FormKind, record: &ClientRecord) -> Option<i64> {
-    match kind {
-        FormKind::Breach => record
-            .breaches
-            .iter()
-            .find(|b| b.status == BreachStatus::Outstanding)
-            .map(|b| b.id),
-        FormKind::AssessmentOutcome => record
-            .assessments
-            .iter()
-            .find(|a| a.outcome.is_none())
-            .or_else(|| record.assessments.first())
-            .map(|a| a.id),
-        FormKind::ReleaseDates | FormKind::ReleaseChecklist | FormKind::Released => record
-            .custody
-            .iter()
-            .find(|c| c.actual_release_date.is_none())
-            .map(|c| c.id),
-        FormKind::EndModality => record
-            .modalities
-            .iter()
-            .find(|m| m.ended_on.is_none())
-            .map(|m| m.id),
-        _ => None,
-    }
-}
+use crate::form::kinds::{self, Target};
+use crate::form::{FormContext, FormKind};
+use crate::store::{Actor, Change, Receipt, Store, StoreError, StoreResult, Versioned};
 
 /// Reads what a form of `kind` needs: the client (if any) and its open episode, the
 /// row it changes, current values, and the choices for reassigning.
@@ -89,75 +61,53 @@ pub fn form_context(
             context.episode = Some(store.version_of("episode", open.id)?);
             context.care_plan_date = open.care_plan_date;
         }
-        if let (Some(table), Some(row)) = (row_table(kind), target_row(kind, &record)) {
-            context.row = Some(store.version_of(table, row)?);
-        }
-        context.current = match kind {
-            FormKind::Flags => kinds::flag_values(&record.profile.flags),
-            FormKind::ReleaseChecklist => record
-                .custody
-                .iter()
-                .find(|c| c.actual_release_date.is_none())
-                .map(|c| kinds::checklist_values(&c.checklist))
-                .unwrap_or_default(),
-            _ => Vec::new(),
+        let base = match kind.spec().target {
+            Target::Client => Some(store.row_base("client", id)?),
+            Target::Episode => match context.episode {
+                Some(episode) => Some(store.row_base("episode", episode.id)?),
+                None => None,
+            },
+            Target::Row(table) => match kinds::target_row(kind, &record) {
+                Some(row) => Some(store.row_base(table, row)?),
+                None => None,
+            },
+            Target::New | Target::Clients => None,
         };
+        if let Some(base) = base {
+            // The version a save checks is the one read with the values shown.
+            match kind.spec().target {
+                Target::Client => context.client = Some(base.row),
+                Target::Episode => context.episode = Some(base.row),
+                _ => context.row = Some(base.row),
+            }
+            context.bases.push(base);
+        }
     }
     let chosen: Vec<i64> = if clients.is_empty() {
         client_id.into_iter().collect()
     } else {
         clients.to_vec()
     };
-    if kind == FormKind::Reassign {
-        context.clients = chosen
-            .iter()
-            .map(|&id| store.version_of("client", id))
-            .collect::<StoreResult<_>>()?;
+    if kind.spec().target == Target::Clients {
+        for id in chosen {
+            let base = store.row_base("client", id)?;
+            context.clients.push(base.row);
+            context.bases.push(base);
+        }
     }
     Ok(context)
 }
 
-/// Re-reads the versions a form was opened on, after a conflict, so Enter applies the
-/// user's input on top of the colleague's change (which the record behind now shows).
+/// Saves the open form's change, merged against the rows as the form showed them.
+/// On success the form closes, the receipt is kept for undo and the draft is
+/// dropped; a form that differs from the record in nothing writes nothing and says
+/// so. Fields a colleague changed to something else since the form opened are put
+/// to the user side by side (the form stays open, nothing is written until they
+/// choose). A duplicate referral offers the existing client's record instead (the
+/// returned effect opens it). Other refusals are shown on the form.
 ///
 /// # Errors
-/// A store error.
-pub fn refresh_versions(store: &Store, form: &mut Form) -> StoreResult<()> {
-    let c = &mut form.context;
-    if let Some(client) = c.client {
-        c.client = Some(store.version_of("client", client.id)?);
-    }
-    if let Some(episode) = c.episode {
-        c.episode = Some(store.version_of("episode", episode.id)?);
-    }
-    if let (Some(row), Some(table)) = (c.row, row_table(form.kind)) {
-        c.row = Some(store.version_of(table, row.id)?);
-    }
-    for client in &mut c.clients {
-        *client = store.version_of("client", client.id)?;
-    }
-    Ok(())
-}
-
-/// The table of the row a form of `kind` changes, for kinds that change one.
-fn row_table(kind: FormKind) -> Option<&'static str> {
-    match kind {
-        FormKind::Breach => Some("breach"),
-        FormKind::AssessmentOutcome => Some("required_assessment"),
-        FormKind::ReleaseDates | FormKind::ReleaseChecklist | FormKind::Released => Some("custody"),
-        FormKind::EndModality => Some("modality"),
-        _ => None,
-    }
-}
-
-/// Saves the open form's change. On success the form closes, the receipt is kept for
-/// undo and the draft is dropped. On a conflict nothing is lost: the form stays open
-/// with the user's input, says who changed what and when, and takes the new versions
-/// so Enter re-applies. A duplicate referral offers the existing client's record
-/// instead (the returned effect opens it). Other refusals are shown on the form.
-///
-/// # Errors
-/// A store error outside the save itself (reading versions, dropping the draft).
+/// A store error outside the save itself (dropping the draft).
 pub fn save(
     store: &mut Store,
     app: &mut App,
@@ -167,17 +117,22 @@ pub fn save(
     let Some(form) = app.form.as_mut() else {
         return Ok(None);
     };
-    match store.apply(actor, change) {
+    match store.apply_merged(actor, change, &form.context.bases) {
         Ok(receipt) => {
-            let title = form.kind.title();
+            let kind = form.kind;
             let client = form.context.client.map(|c| c.id);
-            store.discard_draft(actor, title, client)?;
-            app.saved(receipt, title);
+            store.discard_draft(actor, kind.draft_key(), client)?;
+            if receipt.rows.is_empty() {
+                app.close_form();
+                app.message = Some(kind.nothing_changed());
+            } else {
+                app.saved(receipt, kind.title());
+            }
         }
+        Err(StoreError::FieldConflicts(conflicts)) => form.resolve(conflicts),
         Err(error @ StoreError::Conflict { .. }) => {
-            refresh_versions(store, form)?;
             form.notice = Some(format!(
-                "{error}. Enter applies yours on top; Esc discards it."
+                "{error}. Esc closes the form; open it again to start from their change."
             ));
         }
         Err(StoreError::Duplicate {
@@ -193,4 +148,36 @@ pub fn save(
         Err(error) => form.notice = Some(error.to_string()),
     }
     Ok(None)
+}
+
+/// What an undo did, in a sentence: everything reversed, or which fields were left
+/// with a colleague's later value.
+#[must_use]
+pub fn undone_message(undone: &Receipt) -> String {
+    if undone.kept.is_empty() {
+        return "Undone: your last change is reversed (and audited).".to_owned();
+    }
+    let kept: Vec<String> = undone
+        .kept
+        .iter()
+        .map(|c| match &c.changed_by {
+            Some((who, when)) => format!(
+                "{} ({who} changed it at {when})",
+                c.column.replace('_', " ")
+            ),
+            None => format!(
+                "{} (changed by someone else since)",
+                c.column.replace('_', " ")
+            ),
+        })
+        .collect();
+    let reverted = if undone.rows.is_empty() {
+        "Nothing undone"
+    } else {
+        "Undone in part"
+    };
+    format!(
+        "{reverted}: not reverting {}, changed by a colleague after you; change it by hand if it must go back.",
+        kept.join(", ")
+    )
 }

@@ -11,9 +11,9 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::dates::{self, DateError};
-use crate::store::Change;
+use crate::store::{Change, FieldConflict};
 
-pub use kinds::{FormContext, FormKind};
+pub use kinds::{FormContext, FormKind, Target};
 
 /// What a field holds and how typed text is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,8 +158,24 @@ pub fn parse_date_time(
     Ok(at)
 }
 
+/// A field both the user and a colleague changed, to different values, since the
+/// form opened: the user picks whose value stays before anything is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disagreement {
+    /// Label of the field (the column's name when no field shows it).
+    pub label: String,
+    /// The column, both values and who changed it.
+    pub conflict: FieldConflict,
+    /// Their value as the field shows it.
+    pub theirs: String,
+    /// Your value as the field shows it.
+    pub yours: String,
+    /// `Some(true)`: keep theirs; `Some(false)`: keep yours; `None`: not chosen yet.
+    pub keep_theirs: Option<bool>,
+}
+
 /// Where the form is in its life.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Stage {
     /// Typing in the fields.
     Editing,
@@ -172,6 +188,13 @@ pub enum Stage {
         /// Whether Confirm (rather than the default, Cancel) is selected.
         confirm_selected: bool,
     },
+    /// A save met a colleague's change to the same fields: theirs or yours, per field.
+    Resolve {
+        /// The fields in dispute.
+        items: Vec<Disagreement>,
+        /// The one the cursor is on.
+        cursor: usize,
+    },
 }
 
 /// What a key did to the form.
@@ -181,6 +204,8 @@ pub enum Outcome {
     Open,
     /// Closed without saving.
     Cancelled,
+    /// Enter on a form that edits a record and shows it as it was: nothing to save.
+    Unchanged,
     /// Save this change (the form stays as it is, so a conflict can reopen it).
     Submit(Change),
 }
@@ -239,14 +264,133 @@ impl Form {
             .map_or("", |f| f.value.trim())
     }
 
-    /// The typed values by key, for a draft.
+    /// The typed values by key, for a draft. A form that edits a record keeps only
+    /// the fields the user changed, so a draft restored later starts from the record
+    /// as it is then and never puts back values a colleague has changed since.
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
+        let edits = self.kind.spec().target != Target::New;
         self.fields
             .iter()
-            .map(|f| (f.key.to_owned(), serde_json::Value::from(f.value.clone())))
+            .zip(&self.initial)
+            .filter(|(f, initial)| !edits || f.value != **initial)
+            .map(|(f, _)| (f.key.to_owned(), serde_json::Value::from(f.value.clone())))
             .collect::<serde_json::Map<_, _>>()
             .into()
+    }
+
+    /// Puts the fields both the user and a colleague changed since the form opened
+    /// side by side, for the user to choose per field; nothing is written meanwhile.
+    pub fn resolve(&mut self, conflicts: Vec<FieldConflict>) {
+        let columns = self.kind.spec().columns;
+        let items = conflicts
+            .into_iter()
+            .map(|conflict| {
+                let field = columns
+                    .iter()
+                    .find(|(_, column)| *column == conflict.column)
+                    .and_then(|(key, _)| self.fields.iter().find(|f| f.key == *key));
+                let shown = |value| match field {
+                    Some(f) => Field {
+                        value: kinds::field_text(&f.kind, value),
+                        ..f.clone()
+                    }
+                    .display(),
+                    None => crate::store::value_text(value),
+                };
+                Disagreement {
+                    label: field
+                        .map_or_else(|| conflict.column.replace('_', " "), |f| f.label.to_owned()),
+                    theirs: shown(&conflict.theirs),
+                    yours: shown(&conflict.yours),
+                    conflict,
+                    keep_theirs: None,
+                }
+            })
+            .collect();
+        self.notice = Some(
+            "A colleague changed these fields since you opened the form. Nothing is saved until you choose theirs or yours for each.".to_owned(),
+        );
+        self.stage = Stage::Resolve { items, cursor: 0 };
+    }
+
+    /// Settles the disagreements: the stored value becomes the base of each field,
+    /// and a field kept as theirs takes their value (a client of a bulk change whose
+    /// value is kept as theirs is left out of it).
+    fn settle(&mut self, items: &[Disagreement]) {
+        let columns = self.kind.spec().columns;
+        for item in items {
+            let c = &item.conflict;
+            if let Some(base) = self
+                .context
+                .bases
+                .iter_mut()
+                .find(|b| b.table == c.entity && b.row.id == c.row_id)
+            {
+                base.set(c.column, c.theirs.clone());
+            }
+            if item.keep_theirs != Some(true) {
+                continue;
+            }
+            if self.context.clients.len() > 1 {
+                self.context.clients.retain(|row| row.id != c.row_id);
+                continue;
+            }
+            let key = columns.iter().find(|(_, column)| *column == c.column);
+            if let Some(field) =
+                key.and_then(|(key, _)| self.fields.iter_mut().find(|f| f.key == *key))
+            {
+                field.value = kinds::field_text(&field.kind, &c.theirs);
+            }
+        }
+    }
+
+    fn choose(
+        &mut self,
+        key: KeyEvent,
+        mut items: Vec<Disagreement>,
+        cursor: usize,
+        now: NaiveDateTime,
+    ) -> Outcome {
+        let last = items.len().saturating_sub(1);
+        let mut cursor = cursor.min(last);
+        match key.code {
+            KeyCode::Esc => {
+                self.notice = Some("Nothing was saved. Enter saves again and asks about the same fields; Esc closes the form.".to_owned());
+                self.stage = Stage::Editing;
+                return Outcome::Open;
+            }
+            KeyCode::Up | KeyCode::BackTab => cursor = cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Tab => cursor = (cursor + 1).min(last),
+            KeyCode::Left | KeyCode::Char('t' | 'T') => {
+                items[cursor].keep_theirs = Some(true);
+                cursor = (cursor + 1).min(last);
+            }
+            KeyCode::Right | KeyCode::Char('y' | 'Y') => {
+                items[cursor].keep_theirs = Some(false);
+                cursor = (cursor + 1).min(last);
+            }
+            KeyCode::Enter => {
+                if let Some(open) = items.iter().position(|i| i.keep_theirs.is_none()) {
+                    self.notice = Some(format!(
+                        "Choose theirs (t) or yours (y) for {} first.",
+                        items[open].label
+                    ));
+                    self.stage = Stage::Resolve {
+                        items,
+                        cursor: open,
+                    };
+                    return Outcome::Open;
+                }
+                self.settle(&items);
+                self.notice = None;
+                self.stage = Stage::Editing;
+                return self.submit_checked(now, true);
+            }
+            _ => {}
+        }
+        self.stage = Stage::Resolve { items, cursor };
+        Outcome::Open
     }
 
     /// Puts back the values of a draft (keys the form does not have are ignored).
@@ -289,6 +433,7 @@ impl Form {
                     Outcome::Open
                 }
             },
+            Stage::Resolve { items, cursor } => self.choose(key, items, cursor, now),
         }
     }
 
@@ -321,6 +466,12 @@ impl Form {
     fn submit_checked(&mut self, now: NaiveDateTime, confirmed: bool) -> Outcome {
         for field in &mut self.fields {
             field.error = field.check(now).err();
+        }
+        if self.kind.spec().target != Target::New && !self.is_changed() {
+            for field in &mut self.fields {
+                field.error = None;
+            }
+            return Outcome::Unchanged;
         }
         if let Some(first) = self.fields.iter().position(|f| f.error.is_some()) {
             self.focus = first;

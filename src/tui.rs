@@ -183,20 +183,25 @@ fn perform_with(
         }
         Effect::Undo(receipt) => {
             match store.undo(&actor(app), &receipt) {
-                Ok(_) => {
-                    app.message =
-                        Some("Undone: your last change is reversed (and audited).".to_owned());
-                }
+                Ok(undone) => app.message = Some(edit::undone_message(&undone)),
                 Err(error) => app.message = Some(format!("could not undo: {error}")),
             }
             after_change(store, app, refresh)?;
         }
         Effect::RestoreDraft(draft) => {
-            if let Some(kind) = FormKind::from_title(&draft.form) {
+            if let Some(kind) = FormKind::from_draft_key(&draft.form) {
                 let context = edit::form_context(store, app, kind, draft.client_id, &[])?;
                 let mut form = Form::open(kind, context);
                 form.restore(&draft.fields);
                 app.show_form(form);
+                if draft.form != kind.draft_key() {
+                    // Stored under an older name: from now on it is kept under the key.
+                    store.discard_draft(
+                        &actor(app),
+                        kind.stored_name(&draft.form),
+                        draft.client_id,
+                    )?;
+                }
             }
         }
         Effect::DiscardDraft { form, client_id } => {
@@ -310,7 +315,7 @@ fn save_draft(
     if last.as_ref() != Some(&fields) {
         store.save_draft(
             &actor(app),
-            form.kind.title(),
+            form.kind.draft_key(),
             form.context.client.map(|c| c.id),
             &fields,
         )?;

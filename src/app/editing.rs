@@ -6,39 +6,9 @@ use crossterm::event::KeyEvent;
 
 use super::{App, Mode, View};
 use crate::action::Effect;
+use crate::form::kinds::Menu as Offered;
 use crate::form::{FormKind, Outcome};
 use crate::store::{Draft, Receipt};
-
-/// The forms a worker can open about one client, in menu order.
-const CLIENT_FORMS: &[FormKind] = &[
-    FormKind::Contact,
-    FormKind::DidNotAttend,
-    FormKind::Assessment,
-    FormKind::CarePlan,
-    FormKind::Review,
-    FormKind::Engaged,
-    FormKind::Prescribed,
-    FormKind::Tier,
-    FormKind::Flags,
-    FormKind::Substances,
-    FormKind::Consent,
-    FormKind::BookAssessment,
-    FormKind::AssessmentOutcome,
-    FormKind::Breach,
-    FormKind::AddCustody,
-    FormKind::ReleaseDates,
-    FormKind::ReleaseChecklist,
-    FormKind::Released,
-    FormKind::ExitPlan,
-    FormKind::Extension,
-    FormKind::Close,
-    FormKind::Reassign,
-    FormKind::PositiveOutcome,
-    FormKind::StartModality,
-    FormKind::EndModality,
-    FormKind::DrugTest,
-    FormKind::NewEpisode,
-];
 
 /// The menu of updates (`u`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,15 +60,13 @@ impl App {
             return None;
         }
         let client_id = self.update_target();
-        let mut items: Vec<FormKind> = if client_id.is_some() {
-            CLIENT_FORMS.to_vec()
-        } else {
-            Vec::new()
+        let marked = !self.marked.is_empty();
+        let offered = |kind: &FormKind| match kind.spec().menu {
+            Offered::Client => client_id.is_some(),
+            Offered::Always => true,
+            Offered::ClientOrMarked => client_id.is_some() || marked,
         };
-        items.extend([FormKind::NewClientReferral, FormKind::Outreach]);
-        if client_id.is_none() && !self.marked.is_empty() {
-            items.push(FormKind::Reassign);
-        }
+        let items: Vec<FormKind> = FormKind::ALL.into_iter().filter(offered).collect();
         self.menu = Some(Menu {
             items,
             cursor: 0,
@@ -164,11 +132,21 @@ impl App {
         match form.handle_key(key, self.now) {
             Outcome::Open => None,
             Outcome::Cancelled => {
-                let title = form.kind.title();
+                let form_key = form.kind.draft_key();
                 let client_id = form.context.client.map(|c| c.id);
                 self.close_form();
                 Some(Effect::DiscardDraft {
-                    form: title,
+                    form: form_key,
+                    client_id,
+                })
+            }
+            Outcome::Unchanged => {
+                let kind = form.kind;
+                let client_id = form.context.client.map(|c| c.id);
+                self.close_form();
+                self.message = Some(kind.nothing_changed());
+                Some(Effect::DiscardDraft {
+                    form: kind.draft_key(),
                     client_id,
                 })
             }
@@ -237,7 +215,7 @@ impl App {
             Effect::RestoreDraft(Box::new(offer.draft))
         } else {
             Effect::DiscardDraft {
-                form: crate::form::FormKind::from_title(&offer.draft.form)?.title(),
+                form: FormKind::from_draft_key(&offer.draft.form)?.stored_name(&offer.draft.form),
                 client_id: offer.draft.client_id,
             }
         })

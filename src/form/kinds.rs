@@ -10,9 +10,11 @@ use crate::domain::model::{
     OutcomeKind, Rag, ReferralSource, ReleaseType, SignpostDestination, Substance, TestKind,
     TestResult,
 };
+use crate::domain::record::ClientRecord;
 use crate::domain::release::Checklist;
 use crate::domain::substances::AlcoholRule;
-use crate::store::Versioned;
+use crate::store::{RowBase, Versioned};
+use rusqlite::types::Value;
 
 /// Every form, one per kind of update in the issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,12 +80,10 @@ pub enum FormKind {
 }
 
 impl FormKind {
-    /// Every form.
+    /// Every form, in menu order.
     pub const ALL: [Self; 29] = [
         Self::Contact,
         Self::DidNotAttend,
-        Self::NewClientReferral,
-        Self::NewEpisode,
         Self::Assessment,
         Self::CarePlan,
         Self::Review,
@@ -108,49 +108,333 @@ impl FormKind {
         Self::StartModality,
         Self::EndModality,
         Self::DrugTest,
+        Self::NewEpisode,
+        Self::NewClientReferral,
         Self::Outreach,
     ];
 
-    /// Title shown on the form, and the stable name stored with drafts.
+    /// Everything that defines this kind of form but its fields' checks.
     #[must_use]
-    pub const fn title(self) -> &'static str {
-        match self {
-            Self::Contact => "contact",
-            Self::DidNotAttend => "did not attend",
-            Self::NewClientReferral => "new referral",
-            Self::NewEpisode => "new episode",
-            Self::Assessment => "assessment",
-            Self::CarePlan => "care plan",
-            Self::Review => "care-plan review",
-            Self::Engaged => "engaged",
-            Self::Prescribed => "prescribed",
-            Self::Tier => "tier",
-            Self::Flags => "flags and priority groups",
-            Self::Substances => "substances",
-            Self::Consent => "consent to share",
-            Self::BookAssessment => "book Required Assessment",
-            Self::AssessmentOutcome => "Required Assessment outcome",
-            Self::Breach => "breach",
-            Self::AddCustody => "custody",
-            Self::ReleaseDates => "release dates",
-            Self::ReleaseChecklist => "release checklist",
-            Self::Released => "released",
-            Self::ExitPlan => "13-week exit plan",
-            Self::Extension => "13-week extension",
-            Self::Close => "close episode",
-            Self::Reassign => "reassign",
-            Self::PositiveOutcome => "positive outcome",
-            Self::StartModality => "modality started",
-            Self::EndModality => "modality ended",
-            Self::DrugTest => "drug test",
-            Self::Outreach => "outreach",
+    #[allow(clippy::too_many_lines)] // one short arm per form
+    pub const fn spec(self) -> Spec {
+        use Menu::{Always, Client, ClientOrMarked};
+        use Target::{Clients, Episode, New, Row};
+        let (title, key, target, menu, columns): (_, _, _, _, &'static [(&str, &str)]) = match self
+        {
+            Self::Contact => ("contact", "contact", New, Client, &[]),
+            Self::DidNotAttend => ("did not attend", "did_not_attend", New, Client, &[]),
+            Self::NewClientReferral => ("new referral", "new_referral", New, Always, &[]),
+            Self::NewEpisode => ("new episode", "new_episode", New, Client, &[]),
+            Self::Assessment => (
+                "assessment",
+                "assessment",
+                Episode,
+                Client,
+                &[("on", "assessment_date")],
+            ),
+            Self::CarePlan => (
+                "care plan",
+                "care_plan",
+                Episode,
+                Client,
+                &[("on", "care_plan_date")],
+            ),
+            Self::Review => (
+                "care-plan review",
+                "review",
+                Episode,
+                Client,
+                &[("next_review", "next_review_date")],
+            ),
+            Self::Engaged => (
+                "engaged",
+                "engaged",
+                Episode,
+                Client,
+                &[("engaged", "engaged")],
+            ),
+            Self::Prescribed => (
+                "prescribed",
+                "prescribed",
+                Episode,
+                Client,
+                &[("prescribed", "prescribed")],
+            ),
+            Self::Tier => ("tier", "tier", Episode, Client, &[("tier", "tier")]),
+            Self::Flags => (
+                "flags and priority groups",
+                "flags",
+                Target::Client,
+                Client,
+                &[
+                    ("iom", "iom"),
+                    ("ppo", "ppo"),
+                    ("mappa", "mappa"),
+                    ("marac", "marac"),
+                    ("matac", "matac"),
+                    ("approved_premises", "approved_premises"),
+                    ("drr", "drr"),
+                    ("atr", "atr"),
+                    ("licence_condition", "licence_condition"),
+                ],
+            ),
+            Self::Substances => (
+                "substances",
+                "substances",
+                Target::Client,
+                Client,
+                &[
+                    ("substance_1", "substance_1"),
+                    ("substance_2", "substance_2"),
+                    ("substance_3", "substance_3"),
+                ],
+            ),
+            Self::Consent => (
+                "consent to share",
+                "consent",
+                Target::Client,
+                Client,
+                &[("consent", "consent_to_share"), ("on", "consent_date")],
+            ),
+            Self::BookAssessment => (
+                "book Required Assessment",
+                "book_assessment",
+                New,
+                Client,
+                &[],
+            ),
+            Self::AssessmentOutcome => (
+                "Required Assessment outcome",
+                "assessment_outcome",
+                Row("required_assessment"),
+                Client,
+                &[("outcome", "outcome")],
+            ),
+            Self::Breach => (
+                "breach",
+                "breach",
+                Row("breach"),
+                Client,
+                &[("status", "status"), ("on", "resolution_date")],
+            ),
+            Self::AddCustody => ("custody", "add_custody", New, Client, &[]),
+            Self::ReleaseDates => (
+                "release dates",
+                "release_dates",
+                Row("custody"),
+                Client,
+                &[
+                    ("expected", "expected_release_date"),
+                    ("earliest", "earliest_release_date"),
+                    ("release_type", "release_type"),
+                ],
+            ),
+            Self::ReleaseChecklist => (
+                "release checklist",
+                "release_checklist",
+                Row("custody"),
+                Client,
+                &[
+                    ("appointment_booked", "appointment_booked"),
+                    ("prescriber_confirmed", "prescriber_confirmed"),
+                    ("naloxone_given", "naloxone_given"),
+                    ("accommodation_confirmed", "accommodation_confirmed"),
+                    ("prison_team_contacted", "prison_team_contacted"),
+                ],
+            ),
+            Self::Released => (
+                "released",
+                "released",
+                Row("custody"),
+                Client,
+                &[("on", "actual_release_date")],
+            ),
+            Self::ExitPlan => (
+                "13-week exit plan",
+                "exit_plan",
+                Episode,
+                Client,
+                &[("plan", "exit_plan")],
+            ),
+            Self::Extension => (
+                "13-week extension",
+                "extension",
+                Episode,
+                Client,
+                &[
+                    ("reason", "extension_reason"),
+                    ("review", "extension_review_date"),
+                ],
+            ),
+            Self::Close => (
+                "close episode",
+                "close",
+                Episode,
+                Client,
+                &[("reason", "exit_reason"), ("on", "closure_date")],
+            ),
+            Self::Reassign => (
+                "reassign",
+                "reassign",
+                Clients,
+                ClientOrMarked,
+                &[
+                    ("area", "area_id"),
+                    ("care_coordinator", "care_coordinator_id"),
+                ],
+            ),
+            Self::PositiveOutcome => ("positive outcome", "positive_outcome", New, Client, &[]),
+            Self::StartModality => ("modality started", "start_modality", New, Client, &[]),
+            Self::EndModality => (
+                "modality ended",
+                "end_modality",
+                Row("modality"),
+                Client,
+                &[("on", "ended_on"), ("completed", "completed")],
+            ),
+            Self::DrugTest => ("drug test", "drug_test", New, Client, &[]),
+            Self::Outreach => ("outreach", "outreach", New, Always, &[]),
+        };
+        Spec {
+            title,
+            key,
+            legacy_key: title,
+            target,
+            menu,
+            columns,
         }
     }
 
-    /// The form whose title is `name` (to restore a draft).
+    /// Title shown on the form.
     #[must_use]
-    pub fn from_title(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.title() == name)
+    pub const fn title(self) -> &'static str {
+        self.spec().title
+    }
+
+    /// The stable name its drafts are stored under (never the label).
+    #[must_use]
+    pub const fn draft_key(self) -> &'static str {
+        self.spec().key
+    }
+
+    /// What a save that found nothing to change tells the user.
+    #[must_use]
+    pub fn nothing_changed(self) -> String {
+        format!(
+            "Nothing changed: the {} is as it was, so nothing was saved.",
+            self.title()
+        )
+    }
+
+    /// The form a draft stored under `name` belongs to: its draft key, or the name
+    /// drafts were stored under before draft keys existed.
+    #[must_use]
+    pub fn from_draft_key(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.spec().key == name || k.spec().legacy_key == name)
+    }
+
+    /// Of this kind's draft names, the one equal to `name` (for discarding a draft
+    /// stored under the older name).
+    #[must_use]
+    pub fn stored_name(self, name: &str) -> &'static str {
+        let spec = self.spec();
+        if spec.legacy_key == name {
+            spec.legacy_key
+        } else {
+            spec.key
+        }
+    }
+}
+
+/// The row a form edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// None: the form records something new.
+    New,
+    /// The client row.
+    Client,
+    /// The client's open episode.
+    Episode,
+    /// A row of this table, found by [`target_row`].
+    Row(&'static str),
+    /// One or more client rows (the marked clients, or the one selected).
+    Clients,
+}
+
+impl Target {
+    /// The table of the edited row(s), if any.
+    #[must_use]
+    pub const fn table(self) -> Option<&'static str> {
+        match self {
+            Self::New => None,
+            Self::Client | Self::Clients => Some("client"),
+            Self::Episode => Some("episode"),
+            Self::Row(table) => Some(table),
+        }
+    }
+}
+
+/// Where the menu of updates (`u`) offers a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menu {
+    /// With a client selected.
+    Client,
+    /// Always (the form is not about one client).
+    Always,
+    /// With a client selected, or with clients marked in the caseload.
+    ClientOrMarked,
+}
+
+/// One place that defines a kind of form: its title, draft key, the row it edits,
+/// where the menu offers it, and which field holds which column of that row (the
+/// fields start from those columns and a save merges them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// Title shown on the form and in the menu.
+    pub title: &'static str,
+    /// Stable name drafts are stored under; never changes when the title does.
+    pub key: &'static str,
+    /// The name drafts were stored under before `key` existed (the title then):
+    /// frozen, so those drafts stay loadable whatever the title becomes.
+    pub legacy_key: &'static str,
+    /// The row it edits.
+    pub target: Target,
+    /// Where the menu offers it.
+    pub menu: Menu,
+    /// (field key, column) pairs of the edited row.
+    pub columns: &'static [(&'static str, &'static str)],
+}
+
+/// The id of the row a form of `kind` edits when its target is [`Target::Row`]: the
+/// outstanding breach, the assessment without an outcome (else the newest), the
+/// custody not yet released, the modality not yet ended.
+#[must_use]
+pub fn target_row(kind: FormKind, record: &ClientRecord) -> Option<i64> {
+    match kind {
+        FormKind::Breach => record
+            .breaches
+            .iter()
+            .find(|b| b.status == BreachStatus::Outstanding)
+            .map(|b| b.id),
+        FormKind::AssessmentOutcome => record
+            .assessments
+            .iter()
+            .find(|a| a.outcome.is_none())
+            .or_else(|| record.assessments.first())
+            .map(|a| a.id),
+        FormKind::ReleaseDates | FormKind::ReleaseChecklist | FormKind::Released => record
+            .custody
+            .iter()
+            .find(|c| c.actual_release_date.is_none())
+            .map(|c| c.id),
+        FormKind::EndModality => record
+            .modalities
+            .iter()
+            .find(|m| m.ended_on.is_none())
+            .map(|m| m.id),
+        _ => None,
     }
 }
 
@@ -168,8 +452,9 @@ pub struct FormContext {
     pub row: Option<Versioned>,
     /// Clients selected for a bulk reassign.
     pub clients: Vec<Versioned>,
-    /// Current values to start from, by field key (e.g. `("iom", "yes")`).
-    pub current: Vec<(&'static str, String)>,
+    /// The edited row(s) as read when the form opened: the fields start from them
+    /// and a save merges against them.
+    pub bases: Vec<RowBase>,
     /// Areas offered (id, name).
     pub areas: Vec<(i64, String)>,
     /// Care co-ordinators offered (id, name).
@@ -184,25 +469,6 @@ pub struct FormContext {
 
 /// A failed cross-field rule: the field key to mark (or `""`) and the sentence.
 pub type Problem = (&'static str, String);
-
-/// The `current` values that start a flags form from a client's flags.
-#[must_use]
-pub fn flag_values(flags: &Flags) -> Vec<(&'static str, String)> {
-    flag_keys(flags)
-        .into_iter()
-        .map(|(key, on)| (key, yes_no(on)))
-        .collect()
-}
-
-/// The `current` values that start a checklist form from a custody's checklist.
-#[must_use]
-pub fn checklist_values(checklist: &Checklist) -> Vec<(&'static str, String)> {
-    CHECKLIST_KEYS
-        .iter()
-        .zip(checklist.items())
-        .map(|(key, (_, done))| (*key, yes_no(done)))
-        .collect()
-}
 
 pub(super) const CHECKLIST_KEYS: [&str; Checklist::LEN] = [
     "appointment_booked",
@@ -226,8 +492,21 @@ pub(super) fn flag_keys(f: &Flags) -> [(&'static str, bool); 9] {
     ]
 }
 
-fn yes_no(on: bool) -> String {
-    if on { "yes" } else { "no" }.to_owned()
+/// A stored column value as the text a field of `kind` holds (dates as dd/mm/yyyy,
+/// flags as yes/no, codes and numbers as they are, nothing as empty).
+#[must_use]
+pub fn field_text(kind: &FieldKind, value: &Value) -> String {
+    match (kind, value) {
+        (FieldKind::YesNo, Value::Integer(on)) => if *on == 0 { "no" } else { "yes" }.to_owned(),
+        (FieldKind::YesNo, _) => "no".to_owned(),
+        (_, Value::Null | Value::Blob(_)) => String::new(),
+        (_, Value::Integer(i)) => i.to_string(),
+        (_, Value::Real(r)) => r.to_string(),
+        (FieldKind::Date { .. }, Value::Text(text)) => {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_or_else(|_| text.clone(), uk)
+        }
+        (_, Value::Text(text)) => text.clone(),
+    }
 }
 
 macro_rules! vocab {
@@ -391,9 +670,22 @@ pub fn fields(kind: FormKind, context: &FormContext) -> Vec<Field> {
             on("date"),
         ],
     };
-    for field in &mut fields {
-        if let Some((_, value)) = context.current.iter().find(|(k, _)| *k == field.key) {
-            field.value.clone_from(value);
+    let spec = kind.spec();
+    let bases: Vec<&RowBase> = context
+        .bases
+        .iter()
+        .filter(|b| Some(b.table) == spec.target.table())
+        .collect();
+    for (key, column) in spec.columns {
+        let Some(field) = fields.iter_mut().find(|f| f.key == *key) else {
+            continue;
+        };
+        // Several rows (a bulk reassign) start from a value only if they all share it.
+        let mut values = bases.iter().filter_map(|b| b.get(column));
+        if let Some(first) = values.next() {
+            if values.all(|v| v == first) {
+                field.value = field_text(&field.kind, first);
+            }
         }
     }
     fields

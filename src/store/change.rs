@@ -3,6 +3,7 @@
 //! with field-level audit rows in one transaction.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::types::Value;
 
 use crate::domain::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, ExitReason, Flags, ModalityKind,
@@ -23,6 +24,82 @@ pub struct Versioned {
     pub id: i64,
     /// Version read.
     pub version: i64,
+}
+
+/// A row as a form showed it: every column's value, read in one statement with the
+/// version. It is the *base* of a three-way merge: a save writes only the columns the
+/// user changed from it, and refuses only where a colleague changed the same column
+/// to something else since.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowBase {
+    /// Table of the row.
+    pub table: &'static str,
+    /// Row id and the version read.
+    pub row: Versioned,
+    /// Column names and values, as stored.
+    pub values: Vec<(String, Value)>,
+}
+
+impl RowBase {
+    /// The stored value of `column` (`None`: the row has no such column).
+    #[must_use]
+    pub fn get(&self, column: &str) -> Option<&Value> {
+        self.values
+            .iter()
+            .find(|(name, _)| name == column)
+            .map(|(_, value)| value)
+    }
+
+    /// Replaces the stored value of `column` (after the user settled a conflict on it).
+    pub fn set(&mut self, column: &str, value: Value) {
+        if let Some(slot) = self.values.iter_mut().find(|(name, _)| name == column) {
+            slot.1 = value;
+        }
+    }
+}
+
+/// One column both the user and a colleague changed, to different values, since the
+/// user's form opened: nothing is written until the user picks one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldConflict {
+    /// Table of the row.
+    pub entity: &'static str,
+    /// Row id.
+    pub row_id: i64,
+    /// Column.
+    pub column: &'static str,
+    /// The colleague's value, stored now.
+    pub theirs: Value,
+    /// The value the user wants.
+    pub yours: Value,
+    /// Who last changed the column, and when, from the audit log (if known).
+    pub changed_by: Option<(String, String)>,
+}
+
+/// A column value in words, for messages (`(empty)` for none).
+#[must_use]
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::Null => "(empty)".to_owned(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(r) => r.to_string(),
+        Value::Text(t) => t.clone(),
+        Value::Blob(b) => format!("<{} bytes>", b.len()),
+    }
+}
+
+impl std::fmt::Display for FieldConflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let column = self.column.replace('_', " ");
+        let (theirs, yours) = (value_text(&self.theirs), value_text(&self.yours));
+        match &self.changed_by {
+            Some((who, when)) => write!(
+                f,
+                "{column}: {who} set it to {theirs} at {when}; yours is {yours}"
+            ),
+            None => write!(f, "{column}: someone set it to {theirs}; yours is {yours}"),
+        }
+    }
 }
 
 /// Who a new referral is for.

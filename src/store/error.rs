@@ -80,6 +80,9 @@ pub enum StoreError {
         /// Who made the newer change, and when, from the audit log (if known).
         changed_by: Option<(String, String)>,
     },
+    /// A colleague changed some of the same fields to other values since the form
+    /// opened; nothing was written. Fields only one side changed are not listed.
+    FieldConflicts(Vec<super::change::FieldConflict>),
     /// A row that should exist does not (deleted or never created).
     NotFound {
         /// Table.
@@ -166,6 +169,14 @@ impl std::fmt::Display for StoreError {
                     "this {entity} (#{row_id}) was changed by someone else after you opened it: nothing was saved; reload and re-apply your change"
                 ),
             },
+            Self::FieldConflicts(fields) => {
+                let list: Vec<String> = fields.iter().map(ToString::to_string).collect();
+                write!(
+                    f,
+                    "changed by a colleague since you opened it: {}. Nothing was saved: choose theirs or yours for each",
+                    list.join("; ")
+                )
+            }
             Self::NotFound { entity, key } => write!(f, "no {entity} {key}: it may have been removed; reload"),
             Self::Invalid(message) | Self::Interrupted(message) => f.write_str(message),
             Self::NotAllowed(message) => write!(f, "{message}; nothing was saved"),

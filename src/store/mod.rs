@@ -27,7 +27,10 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 
-pub use change::{Change, ClientEdit, CustodyEdit, EpisodeEdit, ReferralFor, Versioned};
+pub use change::{
+    Change, ClientEdit, CustodyEdit, EpisodeEdit, FieldConflict, ReferralFor, RowBase, Versioned,
+    value_text,
+};
 pub use draft::Draft;
 pub use error::{StoreError, StoreResult};
 pub use records::{

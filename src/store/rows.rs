@@ -7,7 +7,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde_json::{Map, Value as Json};
 
-use super::change::Versioned;
+use super::change::{FieldConflict, Versioned};
 use super::{StoreError, StoreResult, Tx};
 use crate::domain::model::Worker;
 use crate::domain::roles::{self, ClientScope, Operation};
@@ -23,6 +23,18 @@ pub struct Written {
     pub version: i64,
     /// The changed fields' earlier values; `None` for a row the change inserted.
     pub before: Option<Vec<(&'static str, Value)>>,
+    /// The changed fields' values as written (empty for an inserted row): what undo
+    /// expects to find, so it never reverts a field a colleague changed since.
+    pub after: Vec<(&'static str, Value)>,
+}
+
+/// What a three-way merge of one edit found: the columns to write (index into the
+/// edit's fields) and the columns both sides changed to different values.
+struct Plan {
+    version: i64,
+    now: Vec<Value>,
+    write: Vec<usize>,
+    conflicts: Vec<super::change::FieldConflict>,
 }
 
 /// Tables a change can touch; names are checked against this list before they are
@@ -226,8 +238,27 @@ impl Tx<'_> {
         })
     }
 
+    /// Who last changed `column` of a row and when, from the audit log.
+    fn last_field_change(
+        &self,
+        table: &'static str,
+        row_id: i64,
+        column: &str,
+    ) -> StoreResult<Option<(String, String)>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT who, at FROM audit WHERE entity = ?1 AND row_id = ?2
+                   AND json_type(after, '$.' || ?3) IS NOT NULL ORDER BY id DESC LIMIT 1",
+                rusqlite::params![table, row_id, column],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// Writes `fields` to `row` if it is still at the version read, bumping the
-    /// version and auditing each changed field as `action`.
+    /// version and auditing each changed field as `action` (nothing at all when no
+    /// field differs).
     pub(super) fn update_row(
         &self,
         table: &'static str,
@@ -235,58 +266,176 @@ impl Tx<'_> {
         fields: &[(&'static str, Value)],
         action: &str,
     ) -> StoreResult<Written> {
-        self.current_version(table, row)?;
-        let columns: Vec<&str> = fields.iter().map(|(c, _)| *c).collect();
-        let before: Vec<Value> = self.tx.query_row(
-            &format!("SELECT {} FROM {table} WHERE id = ?1", columns.join(", ")),
-            [row.id],
-            |r| (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect(),
-        )?;
-        let changed: Vec<(usize, &(&'static str, Value))> = fields
-            .iter()
-            .enumerate()
-            .filter(|(i, (_, new))| before[*i] != *new)
-            .collect();
-        let assignments: Vec<String> = changed
-            .iter()
-            .enumerate()
-            .map(|(n, (_, (c, _)))| format!("{c} = ?{}", n + 2))
-            .collect();
-        let mut set = assignments.join(", ");
-        if !set.is_empty() {
-            set.push_str(", ");
+        let plan = self.plan(table, row, None, fields)?;
+        Ok(self
+            .write_plan(table, row.id, &plan, fields, action)?
+            .unwrap_or(Written {
+                table,
+                row_id: row.id,
+                version: plan.version,
+                before: Some(Vec::new()),
+                after: Vec::new(),
+            }))
+    }
+
+    /// Merges `fields` ("yours") into `row` three ways: against `base`, the values the
+    /// user's form showed (`None`: the row as it is now, provided it is still at the
+    /// version read), and the row as it is now ("theirs"). A column is written only
+    /// if the user changed it and nobody else did; a column both changed to
+    /// different values is a conflict. With `partial` the other columns are still
+    /// written and the conflicts returned; otherwise conflicts refuse the whole write
+    /// with [`StoreError::FieldConflicts`]. `None` when there is nothing to write.
+    pub(super) fn merge_row(
+        &self,
+        table: &'static str,
+        row: Versioned,
+        base: Option<&[(&'static str, Value)]>,
+        fields: &[(&'static str, Value)],
+        action: &str,
+        partial: bool,
+    ) -> StoreResult<(Option<Written>, Vec<FieldConflict>)> {
+        let mut plan = self.plan(table, row, base, fields)?;
+        if !partial && !plan.conflicts.is_empty() {
+            return Err(StoreError::FieldConflicts(plan.conflicts));
         }
-        let values = std::iter::once(Value::Integer(row.id))
-            .chain(changed.iter().map(|(_, (_, v))| v.clone()));
+        let conflicts = std::mem::take(&mut plan.conflicts);
+        Ok((
+            self.write_plan(table, row.id, &plan, fields, action)?,
+            conflicts,
+        ))
+    }
+
+    fn plan(
+        &self,
+        table: &'static str,
+        row: Versioned,
+        base: Option<&[(&'static str, Value)]>,
+        fields: &[(&'static str, Value)],
+    ) -> StoreResult<Plan> {
+        let columns: Vec<&str> = fields.iter().map(|(c, _)| *c).collect();
+        let (version, now): (i64, Vec<Value>) = self
+            .tx
+            .query_row(
+                &format!(
+                    "SELECT {} FROM {} WHERE id = ?1",
+                    std::iter::once("version")
+                        .chain(columns.iter().copied())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    known_table(table)?
+                ),
+                [row.id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        (1..=columns.len())
+                            .map(|i| r.get::<_, Value>(i))
+                            .collect::<rusqlite::Result<_>>()?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| not_found(table, row.id))?;
+        let base: Vec<Value> = match base {
+            Some(base) => columns
+                .iter()
+                .zip(&now)
+                .map(|(c, current)| {
+                    base.iter()
+                        .find(|(name, _)| name == c)
+                        .map_or_else(|| current.clone(), |(_, v)| v.clone())
+                })
+                .collect(),
+            None if version == row.version => now.clone(),
+            None => {
+                return Err(StoreError::Conflict {
+                    entity: table,
+                    row_id: row.id,
+                    changed_by: self.last_change(table, row.id)?,
+                });
+            }
+        };
+        let mut plan = Plan {
+            version,
+            now,
+            write: Vec::new(),
+            conflicts: Vec::new(),
+        };
+        for (i, (column, yours)) in fields.iter().enumerate() {
+            let (base, theirs) = (&base[i], &plan.now[i]);
+            if yours == base || yours == theirs {
+                continue;
+            }
+            if theirs == base {
+                plan.write.push(i);
+            } else {
+                plan.conflicts.push(FieldConflict {
+                    entity: table,
+                    row_id: row.id,
+                    column,
+                    theirs: theirs.clone(),
+                    yours: yours.clone(),
+                    changed_by: self.last_field_change(table, row.id, column)?,
+                });
+            }
+        }
+        Ok(plan)
+    }
+
+    fn write_plan(
+        &self,
+        table: &'static str,
+        row_id: i64,
+        plan: &Plan,
+        fields: &[(&'static str, Value)],
+        action: &str,
+    ) -> StoreResult<Option<Written>> {
+        if plan.write.is_empty() {
+            return Ok(None);
+        }
+        let set: Vec<String> = plan
+            .write
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| format!("{} = ?{}", fields[i].0, n + 2))
+            .collect();
+        let values = std::iter::once(Value::Integer(row_id))
+            .chain(plan.write.iter().map(|&i| fields[i].1.clone()));
         self.tx
             .execute(
-                &format!("UPDATE {table} SET {set}version = version + 1 WHERE id = ?1"),
+                &format!(
+                    "UPDATE {} SET {}, version = version + 1 WHERE id = ?1",
+                    known_table(table)?,
+                    set.join(", ")
+                ),
                 params_from_iter(values),
             )
             .map_err(|e| explain_constraint(e.into()))?;
         let (mut old, mut new) = (Map::new(), Map::new());
-        for (i, (column, value)) in &changed {
-            old.insert((*column).to_owned(), to_json(&before[*i]));
-            new.insert((*column).to_owned(), to_json(value));
+        for &i in &plan.write {
+            let column = fields[i].0;
+            old.insert(column.to_owned(), to_json(&plan.now[i]));
+            new.insert(column.to_owned(), to_json(&fields[i].1));
         }
         self.audit(
             table,
-            Some(row.id),
+            Some(row_id),
             action,
             Some(&Json::Object(old)),
             Some(&Json::Object(new)),
         )?;
-        Ok(Written {
+        Ok(Some(Written {
             table,
-            row_id: row.id,
-            version: row.version + 1,
+            row_id,
+            version: plan.version + 1,
             before: Some(
-                changed
+                plan.write
                     .iter()
-                    .map(|(i, (c, _))| (*c, before[*i].clone()))
+                    .map(|&i| (fields[i].0, plan.now[i].clone()))
                     .collect(),
             ),
-        })
+            after: plan.write.iter().map(|&i| fields[i].clone()).collect(),
+        }))
     }
 
     /// The whole row as JSON (column name to value).
@@ -321,6 +470,7 @@ impl Tx<'_> {
             row_id,
             version: 1,
             before: None,
+            after: Vec::new(),
         })
     }
 }

@@ -9,7 +9,7 @@
 use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 
-use super::change::{Change, ReferralFor, Versioned};
+use super::change::{Change, FieldConflict, ReferralFor, RowBase, Versioned};
 use super::fields::{edit_of, text};
 use super::records::{
     NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality, NewOutcome,
@@ -28,8 +28,29 @@ use crate::domain::roles::{ClientScope, Operation};
 pub struct Receipt {
     /// The role rule the change was allowed under (checked again on undo).
     pub operation: Operation,
-    /// Rows written.
+    /// Rows written (none when nothing differed from what the form showed).
     pub rows: Vec<Written>,
+    /// For an undo: the fields left as they are because a colleague changed them
+    /// after the change being undone.
+    pub kept: Vec<FieldConflict>,
+}
+
+/// The values in `bases` of the columns `fields` writes to `table` row `row_id`.
+fn base_of(
+    bases: &[RowBase],
+    table: &str,
+    row_id: i64,
+    fields: &[(&'static str, Value)],
+) -> Option<Vec<(&'static str, Value)>> {
+    let base = bases
+        .iter()
+        .find(|b| b.table == table && b.row.id == row_id)?;
+    Some(
+        fields
+            .iter()
+            .filter_map(|(column, _)| base.get(column).map(|v| (*column, v.clone())))
+            .collect(),
+    )
 }
 
 /// Finds an existing client by reference, or by name and date of birth.
@@ -48,16 +69,72 @@ impl Store {
     /// [`StoreError::NotAllowed`] for the role, [`StoreError::Duplicate`] for a twin
     /// client, [`StoreError::Invalid`] for a broken rule, or an SQLite error.
     pub fn apply(&mut self, actor: &Actor, change: &Change) -> StoreResult<Receipt> {
-        self.write(actor, |tx| tx.apply(change))
+        self.write(actor, |tx| tx.apply(change, &[]))
+    }
+
+    /// Saves `change` as [`Store::apply`] does, but merged three ways against
+    /// `bases`, the rows as the user's form showed them: only the columns the user
+    /// changed are written, a column only a colleague changed since keeps their
+    /// value, and a column both changed to different values refuses the save with
+    /// [`StoreError::FieldConflicts`] (nothing written). A change that differs from
+    /// its bases in nothing writes nothing and returns a receipt with no rows.
+    ///
+    /// # Errors
+    /// As [`Store::apply`], with [`StoreError::FieldConflicts`] in place of
+    /// [`StoreError::Conflict`] for the rows in `bases`.
+    pub fn apply_merged(
+        &mut self,
+        actor: &Actor,
+        change: &Change,
+        bases: &[RowBase],
+    ) -> StoreResult<Receipt> {
+        self.write(actor, |tx| tx.apply(change, bases))
+    }
+
+    /// Every column of a row, read in one statement with its version: the base a form
+    /// opens on and later merges against.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] or an SQLite error.
+    pub fn row_base(&self, table: &'static str, row_id: i64) -> StoreResult<RowBase> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT * FROM {} WHERE id = ?1",
+            known_table(table)?
+        ))?;
+        let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+        let values: Vec<Value> = stmt
+            .query_row([row_id], |r| {
+                (0..names.len()).map(|i| r.get::<_, Value>(i)).collect()
+            })
+            .optional()?
+            .ok_or_else(|| not_found(table, row_id))?;
+        let values: Vec<(String, Value)> = names.into_iter().zip(values).collect();
+        let version = values
+            .iter()
+            .find_map(|(name, value)| match (name.as_str(), value) {
+                ("version", Value::Integer(v)) => Some(*v),
+                _ => None,
+            })
+            .unwrap_or(1);
+        Ok(RowBase {
+            table,
+            row: Versioned {
+                id: row_id,
+                version,
+            },
+            values,
+        })
     }
 
     /// Undoes a saved change with compensating writes (themselves audited, action
-    /// `undo`): edited fields get their earlier values back and inserted rows are
-    /// removed, provided nobody changed those rows since.
+    /// `undo`): edited fields get their earlier values back, except a field a colleague
+    /// changed since (it keeps their value and is listed in the receipt's `kept`), and
+    /// inserted rows are removed, provided nobody changed them since.
     ///
     /// # Errors
-    /// [`StoreError::Conflict`] if a row was changed since, [`StoreError::NotAllowed`],
-    /// or [`StoreError::Invalid`] if other records now depend on an inserted row.
+    /// [`StoreError::Conflict`] if an inserted row was changed since,
+    /// [`StoreError::NotAllowed`], or [`StoreError::Invalid`] if other records now
+    /// depend on an inserted row.
     pub fn undo(&mut self, actor: &Actor, receipt: &Receipt) -> StoreResult<Receipt> {
         self.write(actor, |tx| tx.undo(receipt))
     }
@@ -104,8 +181,8 @@ impl Store {
 }
 
 impl Tx<'_> {
-    /// Applies one change; see [`Store::apply`].
-    fn apply(&self, change: &Change) -> StoreResult<Receipt> {
+    /// Applies one change, merged against `bases`; see [`Store::apply_merged`].
+    fn apply(&self, change: &Change, bases: &[RowBase]) -> StoreResult<Receipt> {
         let me = self.signed_in()?;
         let operation = change.operation();
         let allow = |scope: ClientScope| self.authorise(operation, Some(scope)).map(drop);
@@ -118,7 +195,11 @@ impl Tx<'_> {
         }
         let rows = if let Some((table, row, fields)) = edit_of(change) {
             allow(self.scope_of(table, row.id)?)?;
-            vec![self.update_row(table, row, &fields, "update")?]
+            let base = base_of(bases, table, row.id, &fields);
+            self.merge_row(table, row, base.as_deref(), &fields, "update", false)?
+                .0
+                .into_iter()
+                .collect()
         } else {
             match change {
                 Change::Referral {
@@ -130,16 +211,20 @@ impl Tx<'_> {
                     assessment,
                     outcome,
                     breach,
-                } => self.assessment_outcome(*assessment, *outcome, *breach, &allow)?,
+                } => self.assessment_outcome(*assessment, *outcome, *breach, bases, &allow)?,
                 Change::Reassign {
                     clients,
                     area_id,
                     care_coordinator_id,
-                } => self.reassign(clients, *area_id, *care_coordinator_id, &allow)?,
+                } => self.reassign(clients, *area_id, *care_coordinator_id, bases, &allow)?,
                 _ => vec![self.record(&me, change, &allow)?],
             }
         };
-        Ok(Receipt { operation, rows })
+        Ok(Receipt {
+            operation,
+            rows,
+            kept: Vec::new(),
+        })
     }
 
     /// Inserts the row of a change that records something new.
@@ -349,6 +434,7 @@ impl Tx<'_> {
         assessment: Versioned,
         outcome: AssessmentOutcome,
         breach: Option<crate::domain::model::Rag>,
+        bases: &[RowBase],
         allow: &dyn Fn(ClientScope) -> StoreResult<()>,
     ) -> StoreResult<Vec<Written>> {
         allow(self.scope_of("required_assessment", assessment.id)?)?;
@@ -357,9 +443,14 @@ impl Tx<'_> {
                 "a breach can only be raised when the client failed to attend".to_owned(),
             ));
         }
+        let table = "required_assessment";
         let fields = [("outcome", text(outcome.code()))];
-        let mut rows =
-            vec![self.update_row("required_assessment", assessment, &fields, "update")?];
+        let base = base_of(bases, table, assessment.id, &fields);
+        let mut rows: Vec<Written> = self
+            .merge_row(table, assessment, base.as_deref(), &fields, "update", false)?
+            .0
+            .into_iter()
+            .collect();
         if let Some(rag) = breach {
             let client_id: i64 = self.tx.query_row(
                 "SELECT client_id FROM required_assessment WHERE id = ?1",
@@ -384,6 +475,7 @@ impl Tx<'_> {
         clients: &[Versioned],
         area_id: i64,
         care_coordinator_id: Option<i64>,
+        bases: &[RowBase],
         allow: &dyn Fn(ClientScope) -> StoreResult<()>,
     ) -> StoreResult<Vec<Written>> {
         if let Some(id) = care_coordinator_id {
@@ -415,18 +507,28 @@ impl Tx<'_> {
                 care_coordinator_id.map_or(Value::Null, Value::Integer),
             ),
         ];
-        clients
-            .iter()
-            .map(|row| {
-                allow(self.scope_of("client", row.id)?)?;
-                self.update_row("client", *row, &fields, "reassign")
-            })
-            .collect()
+        let mut rows = Vec::new();
+        let mut conflicts = Vec::new();
+        for row in clients {
+            allow(self.scope_of("client", row.id)?)?;
+            let base = base_of(bases, "client", row.id, &fields);
+            match self.merge_row("client", *row, base.as_deref(), &fields, "reassign", false) {
+                Ok((written, _)) => rows.extend(written),
+                Err(StoreError::FieldConflicts(found)) => conflicts.extend(found),
+                Err(other) => return Err(other),
+            }
+        }
+        if conflicts.is_empty() {
+            Ok(rows)
+        } else {
+            Err(StoreError::FieldConflicts(conflicts))
+        }
     }
 
     /// Undoes `receipt`; see [`Store::undo`].
     fn undo(&self, receipt: &Receipt) -> StoreResult<Receipt> {
         let mut rows = Vec::new();
+        let mut kept = Vec::new();
         for written in receipt.rows.iter().rev() {
             let scope = match written.table {
                 "outreach" => None,
@@ -438,7 +540,16 @@ impl Tx<'_> {
                 version: written.version,
             };
             if let Some(fields) = &written.before {
-                rows.push(self.update_row(written.table, row, fields, "undo")?);
+                let (reverted, refused) = self.merge_row(
+                    written.table,
+                    row,
+                    Some(&written.after),
+                    fields,
+                    "undo",
+                    true,
+                )?;
+                rows.extend(reverted);
+                kept.extend(refused);
             } else {
                 {
                     self.current_version(written.table, row)?;
@@ -461,6 +572,7 @@ impl Tx<'_> {
         Ok(Receipt {
             operation: receipt.operation,
             rows,
+            kept,
         })
     }
 }

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::safe;
 use super::theme::Theme;
 use crate::domain::dates::ACCEPTED;
-use crate::form::{DATE_TIME_ACCEPTED, Field, FieldKind, Form, Stage};
+use crate::form::{DATE_TIME_ACCEPTED, Disagreement, Field, FieldKind, Form, Stage};
 
 /// Width of the label column.
 const LABEL_WIDTH: usize = 22;
@@ -49,7 +49,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
             notice,
         );
     }
-    frame.render_widget(Paragraph::new(field_lines(form, theme, body.height)), body);
+    let lines = match &form.stage {
+        Stage::Resolve { items, cursor } => disagreement_lines(items, *cursor, theme, body.height),
+        _ => field_lines(form, theme, body.height),
+    };
+    frame.render_widget(Paragraph::new(lines), body);
     let (hint_text, keys_text) = match &form.stage {
         Stage::Editing => (
             form.fields.get(form.focus).map_or("", hint).to_owned(),
@@ -60,6 +64,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
             "y discard  any other key: keep editing".to_owned(),
         ),
         Stage::Confirm { message, .. } => (safe(message), "Left/Right choose  Enter".to_owned()),
+        Stage::Resolve { .. } => (
+            "Each field: keep their value or yours.".to_owned(),
+            "Up/Down field  t theirs  y yours  Enter save  Esc back".to_owned(),
+        ),
     };
     frame.render_widget(
         Paragraph::new(Span::styled(hint_text, theme.dim())),
@@ -117,6 +125,46 @@ fn field_lines(form: &Form, theme: Theme, height: u16) -> Vec<Line<'static>> {
     }
     let visible = usize::from(height.max(1));
     let skip = (focus_line + 2).saturating_sub(visible);
+    lines.into_iter().skip(skip).take(visible).collect()
+}
+
+/// Each disputed field on two lines, theirs (with who and when) and yours, the
+/// chosen one marked; scrolled so the cursor shows.
+fn disagreement_lines(
+    items: &[Disagreement],
+    cursor: usize,
+    theme: Theme,
+    height: u16,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let style = if index == cursor {
+            theme.selected()
+        } else {
+            theme.header()
+        };
+        let mark = |on: bool| if on { "(x)" } else { "( )" };
+        let who = item.conflict.changed_by.as_ref().map_or_else(
+            || "a colleague".to_owned(),
+            |(who, when)| format!("{who}, {when}"),
+        );
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>LABEL_WIDTH$}  ", item.label), style),
+            Span::raw(safe(&format!(
+                "{} theirs: {}  ({who})",
+                mark(item.keep_theirs == Some(true)),
+                item.theirs
+            ))),
+        ]));
+        lines.push(Line::raw(safe(&format!(
+            "{:>LABEL_WIDTH$}  {} yours:  {}",
+            "",
+            mark(item.keep_theirs == Some(false)),
+            item.yours
+        ))));
+    }
+    let visible = usize::from(height.max(1));
+    let skip = (cursor * 2 + 2).saturating_sub(visible);
     lines.into_iter().skip(skip).take(visible).collect()
 }
 

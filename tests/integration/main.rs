@@ -11,6 +11,7 @@ mod domain;
 mod editing;
 mod forms;
 mod hostile;
+mod merge;
 mod mouse;
 mod report;
 mod roles;

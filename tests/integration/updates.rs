@@ -539,7 +539,7 @@ fn undo_restores_the_fields_and_is_itself_audited() {
 }
 
 #[test]
-fn undo_after_a_colleagues_change_is_a_conflict() {
+fn undo_after_a_colleagues_change_to_another_field_reverts_mine_only() {
     let (_dir, mut store, team) = team_store();
     let row = store.version_of("episode", team.e1).unwrap();
     let mine = save(
@@ -553,10 +553,46 @@ fn undo_after_a_colleagues_change_is_a_conflict() {
         "lead",
         &Change::Episode(theirs, EpisodeEdit::Prescribed(true)),
     );
-    assert!(matches!(
-        store.undo(&as_login("cora"), &mine),
-        Err(StoreError::Conflict { .. })
-    ));
+    let undone = store.undo(&as_login("cora"), &mine).unwrap();
+    assert!(undone.kept.is_empty(), "{:?}", undone.kept);
+    let conn = Connection::open(store.path()).unwrap();
+    let (engaged, prescribed): (i64, i64) = conn
+        .query_row(
+            "SELECT engaged, prescribed FROM episode WHERE id = ?1",
+            [team.e1],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((engaged, prescribed), (0, 1));
+}
+
+#[test]
+fn undo_keeps_a_field_a_colleague_changed_since_and_names_them() {
+    let (_dir, mut store, team) = team_store();
+    let row = store.version_of("episode", team.e1).unwrap();
+    let mine = save(
+        &mut store,
+        "cora",
+        &Change::Episode(row, EpisodeEdit::Tier(4)),
+    );
+    let theirs = store.version_of("episode", team.e1).unwrap();
+    save(
+        &mut store,
+        "lead",
+        &Change::Episode(theirs, EpisodeEdit::Tier(3)),
+    );
+    let undone = store.undo(&as_login("cora"), &mine).unwrap();
+    assert!(undone.rows.is_empty(), "nothing is written");
+    assert_eq!(undone.kept.len(), 1);
+    assert_eq!(undone.kept[0].column, "tier");
+    assert_eq!(
+        undone.kept[0]
+            .changed_by
+            .as_ref()
+            .map(|(who, _)| who.as_str()),
+        Some("lead")
+    );
+    assert_eq!(store.client_record(team.c1).unwrap().episodes[0].tier, 3);
 }
 
 #[test]
