@@ -16,7 +16,12 @@ fn main() -> ExitCode {
     match caseload::cli::run(&cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("caseload: {error}");
+            // Messages may quote the data (an area's name, a cell): one sanitiser.
+            let message = error.to_string();
+            eprintln!(
+                "caseload: {}",
+                caseload::domain::safe_text::visible(&message)
+            );
             ExitCode::FAILURE
         }
     }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use crate::cli::{AreaCommand, CliResult, WorkerCommand};
 use crate::domain::roles::Operation;
+use crate::domain::safe_text::visible;
 use crate::store::{Access, Actor, NewArea, NewWorker, StaffChange, Store};
 use crate::wallclock::WallClock;
 
@@ -51,7 +52,7 @@ pub fn run_worker(path: &Path, command: &WorkerCommand, clock: WallClock) -> Cli
                 area_id,
             });
             store.manage_staff(&actor, &change)?;
-            println!("Added {name} ({login}) as {role}.");
+            println!("Added {} ({}) as {role}.", visible(name), visible(login));
         }
         WorkerCommand::List => {
             let areas = store.areas()?;
@@ -61,10 +62,11 @@ pub fn run_worker(path: &Path, command: &WorkerCommand, clock: WallClock) -> Cli
                     .find(|a| Some(a.id) == w.area_id)
                     .map_or("-", |a| a.name.as_str());
                 println!(
-                    "{:<16} {:<28} {:<18} {area}",
-                    w.login.as_deref().unwrap_or("-"),
-                    w.name,
-                    w.role.code()
+                    "{:<16} {:<28} {:<18} {}",
+                    visible(w.login.as_deref().unwrap_or("-")),
+                    visible(&w.name),
+                    w.role.code(),
+                    visible(area)
                 );
             }
         }
@@ -77,7 +79,7 @@ pub fn run_worker(path: &Path, command: &WorkerCommand, clock: WallClock) -> Cli
                     role: *role,
                 },
             )?;
-            println!("{login} is now {role}.");
+            println!("{} is now {role}.", visible(login));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -96,7 +98,7 @@ pub fn run_area(path: &Path, command: &AreaCommand, clock: WallClock) -> CliResu
                 intensive: *intensive,
             });
             store.manage_staff(&actor, &change)?;
-            println!("Added area {name}.");
+            println!("Added area {}.", visible(name));
         }
         AreaCommand::List => {
             for area in store.areas()? {
@@ -105,7 +107,7 @@ pub fn run_area(path: &Path, command: &AreaCommand, clock: WallClock) -> CliResu
                 } else {
                     "non-intensive"
                 };
-                println!("{:<28} {kind}", area.name);
+                println!("{:<28} {kind}", visible(&area.name));
             }
         }
     }

@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 use super::{CliResult, database_path};
 use crate::domain::dates::parse_date;
 use crate::domain::period::Period;
+use crate::domain::safe_text::{visible, visible_json, visible_lines};
 use crate::domain::sample::seed_for;
 use crate::report::{self, ReportOptions, render::Format};
 use crate::store::{Access, Actor, ExportKind, NewTally, Offences, Store};
@@ -176,14 +177,25 @@ fn writer(store: &Store, clock: WallClock) -> Result<Actor, Box<dyn std::error::
     })
 }
 
-/// Writes `text` to a new file shared as the database is, or to standard output.
+/// Writes `text` as it is to a new file shared as the database is, or to standard
+/// output (a terminal, or a pager that passes escapes on) through the one sanitiser:
+/// nothing from the data is emitted as a control, bidirectional or invisible
+/// character. `json` text keeps JSON's own escapes, so it parses to the same data.
 fn emit(
     store: &Store,
     text: &str,
+    json: bool,
     output: Option<&Path>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     match output {
-        None => std::io::stdout().write_all(text.as_bytes())?,
+        None => {
+            let shown = if json {
+                visible_json(text)
+            } else {
+                visible_lines(text)
+            };
+            std::io::stdout().write_all(shown.as_bytes())?;
+        }
         Some(path) => {
             let mut file = store
                 .create_file(path)
@@ -203,7 +215,13 @@ pub fn run_report(db: Option<&Path>, clock: WallClock, args: &ReportArgs) -> Cli
         suppress_small: args.suppress_small,
     };
     let report = report::build(&store, &options, clock.today())?;
-    emit(&store, &report::render::render(&report, args.format)?, None)?;
+    let json = args.format == Format::Json;
+    emit(
+        &store,
+        &report::render::render(&report, args.format)?,
+        json,
+        None,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -254,7 +272,8 @@ pub fn run_sample(db: Option<&Path>, clock: WallClock, command: &SampleCommand) 
             };
             store.set_offences(&actor, &period.label, client, counts)?;
             println!(
-                "Recorded offences for {client} in the {} sample.",
+                "Recorded offences for {} in the {} sample.",
+                visible(client),
                 period.label
             );
         }
@@ -277,7 +296,7 @@ fn print_draw(draw: &crate::store::Draw) {
         draw.period,
         draw.members.len(),
         draw.eligible,
-        draw.drawn_by,
+        visible(&draw.drawn_by),
         draw.drawn_at,
         draw.seed
     );
@@ -290,7 +309,7 @@ fn print_draw(draw: &crate::store::Draw) {
         let o = m.offences;
         println!(
             "  {:<10} {:<10} {:>6} {:>6} {:>6} {:>6}",
-            m.reference,
+            visible(&m.reference),
             crate::domain::dates::uk(m.closure_date),
             show(o.before),
             show(o.during),
@@ -322,14 +341,15 @@ pub fn run_tally(db: Option<&Path>, clock: WallClock, args: &TallyArgs) -> CliRe
     };
     let replaced = store.record_tally(&actor, &tally, args.replace)?;
     let day = crate::domain::dates::uk(recorded_on);
+    let area = visible(&area.name);
     match replaced {
         None => println!(
-            "Recorded {} charged, {} tested in {} on {day}.",
-            args.charged, args.tested, area.name
+            "Recorded {} charged, {} tested in {area} on {day}.",
+            args.charged, args.tested
         ),
         Some(before) => println!(
-            "Replaced {} charged, {} tested in {} on {day} with {} charged, {} tested.",
-            before.charged, before.tested, area.name, args.charged, args.tested
+            "Replaced {} charged, {} tested in {area} on {day} with {} charged, {} tested.",
+            before.charged, before.tested, args.charged, args.tested
         ),
     }
     Ok(ExitCode::SUCCESS)
@@ -353,7 +373,7 @@ pub fn run_import(db: Option<&Path>, clock: WallClock, args: &ImportArgs) -> Cli
         let actor = writer(&store, clock)?;
         import::apply(&mut store, &actor, &plan)?;
     }
-    print!("{}", plan.summary(applied));
+    print!("{}", visible_lines(&plan.summary(applied)));
     Ok(if plan.problems.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -371,6 +391,7 @@ pub fn run_export(db: Option<&Path>, clock: WallClock, args: &ExportArgs) -> Cli
     emit(
         &store,
         &export::render(&table, args.format)?,
+        args.format == ExportFormat::Json,
         args.output.as_deref(),
     )?;
     Ok(ExitCode::SUCCESS)

@@ -13,6 +13,7 @@ pub mod period;
 pub mod record;
 pub mod release;
 pub mod roles;
+pub mod safe_text;
 pub mod sample;
 pub mod status;
 pub mod substances;

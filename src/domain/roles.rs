@@ -2,8 +2,9 @@
 //! with the acting worker and the client as they are in the database at that moment.
 //!
 //! [`reach`] is the rule table, the one source for every write path (forms, undo,
-//! imports, tallies, the re-offending sample, staff changes); the README's "Who may do
-//! what" table says the same in words. In short:
+//! tallies, the re-offending sample, staff changes; the store asks it through one
+//! function, `authorise`); the README's "Who may do what" table says the same in words.
+//! In short:
 //!
 //! - Care co-ordinators change their own clients, and record contacts, appointments,
 //!   referrals, outreach and custody-suite tallies in their area.

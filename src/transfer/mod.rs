@@ -5,27 +5,9 @@ pub mod export;
 pub mod import;
 pub mod parse;
 
-use std::borrow::Cow;
 use std::io::Write;
 
-/// Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// Whether a cell would be read as a formula by a spreadsheet.
-#[must_use]
-pub fn is_formula_like(cell: &str) -> bool {
-    cell.starts_with(FORMULA_STARTS)
-}
-
-/// Prefixes a formula-like cell with `'` so spreadsheets show it as text.
-#[must_use]
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    if is_formula_like(cell) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
-    }
-}
+pub use crate::domain::safe_text::{is_formula_like, neutralise};
 
 /// A CSV writer that neutralises every cell it writes.
 pub struct SafeCsv<W: Write> {

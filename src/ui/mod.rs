@@ -315,21 +315,13 @@ fn empty(frame: &mut Frame<'_>, area: Rect, block: Block<'_>, text: &str, theme:
     );
 }
 
-/// Makes stored text safe to print: control characters (including ESC, so no escape
-/// sequence can reach the terminal) and bidirectional overrides become `?`.
+/// Makes stored text safe to print: the one rule for all output,
+/// [`visible`](crate::domain::safe_text::visible) (control characters, bidirectional
+/// controls and invisible characters shown escaped, so no escape sequence can reach
+/// the terminal).
 #[must_use]
 pub fn safe(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control()
-                || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-            {
-                '?'
-            } else {
-                c
-            }
-        })
-        .collect()
+    crate::domain::safe_text::visible(text).into_owned()
 }
 
 /// A client's "Family, Given" for display: initials only when the app is redacting

@@ -15,6 +15,7 @@ mod merge;
 mod mouse;
 mod report;
 mod roles;
+mod sanitiser;
 mod screenshots;
 mod search;
 mod store;

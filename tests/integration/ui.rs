@@ -463,7 +463,10 @@ fn quit_suspend_and_redraw_are_effects_for_the_loop() {
 
 #[test]
 fn control_characters_in_names_never_reach_the_terminal() {
-    assert_eq!(ui::safe("Ann\u{1b}[2J\u{202e}Lee\u{7}"), "Ann?[2J?Lee?");
+    assert_eq!(
+        ui::safe("Ann\u{1b}[2J\u{202e}Lee\u{7}"),
+        "Ann\\u{1B}[2J\\u{202E}Lee\\u{7}"
+    );
 }
 
 #[test]
