@@ -390,7 +390,11 @@ fn run_info(db: Option<&Path>) -> CliResult {
     }
     let role = match Store::open(&path, Access::ReadOnly) {
         Ok(store) => match store.worker_by_login(&login)? {
-            Some(w) => format!("{} ({})", w.role.label(), w.name),
+            Some(w) => format!(
+                "{} ({})",
+                w.role.label(),
+                crate::domain::safe_text::visible(&w.name)
+            ),
             None => "none: read-only (an admin adds you with `caseload worker add`)".to_owned(),
         },
         Err(e) => format!("unknown: {e}"),

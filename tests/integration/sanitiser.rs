@@ -266,6 +266,7 @@ fn no_command_prints_a_control_sequence_from_the_data() {
     let hostile_area = format!("East{OSC52}moor\u{202e}");
     commands.extend([
         vec!["worker".into(), "list".into()],
+        vec!["info".into()],
         vec!["area".into(), "list".into()],
         vec!["area".into(), "add".into(), hostile_area.clone()],
         vec!["report".into(), "--area".into(), format!("{CLEAR}none")],
