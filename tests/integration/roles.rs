@@ -917,3 +917,50 @@ fn tallies_for_one_day_from_several_processes_record_exactly_one() {
         .unwrap();
     assert_eq!(audited, 1);
 }
+
+#[test]
+fn the_tui_offences_command_asks_the_same_rule() {
+    use crossterm::event::KeyCode;
+
+    use crate::ui::{app_for, press, type_text};
+
+    let (_dir, mut store) = crate::common::demo_store();
+    let lead = as_login("tester");
+    caseload::demo::claim_demo_lead(&mut store, &lead).unwrap();
+    let cc = store
+        .workers()
+        .unwrap()
+        .into_iter()
+        .find(|w| w.role == Role::CareCoordinator)
+        .unwrap();
+    store
+        .write(&lead, |tx| tx.assign_login(cc.id, "cc_tester"))
+        .unwrap();
+    let quarter = Period::parse("2025-26:Q4").unwrap();
+    let (draw, _) = store.draw_sample(&lead, &quarter, 1).unwrap();
+    let reference = draw.members[0].reference.clone();
+
+    let mut app = app_for(&store, (100, 30));
+    app.session.login = "cc_tester".into();
+    press(&mut store, &mut app, &[KeyCode::Char('7')]);
+    app.report_period = quarter.clone();
+    press(&mut store, &mut app, &[KeyCode::Char(':')]);
+    type_text(
+        &mut store,
+        &mut app,
+        &format!("offences {reference} 4 1 0 -"),
+    );
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.contains("not record re-offending counts: ask your team leader; nothing was saved"),
+        "{message}"
+    );
+    let recorded = store.sample_draw(&quarter.label).unwrap().unwrap();
+    assert!(
+        recorded
+            .members
+            .iter()
+            .all(|m| m.offences == Offences::default())
+    );
+}
