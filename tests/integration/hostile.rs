@@ -67,6 +67,8 @@ fn hostile(rng: &mut Rng) -> String {
 fn is_dangerous(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+        // Invisible: zero-width space, joiners, word joiner, byte-order mark.
+        || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
 }
 
 #[test]
