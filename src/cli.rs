@@ -2,6 +2,9 @@
 
 mod doctor;
 mod exchange;
+mod waiting;
+
+pub use waiting::EXIT_BUSY;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,6 +37,10 @@ pub struct Cli {
     /// Show initials and references instead of names (for screen sharing); R toggles.
     #[arg(long, global = true)]
     pub redact: bool,
+    /// How long a change waits for a colleague's (an import, say) before giving up
+    /// with exit status 75.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 120)]
+    pub wait: u64,
     /// What to do; without one, the TUI opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -166,6 +173,7 @@ pub fn run(cli: &Cli) -> CliResult {
         let day = parse_date(text, clock.today()).map_err(|e| format!("--today: {e}"))?;
         clock.today_override = Some(day);
     }
+    waiting::configure(cli.wait, cli.command.as_ref());
     let access = if cli.readonly {
         Access::ReadOnly
     } else {

@@ -107,7 +107,8 @@ pub fn form_context(
 /// returned effect opens it). Other refusals are shown on the form.
 ///
 /// # Errors
-/// A store error outside the save itself (dropping the draft).
+/// [`StoreError::Busy`] if a colleague's write kept the lock (nothing saved, the form
+/// still open), or a store error outside the save itself.
 pub fn save(
     store: &mut Store,
     app: &mut App,
@@ -121,15 +122,24 @@ pub fn save(
         Ok(receipt) => {
             let kind = form.kind;
             let client = form.context.client.map(|c| c.id);
-            store.discard_draft(actor, kind.draft_key(), client)?;
             if receipt.rows.is_empty() {
                 app.close_form();
                 app.message = Some(kind.nothing_changed());
             } else {
                 app.saved(receipt, kind.title());
             }
+            // The change is saved whatever happens here: a draft left behind (a
+            // colleague took the lock in between) is only offered back once.
+            if let Err(error) = store.discard_draft(actor, kind.draft_key(), client) {
+                app.message = Some(format!(
+                    "{}: saved, but its draft could not be removed ({error}); discard it if it is offered.",
+                    kind.title()
+                ));
+            }
         }
         Err(StoreError::FieldConflicts(conflicts)) => form.resolve(conflicts),
+        // Nothing was saved and the form stays open: the loop tries again.
+        Err(error @ StoreError::Busy { .. }) => return Err(error),
         Err(error @ StoreError::Conflict { .. }) => {
             form.notice = Some(format!(
                 "{error}. Esc closes the form; open it again to start from their change."

@@ -1,8 +1,10 @@
 //! Entry point: parse the command line, run, and turn any error into one sentence on
-//! stderr with a non-zero exit.
+//! stderr with a non-zero exit (75, "try again later", when a colleague's write
+//! outlasted `--wait`).
 
 use std::process::ExitCode;
 
+use caseload::store::StoreError;
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -16,13 +18,19 @@ fn main() -> ExitCode {
     match caseload::cli::run(&cli) {
         Ok(code) => code,
         Err(error) => {
+            let (message, code) = match error.downcast_ref::<StoreError>() {
+                Some(busy @ StoreError::Busy { .. }) => (
+                    format!("{busy}, or wait longer with --wait SECONDS"),
+                    ExitCode::from(caseload::cli::EXIT_BUSY),
+                ),
+                _ => (error.to_string(), ExitCode::FAILURE),
+            };
             // Messages may quote the data (an area's name, a cell): one sanitiser.
-            let message = error.to_string();
             eprintln!(
                 "caseload: {}",
                 caseload::domain::safe_text::visible(&message)
             );
-            ExitCode::FAILURE
+            code
         }
     }
 }

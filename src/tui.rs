@@ -24,12 +24,20 @@ use crate::keys;
 use crate::loader::{Delivery, Loader};
 use crate::report::{self, ReportOptions};
 use crate::signals::StopRequest;
-use crate::store::{Actor, Offences, Store, StoreResult};
+use crate::store::{Actor, Change, Offences, Store, StoreError, StoreResult, describe_holder};
 use crate::ui::{self, theme::Theme};
 use crate::wallclock::WallClock;
 
 /// How often an open, changed form is saved as a draft.
 const DRAFT_EVERY: Duration = Duration::from_secs(5);
+
+/// How long one try for the write lock may hold up the keys. A save that does not get
+/// the lock in that time (a colleague's import is running) stays pending, its form
+/// open, and is tried again every [`RETRY_EVERY`].
+const LOCK_TRY: Duration = Duration::from_millis(200);
+
+/// How often a pending save is tried again.
+const RETRY_EVERY: Duration = Duration::from_secs(1);
 
 /// Reads the snapshot for the app's scope at `now`.
 ///
@@ -336,6 +344,10 @@ pub fn run(
     clock: WallClock,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let stop = StopRequest::install()?;
+    // Writes on the key thread only ever try briefly; waiting is the loop's job. The
+    // process's own wait is kept for the last draft, after a hang-up.
+    let patience = store.lock_wait();
+    store.set_lock_wait(LOCK_TRY);
     let mouse = settings.mouse;
     let mut terminal = ratatui::init();
     let result = if mouse {
@@ -344,7 +356,10 @@ pub fn run(
     } else {
         Ok(())
     }
-    .and_then(|()| event_loop(&mut terminal, store, session, settings, clock, &stop));
+    .and_then(|()| {
+        let ending = Ending { stop, patience };
+        event_loop(&mut terminal, store, session, settings, clock, &ending)
+    });
     if mouse {
         // After a hang-up there is no terminal to tell: nothing to do about an error.
         let _ = capture_mouse(false);
@@ -373,13 +388,34 @@ fn release_mouse_on_panic() {
     }));
 }
 
+/// How the loop ends besides quitting: a hang-up or terminate request, after which
+/// the open form's draft is saved waiting up to `patience` for the lock.
+struct Ending {
+    stop: StopRequest,
+    patience: Duration,
+}
+
+impl Ending {
+    /// Keeps the typing of the open form before leaving, waiting for the lock as long
+    /// as the process allows: nobody is at the keys any more.
+    fn keep_draft(
+        &self,
+        store: &mut Store,
+        app: &App,
+        saved: &mut Option<serde_json::Value>,
+    ) -> StoreResult<()> {
+        store.set_lock_wait(self.patience);
+        save_draft(store, app, saved)
+    }
+}
+
 fn event_loop(
     terminal: &mut DefaultTerminal,
     store: &mut Store,
     session: Session,
     settings: Settings,
     clock: WallClock,
-    stop: &StopRequest,
+    ending: &Ending,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let theme = Theme::from_settings(&settings);
     let size = terminal.size()?;
@@ -396,20 +432,31 @@ fn event_loop(
     let mut frames = FrameCheck::new(app.size);
     let mut draft_saved: Option<serde_json::Value> = None;
     let mut draft_due = Instant::now() + DRAFT_EVERY;
+    let mut pending: Option<PendingSave> = None;
     let mut seen_version = store.data_version()?;
     // Our own handle on the terminal, to notice a hang-up (see `wait_for_terminal`).
     let tty = std::fs::OpenOptions::new().read(true).open("/dev/tty")?;
     let mut dirty = true;
     while !app.quitting {
-        if stop.requested() {
+        if ending.stop.requested() {
             // The SSH connection dropped (SIGHUP) or we were asked to stop: keep the
             // typing, then leave.
-            save_draft(store, &app, &mut draft_saved)?;
+            ending.keep_draft(store, &app, &mut draft_saved)?;
             break;
         }
         if Instant::now() >= draft_due {
-            save_draft(store, &app, &mut draft_saved)?;
+            // A colleague writing (Busy) only puts the draft off to the next round.
+            if let Err(error) = save_draft(store, &app, &mut draft_saved) {
+                if !matches!(error, StoreError::Busy { .. }) {
+                    app.message = Some(error.to_string());
+                    dirty = true;
+                }
+            }
             draft_due = Instant::now() + DRAFT_EVERY;
+        }
+        if let Some(save) = pending.take_if(|p| Instant::now() >= p.next_try) {
+            pending = save.retry(store, &mut app, &mut loader);
+            dirty = true;
         }
         if dirty && frames.changed(&app, theme) {
             draw(terminal, &app, theme)?;
@@ -421,23 +468,32 @@ fn event_loop(
         }
         dirty = false;
         // While the reader is busy for us, look for its answer often; otherwise wake
-        // once a second.
-        let wait = if app.loading || app.report_pending {
+        // once a second (sooner if a pending save is due).
+        let mut wait = if app.loading || app.report_pending {
             Duration::from_millis(50)
         } else {
             Duration::from_secs(1)
         };
+        if let Some(save) = &pending {
+            wait = wait.min(save.next_try.saturating_duration_since(Instant::now()));
+        }
         if !event::poll(Duration::ZERO)? {
             match wait_for_terminal(&tty, wait)? {
                 TtyState::HungUp => {
-                    save_draft(store, &app, &mut draft_saved)?;
+                    ending.keep_draft(store, &app, &mut draft_saved)?;
                     break;
                 }
                 // A key, or a signal such as a resize: crossterm reads it next time round.
                 TtyState::Ready => continue,
                 TtyState::Quiet => {}
             }
-            dirty |= every_second(store, &mut app, &mut loader, &mut seen_version, clock)?;
+            match every_second(store, &mut app, &mut loader, &mut seen_version, clock) {
+                Ok(changed) => dirty |= changed,
+                Err(error) => {
+                    app.message = Some(error.to_string());
+                    dirty = true;
+                }
+            }
             continue;
         }
         let action = match event::read()? {
@@ -457,15 +513,93 @@ fn event_loop(
                 suspend(terminal, app.settings.mouse)?;
                 frames.forget();
             }
+            Some(Effect::Save(change)) => {
+                pending = PendingSave::first_try(store, &mut app, change, &mut loader);
+            }
             Some(effect) => {
-                if let Err(error) = perform_with(store, &mut app, effect, &mut loader) {
-                    app.message = Some(error.to_string());
-                }
+                let result = perform_with(store, &mut app, effect, &mut loader);
+                show_error(&mut app, result);
             }
             None => {}
         }
     }
     Ok(())
+}
+
+/// A save that found a colleague writing (an import, say). Its form stays open with
+/// the typing and says what it is waiting for; the loop tries again every
+/// [`RETRY_EVERY`] without holding up the keys, until the save goes through or the
+/// user changes or closes the form (a hang-up meanwhile keeps it as a draft).
+struct PendingSave {
+    change: Box<Change>,
+    /// The form's fields when Enter was pressed: once the user edits the form, this
+    /// change is no longer what they want, and Enter saves the new one.
+    fields: serde_json::Value,
+    next_try: Instant,
+}
+
+impl PendingSave {
+    /// Saves the open form's `change`; if the lock is taken, keeps it pending.
+    fn first_try(
+        store: &mut Store,
+        app: &mut App,
+        change: Box<Change>,
+        loader: &mut Loader,
+    ) -> Option<Self> {
+        let fields = app.form.as_ref()?.to_json();
+        Self {
+            change,
+            fields,
+            next_try: Instant::now(),
+        }
+        .retry(store, app, loader)
+    }
+
+    /// Tries the save again: `None` once it is done (saved, refused with a reason on
+    /// the form, or no longer wanted), or itself to try later.
+    fn retry(self, store: &mut Store, app: &mut App, loader: &mut Loader) -> Option<Self> {
+        let form = app.form.as_mut()?;
+        if form.to_json() != self.fields {
+            form.notice = Some(
+                "Not saved yet: the database was busy. Press Enter to save the form as it is now."
+                    .to_owned(),
+            );
+            return None;
+        }
+        let result = perform_with(store, app, Effect::Save(self.change.clone()), loader);
+        match (result, app.form.as_mut()) {
+            // The save was refused for the lock alone: the form is still open.
+            (Err(StoreError::Busy { holder, .. }), Some(form)) => {
+                form.notice = Some(format!(
+                    "Not saved yet: waiting for {} to finish. This form stays open and saves by itself as soon as it can; if you change it, press Enter again.",
+                    describe_holder(holder.as_ref())
+                ));
+                Some(Self {
+                    next_try: Instant::now() + RETRY_EVERY,
+                    ..self
+                })
+            }
+            (result, _) => {
+                show_error(app, result);
+                None
+            }
+        }
+    }
+}
+
+/// Shows what went wrong carrying out an effect, in words (a colleague's write in
+/// progress is named, and nothing was changed).
+fn show_error(app: &mut App, result: StoreResult<()>) {
+    match result {
+        Ok(()) => {}
+        Err(StoreError::Busy { holder, .. }) => {
+            app.message = Some(format!(
+                "Nothing changed: {} is writing to the database; try again when it is done.",
+                describe_holder(holder.as_ref())
+            ));
+        }
+        Err(error) => app.message = Some(error.to_string()),
+    }
 }
 
 /// Installs a snapshot or a return the background reader has finished, if any; true

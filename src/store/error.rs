@@ -1,6 +1,9 @@
 //! Storage errors. Each says what is wrong and how to fix it, in one sentence.
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use super::lock::{self, Holder};
 
 /// Everything that can go wrong opening or using the database.
 #[derive(Debug)]
@@ -102,6 +105,14 @@ pub enum StoreError {
         /// The existing client's reference.
         reference: String,
     },
+    /// Another writer held the database for longer than this write would wait;
+    /// nothing was written.
+    Busy {
+        /// Who held it, if they announced themselves.
+        holder: Option<Holder>,
+        /// How long this write waited.
+        waited: Duration,
+    },
     /// The session was opened read-only.
     ReadOnlySession,
     /// Any other SQLite error.
@@ -183,6 +194,17 @@ impl std::fmt::Display for StoreError {
             Self::Duplicate { reference, .. } => write!(
                 f,
                 "this person is already client {reference} (same reference, or same name and date of birth): open that record instead"
+            ),
+            Self::Busy { holder, waited } if waited.is_zero() => write!(
+                f,
+                "the database is busy with {}: nothing was saved; try again in a moment",
+                lock::describe(holder.as_ref())
+            ),
+            Self::Busy { holder, waited } => write!(
+                f,
+                "gave up after waiting {} for {} to finish: nothing was saved; try again when it is done",
+                spoken(*waited),
+                lock::describe(holder.as_ref())
             ),
             Self::ReadOnlySession => f.write_str(
                 "this session is read-only: nothing was saved (ask an admin to add your login with `caseload worker add`, or drop --readonly)",
@@ -285,8 +307,26 @@ impl std::error::Error for StoreError {
     }
 }
 
+/// A wait as people say it: "45 s", "2 min", "2 min 30 s".
+fn spoken(waited: Duration) -> String {
+    let seconds = waited.as_secs();
+    match (seconds / 60, seconds % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
+    /// SQLite's "database is locked" becomes [`StoreError::Busy`] and a clash on a
+    /// natural key a sentence, both in words; anything else stays an SQLite error.
     fn from(e: rusqlite::Error) -> Self {
+        if lock::is_busy(&e) {
+            return Self::Busy {
+                holder: None,
+                waited: Duration::ZERO,
+            };
+        }
         match natural_key_clash(&e) {
             Some(words) => Self::Invalid(words.to_owned()),
             None => Self::Sqlite(e),

@@ -236,7 +236,7 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path, writable: bool) -> Sto
 pub(super) fn not_a_database(e: rusqlite::Error, path: &Path) -> StoreError {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotSqlite(path.to_path_buf()),
-        _ => StoreError::Sqlite(e),
+        _ => e.into(),
     }
 }
 

@@ -7,6 +7,7 @@ mod change;
 mod draft;
 mod error;
 mod fields;
+mod lock;
 pub mod migrate;
 mod queries;
 mod read;
@@ -22,7 +23,7 @@ mod views;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
@@ -33,6 +34,10 @@ pub use change::{
 };
 pub use draft::Draft;
 pub use error::{StoreError, StoreResult};
+pub use lock::{
+    DEFAULT_WAIT, Holder, LockPolicy, Waiting, describe as describe_holder, holder,
+    set_process_policy,
+};
 pub use records::{
     NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
     NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker,
@@ -44,9 +49,13 @@ pub use staff::StaffChange;
 pub use transfer::{ExportKind, ExportTable, ImportKeys};
 pub use update::Receipt;
 
-/// How long a writer waits for another writer's transaction before giving up.
-/// Transactions here last milliseconds, so this is generous.
+/// How long a read waits for SQLite's brief exclusive moments (recovering or
+/// checkpointing the WAL). Writers wait for each other by [`LockPolicy`] instead.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest single try for the write lock: between tries a waiting write reads who
+/// holds it and reports how long it has waited.
+const LOCK_SLICE: Duration = Duration::from_millis(250);
 
 /// Who is making a change, and when: stamped on every audit row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +81,7 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     access: Access,
+    lock: LockPolicy,
 }
 
 /// Formats a date-time as stored (`YYYY-MM-DD HH:MM`).
@@ -229,6 +239,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             access,
+            lock: lock::process_policy(),
         })
     }
 
@@ -266,13 +277,30 @@ impl Store {
         self.access
     }
 
+    /// How long this store's writes wait for another writer before giving up.
+    #[must_use]
+    pub fn lock_wait(&self) -> Duration {
+        self.lock.wait
+    }
+
+    /// Sets how long this store's writes wait for another writer (the TUI tries in
+    /// short slices so that its keys never freeze, and retries on its tick).
+    pub fn set_lock_wait(&mut self, wait: Duration) {
+        self.lock.wait = wait;
+    }
+
     /// Runs `change` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or
     /// (on any error) none of it. The closure writes its own audit rows through
     /// [`Tx::audit`], so they commit or roll back with the change.
     ///
+    /// While another connection writes, this waits for it (up to [`Store::lock_wait`],
+    /// telling the [`LockPolicy`]'s report how it goes); once it holds the lock it
+    /// announces itself to anyone waiting in turn.
+    ///
     /// # Errors
-    /// [`StoreError::ReadOnlySession`] in a read-only session, or whatever `change`
-    /// or SQLite returns.
+    /// [`StoreError::ReadOnlySession`] in a read-only session, [`StoreError::Busy`]
+    /// if the lock stayed taken for the whole wait, or whatever `change` or SQLite
+    /// returns.
     pub fn write<T>(
         &mut self,
         actor: &Actor,
@@ -281,12 +309,52 @@ impl Store {
         if self.access == Access::ReadOnly {
             return Err(StoreError::ReadOnlySession);
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = change(&Tx { tx: &tx, actor })?;
-        tx.commit()?;
-        Ok(value)
+        let started = Instant::now();
+        let mut reported: Option<Instant> = None;
+        loop {
+            let remaining = self.lock.wait.saturating_sub(started.elapsed());
+            self.conn.busy_timeout(remaining.min(LOCK_SLICE))?;
+            let error = match self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+            {
+                Ok(tx) => {
+                    tx.busy_timeout(BUSY_TIMEOUT)?;
+                    if reported.is_some() {
+                        report(&self.lock, None, started, true);
+                    }
+                    let announcement = lock::Announcement::new(
+                        &self.path,
+                        &actor.login,
+                        self.lock.activity,
+                        actor.now,
+                    );
+                    let value = change(&Tx { tx: &tx, actor })?;
+                    // Withdrawn before the lock is let go, so that it can never remove
+                    // the next holder's announcement.
+                    drop(announcement);
+                    tx.commit()?;
+                    return Ok(value);
+                }
+                Err(error) => error,
+            };
+            if !lock::is_busy(&error) {
+                return Err(error.into());
+            }
+            let holder = lock::holder(&self.path);
+            let waited = started.elapsed();
+            if waited >= self.lock.wait {
+                self.conn.busy_timeout(BUSY_TIMEOUT)?;
+                if reported.is_some() {
+                    report(&self.lock, holder.clone(), started, true);
+                }
+                return Err(StoreError::Busy { holder, waited });
+            }
+            if reported.is_none_or(|at| at.elapsed() >= lock::REPORT_EVERY) {
+                report(&self.lock, holder, started, false);
+                reported = Some(Instant::now());
+            }
+        }
     }
 
     /// Runs SQLite's `integrity_check` and `foreign_key_check`; an empty list means
@@ -326,6 +394,18 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+}
+
+/// Tells the policy's report (if any) how a wait for the lock is going.
+fn report(policy: &LockPolicy, holder: Option<Holder>, started: Instant, over: bool) {
+    if let Some(report) = policy.report {
+        report(&Waiting {
+            holder,
+            waited: started.elapsed(),
+            limit: policy.wait,
+            over,
+        });
     }
 }
 

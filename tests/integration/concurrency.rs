@@ -1,5 +1,6 @@
-//! Several OS processes saving at once, processes killed mid-save, and a draft saved
-//! on hang-up. The children are this test binary re-run on one test,
+//! Several OS processes saving at once, and processes killed mid-save (a draft saved
+//! on hang-up is in `locks`, through the real TUI). The children are this test binary
+//! re-run on one test,
 //! [`child_process_entry`], with [`CHILD_ENV`] saying what to do.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -9,7 +10,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use caseload::domain::model::ContactKind;
-use caseload::signals::StopRequest;
 use caseload::store::{Access, Change, EpisodeEdit, Store, StoreError};
 use rusqlite::Connection;
 
@@ -31,12 +31,9 @@ fn child_process_entry() {
         parts[2].parse::<usize>().unwrap(),
         parts[3].parse::<u64>().unwrap(),
     );
+    assert_eq!(mode, "save");
     let mut store = Store::open(path, Access::ReadWrite).unwrap();
-    if mode == "draft" {
-        hang_up_child(&mut store);
-    } else {
-        saving_child(&mut store, child, Duration::from_secs(seconds));
-    }
+    saving_child(&mut store, child, Duration::from_secs(seconds));
 }
 
 /// Saves exit plans on the overlapping open episodes and contacts, printing
@@ -79,19 +76,6 @@ fn saving_child(store: &mut Store, child: usize, duration: Duration) {
         }
         i += 1;
     }
-}
-
-/// Catches SIGHUP, says it is ready, and on the hang-up saves the open form as a draft.
-fn hang_up_child(store: &mut Store) {
-    let stop = StopRequest::install().unwrap();
-    println!("READY");
-    while !stop.requested() {
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let fields = serde_json::json!({ "kind": "phone", "note": "spoke about housing" });
-    store
-        .save_draft(&as_login("cora"), "contact", None, &fields)
-        .unwrap();
 }
 
 fn spawn(mode: &str, path: &Path, child: usize, seconds: u64) -> Child {
@@ -265,23 +249,6 @@ fn a_process_killed_mid_save_leaves_a_sound_file_with_every_acknowledged_save() 
         "{:?}",
         &acks.errors[..acks.errors.len().min(3)]
     );
-}
-
-#[test]
-fn a_draft_is_saved_on_hang_up_and_offered_back() {
-    let (_dir, store, _team) = team_store();
-    let path = store.path().to_path_buf();
-    let mut child = spawn("draft", &path, 0, 0);
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    while lines.next().expect("child ended early").unwrap() != "READY" {}
-    let pid = i32::try_from(child.id()).unwrap();
-    // SAFETY: signalling our own child process.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
-    assert!(child.wait().unwrap().success());
-    let drafts = store.drafts("cora").unwrap();
-    assert_eq!(drafts.len(), 1);
-    assert_eq!(drafts[0].form, "contact");
-    assert_eq!(drafts[0].fields["note"], "spoke about housing");
 }
 
 #[test]

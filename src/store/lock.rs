@@ -1,0 +1,192 @@
+//! Waiting for another writer. SQLite lets one connection write at a time; a write
+//! here waits for the lock for as long as the process allows ([`LockPolicy`]) instead
+//! of failing with SQLite's "database is locked", and says who it is waiting for.
+//!
+//! Who holds the lock: every writer, once it has the lock, announces itself in a small
+//! side file next to the database (`<db>-writer`: login, what, since, process id),
+//! and removes it when its transaction ends. Only the lock holder writes the file, so
+//! it never races; a file left by a crashed writer names a process that no longer
+//! exists and is ignored.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::error::StoreResult;
+use super::format_timestamp;
+use super::share::{self, Sharing};
+
+/// How long writes wait by default before giving up.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(120);
+
+/// How often a waiting write tells its [`LockPolicy::report`] how long it has waited.
+pub const REPORT_EVERY: Duration = Duration::from_secs(1);
+
+/// Who holds the write lock, as the holder announced it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holder {
+    /// OS login of the writer.
+    pub login: String,
+    /// What it is doing, e.g. "an import".
+    pub what: String,
+    /// When its transaction began (`YYYY-MM-DD HH:MM`).
+    pub since: String,
+    /// Its process id, to tell a live writer from a crashed one.
+    pub pid: u32,
+}
+
+impl Holder {
+    /// "an import by jsmith (since 09:41)".
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let time = self.since.get(11..16).unwrap_or(&self.since);
+        format!("{} by {} (since {time})", self.what, self.login)
+    }
+}
+
+/// Describes the holder, or says it is unknown: "an import by jsmith (since 09:41)" or
+/// "another user's change".
+#[must_use]
+pub fn describe(holder: Option<&Holder>) -> String {
+    holder.map_or_else(|| "another user's change".to_owned(), Holder::describe)
+}
+
+/// A write waiting for the lock, as handed to [`LockPolicy::report`].
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    /// Who holds the lock, if they announced themselves.
+    pub holder: Option<Holder>,
+    /// How long this write has waited so far.
+    pub waited: Duration,
+    /// How long it will wait in all.
+    pub limit: Duration,
+    /// True on the last call: the wait is over (the write got the lock or gave up).
+    pub over: bool,
+}
+
+/// How a process's writes wait for the lock.
+#[derive(Debug, Clone, Copy)]
+pub struct LockPolicy {
+    /// How long a write waits for another writer before it gives up.
+    pub wait: Duration,
+    /// Told about a wait about once a second and when it ends (e.g. to show it on a
+    /// terminal); `None` to wait silently.
+    pub report: Option<fn(&Waiting)>,
+    /// What this process's writes are announced as, e.g. "an import".
+    pub activity: &'static str,
+}
+
+impl Default for LockPolicy {
+    fn default() -> Self {
+        Self {
+            wait: DEFAULT_WAIT,
+            report: None,
+            activity: "a change",
+        }
+    }
+}
+
+static PROCESS_POLICY: Mutex<Option<LockPolicy>> = Mutex::new(None);
+
+/// Sets how the stores this process opens from now on wait for the lock (the command
+/// line does this once, from `--wait` and the command).
+pub fn set_process_policy(policy: LockPolicy) {
+    if let Ok(mut current) = PROCESS_POLICY.lock() {
+        *current = Some(policy);
+    }
+}
+
+/// The policy a newly opened store starts with.
+pub(super) fn process_policy() -> LockPolicy {
+    PROCESS_POLICY
+        .lock()
+        .ok()
+        .and_then(|p| *p)
+        .unwrap_or_default()
+}
+
+/// Whether an SQLite error means another connection holds a lock we need.
+pub(super) fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// The side file where the lock holder announces itself.
+fn side_file(db: &Path) -> PathBuf {
+    share::with_suffix(db, "-writer")
+}
+
+/// Who announced holding the lock on `db`, if that process still exists.
+#[must_use]
+pub fn holder(db: &Path) -> Option<Holder> {
+    let text = std::fs::read_to_string(side_file(db)).ok()?;
+    let holder: Holder = serde_json::from_str(&text).ok()?;
+    alive(holder.pid).then_some(holder)
+}
+
+/// Whether process `pid` exists (signal 0 checks without sending anything; another
+/// user's process answers "not permitted", which also means it exists).
+fn alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 sends nothing; it only checks the process exists.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// The lock holder's announcement, removed when dropped (at the end of its write).
+pub(super) struct Announcement {
+    path: Option<PathBuf>,
+}
+
+impl Announcement {
+    /// Announces that `login` holds the lock on `db` for `what` since `now`. Best
+    /// effort: if the directory cannot be written, waiting colleagues are only told
+    /// that someone else is writing.
+    pub(super) fn new(db: &Path, login: &str, what: &str, now: NaiveDateTime) -> Self {
+        let holder = Holder {
+            login: login.to_owned(),
+            what: what.to_owned(),
+            since: format_timestamp(now),
+            pid: std::process::id(),
+        };
+        let path = side_file(db);
+        let written = write_atomically(db, &path, &holder).is_ok();
+        Self {
+            path: written.then_some(path),
+        }
+    }
+}
+
+impl Drop for Announcement {
+    fn drop(&mut self) {
+        if let Some(path) = &self.path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Writes the announcement beside `db`, shared as the database is (its group and
+/// mode, whatever the umask), under a temporary name first so that a reader never sees
+/// half of it.
+fn write_atomically(db: &Path, path: &Path, holder: &Holder) -> StoreResult<()> {
+    let sharing = Sharing::of(&std::fs::metadata(db)?);
+    let temporary = share::partial_name(path);
+    // One left by a crash of an earlier process with our pid would block the new one.
+    let _ = std::fs::remove_file(&temporary);
+    let result = sharing.create(&temporary).and_then(|mut file| {
+        file.write_all(serde_json::to_string(holder).unwrap_or_default().as_bytes())?;
+        Ok(std::fs::rename(&temporary, path)?)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}

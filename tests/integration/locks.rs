@@ -1,0 +1,308 @@
+//! Waiting for another writer. A real second process holds the write lock, as a long
+//! import does (it is this test binary re-run on [`lock_holder_entry`], writing
+//! through the store as "an import by jsmith"), while CLI writes, the TUI and a
+//! hang-up wait for it. No "database is locked" may reach anyone.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::Duration;
+
+use caseload::store::{Access, Actor, LockPolicy, Store, StoreError, set_process_policy};
+
+use crate::common::{as_login, demo_store};
+use crate::tmux::{Tmux, eventually};
+
+/// Set in the lock holder: the database path.
+const HOLDER_ENV: &str = "CASELOAD_TEST_LOCK_HOLDER";
+
+/// The note every test types and looks for.
+const NOTE: &str = "spoke about housing";
+
+/// In the lock holder process: takes the write lock as an import by jsmith, says
+/// `HOLDING`, and keeps it until its standard input closes.
+#[test]
+fn lock_holder_entry() {
+    let Ok(path) = std::env::var(HOLDER_ENV) else {
+        return;
+    };
+    set_process_policy(LockPolicy {
+        activity: "an import",
+        ..LockPolicy::default()
+    });
+    let mut store = Store::open(Path::new(&path), Access::ReadWrite).unwrap();
+    store
+        .write(&as_login("jsmith"), |_| {
+            println!("HOLDING");
+            std::io::stdout().flush().unwrap();
+            let _ = std::io::stdin().read_to_end(&mut Vec::new());
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// A second process holding the write lock until [`LockHolder::release`] (or drop).
+pub struct LockHolder {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    /// Kept open: the holder writes its test summary here when it ends.
+    _stdout: std::io::Lines<BufReader<std::process::ChildStdout>>,
+}
+
+impl LockHolder {
+    /// Starts the holder on `db` and returns once it holds the lock.
+    pub fn take(db: &Path) -> Self {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "locks::lock_holder_entry",
+                "--nocapture",
+                "--test-threads=1",
+                "-q",
+            ])
+            .env(HOLDER_ENV, db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        while lines.next().expect("lock holder ended early").unwrap() != "HOLDING" {}
+        Self {
+            child,
+            stdin,
+            _stdout: lines,
+        }
+    }
+
+    /// Lets go of the lock: the holder commits and exits.
+    pub fn release(mut self) {
+        drop(self.stdin.take());
+        assert!(self.child.wait().unwrap().success());
+    }
+}
+
+impl Drop for LockHolder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The demo database, with this OS login as its team leader (the TUI and the CLI act
+/// as the process's real login); and the leader's area.
+fn demo_for_me() -> (tempfile::TempDir, Store, String) {
+    let (dir, mut store) = demo_store();
+    let me = Actor {
+        login: caseload::identity::os_login(),
+        ..as_login("x")
+    };
+    caseload::demo::claim_demo_lead(&mut store, &me).unwrap();
+    let lead = store.worker_by_login(&me.login).unwrap().unwrap();
+    let area = store
+        .areas()
+        .unwrap()
+        .into_iter()
+        .find(|a| Some(a.id) == lead.area_id)
+        .unwrap();
+    (dir, store, area.name)
+}
+
+/// The shell words that run the binary on `db` on the test day, with an empty config.
+fn caseload(db: &Path) -> String {
+    format!(
+        "env XDG_CONFIG_HOME={} {} --db {} --today 2026-11-23",
+        db.parent().unwrap().join("config").display(),
+        env!("CARGO_BIN_EXE_caseload"),
+        db.display()
+    )
+}
+
+/// Whether the tally every test records (97 charged, 89 tested) is in the database.
+fn tallied(store: &Store) -> bool {
+    rusqlite::Connection::open(store.path())
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM custody_tally WHERE charged = 97 AND tested = 89",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+        == 1
+}
+
+fn notes(store: &Store) -> i64 {
+    rusqlite::Connection::open(store.path())
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM contact WHERE note = ?1",
+            [NOTE],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_write_that_cannot_wait_longer_names_the_holder_in_words() {
+    let (_dir, mut store, _) = demo_for_me();
+    let holder = LockHolder::take(store.path());
+    store.set_lock_wait(Duration::from_millis(100));
+    let error = store
+        .save_draft(&as_login("cora"), "contact", None, &serde_json::json!({}))
+        .unwrap_err();
+    let StoreError::Busy {
+        holder: Some(who), ..
+    } = &error
+    else {
+        panic!("expected a named wait: {error:?}")
+    };
+    assert_eq!(
+        (who.login.as_str(), who.what.as_str()),
+        ("jsmith", "an import")
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("an import by jsmith (since 09:30)") && text.contains("nothing was saved"),
+        "{text}"
+    );
+    assert!(!text.contains("locked"), "{text}");
+    holder.release();
+    // The announcement went with the lock: a later wait names no one.
+    assert_eq!(caseload::store::holder(store.path()), None);
+}
+
+#[test]
+fn a_cli_write_waits_for_an_import_shows_it_on_the_terminal_and_completes() {
+    let (_dir, store, area) = demo_for_me();
+    let holder = LockHolder::take(store.path());
+    let terminal = Tmux::start(&format!(
+        "{} tally --area '{area}' --date 2026-11-22 --charged 97 --tested 89 --replace; echo EXIT=$?; sleep 600",
+        caseload(store.path())
+    ));
+    let waiting = terminal.wait_for("waiting for an import by jsmith (since 09:30) to finish");
+    assert!(!waiting.contains("EXIT="), "{waiting}");
+    assert!(!tallied(&store), "nothing is written while it waits");
+    holder.release();
+    let done = terminal.wait_for("EXIT=");
+    assert!(done.contains("EXIT=0"), "{done}");
+    assert!(done.contains("97 charged, 89 tested"), "{done}");
+    assert!(
+        !done.contains("waiting for"),
+        "the status line is cleared: {done}"
+    );
+    assert!(tallied(&store));
+}
+
+#[test]
+fn a_cli_write_that_waits_too_long_exits_75_with_a_sentence() {
+    let (_dir, store, area) = demo_for_me();
+    let holder = LockHolder::take(store.path());
+    let output = Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .env("XDG_CONFIG_HOME", store.path().parent().unwrap())
+        .args([
+            "--db",
+            store.path().to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+        ])
+        .args([
+            "--wait",
+            "1",
+            "tally",
+            "--area",
+            &area,
+            "--date",
+            "2026-11-22",
+        ])
+        .args(["--charged", "97", "--tested", "89", "--replace"])
+        .output()
+        .unwrap();
+    holder.release();
+    assert_eq!(output.status.code(), Some(75));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "caseload: gave up after waiting 1 s for an import by jsmith (since 09:30) to finish: \
+         nothing was saved; try again when it is done, or wait longer with --wait SECONDS\n",
+        "one sentence, and no progress line when stderr is not a terminal"
+    );
+    assert!(!tallied(&store));
+}
+
+/// Opens the TUI on `db`, opens a contact form on the first client of Today and types
+/// the note.
+fn tui_with_a_contact_form(db: &Path, exec: bool) -> Tmux {
+    let command = if exec {
+        format!("exec {}", caseload(db))
+    } else {
+        format!("{}; echo EXIT=$?; sleep 600", caseload(db))
+    };
+    let terminal = Tmux::start(&command);
+    terminal.wait_for("things to do");
+    terminal.keys(&["n"]);
+    terminal.wait_for("when*");
+    terminal.keys(&["Tab", "Tab"]);
+    terminal.type_text(NOTE);
+    terminal.wait_for(NOTE);
+    terminal
+}
+
+#[test]
+fn a_tui_save_during_an_import_waits_with_its_form_open_then_saves() {
+    let (_dir, store, _) = demo_for_me();
+    let holder = LockHolder::take(store.path());
+    let terminal = tui_with_a_contact_form(store.path(), false);
+    terminal.keys(&["Enter"]);
+    let waiting = terminal.wait_for("waiting for an import by jsmith (since 09:30)");
+    assert!(waiting.contains(NOTE), "the form stays open: {waiting}");
+    assert_eq!(notes(&store), 0);
+    // The keys still work while it waits: Tab moves to the first field.
+    terminal.keys(&["Tab"]);
+    terminal.wait_for("Space or Left/Right to choose");
+    holder.release();
+    let saved = terminal.wait_for("Saved: contact");
+    assert!(
+        !saved.contains("EXIT="),
+        "the TUI is still running: {saved}"
+    );
+    assert!(!saved.contains("locked"), "{saved}");
+    assert_eq!(notes(&store), 1);
+    terminal.keys(&["q"]);
+    assert!(terminal.wait_for("EXIT=").contains("EXIT=0"));
+}
+
+#[test]
+fn a_hang_up_in_a_form_keeps_a_draft_that_is_offered_back() {
+    let (_dir, store, _) = demo_for_me();
+    let me = caseload::identity::os_login();
+    let terminal = tui_with_a_contact_form(store.path(), true);
+    terminal.hang_up();
+    let drafts = eventually("the draft saved on hang-up", || {
+        Some(store.drafts(&me).unwrap()).filter(|d| !d.is_empty())
+    });
+    assert_eq!(drafts[0].form, "contact");
+    assert_eq!(drafts[0].fields["note"], NOTE);
+    let next = Tmux::start(&caseload(store.path()));
+    next.wait_for("unsaved contact for C-");
+}
+
+#[test]
+fn a_hang_up_while_a_save_waits_keeps_the_form_as_a_draft() {
+    let (_dir, store, _) = demo_for_me();
+    let me = caseload::identity::os_login();
+    let holder = LockHolder::take(store.path());
+    let terminal = tui_with_a_contact_form(store.path(), true);
+    terminal.keys(&["Enter"]);
+    terminal.wait_for("waiting for an import by jsmith");
+    terminal.hang_up();
+    holder.release();
+    let drafts = eventually("the draft saved once the import ended", || {
+        Some(store.drafts(&me).unwrap()).filter(|d| !d.is_empty())
+    });
+    assert_eq!(drafts[0].fields["note"], NOTE);
+    assert_eq!(
+        notes(&store),
+        0,
+        "unconfirmed, so kept as a draft, not saved"
+    );
+}
