@@ -280,22 +280,20 @@ fn check_file(report: &mut Report, path: &Path, m: &std::fs::Metadata, group: &G
     }
 }
 
-/// Members of the group without a worker record; workers whose login is missing here
-/// or not in the group.
+/// Members of the group without an active worker record; active workers whose login
+/// is missing here or not in the group.
 fn check_people(
     report: &mut Report,
     store: &Store,
     group: &Group,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let workers = store.workers()?;
-    let logins: Vec<&str> = workers.iter().filter_map(|w| w.login.as_deref()).collect();
     let mut fine = true;
     for member in unix::members(group) {
-        if !logins.contains(&member.as_str()) {
+        if store.worker_by_login(&member)?.is_none() {
             fine = false;
             report.problem(
                 &format!(
-                    "{member} is in the group {} but has no worker record, so can only read",
+                    "{member} is in the group {} but has no active worker record, so can only read",
                     group.name
                 ),
                 &format!(
@@ -304,10 +302,13 @@ fn check_people(
             );
         }
     }
-    for worker in &workers {
+    for worker in store.workers()? {
         let Some(login) = worker.login.as_deref() else {
             continue;
         };
+        if store.worker_by_login(login)?.map(|w| w.id) != Some(worker.id) {
+            continue; // no longer active: a leaver's login may rightly be gone
+        }
         if unix::primary_gid(login).is_none() {
             fine = false;
             report.problem(
@@ -336,7 +337,7 @@ fn check_people(
     }
     if fine {
         ok(&format!(
-            "every member of {} has a worker record, and every worker's login is in it",
+            "every member of {} has an active worker record, and every active worker's login is in it",
             group.name
         ));
     }

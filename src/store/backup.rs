@@ -24,7 +24,7 @@ impl Store {
     /// target's directory, shared as the database is (its group, its owner and group
     /// permissions), passes `integrity_check`, and only then appears as `target`. If
     /// `stop` is set (a signal) or anything fails, the partial copy is removed and
-    /// nothing is at `target`.
+    /// nothing is at `target`. Partial copies left by killed backups are removed.
     ///
     /// # Errors
     /// [`StoreError::AlreadyExists`] if `target` exists; [`StoreError::Interrupted`] if
@@ -38,6 +38,7 @@ impl Store {
         if !dir.is_dir() {
             return Err(StoreError::MissingDirectory(dir));
         }
+        share::remove_stale_partials(target);
         let partial = share::partial_name(target);
         drop(self.create_file(&partial)?);
         let result = self

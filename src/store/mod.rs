@@ -102,7 +102,8 @@ impl Store {
 
     /// Creates a new caseload database at `path` filled by `build`, all or nothing: it
     /// is built under a hidden name in the same directory and appears at `path` only
-    /// when complete, so an interrupted build never leaves a file there. The file is
+    /// when complete, so an interrupted build never leaves a file there (and partial
+    /// files of this user's processes that were killed outright are removed). The file is
     /// shared with group `gid` (mode 0660) if given, with the directory's group if the
     /// directory is setgid, else kept to its owner (0600); the umask plays no part.
     ///
@@ -121,6 +122,7 @@ impl Store {
         if path.exists() {
             return Err(StoreError::AlreadyExists(path.to_path_buf()));
         }
+        share::remove_stale_partials(path);
         let partial = share::partial_name(path);
         let result = share::Sharing::for_new_database(&dir, gid)
             .create(&partial)

@@ -107,6 +107,38 @@ pub fn partial_name(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 
+/// Removes the hidden partial files beside `path` (see [`partial_name`]) that this
+/// user's processes left when killed outright (`kill -9`, a power cut): their process
+/// has gone. Best effort.
+pub fn remove_stale_partials(path: &Path) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = format!(".{name}.partial-");
+    let Ok(entries) = std::fs::read_dir(directory_of(path)) else {
+        return;
+    };
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let Ok(pid) = digits.parse::<libc::pid_t>() else {
+            continue;
+        };
+        let mine = entry.metadata().is_ok_and(|m| m.uid() == me);
+        // SAFETY: signal 0 only asks whether the process exists.
+        let gone = unsafe { libc::kill(pid, 0) } != 0
+            && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if mine && gone {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Gives the `-wal` and `-shm` files this process created the database's group and
 /// mode, so the next colleague can open them. Best effort: a file someone else owns
 /// is theirs to fix (and `caseload doctor` names it).

@@ -334,13 +334,25 @@ fn a_database_whose_building_fails_leaves_nothing_behind() {
     });
     assert!(failed.is_err());
     assert_eq!(std::fs::read_dir(home.path()).unwrap().count(), 0);
-    // A half-built file from a killed run has a hidden name: the next demo ignores it.
-    std::fs::write(home.path().join(".demo.db.partial-1"), b"").unwrap();
+    // A half-built file from a killed run has a hidden name: the next demo ignores it,
+    // and removes it once its process has gone.
+    let mut exited = Command::new("true").spawn().unwrap();
+    let gone = exited.id();
+    exited.wait().unwrap();
+    let stale = home.path().join(format!(".demo.db.partial-{gone}"));
+    let running = home.path().join(".demo.db.partial-1");
+    std::fs::write(&stale, b"").unwrap();
+    std::fs::write(&running, b"").unwrap();
     let output = run(caseload(home.path())
         .args(["demo", "--no-tui", "--clients", "5", "--db"])
         .arg(&db));
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("Created demo database"));
+    assert!(!stale.exists(), "a killed run's partial file stays");
+    assert!(
+        running.exists(),
+        "a running process's partial file was removed"
+    );
 }
 
 // ---------------------------------------------------------------------------------
@@ -690,7 +702,7 @@ fn an_outsider_is_told_which_group_to_join() {
     let text = stdout(&run(doctor.args(["doctor", "--db", &db])));
     assert!(
         text.contains(&format!(
-            "{joined} is in the group {group} but has no worker record"
+            "{joined} is in the group {group} but has no active worker record"
         )),
         "{text}"
     );
