@@ -6,8 +6,8 @@ use crate::action::Effect;
 use crate::app::App;
 use crate::domain::model::Role;
 use crate::domain::substances::AlcoholRule;
-use crate::form::kinds::{self, Target};
 use crate::form::{FormContext, FormKind};
+use crate::form::{Target, spec};
 use crate::store::{Actor, Change, Receipt, Store, StoreError, StoreResult, Versioned};
 
 /// Reads what a form of `kind` needs: the client (if any) and its open episode, the
@@ -67,7 +67,7 @@ pub fn form_context(
                 Some(episode) => Some(store.row_base("episode", episode.id)?),
                 None => None,
             },
-            Target::Row(table) => match kinds::target_row(kind, &record) {
+            Target::Row(table) => match spec::target_row(kind, &record) {
                 Some(row) => Some(store.row_base(table, row)?),
                 None => None,
             },
@@ -160,8 +160,8 @@ pub fn save(
     Ok(None)
 }
 
-/// What an undo did, in a sentence: everything reversed, or which fields were left
-/// with a colleague's later value.
+/// What an undo did, in a sentence: everything reversed, or which fields keep a
+/// colleague's later value (named, with who and when).
 #[must_use]
 pub fn undone_message(undone: &Receipt) -> String {
     if undone.kept.is_empty() {
@@ -170,24 +170,21 @@ pub fn undone_message(undone: &Receipt) -> String {
     let kept: Vec<String> = undone
         .kept
         .iter()
-        .map(|c| match &c.changed_by {
-            Some((who, when)) => format!(
-                "{} ({who} changed it at {when})",
-                c.column.replace('_', " ")
-            ),
-            None => format!(
-                "{} (changed by someone else since)",
-                c.column.replace('_', " ")
-            ),
+        .map(|c| {
+            let field = c.column.replace('_', " ");
+            match &c.changed_by {
+                Some((who, when)) => format!("{field}, which {who} changed at {when} after you"),
+                None => format!("{field}, which someone changed after you"),
+            }
         })
         .collect();
-    let reverted = if undone.rows.is_empty() {
-        "Nothing undone"
+    let done = if undone.rows.is_empty() {
+        "Not undone"
     } else {
-        "Undone in part"
+        "Undone except"
     };
     format!(
-        "{reverted}: not reverting {}, changed by a colleague after you; change it by hand if it must go back.",
-        kept.join(", ")
+        "{done}: {}. Their value stays; change it by hand if it must go back.",
+        kept.join("; ")
     )
 }

@@ -6,6 +6,7 @@
 
 mod build;
 pub mod kinds;
+pub mod spec;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -13,7 +14,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::domain::dates::{self, DateError};
 use crate::store::{Change, FieldConflict};
 
-pub use kinds::{FormContext, FormKind, Target};
+pub use kinds::{FormContext, FormKind};
+pub use spec::{Menu, Spec, Target};
 
 /// What a field holds and how typed text is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -467,7 +469,8 @@ impl Form {
         for field in &mut self.fields {
             field.error = field.check(now).err();
         }
-        if self.kind.spec().target != Target::New && !self.is_changed() {
+        // A form with no row to start from falls through to `build`, which says so.
+        if !self.context.bases.is_empty() && !self.is_changed() {
             for field in &mut self.fields {
                 field.error = None;
             }

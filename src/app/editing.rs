@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 
 use super::{App, Mode, View};
 use crate::action::Effect;
-use crate::form::kinds::Menu as Offered;
+use crate::form::Menu as Offered;
 use crate::form::{FormKind, Outcome};
 use crate::store::{Draft, Receipt};
 

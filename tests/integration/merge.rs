@@ -760,7 +760,9 @@ fn two_processes_undo_reverts_only_the_fields_no_colleague_changed_since() {
     .finish();
     let seen = cora.resume();
     assert!(
-        seen[0].contains("expected release date (lead changed it at"),
+        seen[0].starts_with(
+            "MESSAGE Undone except: expected release date, which lead changed at 2026-11-23 09:30 after you."
+        ),
         "the refusal names the field and the colleague: {seen:?}"
     );
     let dates: (String, String) = Connection::open(&path)
@@ -778,4 +780,64 @@ fn two_processes_undo_reverts_only_the_fields_no_colleague_changed_since() {
     );
     let undo: String = one_row(&path, "SELECT after FROM audit WHERE action = 'undo'");
     assert_eq!(undo, r#"{"earliest_release_date":"2027-02-01"}"#);
+}
+
+#[test]
+fn the_fields_in_dispute_are_shown_side_by_side_with_who_and_when() {
+    let (_dir, mut store, team) = fixture();
+    let mut app = app_as(&store, "cora");
+    open(&mut store, &mut app, FormKind::ReleaseDates, team.c1);
+    let custody = app.form.as_ref().unwrap().context.row.unwrap();
+    let mut colleague = crate::common::second_connection(&store);
+    colleague
+        .apply(
+            &as_login("lead"),
+            &Change::Custody(
+                custody,
+                CustodyEdit::ReleaseDates {
+                    expected: Some(date("2027-03-20")),
+                    earliest: Some(date("2027-02-01")),
+                    release_type: Some(ReleaseType::Parole),
+                },
+            ),
+        )
+        .unwrap();
+    set(&mut store, &mut app, "expected", "01/04/2027");
+    set(&mut store, &mut app, "release_type", "end_of_sentence");
+    set(&mut store, &mut app, "earliest", "15/01/2027");
+    let audits = audit_count(&store);
+    enter(&mut store, &mut app);
+    assert_eq!(
+        audit_count(&store),
+        audits,
+        "nothing is written before the choice"
+    );
+    insta::assert_snapshot!(crate::ui::screen(&app));
+    // Enter before choosing every field saves nothing and says which is left.
+    press(&mut store, &mut app, &[KeyCode::Char('y'), KeyCode::Enter]);
+    assert_eq!(audit_count(&store), audits);
+    let notice = app.form.as_ref().unwrap().notice.clone().unwrap();
+    assert_eq!(
+        notice,
+        "Choose theirs (t) or yours (y) for release type first."
+    );
+    press(&mut store, &mut app, &[KeyCode::Char('t'), KeyCode::Enter]);
+    assert!(
+        app.form.is_none(),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.notice)
+    );
+    let stored: (String, String, String) = Connection::open(store.path())
+        .unwrap()
+        .query_row(
+            "SELECT expected_release_date, earliest_release_date, release_type FROM custody",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        stored,
+        ("2027-04-01".into(), "2027-01-15".into(), "parole".into()),
+        "yours where chosen, theirs where chosen, and the field only we changed"
+    );
 }
