@@ -233,8 +233,9 @@ impl Store {
             conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
                 r.get::<_, i64>(0)
             })?;
-            share::adopt_companions(path, metadata);
         }
+        // Any session, even a read-only one, may have just created them.
+        share::adopt_companions(path, metadata);
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         Ok(Self {

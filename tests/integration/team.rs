@@ -566,10 +566,19 @@ fn after_init_under_any_umask_a_colleague_can_write() {
             );
         }
         // Without setgid on the directory, a -wal made by the lead (primary group
-        // `users`) is handed to the team's group, so the admin can still write.
+        // `users`), even in a read-only session, is handed to the team's group, so the
+        // admin can still write.
         sh("chmod", &["g-s", parent.join("caseload").to_str().unwrap()]);
         for suffix in ["-wal", "-shm"] {
             std::fs::remove_file(format!("{db}{suffix}")).unwrap();
+        }
+        team.ok_as(&lead, umask, &["--readonly", "check", "--db", db]);
+        for suffix in ["-wal", "-shm"] {
+            assert_eq!(
+                mode_and_group(Path::new(&format!("{db}{suffix}"))).1,
+                team.gid(),
+                "umask {umask}: team.db{suffix} made by the lead, read-only"
+            );
         }
         team.ok_as(&lead, umask, &strs(&tally("2026-11-19")));
         for suffix in ["-wal", "-shm"] {
@@ -609,7 +618,23 @@ fn every_role_writes_from_its_own_login() {
         logins.push(login);
     }
     let [admin, lead, cc, sup] = [&logins[0], &logins[1], &logins[2], &logins[3]];
-    team.ok_as(admin, "077", &strs(&on(&db, &["area", "add", "South"])));
+    // With the system-wide config naming the database, members need no --db.
+    std::fs::write(
+        team.dir.path().join("system.toml"),
+        format!("db = \"{db}\"\n"),
+    )
+    .unwrap();
+    team.ok_as(admin, "077", &["area", "add", "South"]);
+    let info = team.ok_as(cc, "077", &["info"]);
+    assert!(info.contains(&format!("database:  {db}\n")), "{info}");
+    assert!(
+        info.contains("chosen by: `db` in the system config file"),
+        "{info}"
+    );
+    assert!(
+        info.contains("role:      care co-ordinator (Worker cc)"),
+        "{info}"
+    );
     let tally = format!(
         "tally --area North --date 2026-11-20 --charged 3 --tested 3 --today 2026-11-23 --db {db}"
     );
