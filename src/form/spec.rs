@@ -191,10 +191,46 @@ impl FormKind {
         Spec {
             title,
             key,
-            legacy_key: title,
+            legacy_key: self.legacy_key(),
             target,
             menu,
             columns,
+        }
+    }
+
+    /// The name drafts were stored under before draft keys existed: the titles of
+    /// that time, written out here so that renaming a title orphans no draft.
+    const fn legacy_key(self) -> &'static str {
+        match self {
+            Self::Contact => "contact",
+            Self::DidNotAttend => "did not attend",
+            Self::NewClientReferral => "new referral",
+            Self::NewEpisode => "new episode",
+            Self::Assessment => "assessment",
+            Self::CarePlan => "care plan",
+            Self::Review => "care-plan review",
+            Self::Engaged => "engaged",
+            Self::Prescribed => "prescribed",
+            Self::Tier => "tier",
+            Self::Flags => "flags and priority groups",
+            Self::Substances => "substances",
+            Self::Consent => "consent to share",
+            Self::BookAssessment => "book Required Assessment",
+            Self::AssessmentOutcome => "Required Assessment outcome",
+            Self::Breach => "breach",
+            Self::AddCustody => "custody",
+            Self::ReleaseDates => "release dates",
+            Self::ReleaseChecklist => "release checklist",
+            Self::Released => "released",
+            Self::ExitPlan => "13-week exit plan",
+            Self::Extension => "13-week extension",
+            Self::Close => "close episode",
+            Self::Reassign => "reassign",
+            Self::PositiveOutcome => "positive outcome",
+            Self::StartModality => "modality started",
+            Self::EndModality => "modality ended",
+            Self::DrugTest => "drug test",
+            Self::Outreach => "outreach",
         }
     }
 
