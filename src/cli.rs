@@ -317,6 +317,14 @@ fn run_init(db: Option<&Path>, args: &InitArgs, clock: WallClock) -> CliResult {
                     "there is no group {name} on this machine: create it first (groupadd {name})"
                 )
             })?;
+            // SAFETY: geteuid cannot fail.
+            let root = unsafe { libc::geteuid() } == 0;
+            if !root && !crate::unix::process_in_group(group.gid) {
+                return Err(format!(
+                    "you are not in the group {name}, so cannot give it the database: run init as root (sudo), or join the group and log in again first"
+                )
+                .into());
+            }
             doctor::prepare_team_directory(&crate::store::share::directory_of(&path), &group)?;
             Some(group.gid)
         }

@@ -183,7 +183,7 @@ pub fn run(db: Option<&Path>, args: &DoctorArgs) -> CliResult {
             "fix the problems above, or run doctor as root or a member of the group",
         ),
     }
-    check_system_config(&path);
+    check_system_config(&mut report, &path);
     Ok(finish(&report))
 }
 
@@ -345,8 +345,21 @@ fn check_people(
 }
 
 /// Whether members get this database without `--db`.
-fn check_system_config(path: &Path) {
+fn check_system_config(report: &mut Report, path: &Path) {
     let system = crate::config::system_config_path();
+    if let Ok(m) = std::fs::metadata(&system) {
+        if m.mode() & 0o004 == 0 {
+            report.problem(
+                &format!(
+                    "{} cannot be read by the members (mode {:04o}), so caseload refuses to start for them",
+                    system.display(),
+                    m.mode() & 0o7777
+                ),
+                &format!("chmod 644 {}", system.display()),
+            );
+            return;
+        }
+    }
     let configured = crate::config::load(&system).ok().and_then(|s| s.db);
     if configured.as_deref() == Some(path) {
         ok(&format!(

@@ -296,6 +296,21 @@ fn doctor_prints_the_fix_for_each_problem_and_exits_1() {
     ] {
         assert!(text.contains(&expected), "missing {expected:?} in\n{text}");
     }
+    // A system config the members cannot read would stop caseload for them.
+    let system = home.path().join("system.toml");
+    std::fs::write(&system, format!("db = \"{}\"\n", db.display())).unwrap();
+    std::fs::set_permissions(&system, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let text = stdout(&doctor());
+    assert!(
+        text.contains(&format!("fix: chmod 644 {}", system.display())),
+        "{text}"
+    );
+    std::fs::set_permissions(&system, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let text = stdout(&doctor());
+    assert!(
+        text.contains("names this database, so members need no --db"),
+        "{text}"
+    );
 }
 
 #[test]
