@@ -6,8 +6,7 @@ use crate::action::Effect;
 use crate::app::App;
 use crate::domain::model::Role;
 use crate::domain::substances::AlcoholRule;
-use crate::form::{FormContext, FormKind};
-use crate::form::{Target, spec};
+use crate::form::{Form, FormContext, FormKind, Target, spec};
 use crate::store::{Actor, Change, Receipt, Store, StoreError, StoreResult, Versioned};
 
 /// Reads what a form of `kind` needs: the client (if any) and its open episode, the
@@ -126,7 +125,11 @@ pub fn save(
                 app.close_form();
                 app.message = Some(kind.nothing_changed());
             } else {
+                let note = theirs_kept(form, &receipt);
                 app.saved(receipt, kind.title());
+                if let Some(note) = note {
+                    app.message = Some(format!("Saved: {}; {note}. U undoes yours.", kind.title()));
+                }
             }
             // The change is saved whatever happens here: a draft left behind (a
             // colleague took the lock in between) is only offered back once.
@@ -158,6 +161,28 @@ pub fn save(
         Err(error) => form.notice = Some(error.to_string()),
     }
     Ok(None)
+}
+
+/// The fields of a save that keep a colleague's value (they changed them after the
+/// form opened, and the user did not), by label, with who and when.
+fn theirs_kept(form: &Form, receipt: &Receipt) -> Option<String> {
+    let columns = form.kind.spec().columns;
+    let kept: Vec<String> = receipt
+        .kept
+        .iter()
+        .map(|c| {
+            let label = columns
+                .iter()
+                .find(|(_, column)| *column == c.column)
+                .and_then(|(key, _)| form.fields.iter().find(|f| f.key == *key))
+                .map_or_else(|| c.column.replace('_', " "), |f| f.label.to_owned());
+            match &c.changed_by {
+                Some((who, when)) => format!("{label} keeps {who}'s change of {when}"),
+                None => format!("{label} keeps a colleague's change"),
+            }
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(", "))
 }
 
 /// What an undo did, in a sentence: everything reversed, or which fields keep a

@@ -34,7 +34,9 @@ struct Plan {
     version: i64,
     now: Vec<Value>,
     write: Vec<usize>,
-    conflicts: Vec<super::change::FieldConflict>,
+    conflicts: Vec<FieldConflict>,
+    /// Columns only a colleague changed since the base: their value stays.
+    theirs: Vec<FieldConflict>,
 }
 
 /// Tables a change can touch; names are checked against this list before they are
@@ -284,7 +286,9 @@ impl Tx<'_> {
     /// if the user changed it and nobody else did; a column both changed to
     /// different values is a conflict. With `partial` the other columns are still
     /// written and the conflicts returned; otherwise conflicts refuse the whole write
-    /// with [`StoreError::FieldConflicts`]. `None` when there is nothing to write.
+    /// with [`StoreError::FieldConflicts`]. Also returned: the columns only a
+    /// colleague changed, which keep their value. `None` when there is nothing to
+    /// write.
     pub(super) fn merge_row(
         &self,
         table: &'static str,
@@ -298,11 +302,9 @@ impl Tx<'_> {
         if !partial && !plan.conflicts.is_empty() {
             return Err(StoreError::FieldConflicts(plan.conflicts));
         }
-        let conflicts = std::mem::take(&mut plan.conflicts);
-        Ok((
-            self.write_plan(table, row.id, &plan, fields, action)?,
-            conflicts,
-        ))
+        let mut kept = std::mem::take(&mut plan.theirs);
+        kept.append(&mut plan.conflicts);
+        Ok((self.write_plan(table, row.id, &plan, fields, action)?, kept))
     }
 
     fn plan(
@@ -360,23 +362,31 @@ impl Tx<'_> {
             now,
             write: Vec::new(),
             conflicts: Vec::new(),
+            theirs: Vec::new(),
         };
         for (i, (column, yours)) in fields.iter().enumerate() {
             let (base, theirs) = (&base[i], &plan.now[i]);
-            if yours == base || yours == theirs {
+            if theirs == base {
+                if yours != base {
+                    plan.write.push(i);
+                }
                 continue;
             }
-            if theirs == base {
-                plan.write.push(i);
+            if yours == theirs {
+                continue;
+            }
+            let found = FieldConflict {
+                entity: table,
+                row_id: row.id,
+                column,
+                theirs: theirs.clone(),
+                yours: yours.clone(),
+                changed_by: self.last_field_change(table, row.id, column)?,
+            };
+            if yours == base {
+                plan.theirs.push(found);
             } else {
-                plan.conflicts.push(FieldConflict {
-                    entity: table,
-                    row_id: row.id,
-                    column,
-                    theirs: theirs.clone(),
-                    yours: yours.clone(),
-                    changed_by: self.last_field_change(table, row.id, column)?,
-                });
+                plan.conflicts.push(found);
             }
         }
         Ok(plan)

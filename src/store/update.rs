@@ -30,8 +30,9 @@ pub struct Receipt {
     pub operation: Operation,
     /// Rows written (none when nothing differed from what the form showed).
     pub rows: Vec<Written>,
-    /// For an undo: the fields left as they are because a colleague changed them
-    /// after the change being undone.
+    /// Fields left with a colleague's value: for a save, those only they changed
+    /// since the form opened (of a form editing one row); for an undo, those they
+    /// changed after the change being undone.
     pub kept: Vec<FieldConflict>,
 }
 
@@ -193,13 +194,14 @@ impl Tx<'_> {
                 ));
             }
         }
+        let mut kept = Vec::new();
         let rows = if let Some((table, row, fields)) = edit_of(change) {
             allow(self.scope_of(table, row.id)?)?;
             let base = base_of(bases, table, row.id, &fields);
-            self.merge_row(table, row, base.as_deref(), &fields, "update", false)?
-                .0
-                .into_iter()
-                .collect()
+            let (written, theirs) =
+                self.merge_row(table, row, base.as_deref(), &fields, "update", false)?;
+            kept = theirs;
+            written.into_iter().collect()
         } else {
             match change {
                 Change::Referral {
@@ -223,7 +225,7 @@ impl Tx<'_> {
         Ok(Receipt {
             operation,
             rows,
-            kept: Vec::new(),
+            kept,
         })
     }
 

@@ -612,7 +612,7 @@ fn two_processes_changing_different_fields_both_stick() {
     assert_eq!(
         seen[..2],
         [
-            "MESSAGE Saved: flags and priority groups. U undoes it.",
+            "MESSAGE Saved: flags and priority groups; PPO keeps lead's change of 2026-11-23 09:30. U undoes yours.",
             "FORM closed"
         ],
         "{seen:?}"
