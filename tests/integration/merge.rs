@@ -846,3 +846,75 @@ fn the_fields_in_dispute_are_shown_side_by_side_with_who_and_when() {
         "yours where chosen, theirs where chosen, and the field only we changed"
     );
 }
+
+#[test]
+fn a_bulk_reassign_asks_only_about_the_client_a_colleague_moved_and_can_leave_them_out() {
+    let (_dir, mut store, team) = fixture();
+    let mut app = app_as(&store, "lead");
+    perform(
+        &mut store,
+        &mut app,
+        Effect::OpenForm {
+            kind: FormKind::Reassign,
+            client_id: None,
+            clients: vec![team.c1, team.c2],
+        },
+    )
+    .unwrap();
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(
+        form.value("area"),
+        team.north.to_string(),
+        "both are in Northtown"
+    );
+    assert_eq!(
+        form.value("care_coordinator"),
+        "",
+        "their co-ordinators differ"
+    );
+    // Meanwhile C-1 is given to the team leader.
+    let c1 = store.version_of("client", team.c1).unwrap();
+    crate::common::second_connection(&store)
+        .apply(
+            &as_login("lead"),
+            &Change::Reassign {
+                clients: vec![c1],
+                area_id: team.north,
+                care_coordinator_id: Some(team.lead),
+            },
+        )
+        .unwrap();
+    set(
+        &mut store,
+        &mut app,
+        "care_coordinator",
+        &team.colin.to_string(),
+    );
+    enter(&mut store, &mut app);
+    let Some(Stage::Resolve { items, .. }) = app.form.as_ref().map(|f| &f.stage) else {
+        panic!(
+            "no choice offered: {:?}",
+            app.form.as_ref().map(|f| &f.notice)
+        );
+    };
+    assert_eq!(items.len(), 1, "only C-1's co-ordinator is in dispute");
+    assert_eq!(items[0].conflict.row_id, team.c1);
+    press(&mut store, &mut app, &[KeyCode::Char('t'), KeyCode::Enter]);
+    assert!(
+        app.form.is_none(),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.notice)
+    );
+    let coordinators: Vec<(i64, i64)> = crate::common::pairs(
+        &store,
+        &format!(
+            "SELECT id, care_coordinator_id FROM client WHERE id IN ({}, {}) ORDER BY id",
+            team.c1, team.c2
+        ),
+    );
+    assert_eq!(
+        coordinators,
+        vec![(team.c1, team.lead), (team.c2, team.colin)],
+        "C-1 left with the colleague's choice; C-2 already with colin, so nothing to do"
+    );
+}
