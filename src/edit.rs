@@ -122,8 +122,18 @@ pub fn save(
             let kind = form.kind;
             let client = form.context.client.map(|c| c.id);
             if receipt.rows.is_empty() {
+                // Changed on the form, yet equal to the record: a colleague (or the
+                // user's own choice of their values) got there first.
+                let message = if form.is_changed() {
+                    format!(
+                        "Nothing to save: the {} already holds these values.",
+                        kind.title()
+                    )
+                } else {
+                    kind.nothing_changed()
+                };
                 app.close_form();
-                app.message = Some(kind.nothing_changed());
+                app.message = Some(message);
             } else {
                 let note = theirs_kept(form, &receipt);
                 app.saved(receipt, kind.title());

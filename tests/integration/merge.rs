@@ -918,3 +918,26 @@ fn a_bulk_reassign_asks_only_about_the_client_a_colleague_moved_and_can_leave_th
         "C-1 left with the colleague's choice; C-2 already with colin, so nothing to do"
     );
 }
+
+#[test]
+fn a_change_a_colleague_already_made_saves_nothing_and_says_so() {
+    let (_dir, mut store, team) = fixture();
+    let mut app = app_as(&store, "cora");
+    open(&mut store, &mut app, FormKind::Tier, team.c1);
+    let episode = store.version_of("episode", team.e1).unwrap();
+    crate::common::second_connection(&store)
+        .apply(
+            &as_login("lead"),
+            &Change::Episode(episode, EpisodeEdit::Tier(3)),
+        )
+        .unwrap();
+    let audits = audit_count(&store);
+    set(&mut store, &mut app, "tier", "3");
+    enter(&mut store, &mut app);
+    assert!(app.form.is_none());
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Nothing to save: the tier already holds these values.")
+    );
+    assert_eq!(audit_count(&store), audits);
+}
