@@ -19,6 +19,7 @@ mod roles;
 mod sanitiser;
 mod screenshots;
 mod search;
+mod ssh;
 mod store;
 mod team;
 mod tmux;
