@@ -1,11 +1,72 @@
-//! Breach deadlines: red = arrest within 24 hours, amber = within 7 days,
-//! green = within one calendar month of the breach being raised.
+//! Breach deadlines, from the Gwent breach process (000, appendix B): "Offenders with a
+//! red marker need to be arrested within 24 hours of their breach. Offenders with an
+//! amber marker will be put out for arrest within 7 days of their breach. Offenders with
+//! a green marker will be put out for arrest within 1 month of their breach."
+//!
+//! The clock runs from the breach, the missed appointment, not from when someone
+//! recorded it: a breach recorded two days late is already two days into its window.
 
 use chrono::{Days, Months, NaiveDateTime, TimeDelta};
 
-use super::model::Rag;
+use super::model::{BreachStatus, Rag};
 
-/// The time by which a breach raised at `raised_at` with marker `rag` must be dealt with.
+/// What must happen by the deadline: "arrest" for red, "put out for arrest" for amber
+/// and green (000, appendix B).
+#[must_use]
+pub const fn action(rag: Rag) -> &'static str {
+    match rag {
+        Rag::Red => "arrest",
+        Rag::Amber | Rag::Green => "put out for arrest",
+    }
+}
+
+/// When a breach happened: the time given, or else the missed appointment's time.
+///
+/// # Errors
+/// A sentence naming the fix when the breach would be before the appointment (it is the
+/// missed appointment) or after `now` (it has not happened yet).
+pub fn breach_time(
+    appointment_at: NaiveDateTime,
+    given: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<NaiveDateTime, String> {
+    let at = given.unwrap_or(appointment_at);
+    if at < appointment_at {
+        return Err(format!(
+            "a breach is the missed appointment, so it cannot be dated before the appointment \
+             ({}): give a time on or after it, or leave it blank",
+            appointment_at.format("%d/%m/%Y %H:%M")
+        ));
+    }
+    if at > now {
+        return Err(format!(
+            "a breach cannot be dated in the future ({}): record it once the appointment \
+             at {} has been missed",
+            at.format("%d/%m/%Y %H:%M"),
+            appointment_at.format("%d/%m/%Y %H:%M")
+        ));
+    }
+    Ok(at)
+}
+
+/// Whether `status` may be recorded on a breach marked `rag`: a red breach must be
+/// arrested within 24 hours, so "put out for arrest" does not deal with it.
+///
+/// # Errors
+/// A sentence naming the fix.
+pub fn check_status(rag: Rag, status: BreachStatus) -> Result<(), String> {
+    if rag == Rag::Red && status == BreachStatus::PutOutForArrest {
+        return Err(
+            "a red breach must be arrested within 24 hours of the breach, so 'put out for \
+             arrest' does not deal with it: record 'arrested' once the client is arrested"
+                .to_owned(),
+        );
+    }
+    Ok(())
+}
+
+/// The time by which a breach at `raised_at` (the breach itself, not its recording)
+/// with marker `rag` must be dealt with.
 ///
 /// A month is a calendar month; a day that does not exist in the next month is clamped
 /// to its last day (31 January -> 28 or 29 February).

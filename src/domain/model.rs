@@ -212,7 +212,8 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Red/amber/green risk marker; on a breach it sets the arrest deadline.
+    /// Red/amber/green risk marker; on a breach it sets the deadline (red: arrest within
+    /// 24 hours; amber, green: put out for arrest within 7 days, 1 month).
     Rag {
         Red => "red", "red";
         Amber => "amber", "amber";
@@ -233,9 +234,11 @@ impl Rag {
 }
 
 vocabulary! {
-    /// Where a breach stands.
+    /// Where a breach stands. Amber and green breaches are dealt with once "put out for
+    /// arrest"; red ones once arrested (000, appendix B).
     BreachStatus {
         Outstanding => "outstanding", "outstanding";
+        PutOutForArrest => "put_out_for_arrest", "put out for arrest";
         Arrested => "arrested", "arrested";
         Withdrawn => "withdrawn", "withdrawn";
         Resolved => "resolved", "resolved";

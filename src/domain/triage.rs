@@ -272,21 +272,28 @@ impl Detail {
         }
     }
 
-    /// The reason in plain words at `now`, e.g. "No contact for 16 days" or "Red
-    /// breach: arrest due by 14:30 today".
+    /// The reason in plain words at `now`, e.g. "No contact for 16 days", "Red
+    /// breach: arrest due by 14:30 today" or "Amber: put out for arrest by Fri 27/11
+    /// 10:00".
     #[must_use]
     pub fn reason(&self, now: NaiveDateTime) -> String {
         match *self {
             Self::Breach { rag, deadline } => {
-                let label = breach_label(rag);
+                // "Amber: put out for arrest by ..." drops "breach" and "due" to fit 80
+                // columns; the kind column says BR.
+                let (label, due) = match rag {
+                    Rag::Red => (breach_label(rag), " due"),
+                    Rag::Amber | Rag::Green => (rag_word(rag), ""),
+                };
+                let action = crate::domain::breach::action(rag);
                 if now > deadline {
                     let late = countdown(deadline, now);
                     format!(
-                        "{label}: arrest OVERDUE by {}",
+                        "{label}: {action} OVERDUE by {}",
                         late.trim_start_matches("overdue ")
                     )
                 } else {
-                    format!("{label}: arrest due by {}", when(deadline, now))
+                    format!("{label}: {action}{due} by {}", when(deadline, now))
                 }
             }
             Self::Release { days, checklist } => {
@@ -350,6 +357,14 @@ impl Item {
 }
 
 /// "Red breach", "Amber breach" or "Green breach": a breach's term and reason.
+const fn rag_word(rag: Rag) -> &'static str {
+    match rag {
+        Rag::Red => "Red",
+        Rag::Amber => "Amber",
+        Rag::Green => "Green",
+    }
+}
+
 const fn breach_label(rag: Rag) -> &'static str {
     match rag {
         Rag::Red => "Red breach",

@@ -178,6 +178,7 @@ pub fn build(form: &Form, now: NaiveDateTime) -> Result<Change, Problem> {
                 assessment: row()?,
                 outcome,
                 breach,
+                breach_at: v.at("breach_at").filter(|_| breach.is_some()),
             }
         }
         FormKind::Breach => {

@@ -288,6 +288,11 @@ pub fn fields(kind: FormKind, context: &FormContext) -> Vec<Field> {
         FormKind::AssessmentOutcome => vec![
             Field::new("outcome", "outcome", vocab!(AssessmentOutcome)).required(),
             Field::new("breach", "raise breach (RAG)", vocab!(Rag)),
+            Field::new(
+                "breach_at",
+                "breach at (blank: appointment)",
+                FieldKind::DateTime { past_only: true },
+            ),
         ],
         FormKind::Breach => vec![
             Field::new("status", "status", vocab!(BreachStatus)).required(),

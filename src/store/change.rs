@@ -212,7 +212,8 @@ pub enum Change {
         at: NaiveDateTime,
     },
     /// Record what happened at a Required Assessment; a failed attendance may raise
-    /// a breach with this RAG (its deadline computed from the time of saving).
+    /// a breach with this RAG, its deadline running from the breach (the missed
+    /// appointment), not from the time of saving.
     AssessmentOutcome {
         /// The appointment.
         assessment: Versioned,
@@ -220,6 +221,8 @@ pub enum Change {
         outcome: AssessmentOutcome,
         /// Raise a breach (failed attendance only).
         breach: Option<Rag>,
+        /// When the breach happened; `None` = the appointment's time.
+        breach_at: Option<NaiveDateTime>,
     },
     /// Update a breach: arrested, withdrawn, resolved (with date) or outstanding again.
     Breach {

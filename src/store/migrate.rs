@@ -21,7 +21,7 @@ pub const APPLICATION_ID: i64 = 0x4353_4C44;
 pub type Step = fn(&Transaction<'_>) -> StoreResult<()>;
 
 /// Migration steps after schema version 1; step `i` takes version `i + 1` to `i + 2`.
-pub const STEPS: &[Step] = &[natural_keys];
+pub const STEPS: &[Step] = &[natural_keys, breach_put_out_for_arrest];
 
 /// Step 2's statements, word for word as in `schema.sql`.
 const NATURAL_KEYS: &str = "\
@@ -173,6 +173,34 @@ fn clashing_keys(tx: &Transaction<'_>, table: &str, key: &[&str]) -> StoreResult
         .collect()
 }
 
+/// Step 3's statements: the breach table of `schema.sql` (in `migrate/breach.sql`) built
+/// under the old one's name, the rows copied, the old table dropped.
+const BREACH_REBUILD: &str = concat!(
+    "DROP INDEX breach_outstanding;
+",
+    "DROP INDEX breach_client;
+",
+    "DROP INDEX breach_natural_key;
+",
+    "ALTER TABLE breach RENAME TO breach_before_step_3;
+",
+    include_str!("migrate/breach.sql"),
+    "INSERT INTO breach SELECT * FROM breach_before_step_3;
+",
+    "DROP TABLE breach_before_step_3;
+",
+    "CREATE UNIQUE INDEX breach_natural_key ON breach (client_id, raised_at);
+",
+);
+
+/// Step 3: a breach can be "put out for arrest" (amber and green, 000 appendix B), never
+/// a red one. A CHECK cannot be altered in place, so the table is rebuilt with the same
+/// rows; no other table refers to `breach`.
+fn breach_put_out_for_arrest(tx: &Transaction<'_>) -> StoreResult<()> {
+    tx.execute_batch(BREACH_REBUILD)?;
+    Ok(())
+}
+
 /// The schema version this build writes.
 #[must_use]
 pub fn current_version() -> i64 {
@@ -248,5 +276,10 @@ mod tests {
     fn step_two_is_word_for_word_in_schema_sql() {
         assert!(SCHEMA.contains(NATURAL_KEYS));
         assert!(SCHEMA.contains(CLIENT_TWIN));
+    }
+
+    #[test]
+    fn step_three_builds_the_breach_table_of_schema_sql() {
+        assert!(SCHEMA.contains(include_str!("migrate/breach.sql")));
     }
 }

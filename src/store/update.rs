@@ -6,6 +6,7 @@
 //! Otherwise only the fields that differ are written, the version is bumped, and one
 //! audit row records each changed field's before and after.
 
+use chrono::NaiveDateTime;
 use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 
@@ -18,7 +19,7 @@ use super::records::{
 use super::rows::{Written, explain_constraint, known_table, not_found};
 use super::{Actor, Store, StoreError, StoreResult, Tx};
 use crate::domain::model::{
-    AssessmentOutcome, BreachStatus, OutreachKind, Role, SignpostDestination, Worker,
+    AssessmentOutcome, BreachStatus, OutreachKind, Rag, Role, SignpostDestination, Worker,
 };
 use crate::domain::release::Checklist;
 use crate::domain::roles::{ClientScope, Operation};
@@ -187,11 +188,25 @@ impl Tx<'_> {
         let me = self.signed_in()?;
         let operation = change.operation();
         let allow = |scope: ClientScope| self.authorise(operation, Some(scope)).map(drop);
-        if let Change::Breach { status, date, .. } = change {
+        if let Change::Breach {
+            breach,
+            status,
+            date,
+        } = change
+        {
             if (*status == BreachStatus::Outstanding) != date.is_none() {
                 return Err(StoreError::Invalid(
-                    "a breach that is arrested, withdrawn or resolved needs the date it was dealt with; an outstanding one has none".to_owned(),
+                    "a breach that is put out for arrest, arrested, withdrawn or resolved needs the date it was dealt with; an outstanding one has none".to_owned(),
                 ));
+            }
+            let rag: Option<String> = self
+                .tx
+                .query_row("SELECT rag FROM breach WHERE id = ?1", [breach.id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if let Some(rag) = rag.as_deref().and_then(Rag::from_code) {
+                crate::domain::breach::check_status(rag, *status).map_err(StoreError::Invalid)?;
             }
         }
         let mut kept = Vec::new();
@@ -213,7 +228,14 @@ impl Tx<'_> {
                     assessment,
                     outcome,
                     breach,
-                } => self.assessment_outcome(*assessment, *outcome, *breach, bases, &allow)?,
+                    breach_at,
+                } => self.assessment_outcome(
+                    *assessment,
+                    *outcome,
+                    (*breach, *breach_at),
+                    bases,
+                    &allow,
+                )?,
                 Change::Reassign {
                     clients,
                     area_id,
@@ -435,7 +457,7 @@ impl Tx<'_> {
         &self,
         assessment: Versioned,
         outcome: AssessmentOutcome,
-        breach: Option<crate::domain::model::Rag>,
+        (breach, breach_at): (Option<crate::domain::model::Rag>, Option<NaiveDateTime>),
         bases: &[RowBase],
         allow: &dyn Fn(ClientScope) -> StoreResult<()>,
     ) -> StoreResult<Vec<Written>> {
@@ -454,15 +476,20 @@ impl Tx<'_> {
             .into_iter()
             .collect();
         if let Some(rag) = breach {
-            let client_id: i64 = self.tx.query_row(
-                "SELECT client_id FROM required_assessment WHERE id = ?1",
+            let (client_id, appointment_at): (i64, NaiveDateTime) = self.tx.query_row(
+                "SELECT client_id, appointment_at FROM required_assessment WHERE id = ?1",
                 [assessment.id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, super::read::timestamp(r, 1)?)),
             )?;
             let new = NewBreach {
                 client_id,
                 required_assessment_id: Some(assessment.id),
-                raised_at: self.actor.now,
+                raised_at: crate::domain::breach::breach_time(
+                    appointment_at,
+                    breach_at,
+                    self.actor.now,
+                )
+                .map_err(StoreError::Invalid)?,
                 rag,
                 status: BreachStatus::Outstanding,
                 resolution_date: None,

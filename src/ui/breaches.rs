@@ -1,5 +1,7 @@
 //! Breaches: outstanding ones by deadline with a live countdown (overdue first and
 //! unmistakable), and those dealt with on a second tab. Replaces the weekly spreadsheet.
+//! The deadline column says what is due: "arrest" (red) or "put out" for arrest (amber,
+//! green), and runs from the breach itself.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -11,7 +13,16 @@ use super::theme::Theme;
 use super::{empty, list_block, row_style, safe, window};
 use crate::app::{App, BreachTab, View};
 use crate::domain::breach::{countdown, is_overdue};
-use crate::domain::model::BreachStatus;
+use crate::domain::model::{BreachStatus, Rag};
+
+/// The deadline's action in a word or two: red breaches are arrested within 24 hours,
+/// amber and green ones put out for arrest (000, appendix B).
+const fn short_action(rag: Rag) -> &'static str {
+    match rag {
+        Rag::Red => "arrest",
+        Rag::Amber | Rag::Green => "put out",
+    }
+}
 
 /// Draws the breaches list into `area`, building only the visible rows.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
@@ -75,7 +86,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             if wide {
                 cells.push(Line::from(b.raised_at.format("%d/%m %H:%M").to_string()));
             }
-            cells.push(Line::from(b.deadline.format("%d/%m %H:%M").to_string()));
+            cells.push(Line::from(format!(
+                "{} {}",
+                short_action(b.rag),
+                b.deadline.format("%d/%m %H:%M")
+            )));
             cells.push(left);
             if dealt_tab {
                 cells.push(Line::from(b.status.label()));
@@ -90,11 +105,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let mut header = vec!["RAG", "Client", "Ref"];
     if wide {
         widths.push(Constraint::Length(11));
-        header.push("Raised");
+        header.push("Breach");
     }
-    widths.extend([Constraint::Length(11), Constraint::Length(15)]);
+    widths.extend([Constraint::Length(19), Constraint::Length(15)]);
     header.extend([
-        "Deadline",
+        "Deadline (to do)",
         if dealt_tab { "Dealt with" } else { "Time left" },
     ]);
     if dealt_tab {

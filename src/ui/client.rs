@@ -252,7 +252,8 @@ fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<L
     for b in &r.breaches {
         let state = if b.status == crate::domain::model::BreachStatus::Outstanding {
             format!(
-                "outstanding, deadline {} ({})",
+                "outstanding, {} by {} ({})",
+                breach::action(b.rag),
                 b.deadline.format("%d/%m %H:%M"),
                 breach::countdown(b.deadline, app.now)
             )
@@ -266,7 +267,7 @@ fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<L
         lines.push(Line::from(vec![
             Span::styled(format!("   {} breach", b.rag.letter()), theme.rag(b.rag)),
             Span::raw(format!(
-                " raised {}: {state}",
+                " breach {}: {state}",
                 b.raised_at.format("%d/%m/%Y %H:%M")
             )),
         ]));

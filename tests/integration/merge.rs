@@ -185,6 +185,7 @@ fn fixture() -> (tempfile::TempDir, Store, Team) {
             assessment,
             outcome: AssessmentOutcome::FailedToAttend,
             breach: Some(Rag::Red),
+            breach_at: None,
         },
     );
     apply(

@@ -275,6 +275,6 @@ fn a_breach_passing_its_deadline_moves_up_when_the_queue_is_retimed() {
     assert!((items[0].score() - 110.0).abs() < 1e-9);
     assert_eq!(
         items[0].detail.reason(later),
-        "Amber breach: arrest OVERDUE by 1m"
+        "Amber: put out for arrest OVERDUE by 1m"
     );
 }

@@ -152,7 +152,7 @@ fn every_kind_of_update_is_saved_with_an_audit_row() {
         Change::BookAssessment {
             client_id: team.c1,
             kind: AssessmentKind::Initial,
-            at: at("2026-11-24 10:00"),
+            at: at("2026-11-20 10:00"),
         },
         &mut store,
     );
@@ -161,6 +161,7 @@ fn every_kind_of_update_is_saved_with_an_audit_row() {
             assessment: v(&store, "required_assessment", ra.rows[0].row_id),
             outcome: AssessmentOutcome::FailedToAttend,
             breach: Some(Rag::Amber),
+            breach_at: None,
         },
         &mut store,
     );
@@ -174,8 +175,8 @@ fn every_kind_of_update_is_saved_with_an_audit_row() {
         )
         .unwrap();
     assert_eq!(
-        deadline, "2026-11-30 09:30",
-        "amber: seven days from when it was raised"
+        deadline, "2026-11-27 10:00",
+        "amber: seven days from the missed appointment, not from the save"
     );
     run(
         Change::Breach {
@@ -475,6 +476,7 @@ fn rules_of_the_record_are_refused_with_a_sentence() {
             .unwrap(),
         outcome: AssessmentOutcome::Attended,
         breach: Some(Rag::Red),
+        breach_at: None,
     };
     assert!(matches!(
         store.apply(&as_login("cora"), &attended_with_breach),
