@@ -134,9 +134,8 @@ impl Store {
     /// inserted rows are removed, provided nobody changed them since.
     ///
     /// # Errors
-    /// [`StoreError::Conflict`] if an inserted row was changed since,
-    /// [`StoreError::NotAllowed`], or [`StoreError::Invalid`] if other records now
-    /// depend on an inserted row.
+    /// [`StoreError::Invalid`] if an inserted row was changed since (naming who and
+    /// when) or other records now depend on it, or [`StoreError::NotAllowed`].
     pub fn undo(&mut self, actor: &Actor, receipt: &Receipt) -> StoreResult<Receipt> {
         self.write(actor, |tx| tx.undo(receipt))
     }
@@ -581,7 +580,20 @@ impl Tx<'_> {
                 kept.extend(refused);
             } else {
                 {
-                    self.current_version(written.table, row)?;
+                    self.current_version(written.table, row)
+                        .map_err(|e| match e {
+                            StoreError::Conflict {
+                                entity,
+                                changed_by: Some((who, when)),
+                                ..
+                            } => StoreError::Invalid(format!(
+                                "{who} changed this {entity} at {when}, after you added it, so it stays: nothing was undone"
+                            )),
+                            StoreError::Conflict { entity, .. } => StoreError::Invalid(format!(
+                                "someone changed this {entity} after you added it, so it stays: nothing was undone"
+                            )),
+                            other => other,
+                        })?;
                     let before = self.row_json(written.table, row.id)?;
                     self.tx
                         .execute(

@@ -942,3 +942,32 @@ fn a_change_a_colleague_already_made_saves_nothing_and_says_so() {
     );
     assert_eq!(audit_count(&store), audits);
 }
+
+#[test]
+fn undo_of_a_record_a_colleague_has_since_changed_leaves_it_and_names_them() {
+    let (_dir, mut store, team) = team_store();
+    let added = store
+        .apply(
+            &as_login("cora"),
+            &Change::AddCustody {
+                client_id: team.c1,
+                prison: "HMP Testshire".into(),
+                reception_date: date("2026-10-01"),
+                expected_release: None,
+            },
+        )
+        .unwrap();
+    let custody = store.version_of("custody", added.rows[0].row_id).unwrap();
+    store
+        .apply(
+            &as_login("lead"),
+            &Change::Custody(custody, CustodyEdit::Released(date("2026-11-20"))),
+        )
+        .unwrap();
+    let error = store.undo(&as_login("cora"), &added).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "lead changed this custody at 2026-11-23 09:30, after you added it, so it stays: nothing was undone"
+    );
+    assert_eq!(store.client_record(team.c1).unwrap().custody.len(), 1);
+}
