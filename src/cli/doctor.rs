@@ -348,6 +348,18 @@ fn check_people(
 fn check_system_config(report: &mut Report, path: &Path) {
     let system = crate::config::system_config_path();
     if let Ok(m) = std::fs::metadata(&system) {
+        let dir = directory_of(&system);
+        let dir_mode = std::fs::metadata(&dir).map_or(0o755, |d| d.mode() & 0o7777);
+        if dir_mode & 0o005 != 0o005 {
+            report.problem(
+                &format!(
+                    "the directory {} cannot be entered by the members (mode {dir_mode:04o}), so caseload refuses to start for them",
+                    dir.display()
+                ),
+                &format!("chmod 755 {}", dir.display()),
+            );
+            return;
+        }
         if m.mode() & 0o004 == 0 {
             report.problem(
                 &format!(

@@ -296,9 +296,17 @@ fn doctor_prints_the_fix_for_each_problem_and_exits_1() {
     ] {
         assert!(text.contains(&expected), "missing {expected:?} in\n{text}");
     }
-    // A system config the members cannot read would stop caseload for them.
+    // A system config the members cannot read would stop caseload for them: its
+    // directory first, then the file.
     let system = home.path().join("system.toml");
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
     std::fs::write(&system, format!("db = \"{}\"\n", db.display())).unwrap();
+    let text = stdout(&doctor());
+    assert!(
+        text.contains(&format!("fix: chmod 755 {}", home.path().display())),
+        "{text}"
+    );
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(&system, std::fs::Permissions::from_mode(0o600)).unwrap();
     let text = stdout(&doctor());
     assert!(
