@@ -12,6 +12,7 @@ use crate::domain::dates::parse_date;
 use crate::domain::period::Period;
 use crate::domain::safe_text::{visible, visible_json, visible_lines};
 use crate::domain::sample::seed_for;
+use crate::domain::substances::AlcoholRule;
 use crate::report::{self, ReportOptions, render::Format};
 use crate::store::{Access, Actor, ExportKind, NewTally, Offences, Store};
 use crate::transfer::export::{self, ExportFormat};
@@ -356,25 +357,28 @@ pub fn run_tally(db: Option<&Path>, clock: WallClock, args: &TallyArgs) -> CliRe
 }
 
 /// `caseload import`: a dry run unless `--apply`; exits 1 if the file has problems.
+/// Both run every row through the same write transaction; the dry run rolls it back.
 pub fn run_import(db: Option<&Path>, clock: WallClock, args: &ImportArgs) -> CliResult {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
-    let mut store = open(
-        db,
-        if args.apply {
-            Access::ReadWrite
+    let settings = crate::config::load_all()?;
+    let rules = import::Rules {
+        today: clock.today(),
+        alcohol: if settings.alcohol_may_be_primary {
+            AlcoholRule::MayBePrimary
         } else {
-            Access::ReadOnly
+            AlcoholRule::NotPrimary
         },
-    )?;
-    let plan = import::plan_file(&store, args.kind, &bytes)?;
-    let applied = args.apply && plan.problems.is_empty();
-    if applied {
-        let actor = writer(&store, clock)?;
-        import::apply(&mut store, &actor, &plan)?;
-    }
-    print!("{}", visible_lines(&plan.summary(applied)));
-    Ok(if plan.problems.is_empty() {
+    };
+    let mut store = open(db, Access::ReadWrite)?;
+    let actor = Actor {
+        login: crate::identity::os_login(),
+        now: clock.now(),
+    };
+    let plan = import::plan_file(&store, args.kind, &bytes, &actor.login, rules)?;
+    let outcome = import::run(&mut store, &actor, &plan, args.apply)?;
+    print!("{}", visible_lines(&outcome.summary()));
+    Ok(if outcome.problems.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -339,21 +339,17 @@ fn natural_key_clash(e: &rusqlite::Error) -> Option<&'static str> {
     let rusqlite::Error::SqliteFailure(_, Some(message)) = e else {
         return None;
     };
-    let table = message
-        .strip_prefix("UNIQUE constraint failed: ")?
-        .split('.')
-        .next()?;
-    Some(match table {
-        "episode" => {
+    Some(match message.strip_prefix("UNIQUE constraint failed: ")? {
+        "episode.client_id, episode.referral_date" => {
             "this client already has an episode with this referral date: open that one instead; nothing was saved"
         }
-        "custody" => {
+        "custody.client_id, custody.reception_date" => {
             "this client already has a custody record with this reception date: open that one instead; nothing was saved"
         }
-        "contact" => {
+        "contact.client_id, contact.contact_at, contact.kind, contact.worker_id, contact.note" => {
             "this contact (same client, time, kind, worker and note) is already recorded: nothing was saved"
         }
-        "breach" => {
+        "breach.client_id, breach.raised_at" => {
             "this client already has a breach raised at this time: open that one instead; nothing was saved"
         }
         _ => return None,

@@ -1,34 +1,26 @@
 //! SQL for data exchange: the keys an import is checked against, the client update an
 //! import may make, and the export tables.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
 use super::read::vocab;
-use super::{NewClient, Store, StoreError, StoreResult, Tx};
-use crate::domain::model::{Ethnicity, Sex, Substance};
+use super::{
+    NewBreach, NewClient, NewContact, NewCustody, NewEpisode, Store, StoreError, StoreResult, Tx,
+};
+use crate::domain::model::{Ethnicity, ReleaseType, Sex, Substance};
+use crate::domain::roles::ClientScope;
 
-/// What an import is checked against: natural keys already in the database.
+/// What an import's rows are checked against before its write: the clients, read
+/// outside the write transaction (which checks again).
 #[derive(Debug, Clone, Default)]
 pub struct ImportKeys {
     /// Client reference -> (id, stored values).
     pub clients: HashMap<String, (i64, NewClient)>,
-    /// `family|given|dob` (lower case) -> client reference.
+    /// Twin key (`domain::twin::key`) -> client reference.
     pub people: HashMap<String, String>,
-    /// `client_id|referral_date` of every episode.
-    pub episodes: HashSet<String>,
-    /// Clients with an open episode.
-    pub open_episode: HashSet<i64>,
-    /// `client_id|reception_date` of every custody episode.
-    pub custody: HashSet<String>,
-    /// Clients in custody now.
-    pub open_custody: HashSet<i64>,
-    /// `client_id|contact_at|kind` of every contact.
-    pub contacts: HashSet<String>,
-    /// `client_id|raised_at` of every breach.
-    pub breaches: HashSet<String>,
 }
 
 /// Rows to export: column names and text cells.
@@ -90,7 +82,7 @@ fn client_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, NewClient)> {
 }
 
 impl Store {
-    /// The natural keys an import is checked against.
+    /// The clients and twin keys an import is checked against.
     ///
     /// # Errors
     /// An SQLite error.
@@ -100,35 +92,42 @@ impl Store {
         let rows = stmt.query_map([], client_row)?;
         for row in rows {
             let (id, client) = row?;
-            keys.people.insert(
-                format!(
-                    "{}|{}|{}",
-                    client.family_name.to_lowercase(),
-                    client.given_name.to_lowercase(),
-                    client.date_of_birth
-                ),
-                client.reference.clone(),
-            );
             keys.clients.insert(client.reference.clone(), (id, client));
         }
-        let text_keys = |sql: &str| -> StoreResult<HashSet<String>> {
-            let mut stmt = self.conn.prepare(sql)?;
-            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        };
-        keys.episodes = text_keys("SELECT client_id || '|' || referral_date FROM episode")?;
-        keys.custody = text_keys("SELECT client_id || '|' || reception_date FROM custody")?;
-        keys.contacts =
-            text_keys("SELECT client_id || '|' || contact_at || '|' || kind FROM contact")?;
-        keys.breaches = text_keys("SELECT client_id || '|' || raised_at FROM breach")?;
-        let ids = |sql: &str| -> StoreResult<HashSet<i64>> {
-            let mut stmt = self.conn.prepare(sql)?;
-            let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        };
-        keys.open_episode = ids("SELECT client_id FROM episode WHERE closure_date IS NULL")?;
-        keys.open_custody = ids("SELECT client_id FROM custody WHERE actual_release_date IS NULL")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT t.key, c.reference FROM client_twin t JOIN client c ON c.id = t.client_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        keys.people = rows.collect::<rusqlite::Result<_>>()?;
         Ok(keys)
+    }
+
+    /// Runs `change` in one `BEGIN IMMEDIATE` transaction, as [`Store::write`] does,
+    /// and commits only if `commit` is true and `change` says so: an import's dry run
+    /// is its write, rolled back.
+    ///
+    /// # Errors
+    /// [`StoreError::ReadOnlySession`] in a read-only session, or whatever `change`
+    /// or SQLite returns.
+    pub fn write_or_roll_back<T>(
+        &mut self,
+        actor: &super::Actor,
+        commit: bool,
+        change: impl FnOnce(&Tx<'_>) -> StoreResult<(T, bool)>,
+    ) -> StoreResult<T> {
+        if self.access == super::Access::ReadOnly {
+            return Err(StoreError::ReadOnlySession);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let (value, keep) = change(&Tx { tx: &tx, actor })?;
+        if commit && keep {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
+        Ok(value)
     }
 
     /// One export table, every cell as text.
@@ -216,6 +215,188 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// The importing worker as the database has them now (active, with their role).
+    ///
+    /// # Errors
+    /// [`StoreError::NotAllowed`] for a login with no active worker record, or an
+    /// SQLite error.
+    pub fn importer(&self) -> StoreResult<crate::domain::model::Worker> {
+        self.signed_in()
+    }
+
+    /// The client with `reference` as it is now: id and stored values.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn client_by_reference(&self, reference: &str) -> StoreResult<Option<(i64, NewClient)>> {
+        Ok(self
+            .tx
+            .prepare_cached(&format!("{CLIENT_SELECT} WHERE reference = ?1"))?
+            .query_row([reference], client_row)
+            .optional()?)
+    }
+
+    /// The reference of the client holding twin key `key`, if any.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn twin_holder(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT c.reference FROM client_twin t JOIN client c ON c.id = t.client_id
+                  WHERE t.key = ?1",
+            )?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Client `id`'s area and care co-ordinator now, for the role rules.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn client_scope(&self, id: i64) -> StoreResult<Option<ClientScope>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT area_id, care_coordinator_id FROM client WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok(ClientScope {
+                    area_id: r.get(0)?,
+                    care_coordinator_id: r.get(1)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Inserts an episode unless the client has one with that referral date; its id
+    /// if inserted.
+    ///
+    /// # Errors
+    /// An SQLite error (e.g. a second open episode for the client).
+    pub fn insert_episode_once(&self, e: &NewEpisode) -> StoreResult<Option<i64>> {
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO episode (client_id, referral_date, referral_source, assessment_date,
+                    care_plan_date, engaged, prescribed, tier, closure_date, exit_reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (client_id, referral_date) DO NOTHING",
+            )?
+            .execute(params![
+                e.client_id,
+                e.referral_date,
+                e.referral_source.code(),
+                e.assessment_date,
+                e.care_plan_date,
+                e.engaged,
+                e.prescribed,
+                e.tier,
+                e.closure.map(|(date, _)| date),
+                e.closure.map(|(_, reason)| reason.code()),
+            ])?;
+        Ok((inserted > 0).then(|| self.tx.last_insert_rowid()))
+    }
+
+    /// Inserts a custody episode unless the client has one with that reception date.
+    ///
+    /// # Errors
+    /// An SQLite error (e.g. the client is already in custody).
+    pub fn insert_custody_once(&self, c: &NewCustody) -> StoreResult<Option<i64>> {
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO custody (client_id, prison, reception_date, expected_release_date,
+                    earliest_release_date, release_type, actual_release_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (client_id, reception_date) DO NOTHING",
+            )?
+            .execute(params![
+                c.client_id,
+                c.prison,
+                c.reception_date,
+                c.expected_release_date,
+                c.earliest_release_date,
+                c.release_type.map(ReleaseType::code),
+                c.actual_release_date,
+            ])?;
+        Ok((inserted > 0).then(|| self.tx.last_insert_rowid()))
+    }
+
+    /// Inserts a contact unless the same one (client, time, kind, worker, note) is there.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn insert_contact_once(&self, c: &NewContact) -> StoreResult<Option<i64>> {
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO contact (client_id, worker_id, contact_at, kind, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (client_id, contact_at, kind, worker_id, note) DO NOTHING",
+            )?
+            .execute(params![
+                c.client_id,
+                c.worker_id,
+                super::format_timestamp(c.contact_at),
+                c.kind.code(),
+                c.note
+            ])?;
+        Ok((inserted > 0).then(|| self.tx.last_insert_rowid()))
+    }
+
+    /// Inserts a breach (deadline from the RAG rule) unless the client has one raised
+    /// at that time.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn insert_breach_once(&self, b: &NewBreach) -> StoreResult<Option<i64>> {
+        let deadline = crate::domain::breach::deadline(b.raised_at, b.rag);
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO breach (client_id, raised_at, rag, deadline, status, resolution_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (client_id, raised_at) DO NOTHING",
+            )?
+            .execute(params![
+                b.client_id,
+                super::format_timestamp(b.raised_at),
+                b.rag.code(),
+                super::format_timestamp(deadline),
+                b.status.code(),
+                b.resolution_date
+            ])?;
+        Ok((inserted > 0).then(|| self.tx.last_insert_rowid()))
+    }
+
+    /// An import's audit row, with `before`/`after` already as JSON text (prepared
+    /// before the transaction, so the write lock is held briefly).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn audit_import(
+        &self,
+        entity: &str,
+        row_id: i64,
+        before: Option<&str>,
+        after: &str,
+    ) -> StoreResult<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit (at, who, entity, row_id, action, before, after)
+                 VALUES (?1, ?2, ?3, ?4, 'import', ?5, ?6)",
+            )?
+            .execute(params![
+                super::format_timestamp(self.actor.now),
+                self.actor.login,
+                entity,
+                row_id,
+                before,
+                after
+            ])?;
+        Ok(())
+    }
+
     /// Records client `id`'s twin key (replacing an old one).
     ///
     /// # Errors

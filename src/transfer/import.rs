@@ -1,78 +1,130 @@
-//! Checking parsed rows against the store ([`plan`]) and writing them ([`apply`]):
-//! a dry run reports what would happen; applying writes every row in one transaction,
-//! or nothing if any row has a problem.
+//! Checking parsed rows and writing them, in two steps so that the write lock is held
+//! briefly:
+//!
+//! 1. [`plan`] reads a snapshot (areas, workers, clients) outside any write
+//!    transaction, resolves names, applies every domain and role rule, and prepares each
+//!    row: its values and its audit text.
+//! 2. [`run`] opens one `BEGIN IMMEDIATE` transaction and checks each prepared row again
+//!    against the database as it is now (natural keys, twins, the client's current values
+//!    and area), inserting or updating with prepared statements. It commits only with
+//!    `apply` and no problem; otherwise it rolls back. A dry run is therefore the apply,
+//!    rolled back: the same rules and the same schema constraints, so a file whose dry
+//!    run found no problem cannot fail on a row when applied.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use crate::domain::model::{Area, Worker};
+use chrono::NaiveDate;
+
+use crate::domain::dates::uk;
+use crate::domain::model::{BreachStatus, Worker};
+use crate::domain::roles::{self, ClientScope, Operation};
+use crate::domain::substances::AlcoholRule;
+use crate::domain::twin;
 use crate::store::{
-    Actor, ImportKeys, NewBreach, NewClient, NewContact, NewCustody, NewEpisode, Store, StoreError,
-    StoreResult,
+    Actor, ImportKeys, NewBreach, NewContact, NewCustody, NewEpisode, Store, StoreResult,
+    format_timestamp,
 };
 
-use super::parse::{self, Kind, Parsed, Problem, Row};
+use super::clients::{ClientCells, client_change};
+use super::parse::{self, CLEAR, Cell, Kind, Parsed, Problem, Row};
+use super::write::{Writer, row_problem};
 
-/// What one row would do.
-#[derive(Debug, Clone)]
-pub enum Change {
-    /// Create a client.
-    CreateClient(NewClient),
-    /// Update client `id` (changed fields shown in the report).
-    UpdateClient(i64, NewClient, Vec<&'static str>),
-    /// Create an episode.
-    CreateEpisode(NewEpisode),
-    /// Create a custody episode.
-    CreateCustody(NewCustody),
-    /// Create a contact.
-    CreateContact(NewContact),
-    /// Create a breach.
-    CreateBreach(NewBreach),
-    /// Already recorded exactly so: nothing to do.
-    Unchanged,
+/// The settings an import is checked with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// Today (from `--today` or the clock): dates that must be past may not be after it.
+    pub today: NaiveDate,
+    /// Whether alcohol may be the primary substance (the forms' setting).
+    pub alcohol: AlcoholRule,
 }
 
-/// The outcome of checking a file: a change per clean row, and every problem.
-#[derive(Debug, Clone, Default)]
+/// One row ready to write: its values and (for inserts) its audit text.
+#[derive(Debug, Clone)]
+pub enum Prepared {
+    /// A client: created, or merged into the stored one by reference.
+    Client(Box<ClientCells>),
+    /// An episode.
+    Episode(NewEpisode, String),
+    /// A custody episode.
+    Custody(NewCustody, String),
+    /// A contact.
+    Contact(NewContact, String),
+    /// A breach.
+    Breach(NewBreach, String),
+}
+
+/// A checked file: every row ready to write, and every problem found so far.
+#[derive(Debug, Clone)]
 pub struct Plan {
-    /// (line, change), in file order.
-    pub changes: Vec<(u64, Change)>,
+    /// (line, row), in file order.
+    pub rows: Vec<(u64, Prepared)>,
     /// Problems, by line.
     pub problems: Vec<Problem>,
+    pub(super) kind: Kind,
+    pub(super) rules: Rules,
 }
 
-impl Plan {
-    /// (created, updated, unchanged).
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Rows created.
+    pub created: usize,
+    /// Clients updated.
+    pub updated: usize,
+    /// Rows already recorded exactly so.
+    pub unchanged: usize,
+    /// Each client update: line, reference, changed fields, emptied columns.
+    pub updates: Vec<(u64, String, Vec<&'static str>, Vec<&'static str>)>,
+    /// Every problem, by line; any problem means nothing was written.
+    pub problems: Vec<Problem>,
+    /// Whether the rows were committed.
+    pub written: bool,
+    /// Whether the file held clients (the only kind that updates).
+    pub clients: bool,
+}
+
+impl Outcome {
+    /// How many values each column had emptied by [`CLEAR`].
     #[must_use]
-    pub fn counts(&self) -> (usize, usize, usize) {
-        let mut counts = (0, 0, 0);
-        for (_, change) in &self.changes {
-            match change {
-                Change::Unchanged => counts.2 += 1,
-                Change::UpdateClient(..) => counts.1 += 1,
-                _ => counts.0 += 1,
-            }
+    pub fn cleared(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for column in self.updates.iter().flat_map(|u| &u.3) {
+            *counts.entry(*column).or_insert(0) += 1;
         }
         counts
     }
 
-    /// A report for people: totals, then each update and every problem.
+    /// A report for people: totals, each update and what it empties, every problem.
     #[must_use]
-    pub fn summary(&self, applied: bool) -> String {
-        let (created, updated, unchanged) = self.counts();
-        let verb = if applied { "" } else { "would be " };
+    pub fn summary(&self) -> String {
+        let verb = if self.written { "" } else { "would be " };
         let mut out = format!(
-            "{created} {verb}created, {updated} {verb}updated, {unchanged} unchanged, {} problem(s)\n",
-            self.problems.len()
+            "{} {verb}created, {} unchanged",
+            self.created, self.unchanged
         );
-        for (line, change) in &self.changes {
-            if let Change::UpdateClient(_, client, fields) = change {
-                let _ = writeln!(
-                    out,
-                    "line {line}: client {} {verb}updated: {}",
-                    client.reference,
-                    fields.join(", ")
-                );
+        if self.clients {
+            let _ = write!(out, ", {} {verb}updated", self.updated);
+        }
+        let _ = writeln!(out, ", {} problem(s)", self.problems.len());
+        for (line, reference, fields, cleared) in &self.updates {
+            let _ = write!(
+                out,
+                "line {line}: client {reference} {verb}updated: {}",
+                fields.join(", ")
+            );
+            if !cleared.is_empty() {
+                let _ = write!(out, "; emptied by {CLEAR}: {}", cleared.join(", "));
+            }
+            out.push('\n');
+        }
+        if !self.updates.is_empty() {
+            let cleared = self.cleared();
+            if cleared.is_empty() {
+                let _ = writeln!(out, "No field {verb}emptied.");
+            } else {
+                let counts: Vec<String> = cleared.iter().map(|(c, n)| format!("{c} {n}")).collect();
+                let _ = writeln!(out, "Fields {verb}emptied: {}.", counts.join(", "));
             }
         }
         for problem in &self.problems {
@@ -80,84 +132,179 @@ impl Plan {
         }
         if !self.problems.is_empty() {
             out.push_str("Nothing was written: fix the problems and import again.\n");
-        } else if !applied && created + updated > 0 {
+        } else if !self.written && self.created + self.updated > 0 {
             out.push_str("Dry run: nothing was written; add --apply to import.\n");
         }
         out
     }
 }
 
-/// Parses `bytes` and checks every row against `store`.
+/// Parses `bytes` and checks every row as `login` would import it.
 ///
 /// # Errors
 /// An SQLite error reading the store.
-pub fn plan_file(store: &Store, kind: Kind, bytes: &[u8]) -> StoreResult<Plan> {
-    plan(store, parse::parse(kind, bytes))
+pub fn plan_file(
+    store: &Store,
+    kind: Kind,
+    bytes: &[u8],
+    login: &str,
+    rules: Rules,
+) -> StoreResult<Plan> {
+    plan(store, kind, parse::parse(kind, bytes), login, rules)
 }
 
-/// Checks parsed rows against `store`: resolves areas, workers and client references,
-/// finds duplicates, and decides create / update / unchanged for each row.
+/// Checks parsed rows against a snapshot of `store`, outside any write transaction:
+/// resolves areas, workers and client references, finds repeats within the file, and
+/// applies the domain and role rules, preparing each clean row.
 ///
 /// # Errors
 /// An SQLite error reading the store.
-pub fn plan(store: &Store, parsed: Parsed) -> StoreResult<Plan> {
-    let mut ctx = Context {
-        areas: store.areas()?,
-        workers: store.workers()?,
-        keys: store.import_keys()?,
-        plan: Plan {
-            changes: Vec::new(),
-            problems: parsed.problems,
-        },
-        seen: HashSet::new(),
+pub fn plan(
+    store: &Store,
+    kind: Kind,
+    parsed: Parsed,
+    login: &str,
+    rules: Rules,
+) -> StoreResult<Plan> {
+    let mut plan = Plan {
+        rows: Vec::new(),
+        problems: parsed.problems,
+        kind,
+        rules,
     };
-    for (line, row) in parsed.rows {
-        if let Some(change) = ctx.check(line, row) {
-            ctx.plan.changes.push((line, change));
+    let Some(worker) = store.worker_by_login(login)? else {
+        plan.problems.insert(
+            0,
+            Problem {
+                line: 1,
+                column: None,
+                message: format!(
+                    "{}: nothing can be imported",
+                    roles::no_worker_message(login)
+                ),
+            },
+        );
+        return Ok(plan);
+    };
+    let mut names = HashMap::new();
+    for w in store.workers()? {
+        for name in w.login.iter().chain([&w.name]) {
+            names.entry(name.to_lowercase()).or_insert(w.id);
         }
     }
-    ctx.plan.problems.sort_by_key(|p| p.line);
-    Ok(ctx.plan)
+    let mut ctx = Context {
+        areas: store.areas()?.into_iter().map(|a| (a.name, a.id)).collect(),
+        names,
+        keys: store.import_keys()?,
+        worker,
+        rules,
+        problems: Vec::new(),
+        seen: HashMap::new(),
+    };
+    for (line, row) in parsed.rows {
+        if let Some(prepared) = ctx.check(line, row) {
+            plan.rows.push((line, prepared));
+        }
+    }
+    plan.problems.append(&mut ctx.problems);
+    plan.problems.sort_by_key(|p| p.line);
+    Ok(plan)
+}
+
+/// Writes `plan` as `actor` in one short transaction, checking every row again against
+/// the database as it is now; commits only if `apply` and no row has a problem.
+///
+/// # Errors
+/// A store error that is not about a row (the database cannot be written, say).
+pub fn run(store: &mut Store, actor: &Actor, plan: &Plan, apply: bool) -> StoreResult<Outcome> {
+    store.write_or_roll_back(actor, apply, |tx| {
+        let mut outcome = Outcome {
+            problems: plan.problems.clone(),
+            clients: plan.kind == Kind::Clients,
+            ..Outcome::default()
+        };
+        if plan.rows.is_empty() && !plan.problems.is_empty() {
+            return Ok((outcome, false));
+        }
+        let mut writer = Writer {
+            tx,
+            worker: tx.importer()?,
+            plan,
+            scopes: HashMap::new(),
+            outcome: &mut outcome,
+        };
+        for (line, row) in &plan.rows {
+            if let Err(e) = writer.row(*line, row) {
+                let problem = row_problem(plan.kind, *line, e)?;
+                writer.outcome.problems.push(problem);
+            }
+        }
+        outcome.problems.sort_by_key(|p| p.line);
+        outcome.written = apply && outcome.problems.is_empty();
+        let keep = outcome.written;
+        Ok((outcome, keep))
+    })
+}
+
+/// [`run`] with `apply`: writes every row, or nothing if any has a problem.
+///
+/// # Errors
+/// As [`run`].
+pub fn apply(store: &mut Store, actor: &Actor, plan: &Plan) -> StoreResult<Outcome> {
+    run(store, actor, plan, true)
+}
+
+/// [`run`] rolled back: reports what applying would do, writing nothing.
+///
+/// # Errors
+/// As [`run`].
+pub fn dry_run(store: &mut Store, actor: &Actor, plan: &Plan) -> StoreResult<Outcome> {
+    run(store, actor, plan, false)
 }
 
 struct Context {
-    areas: Vec<Area>,
-    workers: Vec<Worker>,
+    areas: Vec<(String, i64)>,
+    /// Lower-case login or name -> worker id.
+    names: HashMap<String, i64>,
     keys: ImportKeys,
-    plan: Plan,
-    /// Natural keys already met in this file.
-    seen: HashSet<String>,
+    worker: Worker,
+    rules: Rules,
+    problems: Vec<Problem>,
+    /// Natural keys already met in this file -> their line.
+    seen: HashMap<String, u64>,
 }
 
 impl Context {
     fn problem(&mut self, line: u64, column: &str, message: String) {
-        self.plan.problems.push(Problem {
+        self.problems.push(Problem {
             line,
             column: Some(column.to_owned()),
             message,
         });
     }
 
-    fn client_id(&mut self, line: u64, reference: &str) -> Option<i64> {
-        let id = self.keys.clients.get(reference).map(|(id, _)| *id);
-        if id.is_none() {
+    fn client(&mut self, line: u64, reference: &str) -> Option<(i64, ClientScope)> {
+        let found = self.keys.clients.get(reference).map(|(id, c)| {
+            (
+                *id,
+                ClientScope {
+                    area_id: c.area_id,
+                    care_coordinator_id: c.care_coordinator_id,
+                },
+            )
+        });
+        if found.is_none() {
             self.problem(
                 line,
                 "client_reference",
                 format!("no client '{reference}': import the clients first"),
             );
         }
-        id
+        found
     }
 
     fn worker_id(&mut self, line: u64, column: &str, text: &str) -> Option<i64> {
-        let found = self.workers.iter().find(|w| {
-            w.login
-                .as_deref()
-                .is_some_and(|l| l.eq_ignore_ascii_case(text))
-                || w.name.eq_ignore_ascii_case(text)
-        });
-        let id = found.map(|w| w.id);
+        let id = self.names.get(&text.to_lowercase()).copied();
         if id.is_none() {
             self.problem(
                 line,
@@ -170,146 +317,265 @@ impl Context {
 
     /// Marks a natural key as met; a second row with it in the file is a problem.
     fn once(&mut self, line: u64, column: &str, key: String) -> bool {
-        if self.seen.insert(key) {
-            return true;
+        match self.seen.get(&key) {
+            None => {
+                self.seen.insert(key, line);
+                true
+            }
+            Some(&first) => {
+                self.problem(line, column, format!("repeats line {first} of this file"));
+                false
+            }
         }
-        self.problem(
-            line,
-            column,
-            "repeats an earlier line of this file".to_owned(),
-        );
-        false
     }
 
-    #[allow(clippy::too_many_lines)] // one arm per kind of row, each short
-    fn check(&mut self, line: u64, row: Row) -> Option<Change> {
+    /// Refuses a date after today where the past is required.
+    fn past(&mut self, line: u64, column: &str, date: Option<NaiveDate>) -> bool {
+        match date {
+            Some(date) if date > self.rules.today => {
+                self.problem(
+                    line,
+                    column,
+                    format!(
+                        "{} is after today ({}): it must be a date in the past",
+                        uk(date),
+                        uk(self.rules.today)
+                    ),
+                );
+                false
+            }
+            _ => true,
+        }
+    }
+
+    /// Refuses `date` in `column` if it is before `earlier` (named `what`).
+    fn not_before(
+        &mut self,
+        line: u64,
+        column: &str,
+        date: Option<NaiveDate>,
+        earlier: Option<NaiveDate>,
+        what: &str,
+    ) -> bool {
+        match (date, earlier) {
+            (Some(date), Some(earlier)) if date < earlier => {
+                self.problem(
+                    line,
+                    column,
+                    format!(
+                        "{} is before the {what} ({}): it cannot be",
+                        uk(date),
+                        uk(earlier)
+                    ),
+                );
+                false
+            }
+            _ => true,
+        }
+    }
+
+    fn allowed(&mut self, line: u64, column: &str, op: Operation, scope: ClientScope) -> bool {
+        match roles::check(Some(&self.worker), op, Some(scope)) {
+            Ok(()) => true,
+            Err(refusal) => {
+                self.problem(line, column, format!("not imported: {refusal}"));
+                false
+            }
+        }
+    }
+
+    fn check(&mut self, line: u64, row: Row) -> Option<Prepared> {
         match row {
-            Row::Client(c) => self.client(line, c),
-            Row::Episode(e) => {
-                let client_id = self.client_id(line, &e.client)?;
-                let key = format!("{client_id}|{}", e.referral_date);
-                if !self.once(line, "referral_date", format!("episode|{key}")) {
-                    return None;
-                }
-                if self.keys.episodes.contains(&key) {
-                    return Some(Change::Unchanged);
-                }
-                if e.closure.is_none() && !self.keys.open_episode.insert(client_id) {
-                    self.problem(
-                        line,
-                        "closure_date",
-                        format!("client {} already has an open episode", e.client),
-                    );
-                    return None;
-                }
-                Some(Change::CreateEpisode(NewEpisode {
-                    client_id,
-                    referral_date: e.referral_date,
-                    referral_source: e.referral_source,
-                    assessment_date: e.assessment_date,
-                    care_plan_date: e.care_plan_date,
-                    next_review_date: None,
-                    engaged: e.engaged,
-                    prescribed: e.prescribed,
-                    tier: e.tier,
-                    exit_plan: None,
-                    extension: None,
-                    closure: e.closure,
-                }))
-            }
-            Row::Custody(c) => {
-                let client_id = self.client_id(line, &c.client)?;
-                let key = format!("{client_id}|{}", c.reception_date);
-                if !self.once(line, "reception_date", format!("custody|{key}")) {
-                    return None;
-                }
-                if self.keys.custody.contains(&key) {
-                    return Some(Change::Unchanged);
-                }
-                if c.actual_release_date.is_none() && !self.keys.open_custody.insert(client_id) {
-                    self.problem(
-                        line,
-                        "actual_release_date",
-                        format!("client {} is already in custody", c.client),
-                    );
-                    return None;
-                }
-                Some(Change::CreateCustody(NewCustody {
-                    client_id,
-                    prison: c.prison,
-                    reception_date: c.reception_date,
-                    expected_release_date: c.expected_release_date,
-                    earliest_release_date: c.earliest_release_date,
-                    release_type: c.release_type,
-                    checklist: crate::domain::release::Checklist::default(),
-                    actual_release_date: c.actual_release_date,
-                }))
-            }
-            Row::Contact(c) => {
-                let client_id = self.client_id(line, &c.client)?;
-                let worker_id = self.worker_id(line, "worker", &c.worker)?;
-                let key = format!(
-                    "{client_id}|{}|{}",
-                    crate::store::format_timestamp(c.contact_at),
-                    c.kind.code()
-                );
-                if !self.once(line, "contact_at", format!("contact|{key}")) {
-                    return None;
-                }
-                if self.keys.contacts.contains(&key) {
-                    return Some(Change::Unchanged);
-                }
-                Some(Change::CreateContact(NewContact {
-                    client_id,
-                    worker_id,
-                    contact_at: c.contact_at,
-                    kind: c.kind,
-                    note: c.note,
-                }))
-            }
-            Row::Breach(b) => {
-                let client_id = self.client_id(line, &b.client)?;
-                let key = format!(
-                    "{client_id}|{}",
-                    crate::store::format_timestamp(b.raised_at)
-                );
-                if !self.once(line, "raised_at", format!("breach|{key}")) {
-                    return None;
-                }
-                if self.keys.breaches.contains(&key) {
-                    return Some(Change::Unchanged);
-                }
-                if (b.status == crate::domain::model::BreachStatus::Outstanding)
-                    != b.resolution_date.is_none()
-                {
-                    self.problem(
-                        line,
-                        "resolution_date",
-                        "give a resolution date exactly when the status is not outstanding"
-                            .to_owned(),
-                    );
-                    return None;
-                }
-                Some(Change::CreateBreach(NewBreach {
-                    client_id,
-                    required_assessment_id: None,
-                    raised_at: b.raised_at,
-                    rag: b.rag,
-                    status: b.status,
-                    resolution_date: b.resolution_date,
-                }))
-            }
+            Row::Client(c) => self.client_row(line, c),
+            Row::Episode(e) => self.episode(line, &e),
+            Row::Custody(c) => self.custody(line, c),
+            Row::Contact(c) => self.contact(line, c),
+            Row::Breach(b) => self.breach(line, &b),
         }
     }
 
-    fn client(&mut self, line: u64, c: parse::ClientRow) -> Option<Change> {
+    fn episode(&mut self, line: u64, e: &parse::EpisodeRow) -> Option<Prepared> {
+        let (client_id, scope) = self.client(line, &e.client)?;
+        let key = format!("episode|{client_id}|{}", e.referral_date);
+        let closure = e.closure.map(|(date, _)| date);
+        let ok = [
+            self.once(line, "referral_date", key),
+            self.past(line, "referral_date", Some(e.referral_date)),
+            self.past(line, "assessment_date", e.assessment_date),
+            self.past(line, "care_plan_date", e.care_plan_date),
+            self.past(line, "closure_date", closure),
+            self.not_before(
+                line,
+                "assessment_date",
+                e.assessment_date,
+                Some(e.referral_date),
+                "referral date",
+            ),
+            self.not_before(
+                line,
+                "care_plan_date",
+                e.care_plan_date,
+                Some(e.referral_date),
+                "referral date",
+            ),
+            self.not_before(
+                line,
+                "closure_date",
+                closure,
+                Some(e.referral_date),
+                "referral date",
+            ),
+            self.allowed(line, "client_reference", Operation::Refer, scope),
+            closure.is_none() || self.allowed(line, "closure_date", Operation::Close, scope),
+        ];
+        if ok.contains(&false) {
+            return None;
+        }
+        let audit = serde_json::json!({ "line": line, "client_id": client_id, "referral_date": e.referral_date.to_string() });
+        Some(Prepared::Episode(
+            NewEpisode {
+                client_id,
+                referral_date: e.referral_date,
+                referral_source: e.referral_source,
+                assessment_date: e.assessment_date,
+                care_plan_date: e.care_plan_date,
+                next_review_date: None,
+                engaged: e.engaged,
+                prescribed: e.prescribed,
+                tier: e.tier,
+                exit_plan: None,
+                extension: None,
+                closure: e.closure,
+            },
+            audit.to_string(),
+        ))
+    }
+
+    fn custody(&mut self, line: u64, c: parse::CustodyRow) -> Option<Prepared> {
+        let (client_id, scope) = self.client(line, &c.client)?;
+        let key = format!("custody|{client_id}|{}", c.reception_date);
+        let earliest_ok = match (c.earliest_release_date, c.expected_release_date) {
+            (Some(earliest), Some(expected)) if earliest > expected => {
+                self.problem(line, "earliest_release_date", format!(
+                    "{} is after the expected release date ({}): the earliest release cannot be later",
+                    uk(earliest), uk(expected)));
+                false
+            }
+            _ => true,
+        };
+        let ok = [
+            self.once(line, "reception_date", key),
+            self.past(line, "reception_date", Some(c.reception_date)),
+            self.past(line, "actual_release_date", c.actual_release_date),
+            self.not_before(
+                line,
+                "actual_release_date",
+                c.actual_release_date,
+                Some(c.reception_date),
+                "reception date",
+            ),
+            earliest_ok,
+            self.allowed(line, "client_reference", Operation::EditClient, scope),
+        ];
+        if ok.contains(&false) {
+            return None;
+        }
+        let audit = serde_json::json!({ "line": line, "client_id": client_id, "reception_date": c.reception_date.to_string() });
+        Some(Prepared::Custody(
+            NewCustody {
+                client_id,
+                prison: c.prison,
+                reception_date: c.reception_date,
+                expected_release_date: c.expected_release_date,
+                earliest_release_date: c.earliest_release_date,
+                release_type: c.release_type,
+                checklist: crate::domain::release::Checklist::default(),
+                actual_release_date: c.actual_release_date,
+            },
+            audit.to_string(),
+        ))
+    }
+
+    fn contact(&mut self, line: u64, c: parse::ContactRow) -> Option<Prepared> {
+        let (client_id, scope) = self.client(line, &c.client)?;
+        let worker_id = self.worker_id(line, "worker", &c.worker)?;
+        let at = format_timestamp(c.contact_at);
+        let key = format!(
+            "contact|{client_id}|{at}|{}|{worker_id}|{}",
+            c.kind.code(),
+            c.note
+        );
+        let ok = [
+            self.once(line, "contact_at", key),
+            self.past(line, "contact_at", Some(c.contact_at.date())),
+            self.allowed(line, "client_reference", Operation::RecordContact, scope),
+        ];
+        if ok.contains(&false) {
+            return None;
+        }
+        let audit = serde_json::json!({ "line": line, "client_id": client_id, "contact_at": at });
+        Some(Prepared::Contact(
+            NewContact {
+                client_id,
+                worker_id,
+                contact_at: c.contact_at,
+                kind: c.kind,
+                note: c.note,
+            },
+            audit.to_string(),
+        ))
+    }
+
+    fn breach(&mut self, line: u64, b: &parse::BreachRow) -> Option<Prepared> {
+        let (client_id, scope) = self.client(line, &b.client)?;
+        let at = format_timestamp(b.raised_at);
+        let status_ok = (b.status == BreachStatus::Outstanding) == b.resolution_date.is_none();
+        if !status_ok {
+            self.problem(
+                line,
+                "resolution_date",
+                "give a resolution date exactly when the status is not outstanding".to_owned(),
+            );
+        }
+        let ok = [
+            self.once(line, "raised_at", format!("breach|{client_id}|{at}")),
+            self.past(line, "raised_at", Some(b.raised_at.date())),
+            self.past(line, "resolution_date", b.resolution_date),
+            self.not_before(
+                line,
+                "resolution_date",
+                b.resolution_date,
+                Some(b.raised_at.date()),
+                "date it was raised",
+            ),
+            status_ok,
+            self.allowed(line, "client_reference", Operation::EditClient, scope),
+        ];
+        if ok.contains(&false) {
+            return None;
+        }
+        let audit = serde_json::json!({ "line": line, "client_id": client_id, "raised_at": at });
+        Some(Prepared::Breach(
+            NewBreach {
+                client_id,
+                required_assessment_id: None,
+                raised_at: b.raised_at,
+                rag: b.rag,
+                status: b.status,
+                resolution_date: b.resolution_date,
+            },
+            audit.to_string(),
+        ))
+    }
+
+    fn client_row(&mut self, line: u64, c: parse::ClientRow) -> Option<Prepared> {
         let area = self
             .areas
             .iter()
-            .find(|a| a.name.eq_ignore_ascii_case(&c.area))
-            .map(|a| a.id);
+            .find(|(name, _)| name.eq_ignore_ascii_case(&c.area))
+            .map(|(_, id)| *id);
         if area.is_none() {
-            let known: Vec<&str> = self.areas.iter().map(|a| a.name.as_str()).collect();
+            let known: Vec<&str> = self.areas.iter().map(|(name, _)| name.as_str()).collect();
             self.problem(
                 line,
                 "area",
@@ -317,136 +583,53 @@ impl Context {
             );
         }
         let coordinator = match &c.care_coordinator {
-            None => Some(None),
-            Some(text) => self.worker_id(line, "care_coordinator", text).map(Some),
+            Cell::Keep => Some(Cell::Keep),
+            Cell::Clear => Some(Cell::Clear),
+            Cell::Set(text) => self
+                .worker_id(line, "care_coordinator", text)
+                .map(Cell::Set),
         };
         if !self.once(line, "reference", format!("client|{}", c.reference)) {
             return None;
         }
-        let person = format!(
-            "{}|{}|{}",
-            c.family_name.to_lowercase(),
-            c.given_name.to_lowercase(),
-            c.date_of_birth
-        );
-        if !self.seen.insert(format!("person|{person}")) {
+        let key = twin::key(&c.family_name, &c.given_name, c.date_of_birth);
+        if let Some(first) = self.seen.get(&format!("person|{key}")) {
+            let first = *first;
             self.problem(line, "reference", format!(
-                "{} {} born {} appears earlier in this file under another reference: not created",
-                c.given_name, c.family_name, crate::domain::dates::uk(c.date_of_birth)));
+                "{} {} born {} appears on line {first} of this file under another reference: not created",
+                c.given_name, c.family_name, uk(c.date_of_birth)));
             return None;
         }
-        let client = NewClient {
+        self.seen.insert(format!("person|{key}"), line);
+        let cells = ClientCells {
             reference: c.reference,
             given_name: c.given_name,
             family_name: c.family_name,
             date_of_birth: c.date_of_birth,
+            area_id: area?,
             sex: c.sex,
             ethnicity: c.ethnicity,
             nhs_number: c.nhs_number,
-            area_id: area?,
             care_coordinator_id: coordinator?,
             consent_date: c.consent_date,
             substances: c.substances,
             flags: c.flags,
         };
-        if let Some((id, existing)) = self.keys.clients.get(&client.reference) {
-            let changed = changed_fields(existing, &client);
-            return Some(if changed.is_empty() {
-                Change::Unchanged
-            } else {
-                Change::UpdateClient(*id, client, changed)
-            });
-        }
-        if let Some(other) = self.keys.people.get(&person) {
-            let other = other.clone();
-            self.problem(line, "reference", format!(
-                "{} {} born {} is already client {other}: not created (a duplicate by name and date of birth)",
-                client.given_name, client.family_name, crate::domain::dates::uk(client.date_of_birth)));
-            return None;
-        }
-        Some(Change::CreateClient(client))
-    }
-}
-
-/// Names of the fields that differ between a stored client and an imported one.
-fn changed_fields(old: &NewClient, new: &NewClient) -> Vec<&'static str> {
-    let old = client_json(old);
-    let new = client_json(new);
-    [
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "sex",
-        "ethnicity",
-        "nhs_number",
-        "area_id",
-        "care_coordinator_id",
-        "consent_date",
-        "substances",
-        "flags",
-    ]
-    .into_iter()
-    .filter(|f| old.get(f) != new.get(f))
-    .collect()
-}
-
-/// A client as JSON, for comparison and for audit rows.
-#[must_use]
-pub fn client_json(c: &NewClient) -> serde_json::Value {
-    serde_json::json!({
-        "reference": c.reference, "given_name": c.given_name, "family_name": c.family_name,
-        "date_of_birth": c.date_of_birth.to_string(), "sex": c.sex.code(),
-        "ethnicity": c.ethnicity.code(), "nhs_number": c.nhs_number, "area_id": c.area_id,
-        "care_coordinator_id": c.care_coordinator_id,
-        "consent_date": c.consent_date.map(|d| d.to_string()),
-        "substances": c.substances.iter().map(|s| s.code()).collect::<Vec<_>>(),
-        "flags": c.flags,
-    })
-}
-
-/// Writes every change of `plan` in one transaction, each row audited as `actor` with
-/// the action `import`. Refuses (writing nothing) if the plan has any problem.
-///
-/// # Errors
-/// [`StoreError::Invalid`] if the plan has problems; any store error rolls back all rows.
-pub fn apply(store: &mut Store, actor: &Actor, plan: &Plan) -> StoreResult<()> {
-    if !plan.problems.is_empty() {
-        return Err(StoreError::Invalid(format!(
-            "the file has {} problem(s): nothing was written",
-            plan.problems.len()
-        )));
-    }
-    store.write(actor, |tx| {
-        for (line, change) in &plan.changes {
-            let line = serde_json::json!(line);
-            match change {
-                Change::Unchanged => {}
-                Change::CreateClient(c) => {
-                    let id = tx.insert_client(c)?;
-                    tx.audit("client", Some(id), "import", None, Some(&client_json(c)))?;
-                }
-                Change::UpdateClient(id, c, _) => {
-                    let before = tx.update_client(*id, c)?;
-                    tx.audit("client", Some(*id), "import", Some(&client_json(&before)), Some(&client_json(c)))?;
-                }
-                Change::CreateEpisode(e) => {
-                    let id = tx.insert_episode(e)?;
-                    tx.audit("episode", Some(id), "import", None, Some(&serde_json::json!({ "line": line, "client_id": e.client_id, "referral_date": e.referral_date.to_string() })))?;
-                }
-                Change::CreateCustody(c) => {
-                    let id = tx.insert_custody(c)?;
-                    tx.audit("custody", Some(id), "import", None, Some(&serde_json::json!({ "line": line, "client_id": c.client_id, "reception_date": c.reception_date.to_string() })))?;
-                }
-                Change::CreateContact(c) => {
-                    let id = tx.insert_contact(c)?;
-                    tx.audit("contact", Some(id), "import", None, Some(&serde_json::json!({ "line": line, "client_id": c.client_id, "contact_at": crate::store::format_timestamp(c.contact_at) })))?;
-                }
-                Change::CreateBreach(b) => {
-                    let id = tx.insert_breach(b)?;
-                    tx.audit("breach", Some(id), "import", None, Some(&serde_json::json!({ "line": line, "client_id": b.client_id, "raised_at": crate::store::format_timestamp(b.raised_at) })))?;
-                }
+        let stored = self.keys.clients.get(&cells.reference).cloned();
+        let twin_of = self.keys.people.get(&key).cloned();
+        match client_change(
+            line,
+            &cells,
+            stored.as_ref(),
+            twin_of,
+            &self.worker,
+            self.rules,
+        ) {
+            Ok(_) => Some(Prepared::Client(Box::new(cells))),
+            Err(mut problems) => {
+                self.problems.append(&mut problems);
+                None
             }
         }
-        Ok(())
-    })
+    }
 }

@@ -1,9 +1,11 @@
 //! Data exchange: CSV import (parsing in [`parse`], checking against the store in
-//! [`import`]) and CSV/JSON export ([`export`]). Shared by the CLI and the TUI.
+//! [`import`] and [`clients`], writing in `write`) and CSV/JSON export ([`export`]). Shared by the CLI and the TUI.
 
+pub mod clients;
 pub mod export;
 pub mod import;
 pub mod parse;
+mod write;
 
 use std::io::Write;
 

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::domain::dates::parse_date;
 use crate::domain::model::{
-    BreachStatus, ContactKind, Ethnicity, ExitReason, Flags, Rag, ReferralSource, ReleaseType, Sex,
+    BreachStatus, ContactKind, Ethnicity, ExitReason, Rag, ReferralSource, ReleaseType, Sex,
     Substance,
 };
 
@@ -112,33 +112,83 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// A client row (area and care co-ordinator by name or login, resolved later).
+/// The cell marker that empties an optional client field (a blank cell leaves it).
+pub const CLEAR: &str = "(clear)";
+
+/// The optional client columns that [`CLEAR`] may empty.
+pub const CLEARABLE: [&str; 6] = [
+    "nhs_number",
+    "care_coordinator",
+    "consent_date",
+    "substance_1",
+    "substance_2",
+    "substance_3",
+];
+
+/// The yes/no client columns, in the order of [`ClientRow::flags`].
+pub const FLAG_COLUMNS: [&str; 9] = [
+    "iom",
+    "ppo",
+    "mappa",
+    "marac",
+    "matac",
+    "approved_premises",
+    "drr",
+    "atr",
+    "licence_condition",
+];
+
+/// What a file says about one optional field of an existing record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell<T> {
+    /// Column absent, or the cell blank: the stored value stays.
+    Keep,
+    /// The cell is [`CLEAR`]: the stored value is emptied.
+    Clear,
+    /// A new value.
+    Set(T),
+}
+
+impl<T: Clone> Cell<T> {
+    /// The value after this cell: `stored` kept, emptied, or replaced.
+    #[must_use]
+    pub fn over(&self, stored: Option<T>) -> Option<T> {
+        match self {
+            Self::Keep => stored,
+            Self::Clear => None,
+            Self::Set(value) => Some(value.clone()),
+        }
+    }
+}
+
+/// A client row (area and care co-ordinator by name or login, resolved later). Only
+/// the required columns always have a value; the others say what to change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientRow {
     /// Unique reference.
     pub reference: String,
-    /// Given name.
+    /// Given name (NFC, trimmed, without zero-width characters).
     pub given_name: String,
-    /// Family name.
+    /// Family name (likewise).
     pub family_name: String,
     /// Date of birth.
     pub date_of_birth: NaiveDate,
     /// Area name.
     pub area: String,
     /// Sex.
-    pub sex: Sex,
+    pub sex: Cell<Sex>,
     /// Ethnic group.
-    pub ethnicity: Ethnicity,
+    pub ethnicity: Cell<Ethnicity>,
     /// NHS number.
-    pub nhs_number: Option<String>,
+    pub nhs_number: Cell<String>,
     /// Care co-ordinator's login or name.
-    pub care_coordinator: Option<String>,
+    pub care_coordinator: Cell<String>,
     /// Consent date.
-    pub consent_date: Option<NaiveDate>,
-    /// Substances, primary first.
-    pub substances: Vec<Substance>,
-    /// Flags.
-    pub flags: Flags,
+    pub consent_date: Cell<NaiveDate>,
+    /// `substance_1`..`substance_3`, primary first.
+    pub substances: [Cell<Substance>; 3],
+    /// Yes/no columns in [`FLAG_COLUMNS`] order; `None` where absent or blank.
+    pub flags: [Option<bool>; 9],
 }
 
 /// An episode row.
@@ -387,10 +437,47 @@ impl Cells<'_> {
         });
     }
 
-    /// The trimmed cell, `None` if the column is absent or the cell blank.
+    /// The trimmed cell, `None` if the column is absent or the cell blank. The
+    /// [`CLEAR`] marker is refused here: [`Self::cell`] reads the columns it may empty.
     fn get(&mut self, column: &str) -> Option<String> {
+        let text = self.raw(column)?;
+        if text.eq_ignore_ascii_case(CLEAR) {
+            self.problem(
+                column,
+                format!(
+                    "{CLEAR} empties only an optional client field ({}): leave this cell as it should be",
+                    CLEARABLE.join(", ")
+                ),
+            );
+            return None;
+        }
+        Some(text)
+    }
+
+    /// A cell of a column [`CLEAR`] may empty: absent or blank keeps, the marker clears.
+    fn cell<T>(
+        &mut self,
+        column: &str,
+        read: impl FnOnce(&mut Self, String) -> Option<T>,
+    ) -> Cell<T> {
+        match self.raw(column) {
+            None => Cell::Keep,
+            Some(text) if text.eq_ignore_ascii_case(CLEAR) => Cell::Clear,
+            Some(text) => read(self, text).map_or(Cell::Keep, Cell::Set),
+        }
+    }
+
+    /// The cell without surrounding spaces, zero-width characters or a second Unicode
+    /// form (NFC), refusing formula-like text; `None` if absent or blank.
+    fn raw(&mut self, column: &str) -> Option<String> {
         let index = self.columns.iter().find(|(c, _)| *c == column)?.1;
-        let cell = self.record.get(index)?.trim_matches(' ');
+        let original = self.record.get(index)?.trim_matches(' ');
+        let cleaned = crate::domain::twin::clean_name(original);
+        let cell = if super::is_formula_like(original) {
+            original
+        } else {
+            cleaned.as_str()
+        };
         if cell.is_empty() {
             return None;
         }
@@ -424,15 +511,19 @@ impl Cells<'_> {
 
     fn date(&mut self, column: &str) -> Option<NaiveDate> {
         let text = self.get(column)?;
+        self.date_text(column, &text)
+    }
+
+    fn date_text(&mut self, column: &str, text: &str) -> Option<NaiveDate> {
         if !text
             .bytes()
             .all(|b| b.is_ascii_digit() || b == b'/' || b == b'-')
         {
-            self.problem(column, not_absolute(&text));
+            self.problem(column, not_absolute(text));
             return None;
         }
         // `today` is irrelevant: only absolute dates reach parse_date here.
-        match parse_date(&text, NaiveDate::MIN) {
+        match parse_date(text, NaiveDate::MIN) {
             Ok(date) => Some(date),
             Err(e) => {
                 self.problem(column, e.to_string());
@@ -492,7 +583,17 @@ impl Cells<'_> {
 
     fn code<T>(&mut self, column: &str, parse: fn(&str) -> Option<T>, all: &[&str]) -> Option<T> {
         let text = self.get(column)?;
-        let value = parse(&text);
+        self.code_text(column, &text, parse, all)
+    }
+
+    fn code_text<T>(
+        &mut self,
+        column: &str,
+        text: &str,
+        parse: fn(&str) -> Option<T>,
+        all: &[&str],
+    ) -> Option<T> {
+        let value = parse(text);
         if value.is_none() {
             self.problem(
                 column,
@@ -503,13 +604,18 @@ impl Cells<'_> {
     }
 
     fn flag(&mut self, column: &str) -> bool {
-        match self.get(column).map(|t| t.to_ascii_lowercase()).as_deref() {
-            None | Some("0" | "n" | "no" | "false") => false,
-            Some("1" | "y" | "yes" | "true") => true,
-            Some(other) => {
+        self.yes_no(column).unwrap_or(false)
+    }
+
+    /// A yes/no cell; `None` if the column is absent or the cell blank.
+    fn yes_no(&mut self, column: &str) -> Option<bool> {
+        match self.get(column)?.to_ascii_lowercase().as_str() {
+            "0" | "n" | "no" | "false" => Some(false),
+            "1" | "y" | "yes" | "true" => Some(true),
+            other => {
                 let other = other.to_owned();
                 self.problem(column, format!("'{other}' is not yes or no"));
-                false
+                None
             }
         }
     }
@@ -580,46 +686,37 @@ impl Cells<'_> {
 
     fn client(&mut self) -> ClientRow {
         let substance_codes = codes(Substance::ALL, Substance::code);
-        let substances: Vec<Substance> = ["substance_1", "substance_2", "substance_3"]
-            .iter()
-            .filter_map(|c| self.code(c, Substance::from_code, &substance_codes))
-            .collect();
-        let nhs_number = self.get("nhs_number").and_then(|n| {
-            crate::domain::nhs::parse_nhs_number(&n)
-                .map_err(|e| self.problem("nhs_number", format!("'{n}': {e}")))
+        let substances = ["substance_1", "substance_2", "substance_3"].map(|column| {
+            self.cell(column, |cells, text| {
+                cells.code_text(column, &text, Substance::from_code, &substance_codes)
+            })
+        });
+        let nhs_number = self.cell("nhs_number", |cells, text| {
+            crate::domain::nhs::parse_nhs_number(&text)
+                .map_err(|e| cells.problem("nhs_number", format!("'{text}': {e}")))
                 .ok()
         });
+        let sex = self.code("sex", Sex::from_code, &codes(Sex::ALL, Sex::code));
+        let ethnicity = self.code(
+            "ethnicity",
+            Ethnicity::from_code,
+            &codes(Ethnicity::ALL, Ethnicity::code),
+        );
         ClientRow {
             reference: self.required("reference"),
             given_name: self.required("given_name"),
             family_name: self.required("family_name"),
             date_of_birth: self.required_date("date_of_birth"),
             area: self.required("area"),
-            sex: self
-                .code("sex", Sex::from_code, &codes(Sex::ALL, Sex::code))
-                .unwrap_or(Sex::NotStated),
-            ethnicity: self
-                .code(
-                    "ethnicity",
-                    Ethnicity::from_code,
-                    &codes(Ethnicity::ALL, Ethnicity::code),
-                )
-                .unwrap_or(Ethnicity::NotStated),
+            sex: sex.map_or(Cell::Keep, Cell::Set),
+            ethnicity: ethnicity.map_or(Cell::Keep, Cell::Set),
             nhs_number,
-            care_coordinator: self.get("care_coordinator"),
-            consent_date: self.date("consent_date"),
+            care_coordinator: self.cell("care_coordinator", |_, text| Some(text)),
+            consent_date: self.cell("consent_date", |cells, text| {
+                cells.date_text("consent_date", &text)
+            }),
             substances,
-            flags: Flags {
-                iom: self.flag("iom"),
-                ppo: self.flag("ppo"),
-                mappa: self.flag("mappa"),
-                marac: self.flag("marac"),
-                matac: self.flag("matac"),
-                approved_premises: self.flag("approved_premises"),
-                drr: self.flag("drr"),
-                atr: self.flag("atr"),
-                licence_condition: self.flag("licence_condition"),
-            },
+            flags: FLAG_COLUMNS.map(|column| self.yes_no(column)),
         }
     }
 

@@ -12,6 +12,7 @@ mod domain;
 mod editing;
 mod forms;
 mod hostile;
+mod imports;
 mod locks;
 mod merge;
 mod mouse;

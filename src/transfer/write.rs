@@ -1,0 +1,193 @@
+//! The write step of an import: inside one `BEGIN IMMEDIATE` transaction, each
+//! prepared row is checked again against the database as it is now and written with
+//! prepared statements; a row the database refuses becomes a problem in words.
+
+use std::collections::HashMap;
+
+use crate::domain::model::Worker;
+use crate::domain::roles::{self, ClientScope, Operation};
+use crate::domain::twin;
+use crate::store::{StoreError, StoreResult, Tx};
+
+use super::clients::{ClientCells, ClientChange, ClientUpdate, client_change, client_json};
+use super::import::{Outcome, Plan, Prepared};
+use super::parse::{Kind, Problem};
+
+/// The write step's state: the transaction, the importer as the database has them
+/// now, and each client's area as it is now (read once per client).
+pub(super) struct Writer<'a, 'b> {
+    pub(super) tx: &'a Tx<'b>,
+    pub(super) worker: Worker,
+    pub(super) plan: &'a Plan,
+    pub(super) scopes: HashMap<i64, Option<ClientScope>>,
+    pub(super) outcome: &'a mut Outcome,
+}
+
+impl Writer<'_, '_> {
+    /// Writes one prepared row, or returns why it cannot be.
+    pub(super) fn row(&mut self, line: u64, row: &Prepared) -> StoreResult<()> {
+        let (client_id, ops): (i64, &[Operation]) = match row {
+            Prepared::Client(cells) => return self.client(line, cells),
+            Prepared::Episode(e, _) if e.closure.is_some() => {
+                (e.client_id, &[Operation::Refer, Operation::Close])
+            }
+            Prepared::Episode(e, _) => (e.client_id, &[Operation::Refer]),
+            Prepared::Custody(c, _) => (c.client_id, &[Operation::EditClient]),
+            Prepared::Contact(c, _) => (c.client_id, &[Operation::RecordContact]),
+            Prepared::Breach(b, _) => (b.client_id, &[Operation::EditClient]),
+        };
+        for op in ops {
+            self.allow(client_id, *op)?;
+        }
+        let (entity, inserted, audit) = match row {
+            Prepared::Client(_) => return Ok(()),
+            Prepared::Episode(e, audit) => ("episode", self.tx.insert_episode_once(e)?, audit),
+            Prepared::Custody(c, audit) => ("custody", self.tx.insert_custody_once(c)?, audit),
+            Prepared::Contact(c, audit) => ("contact", self.tx.insert_contact_once(c)?, audit),
+            Prepared::Breach(b, audit) => ("breach", self.tx.insert_breach_once(b)?, audit),
+        };
+        match inserted {
+            Some(id) => {
+                self.tx.audit_import(entity, id, None, audit)?;
+                self.outcome.created += 1;
+            }
+            None => self.outcome.unchanged += 1,
+        }
+        Ok(())
+    }
+
+    /// The role rules against the client's area and co-ordinator as they are now.
+    fn allow(&mut self, client_id: i64, op: Operation) -> StoreResult<()> {
+        let scope = if let Some(scope) = self.scopes.get(&client_id) {
+            *scope
+        } else {
+            let scope = self.tx.client_scope(client_id)?;
+            self.scopes.insert(client_id, scope);
+            scope
+        };
+        let scope = scope.ok_or_else(|| StoreError::NotFound {
+            entity: "client",
+            key: format!("#{client_id}"),
+        })?;
+        roles::check(Some(&self.worker), op, Some(scope))
+            .map_err(|refusal| StoreError::NotAllowed(format!("not imported: {refusal}")))
+    }
+
+    fn client(&mut self, line: u64, cells: &ClientCells) -> StoreResult<()> {
+        let stored = self.tx.client_by_reference(&cells.reference)?;
+        let key = twin::key(&cells.family_name, &cells.given_name, cells.date_of_birth);
+        let twin_of = self.tx.twin_holder(&key)?;
+        let change = match client_change(
+            line,
+            cells,
+            stored.as_ref(),
+            twin_of,
+            &self.worker,
+            self.plan.rules,
+        ) {
+            Ok(change) => change,
+            Err(mut problems) => {
+                self.outcome.problems.append(&mut problems);
+                return Ok(());
+            }
+        };
+        match change {
+            ClientChange::Unchanged => self.outcome.unchanged += 1,
+            ClientChange::Create(client) => {
+                let id = self.tx.insert_client(&client)?;
+                self.tx
+                    .audit_import("client", id, None, &client_json(&client).to_string())?;
+                self.outcome.created += 1;
+            }
+            ClientChange::Update(update) => {
+                let ClientUpdate {
+                    id,
+                    before,
+                    after,
+                    changed,
+                    cleared,
+                } = *update;
+                self.tx.update_client(id, &after)?;
+                self.tx.audit_import(
+                    "client",
+                    id,
+                    Some(&client_json(&before).to_string()),
+                    &client_json(&after).to_string(),
+                )?;
+                self.outcome.updated += 1;
+                self.outcome
+                    .updates
+                    .push((line, cells.reference.clone(), changed, cleared));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A row the database refused, as a problem in words on its line; an error that is not
+/// about the row (I/O, a busy database) is passed on.
+pub(super) fn row_problem(kind: Kind, line: u64, e: StoreError) -> StoreResult<Problem> {
+    let key_column = if kind == Kind::Clients {
+        "reference"
+    } else {
+        "client_reference"
+    };
+    let (column, message) = match e {
+        StoreError::NotAllowed(why) | StoreError::Invalid(why) => {
+            (Some(key_column.to_owned()), why)
+        }
+        StoreError::Duplicate { reference, .. } => (
+            Some("reference".to_owned()),
+            format!(
+                "this person is already client {reference}: not created (a duplicate by name and date of birth)"
+            ),
+        ),
+        StoreError::NotFound { .. } => (
+            Some(key_column.to_owned()),
+            "this client is no longer in the database: import the clients again".to_owned(),
+        ),
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, message))
+            if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            constraint_words(kind, key_column, message.as_deref().unwrap_or_default())
+        }
+        other => return Err(other),
+    };
+    Ok(Problem {
+        line,
+        column,
+        message,
+    })
+}
+
+/// Words for a constraint SQLite enforced, naming the column where it can.
+fn constraint_words(kind: Kind, key_column: &str, text: &str) -> (Option<String>, String) {
+    match text {
+        "UNIQUE constraint failed: episode.client_id" => (
+            Some("closure_date".to_owned()),
+            "the client already has an open episode: give this row a closure_date, or close the open one first".to_owned(),
+        ),
+        "UNIQUE constraint failed: custody.client_id" => (
+            Some("actual_release_date".to_owned()),
+            "the client is already in custody: give this row an actual_release_date, or record the release first".to_owned(),
+        ),
+        "UNIQUE constraint failed: client.reference" => (
+            Some("reference".to_owned()),
+            "a client with this reference was created meanwhile: import the file again".to_owned(),
+        ),
+        _ if text.starts_with("FOREIGN KEY") => (
+            Some(key_column.to_owned()),
+            "refers to a client or worker that is no longer in the database: import again".to_owned(),
+        ),
+        _ => {
+            let mut columns: Vec<&str> = kind.columns().iter().map(|(c, _)| *c).collect();
+            columns.sort_by_key(|c| std::cmp::Reverse(c.len()));
+            let column = columns.into_iter().find(|c| text.contains(c));
+            (
+                column.map(str::to_owned),
+                "a rule of the record refuses this value: check it against the Import files section of the README"
+                    .to_owned(),
+            )
+        }
+    }
+}
