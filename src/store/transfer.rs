@@ -102,9 +102,10 @@ impl Store {
         Ok(keys)
     }
 
-    /// Runs `change` in one `BEGIN IMMEDIATE` transaction, as [`Store::write`] does,
-    /// and commits only if `commit` is true and `change` says so: an import's dry run
-    /// is its write, rolled back.
+    /// Runs `change` in one [`Store::write`] transaction (so it waits for other writers
+    /// as every write does), keeping its changes only if `commit` is true and `change`
+    /// says so; otherwise they are rolled back to a savepoint taken first. An import's
+    /// dry run is its write, rolled back.
     ///
     /// # Errors
     /// [`StoreError::ReadOnlySession`] in a read-only session, or whatever `change`
@@ -115,19 +116,15 @@ impl Store {
         commit: bool,
         change: impl FnOnce(&Tx<'_>) -> StoreResult<(T, bool)>,
     ) -> StoreResult<T> {
-        if self.access == super::Access::ReadOnly {
-            return Err(StoreError::ReadOnlySession);
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let (value, keep) = change(&Tx { tx: &tx, actor })?;
-        if commit && keep {
-            tx.commit()?;
-        } else {
-            tx.rollback()?;
-        }
-        Ok(value)
+        self.write(actor, |tx| {
+            tx.tx.execute_batch("SAVEPOINT import")?;
+            let (value, keep) = change(tx)?;
+            if !(commit && keep) {
+                tx.tx.execute_batch("ROLLBACK TO import")?;
+            }
+            tx.tx.execute_batch("RELEASE import")?;
+            Ok(value)
+        })
     }
 
     /// One export table, every cell as text.
