@@ -123,6 +123,16 @@ impl Store {
             return Err(StoreError::AlreadyExists(path.to_path_buf()));
         }
         share::remove_stale_partials(path);
+        // A -wal or -shm without its database belongs to one that was deleted: SQLite
+        // would replay that old -wal into the new file.
+        for suffix in share::COMPANIONS {
+            match std::fs::remove_file(share::with_suffix(path, suffix)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(StoreError::Io(e));
+                }
+                _ => {}
+            }
+        }
         let partial = share::partial_name(path);
         let result = share::Sharing::for_new_database(&dir, gid)
             .create(&partial)

@@ -376,6 +376,27 @@ fn a_database_whose_building_fails_leaves_nothing_behind() {
         running.exists(),
         "a running process's partial file was removed"
     );
+    // Deleting only demo.db can leave a -wal full of another file's pages behind (a
+    // session killed outright): the new database must not replay it.
+    std::fs::remove_file(&db).unwrap();
+    let other = home.path().join("other.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE filler (x);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+         INSERT INTO filler SELECT randomblob(3000) FROM n;",
+    )
+    .unwrap();
+    std::fs::copy(with_suffix(&other, "-wal"), with_suffix(&db, "-wal")).unwrap();
+    drop(conn);
+    let output = run(caseload(home.path())
+        .args(["demo", "--no-tui", "--clients", "5", "--db"])
+        .arg(&db));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let checked = run(caseload(home.path()).args(["check", "--db"]).arg(&db));
+    assert!(checked.status.success(), "{}", stdout(&checked));
 }
 
 // ---------------------------------------------------------------------------------
