@@ -39,6 +39,11 @@ const LOCK_TRY: Duration = Duration::from_millis(200);
 /// How often a pending save is tried again.
 const RETRY_EVERY: Duration = Duration::from_secs(1);
 
+/// The least time the last draft, after a hang-up, waits for a colleague's write:
+/// nobody is at the keys any more, and the typing is worth more than a process that
+/// lingers while an import finishes.
+const LAST_DRAFT_WAIT: Duration = Duration::from_secs(600);
+
 /// Reads the snapshot for the app's scope at `now`.
 ///
 /// # Errors
@@ -345,8 +350,8 @@ pub fn run(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let stop = StopRequest::install()?;
     // Writes on the key thread only ever try briefly; waiting is the loop's job. The
-    // process's own wait is kept for the last draft, after a hang-up.
-    let patience = store.lock_wait();
+    // last draft, after a hang-up, waits at least as long as the process would.
+    let patience = store.lock_wait().max(LAST_DRAFT_WAIT);
     store.set_lock_wait(LOCK_TRY);
     let mouse = settings.mouse;
     let mut terminal = ratatui::init();
