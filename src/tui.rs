@@ -34,7 +34,7 @@ const DRAFT_EVERY: Duration = Duration::from_secs(5);
 /// How long one try for the write lock may hold up the keys. A save that does not get
 /// the lock in that time (a colleague's import is running) stays pending, its form
 /// open, and is tried again every [`RETRY_EVERY`].
-const LOCK_TRY: Duration = Duration::from_millis(200);
+const LOCK_TRY: Duration = Duration::from_millis(100);
 
 /// How often a pending save is tried again.
 const RETRY_EVERY: Duration = Duration::from_secs(1);
