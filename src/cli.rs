@@ -31,7 +31,8 @@ pub struct Cli {
     /// Treat this day as today (dd/mm/yyyy or yyyy-mm-dd): for demos, training and tests.
     #[arg(long, global = true, value_name = "DATE")]
     pub today: Option<String>,
-    /// Open the database without any possibility of writing.
+    /// Open the database without any possibility of changing records (what you open
+    /// and export is still written to the access log).
     #[arg(long, global = true)]
     pub readonly: bool,
     /// Show initials and references instead of names (for screen sharing); R toggles.

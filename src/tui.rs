@@ -24,7 +24,9 @@ use crate::keys;
 use crate::loader::{Delivery, Loader};
 use crate::report::{self, ReportOptions};
 use crate::signals::StopRequest;
-use crate::store::{Actor, Change, Offences, Store, StoreError, StoreResult, describe_holder};
+use crate::store::{
+    AccessEntry, Actor, Change, Looked, Offences, Store, StoreError, StoreResult, describe_holder,
+};
 use crate::ui::{self, theme::Theme};
 use crate::wallclock::WallClock;
 
@@ -439,6 +441,7 @@ fn event_loop(
     let mut draft_due = Instant::now() + DRAFT_EVERY;
     let mut pending: Option<PendingSave> = None;
     let mut seen_version = store.data_version()?;
+    let mut access = AccessQueue::default();
     // Our own handle on the terminal, to notice a hang-up (see `wait_for_terminal`).
     let tty = std::fs::OpenOptions::new().read(true).open("/dev/tty")?;
     let mut dirty = true;
@@ -466,22 +469,17 @@ fn event_loop(
         if dirty && frames.changed(&app, theme) {
             draw(terminal, &app, theme)?;
         }
+        // After the frame: the record is on screen before its opening is written.
+        if access.due() && access.flush(store, &mut app) && frames.changed(&app, theme) {
+            draw(terminal, &app, theme)?;
+        }
         if take_delivery(store, &mut app, &mut loader) {
             // Show what the reader delivered now, not after the next wait.
             dirty = true;
             continue;
         }
         dirty = false;
-        // While the reader is busy for us, look for its answer often; otherwise wake
-        // once a second (sooner if a pending save is due).
-        let mut wait = if app.loading || app.report_pending {
-            Duration::from_millis(50)
-        } else {
-            Duration::from_secs(1)
-        };
-        if let Some(save) = &pending {
-            wait = wait.min(save.next_try.saturating_duration_since(Instant::now()));
-        }
+        let wait = next_wait(&app, pending.as_ref(), &access);
         if !event::poll(Duration::ZERO)? {
             match wait_for_terminal(&tty, wait)? {
                 TtyState::HungUp => {
@@ -527,8 +525,126 @@ fn event_loop(
             }
             None => {}
         }
+        access.take(&mut app, clock.now());
     }
-    Ok(())
+    access.take(&mut app, clock.now());
+    access.finish(store, &app, ending.patience)
+}
+
+/// How long the loop may wait for the terminal: while the reader is busy for us, it
+/// looks for its answer often; otherwise it wakes once a second, sooner if a pending
+/// save or the access log's queue is due.
+fn next_wait(app: &App, pending: Option<&PendingSave>, access: &AccessQueue) -> Duration {
+    let mut wait = if app.loading || app.report_pending {
+        Duration::from_millis(50)
+    } else {
+        Duration::from_secs(1)
+    };
+    for due in [pending.map(|save| save.next_try), access.next_try()]
+        .into_iter()
+        .flatten()
+    {
+        wait = wait.min(due.saturating_duration_since(Instant::now()));
+    }
+    wait
+}
+
+/// Client records opened and not yet in the access log. Opening a record only queues
+/// it; the loop writes the queue in one short transaction after the frame is drawn,
+/// never waiting for the lock: if a colleague is writing, the queue is kept and tried
+/// again a second later. Nothing is dropped: rows that still cannot be written when
+/// the session ends are reported on the way out.
+#[derive(Default)]
+struct AccessQueue {
+    entries: Vec<AccessEntry>,
+    next_try: Option<Instant>,
+    /// The last failure shown, so that it is shown once, not every try.
+    shown: Option<String>,
+}
+
+/// How soon a queue that met a colleague's write is tried again.
+const ACCESS_RETRY: Duration = Duration::from_secs(1);
+
+/// How soon a queue that could not be written for another reason is tried again.
+const ACCESS_RETRY_FAILED: Duration = Duration::from_secs(30);
+
+impl AccessQueue {
+    /// Takes the records the app opened, stamped `now`. The same record opened again
+    /// within the same minute is one row.
+    fn take(&mut self, app: &mut App, now: NaiveDateTime) {
+        for id in app.opened.drain(..) {
+            let minute = now.format("%Y-%m-%d %H:%M").to_string();
+            let repeat = self.entries.iter().any(|e| {
+                e.looked == Looked::Record(id)
+                    && e.at.format("%Y-%m-%d %H:%M").to_string() == minute
+            });
+            if !repeat {
+                self.entries.push(AccessEntry {
+                    at: now,
+                    looked: Looked::Record(id),
+                });
+                self.next_try.get_or_insert_with(Instant::now);
+            }
+        }
+    }
+
+    /// When the queue should next be written, if it holds anything.
+    fn next_try(&self) -> Option<Instant> {
+        self.next_try.filter(|_| !self.entries.is_empty())
+    }
+
+    /// Whether the queue should be written now.
+    fn due(&self) -> bool {
+        self.next_try().is_some_and(|at| Instant::now() >= at)
+    }
+
+    /// Writes the queue without waiting for the lock; true if a message was shown.
+    fn flush(&mut self, store: &mut Store, app: &mut App) -> bool {
+        match store.log_access(&app.session.login, &self.entries, Duration::ZERO) {
+            Ok(()) => {
+                self.entries.clear();
+                self.next_try = None;
+                self.shown = None;
+                false
+            }
+            Err(StoreError::Busy { .. }) => {
+                self.next_try = Some(Instant::now() + ACCESS_RETRY);
+                false
+            }
+            Err(error) => {
+                self.next_try = Some(Instant::now() + ACCESS_RETRY_FAILED);
+                let text = format!(
+                    "Opened records are not yet in the access log ({} kept, tried again every 30 s): {error}",
+                    self.entries.len()
+                );
+                let changed = self.shown.as_deref() != Some(text.as_str());
+                if changed {
+                    app.message = Some(text.clone());
+                    self.shown = Some(text);
+                }
+                changed
+            }
+        }
+    }
+
+    /// Writes what is left when the session ends, waiting up to `patience` for the lock.
+    fn finish(
+        &mut self,
+        store: &mut Store,
+        app: &App,
+        patience: Duration,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        store
+            .log_access(&app.session.login, &self.entries, patience)
+            .map_err(|error| {
+                format!(
+                    "{} opened client record(s) could not be written to the access log: {error}. \
+                     Tell your team leader which records you opened",
+                    self.entries.len()
+                )
+                .into()
+            })
+    }
 }
 
 /// A save that found a colleague writing (an import, say). Its form stays open with

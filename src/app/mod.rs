@@ -315,6 +315,8 @@ pub struct App {
     pub breach_tab: BreachTab,
     /// The client shown in the client view.
     pub client: Option<ClientRecord>,
+    /// Client records opened since the loop last took them for the access log.
+    pub opened: Vec<i64>,
     /// Cursor per view (the client and report views use `selected` as their scroll
     /// position).
     pub cursors: [ListCursor; 8],
@@ -404,6 +406,7 @@ impl App {
             descending: false,
             breach_tab: BreachTab::Outstanding,
             client: None,
+            opened: Vec::new(),
             cursors: [ListCursor::default(); 8],
             report_period: Period::last_complete_quarter(now.date()),
             report_own_area: false,
@@ -466,6 +469,7 @@ impl App {
         if self.view != View::Client {
             self.previous = self.view;
         }
+        self.opened.push(record.profile.id);
         self.client = Some(record);
         self.view = View::Client;
         self.cursors[View::Client.index()] = ListCursor::default();

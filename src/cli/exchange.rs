@@ -14,7 +14,7 @@ use crate::domain::safe_text::{visible, visible_json, visible_lines};
 use crate::domain::sample::seed_for;
 use crate::domain::substances::AlcoholRule;
 use crate::report::{self, ReportOptions, render::Format};
-use crate::store::{Access, Actor, ExportKind, NewTally, Offences, Store};
+use crate::store::{Access, AccessEntry, Actor, ExportKind, Looked, NewTally, Offences, Store};
 use crate::transfer::export::{self, ExportFormat};
 use crate::transfer::{import, parse::Kind};
 use crate::wallclock::WallClock;
@@ -178,6 +178,25 @@ fn writer(store: &Store, clock: WallClock) -> Result<Actor, Box<dyn std::error::
     })
 }
 
+/// Appends what is about to be shown to the access log, before it is shown: client
+/// data nobody can account for is not shown at all.
+fn log_access(
+    store: &mut Store,
+    clock: WallClock,
+    looked: Looked,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let entry = AccessEntry {
+        at: clock.now(),
+        looked,
+    };
+    let wait = store.lock_wait();
+    store
+        .log_access(&crate::identity::os_login(), &[entry], wait)
+        .map_err(|e| {
+            format!("nothing was shown, because every look at client data is logged and the access log could not be written: {e}").into()
+        })
+}
+
 /// Writes `text` as it is to a new file shared as the database is, or to standard
 /// output (a terminal, or a pager that passes escapes on) through the one sanitiser:
 /// nothing from the data is emitted as a control, bidirectional or invisible
@@ -235,6 +254,7 @@ pub fn run_sample(db: Option<&Path>, clock: WallClock, command: &SampleCommand) 
             let actor = writer(&store, clock)?;
             let seed = seed.unwrap_or_else(|| seed_for(&period.label));
             let (draw, created) = store.draw_sample(&actor, &period, seed)?;
+            log_access(&mut store, clock, sample_listed(&draw))?;
             if !created {
                 println!(
                     "The {} sample was drawn before; it is never redrawn.",
@@ -245,13 +265,14 @@ pub fn run_sample(db: Option<&Path>, clock: WallClock, command: &SampleCommand) 
         }
         SampleCommand::Show { quarter } => {
             let period = quarter_only(quarter)?;
-            let store = open(db, Access::ReadOnly)?;
+            let mut store = open(db, Access::ReadOnly)?;
             let draw = store.sample_draw(&period.label)?.ok_or_else(|| {
                 format!(
                     "no sample for {0}: draw it with `caseload sample draw --quarter {0}`",
                     period.label
                 )
             })?;
+            log_access(&mut store, clock, sample_listed(&draw))?;
             print_draw(&draw);
         }
         SampleCommand::Set {
@@ -289,6 +310,14 @@ fn quarter_only(text: &str) -> Result<Period, Box<dyn std::error::Error>> {
         );
     }
     Ok(Period::parse(text)?)
+}
+
+/// The access log's words for a listed sample.
+fn sample_listed(draw: &crate::store::Draw) -> Looked {
+    Looked::Report {
+        detail: format!("re-offending sample {}", draw.period),
+        rows: draw.members.len(),
+    }
 }
 
 fn print_draw(draw: &crate::store::Draw) {
@@ -387,11 +416,40 @@ pub fn run_import(db: Option<&Path>, clock: WallClock, args: &ImportArgs) -> Cli
 
 /// `caseload export`.
 pub fn run_export(db: Option<&Path>, clock: WallClock, args: &ExportArgs) -> CliResult {
-    let store = open(db, Access::ReadOnly)?;
+    let mut store = open(db, Access::ReadOnly)?;
+    let name = clap::ValueEnum::to_possible_value(&args.kind)
+        .map_or_else(String::new, |v| v.get_name().to_owned());
+    if args.kind == ExportKind::Access {
+        let login = crate::identity::os_login();
+        let worker = store.worker_by_login(&login)?;
+        if !crate::domain::roles::may_review_access(worker.as_ref()) {
+            return Err(format!(
+                "only team leaders and admins may export the access log, and {login} is neither: ask your team leader"
+            )
+            .into());
+        }
+    }
     let mut table = store.export_table(args.kind, clock.today())?;
     if args.redact {
         table = export::redact(table);
     }
+    let format = clap::ValueEnum::to_possible_value(&args.format)
+        .map_or_else(String::new, |v| v.get_name().to_owned());
+    let detail = format!(
+        "{name} as {format}{} to {}",
+        if args.redact { ", redacted," } else { "" },
+        args.output
+            .as_deref()
+            .map_or_else(|| "standard output".to_owned(), |p| p.display().to_string())
+    );
+    log_access(
+        &mut store,
+        clock,
+        Looked::Export {
+            detail,
+            rows: table.rows.len(),
+        },
+    )?;
     emit(
         &store,
         &export::render(&table, args.format)?,

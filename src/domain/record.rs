@@ -216,6 +216,21 @@ pub struct AuditRecord {
     pub after: Option<String>,
 }
 
+/// Someone who opened a client record, from the access log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    /// OS login.
+    pub login: String,
+    /// Their worker record's name, if they have one.
+    pub name: Option<String>,
+    /// Their role, if they have a worker record.
+    pub role: Option<super::model::Role>,
+    /// When they last opened it (`YYYY-MM-DD HH:MM:SS`).
+    pub last: String,
+    /// How many times they opened it.
+    pub times: i64,
+}
+
 /// Everything the client record view shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientRecord {
@@ -237,4 +252,6 @@ pub struct ClientRecord {
     pub contacts: Vec<ContactRecord>,
     /// Audit history of the record, newest first.
     pub audit: Vec<AuditRecord>,
+    /// Who opened the record (access log), the latest first.
+    pub viewers: Vec<Viewer>,
 }

@@ -170,6 +170,14 @@ pub fn inactive_worker_message(login: &str) -> String {
     )
 }
 
+/// Whether `worker` may see who opened client records (the access log, on a record
+/// and in `caseload export access`): team leaders and admins, who answer for
+/// information governance.
+#[must_use]
+pub fn may_review_access(worker: Option<&Worker>) -> bool {
+    worker.is_some_and(|w| matches!(w.role, Role::TeamLeader | Role::Admin))
+}
+
 /// Whether `worker` (`None`: no worker record) may do `op`, to the client `client`
 /// where the operation concerns one (`None` for service-wide work such as staff or the
 /// re-offending sample; for area work and new clients, the area with no co-ordinator).

@@ -21,7 +21,7 @@ pub const APPLICATION_ID: i64 = 0x4353_4C44;
 pub type Step = fn(&Transaction<'_>) -> StoreResult<()>;
 
 /// Migration steps after schema version 1; step `i` takes version `i + 1` to `i + 2`.
-pub const STEPS: &[Step] = &[natural_keys, breach_put_out_for_arrest];
+pub const STEPS: &[Step] = &[natural_keys, breach_put_out_for_arrest, access_log];
 
 /// Step 2's statements, word for word as in `schema.sql`.
 const NATURAL_KEYS: &str = "\
@@ -110,6 +110,40 @@ fn natural_keys(tx: &Transaction<'_>) -> StoreResult<()> {
             )?;
         }
     }
+    Ok(())
+}
+
+/// Step 4's table, index and triggers, word for word as in `schema.sql`.
+const ACCESS_LOG: &str = "\
+CREATE TABLE access_log (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL CHECK (strftime('%Y-%m-%d %H:%M:%S', at, '+0 days') IS at),
+    login     TEXT NOT NULL CHECK (length(login) > 0),
+    what      TEXT NOT NULL CHECK (what IN ('record', 'export', 'report')),
+    detail    TEXT NOT NULL DEFAULT '',
+    client_id INTEGER REFERENCES client (id),
+    row_count INTEGER CHECK (row_count IS NULL OR row_count >= 0),
+    CHECK ((what = 'record') = (client_id IS NOT NULL)),
+    CHECK ((what = 'record') = (row_count IS NULL))
+) STRICT;
+
+CREATE INDEX access_log_client ON access_log (client_id, at) WHERE client_id IS NOT NULL;
+
+CREATE TRIGGER access_log_is_append_only_update BEFORE UPDATE ON access_log
+BEGIN
+    SELECT RAISE(ABORT, 'access log rows are append-only');
+END;
+
+CREATE TRIGGER access_log_is_append_only_delete BEFORE DELETE ON access_log
+BEGIN
+    SELECT RAISE(ABORT, 'access log rows are append-only');
+END;
+";
+
+/// Step 4: the append-only access log (who opened which client record, and who
+/// exported or listed how many).
+fn access_log(tx: &Transaction<'_>) -> StoreResult<()> {
+    tx.execute_batch(ACCESS_LOG)?;
     Ok(())
 }
 
@@ -281,5 +315,10 @@ mod tests {
     #[test]
     fn step_three_builds_the_breach_table_of_schema_sql() {
         assert!(SCHEMA.contains(include_str!("migrate/breach.sql")));
+    }
+
+    #[test]
+    fn step_four_is_word_for_word_in_schema_sql() {
+        assert!(SCHEMA.contains(ACCESS_LOG));
     }
 }

@@ -2,6 +2,7 @@
 //! maps rows to domain types, and performs every write as one `BEGIN IMMEDIATE`
 //! transaction that leaves an audit row.
 
+mod access;
 mod backup;
 mod change;
 mod draft;
@@ -28,6 +29,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 
+pub use access::{AccessEntry, Looked};
 pub use change::{
     Change, ClientEdit, CustodyEdit, EpisodeEdit, FieldConflict, ReferralFor, RowBase, Versioned,
     value_text,

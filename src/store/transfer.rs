@@ -43,6 +43,9 @@ pub enum ExportKind {
     Releases,
     /// The audit log, oldest first.
     Audit,
+    /// The access log, oldest first: who opened which record, exported or listed how
+    /// many (team leaders and admins only).
+    Access,
 }
 
 const CLIENT_COLUMNS: &str =
@@ -180,6 +183,14 @@ impl Store {
                 vec!["id", "at", "who", "entity", "row_id", "action", "before", "after"],
                 "SELECT id, at, who, entity, row_id, action, before, after FROM audit
                   WHERE ?1 IS NOT NULL ORDER BY id"
+                    .to_owned(),
+            ),
+            ExportKind::Access => (
+                vec!["id", "at", "login", "worker", "what", "detail", "client_reference", "rows"],
+                "SELECT l.id, l.at, l.login, w.name, l.what, l.detail, c.reference, l.row_count
+                   FROM access_log l LEFT JOIN worker w ON w.login = l.login
+                   LEFT JOIN client c ON c.id = l.client_id
+                  WHERE ?1 IS NOT NULL ORDER BY l.id"
                     .to_owned(),
             ),
         };

@@ -257,6 +257,7 @@ impl Store {
                 },
             )?,
             audit: self.client_audit(client_id)?,
+            viewers: self.viewers(client_id)?,
         })
     }
 

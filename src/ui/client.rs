@@ -1,6 +1,7 @@
 //! One client's record: profile and flags, the current episode as a timeline with the
 //! 13-week clock, custody and the release checklist, Required Assessments and breaches,
-//! drug tests, contacts (newest first), earlier episodes, and the audit history.
+//! drug tests, contacts (newest first), earlier episodes, the audit history, and (for
+//! team leaders and admins) who opened it.
 
 use chrono::Datelike;
 use ratatui::Frame;
@@ -367,7 +368,48 @@ fn lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     custody_lines(record, app, theme, &mut out);
     assessment_lines(record, app, theme, &mut out);
     history_lines(record, theme, &mut out);
+    viewer_lines(record, app, theme, &mut out);
     out
+}
+
+/// Who opened the record, from the access log: shown to team leaders and admins only.
+fn viewer_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line<'static>>) {
+    if !crate::domain::roles::may_review_access(app.session.worker.as_ref()) {
+        return;
+    }
+    lines.push(Line::from(""));
+    lines.push(heading(
+        &format!(
+            "Opened by ({}; team leaders and admins see this)",
+            record.viewers.len()
+        ),
+        theme,
+    ));
+    if record.viewers.is_empty() {
+        lines.push(Line::styled(
+            "   nobody has opened this record since the access log began",
+            theme.dim(),
+        ));
+    }
+    for v in &record.viewers {
+        let who = match (&v.name, v.role) {
+            (Some(name), Some(role)) => format!(" ({}, {})", safe(name), role.label()),
+            _ => " (no worker record)".to_owned(),
+        };
+        let times = if v.times == 1 {
+            "once".to_owned()
+        } else {
+            format!("{} times", v.times)
+        };
+        let last = chrono::NaiveDateTime::parse_from_str(&v.last, "%Y-%m-%d %H:%M:%S").map_or_else(
+            |_| safe(&v.last),
+            |at| at.format("%d/%m/%Y %H:%M").to_string(),
+        );
+        lines.push(Line::from(format!(
+            "   {}{who}: {times}, last {last}",
+            safe(&v.login)
+        )));
+    }
 }
 
 /// Number of scroll positions of the record at the current size.

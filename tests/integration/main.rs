@@ -3,6 +3,7 @@
 // Tests fail loudly on purpose; helpers outside #[test] functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
+mod access;
 mod breach_rules;
 mod cli;
 mod common;
