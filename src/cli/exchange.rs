@@ -220,7 +220,24 @@ fn emit(
             let mut file = store
                 .create_file(path)
                 .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-            file.write_all(text.as_bytes())?;
+            // A half-written export is worse than none: remove it, and say why.
+            if let Err(e) = file
+                .write_all(text.as_bytes())
+                .and_then(|()| file.sync_all())
+            {
+                drop(file);
+                let _ = std::fs::remove_file(path);
+                let why = if e.kind() == std::io::ErrorKind::StorageFull {
+                    "the disk is full".to_owned()
+                } else {
+                    format!("the disk reported an error ({e})")
+                };
+                return Err(format!(
+                    "{why}: {} was not written (nothing of it is left) and the database is unchanged; free some space and try again",
+                    path.display()
+                )
+                .into());
+            }
         }
     }
     Ok(())

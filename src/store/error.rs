@@ -16,6 +16,12 @@ pub enum StoreError {
     NotSqlite(PathBuf),
     /// An SQLite database, but not one of ours.
     NotCaseload(PathBuf),
+    /// An empty file (0 bytes, or SQLite with nothing in it): not a database yet.
+    EmptyFile(PathBuf),
+    /// The path is a directory.
+    Directory(PathBuf),
+    /// The path is a FIFO, device or socket, not a regular file.
+    NotAFile(PathBuf),
     /// Written by a newer version of caseload.
     NewerSchema {
         /// The file.
@@ -141,9 +147,10 @@ impl std::fmt::Display for StoreError {
             ),
             Self::NotCaseload(p) => write!(
                 f,
-                "{} is an SQLite database but not a caseload database: check the --db path (the file was not changed)",
+                "{} is an SQLite database but not a caseload database: check the --db path, or create a new database elsewhere with `caseload init --db NEW-PATH` (the file was not changed)",
                 p.display()
             ),
+            Self::EmptyFile(_) | Self::Directory(_) | Self::NotAFile(_) => self.fmt_not_a_database(f),
             Self::NewerSchema { path, found, supported } => write!(
                 f,
                 "{} was written by a newer caseload (schema {found}, this build knows up to {supported}): upgrade caseload to open it",
@@ -219,6 +226,29 @@ impl std::fmt::Display for StoreError {
 }
 
 impl StoreError {
+    /// The sentences for a path that is not a database file.
+    fn fmt_not_a_database(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::EmptyFile(p) => write!(
+                f,
+                "{} is empty, not a caseload database: check the --db path; to start a new database there, remove the empty file and run `caseload init --db {0}` (the file was not changed)",
+                p.display()
+            ),
+            Self::Directory(p) => write!(
+                f,
+                "{} is a directory, not a database file: give the file's path, e.g. --db {}",
+                p.display(),
+                p.join("caseload.db").display()
+            ),
+            Self::NotAFile(p) => write!(
+                f,
+                "{} is not a regular file (a pipe, device or socket): check the --db path (nothing was read from it)",
+                p.display()
+            ),
+            _ => Ok(()),
+        }
+    }
+
     /// The sentences for a database this user cannot open or reach.
     fn fmt_access(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -284,13 +314,13 @@ fn plain_words(e: &rusqlite::Error) -> Option<&'static str> {
             "the database is read-only for you: nothing was saved; `caseload doctor` says why and prints the fix"
         }
         ErrorCode::DiskFull => {
-            "the disk holding the database is full: nothing was saved; free some space and try again"
+            "the disk holding the database is full: nothing was saved, and everything saved before is safe; free some space (or ask an admin to) and try again"
         }
         ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => {
             "the database file is damaged: nothing was saved; run `caseload check` and restore the latest backup"
         }
         ErrorCode::SystemIoFailure => {
-            "the disk reported an error with the database: nothing was saved; try again, and tell an admin if it happens again"
+            "the disk could not take the write (it may be full): nothing was saved, and everything saved before is safe; check the free space (df -h), try again, and tell an admin if it happens again"
         }
         ErrorCode::OperationInterrupted => "the operation was interrupted: nothing was saved",
         _ => return None,

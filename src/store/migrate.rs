@@ -243,7 +243,15 @@ pub fn current_version() -> i64 {
 
 /// Brings the database at `path` (already open on `conn`) to the current schema, or
 /// refuses with a clear error if it is not ours or is newer than this build.
-pub(super) fn migrate(conn: &mut Connection, path: &Path, writable: bool) -> StoreResult<()> {
+/// An empty file gets the whole schema only if `initialise` (a new file being built
+/// by `Store::create_with`); any other empty file is refused, unchanged: opening a
+/// mistyped path must never turn it into a database with no admin.
+pub(super) fn migrate(
+    conn: &mut Connection,
+    path: &Path,
+    writable: bool,
+    initialise: bool,
+) -> StoreResult<()> {
     let application_id: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(|e| not_a_database(e, path))?;
@@ -251,8 +259,8 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path, writable: bool) -> Sto
     let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
 
     if application_id == 0 && version == 0 && objects == 0 {
-        if !writable {
-            return Err(StoreError::NotCaseload(path.to_path_buf()));
+        if !writable || !initialise {
+            return Err(StoreError::EmptyFile(path.to_path_buf()));
         }
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(SCHEMA)?;

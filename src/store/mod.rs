@@ -140,7 +140,7 @@ impl Store {
             .create(&partial)
             .and_then(|file| {
                 drop(file);
-                let mut store = Self::open(&partial, Access::ReadWrite)?;
+                let mut store = Self::open_as(&partial, Access::ReadWrite, true)?;
                 let value = build(&mut store)?;
                 store.close_discarding_wal()?;
                 publish(&partial, path)?;
@@ -184,6 +184,12 @@ impl Store {
     /// not usable by this user (not in the group that shares it, read-only directory,
     /// a `-wal` or `-shm` that is not shared).
     pub fn open(path: &Path, access: Access) -> StoreResult<Self> {
+        Self::open_as(path, access, false)
+    }
+
+    /// [`Store::open`]; an empty file gets the schema only if `initialise` (a file
+    /// [`Store::create_with`] is building), and is refused otherwise.
+    fn open_as(path: &Path, access: Access, initialise: bool) -> StoreResult<Self> {
         let metadata = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -199,11 +205,18 @@ impl Store {
             }
             Err(e) => return Err(StoreError::Io(e)),
         };
+        // Before anything opens it: a FIFO would block the open, a device be read.
+        if metadata.is_dir() {
+            return Err(StoreError::Directory(path.to_path_buf()));
+        }
+        if !metadata.is_file() {
+            return Err(StoreError::NotAFile(path.to_path_buf()));
+        }
         if metadata.permissions().mode() & 0o004 != 0 {
             return Err(StoreError::WorldReadable(path.to_path_buf()));
         }
         share::check_access(path, &metadata, access == Access::ReadWrite)?;
-        Self::open_checked(path, access, &metadata).map_err(|e| match &e {
+        Self::open_checked(path, access, &metadata, initialise).map_err(|e| match &e {
             StoreError::Sqlite(inner)
                 if matches!(
                     inner.sqlite_error_code(),
@@ -221,18 +234,26 @@ impl Store {
         path: &Path,
         access: Access,
         metadata: &std::fs::Metadata,
+        initialise: bool,
     ) -> StoreResult<Self> {
         let flags = match access {
             Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
             Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)?;
+        let mut conn = if access == Access::ReadOnly && share::frozen(path) {
+            Connection::open_with_flags(
+                format!("file:{}?immutable=1", uri_path(path)),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )?
+        } else {
+            Connection::open_with_flags(path, flags)?
+        };
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Keep the -wal and -shm when the last session closes: the next colleague then
         // finds them already shared, instead of re-creating them with their own group.
         set_persistent_wal(&conn, true)?;
         // Reading any pragma touches the header: a non-SQLite file fails here, unchanged.
-        migrate::migrate(&mut conn, path, access == Access::ReadWrite)?;
+        migrate::migrate(&mut conn, path, access == Access::ReadWrite, initialise)?;
         if access == Access::ReadWrite {
             let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
@@ -422,6 +443,22 @@ fn report(policy: &LockPolicy, holder: Option<Holder>, started: Instant, over: b
             over,
         });
     }
+}
+
+/// `path` as the path of an SQLite `file:` URI: every byte but letters, digits,
+/// `/ - . _ ~` percent-encoded.
+fn uri_path(path: &Path) -> String {
+    use std::fmt::Write as _;
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// Sets SQLite's persistent-WAL file control on `conn`'s main database.

@@ -265,11 +265,25 @@ pub fn check_access(path: &Path, metadata: &Metadata, write: bool) -> StoreResul
             Err(_) => missing = true,
         }
     }
-    if missing && !unix::may(&dir, libc::W_OK | libc::X_OK) {
+    // A read-only session opens such a file as it is (see [`frozen`]).
+    if write && missing && !unix::may(&dir, libc::W_OK | libc::X_OK) {
         return Err(StoreError::ReadOnlyDirectory {
             dir,
             db: path.to_path_buf(),
         });
     }
     Ok(())
+}
+
+/// Whether the database at `path` has no `-wal` or `-shm` beside it and this user may
+/// not create them (a read-only directory, an archive copy). Nobody can be writing to
+/// it then, so a read-only session reads the file as it is (SQLite's `immutable`),
+/// where SQLite would otherwise refuse to open a WAL database at all.
+#[must_use]
+pub fn frozen(path: &Path) -> bool {
+    let dir = directory_of(path);
+    COMPANIONS
+        .iter()
+        .any(|suffix| std::fs::symlink_metadata(with_suffix(path, suffix)).is_err())
+        && !unix::may(&dir, libc::W_OK | libc::X_OK)
 }

@@ -294,15 +294,26 @@ pub fn parse(kind: Kind, bytes: &[u8]) -> Parsed {
     let mut parsed = Parsed::default();
     let text = match super::decode(bytes) {
         Ok(text) => text,
-        Err(message) => {
+        Err(undecodable) => {
             parsed.problems.push(Problem {
-                line: 1,
+                line: undecodable.line,
                 column: None,
-                message,
+                message: undecodable.message,
             });
             return parsed;
         }
     };
+    if let Some(line) = unclosed_quote(text) {
+        parsed.problems.push(Problem {
+            line,
+            column: None,
+            message: "a quoted cell starts on this line and its closing quote (\") is missing, \
+                      so the rest of the file would be read as one cell: add the closing quote \
+                      and import again"
+                .to_owned(),
+        });
+        return parsed;
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -372,6 +383,37 @@ pub fn parse(kind: Kind, bytes: &[u8]) -> Parsed {
         }
     }
     parsed
+}
+
+/// The line where a quoted cell starts that is never closed, read as the CSV reader
+/// reads (a quote opens a quoted cell only at the start of a cell; `""` inside one is
+/// a quote).
+fn unclosed_quote(text: &str) -> Option<u64> {
+    #[derive(Clone, Copy)]
+    enum State {
+        CellStart,
+        InCell,
+        Quoted(u64),
+        AfterQuote(u64),
+    }
+    let mut line = 1;
+    let mut state = State::CellStart;
+    for c in text.chars() {
+        state = match (state, c) {
+            (State::Quoted(start), '"') => State::AfterQuote(start),
+            (State::Quoted(start), _) | (State::AfterQuote(start), '"') => State::Quoted(start),
+            (State::CellStart, '"') => State::Quoted(line),
+            (_, ',' | '\n' | '\r') => State::CellStart,
+            _ => State::InCell,
+        };
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    match state {
+        State::Quoted(start) => Some(start),
+        _ => None,
+    }
 }
 
 /// Maps header names (case-insensitive, trimmed) to positions; refuses unknown,

@@ -17,6 +17,7 @@ mod imports;
 mod locks;
 mod merge;
 mod mouse;
+mod paths;
 mod report;
 mod roles;
 mod sanitiser;

@@ -90,11 +90,11 @@ fn other_encodings_are_named_and_refused() {
         .chain(HEADER.encode_utf16().flat_map(u16::to_le_bytes))
         .collect();
     assert_eq!(
-        decode(&utf16).unwrap_err(),
+        decode(&utf16).unwrap_err().message,
         "the file is UTF-16 LE, not UTF-8: save it as \"CSV UTF-8\" and import again"
     );
     let no_bom: Vec<u8> = HEADER.encode_utf16().flat_map(u16::to_be_bytes).collect();
-    assert!(decode(&no_bom).unwrap_err().contains("UTF-16 BE"));
+    assert!(decode(&no_bom).unwrap_err().message.contains("UTF-16 BE"));
     // "Zoë" in Windows-1252: 0xEB is not UTF-8.
     let cp1252 = format!("{HEADER}\nC-1,Zo")
         .into_bytes()
@@ -102,9 +102,13 @@ fn other_encodings_are_named_and_refused() {
         .chain([0xEB])
         .chain(*b",Quill,01/02/1980,Newport\n")
         .collect::<Vec<u8>>();
+    let error = decode(&cp1252).unwrap_err();
     assert_eq!(
-        decode(&cp1252).unwrap_err(),
-        "line 2: byte 0xEB is not UTF-8; the file looks like Windows-1252 (ANSI): save it as \"CSV UTF-8\" and import again"
+        (error.line, error.message.as_str()),
+        (
+            2,
+            "byte 0xEB is not UTF-8; the file looks like Windows-1252 (ANSI): save it as \"CSV UTF-8\" and import again"
+        )
     );
     let (_dir, store) = target();
     let plan = plan(&store, Kind::Clients, &cp1252);
