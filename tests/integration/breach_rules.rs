@@ -255,11 +255,12 @@ fn an_older_database_keeps_its_breaches_and_learns_put_out_for_arrest() {
          INSERT INTO breach SELECT * FROM breach_now; DROP TABLE breach_now;
          CREATE INDEX breach_outstanding ON breach (deadline) WHERE status = 'outstanding';
          CREATE INDEX breach_client ON breach (client_id);
-         CREATE UNIQUE INDEX breach_natural_key ON breach (client_id, raised_at);",
+         CREATE UNIQUE INDEX breach_natural_key ON breach (client_id, raised_at);
+         DROP TABLE access_log;",
     )
     .unwrap();
-    conn.pragma_update(None, "user_version", migrate::current_version() - 1)
-        .unwrap();
+    // Version 2: after step 2, before step 3 (and step 4, the access log).
+    conn.pragma_update(None, "user_version", 2).unwrap();
     drop(conn);
     let mut store = Store::open(&path, caseload::store::Access::ReadWrite).unwrap();
     let conn = Connection::open(&path).unwrap();
