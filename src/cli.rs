@@ -39,9 +39,9 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub redact: bool,
     /// How long a change waits for a colleague's (an import, say) before giving up
-    /// with exit status 75.
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 120)]
-    pub wait: u64,
+    /// with exit status 75 [default: `wait_seconds` in the config files, else 120].
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub wait: Option<u64>,
     /// What to do; without one, the TUI opens.
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -10,6 +10,7 @@
 //! palette = "ansi16"       # or "ansi256", "truecolor": finer shades, same meanings
 //! mouse = false            # true: wheel moves, click selects (but the terminal's own
 //!                          # text selection then needs Shift, in most terminals)
+//! wait_seconds = 120       # how long a command-line change waits for a colleague's
 //!
 //! [triage]                 # coefficients and thresholds of the Today ranking
 //! red_breach = 100.0
@@ -66,6 +67,9 @@ pub struct Settings {
     pub triage: TriageConfig,
     /// Key overrides: action name -> keys, e.g. `quit = ["q", "ctrl-q"]`.
     pub keys: BTreeMap<String, Vec<String>>,
+    /// How long a command-line change waits for a colleague's before giving up
+    /// (`--wait` overrides it).
+    pub wait_seconds: u64,
 }
 
 impl Default for Settings {
@@ -79,6 +83,7 @@ impl Default for Settings {
             alcohol_may_be_primary: false,
             triage: TriageConfig::default(),
             keys: BTreeMap::new(),
+            wait_seconds: crate::store::DEFAULT_WAIT.as_secs(),
         }
     }
 }

@@ -6,15 +6,21 @@ use std::io::{IsTerminal, Write as _};
 use std::time::Duration;
 
 use super::Command;
-use crate::store::{LockPolicy, Waiting, set_process_policy};
+use crate::store::{DEFAULT_WAIT, LockPolicy, Waiting, set_process_policy};
 
 /// The exit status of a command that gave up waiting (`EX_TEMPFAIL` in sysexits.h:
 /// try again later).
 pub const EXIT_BUSY: u8 = 75;
 
-/// Sets how this process's writes wait: `seconds` in all, shown on stderr when it is
-/// a terminal, announced as what `command` does.
-pub fn configure(seconds: u64, command: Option<&Command>) {
+/// Sets how this process's writes wait: `seconds` (`--wait`) or else `wait_seconds`
+/// from the config files, shown on stderr when it is a terminal, announced as what
+/// `command` does.
+pub fn configure(seconds: Option<u64>, command: Option<&Command>) {
+    // A broken config file is reported by whatever reads it for its own purpose; here
+    // it only means the default wait.
+    let seconds = seconds.unwrap_or_else(|| {
+        crate::config::load_all().map_or(DEFAULT_WAIT.as_secs(), |s| s.wait_seconds)
+    });
     set_process_policy(LockPolicy {
         wait: Duration::from_secs(seconds),
         report: std::io::stderr()

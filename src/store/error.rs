@@ -202,7 +202,7 @@ impl std::fmt::Display for StoreError {
                 f,
                 "this person is already client {reference} (same reference, or same name and date of birth): open that record instead"
             ),
-            Self::Busy { holder, waited } if waited.is_zero() => write!(
+            Self::Busy { holder, waited } if waited.as_secs() == 0 => write!(
                 f,
                 "the database is busy with {}: nothing was saved; try again in a moment",
                 lock::describe(holder.as_ref())

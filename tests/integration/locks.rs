@@ -109,11 +109,14 @@ fn demo_for_me() -> (tempfile::TempDir, Store, String) {
     (dir, store, area.name)
 }
 
-/// The shell words that run the binary on `db` on the test day, with an empty config.
+/// The shell words that run the binary on `db` on the test day, with no config files
+/// (they would be `config/caseload/config.toml` and `system.toml` beside it).
 fn caseload(db: &Path) -> String {
+    let dir = db.parent().unwrap();
     format!(
-        "env XDG_CONFIG_HOME={} {} --db {} --today 2026-11-23",
-        db.parent().unwrap().join("config").display(),
+        "env XDG_CONFIG_HOME={} CASELOAD_SYSTEM_CONFIG={} {} --db {} --today 2026-11-23",
+        dir.join("config").display(),
+        dir.join("system.toml").display(),
         env!("CARGO_BIN_EXE_caseload"),
         db.display()
     )
@@ -198,34 +201,37 @@ fn a_cli_write_waits_for_an_import_shows_it_on_the_terminal_and_completes() {
 fn a_cli_write_that_waits_too_long_exits_75_with_a_sentence() {
     let (_dir, store, area) = demo_for_me();
     let holder = LockHolder::take(store.path());
-    let output = Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .env("XDG_CONFIG_HOME", store.path().parent().unwrap())
-        .args([
-            "--db",
-            store.path().to_str().unwrap(),
-            "--today",
-            "2026-11-23",
-        ])
-        .args([
-            "--wait",
-            "1",
-            "tally",
-            "--area",
-            &area,
-            "--date",
-            "2026-11-22",
-        ])
-        .args(["--charged", "97", "--tested", "89", "--replace"])
-        .output()
-        .unwrap();
+    let dir = store.path().parent().unwrap();
+    let tally = |flag: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_caseload"))
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .env("CASELOAD_SYSTEM_CONFIG", dir.join("system.toml"))
+            .args([
+                "--db",
+                store.path().to_str().unwrap(),
+                "--today",
+                "2026-11-23",
+            ])
+            .args(flag)
+            .args(["tally", "--area", &area, "--date", "2026-11-22"])
+            .args(["--charged", "97", "--tested", "89", "--replace"])
+            .output()
+            .unwrap()
+    };
+    let by_flag = tally(&["--wait", "1"]);
+    // The same wait from the system config file instead of the flag.
+    std::fs::write(dir.join("system.toml"), "wait_seconds = 1\n").unwrap();
+    let by_config = tally(&[]);
     holder.release();
-    assert_eq!(output.status.code(), Some(75));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "caseload: gave up after waiting 1 s for an import by jsmith (since 09:30) to finish: \
-         nothing was saved; try again when it is done, or wait longer with --wait SECONDS\n",
-        "one sentence, and no progress line when stderr is not a terminal"
-    );
+    for output in [by_flag, by_config] {
+        assert_eq!(output.status.code(), Some(75));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "caseload: gave up after waiting 1 s for an import by jsmith (since 09:30) to finish: \
+             nothing was saved; try again when it is done, or wait longer with --wait SECONDS\n",
+            "one sentence, and no progress line when stderr is not a terminal"
+        );
+    }
     assert!(!tallied(&store));
 }
 
