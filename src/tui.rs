@@ -519,6 +519,18 @@ fn event_loop(
             Some(Effect::Save(change)) => {
                 pending = PendingSave::first_try(store, &mut app, change, &mut loader);
             }
+            Some(effect @ Effect::DiscardDraft { .. }) => {
+                // The form is already closed: only its draft is left behind.
+                match perform_with(store, &mut app, effect, &mut loader) {
+                    Err(StoreError::Busy { holder, .. }) => {
+                        app.message = Some(format!(
+                            "Closed. Its draft stays while {} writes: discard it if it is offered next time.",
+                            describe_holder(holder.as_ref())
+                        ));
+                    }
+                    result => show_error(&mut app, result),
+                }
+            }
             Some(effect) => {
                 let result = perform_with(store, &mut app, effect, &mut loader);
                 show_error(&mut app, result);

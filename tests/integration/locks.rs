@@ -312,3 +312,16 @@ fn a_hang_up_while_a_save_waits_keeps_the_form_as_a_draft() {
         "unconfirmed, so kept as a draft, not saved"
     );
 }
+
+#[test]
+fn closing_a_form_during_an_import_says_its_draft_stays() {
+    let (_dir, store, _) = demo_for_me();
+    let holder = LockHolder::take(store.path());
+    let terminal = tui_with_a_contact_form(store.path(), false);
+    terminal.keys(&["Escape"]);
+    terminal.wait_for("Discard your changes?");
+    terminal.keys(&["y"]);
+    let screen = terminal.wait_for("Its draft stays while an import by jsmith (since 09:30)");
+    assert!(!screen.contains("EXIT="), "{screen}");
+    holder.release();
+}
