@@ -516,25 +516,7 @@ fn event_loop(
                 suspend(terminal, app.settings.mouse)?;
                 frames.forget();
             }
-            Some(Effect::Save(change)) => {
-                pending = PendingSave::first_try(store, &mut app, change, &mut loader);
-            }
-            Some(effect @ Effect::DiscardDraft { .. }) => {
-                // The form is already closed: only its draft is left behind.
-                match perform_with(store, &mut app, effect, &mut loader) {
-                    Err(StoreError::Busy { holder, .. }) => {
-                        app.message = Some(format!(
-                            "Closed. Its draft stays while {} writes: discard it if it is offered next time.",
-                            describe_holder(holder.as_ref())
-                        ));
-                    }
-                    result => show_error(&mut app, result),
-                }
-            }
-            Some(effect) => {
-                let result = perform_with(store, &mut app, effect, &mut loader);
-                show_error(&mut app, result);
-            }
+            Some(effect) => carry_out(store, &mut app, effect, &mut loader, &mut pending),
             None => {}
         }
         access.take(&mut app, clock.now());
@@ -656,6 +638,35 @@ impl AccessQueue {
                 )
                 .into()
             })
+    }
+}
+
+/// Carries out an effect of a key: a save that meets a colleague's write is left
+/// `pending` (see [`PendingSave`]), a closed form whose draft cannot be dropped yet
+/// says so, and any other failure is shown.
+fn carry_out(
+    store: &mut Store,
+    app: &mut App,
+    effect: Effect,
+    loader: &mut Loader,
+    pending: &mut Option<PendingSave>,
+) {
+    match effect {
+        Effect::Save(change) => *pending = PendingSave::first_try(store, app, change, loader),
+        // The form is already closed: only its draft is left behind.
+        effect @ Effect::DiscardDraft { .. } => match perform_with(store, app, effect, loader) {
+            Err(StoreError::Busy { holder, .. }) => {
+                app.message = Some(format!(
+                    "Closed. Its draft stays while {} writes: discard it if it is offered next time.",
+                    describe_holder(holder.as_ref())
+                ));
+            }
+            result => show_error(app, result),
+        },
+        effect => {
+            let result = perform_with(store, app, effect, loader);
+            show_error(app, result);
+        }
     }
 }
 
