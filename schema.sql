@@ -116,6 +116,10 @@ CREATE TABLE episode (
                               'completed_crime_free', 'transferred_to_treatment',
                               'transferred_to_area', 'custody', 'disengaged', 'deceased', 'other')),
     version               INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    -- The day engagement was evidenced (DIR section 9 completed; KPI 5), kept when the
+    -- flag is later cleared, so a past quarter's return does not change (schema step 5;
+    -- older engaged episodes were dated at their care plan).
+    engaged_on            TEXT CHECK (engaged_on IS NULL OR date(engaged_on, '+0 days') IS engaged_on),
     CHECK ((extension_reason IS NULL) = (extension_review_date IS NULL)),
     CHECK ((closure_date IS NULL) = (exit_reason IS NULL)),
     CHECK (assessment_date IS NULL OR assessment_date >= referral_date),
@@ -160,7 +164,9 @@ CREATE TABLE drug_test (
     id        INTEGER PRIMARY KEY,
     client_id INTEGER NOT NULL REFERENCES client (id),
     tested_on TEXT NOT NULL CHECK (date(tested_on, '+0 days') IS tested_on),
-    kind      TEXT NOT NULL CHECK (kind IN ('trigger_offence', 'inspectors_authority', 'treatment')),
+    -- Custody tests (trigger offence, inspector's authority), treatment tests, and
+    -- voluntary 5-panel tests (000), a kind of their own.
+    kind      TEXT NOT NULL CHECK (kind IN ('trigger_offence', 'inspectors_authority', 'treatment', 'voluntary')),
     result    TEXT NOT NULL CHECK (result IN (
                   'negative', 'positive_opiates', 'positive_cocaine', 'positive_both', 'refused')),
     version   INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
@@ -297,9 +303,9 @@ CREATE TABLE reoffending_draw (
     drawn_by  TEXT NOT NULL CHECK (length(drawn_by) > 0)
 ) STRICT;
 
--- Custody-suite counts per area and day for KPI 1: adults charged with a trigger
--- offence and how many of them were drug tested. Most are never clients, so only
--- numbers are kept, no names.
+-- Custody-suite counts per area and day for KPIs 1 and 2: adults charged with a
+-- trigger offence, how many of them were drug tested, and how many tested positive
+-- (schema step 5). Most are never clients, so only numbers are kept, no names.
 CREATE TABLE custody_tally (
     id          INTEGER PRIMARY KEY,
     area_id     INTEGER NOT NULL REFERENCES area (id),
@@ -307,6 +313,7 @@ CREATE TABLE custody_tally (
     charged     INTEGER NOT NULL CHECK (charged >= 0),
     tested      INTEGER NOT NULL CHECK (tested >= 0 AND tested <= charged),
     version     INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    positive    INTEGER NOT NULL DEFAULT 0 CHECK (positive >= 0 AND positive <= tested),
     UNIQUE (area_id, recorded_on)
 ) STRICT;
 

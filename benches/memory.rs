@@ -143,6 +143,7 @@ fn main() {
         period: caseload::domain::period::Period::last_complete_quarter(now.date()),
         area: None,
         suppress_small: false,
+        rules: caseload::domain::kpi::Rules::default(),
     };
     measure("the quarterly return's records", || {
         store.report_inputs(&quarter.period).expect("read")

@@ -63,6 +63,10 @@ pub struct Settings {
     pub mouse: bool,
     /// Whether alcohol may be the primary substance (the Gwent scheme says no).
     pub alcohol_may_be_primary: bool,
+    /// KPI 2 in the return: days after a positive test within which the contact must
+    /// follow. Unset (the default) = no window, as in 003. A team setting: put it in the
+    /// system-wide file so everyone's return counts the same.
+    pub kpi2_window_days: Option<i64>,
     /// The Today ranking.
     pub triage: TriageConfig,
     /// Key overrides: action name -> keys, e.g. `quit = ["q", "ctrl-q"]`.
@@ -81,6 +85,7 @@ impl Default for Settings {
             palette: Palette::Ansi16,
             mouse: false,
             alcohol_may_be_primary: false,
+            kpi2_window_days: None,
             triage: TriageConfig::default(),
             keys: BTreeMap::new(),
             wait_seconds: crate::store::DEFAULT_WAIT.as_secs(),
@@ -248,6 +253,9 @@ fn check(settings: Settings) -> Result<Settings, String> {
     }
     if settings.release_window_days < 0 {
         return Err("release_window_days must be 0 or more".to_owned());
+    }
+    if settings.kpi2_window_days.is_some_and(|d| d < 0) {
+        return Err("kpi2_window_days must be 0 or more, or left out for no window".to_owned());
     }
     crate::keys::KeyBindings::default()
         .with_overrides(&settings.keys)

@@ -8,7 +8,7 @@ pub mod render;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::domain::kpi::{self, Figures, KpiRow, Ratio};
+use crate::domain::kpi::{self, Figures, KpiRow, Ratio, Rules};
 use crate::domain::model::{ExitReason, TestKind};
 use crate::domain::period::Period;
 use crate::store::{Store, StoreError};
@@ -91,6 +91,10 @@ pub struct Report {
     pub sections: Vec<Section>,
     /// The Home Office KPIs per area, then the total.
     pub kpis: Vec<KpiRow>,
+    /// KPI 1 per calendar month of the period (intensive areas).
+    pub kpi1_by_month: Vec<(String, Ratio)>,
+    /// The team's rules it was counted under.
+    pub rules: Rules,
 }
 
 /// What to report.
@@ -102,6 +106,8 @@ pub struct ReportOptions {
     pub area: Option<String>,
     /// Hide counts of 1-4.
     pub suppress_small: bool,
+    /// The team's rules where the sources leave room (config file, `[return]`).
+    pub rules: Rules,
 }
 
 /// A return's scope when it covers every area.
@@ -113,6 +119,7 @@ impl ReportOptions {
     pub fn covers(&self, report: &Report) -> bool {
         report.period == self.period
             && report.suppressed == self.suppress_small
+            && report.rules == self.rules
             && report
                 .scope
                 .eq_ignore_ascii_case(self.area.as_deref().map_or(ALL_AREAS, str::trim))
@@ -153,7 +160,7 @@ pub fn build(
             name
         }
     };
-    let figures = kpi::compute(&inputs, &options.period);
+    let figures = kpi::compute(&inputs, &options.period, options.rules);
     Ok(assemble(&figures, options, scope, today))
 }
 
@@ -172,39 +179,27 @@ pub fn assemble(
     let f = figures;
     let how_much = how_much(&mut b, f);
     let how_well = how_well(&mut b, f);
+    let better_off = better_off(&mut b, f);
+    let ranked: u64 = f.substances.iter().map(|(_, n)| n).sum();
     b.line(
         0,
-        "Completions",
-        f.exits_completed(),
-        Some(f.closures),
-        "closures",
-        "episodes closed in the period as completed (any of the three kinds)",
+        "Substances reported",
+        ranked,
+        None,
+        "",
+        "every ranked substance (up to 3) of clients referred in the period (000: \"Each individual can report up to and including 3 problem substances\"; 617 for 592 referrals)",
     );
-    for (reason, label) in [
-        (ExitReason::CompletedDrugAndCrimeFree, "drug and crime free"),
-        (ExitReason::CompletedCrimeFree, "crime free only"),
-        (ExitReason::CompletedDrugFree, "drug free only"),
-    ] {
+    for (substance, n) in &f.substances {
         b.line(
             1,
-            label,
-            f.exit(reason),
-            Some(f.closures),
-            "closures",
-            "completions of this kind",
+            substance.label(),
+            *n,
+            Some(ranked),
+            "substances reported",
+            "referrals naming this substance at any rank",
         );
     }
-    b.line(0, "Re-offending sample: 3-month count recorded", f.sample_recorded, None, "",
-        "clients in the quarterly samples drawn for the period whose offences in the first 3 months after the episode are recorded");
-    b.line(
-        1,
-        "not re-offending in the first 3 months",
-        f.sample_not_reoffending,
-        Some(f.sample_recorded),
-        "sampled clients with the count recorded",
-        "no offence recorded in the 3 months after closure",
-    );
-    let better_off = b.take();
+    let all_substances = b.take();
     for (substance, n) in &f.primary_substances {
         b.line(
             0,
@@ -235,11 +230,17 @@ pub fn assemble(
                 lines: better_off,
             },
             Section {
+                title: "Reported drug use (every ranked substance)",
+                lines: all_substances,
+            },
+            Section {
                 title: "Reported primary substances",
                 lines: substances,
             },
         ],
         kpis: f.kpis.clone(),
+        kpi1_by_month: f.kpi1_by_month.clone(),
+        rules: options.rules,
     }
 }
 
@@ -350,6 +351,14 @@ fn how_much(b: &mut Builder, f: &Figures) -> Vec<Line> {
         "custody-suite tallies for the period",
     );
     b.line(
+        1,
+        "of whom positive",
+        f.positive_after_charge,
+        Some(f.tested_after_charge),
+        "adults drug tested",
+        "custody-suite tallies for the period: positive for opiates, cocaine or both",
+    );
+    b.line(
         0,
         "Trigger-offence drug tests (clients)",
         f.tests(TestKind::TriggerOffence),
@@ -364,6 +373,14 @@ fn how_much(b: &mut Builder, f: &Figures) -> Vec<Line> {
         None,
         "",
         "inspector's-authority tests recorded against clients in the period",
+    );
+    b.line(
+        0,
+        "Voluntary (5-panel) drug tests",
+        f.tests(TestKind::Voluntary),
+        None,
+        "",
+        "voluntary 5-panel tests recorded in the period, a kind of their own (000)",
     );
     b.line(
         0,
@@ -387,7 +404,7 @@ fn how_much(b: &mut Builder, f: &Figures) -> Vec<Line> {
         f.engaging,
         Some(f.care_plans),
         "care plans",
-        "of the period's care plans, recorded as engaged in treatment",
+        "of the period's care plans, with engagement (DIR section 9) dated by period end",
     );
     b.line(
         0,
@@ -403,38 +420,34 @@ fn how_much(b: &mut Builder, f: &Figures) -> Vec<Line> {
         f.brief_interventions,
         None,
         "",
-        "brief interventions recorded in the period",
+        "brief interventions recorded in the period, the signposted ones included (000: 388 signposted = 16% of 2,450)",
     );
-    // Outreach is recorded as either a brief intervention or signposting, so the
-    // shares are of all outreach (Gwent divides by brief interventions, which there
-    // include the signposting).
     let signposted: u64 = f.signposted.iter().map(|(_, n)| n).sum();
-    let outreach = f.brief_interventions + signposted;
     b.line(
-        0,
-        "Signposted to specialist services",
+        1,
+        "signposted to specialist services",
         signposted,
-        Some(outreach),
-        "brief interventions and signposting",
-        "signposting recorded in the period",
+        Some(f.brief_interventions),
+        "brief interventions",
+        "brief interventions whose outcome was signposting, with its destination (000: \"Number signposted into specialist services\")",
     );
     for (destination, n) in &f.signposted {
         b.line(
-            1,
+            2,
             destination.label(),
             *n,
-            Some(outreach),
-            "brief interventions and signposting",
-            "signposting to this destination",
+            Some(f.brief_interventions),
+            "brief interventions",
+            "signposted to this destination",
         );
     }
     b.line(
         0,
-        "Required Assessments",
+        "Required Assessments conducted",
         f.required_assessments,
         None,
         "",
-        "RA-IA and RA-FU appointments in the period",
+        "RA-IA and RA-FU appointments in the period that were attended (000: \"the number of Required Assessments conducted\")",
     );
     b.line(
         0,
@@ -480,43 +493,98 @@ fn how_much(b: &mut Builder, f: &Figures) -> Vec<Line> {
     let modalities = f.modalities_prescribed + f.modalities_not_prescribed;
     b.line(
         0,
-        "Care-plan modalities completed",
+        "Receiving structured support (care-plan modalities)",
         modalities,
         None,
         "",
-        "modalities marked completed with an end date in the period",
+        "individuals with a care-plan modality running on any day of the period (000: \"those individuals on the caseload receiving structured support during the reported period\")",
     );
     b.line(
         1,
-        "for prescribed clients",
+        "prescribed",
         f.modalities_prescribed,
         Some(modalities),
-        "modalities completed",
+        "individuals receiving structured support",
         "the episode is prescribed",
     );
     b.line(
         1,
-        "for non-prescribed clients",
+        "not prescribed",
         f.modalities_not_prescribed,
         Some(modalities),
-        "modalities completed",
+        "individuals receiving structured support",
         "the episode is not prescribed",
     );
     b.line(
         0,
-        "Treatment drug tests",
-        f.tests(TestKind::Treatment),
-        None,
-        "",
-        "treatment tests recorded in the period",
+        "People with a treatment drug test",
+        f.treatment_tested_people,
+        Some(f.prescribed_caseload),
+        "prescribed caseload",
+        "people with at least one treatment test in the period (000: \"those that have had at least one treatment drug test during the reporting period\"), as a share of prescribed clients on the caseload in the period",
     );
     b.line(
         1,
-        "negative",
+        "treatment tests, negative",
         f.negative_treatment_tests,
         Some(f.tests(TestKind::Treatment)),
         "treatment drug tests",
         "treatment tests with a negative result",
+    );
+    b.take()
+}
+
+fn better_off(b: &mut Builder, f: &Figures) -> Vec<Line> {
+    b.line(
+        0,
+        "Completions",
+        f.exits_completed(),
+        Some(f.closures),
+        "closures",
+        "episodes closed in the period as completed (any of the three kinds)",
+    );
+    for (reason, label) in [
+        (ExitReason::CompletedDrugAndCrimeFree, "drug and crime free"),
+        (ExitReason::CompletedCrimeFree, "crime free only"),
+        (ExitReason::CompletedDrugFree, "drug free only"),
+    ] {
+        b.line(
+            1,
+            label,
+            f.exit(reason),
+            Some(f.closures),
+            "closures",
+            "completions of this kind",
+        );
+    }
+    b.line(0, "Re-offending sample: 3-month count recorded", f.sample_recorded, None, "",
+        "clients in the quarterly samples drawn for the period whose offences in the first 3 months after the episode are recorded (000: \"3+ ... months post engagement\")");
+    b.line(
+        1,
+        "not re-offending in the first 3 months",
+        f.sample_not_reoffending,
+        Some(f.sample_recorded),
+        "sampled clients with the count recorded",
+        "no offence recorded in the 3 months after closure",
+    );
+    b.line(
+        0,
+        &format!(
+            "Re-offending sample of {}: 12-month count recorded",
+            f.sample_year_before.label
+        ),
+        f.sample_12m_recorded,
+        None,
+        "",
+        "clients in the samples drawn for the same period a year earlier whose offences in the first 12 months after the episode are recorded (000: \"12+ months post engagement\")",
+    );
+    b.line(
+        1,
+        "not re-offending in the first 12 months",
+        f.sample_12m_not_reoffending,
+        Some(f.sample_12m_recorded),
+        "sampled clients with the 12-month count recorded",
+        "no offence recorded in the 12 months after closure",
     );
     b.take()
 }
@@ -557,6 +625,14 @@ fn how_well(b: &mut Builder, f: &Figures) -> Vec<Line> {
             "positive outcomes of this area's clients",
         );
     }
+    b.line(
+        0,
+        "Closed before reaching the caseload",
+        f.closed_before_caseload,
+        Some(f.closures),
+        "closures",
+        "closures of episodes with no care plan: never retained in treatment, so in no retention band",
+    );
     for (band, n) in &f.retention {
         b.line(
             0,
@@ -564,7 +640,7 @@ fn how_well(b: &mut Builder, f: &Figures) -> Vec<Line> {
             *n,
             Some(f.closures),
             "closures",
-            "whole weeks from the care-plan date (referral date if none) to closure",
+            "whole weeks from the care-plan date to closure (000 gives no start; the care-plan date, the caseload start, is a local rule)",
         );
     }
     b.take()

@@ -21,6 +21,9 @@ impl App {
             period: self.report_period.clone(),
             area: own.map(|a| a.area.name.clone()),
             suppress_small: false,
+            rules: crate::domain::kpi::Rules {
+                kpi2_window_days: self.settings.kpi2_window_days,
+            },
         }
     }
 

@@ -124,6 +124,10 @@ pub struct TallyArgs {
     /// Of those, how many were drug tested.
     #[arg(long)]
     pub tested: u32,
+    /// Of those tested, how many were positive (opiates, cocaine or both); KPI 2 counts
+    /// them, clients or not.
+    #[arg(long, default_value_t = 0)]
+    pub positive: u32,
     /// Replace the day's tally if the area already has one (the audit log keeps both).
     #[arg(long)]
     pub replace: bool,
@@ -250,6 +254,9 @@ pub fn run_report(db: Option<&Path>, clock: WallClock, args: &ReportArgs) -> Cli
         period: args.period.period(clock.today())?,
         area: args.area.clone(),
         suppress_small: args.suppress_small,
+        rules: crate::domain::kpi::Rules {
+            kpi2_window_days: crate::config::load_all()?.kpi2_window_days,
+        },
     };
     let report = report::build(&store, &options, clock.today())?;
     let json = args.format == Format::Json;
@@ -378,6 +385,9 @@ pub fn run_tally(db: Option<&Path>, clock: WallClock, args: &TallyArgs) -> CliRe
     if args.tested > args.charged {
         return Err("--tested cannot be more than --charged".into());
     }
+    if args.positive > args.tested {
+        return Err("--positive cannot be more than --tested".into());
+    }
     let recorded_on = crate::domain::dates::parse_past_date(&args.date, clock.today())
         .map_err(|e| format!("--date: {e}"))?;
     let tally = NewTally {
@@ -385,18 +395,25 @@ pub fn run_tally(db: Option<&Path>, clock: WallClock, args: &TallyArgs) -> CliRe
         recorded_on,
         charged: args.charged,
         tested: args.tested,
+        positive: args.positive,
     };
     let replaced = store.record_tally(&actor, &tally, args.replace)?;
     let day = crate::domain::dates::uk(recorded_on);
     let area = visible(&area.name);
     match replaced {
         None => println!(
-            "Recorded {} charged, {} tested in {area} on {day}.",
-            args.charged, args.tested
+            "Recorded {} charged, {} tested, {} positive in {area} on {day}.",
+            args.charged, args.tested, args.positive
         ),
         Some(before) => println!(
-            "Replaced {} charged, {} tested in {area} on {day} with {} charged, {} tested.",
-            before.charged, before.tested, args.charged, args.tested
+            "Replaced {} charged, {} tested, {} positive in {area} on {day} with {} charged, \
+             {} tested, {} positive.",
+            before.charged,
+            before.tested,
+            before.positive,
+            args.charged,
+            args.tested,
+            args.positive
         ),
     }
     Ok(ExitCode::SUCCESS)

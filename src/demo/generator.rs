@@ -694,11 +694,14 @@ impl Generator<'_, '_> {
             for days_ago in 0..400 {
                 let charged = u32::try_from(self.rng.range(0, 6)).unwrap_or(0);
                 let missed = u32::from(charged > 0 && self.rng.chance(5));
+                let tested = charged - missed;
+                let positive = (0..tested).map(|_| u32::from(self.rng.chance(2))).sum();
                 self.tx.set_tally(&NewTally {
                     area_id,
                     recorded_on: days_before(self.today, days_ago),
                     charged,
-                    tested: charged - missed,
+                    tested,
+                    positive,
                 })?;
             }
         }

@@ -14,9 +14,18 @@ use super::model::{
 };
 use super::period::Period;
 
-/// Days after a positive custody test within which a contact or assessment counts (KPI 2),
-/// and before a referral within which a custody test counts as "tested" (KPI 3).
-pub const FOLLOW_UP_DAYS: i64 = 28;
+/// Days before a referral within which a custody test counts as "tested" (KPI 3: "those
+/// NOT tested"). A local rule: 003 does not say how recent the test must be.
+pub const TESTED_BEFORE_DAYS: i64 = 28;
+
+/// The team's choices where the sources leave room, stated in the return's definitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Rules {
+    /// KPI 2: days after a positive test within which the contact must follow. 003 sets
+    /// no window ("Even if you speak to them on a phone, record this and we get an
+    /// outcome"), so `None` (the default) counts a contact any time up to period end.
+    pub kpi2_window_days: Option<i64>,
+}
 
 /// A count out of a count. The percentage exists only when the denominator is not zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,18 +77,22 @@ pub struct EpisodeFacts {
     pub assessed_need: bool,
     /// Care-plan date: the caseload start.
     pub care_plan_date: Option<NaiveDate>,
-    /// Engaged in treatment.
-    pub engaged: bool,
+    /// The day engagement was evidenced (DIR section 9 completed). A date, not the
+    /// current flag, so a past quarter's return does not change when the flag does.
+    pub engaged_on: Option<NaiveDate>,
     /// Prescribed.
     pub prescribed: bool,
     /// Closure date and exit reason.
     pub closure: Option<(NaiveDate, ExitReason)>,
     /// Client is IOM.
     pub iom: bool,
-    /// Client's primary substance.
-    pub primary_substance: Option<Substance>,
+    /// Client's problem substances, ranked (primary first).
+    pub substances: [Option<Substance>; 3],
     /// Latest custody (trigger-offence or inspector's-authority) test on or before referral.
     pub custody_test_before: Option<NaiveDate>,
+    /// First contact (not "did not attend") on or after the referral date: an Initial
+    /// Contact Form's worth of contact.
+    pub first_contact: Option<NaiveDate>,
 }
 
 impl EpisodeFacts {
@@ -89,11 +102,36 @@ impl EpisodeFacts {
         self.care_plan_date.is_some_and(|start| start <= day)
             && self.closure.is_none_or(|(closed, _)| closed > day)
     }
+
+    /// On the caseload on any day of `period`.
+    #[must_use]
+    pub fn on_caseload_during(&self, period: &Period) -> bool {
+        self.care_plan_date.is_some_and(|start| start <= period.to)
+            && self.closure.is_none_or(|(closed, _)| closed > period.from)
+    }
+
+    /// Engaged by the end of `period` (by the date, whatever the flag says now).
+    #[must_use]
+    pub fn engaged_by(&self, period: &Period) -> bool {
+        self.engaged_on.is_some_and(|d| d <= period.to)
+    }
+
+    /// Earns KPI credit (003): not a client coming from CARATS (the prison referral
+    /// source: "we do not get credit for those service users accessing the CJIT from
+    /// CARATS"), and not aftercare without a new DIR (no assessment on this episode:
+    /// "the service will not receive any credit in relation to KPI's, unless a new DIR
+    /// has been started").
+    #[must_use]
+    pub fn earns_kpi_credit(&self) -> bool {
+        self.referral_source != ReferralSource::Prison && self.assessment_date.is_some()
+    }
 }
 
 /// A drug test, with the first follow-up (non-DNA contact or assessment) on or after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TestFacts {
+    /// The client.
+    pub client_id: i64,
     /// The client's area.
     pub area_id: i64,
     /// Test date.
@@ -126,15 +164,27 @@ pub struct Dated {
     pub on: NaiveDate,
 }
 
-/// A completed care-plan modality.
+/// A care-plan modality (structured support).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ModalityFacts {
     /// Area.
     pub area_id: i64,
-    /// Day it ended (completed).
-    pub ended_on: NaiveDate,
+    /// The episode it belongs to (one individual).
+    pub episode_id: i64,
+    /// Day it started.
+    pub started_on: NaiveDate,
+    /// Day it ended, if it has.
+    pub ended_on: Option<NaiveDate>,
     /// The episode is prescribed.
     pub prescribed: bool,
+}
+
+impl ModalityFacts {
+    /// Running on any day of `period`.
+    #[must_use]
+    pub fn during(&self, period: &Period) -> bool {
+        self.started_on <= period.to && self.ended_on.is_none_or(|end| end >= period.from)
+    }
 }
 
 /// One outreach tally.
@@ -161,6 +211,8 @@ pub struct TallyFacts {
     pub charged: u64,
     /// Of those, drug tested.
     pub tested: u64,
+    /// Of those, positive (for opiates, cocaine or both).
+    pub positive: u64,
 }
 
 /// One member of a re-offending sample.
@@ -172,6 +224,8 @@ pub struct SampleFacts {
     pub quarter_from: NaiveDate,
     /// Offences in the first 3 months after the episode, once recorded.
     pub offences_after_3m: Option<u32>,
+    /// Offences in the first 12 months after the episode, once recorded.
+    pub offences_after_12m: Option<u32>,
 }
 
 /// Everything the return is computed from.
@@ -185,9 +239,9 @@ pub struct Inputs {
     pub tests: Vec<TestFacts>,
     /// Custody-suite tallies.
     pub tallies: Vec<TallyFacts>,
-    /// Required Assessment appointments.
+    /// Required Assessments conducted (attended).
     pub required_assessments: Vec<Dated>,
-    /// Completed modalities.
+    /// Care-plan modalities.
     pub modalities: Vec<ModalityFacts>,
     /// Positive outcomes.
     pub outcomes: Vec<Dated>,
@@ -231,39 +285,57 @@ pub struct KpiDefinition {
     pub intensive_only: bool,
 }
 
-/// The five KPIs, in order.
+/// The five KPIs, in order, as 003 ("KPI's made simple") defines them.
 pub const KPIS: [KpiDefinition; 5] = [
     KpiDefinition {
         number: 1,
         target: 95,
-        definition: "adults charged with a trigger offence who were drug tested (custody-suite tallies)",
+        definition: "adults charged with a trigger offence who get tested, from the custody-suite \
+                     tallies (003: \"Proportion of adults charged with a trigger offence who get \
+                     tested\"; also shown per month: \"if 10 people in a month are charged\")",
         intensive_only: true,
     },
     KpiDefinition {
         number: 2,
         target: 90,
-        definition: "positive custody tests followed within 28 days by a contact or assessment (DIR)",
+        definition: "positive custody tests followed by contact: a DIR or a contact (an ICF, by \
+                     phone included) on or after the test, by period end (003: \"Proportion of \
+                     those tested positive and have contact made with them\"); positives are the \
+                     custody-suite tally's, or the clients' own tests where more were recorded, \
+                     so arrestees who never become clients count",
         intensive_only: true,
     },
     KpiDefinition {
         number: 3,
         target: 60,
-        definition: "referrals with no custody test in the 28 days before that have an assessment (DIR) by period end",
+        definition: "arrest referrals (source police) not custody tested in the 28 days before \
+                     (a local rule) with a DIR or a contact (ICF) by period end (003: \"Proportion \
+                     of those NOT tested that have a DIR completed to 8.2\", \"or complete an ICF\")",
         intensive_only: false,
     },
     KpiDefinition {
         number: 4,
         target: 85,
-        definition: "assessments in the period that found a need and led to a care plan (caseload start) by period end",
+        definition: "DIRs done in the period that found a need, with a care plan started by \
+                     period end (003: \"Proportion assessed as needing a further intervention and \
+                     gets taken onto the caseload\")",
         intensive_only: false,
     },
     KpiDefinition {
         number: 5,
         target: 85,
-        definition: "clients taken onto the caseload (care plan) in the period recorded as engaged in treatment",
+        definition: "care plans started in the period with engagement (DIR section 9) dated by \
+                     period end (003: \"Proportion on caseload that engage\")",
         intensive_only: false,
     },
 ];
+
+/// The no-credit rule under the KPIs (003), stated with them in the return.
+pub const NO_CREDIT: &str = "KPIs 3-5 give no credit for clients coming from CARATS (referral \
+     source prison) or for aftercare without a new DIR (an episode with no assessment) (003: \
+     \"we do not get credit for those service users accessing the CJIT from CARATS\"; \"the \
+     service will not receive any credit in relation to KPI's, unless a new DIR has been \
+     started\")";
 
 /// Where a KPI stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -337,23 +409,29 @@ pub struct Figures {
     pub charged_trigger_offence: u64,
     /// Of those, tested (tallies).
     pub tested_after_charge: u64,
+    /// Of those, positive (tallies).
+    pub positive_after_charge: u64,
     /// Client drug tests in the period, by kind.
     pub tests_by_kind: Vec<(TestKind, u64)>,
+    /// People with at least one treatment drug test in the period.
+    pub treatment_tested_people: u64,
+    /// Prescribed clients on the caseload on any day of the period.
+    pub prescribed_caseload: u64,
     /// Treatment tests that were negative.
     pub negative_treatment_tests: u64,
     /// Assessments in the period.
     pub assessments: u64,
     /// Care plans in the period.
     pub care_plans: u64,
-    /// Of those care plans, engaged.
+    /// Of those care plans, engaged by period end.
     pub engaging: u64,
     /// Of those care plans, prescribed.
     pub prescribed: u64,
-    /// Brief interventions.
+    /// Brief interventions, signposted ones included.
     pub brief_interventions: u64,
-    /// Signposting, by destination.
+    /// Brief interventions that signposted, by destination.
     pub signposted: Vec<(SignpostDestination, u64)>,
-    /// Required Assessment appointments in the period.
+    /// Required Assessments conducted (attended) in the period.
     pub required_assessments: u64,
     /// Caseload by area.
     pub caseload: Vec<AreaCaseload>,
@@ -361,22 +439,35 @@ pub struct Figures {
     pub caseload_at_end: u64,
     /// Of those, IOM.
     pub iom_at_end: u64,
-    /// Modalities completed for prescribed clients.
+    /// Individuals receiving structured support (a care-plan modality) in the period,
+    /// prescribed.
     pub modalities_prescribed: u64,
-    /// Modalities completed for non-prescribed clients.
+    /// The same, not prescribed.
     pub modalities_not_prescribed: u64,
     /// Closures in the period.
     pub closures: u64,
     /// Closures by exit reason.
     pub exits: Vec<(ExitReason, u64)>,
-    /// Closures by retention band.
+    /// Closures before reaching the caseload (no care plan).
+    pub closed_before_caseload: u64,
+    /// Closures from the caseload, by retention band.
     pub retention: Vec<(RetentionBand, u64)>,
     /// Re-offending sample members with the 3-month count recorded.
     pub sample_recorded: u64,
     /// Of those, no offence in the first 3 months.
     pub sample_not_reoffending: u64,
+    /// The quarter a year earlier, whose sample's 12-month counts are due now.
+    pub sample_year_before: Period,
+    /// Its sample members with the 12-month count recorded.
+    pub sample_12m_recorded: u64,
+    /// Of those, no offence in the first 12 months.
+    pub sample_12m_not_reoffending: u64,
+    /// Every ranked substance of clients referred in the period, by substance.
+    pub substances: Vec<(Substance, u64)>,
     /// Primary substance of clients referred in the period.
     pub primary_substances: Vec<(Substance, u64)>,
+    /// KPI 1 for each month of the period (intensive areas).
+    pub kpi1_by_month: Vec<(String, Ratio)>,
     /// KPIs per area, then the total.
     pub kpis: Vec<KpiRow>,
 }
@@ -389,9 +480,23 @@ fn within(date: Option<NaiveDate>, period: &Period) -> bool {
     date.is_some_and(|d| period.contains(d))
 }
 
-/// Computes the return for `period` from `inputs`.
+/// Counts per substance, most first (ties in vocabulary order), zeros left out.
+fn by_substance(found: impl Iterator<Item = Substance>) -> Vec<(Substance, u64)> {
+    let mut counts: Vec<(Substance, u64)> = Substance::ALL.iter().map(|s| (*s, 0)).collect();
+    for s in found {
+        if let Some(entry) = counts.iter_mut().find(|(k, _)| *k == s) {
+            entry.1 += 1;
+        }
+    }
+    counts.retain(|(_, n)| *n > 0);
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
+}
+
+/// Computes the return for `period` from `inputs` under the team's `rules`.
 #[must_use]
-pub fn compute(inputs: &Inputs, period: &Period) -> Figures {
+#[allow(clippy::too_many_lines)] // one expression per figure of the return, in its order
+pub fn compute(inputs: &Inputs, period: &Period, rules: Rules) -> Figures {
     let episodes = &inputs.episodes;
     let referred: Vec<&EpisodeFacts> = episodes
         .iter()
@@ -415,6 +520,13 @@ pub fn compute(inputs: &Inputs, period: &Period) -> Figures {
         .iter()
         .filter(|t| period.contains(t.tested_on))
         .collect();
+    let mut treatment_tested: Vec<i64> = tests
+        .iter()
+        .filter(|t| t.kind == TestKind::Treatment)
+        .map(|t| t.client_id)
+        .collect();
+    treatment_tested.sort_unstable();
+    treatment_tested.dedup();
     let outreach: Vec<&OutreachFacts> = inputs
         .outreach
         .iter()
@@ -427,12 +539,24 @@ pub fn compute(inputs: &Inputs, period: &Period) -> Figures {
         .filter(|s| period.contains(s.quarter_from))
         .filter(|s| s.offences_after_3m.is_some())
         .collect();
-    let mut primary: Vec<(Substance, u64)> = Substance::ALL
+    let year_before = period.year_before();
+    let sample_12m: Vec<&SampleFacts> = inputs
+        .sample
         .iter()
-        .map(|s| (*s, count(&referred, |e| e.primary_substance == Some(*s))))
-        .filter(|(_, n)| *n > 0)
+        .filter(|s| year_before.contains(s.quarter_from))
+        .filter(|s| s.offences_after_12m.is_some())
         .collect();
-    primary.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let supported = |prescribed: bool| {
+        let mut ids: Vec<i64> = inputs
+            .modalities
+            .iter()
+            .filter(|m| m.prescribed == prescribed && m.during(period))
+            .map(|m| m.episode_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len() as u64
+    };
 
     Figures {
         referrals: referred.len() as u64,
@@ -441,19 +565,22 @@ pub fn compute(inputs: &Inputs, period: &Period) -> Figures {
             .map(|s| (*s, count(&referred, |e| e.referral_source == *s)))
             .collect(),
         charged_trigger_offence: tallies.clone().map(|t| t.charged).sum(),
-        tested_after_charge: tallies.map(|t| t.tested).sum(),
+        tested_after_charge: tallies.clone().map(|t| t.tested).sum(),
+        positive_after_charge: tallies.map(|t| t.positive).sum(),
         tests_by_kind: TestKind::ALL
             .iter()
             .map(|k| (*k, count(&tests, |t| t.kind == *k)))
             .collect(),
+        treatment_tested_people: treatment_tested.len() as u64,
+        prescribed_caseload: count(episodes, |e| e.prescribed && e.on_caseload_during(period)),
         negative_treatment_tests: count(&tests, |t| {
             t.kind == TestKind::Treatment && t.result == TestResult::Negative
         }),
         assessments: count(episodes, |e| within(e.assessment_date, period)),
         care_plans: planned.len() as u64,
-        engaging: count(&planned, |e| e.engaged),
+        engaging: count(&planned, |e| e.engaged_by(period)),
         prescribed: count(&planned, |e| e.prescribed),
-        brief_interventions: count(&outreach, |o| o.kind == OutreachKind::BriefIntervention),
+        brief_interventions: outreach.len() as u64,
         signposted: SignpostDestination::ALL
             .iter()
             .map(|d| (*d, count(&outreach, |o| o.destination == Some(*d))))
@@ -466,31 +593,65 @@ pub fn compute(inputs: &Inputs, period: &Period) -> Figures {
             .collect(),
         caseload_at_end: at_end.len() as u64,
         iom_at_end: count(&at_end, |e| e.iom),
-        modalities_prescribed: count(&inputs.modalities, |m| {
-            m.prescribed && period.contains(m.ended_on)
-        }),
-        modalities_not_prescribed: count(&inputs.modalities, |m| {
-            !m.prescribed && period.contains(m.ended_on)
-        }),
+        modalities_prescribed: supported(true),
+        modalities_not_prescribed: supported(false),
         closures: closed.len() as u64,
         exits: ExitReason::ALL
             .iter()
             .map(|r| (*r, count(&closed, |(_, reason, _)| reason == r)))
             .collect(),
+        closed_before_caseload: count(&closed, |(_, _, e)| e.care_plan_date.is_none()),
         retention: RetentionBand::ALL
             .iter()
             .map(|band| {
                 let n = count(&closed, |(closure, _, e)| {
-                    retention_band(e.care_plan_date.unwrap_or(e.referral_date), *closure) == *band
+                    e.care_plan_date
+                        .is_some_and(|start| retention_band(start, *closure) == *band)
                 });
                 (*band, n)
             })
             .collect(),
         sample_recorded: sample.len() as u64,
         sample_not_reoffending: count(&sample, |s| s.offences_after_3m == Some(0)),
-        primary_substances: primary,
-        kpis: kpi_rows(inputs, period),
+        sample_12m_recorded: sample_12m.len() as u64,
+        sample_12m_not_reoffending: count(&sample_12m, |s| s.offences_after_12m == Some(0)),
+        sample_year_before: year_before,
+        substances: by_substance(
+            referred
+                .iter()
+                .flat_map(|e| e.substances.iter().flatten().copied()),
+        ),
+        primary_substances: by_substance(referred.iter().filter_map(|e| e.substances[0])),
+        kpi1_by_month: kpi1_by_month(inputs, period),
+        kpis: kpi_rows(inputs, period, rules),
     }
+}
+
+/// KPI 1 for each calendar month of `period`, over intensive areas (003: "if 10 people
+/// in a month are charged for a trigger offence ... and one fails to get tested then we
+/// only get 90%").
+fn kpi1_by_month(inputs: &Inputs, period: &Period) -> Vec<(String, Ratio)> {
+    let intensive: Vec<i64> = inputs
+        .areas
+        .iter()
+        .filter(|a| a.intensive)
+        .map(|a| a.id)
+        .collect();
+    period
+        .months()
+        .into_iter()
+        .map(|month| {
+            let days = inputs
+                .tallies
+                .iter()
+                .filter(|t| intensive.contains(&t.area_id) && month.contains(t.on));
+            let ratio = Ratio::new(
+                days.clone().map(|t| t.tested).sum(),
+                days.map(|t| t.charged).sum(),
+            );
+            (month.label, ratio)
+        })
+        .collect()
 }
 
 /// Average daily caseload: days each episode was on the caseload within the period,
@@ -531,52 +692,86 @@ fn area_caseload(inputs: &Inputs, area: &Area, period: &Period) -> AreaCaseload 
 pub fn kpi_ratios(
     inputs: &Inputs,
     period: &Period,
+    rules: Rules,
     counted: &dyn Fn(i64) -> bool,
     custody: &dyn Fn(i64) -> bool,
 ) -> [Ratio; 5] {
-    let tallies = inputs
+    let tallies: Vec<&TallyFacts> = inputs
         .tallies
         .iter()
-        .filter(|t| custody(t.area_id) && period.contains(t.on));
+        .filter(|t| custody(t.area_id) && period.contains(t.on))
+        .collect();
     let kpi1 = Ratio::new(
-        tallies.clone().map(|t| t.tested).sum(),
-        tallies.map(|t| t.charged).sum(),
+        tallies.iter().map(|t| t.tested).sum(),
+        tallies.iter().map(|t| t.charged).sum(),
     );
     let positives: Vec<&TestFacts> = inputs
         .tests
         .iter()
         .filter(|t| {
             custody(t.area_id)
-                && t.kind != TestKind::Treatment
+                && t.kind.is_custody()
                 && t.is_positive()
                 && period.contains(t.tested_on)
         })
         .collect();
-    let kpi2 = Ratio::new(
-        count(&positives, |t| {
-            t.first_follow_up
-                .is_some_and(|f| (f - t.tested_on).num_days() <= FOLLOW_UP_DAYS)
-        }),
-        positives.len() as u64,
-    );
+    let followed = count(&positives, |t| {
+        t.first_follow_up.is_some_and(|f| {
+            f <= period.to
+                && rules
+                    .kpi2_window_days
+                    .is_none_or(|days| (f - t.tested_on).num_days() <= days)
+        })
+    });
+    // Positives per area and day: the tally's count (every arrestee) or, where the
+    // clients' own records show more, those.
+    let mut days: Vec<(i64, NaiveDate)> =
+        positives.iter().map(|t| (t.area_id, t.tested_on)).collect();
+    days.extend(tallies.iter().map(|t| (t.area_id, t.on)));
+    days.sort_unstable();
+    days.dedup();
+    let all_positives: u64 = days
+        .iter()
+        .map(|&(area, day)| {
+            let from_tally: u64 = tallies
+                .iter()
+                .filter(|t| t.area_id == area && t.on == day)
+                .map(|t| t.positive)
+                .sum();
+            let recorded = count(&positives, |t| t.area_id == area && t.tested_on == day);
+            from_tally.max(recorded)
+        })
+        .sum();
+    let kpi2 = Ratio::new(followed, all_positives);
+    let by_end = |d: Option<NaiveDate>| d.is_some_and(|d| d <= period.to);
     let not_tested: Vec<&EpisodeFacts> = inputs
         .episodes
         .iter()
-        .filter(|e| counted(e.area_id) && period.contains(e.referral_date))
+        .filter(|e| {
+            counted(e.area_id)
+                && e.referral_source == ReferralSource::Police
+                && period.contains(e.referral_date)
+        })
         .filter(|e| {
             e.custody_test_before
-                .is_none_or(|t| (e.referral_date - t).num_days() > FOLLOW_UP_DAYS)
+                .is_none_or(|t| (e.referral_date - t).num_days() > TESTED_BEFORE_DAYS)
         })
         .collect();
-    let by_end = |d: Option<NaiveDate>| d.is_some_and(|d| d <= period.to);
     let kpi3 = Ratio::new(
-        count(&not_tested, |e| by_end(e.assessment_date)),
+        count(&not_tested, |e| {
+            by_end(e.assessment_date) || by_end(e.first_contact)
+        }),
         not_tested.len() as u64,
     );
     let needing: Vec<&EpisodeFacts> = inputs
         .episodes
         .iter()
-        .filter(|e| counted(e.area_id) && within(e.assessment_date, period) && e.assessed_need)
+        .filter(|e| {
+            counted(e.area_id)
+                && e.earns_kpi_credit()
+                && within(e.assessment_date, period)
+                && e.assessed_need
+        })
         .collect();
     let kpi4 = Ratio::new(
         count(&needing, |e| by_end(e.care_plan_date)),
@@ -585,9 +780,12 @@ pub fn kpi_ratios(
     let planned: Vec<&EpisodeFacts> = inputs
         .episodes
         .iter()
-        .filter(|e| counted(e.area_id) && within(e.care_plan_date, period))
+        .filter(|e| counted(e.area_id) && e.earns_kpi_credit() && within(e.care_plan_date, period))
         .collect();
-    let kpi5 = Ratio::new(count(&planned, |e| e.engaged), planned.len() as u64);
+    let kpi5 = Ratio::new(
+        count(&planned, |e| e.engaged_by(period)),
+        planned.len() as u64,
+    );
     [kpi1, kpi2, kpi3, kpi4, kpi5]
 }
 
@@ -619,7 +817,7 @@ pub fn judge(ratios: [Ratio; 5], intensive: bool) -> Vec<KpiFigure> {
 }
 
 /// One row per area, then the total. The total's KPIs 1 and 2 count intensive areas only.
-fn kpi_rows(inputs: &Inputs, period: &Period) -> Vec<KpiRow> {
+fn kpi_rows(inputs: &Inputs, period: &Period, rules: Rules) -> Vec<KpiRow> {
     let mut rows: Vec<KpiRow> = inputs
         .areas
         .iter()
@@ -627,7 +825,7 @@ fn kpi_rows(inputs: &Inputs, period: &Period) -> Vec<KpiRow> {
             let this = |id: i64| id == a.id;
             KpiRow {
                 area: Some(a.clone()),
-                figures: judge(kpi_ratios(inputs, period, &this, &this), a.intensive),
+                figures: judge(kpi_ratios(inputs, period, rules, &this, &this), a.intensive),
             }
         })
         .collect();
@@ -637,7 +835,9 @@ fn kpi_rows(inputs: &Inputs, period: &Period) -> Vec<KpiRow> {
         .filter(|a| a.intensive)
         .map(|a| a.id)
         .collect();
-    let total = kpi_ratios(inputs, period, &|_| true, &|id| intensive.contains(&id));
+    let total = kpi_ratios(inputs, period, rules, &|_| true, &|id| {
+        intensive.contains(&id)
+    });
     rows.push(KpiRow {
         area: None,
         figures: judge(total, !intensive.is_empty()),

@@ -180,6 +180,16 @@ vocabulary! {
         TriggerOffence => "trigger_offence", "trigger offence";
         InspectorsAuthority => "inspectors_authority", "inspector's authority";
         Treatment => "treatment", "treatment";
+        Voluntary => "voluntary", "voluntary (5-panel)";
+    }
+}
+
+impl TestKind {
+    /// Taken in custody (trigger offence or inspector's authority), the tests KPIs 1-3
+    /// are about; treatment and voluntary 5-panel tests are not.
+    #[must_use]
+    pub const fn is_custody(self) -> bool {
+        matches!(self, Self::TriggerOffence | Self::InspectorsAuthority)
     }
 }
 

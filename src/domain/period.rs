@@ -156,6 +156,59 @@ impl Period {
         self.from <= day && day <= self.to
     }
 
+    /// The same stretch a year earlier (2015-16:Q2 -> 2014-15:Q2), labelled as a
+    /// quarter or a year where it is one.
+    #[must_use]
+    pub fn year_before(&self) -> Self {
+        let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12)).unwrap_or(d);
+        // The day after the end, moved back, then the day before: 29 February ends as
+        // 28 February.
+        let to = self
+            .to
+            .succ_opt()
+            .map(back)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(self.to);
+        let from = back(self.from);
+        let quarter = Self::quarter_of(from);
+        if quarter.from == from && quarter.to == to {
+            return quarter;
+        }
+        if from.month() == 4 && from.day() == 1 {
+            if let Ok(year) = Self::year(from.year()) {
+                if year.to == to {
+                    return year;
+                }
+            }
+        }
+        Self::between(from, to).unwrap_or_else(|_| self.clone())
+    }
+
+    /// The calendar months the period touches, each cut to the period and labelled
+    /// like "Oct 2026".
+    #[must_use]
+    pub fn months(&self) -> Vec<Self> {
+        let mut months = Vec::new();
+        let mut from = self.from;
+        while from <= self.to {
+            let next = from
+                .with_day(1)
+                .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+                .unwrap_or(NaiveDate::MAX);
+            let to = next.pred_opt().unwrap_or(next).min(self.to);
+            months.push(Self {
+                from,
+                to,
+                label: from.format("%b %Y").to_string(),
+            });
+            if next == NaiveDate::MAX {
+                break;
+            }
+            from = next;
+        }
+        months
+    }
+
     /// Number of days in the period (at least 1).
     #[must_use]
     pub fn days(&self) -> i64 {

@@ -110,7 +110,14 @@ pub fn build(form: &Form, now: NaiveDateTime) -> Result<Change, Problem> {
         FormKind::Assessment => episode_edit(EpisodeEdit::Assessment(Some(on()?)))?,
         FormKind::CarePlan => episode_edit(EpisodeEdit::CarePlan(Some(on()?)))?,
         FormKind::Review => episode_edit(EpisodeEdit::Review(v.date("next_review")))?,
-        FormKind::Engaged => episode_edit(EpisodeEdit::Engaged(v.yes("engaged")))?,
+        FormKind::Engaged => {
+            let since = if v.yes("engaged") {
+                Some(need("on", v.date("on"))?)
+            } else {
+                None
+            };
+            episode_edit(EpisodeEdit::Engaged(since))?
+        }
         FormKind::Prescribed => episode_edit(EpisodeEdit::Prescribed(v.yes("prescribed")))?,
         FormKind::Tier => episode_edit(EpisodeEdit::Tier(v.code("tier", |s| s.parse().ok())?))?,
         FormKind::Flags => {

@@ -263,7 +263,10 @@ pub fn fields(kind: FormKind, context: &FormContext) -> Vec<Field> {
         FormKind::Assessment => vec![on("assessment date")],
         FormKind::CarePlan => vec![on("care-plan date")],
         FormKind::Review => vec![date("next_review", "next review", false).required()],
-        FormKind::Engaged => vec![yes("engaged", "engaged in treatment")],
+        FormKind::Engaged => vec![
+            yes("engaged", "engaged in treatment"),
+            date("on", "date engaged (DIR section 9)", true).with(today),
+        ],
         FormKind::Prescribed => vec![yes("prescribed", "prescribed")],
         FormKind::Tier => vec![Field::new("tier", "tier", tiers()).required().with("2")],
         FormKind::Flags => flag_keys(&Flags::default())

@@ -44,7 +44,7 @@ impl FormKind {
                 "engaged",
                 Episode,
                 Client,
-                &[("engaged", "engaged")],
+                &[("engaged", "engaged"), ("on", "engaged_on")],
             ),
             Self::Prescribed => (
                 "prescribed",

@@ -46,6 +46,43 @@ fn heading(report: &Report) -> String {
     )
 }
 
+/// KPI 1 month by month, e.g. "Oct 2026 95.0% (19 of 20)"; "no data" for a month with
+/// no tally.
+fn kpi1_months(report: &Report) -> Vec<(String, String)> {
+    report
+        .kpi1_by_month
+        .iter()
+        .map(|(month, ratio)| {
+            let value = if ratio.denominator == 0 {
+                "no data".to_owned()
+            } else {
+                format!(
+                    "{} ({} of {})",
+                    ratio.display(),
+                    ratio.numerator,
+                    ratio.denominator
+                )
+            };
+            (month.clone(), value)
+        })
+        .collect()
+}
+
+/// The rules under the KPI definitions: the team's KPI 2 window, the no-credit rule.
+fn rules(report: &Report) -> Vec<String> {
+    let window = match report.rules.kpi2_window_days {
+        None => {
+            "KPI 2 has no time window (003 sets none): a contact any time up to period end counts"
+                .to_owned()
+        }
+        Some(days) => format!(
+            "KPI 2 counts a contact within {days} days of the test: a team setting \
+             (kpi2_window_days), not in 003"
+        ),
+    };
+    vec![window, crate::domain::kpi::NO_CREDIT.to_owned()]
+}
+
 fn label(line: &Line) -> String {
     format!("{}{}", "  ".repeat(usize::from(line.depth)), line.label)
 }
@@ -116,6 +153,12 @@ pub fn text(report: &Report) -> String {
         }
         out.push('\n');
     }
+    if !report.kpi1_by_month.is_empty() {
+        out.push_str("\nKPI 1 by month (intensive areas)\n");
+        for (month, value) in kpi1_months(report) {
+            let _ = writeln!(out, "  {month:<32} {value}");
+        }
+    }
     out.push_str("\nKPI definitions\n");
     for kpi in crate::domain::kpi::KPIS {
         let _ = writeln!(
@@ -123,6 +166,9 @@ pub fn text(report: &Report) -> String {
             "  KPI {} (target {}%): {}",
             kpi.number, kpi.target, kpi.definition
         );
+    }
+    for rule in rules(report) {
+        let _ = writeln!(out, "  {rule}");
     }
     out
 }
@@ -162,9 +208,18 @@ pub fn markdown(report: &Report) -> String {
         }
         out.push('\n');
     }
+    if !report.kpi1_by_month.is_empty() {
+        out.push_str("\n| KPI 1 by month (intensive areas) | |\n| --- | --- |\n");
+        for (month, value) in kpi1_months(report) {
+            let _ = writeln!(out, "| {month} | {value} |");
+        }
+    }
     out.push('\n');
     for kpi in crate::domain::kpi::KPIS {
         let _ = writeln!(out, "- KPI {}: {}", kpi.number, kpi.definition);
+    }
+    for rule in rules(report) {
+        let _ = writeln!(out, "- {rule}");
     }
     out
 }
@@ -210,6 +265,19 @@ pub fn csv(report: &Report) -> Result<String, Box<dyn std::error::Error>> {
                 figure.kpi.definition,
             ])?;
         }
+    }
+    for (month, ratio) in &report.kpi1_by_month {
+        writer.row([
+            "Home Office KPIs",
+            &format!("KPI 1 in {month} (intensive areas)"),
+            &format!("{}/{}", ratio.numerator, ratio.denominator),
+            &ratio.display(),
+            "",
+            crate::domain::kpi::KPIS[0].definition,
+        ])?;
+    }
+    for rule in rules(report) {
+        writer.row(["Home Office KPIs", "rule", "", "", "", &rule])?;
     }
     Ok(String::from_utf8(writer.finish()?)?)
 }

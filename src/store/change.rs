@@ -132,8 +132,9 @@ pub enum EpisodeEdit {
     CarePlan(Option<NaiveDate>),
     /// A care-plan review was done; the next one is due on this date.
     Review(Option<NaiveDate>),
-    /// Engaged in treatment.
-    Engaged(bool),
+    /// Engaged in treatment since this date (DIR section 9 completed: KPI 5); `None`
+    /// = no longer engaged, which keeps the date so past returns do not change.
+    Engaged(Option<NaiveDate>),
     /// Prescribed.
     Prescribed(bool),
     /// Treatment tier 1-4.

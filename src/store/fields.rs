@@ -57,7 +57,11 @@ fn episode_fields(edit: &EpisodeEdit) -> Fields {
         EpisodeEdit::Assessment(d) => vec![("assessment_date", date_value(*d))],
         EpisodeEdit::CarePlan(d) => vec![("care_plan_date", date_value(*d))],
         EpisodeEdit::Review(d) => vec![("next_review_date", date_value(*d))],
-        EpisodeEdit::Engaged(on) => vec![("engaged", flag(*on))],
+        EpisodeEdit::Engaged(Some(since)) => vec![
+            ("engaged", flag(true)),
+            ("engaged_on", date_value(Some(*since))),
+        ],
+        EpisodeEdit::Engaged(None) => vec![("engaged", flag(false))],
         EpisodeEdit::Prescribed(on) => vec![("prescribed", flag(*on))],
         EpisodeEdit::Tier(tier) => vec![("tier", Value::Integer(i64::from(*tier)))],
         EpisodeEdit::ExitPlan(plan) => {

@@ -21,7 +21,12 @@ pub const APPLICATION_ID: i64 = 0x4353_4C44;
 pub type Step = fn(&Transaction<'_>) -> StoreResult<()>;
 
 /// Migration steps after schema version 1; step `i` takes version `i + 1` to `i + 2`.
-pub const STEPS: &[Step] = &[natural_keys, breach_put_out_for_arrest, access_log];
+pub const STEPS: &[Step] = &[
+    natural_keys,
+    breach_put_out_for_arrest,
+    access_log,
+    return_facts,
+];
 
 /// Step 2's statements, word for word as in `schema.sql`.
 const NATURAL_KEYS: &str = "\
@@ -302,6 +307,32 @@ pub(super) fn migrate(
     Ok(())
 }
 
+/// Step 5's statements (see [`return_facts`]); the columns' definitions are those of
+/// `schema.sql`.
+const RETURN_FACTS: &str = concat!(
+    "DROP INDEX drug_test_client;\n",
+    "ALTER TABLE drug_test RENAME TO drug_test_before_step_5;\n",
+    include_str!("migrate/drug_test.sql"),
+    "INSERT INTO drug_test SELECT * FROM drug_test_before_step_5;\n",
+    "DROP TABLE drug_test_before_step_5;\n",
+    "ALTER TABLE custody_tally ADD COLUMN ",
+    "positive    INTEGER NOT NULL DEFAULT 0 CHECK (positive >= 0 AND positive <= tested);\n",
+    "ALTER TABLE episode ADD COLUMN ",
+    "engaged_on            TEXT CHECK (engaged_on IS NULL OR date(engaged_on, '+0 days') IS engaged_on);\n",
+    "UPDATE episode SET engaged_on = coalesce(care_plan_date, assessment_date, referral_date)\n",
+    " WHERE engaged = 1;\n",
+);
+
+/// Step 5: the facts the return counts by their definitions. Voluntary 5-panel drug
+/// tests are a kind of their own (000); the custody-suite tally counts positives
+/// (KPI 2 counts arrestees who never become clients); engagement has a date (KPI 5), so
+/// a past quarter's return stays as it was. Episodes already engaged are dated at their
+/// care plan (else assessment, else referral), the best date an older file has.
+fn return_facts(tx: &Transaction<'_>) -> StoreResult<()> {
+    tx.execute_batch(RETURN_FACTS)?;
+    Ok(())
+}
+
 /// Maps SQLite's "not a database" to a sentence naming the file.
 pub(super) fn not_a_database(e: rusqlite::Error, path: &Path) -> StoreError {
     match e.sqlite_error_code() {
@@ -318,6 +349,17 @@ mod tests {
     fn step_two_is_word_for_word_in_schema_sql() {
         assert!(SCHEMA.contains(NATURAL_KEYS));
         assert!(SCHEMA.contains(CLIENT_TWIN));
+    }
+
+    #[test]
+    fn step_five_uses_the_definitions_of_schema_sql() {
+        assert!(SCHEMA.contains(include_str!("migrate/drug_test.sql")));
+        for column in [
+            "positive    INTEGER NOT NULL DEFAULT 0 CHECK (positive >= 0 AND positive <= tested)",
+            "engaged_on            TEXT CHECK (engaged_on IS NULL OR date(engaged_on, '+0 days') IS engaged_on)",
+        ] {
+            assert!(SCHEMA.contains(column), "{column}");
+        }
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct NewTally {
     pub charged: u32,
     /// Of those, drug tested.
     pub tested: u32,
+    /// Of those tested, positive (opiates, cocaine or both).
+    pub positive: u32,
 }
 
 /// The counts of a tally that a replacing write replaced.
@@ -39,6 +41,8 @@ pub struct ReplacedTally {
     pub charged: u32,
     /// Of those, drug tested, as recorded before.
     pub tested: u32,
+    /// Of those tested, positive, as recorded before.
+    pub positive: u32,
 }
 
 impl Store {
@@ -75,28 +79,42 @@ impl Tx<'_> {
                     .to_owned(),
             ));
         }
+        if t.positive > t.tested {
+            return Err(StoreError::Invalid(
+                "positive cannot be more than tested: only a test can be positive".to_owned(),
+            ));
+        }
         let area: String =
             self.tx
                 .query_row("SELECT name FROM area WHERE id = ?1", [t.area_id], |r| {
                     r.get(0)
                 })?;
-        let existing: Option<(i64, u32, u32)> = self
+        let existing: Option<(i64, ReplacedTally)> = self
             .tx
             .query_row(
-                "SELECT id, charged, tested FROM custody_tally
+                "SELECT id, charged, tested, positive FROM custody_tally
                   WHERE area_id = ?1 AND recorded_on = ?2",
                 params![t.area_id, t.recorded_on],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        ReplacedTally {
+                            charged: r.get(1)?,
+                            tested: r.get(2)?,
+                            positive: r.get(3)?,
+                        },
+                    ))
+                },
             )
             .optional()?;
-        let values = |charged: u32, tested: u32| {
+        let values = |charged: u32, tested: u32, positive: u32| {
             serde_json::json!({
                 "area": area, "recorded_on": t.recorded_on.to_string(),
-                "charged": charged, "tested": tested,
+                "charged": charged, "tested": tested, "positive": positive,
             })
         };
-        let after = values(t.charged, t.tested);
-        let Some((id, charged, tested)) = existing else {
+        let after = values(t.charged, t.tested, t.positive);
+        let Some((id, before)) = existing else {
             let id = self.set_tally(t)?;
             self.audit("custody_tally", Some(id), "insert", None, Some(&after))?;
             return Ok(None);
@@ -115,25 +133,29 @@ impl Tx<'_> {
                 format!(" (recorded by {who} at {at})")
             });
             return Err(StoreError::Invalid(format!(
-                "{area} already has a custody-suite tally for {}: {charged} charged, {tested} \
-                 tested{by}; nothing was saved. To replace it, record it again with --replace",
-                crate::domain::dates::uk(t.recorded_on)
+                "{area} already has a custody-suite tally for {}: {} charged, {} tested, {} \
+                 positive{by}; nothing was saved. To replace it, record it again with --replace",
+                crate::domain::dates::uk(t.recorded_on),
+                before.charged,
+                before.tested,
+                before.positive
             )));
         }
         self.tx.execute(
-            "UPDATE custody_tally SET charged = ?1, tested = ?2, version = version + 1
-              WHERE id = ?3",
-            params![t.charged, t.tested, id],
+            "UPDATE custody_tally SET charged = ?1, tested = ?2, positive = ?3,
+                    version = version + 1
+              WHERE id = ?4",
+            params![t.charged, t.tested, t.positive, id],
         )?;
-        let before = values(charged, tested);
+        let old = values(before.charged, before.tested, before.positive);
         self.audit(
             "custody_tally",
             Some(id),
             "replace",
-            Some(&before),
+            Some(&old),
             Some(&after),
         )?;
-        Ok(Some(ReplacedTally { charged, tested }))
+        Ok(Some(before))
     }
 
     /// Writes the custody-suite tally for an area and day (replacing one already
@@ -144,12 +166,13 @@ impl Tx<'_> {
     /// An SQLite error, e.g. more tested than charged.
     pub fn set_tally(&self, t: &NewTally) -> StoreResult<i64> {
         let id: i64 = self.tx.query_row(
-            "INSERT INTO custody_tally (area_id, recorded_on, charged, tested)
-             VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO custody_tally (area_id, recorded_on, charged, tested, positive)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (area_id, recorded_on) DO UPDATE
-                SET charged = excluded.charged, tested = excluded.tested, version = version + 1
+                SET charged = excluded.charged, tested = excluded.tested,
+                    positive = excluded.positive, version = version + 1
              RETURNING id",
-            params![t.area_id, t.recorded_on, t.charged, t.tested],
+            params![t.area_id, t.recorded_on, t.charged, t.tested, t.positive],
             |r| r.get(0),
         )?;
         Ok(id)
@@ -182,7 +205,7 @@ impl Store {
             episodes: self.episode_facts(period)?,
             tests: self.test_facts(period)?,
             tallies: self.rows(
-                "SELECT area_id, recorded_on, charged, tested FROM custody_tally
+                "SELECT area_id, recorded_on, charged, tested, positive FROM custody_tally
                   WHERE recorded_on BETWEEN ?1 AND ?2",
                 Some(period),
                 |r| {
@@ -191,27 +214,31 @@ impl Store {
                         on: r.get(1)?,
                         charged: r.get::<_, i64>(2)?.unsigned_abs(),
                         tested: r.get::<_, i64>(3)?.unsigned_abs(),
+                        positive: r.get::<_, i64>(4)?.unsigned_abs(),
                     })
                 },
             )?,
             required_assessments: self.rows(
                 "SELECT c.area_id, substr(a.appointment_at, 1, 10)
                    FROM required_assessment a JOIN client c ON c.id = a.client_id
-                  WHERE substr(a.appointment_at, 1, 10) BETWEEN ?1 AND ?2",
+                  WHERE a.outcome = 'attended'
+                    AND substr(a.appointment_at, 1, 10) BETWEEN ?1 AND ?2",
                 Some(period),
                 dated,
             )?,
             modalities: self.rows(
-                "SELECT c.area_id, m.ended_on, e.prescribed
+                "SELECT c.area_id, m.episode_id, m.started_on, m.ended_on, e.prescribed
                    FROM modality m JOIN episode e ON e.id = m.episode_id
                    JOIN client c ON c.id = e.client_id
-                  WHERE m.completed = 1 AND m.ended_on BETWEEN ?1 AND ?2",
+                  WHERE m.started_on <= ?2 AND (m.ended_on IS NULL OR m.ended_on >= ?1)",
                 Some(period),
                 |r| {
                     Ok(ModalityFacts {
                         area_id: r.get(0)?,
-                        ended_on: r.get(1)?,
-                        prescribed: r.get(2)?,
+                        episode_id: r.get(1)?,
+                        started_on: r.get(2)?,
+                        ended_on: r.get(3)?,
+                        prescribed: r.get(4)?,
                     })
                 },
             )?,
@@ -237,17 +264,19 @@ impl Store {
             )?,
             sample: self
                 .rows(
-                    "SELECT c.area_id, s.period, s.offences_after_3m FROM reoffending_sample s
+                    "SELECT c.area_id, s.period, s.offences_after_3m, s.offences_after_12m
+                       FROM reoffending_sample s
                        JOIN episode e ON e.id = s.episode_id JOIN client c ON c.id = e.client_id",
                     None,
-                    |r| Ok((r.get(0)?, r.get::<_, String>(1)?, r.get(2)?)),
+                    |r| Ok((r.get(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?)),
                 )?
                 .into_iter()
-                .filter_map(|(area_id, label, offences_after_3m)| {
+                .filter_map(|(area_id, label, offences_after_3m, offences_after_12m)| {
                     Period::parse(&label).ok().map(|p| SampleFacts {
                         area_id,
                         quarter_from: p.from,
                         offences_after_3m,
+                        offences_after_12m,
                     })
                 })
                 .collect(),
@@ -271,11 +300,17 @@ impl Store {
     fn episode_facts(&self, period: &Period) -> StoreResult<Vec<EpisodeFacts>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.area_id, e.referral_date, e.referral_source, e.assessment_date,
-                    e.assessed_need, e.care_plan_date, e.engaged, e.prescribed, e.closure_date,
-                    e.exit_reason, c.iom, c.substance_1,
+                    e.assessed_need, e.care_plan_date,
+                    coalesce(e.engaged_on, CASE WHEN e.engaged = 1 THEN e.care_plan_date END),
+                    e.prescribed, e.closure_date, e.exit_reason, c.iom,
+                    c.substance_1, c.substance_2, c.substance_3,
                     (SELECT max(t.tested_on) FROM drug_test t
-                      WHERE t.client_id = e.client_id AND t.kind <> 'treatment'
-                        AND t.tested_on <= e.referral_date)
+                      WHERE t.client_id = e.client_id
+                        AND t.kind IN ('trigger_offence', 'inspectors_authority')
+                        AND t.tested_on <= e.referral_date),
+                    (SELECT min(k.contact_at) FROM contact k
+                      WHERE k.client_id = e.client_id AND k.kind <> 'did_not_attend'
+                        AND k.contact_at >= e.referral_date)
                FROM episode e JOIN client c ON c.id = e.client_id
               WHERE e.closure_date IS NULL OR e.closure_date >= ?1",
         )?;
@@ -289,12 +324,20 @@ impl Store {
                 assessment_date: r.get(3)?,
                 assessed_need: r.get(4)?,
                 care_plan_date: r.get(5)?,
-                engaged: r.get(6)?,
+                engaged_on: date_of(r.get(6)?),
                 prescribed: r.get(7)?,
                 closure: closure.zip(reason),
                 iom: r.get(10)?,
-                primary_substance: vocab_opt::<Substance>(r, 11)?,
-                custody_test_before: date_of(r.get(12)?),
+                substances: [
+                    vocab_opt::<Substance>(r, 11)?,
+                    vocab_opt::<Substance>(r, 12)?,
+                    vocab_opt::<Substance>(r, 13)?,
+                ],
+                custody_test_before: date_of(r.get(14)?),
+                first_contact: date_of(
+                    r.get::<_, Option<String>>(15)?
+                        .map(|t| t.chars().take(10).collect()),
+                ),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -302,7 +345,7 @@ impl Store {
 
     fn test_facts(&self, period: &Period) -> StoreResult<Vec<TestFacts>> {
         self.rows(
-            "SELECT c.area_id, t.tested_on, t.kind, t.result,
+            "SELECT t.client_id, c.area_id, t.tested_on, t.kind, t.result,
                     (SELECT min(d) FROM (
                         SELECT substr(k.contact_at, 1, 10) AS d FROM contact k
                          WHERE k.client_id = t.client_id AND k.kind <> 'did_not_attend'
@@ -315,11 +358,12 @@ impl Store {
             Some(period),
             |r| {
                 Ok(TestFacts {
-                    area_id: r.get(0)?,
-                    tested_on: r.get(1)?,
-                    kind: vocab::<TestKind>(r, 2)?,
-                    result: vocab::<TestResult>(r, 3)?,
-                    first_follow_up: date_of(r.get(4)?),
+                    client_id: r.get(0)?,
+                    area_id: r.get(1)?,
+                    tested_on: r.get(2)?,
+                    kind: vocab::<TestKind>(r, 3)?,
+                    result: vocab::<TestResult>(r, 4)?,
+                    first_follow_up: date_of(r.get(5)?),
                 })
             },
         )

@@ -240,10 +240,13 @@ fn an_older_database_keeps_its_breaches_and_learns_put_out_for_arrest() {
     .unwrap();
     let path = store.path().to_path_buf();
     drop(store);
-    // Back to the schema before step 3: the breach table without 'put_out_for_arrest'.
+    // Back to the schema before step 3: the breach table without 'put_out_for_arrest',
+    // and (step 5) no tally positives, no engagement dates; C-1's episode engaged.
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP INDEX breach_outstanding; DROP INDEX breach_client; DROP INDEX breach_natural_key;
+        "ALTER TABLE custody_tally DROP COLUMN positive; ALTER TABLE episode DROP COLUMN engaged_on;
+         UPDATE episode SET engaged = 1 WHERE client_id = (SELECT id FROM client WHERE reference = 'C-1');
+         DROP INDEX breach_outstanding; DROP INDEX breach_client; DROP INDEX breach_natural_key;
          ALTER TABLE breach RENAME TO breach_now;
          CREATE TABLE breach (
              id INTEGER PRIMARY KEY, client_id INTEGER NOT NULL REFERENCES client (id),
@@ -259,7 +262,7 @@ fn an_older_database_keeps_its_breaches_and_learns_put_out_for_arrest() {
          DROP TABLE access_log;",
     )
     .unwrap();
-    // Version 2: after step 2, before step 3 (and step 4, the access log).
+    // Version 2: after step 2, before step 3 (and steps 4, the access log, and 5).
     conn.pragma_update(None, "user_version", 2).unwrap();
     drop(conn);
     let mut store = Store::open(&path, caseload::store::Access::ReadWrite).unwrap();
@@ -279,6 +282,15 @@ fn an_older_database_keeps_its_breaches_and_learns_put_out_for_arrest() {
         migrate::SCHEMA.contains(&sql),
         "the rebuilt table is schema.sql's"
     );
+    // Step 5: engagement already recorded is dated at the care plan (10/09/2026).
+    let engaged_on: Option<String> = conn
+        .query_row(
+            "SELECT engaged_on FROM episode WHERE client_id = ?1",
+            [team.c1],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(engaged_on.as_deref(), Some("2026-09-10"));
     let id: i64 = conn
         .query_row("SELECT id FROM breach", [], |r| r.get(0))
         .unwrap();

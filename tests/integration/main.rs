@@ -19,6 +19,7 @@ mod merge;
 mod mouse;
 mod paths;
 mod report;
+mod return_definitions;
 mod roles;
 mod sanitiser;
 mod screenshots;

@@ -255,7 +255,13 @@ fn edits(team: &Team) -> Vec<Edit> {
             FormKind::Review,
             one("next_review", "05/01/2027", "next_review_date"),
         ),
-        (FormKind::Engaged, one("engaged", "yes", "engaged")),
+        (
+            FormKind::Engaged,
+            (
+                vec![("engaged", "yes".into()), ("on", "20/11/2026".into())],
+                vec!["engaged", "engaged_on"],
+            ),
+        ),
         (FormKind::Prescribed, one("prescribed", "yes", "prescribed")),
         (FormKind::Tier, one("tier", "3", "tier")),
         (FormKind::Flags, one("ppo", "yes", "ppo")),

@@ -6,8 +6,8 @@ use caseload::action::{Action, Effect};
 use caseload::app::{App, View};
 use caseload::domain::clock::RetentionBand;
 use caseload::domain::kpi::{
-    self, Dated, EpisodeFacts, Inputs, KpiStatus, ModalityFacts, OutreachFacts, Ratio, SampleFacts,
-    TallyFacts, TestFacts,
+    self, Dated, EpisodeFacts, Inputs, KpiStatus, ModalityFacts, OutreachFacts, Ratio, Rules,
+    SampleFacts, TallyFacts, TestFacts,
 };
 use caseload::domain::model::{
     Area, ExitReason, OutreachKind, ReferralSource, SignpostDestination, Substance, TestKind,
@@ -81,7 +81,11 @@ fn a_zero_denominator_has_no_percentage() {
 
 #[test]
 fn an_empty_period_counts_nothing_and_judges_no_kpi() {
-    let figures = kpi::compute(&Inputs::default(), &Period::parse("2014-15:Q3").unwrap());
+    let figures = kpi::compute(
+        &Inputs::default(),
+        &Period::parse("2014-15:Q3").unwrap(),
+        Rules::default(),
+    );
     assert_eq!(figures.referrals, 0);
     assert_eq!(figures.closures, 0);
     let total = figures.kpis.last().unwrap();
@@ -116,17 +120,19 @@ fn episode(area_id: i64, referral: &str, source: ReferralSource) -> EpisodeFacts
         assessment_date: None,
         assessed_need: true,
         care_plan_date: None,
-        engaged: false,
+        engaged_on: None,
         prescribed: false,
         closure: None,
         iom: false,
-        primary_substance: None,
+        substances: [None; 3],
         custody_test_before: None,
+        first_contact: None,
     }
 }
 
 fn test(on: &str, kind: TestKind, result: TestResult, follow_up: Option<&str>) -> TestFacts {
     TestFacts {
+        client_id: 1,
         area_id: 1,
         tested_on: date(on),
         kind,
@@ -142,10 +148,10 @@ fn hand_built() -> Inputs {
     let e1 = EpisodeFacts {
         assessment_date: Some(date("2014-10-06")),
         care_plan_date: Some(date("2014-10-08")),
-        engaged: true,
+        engaged_on: Some(date("2014-10-20")),
         prescribed: true,
         iom: true,
-        primary_substance: Some(Substance::Heroin),
+        substances: [Some(Substance::Heroin), Some(Substance::Cocaine), None],
         custody_test_before: Some(date("2014-10-05")),
         ..episode(1, "2014-10-05", Police)
     };
@@ -156,7 +162,7 @@ fn hand_built() -> Inputs {
     };
     // Referred on the quarter's last day.
     let e3 = EpisodeFacts {
-        primary_substance: Some(Substance::Cocaine),
+        substances: [Some(Substance::Cocaine), None, None],
         ..episode(2, "2014-12-31", SelfReferral)
     };
     // Closed on the first day: 83 days from care plan = 11 whole weeks.
@@ -182,11 +188,13 @@ fn hand_built() -> Inputs {
         on: date(on),
         charged,
         tested,
+        positive: 0,
     };
     let sampled = |from: &str, after: Option<u32>| SampleFacts {
         area_id: 1,
         quarter_from: date(from),
         offences_after_3m: after,
+        offences_after_12m: None,
     };
     let outreach = |on: &str, kind, destination| OutreachFacts {
         area_id: 2,
@@ -194,9 +202,12 @@ fn hand_built() -> Inputs {
         kind,
         destination,
     };
+    // Running from the day before it ended (so within the quarter when it ends in it).
     let modality = |ended: &str, prescribed| ModalityFacts {
         area_id: 1,
-        ended_on: date(ended),
+        episode_id: i64::from(prescribed),
+        started_on: date(ended).pred_opt().unwrap(),
+        ended_on: Some(date(ended)),
         prescribed,
     };
     let dated = |area_id, on: &str| Dated {
@@ -269,7 +280,11 @@ fn hand_built() -> Inputs {
 
 #[test]
 fn activity_figures_count_only_the_period_including_its_first_and_last_days() {
-    let f = kpi::compute(&hand_built(), &Period::parse("2014-15:Q3").unwrap());
+    let f = kpi::compute(
+        &hand_built(),
+        &Period::parse("2014-15:Q3").unwrap(),
+        Rules::default(),
+    );
     // e1 (5 Oct), e3 (31 Dec), e6 (10 Oct); e2 was referred on 30 September.
     assert_eq!(f.referrals, 3);
     let source = |s| f.referral_sources.iter().find(|(x, _)| *x == s).unwrap().1;
@@ -285,7 +300,8 @@ fn activity_figures_count_only_the_period_including_its_first_and_last_days() {
         (f.modalities_prescribed, f.modalities_not_prescribed),
         (1, 1)
     );
-    assert_eq!(f.brief_interventions, 1);
+    // Brief interventions include the signposted one (31 December); 1 January is out.
+    assert_eq!(f.brief_interventions, 2);
     let housing = f
         .signposted
         .iter()
@@ -296,12 +312,21 @@ fn activity_figures_count_only_the_period_including_its_first_and_last_days() {
         f.primary_substances,
         vec![(Substance::Heroin, 1), (Substance::Cocaine, 1)]
     );
+    // Every ranked substance: e1 heroin and cocaine, e3 cocaine.
+    assert_eq!(
+        f.substances,
+        vec![(Substance::Cocaine, 2), (Substance::Heroin, 1)]
+    );
 }
 
 #[test]
 #[allow(clippy::float_cmp)] // both sides are the same exact division
 fn caseload_counts_the_last_day_and_averages_client_days() {
-    let f = kpi::compute(&hand_built(), &Period::parse("2014-15:Q3").unwrap());
+    let f = kpi::compute(
+        &hand_built(),
+        &Period::parse("2014-15:Q3").unwrap(),
+        Rules::default(),
+    );
     // Only e1 is on the caseload on 31 December: e5 closed that day.
     assert_eq!((f.caseload_at_end, f.iom_at_end), (1, 1));
     // e1: 8 October - 31 December = 85 days; e4 left on 1 October (off that day);
@@ -313,7 +338,11 @@ fn caseload_counts_the_last_day_and_averages_client_days() {
 
 #[test]
 fn closures_are_banded_and_split_by_exit_reason() {
-    let f = kpi::compute(&hand_built(), &Period::parse("2014-15:Q3").unwrap());
+    let f = kpi::compute(
+        &hand_built(),
+        &Period::parse("2014-15:Q3").unwrap(),
+        Rules::default(),
+    );
     assert_eq!(f.closures, 2);
     let band = |b| f.retention.iter().find(|(x, _)| *x == b).unwrap().1;
     assert_eq!(band(RetentionBand::UpTo11Weeks), 1);
@@ -328,7 +357,11 @@ fn closures_are_banded_and_split_by_exit_reason() {
 
 #[test]
 fn kpis_have_their_stated_denominators_and_targets() {
-    let f = kpi::compute(&hand_built(), &Period::parse("2014-15:Q3").unwrap());
+    let f = kpi::compute(
+        &hand_built(),
+        &Period::parse("2014-15:Q3").unwrap(),
+        Rules::default(),
+    );
     let total = f.kpis.last().unwrap();
     let ratios: Vec<Option<Ratio>> = total.figures.iter().map(|k| k.ratio).collect();
     assert_eq!(
@@ -336,10 +369,12 @@ fn kpis_have_their_stated_denominators_and_targets() {
         [
             // 9 of 10 charged on 1 October were tested (the 30 September tally is out).
             Some(Ratio::new(9, 10)),
-            // Two positive custody tests; only the first was followed up within 28 days.
-            Some(Ratio::new(1, 2)),
-            // Untested referrals e3 and e6; only e6 has an assessment.
-            Some(Ratio::new(1, 2)),
+            // Two positive custody tests (no tally counted positives), both followed
+            // up by period end; no window by default (003 sets none).
+            Some(Ratio::new(2, 2)),
+            // Arrest referrals (police) not tested: none here (e1 was tested that day;
+            // e3 and e6 are self and probation referrals).
+            Some(Ratio::new(0, 0)),
             // Assessed with a need: e1 (care plan) and e2 (none); e6 found no need.
             Some(Ratio::new(1, 2)),
             // e1 was taken on and engaged.
@@ -348,31 +383,37 @@ fn kpis_have_their_stated_denominators_and_targets() {
     );
     let statuses: Vec<KpiStatus> = total.figures.iter().map(|k| k.status).collect();
     let (met, missed) = (KpiStatus::Met, KpiStatus::Missed);
-    assert_eq!(statuses, [missed, missed, missed, missed, met]);
+    let no_data = KpiStatus::NoData;
+    assert_eq!(statuses, [missed, met, no_data, missed, met]);
 }
 
 #[test]
 fn kpis_1_and_2_do_not_apply_to_a_non_intensive_area() {
-    let f = kpi::compute(&hand_built(), &Period::parse("2014-15:Q3").unwrap());
+    let f = kpi::compute(
+        &hand_built(),
+        &Period::parse("2014-15:Q3").unwrap(),
+        Rules::default(),
+    );
     let torfaen = &f.kpis[1];
     assert_eq!(torfaen.area.as_ref().unwrap().name, "Torfaen");
     assert_eq!(torfaen.figures[0].status, KpiStatus::NotApplicable);
     assert_eq!(torfaen.figures[1].status, KpiStatus::NotApplicable);
-    // e3 is untested and unassessed.
-    assert_eq!(torfaen.figures[2].ratio, Some(Ratio::new(0, 1)));
+    // e3 is a self-referral, not an arrest referral: KPI 3 has nothing to count.
+    assert_eq!(torfaen.figures[2].status, KpiStatus::NoData);
     // No assessments in Torfaen this quarter: nothing to judge.
     assert_eq!(torfaen.figures[3].status, KpiStatus::NoData);
-    assert_eq!(f.kpis[0].figures[2].ratio, Some(Ratio::new(1, 1)));
+    assert_eq!(f.kpis[0].figures[1].ratio, Some(Ratio::new(2, 2)));
 }
 
 #[test]
 fn suppression_hides_counts_of_one_to_four_and_their_percentages() {
     let period = Period::parse("2014-15:Q3").unwrap();
-    let figures = kpi::compute(&hand_built(), &period);
+    let figures = kpi::compute(&hand_built(), &period, Rules::default());
     let options = ReportOptions {
         period,
         area: None,
         suppress_small: true,
+        rules: Rules::default(),
     };
     let report = report::assemble(&figures, &options, "all areas".into(), today());
     let referrals = &report.sections[0].lines[0];
@@ -396,6 +437,7 @@ fn an_empty_period_renders_n_a_in_every_format() {
         period: Period::parse("1990-91:Q1").unwrap(),
         area: None,
         suppress_small: false,
+        rules: Rules::default(),
     };
     let report = report::build(&store, &options, today()).unwrap();
     for format in [
@@ -421,6 +463,7 @@ fn the_demo_return_has_real_kpi_figures_for_every_area() {
         period: Period::parse("2025-26").unwrap(),
         area: None,
         suppress_small: false,
+        rules: Rules::default(),
     };
     let report = report::build(&store, &options, today()).unwrap();
     let total = report.kpis.last().unwrap();
@@ -492,6 +535,7 @@ fn a_quarter_is_drawn_once_and_its_offences_reach_the_return() {
         period: quarter,
         area: None,
         suppress_small: false,
+        rules: Rules::default(),
     };
     let report = report::build(&store, &options, today()).unwrap();
     let better_off = &report.sections[2].lines;
@@ -531,6 +575,7 @@ fn the_return_is_counted_in_the_background_and_only_the_newest_is_delivered() {
         period: Period::parse(quarter).expect("quarter"),
         area: None,
         suppress_small: false,
+        rules: Rules::default(),
     };
     loader.request_report(options("2026-27:Q1"), today());
     loader.request_report(options("2026-27:Q2"), today());
@@ -590,6 +635,7 @@ fn the_report_view_shows_the_same_return_as_the_cli() {
         period: Period::parse("2026-27:Q2").unwrap(),
         area: None,
         suppress_small: false,
+        rules: Rules::default(),
     };
     assert_eq!(app.report_options(), options, "the last complete quarter");
     let cli = report::build(&store, &options, app.today()).unwrap();

@@ -553,6 +553,7 @@ fn store_paths() -> Vec<(&'static str, WritePath, &'static [Who])> {
                     recorded_on: date("2026-11-20"),
                     charged: 5,
                     tested: 3,
+                    positive: 1,
                 };
                 store.record_tally(actor, &tally, false).map(drop)
             },
@@ -566,6 +567,7 @@ fn store_paths() -> Vec<(&'static str, WritePath, &'static [Who])> {
                     recorded_on: date("2026-11-20"),
                     charged: 5,
                     tested: 3,
+                    positive: 1,
                 };
                 store.record_tally(actor, &tally, false).map(drop)
             },
@@ -814,7 +816,7 @@ fn a_second_tally_for_the_day_is_refused_unless_it_replaces_with_the_before_valu
         String::from_utf8_lossy(&second.stderr),
         format!(
             "caseload: Northtown already has a custody-suite tally for 20/11/2026: 10 charged, \
-             8 tested (recorded by {me} at 2026-11-23 09:30); nothing was saved. To replace it, \
+             8 tested, 0 positive (recorded by {me} at 2026-11-23 09:30); nothing was saved. To replace it, \
              record it again with --replace\n"
         )
         .replace("09:30", &recorded_at(&db))
@@ -826,7 +828,8 @@ fn a_second_tally_for_the_day_is_refused_unless_it_replaces_with_the_before_valu
     let third = run(&db, &replace);
     assert_eq!(
         String::from_utf8_lossy(&third.stdout),
-        "Replaced 10 charged, 8 tested in Northtown on 20/11/2026 with 12 charged, 9 tested.\n"
+        "Replaced 10 charged, 8 tested, 0 positive in Northtown on 20/11/2026 with 12 charged, \
+         9 tested, 0 positive.\n"
     );
     assert_eq!(tally_rows(&db), vec![(12, 9)]);
     let (action, before, after): (String, String, String) = rusqlite::Connection::open(&db)

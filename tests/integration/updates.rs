@@ -112,7 +112,7 @@ fn every_kind_of_update_is_saved_with_an_audit_row() {
         EpisodeEdit::Assessment(Some(date("2026-09-05"))),
         EpisodeEdit::CarePlan(Some(date("2026-09-12"))),
         EpisodeEdit::Review(Some(date("2026-12-12"))),
-        EpisodeEdit::Engaged(true),
+        EpisodeEdit::Engaged(Some(date("2026-09-20"))),
         EpisodeEdit::Prescribed(true),
         EpisodeEdit::Tier(3),
         EpisodeEdit::ExitPlan("transfer to community team".into()),
@@ -547,7 +547,7 @@ fn undo_after_a_colleagues_change_to_another_field_reverts_mine_only() {
     let mine = save(
         &mut store,
         "cora",
-        &Change::Episode(row, EpisodeEdit::Engaged(true)),
+        &Change::Episode(row, EpisodeEdit::Engaged(Some(date("2026-11-20")))),
     );
     let theirs = store.version_of("episode", team.e1).unwrap();
     save(

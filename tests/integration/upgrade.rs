@@ -15,6 +15,7 @@ fn version_one() -> (tempfile::TempDir, std::path::PathBuf) {
         "DROP INDEX episode_natural_key; DROP INDEX custody_natural_key;
          DROP INDEX contact_natural_key; DROP INDEX breach_natural_key;
          DROP TABLE client_twin; DROP TABLE access_log; PRAGMA user_version = 1;
+         ALTER TABLE custody_tally DROP COLUMN positive; ALTER TABLE episode DROP COLUMN engaged_on;
          INSERT INTO area (name) VALUES ('Newport');
          INSERT INTO worker (name, login, role, area_id) VALUES ('W', 'w', 'team_leader', 1);
          INSERT INTO client (reference, given_name, family_name, date_of_birth, area_id)
