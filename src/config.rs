@@ -254,6 +254,12 @@ fn check(settings: Settings) -> Result<Settings, String> {
     if settings.release_window_days < 0 {
         return Err("release_window_days must be 0 or more".to_owned());
     }
+    if !(0..=120).contains(&settings.triage.cooling_off_hours) {
+        return Err(
+            "[triage] cooling_off_hours must be 0 (none) to 120 (5 days, the longest in 002)"
+                .to_owned(),
+        );
+    }
     if settings.kpi2_window_days.is_some_and(|d| d < 0) {
         return Err("kpi2_window_days must be 0 or more, or left out for no window".to_owned());
     }

@@ -197,6 +197,7 @@ impl Data {
                 client_id: b.client.client_id,
                 rag: b.rag,
                 deadline: b.deadline,
+                raised_at: b.raised_at,
             })
             .collect();
         self.today = triage::queue(&self.caseload, &open, now, cfg);

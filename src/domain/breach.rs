@@ -65,6 +65,17 @@ pub fn check_status(rag: Rag, status: BreachStatus) -> Result<(), String> {
     Ok(())
 }
 
+/// When the cooling-off period after a breach at `raised_at` ends, if the team uses one
+/// (`hours` > 0): London boroughs allowed a "'cooling-off' period (in which
+/// re-engagement with the client is sought)" of "between 48 hours and 5 days" (002). It
+/// is shown while it runs; the deadline still runs from the breach.
+#[must_use]
+pub fn cooling_off_until(raised_at: NaiveDateTime, hours: i64) -> Option<NaiveDateTime> {
+    (hours > 0)
+        .then(|| raised_at.checked_add_signed(TimeDelta::hours(hours)))
+        .flatten()
+}
+
 /// The time by which a breach at `raised_at` (the breach itself, not its recording)
 /// with marker `rag` must be dealt with.
 ///

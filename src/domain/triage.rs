@@ -50,6 +50,9 @@ pub struct TriageConfig {
     pub referral_per_day: f64,
     /// Weight of missing consent to share.
     pub no_consent: f64,
+    /// Hours of cooling-off after a breach, in which re-engagement is sought (002: 48
+    /// hours to 5 days); 0 (the default) = none. A team setting, shown while it runs.
+    pub cooling_off_hours: i64,
 }
 
 impl Default for TriageConfig {
@@ -71,6 +74,7 @@ impl Default for TriageConfig {
             referral_days: 3,
             referral_per_day: 4.0,
             no_consent: 10.0,
+            cooling_off_hours: 0,
         }
     }
 }
@@ -84,6 +88,8 @@ pub struct OpenBreach {
     pub rag: Rag,
     /// Arrest deadline.
     pub deadline: NaiveDateTime,
+    /// The breach itself (the missed appointment).
+    pub raised_at: NaiveDateTime,
 }
 
 /// The kind of thing to do, for grouping and colour.
@@ -143,6 +149,8 @@ pub enum Detail {
         rag: Rag,
         /// Arrest deadline.
         deadline: NaiveDateTime,
+        /// End of the team's cooling-off period, if it has one.
+        cooling_off_until: Option<NaiveDateTime>,
     },
     /// A release within the window with the checklist incomplete.
     Release {
@@ -208,7 +216,7 @@ impl Detail {
     #[must_use]
     pub fn terms(&self, now: NaiveDateTime, cfg: &TriageConfig) -> Vec<Term> {
         match *self {
-            Self::Breach { rag, deadline } => {
+            Self::Breach { rag, deadline, .. } => {
                 let weight = match rag {
                     Rag::Red => cfg.red_breach,
                     Rag::Amber => cfg.amber_breach,
@@ -278,7 +286,11 @@ impl Detail {
     #[must_use]
     pub fn reason(&self, now: NaiveDateTime) -> String {
         match *self {
-            Self::Breach { rag, deadline } => {
+            Self::Breach {
+                rag,
+                deadline,
+                cooling_off_until,
+            } => {
                 // "Amber: put out for arrest by ..." drops "breach" and "due" to fit 80
                 // columns; the kind column says BR.
                 let (label, due) = match rag {
@@ -286,7 +298,9 @@ impl Detail {
                     Rag::Amber | Rag::Green => (rag_word(rag), ""),
                 };
                 let action = crate::domain::breach::action(rag);
-                if now > deadline {
+                if let Some(until) = cooling_off_until.filter(|until| now < *until) {
+                    format!("{label}: cooling-off till {}", when(until, now))
+                } else if now > deadline {
                     let late = countdown(deadline, now);
                     format!(
                         "{label}: {action} OVERDUE by {}",
@@ -479,6 +493,10 @@ pub fn queue<R: Borrow<CaseloadRow>>(
             let detail = Detail::Breach {
                 rag: b.rag,
                 deadline: b.deadline,
+                cooling_off_until: crate::domain::breach::cooling_off_until(
+                    b.raised_at,
+                    cfg.cooling_off_hours,
+                ),
             };
             Item::new(b.client_id, detail, now, cfg)
         })

@@ -12,7 +12,7 @@ use ratatui::widgets::{Row, Table};
 use super::theme::Theme;
 use super::{empty, list_block, row_style, safe, window};
 use crate::app::{App, BreachTab, View};
-use crate::domain::breach::{countdown, is_overdue};
+use crate::domain::breach::{cooling_off_until, countdown, is_overdue};
 use crate::domain::model::{BreachStatus, Rag};
 
 /// The deadline's action in a word or two: red breaches are arrested within 24 hours,
@@ -69,7 +69,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                     ),
                     theme.rag(b.rag).add_modifier(Modifier::REVERSED),
                 ),
-                BreachStatus::Outstanding => Line::from(countdown(b.deadline, now)),
+                BreachStatus::Outstanding => {
+                    match cooling_off_until(b.raised_at, app.settings.triage.cooling_off_hours)
+                        .filter(|until| now < *until)
+                    {
+                        Some(until) => Line::from(format!("cool-off {}", countdown(until, now))),
+                        None => Line::from(countdown(b.deadline, now)),
+                    }
+                }
                 _ => Line::from(
                     b.resolution_date
                         .map_or_else(String::new, |d| d.format("%d/%m/%Y").to_string()),

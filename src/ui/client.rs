@@ -252,8 +252,14 @@ fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<L
     }
     for b in &r.breaches {
         let state = if b.status == crate::domain::model::BreachStatus::Outstanding {
+            let cooling =
+                breach::cooling_off_until(b.raised_at, app.settings.triage.cooling_off_hours)
+                    .filter(|until| app.now < *until)
+                    .map_or_else(String::new, |until| {
+                        format!("cooling-off till {}, ", until.format("%d/%m %H:%M"))
+                    });
             format!(
-                "outstanding, {} by {} ({})",
+                "outstanding, {cooling}{} by {} ({})",
                 breach::action(b.rag),
                 b.deadline.format("%d/%m %H:%M"),
                 breach::countdown(b.deadline, app.now)

@@ -85,6 +85,7 @@ fn a_breach_recorded_two_days_late_is_already_overdue() {
     let reason = Detail::Breach {
         rag: Rag::Red,
         deadline: open[0].deadline,
+        cooling_off_until: None,
     }
     .reason(at("2026-11-23 09:30"));
     assert_eq!(reason, "Red breach: arrest OVERDUE by 1d 0h");
@@ -218,6 +219,7 @@ fn amber_is_dealt_with_when_put_out_for_arrest_but_red_only_when_arrested() {
     let reason = Detail::Breach {
         rag: Rag::Amber,
         deadline: at("2026-11-29 09:00"),
+        cooling_off_until: None,
     }
     .reason(at(now));
     assert!(

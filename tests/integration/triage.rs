@@ -196,6 +196,7 @@ fn breaches_count_only_for_clients_on_the_queue_and_outside() {
         client_id,
         rag: Rag::Red,
         deadline: at("2026-11-23 14:30"),
+        raised_at: at("2026-11-22 14:30"),
     });
     let items = queue(
         &[settled(1), inside],
@@ -225,6 +226,7 @@ fn the_queue_is_ranked_by_score_and_explained_by_its_terms() {
         client_id: 3,
         rag: Rag::Amber,
         deadline: at("2026-11-24 10:00"),
+        raised_at: at("2026-11-17 10:00"),
     };
     let cfg = TriageConfig::default();
     let items = queue(
@@ -262,6 +264,7 @@ fn a_breach_passing_its_deadline_moves_up_when_the_queue_is_retimed() {
         client_id: 2,
         rag: Rag::Amber,
         deadline: at("2026-11-23 10:00"),
+        raised_at: at("2026-11-16 10:00"),
     };
     let cfg = TriageConfig::default();
     let mut items = queue(&[quiet, settled(2)], &[breach], nine_thirty(), &cfg);
@@ -277,4 +280,42 @@ fn a_breach_passing_its_deadline_moves_up_when_the_queue_is_retimed() {
         items[0].detail.reason(later),
         "Amber: put out for arrest OVERDUE by 1m"
     );
+}
+
+#[test]
+fn a_cooling_off_period_shows_while_it_runs_and_is_off_by_default() {
+    // 002: a "'cooling-off' period (in which re-engagement with the client is sought)"
+    // of 48 hours to 5 days. Breach at 22/11 10:00 with 48 hours: cooling-off until
+    // 24/11 10:00. At 23/11 09:30 it runs; the deadline (29/11 10:00) is unchanged.
+    let breach = OpenBreach {
+        client_id: 1,
+        rag: Rag::Amber,
+        deadline: at("2026-11-29 10:00"),
+        raised_at: at("2026-11-22 10:00"),
+    };
+    let reason = |cfg: &TriageConfig, now: NaiveDateTime| {
+        queue(&[settled(1)], std::slice::from_ref(&breach), now, cfg)[0]
+            .detail
+            .reason(now)
+    };
+    let off = TriageConfig::default();
+    assert_eq!(
+        reason(&off, nine_thirty()),
+        "Amber: put out for arrest by Sun 29/11 10:00"
+    );
+    let cooling = TriageConfig {
+        cooling_off_hours: 48,
+        ..TriageConfig::default()
+    };
+    assert_eq!(
+        reason(&cooling, nine_thirty()),
+        "Amber: cooling-off till 10:00 tomorrow"
+    );
+    // On the minute it ends, it no longer runs.
+    assert_eq!(
+        reason(&cooling, at("2026-11-24 10:00")),
+        "Amber: put out for arrest by Sun 29/11 10:00"
+    );
+    let refused = caseload::config::parse("[triage]\ncooling_off_hours = 121\n");
+    assert!(refused.unwrap_err().contains("cooling_off_hours"));
 }
