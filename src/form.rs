@@ -110,9 +110,13 @@ impl Field {
             };
         }
         match self.kind {
-            FieldKind::Date { past_only } => parse_date(text, now.date(), past_only)
-                .map(drop)
-                .map_err(|e| e.to_string()),
+            FieldKind::Date { past_only } => {
+                let date = parse_date(text, now.date(), past_only).map_err(|e| e.to_string())?;
+                if self.key == "date_of_birth" {
+                    dates::check_date_of_birth(date, now.date())?;
+                }
+                Ok(())
+            }
             FieldKind::DateTime { past_only } => parse_date_time(text, now, past_only).map(drop),
             _ => Ok(()),
         }

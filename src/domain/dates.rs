@@ -97,6 +97,33 @@ pub fn parse_past_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DateE
     Ok(date)
 }
 
+/// The earliest year of birth accepted: anyone older is a typing error.
+pub const EARLIEST_BIRTH_YEAR: i32 = 1900;
+
+/// The youngest a client can be, in years: the age of criminal responsibility.
+pub const YOUNGEST_CLIENT_YEARS: u32 = 10;
+
+/// Whether `born` is a plausible date of birth on `today`: from 1 January
+/// [`EARLIEST_BIRTH_YEAR`] to [`YOUNGEST_CLIENT_YEARS`] years before today.
+///
+/// # Errors
+/// A sentence naming the date and the range.
+pub fn check_date_of_birth(born: NaiveDate, today: NaiveDate) -> Result<(), String> {
+    let earliest = NaiveDate::from_ymd_opt(EARLIEST_BIRTH_YEAR, 1, 1).unwrap_or(NaiveDate::MIN);
+    let latest = today
+        .checked_sub_months(chrono::Months::new(12 * YOUNGEST_CLIENT_YEARS))
+        .unwrap_or(NaiveDate::MIN);
+    if born < earliest || born > latest {
+        return Err(format!(
+            "{} is not a plausible date of birth: it must be between {} and {} ({YOUNGEST_CLIENT_YEARS} years before today); check the year",
+            uk(born),
+            uk(earliest),
+            uk(latest)
+        ));
+    }
+    Ok(())
+}
+
 /// Splits `dd/mm/yyyy` or `yyyy-mm-dd` into (year, month, day) digit strings.
 fn split_date(text: &str) -> Option<(&str, &str, &str)> {
     let all_digits =

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use crate::domain::dates::uk;
+use crate::domain::dates::{self, uk};
 use crate::domain::model::{BreachStatus, Worker};
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::substances::AlcoholRule;
@@ -589,6 +589,12 @@ impl Context {
                 .worker_id(line, "care_coordinator", text)
                 .map(Cell::Set),
         };
+        // A date after today is refused as such, below.
+        if c.date_of_birth <= self.rules.today {
+            if let Err(why) = dates::check_date_of_birth(c.date_of_birth, self.rules.today) {
+                self.problem(line, "date_of_birth", why);
+            }
+        }
         if !self.once(line, "reference", format!("client|{}", c.reference)) {
             return None;
         }
