@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod concurrency;
 mod config;
+mod corpus;
 mod domain;
 mod editing;
 mod forms;
