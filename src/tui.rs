@@ -452,16 +452,7 @@ fn event_loop(
             ending.keep_draft(store, &app, &mut draft_saved)?;
             break;
         }
-        if Instant::now() >= draft_due {
-            // A colleague writing (Busy) only puts the draft off to the next round.
-            if let Err(error) = save_draft(store, &app, &mut draft_saved) {
-                if !matches!(error, StoreError::Busy { .. }) {
-                    app.message = Some(error.to_string());
-                    dirty = true;
-                }
-            }
-            draft_due = Instant::now() + DRAFT_EVERY;
-        }
+        dirty |= draft_when_due(store, &mut app, &mut draft_saved, &mut draft_due);
         if let Some(save) = pending.take_if(|p| Instant::now() >= p.next_try) {
             pending = save.retry(store, &mut app, &mut loader);
             dirty = true;
@@ -499,13 +490,9 @@ fn event_loop(
             }
             continue;
         }
-        let action = match event::read()? {
-            Event::Key(key) => app.keys.action_for(app.mode, &key),
-            Event::Resize(columns, rows) => Some(Action::Resize(columns, rows)),
-            Event::Mouse(mouse) => keys::mouse_action(app.mode, &mouse),
-            _ => None,
+        let Some(action) = action_of(&app, &event::read()?) else {
+            continue;
         };
-        let Some(action) = action else { continue };
         dirty = true;
         match app.update(action) {
             Some(Effect::Redraw) => {
@@ -523,6 +510,38 @@ fn event_loop(
     }
     access.take(&mut app, clock.now());
     access.finish(store, &app, ending.patience)
+}
+
+/// Saves the open form as a draft once `due`, then sets the next time; true if a
+/// message must be shown. A colleague writing (Busy) only puts the draft off to the
+/// next round.
+fn draft_when_due(
+    store: &mut Store,
+    app: &mut App,
+    saved: &mut Option<serde_json::Value>,
+    due: &mut Instant,
+) -> bool {
+    if Instant::now() < *due {
+        return false;
+    }
+    *due = Instant::now() + DRAFT_EVERY;
+    match save_draft(store, app, saved) {
+        Err(error) if !matches!(error, StoreError::Busy { .. }) => {
+            app.message = Some(error.to_string());
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The action a terminal event asks for, if any.
+fn action_of(app: &App, event: &Event) -> Option<Action> {
+    match event {
+        Event::Key(key) => app.keys.action_for(app.mode, key),
+        Event::Resize(columns, rows) => Some(Action::Resize(*columns, *rows)),
+        Event::Mouse(mouse) => keys::mouse_action(app.mode, mouse),
+        _ => None,
+    }
 }
 
 /// How long the loop may wait for the terminal: while the reader is busy for us, it
