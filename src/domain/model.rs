@@ -205,10 +205,12 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// The two mandatory Required Assessment appointments.
+    /// Appointments breached if missed: the two mandatory Required Assessments, and
+    /// Restriction on Bail appointments (002, Recommendation 6).
     AssessmentKind {
         Initial => "ra_ia", "RA-IA";
         FollowUp => "ra_fu", "RA-FU";
+        RestrictionOnBail => "restriction_on_bail", "Restriction on Bail";
     }
 }
 

@@ -26,6 +26,7 @@ pub const STEPS: &[Step] = &[
     breach_put_out_for_arrest,
     access_log,
     return_facts,
+    restriction_on_bail,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.
@@ -291,6 +292,17 @@ pub(super) fn migrate(
             current_version()
         )));
     }
+    // A step that rebuilds a table others refer to needs foreign keys off (SQLite's
+    // documented procedure; the pragma cannot change inside a transaction). Each such
+    // step checks the references itself before it commits.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let upgraded = run_steps(conn, path, version);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    upgraded
+}
+
+/// Runs the steps after `version`, each in its own `BEGIN IMMEDIATE` transaction.
+fn run_steps(conn: &mut Connection, path: &Path, version: i64) -> StoreResult<()> {
     for (index, step) in STEPS
         .iter()
         .enumerate()
@@ -333,6 +345,37 @@ fn return_facts(tx: &Transaction<'_>) -> StoreResult<()> {
     Ok(())
 }
 
+/// Step 6's statements. With foreign keys off, `legacy_alter_table` keeps the breach
+/// table's reference naming `required_assessment` (the new table) while the old one is
+/// renamed and dropped, so no breach loses its appointment.
+const RESTRICTION_ON_BAIL: &str = concat!(
+    "PRAGMA legacy_alter_table = ON;\n",
+    "DROP INDEX required_assessment_client;\n",
+    "ALTER TABLE required_assessment RENAME TO required_assessment_before_step_6;\n",
+    include_str!("migrate/required_assessment.sql"),
+    "INSERT INTO required_assessment SELECT * FROM required_assessment_before_step_6;\n",
+    "DROP TABLE required_assessment_before_step_6;\n",
+    "PRAGMA legacy_alter_table = OFF;\n",
+);
+
+/// Step 6: Restriction on Bail appointments, breachable like Required Assessments
+/// (002, Recommendation 6: "breaching individuals who fail to attend both Required
+/// Assessments and Restrictions on Bail appointments").
+fn restriction_on_bail(tx: &Transaction<'_>) -> StoreResult<()> {
+    tx.execute_batch(RESTRICTION_ON_BAIL)?;
+    let dangling: i64 = tx.query_row(
+        "SELECT count(*) FROM pragma_foreign_key_check('breach')",
+        [],
+        |r| r.get(0),
+    )?;
+    if dangling > 0 {
+        return Err(StoreError::Invalid(format!(
+            "{dangling} breaches lost their appointment in the upgrade; nothing was changed"
+        )));
+    }
+    Ok(())
+}
+
 /// Maps SQLite's "not a database" to a sentence naming the file.
 pub(super) fn not_a_database(e: rusqlite::Error, path: &Path) -> StoreError {
     match e.sqlite_error_code() {
@@ -360,6 +403,11 @@ mod tests {
         ] {
             assert!(SCHEMA.contains(column), "{column}");
         }
+    }
+
+    #[test]
+    fn step_six_builds_the_appointment_table_of_schema_sql() {
+        assert!(SCHEMA.contains(include_str!("migrate/required_assessment.sql")));
     }
 
     #[test]

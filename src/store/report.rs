@@ -221,7 +221,7 @@ impl Store {
             required_assessments: self.rows(
                 "SELECT c.area_id, substr(a.appointment_at, 1, 10)
                    FROM required_assessment a JOIN client c ON c.id = a.client_id
-                  WHERE a.outcome = 'attended'
+                  WHERE a.outcome = 'attended' AND a.kind IN ('ra_ia', 'ra_fu')
                     AND substr(a.appointment_at, 1, 10) BETWEEN ?1 AND ?2",
                 Some(period),
                 dated,

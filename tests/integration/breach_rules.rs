@@ -293,6 +293,16 @@ fn an_older_database_keeps_its_breaches_and_learns_put_out_for_arrest() {
         )
         .unwrap();
     assert_eq!(engaged_on.as_deref(), Some("2026-09-10"));
+    // Step 6 rebuilt the appointments under the breach: it still points at its own.
+    let (kind, dangling): (String, i64) = conn
+        .query_row(
+            "SELECT a.kind, (SELECT count(*) FROM pragma_foreign_key_check('breach'))
+               FROM breach b JOIN required_assessment a ON a.id = b.required_assessment_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((kind.as_str(), dangling), ("ra_ia", 0));
     let id: i64 = conn
         .query_row("SELECT id FROM breach", [], |r| r.get(0))
         .unwrap();
@@ -307,4 +317,39 @@ fn an_older_database_keeps_its_breaches_and_learns_put_out_for_arrest() {
             },
         )
         .unwrap();
+}
+
+#[test]
+fn a_missed_restriction_on_bail_appointment_is_breached_the_same_way() {
+    // 002, Recommendation 6: a consistent approach "to breaching individuals who fail to
+    // attend both Required Assessments and Restrictions on Bail appointments". Missed at
+    // 21/11 09:00, red: deadline 22/11 09:00, overdue at 23/11 09:30.
+    let (_dir, mut store, team) = team_store();
+    let booked = store
+        .apply(
+            &cora("2026-10-01 09:00"),
+            &Change::BookAssessment {
+                client_id: team.c1,
+                kind: AssessmentKind::RestrictionOnBail,
+                at: at("2026-11-21 09:00"),
+            },
+        )
+        .unwrap();
+    let row = store
+        .version_of("required_assessment", booked.rows[0].row_id)
+        .unwrap();
+    store
+        .apply(
+            &cora("2026-11-23 09:30"),
+            &Change::AssessmentOutcome {
+                assessment: row,
+                outcome: AssessmentOutcome::FailedToAttend,
+                breach: Some(Rag::Red),
+                breach_at: None,
+            },
+        )
+        .unwrap();
+    let open = store.breaches(true).unwrap();
+    assert_eq!(open[0].deadline, at("2026-11-22 09:00"));
+    assert!(is_overdue(open[0].deadline, at("2026-11-23 09:30")));
 }
