@@ -13,6 +13,9 @@ use super::{
 use crate::domain::model::{Ethnicity, ReleaseType, Sex, Substance};
 use crate::domain::roles::ClientScope;
 
+/// The page cache of an import's write, in KiB as `PRAGMA cache_size` takes it (negative).
+const IMPORT_CACHE_KIB: i64 = -256 * 1024;
+
 /// What an import's rows are checked against before its write: the clients, read
 /// outside the write transaction (which checks again).
 #[derive(Debug, Clone, Default)]
@@ -119,7 +122,12 @@ impl Store {
         commit: bool,
         change: impl FnOnce(&Tx<'_>) -> StoreResult<(T, bool)>,
     ) -> StoreResult<T> {
-        self.write(actor, |tx| {
+        // A large import touches many index pages: a bigger page cache (allocated only
+        // as used) keeps them in memory rather than spilling to the WAL mid-transaction.
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+        let result = self.write(actor, |tx| {
             tx.tx.execute_batch("SAVEPOINT import")?;
             let (value, keep) = change(tx)?;
             if !(commit && keep) {
@@ -127,7 +135,9 @@ impl Store {
             }
             tx.tx.execute_batch("RELEASE import")?;
             Ok(value)
-        })
+        });
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        result
     }
 
     /// One export table, every cell as text.

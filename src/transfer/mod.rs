@@ -1,5 +1,6 @@
 //! Data exchange: CSV import (parsing in [`parse`], checking against the store in
-//! [`import`] and [`clients`], writing in `write`) and CSV/JSON export ([`export`]). Shared by the CLI and the TUI.
+//! [`import`] and [`clients`], writing in `write`) and CSV/JSON export ([`export`]).
+//! Shared by the CLI and the TUI.
 
 pub mod clients;
 pub mod export;
