@@ -232,13 +232,26 @@ pub struct Form {
     /// A message about the whole form (e.g. a save refused with a conflict).
     pub notice: Option<String>,
     initial: Vec<String>,
+    /// Whether the record's missing date was filled in with today on opening
+    /// ([`Spec::today`]): a save then writes it though nothing was typed.
+    dated: bool,
 }
 
 impl Form {
     /// Opens a form of `kind` on `context`; `now` gives defaults such as "now".
     #[must_use]
     pub fn open(kind: FormKind, context: FormContext) -> Self {
-        let fields = kinds::fields(kind, &context);
+        let mut fields = kinds::fields(kind, &context);
+        let mut dated = false;
+        if let Some(field) = kind
+            .spec()
+            .today
+            .and_then(|key| fields.iter_mut().find(|f| f.key == key))
+            .filter(|f| f.value.trim().is_empty())
+        {
+            field.value = dates::uk(context.now.date());
+            dated = true;
+        }
         let initial = fields.iter().map(|f| f.value.clone()).collect();
         Self {
             kind,
@@ -248,6 +261,7 @@ impl Form {
             stage: Stage::Editing,
             notice: None,
             initial,
+            dated,
         }
     }
 
@@ -474,7 +488,7 @@ impl Form {
             field.error = field.check(now).err();
         }
         // A form with no row to start from falls through to `build`, which says so.
-        if !self.context.bases.is_empty() && !self.is_changed() {
+        if !self.context.bases.is_empty() && !self.is_changed() && !self.dated {
             for field in &mut self.fields {
                 field.error = None;
             }

@@ -195,6 +195,22 @@ impl FormKind {
             target,
             menu,
             columns,
+            today: self.happened_on(),
+        }
+    }
+
+    /// The date field of a form that records something happening to the record
+    /// (an assessment, a release, a closure): it opens at today where the record
+    /// has no date yet, and that default is saved as if the user had typed it.
+    const fn happened_on(self) -> Option<&'static str> {
+        match self {
+            Self::Assessment
+            | Self::CarePlan
+            | Self::Breach
+            | Self::Released
+            | Self::Close
+            | Self::EndModality => Some("on"),
+            _ => None,
         }
     }
 
@@ -334,6 +350,9 @@ pub struct Spec {
     pub menu: Menu,
     /// (field key, column) pairs of the edited row.
     pub columns: &'static [(&'static str, &'static str)],
+    /// The date field that opens at today where the record has none (the day the
+    /// thing happened); saving it so counts as the user's change.
+    pub today: Option<&'static str>,
 }
 
 /// The id of the row a form of `kind` edits when its target is [`Target::Row`]: the
