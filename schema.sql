@@ -151,6 +151,11 @@ CREATE TABLE custody (
     actual_release_date     TEXT CHECK (actual_release_date IS NULL
                                         OR date(actual_release_date, '+0 days') IS actual_release_date),
     version                 INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    handover_with           TEXT,
+    handover_on             TEXT CHECK (handover_on IS NULL OR date(handover_on, '+0 days') IS handover_on),
+    handover_prescribing    INTEGER NOT NULL DEFAULT 0 CHECK (handover_prescribing IN (0, 1)),
+    handover_consent        INTEGER NOT NULL DEFAULT 0 CHECK (handover_consent IN (0, 1)),
+    handover_waived         TEXT,
     CHECK (earliest_release_date IS NULL OR expected_release_date IS NULL
            OR earliest_release_date <= expected_release_date),
     CHECK (actual_release_date IS NULL OR actual_release_date >= reception_date)

@@ -199,10 +199,17 @@ impl<'a, 'b> Generator<'a, 'b> {
             self.tx.set_assessed_need(episode_id, false)?;
         }
         if let Some(custody) = custody {
-            self.tx.insert_custody(&NewCustody {
+            let reception = custody.reception_date;
+            let contacted = custody.checklist.prison_team_contacted;
+            let id = self.tx.insert_custody(&NewCustody {
                 client_id,
                 ..custody
             })?;
+            // Handed over within two days, but for a few recent receptions still owed.
+            if contacted || reception + Days::new(14) < self.today {
+                self.tx
+                    .set_handover(id, "CARATS duty worker", reception + Days::new(2))?;
+            }
         }
         let end = episode.closure.map_or(self.today, |(date, _)| date);
         let silent_for = match (

@@ -6,6 +6,7 @@
 pub mod breach;
 pub mod clock;
 pub mod dates;
+pub mod handover;
 pub mod kpi;
 pub mod model;
 pub mod nhs;

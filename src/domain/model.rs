@@ -519,6 +519,10 @@ pub struct CustodySummary {
     pub earliest_release_date: Option<NaiveDate>,
     /// The release checklist.
     pub checklist: crate::domain::release::Checklist,
+    /// Reception date.
+    pub reception_date: NaiveDate,
+    /// The hand-over to the prison drug team.
+    pub handover: crate::domain::handover::Handover,
 }
 
 /// Counts for one area on the "caseloads by area" screen.

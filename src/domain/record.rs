@@ -145,6 +145,12 @@ pub struct CustodyRecord {
     pub checklist: Checklist,
     /// Actual release date.
     pub actual_release_date: Option<NaiveDate>,
+    /// The hand-over to the prison drug team, as recorded.
+    pub handover: super::handover::Handover,
+    /// Who at CARATS or the prison drug team was contacted.
+    pub handover_with: Option<String>,
+    /// A team leader's reason no hand-over is possible.
+    pub handover_waived: Option<String>,
 }
 
 /// A Required Assessment appointment.

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::breach::countdown;
 use super::clock::{self, Stage};
+use super::handover;
 use super::model::{CaseloadRow, Rag};
 use super::release::{self, Checklist};
 
@@ -53,6 +54,11 @@ pub struct TriageConfig {
     /// Hours of cooling-off after a breach, in which re-engagement is sought (002: 48
     /// hours to 5 days); 0 (the default) = none. A team setting, shown while it runs.
     pub cooling_off_hours: i64,
+    /// Weight of a custody reception whose hand-over to the prison drug team is not
+    /// recorded yet.
+    pub handover: f64,
+    /// Weight per day since that reception (up to 14 days).
+    pub handover_per_day: f64,
 }
 
 impl Default for TriageConfig {
@@ -75,6 +81,8 @@ impl Default for TriageConfig {
             referral_per_day: 4.0,
             no_consent: 10.0,
             cooling_off_hours: 0,
+            handover: 50.0,
+            handover_per_day: 5.0,
         }
     }
 }
@@ -99,6 +107,8 @@ pub enum Kind {
     Breach(Rag),
     /// A release soon with an incomplete checklist.
     Release,
+    /// Into custody, hand-over to the prison drug team not recorded.
+    Handover,
     /// The 13-week benchmark needs a decision.
     Benchmark,
     /// No contact for a while.
@@ -159,6 +169,13 @@ pub enum Detail {
         /// The checklist as it stands.
         checklist: Checklist,
     },
+    /// Into custody, and the hand-over to the prison drug team not recorded.
+    Handover {
+        /// Days since the reception (0 = today).
+        days: i64,
+        /// Whether the prison is known.
+        prison_known: bool,
+    },
     /// Past day 91 with no extension recorded.
     PastBenchmark {
         /// Day on the caseload.
@@ -202,6 +219,7 @@ impl Detail {
         match self {
             Self::Breach { rag, .. } => Kind::Breach(*rag),
             Self::Release { .. } => Kind::Release,
+            Self::Handover { .. } => Kind::Handover,
             Self::PastBenchmark { .. }
             | Self::ExtensionReviewOverdue { .. }
             | Self::NoExitPlan { .. } => Kind::Benchmark,
@@ -244,6 +262,14 @@ impl Detail {
                     ),
                 ]
             }
+            Self::Handover { days, .. } => vec![
+                Term::new("hand-over not recorded", cfg.handover, 1.0),
+                Term::new(
+                    "days since reception",
+                    cfg.handover_per_day,
+                    as_f64(days.min(14)),
+                ),
+            ],
             Self::PastBenchmark { .. } => {
                 vec![Term::new("past 13 weeks", cfg.benchmark_overdue, 1.0)]
             }
@@ -317,6 +343,19 @@ impl Detail {
                     d => format!("Release in {d} days"),
                 };
                 format!("{when}: {}", checklist.missing_phrases().join(", "))
+            }
+            Self::Handover { days, prison_known } => {
+                let when = match days {
+                    0 => "Into custody today".to_owned(),
+                    1 => "Into custody yesterday".to_owned(),
+                    d => format!("Into custody {d} days ago"),
+                };
+                let what = if prison_known {
+                    "hand-over to CARATS not recorded"
+                } else {
+                    "prison not known, no hand-over"
+                };
+                format!("{when}: {what}")
             }
             Self::PastBenchmark { day } => {
                 format!("Day {day}: past 13 weeks, no extension recorded")
@@ -419,6 +458,15 @@ fn release_detail(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Op
     )
 }
 
+fn handover_detail(row: &CaseloadRow, today: NaiveDate) -> Option<Detail> {
+    let custody = row.custody.as_ref()?;
+    let days = handover::owed_days(custody.reception_date, &custody.handover, today)?;
+    Some(Detail::Handover {
+        days,
+        prison_known: custody.handover.prison_known,
+    })
+}
+
 fn benchmark_detail(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Detail> {
     let start = row.episode.care_plan_date?;
     let c = clock::clock(start, row.episode.extension_review_date, today)?;
@@ -469,7 +517,7 @@ fn rank(items: &mut [Item]) {
 
 /// Builds the ranked queue for the active caseload `rows` and their outstanding
 /// `breaches`, highest score first (ties: breaches and releases before the rest, then
-/// by client). Clients in custody only appear for their release; breaches of clients
+/// by client). Clients in custody only appear for their hand-over and release; breaches of clients
 /// in custody or not in `rows` (closed or out of scope) are left to the Breaches view.
 #[must_use]
 pub fn queue<R: Borrow<CaseloadRow>>(
@@ -503,7 +551,13 @@ pub fn queue<R: Borrow<CaseloadRow>>(
         .collect();
     for row in rows.iter().map(Borrow::borrow) {
         let details = if row.custody.is_some() {
-            [release_detail(row, today, cfg), None, None, None, None]
+            [
+                release_detail(row, today, cfg),
+                handover_detail(row, today),
+                None,
+                None,
+                None,
+            ]
         } else {
             [
                 benchmark_detail(row, today, cfg),

@@ -9,6 +9,7 @@ use super::kinds::{CHECKLIST_KEYS, FormKind, Problem, flag_keys};
 use super::{Form, parse_date_time};
 use crate::domain::clock::retention_band;
 use crate::domain::dates::{parse_date, uk};
+use crate::domain::handover::PRISON_NOT_KNOWN;
 use crate::domain::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, Ethnicity, ExitReason, Flags,
     ModalityKind, OutcomeKind, OutreachKind, Rag, ReferralSource, ReleaseType, Sex,
@@ -202,7 +203,9 @@ pub fn build(form: &Form, now: NaiveDateTime) -> Result<Change, Problem> {
         }
         FormKind::AddCustody => Change::AddCustody {
             client_id: client()?.id,
-            prison: v.text("prison"),
+            prison: Some(v.text("prison"))
+                .filter(|p| !p.trim().is_empty())
+                .unwrap_or_else(|| PRISON_NOT_KNOWN.to_owned()),
             reception_date: need("reception", v.date("reception"))?,
             expected_release: v.date("expected"),
         },
@@ -236,6 +239,25 @@ pub fn build(form: &Form, now: NaiveDateTime) -> Result<Change, Problem> {
                 prison_team_contacted: v.yes(CHECKLIST_KEYS[4]),
             }),
         ),
+        FormKind::Handover => {
+            let (with, on) = (v.text("with"), v.date("on"));
+            if with.trim().is_empty() != on.is_none() {
+                let key = if on.is_none() { "on" } else { "with" };
+                return Err((
+                    key,
+                    "give both whom you contacted at the prison drug team and when".to_owned(),
+                ));
+            }
+            Change::Handover {
+                custody: row()?,
+                prison: v.text("prison"),
+                with,
+                on,
+                prescribing: v.yes("prescribing"),
+                consent: v.yes("consent"),
+                waived: v.text("waived"),
+            }
+        }
         FormKind::Released => Change::Custody(row()?, CustodyEdit::Released(on()?)),
         FormKind::ExitPlan => episode_edit(EpisodeEdit::ExitPlan(v.text("plan")))?,
         FormKind::Extension => episode_edit(EpisodeEdit::Extension {

@@ -52,6 +52,8 @@ pub enum FormKind {
     Breach,
     /// A new custody episode.
     AddCustody,
+    /// The hand-over to CARATS or the prison drug team.
+    Handover,
     /// Expected/earliest release date and type.
     ReleaseDates,
     /// The release checklist.
@@ -80,7 +82,7 @@ pub enum FormKind {
 
 impl FormKind {
     /// Every form, in menu order.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 30] = [
         Self::Contact,
         Self::DidNotAttend,
         Self::Assessment,
@@ -96,6 +98,7 @@ impl FormKind {
         Self::AssessmentOutcome,
         Self::Breach,
         Self::AddCustody,
+        Self::Handover,
         Self::ReleaseDates,
         Self::ReleaseChecklist,
         Self::Released,
@@ -302,9 +305,17 @@ pub fn fields(kind: FormKind, context: &FormContext) -> Vec<Field> {
             date("on", "date dealt with", true).with(today),
         ],
         FormKind::AddCustody => vec![
-            text("prison", "prison").required(),
+            text("prison", "prison (blank: not known yet)"),
             date("reception", "reception date", true).required(),
             date("expected", "expected release", false),
+        ],
+        FormKind::Handover => vec![
+            text("prison", "prison").required(),
+            text("with", "CARATS / prison drug team: who"),
+            date("on", "contacted on", true),
+            yes("prescribing", "prescribing and dose confirmed"),
+            yes("consent", "consent to share confirmed"),
+            text("waived", "no hand-over possible: why (team leader)"),
         ],
         FormKind::ReleaseDates => vec![
             date("expected", "expected release", false),

@@ -111,6 +111,20 @@ impl FormKind {
                 &[("status", "status"), ("on", "resolution_date")],
             ),
             Self::AddCustody => ("custody", "add_custody", New, Client, &[]),
+            Self::Handover => (
+                "hand-over to the prison",
+                "handover",
+                Row("custody"),
+                Client,
+                &[
+                    ("prison", "prison"),
+                    ("with", "handover_with"),
+                    ("on", "handover_on"),
+                    ("prescribing", "handover_prescribing"),
+                    ("consent", "handover_consent"),
+                    ("waived", "handover_waived"),
+                ],
+            ),
             Self::ReleaseDates => (
                 "release dates",
                 "release_dates",
@@ -235,6 +249,7 @@ impl FormKind {
             Self::AssessmentOutcome => "Required Assessment outcome",
             Self::Breach => "breach",
             Self::AddCustody => "custody",
+            Self::Handover => "hand-over to the prison",
             Self::ReleaseDates => "release dates",
             Self::ReleaseChecklist => "release checklist",
             Self::Released => "released",
@@ -372,7 +387,10 @@ pub fn target_row(kind: FormKind, record: &ClientRecord) -> Option<i64> {
             .find(|a| a.outcome.is_none())
             .or_else(|| record.assessments.first())
             .map(|a| a.id),
-        FormKind::ReleaseDates | FormKind::ReleaseChecklist | FormKind::Released => record
+        FormKind::Handover
+        | FormKind::ReleaseDates
+        | FormKind::ReleaseChecklist
+        | FormKind::Released => record
             .custody
             .iter()
             .find(|c| c.actual_release_date.is_none())

@@ -247,6 +247,24 @@ pub enum Change {
     },
     /// A change to a custody episode.
     Custody(Versioned, CustodyEdit),
+    /// The hand-over of a custody to CARATS or the prison drug team. Whom it was
+    /// handed to and prescribing confirmed also tick the release checklist's items.
+    Handover {
+        /// The custody.
+        custody: Versioned,
+        /// The prison ([`crate::domain::handover::PRISON_NOT_KNOWN`] until known).
+        prison: String,
+        /// Who at CARATS or the prison drug team was contacted (empty: nobody yet).
+        with: String,
+        /// When.
+        on: Option<NaiveDate>,
+        /// Prescribing and dose confirmed with the prison.
+        prescribing: bool,
+        /// Consent to share confirmed.
+        consent: bool,
+        /// Why no hand-over is possible (team leaders; empty: none).
+        waived: String,
+    },
     /// Move clients to another area and care co-ordinator (bulk from the list).
     Reassign {
         /// The clients, as read.
@@ -317,6 +335,8 @@ impl Change {
             Self::Referral { .. } => Operation::Refer,
             Self::Episode(_, EpisodeEdit::Extension { .. }) => Operation::Extend,
             Self::Episode(_, EpisodeEdit::Close { .. }) => Operation::Close,
+            // Excusing the hand-over lets the case close: a team leader's decision.
+            Self::Handover { waived, .. } if !waived.trim().is_empty() => Operation::Close,
             Self::Reassign { .. } => Operation::Reassign,
             Self::Outreach { .. } => Operation::Outreach,
             _ => Operation::EditClient,

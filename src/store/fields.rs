@@ -133,6 +133,36 @@ pub(super) fn edit_of(change: &Change) -> Option<(&'static str, Versioned, Field
                 ("resolution_date", date_value(*date)),
             ],
         ),
+        Change::Handover {
+            custody,
+            prison,
+            with,
+            on,
+            prescribing,
+            consent,
+            waived,
+        } => {
+            let optional = |t: &str| {
+                let t = t.trim();
+                if t.is_empty() { Value::Null } else { text(t) }
+            };
+            let mut fields = vec![
+                ("prison", text(prison.trim())),
+                ("handover_with", optional(with)),
+                ("handover_on", date_value(*on)),
+                ("handover_prescribing", flag(*prescribing)),
+                ("handover_consent", flag(*consent)),
+                ("handover_waived", optional(waived)),
+            ];
+            // The release checklist starts from what the hand-over recorded.
+            if !with.trim().is_empty() && on.is_some() {
+                fields.push(("prison_team_contacted", flag(true)));
+            }
+            if *prescribing {
+                fields.push(("prescriber_confirmed", flag(true)));
+            }
+            ("custody", *custody, fields)
+        }
         Change::EndModality {
             modality,
             on,

@@ -27,6 +27,7 @@ pub const STEPS: &[Step] = &[
     access_log,
     return_facts,
     restriction_on_bail,
+    custody_handover,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.
@@ -241,6 +242,44 @@ fn breach_put_out_for_arrest(tx: &Transaction<'_>) -> StoreResult<()> {
     Ok(())
 }
 
+/// Step 7's columns of `custody`, each as `schema.sql` defines it.
+const HANDOVER_COLUMNS: [(&str, &str); 5] = [
+    ("handover_with", "TEXT"),
+    (
+        "handover_on",
+        "TEXT CHECK (handover_on IS NULL OR date(handover_on, '+0 days') IS handover_on)",
+    ),
+    (
+        "handover_prescribing",
+        "INTEGER NOT NULL DEFAULT 0 CHECK (handover_prescribing IN (0, 1))",
+    ),
+    (
+        "handover_consent",
+        "INTEGER NOT NULL DEFAULT 0 CHECK (handover_consent IN (0, 1))",
+    ),
+    ("handover_waived", "TEXT"),
+];
+
+/// Step 7: a custody's hand-over to CARATS or the prison drug team (003): whom,
+/// when, prescribing and consent confirmed, or a team leader's reason there is none.
+/// Each column is added unless the table has it already, so the step can follow a
+/// test's rewind of an earlier one.
+fn custody_handover(tx: &Transaction<'_>) -> StoreResult<()> {
+    for (column, definition) in HANDOVER_COLUMNS {
+        let present: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('custody') WHERE name = ?1)",
+            [column],
+            |r| r.get(0),
+        )?;
+        if !present {
+            tx.execute_batch(&format!(
+                "ALTER TABLE custody ADD COLUMN {column} {definition};"
+            ))?;
+        }
+    }
+    Ok(())
+}
+
 /// The schema version this build writes.
 #[must_use]
 pub fn current_version() -> i64 {
@@ -408,6 +447,18 @@ mod tests {
     #[test]
     fn step_six_builds_the_appointment_table_of_schema_sql() {
         assert!(SCHEMA.contains(include_str!("migrate/required_assessment.sql")));
+    }
+
+    #[test]
+    fn step_seven_adds_the_columns_of_schema_sql() {
+        let custody: Vec<String> = SCHEMA
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        for (column, definition) in HANDOVER_COLUMNS {
+            let line = format!("{column} {definition},");
+            assert!(custody.contains(&line), "{line}");
+        }
     }
 
     #[test]

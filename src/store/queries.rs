@@ -9,6 +9,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreResult};
 use crate::domain::clock;
+use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::{
     Area, AreaSummary, CaseloadRow, ClientLabel, CustodySummary, EpisodeDates, Role, Worker,
     cmp_nocase,
@@ -30,18 +31,31 @@ const CASELOAD_SELECT: &str = "
            (SELECT k.contact_at FROM contact k
              WHERE k.client_id = c.id AND k.kind <> 'did_not_attend'
              ORDER BY k.contact_at DESC LIMIT 1),
-           c.consent_to_share, e.next_review_date
+           c.consent_to_share, e.next_review_date,
+           cu.reception_date, coalesce(trim(cu.handover_with), '') <> '', cu.handover_on,
+           coalesce(trim(cu.handover_waived), '') <> '', cu.handover_prescribing,
+           cu.handover_consent
       FROM client c
       JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL
       LEFT JOIN custody cu ON cu.client_id = c.id AND cu.actual_release_date IS NULL";
 
 fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
     let custody = if r.get::<_, bool>(30)? {
+        let prison: String = r.get(22)?;
         Some(Box::new(CustodySummary {
-            prison: r.get(22)?,
             expected_release_date: super::read::date_opt(r, 23)?,
             earliest_release_date: super::read::date_opt(r, 24)?,
             checklist: super::read::checklist(r, 25)?,
+            reception_date: r.get(34)?,
+            handover: Handover {
+                prison_known: prison != PRISON_NOT_KNOWN,
+                named: r.get(35)?,
+                contacted_on: super::read::date_opt(r, 36)?,
+                waived: r.get(37)?,
+                prescribing_confirmed: r.get(38)?,
+                consent_confirmed: r.get(39)?,
+            },
+            prison,
         }))
     } else {
         None

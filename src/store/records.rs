@@ -365,6 +365,20 @@ impl Tx<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
+    /// Records that a custody was handed over to `with` at CARATS or the prison drug
+    /// team on `on` (the demo's history; a worker's goes through a form and its audit).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn set_handover(&self, custody_id: i64, with: &str, on: NaiveDate) -> StoreResult<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE custody SET handover_with = ?2, handover_on = ?3 WHERE id = ?1",
+            )?
+            .execute(params![custody_id, with, on])?;
+        Ok(())
+    }
+
     /// Inserts a contact and returns its id.
     ///
     /// # Errors

@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 
-use super::change::{Change, FieldConflict, ReferralFor, RowBase, Versioned};
+use super::change::{Change, EpisodeEdit, FieldConflict, ReferralFor, RowBase, Versioned};
 use super::fields::{edit_of, text};
 use super::records::{
     NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality, NewOutcome,
@@ -18,8 +18,10 @@ use super::records::{
 };
 use super::rows::{Written, explain_constraint, known_table, not_found};
 use super::{Actor, Store, StoreError, StoreResult, Tx};
+use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::{
-    AssessmentOutcome, BreachStatus, OutreachKind, Rag, Role, SignpostDestination, Worker,
+    AssessmentOutcome, BreachStatus, ExitReason, OutreachKind, Rag, Role, SignpostDestination,
+    Worker,
 };
 use crate::domain::release::Checklist;
 use crate::domain::roles::{ClientScope, Operation};
@@ -208,6 +210,19 @@ impl Tx<'_> {
                 crate::domain::breach::check_status(rag, *status).map_err(StoreError::Invalid)?;
             }
         }
+        if let Change::Episode(
+            episode,
+            EpisodeEdit::Close {
+                reason: ExitReason::Custody,
+                ..
+            },
+        ) = change
+        {
+            let handover = self.newest_handover(episode.id)?;
+            if let Some(why) = crate::domain::handover::close_refusal(handover.as_ref()) {
+                return Err(StoreError::Invalid(why.to_owned()));
+            }
+        }
         let mut kept = Vec::new();
         let rows = if let Some((table, row, fields)) = edit_of(change) {
             allow(self.scope_of(table, row.id)?)?;
@@ -248,6 +263,32 @@ impl Tx<'_> {
             rows,
             kept,
         })
+    }
+
+    /// The hand-over of the newest custody of the client of `episode_id`, if any.
+    fn newest_handover(&self, episode_id: i64) -> StoreResult<Option<Handover>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT prison, coalesce(trim(handover_with), '') <> '', handover_on,
+                        coalesce(trim(handover_waived), '') <> '', handover_prescribing,
+                        handover_consent
+                   FROM custody
+                  WHERE client_id = (SELECT client_id FROM episode WHERE id = ?1)
+                  ORDER BY reception_date DESC, id DESC LIMIT 1",
+                [episode_id],
+                |r| {
+                    Ok(Handover {
+                        prison_known: r.get::<_, String>(0)? != PRISON_NOT_KNOWN,
+                        named: r.get(1)?,
+                        contacted_on: super::read::date_opt(r, 2)?,
+                        waived: r.get(3)?,
+                        prescribing_confirmed: r.get(4)?,
+                        consent_confirmed: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
     }
 
     /// Inserts the row of a change that records something new.

@@ -4,6 +4,7 @@ use rusqlite::{OptionalExtension, Row};
 
 use super::read::{self, checklist, timestamp, vocab, vocab_opt};
 use super::{Store, StoreError, StoreResult};
+use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::Substance;
 use crate::domain::record::{
     AssessmentRecord, AuditRecord, BreachRow, ClientRecord, ClientRef, ContactRecord,
@@ -187,12 +188,28 @@ impl Store {
             custody: self.list(
                 "SELECT prison, reception_date, expected_release_date, earliest_release_date,
                         release_type, appointment_booked, prescriber_confirmed, naloxone_given,
-                        accommodation_confirmed, prison_team_contacted, actual_release_date, id
+                        accommodation_confirmed, prison_team_contacted, actual_release_date, id,
+                        nullif(trim(handover_with), ''), handover_on, handover_prescribing,
+                        handover_consent, nullif(trim(handover_waived), '')
                    FROM custody WHERE client_id = ?1 ORDER BY reception_date DESC, id DESC",
                 client_id,
                 |r| {
+                    let prison: String = r.get(0)?;
+                    let handover_with: Option<String> = r.get(12)?;
+                    let handover_waived: Option<String> = r.get(16)?;
+                    let handover = Handover {
+                        prison_known: prison != PRISON_NOT_KNOWN,
+                        named: handover_with.is_some(),
+                        contacted_on: r.get(13)?,
+                        prescribing_confirmed: r.get(14)?,
+                        consent_confirmed: r.get(15)?,
+                        waived: handover_waived.is_some(),
+                    };
                     Ok(CustodyRecord {
-                        prison: r.get(0)?,
+                        handover,
+                        handover_with,
+                        handover_waived,
+                        prison,
                         reception_date: r.get(1)?,
                         expected_release_date: r.get(2)?,
                         earliest_release_date: r.get(3)?,

@@ -13,8 +13,8 @@ use super::theme::Theme;
 use super::{relative_days, safe};
 use crate::app::{App, View};
 use crate::domain::clock::{self, retention_band};
-use crate::domain::record::{ClientRecord, EpisodeRecord};
-use crate::domain::{breach, release};
+use crate::domain::record::{ClientRecord, CustodyRecord, EpisodeRecord};
+use crate::domain::{breach, handover, release};
 
 fn date(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -207,6 +207,7 @@ fn custody_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line
             safe(&c.prison),
             date(c.reception_date)
         )));
+        handover_lines(c, app, theme, lines);
         if c.actual_release_date.is_none() {
             let days = release::planning_date(
                 c.expected_release_date,
@@ -235,6 +236,55 @@ fn custody_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line
             }
         }
     }
+}
+
+/// The hand-over to the prison drug team: who and when, or what is still owed.
+fn handover_lines(c: &CustodyRecord, app: &App, theme: Theme, lines: &mut Vec<Line<'static>>) {
+    let h = &c.handover;
+    if let Some(why) = &c.handover_waived {
+        lines.push(Line::from(format!(
+            "   Hand-over: none possible ({})",
+            safe(why)
+        )));
+        return;
+    }
+    if h.is_recorded() {
+        let confirmed = [
+            (h.prescribing_confirmed, "prescribing and dose"),
+            (h.consent_confirmed, "consent to share"),
+        ]
+        .into_iter()
+        .map(|(done, what)| {
+            if done {
+                format!(", {what} confirmed")
+            } else {
+                format!(", {what} NOT confirmed")
+            }
+        })
+        .collect::<String>();
+        lines.push(Line::from(format!(
+            "   Hand-over: {} on {}{confirmed}",
+            safe(c.handover_with.as_deref().unwrap_or_default()),
+            h.contacted_on.map(date).unwrap_or_default()
+        )));
+        return;
+    }
+    if c.actual_release_date.is_some() {
+        return;
+    }
+    let owed = handover::owed_days(c.reception_date, h, app.today()).unwrap_or(0);
+    let what = if h.prison_known {
+        " to CARATS or the prison drug team not recorded".to_owned()
+    } else {
+        format!(": prison not known yet, {}", handover::WHO_TO_ASK)
+    };
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("   Hand-over {what}"),
+            theme.rag(crate::domain::model::Rag::Amber),
+        ),
+        Span::raw(format!(" (reception {})", relative_days(-owed))),
+    ]));
 }
 
 fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line<'static>>) {

@@ -23,6 +23,7 @@ fn tag(kind: Kind) -> (&'static str, Option<Rag>) {
             Some(rag),
         ),
         Kind::Release => ("REL", Some(Rag::Amber)),
+        Kind::Handover => ("HND", Some(Rag::Amber)),
         Kind::Benchmark => ("13W", None),
         Kind::NoContact => ("CON", None),
         Kind::Review => ("REV", None),

@@ -13,6 +13,7 @@ mod corpus;
 mod domain;
 mod editing;
 mod forms;
+mod handover;
 mod hostile;
 mod imports;
 mod locks;

@@ -29,7 +29,7 @@ use crate::ui::press;
 const CHILD_ENV: &str = "CASELOAD_MERGE_CHILD";
 
 /// The app as `login` (their worker record), on the fixed test time.
-fn app_as(store: &Store, login: &str) -> App {
+pub(crate) fn app_as(store: &Store, login: &str) -> App {
     let worker = store
         .workers()
         .unwrap()
@@ -52,7 +52,7 @@ fn app_as(store: &Store, login: &str) -> App {
     .unwrap()
 }
 
-fn open(store: &mut Store, app: &mut App, kind: FormKind, client: i64) {
+pub(crate) fn open(store: &mut Store, app: &mut App, kind: FormKind, client: i64) {
     perform(
         store,
         app,
@@ -67,7 +67,7 @@ fn open(store: &mut Store, app: &mut App, kind: FormKind, client: i64) {
 }
 
 /// Focuses field `key` and makes it hold `value`, with the keys a user would press.
-fn set(store: &mut Store, app: &mut App, key: &str, value: &str) {
+pub(crate) fn set(store: &mut Store, app: &mut App, key: &str, value: &str) {
     let form = app.form.as_ref().unwrap();
     let index = form.fields.iter().position(|f| f.key == key).unwrap();
     while app.form.as_ref().unwrap().focus != index {
@@ -103,7 +103,7 @@ fn set(store: &mut Store, app: &mut App, key: &str, value: &str) {
 }
 
 /// Enter, and Confirm when the form asks first.
-fn enter(store: &mut Store, app: &mut App) {
+pub(crate) fn enter(store: &mut Store, app: &mut App) {
     press(store, app, &[KeyCode::Enter]);
     if matches!(
         app.form.as_ref().map(|f| &f.stage),
@@ -116,7 +116,7 @@ fn enter(store: &mut Store, app: &mut App) {
 /// C-1 with a value in every field the edit forms show, and a row for each of them:
 /// a custody not yet released, an outstanding breach, an assessment without an
 /// outcome, a modality not yet ended.
-fn fixture() -> (tempfile::TempDir, Store, Team) {
+pub(crate) fn fixture() -> (tempfile::TempDir, Store, Team) {
     let (dir, mut store, team) = team_store();
     let lead = as_login("lead");
     let apply = |store: &mut Store, change: Change| store.apply(&lead, &change).unwrap();
@@ -207,7 +207,7 @@ fn fixture() -> (tempfile::TempDir, Store, Team) {
     (dir, store, team)
 }
 
-fn audit_count(store: &Store) -> i64 {
+pub(crate) fn audit_count(store: &Store) -> i64 {
     Connection::open(store.path())
         .unwrap()
         .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
@@ -314,6 +314,17 @@ fn edits(team: &Team) -> Vec<Edit> {
             ),
         ),
         (FormKind::EndModality, one("on", "20/11/2026", "ended_on")),
+        (
+            FormKind::Handover,
+            (
+                vec![
+                    ("with", "CARATS: J Price".into()),
+                    ("on", "20/11/2026".into()),
+                ],
+                // Whom and when tick the release checklist's item too.
+                vec!["handover_with", "handover_on", "prison_team_contacted"],
+            ),
+        ),
     ];
     table
         .into_iter()

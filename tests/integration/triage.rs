@@ -1,6 +1,7 @@
 //! The Today queue's rules at their edges: which rows make an item, its words, its
 //! score, and the ranking. No terminal, no database, a fixed today.
 
+use caseload::domain::handover::Handover;
 use caseload::domain::model::{CaseloadRow, ClientLabel, CustodySummary, EpisodeDates, Flags, Rag};
 use caseload::domain::release::Checklist;
 use caseload::domain::triage::{Detail, Kind, OpenBreach, TriageConfig, queue, retime};
@@ -39,6 +40,100 @@ fn settled(id: i64) -> CaseloadRow {
         last_contact: Some(ago(1)),
         next_review_date: None,
     }
+}
+
+/// A hand-over to the prison drug team, recorded.
+fn handed_over() -> Handover {
+    Handover {
+        prison_known: true,
+        named: true,
+        contacted_on: Some(ago(29)),
+        prescribing_confirmed: true,
+        consent_confirmed: true,
+        waived: false,
+    }
+}
+
+/// In custody since `days` ago, release far off, hand-over as given.
+fn inside(id: i64, days: u64, handover: Handover) -> CaseloadRow {
+    CaseloadRow {
+        custody: Some(Box::new(CustodySummary {
+            prison: "HMP Cardiff".into(),
+            expected_release_date: None,
+            earliest_release_date: None,
+            checklist: Checklist::default(),
+            reception_date: ago(days),
+            handover,
+        })),
+        ..settled(id)
+    }
+}
+
+#[test]
+fn a_reception_is_listed_until_its_hand_over_is_recorded_oldest_first() {
+    let owed = Handover {
+        prison_known: true,
+        ..Handover::default()
+    };
+    let tomorrow = CaseloadRow {
+        custody: inside(1, 0, owed).custody.map(|mut c| {
+            c.reception_date = today() + Days::new(1);
+            c
+        }),
+        ..settled(1)
+    };
+    assert_eq!(details(&[tomorrow]), vec![], "a reception dated tomorrow");
+    for (days, reason) in [
+        (0, "Into custody today: hand-over to CARATS not recorded"),
+        (
+            1,
+            "Into custody yesterday: hand-over to CARATS not recorded",
+        ),
+        (
+            2,
+            "Into custody 2 days ago: hand-over to CARATS not recorded",
+        ),
+    ] {
+        let found = details(&[inside(1, days, owed)]);
+        assert_eq!(found.len(), 1, "{days} days");
+        assert_eq!(found[0].kind(), Kind::Handover);
+        assert_eq!(found[0].reason(nine_thirty()), reason);
+    }
+    let unknown = Handover {
+        prison_known: false,
+        named: true,
+        contacted_on: Some(ago(1)),
+        ..owed
+    };
+    assert_eq!(
+        details(&[inside(1, 3, unknown)])[0].reason(nine_thirty()),
+        "Into custody 3 days ago: prison not known, no hand-over"
+    );
+    assert_eq!(details(&[inside(1, 3, handed_over())]), vec![], "recorded");
+    let waived = Handover {
+        waived: true,
+        ..owed
+    };
+    assert_eq!(details(&[inside(1, 3, waived)]), vec![], "excused");
+
+    let items = queue(
+        &[inside(1, 1, owed), inside(2, 5, owed)],
+        &[],
+        nine_thirty(),
+        &TriageConfig::default(),
+    );
+    let order: Vec<i64> = items.iter().map(|i| i.client_id).collect();
+    assert_eq!(order, vec![2, 1], "more days since reception ranks higher");
+    let heavier = TriageConfig {
+        handover_per_day: 0.0,
+        handover: 7.0,
+        ..TriageConfig::default()
+    };
+    let items = queue(&[inside(1, 5, owed)], &[], nine_thirty(), &heavier);
+    assert!(
+        (items[0].score() - 7.0).abs() < f64::EPSILON,
+        "weights from config"
+    );
 }
 
 fn details(rows: &[CaseloadRow]) -> Vec<Detail> {
@@ -156,6 +251,8 @@ fn a_client_in_custody_appears_only_for_an_incomplete_release_in_the_window() {
             expected_release_date: Some(release),
             earliest_release_date: None,
             checklist,
+            reception_date: ago(30),
+            handover: handed_over(),
         }))
     };
     let incomplete = Checklist {
@@ -189,6 +286,8 @@ fn breaches_count_only_for_clients_on_the_queue_and_outside() {
             expected_release_date: None,
             earliest_release_date: None,
             checklist: Checklist::default(),
+            reception_date: ago(30),
+            handover: handed_over(),
         })),
         ..settled(2)
     };

@@ -84,3 +84,50 @@ fn rows_that_share_a_key_but_differ_stop_the_upgrade_and_change_nothing() {
         .unwrap();
     assert_eq!((version, contacts), (1, 3));
 }
+
+/// Schema step 7 (a custody's hand-over) on a database written before it: the columns
+/// are added, as `schema.sql` has them, and the custody rows are kept, owing their
+/// hand-over.
+#[test]
+fn step_seven_adds_the_hand_over_to_custody_and_keeps_the_rows() {
+    let (dir, store) = empty_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    let columns = |conn: &Connection| -> Vec<(String, String, i64, Option<String>)> {
+        let mut stmt = conn
+            .prepare("SELECT name, type, \"notnull\", dflt_value FROM pragma_table_info('custody')")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let conn = Connection::open(&path).unwrap();
+    let fresh = columns(&conn);
+    conn.execute_batch(
+        "ALTER TABLE custody DROP COLUMN handover_with;
+         ALTER TABLE custody DROP COLUMN handover_on;
+         ALTER TABLE custody DROP COLUMN handover_prescribing;
+         ALTER TABLE custody DROP COLUMN handover_consent;
+         ALTER TABLE custody DROP COLUMN handover_waived;
+         PRAGMA user_version = 6;
+         INSERT INTO area (name) VALUES ('Newport');
+         INSERT INTO client (reference, given_name, family_name, date_of_birth, area_id)
+         VALUES ('C-1', 'Ada', 'Quill', '1980-02-01', 1);
+         INSERT INTO custody (client_id, prison, reception_date) VALUES (1, 'HMP Cardiff', '2026-11-20');",
+    )
+    .unwrap();
+    drop(conn);
+    drop(Store::open(&path, Access::ReadWrite).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(columns(&conn), fresh, "the columns of schema.sql");
+    let row: (String, Option<String>, i64) = conn
+        .query_row(
+            "SELECT prison, handover_with, handover_prescribing FROM custody",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(row, ("HMP Cardiff".to_owned(), None, 0));
+    drop(dir);
+}
