@@ -48,7 +48,8 @@ fn heading(report: &Report) -> String {
 
 /// KPI 1 month by month, e.g. "Oct 2026 95.0% (19 of 20)"; "no data" for a month with
 /// no tally.
-fn kpi1_months(report: &Report) -> Vec<(String, String)> {
+#[must_use]
+pub fn kpi1_months(report: &Report) -> Vec<(String, String)> {
     report
         .kpi1_by_month
         .iter()
@@ -69,7 +70,8 @@ fn kpi1_months(report: &Report) -> Vec<(String, String)> {
 }
 
 /// The rules under the KPI definitions: the team's KPI 2 window, the no-credit rule.
-fn rules(report: &Report) -> Vec<String> {
+#[must_use]
+pub fn rules(report: &Report) -> Vec<String> {
     let window = match report.rules.kpi2_window_days {
         None => {
             "KPI 2 has no time window (003 sets none): a contact any time up to period end counts"

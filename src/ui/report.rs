@@ -125,6 +125,13 @@ fn lines(app: &App, width: usize, theme: Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     kpi_lines(report, width, theme, &mut out);
     section_lines(report, width, theme, &mut out);
+    if !report.kpi1_by_month.is_empty() {
+        out.push(Line::from(""));
+        out.push(heading("KPI 1 by month (intensive areas)", theme));
+        for (month, value) in crate::report::render::kpi1_months(report) {
+            out.push(Line::from(format!("  {month:<10} {value}")));
+        }
+    }
     out.push(Line::from(""));
     out.push(heading("KPI definitions", theme));
     for kpi in KPIS {
@@ -132,6 +139,9 @@ fn lines(app: &App, width: usize, theme: Theme) -> Vec<Line<'static>> {
             "  KPI {} ({}%): {}",
             kpi.number, kpi.target, kpi.definition
         )));
+    }
+    for rule in crate::report::render::rules(report) {
+        out.push(Line::from(format!("  {rule}")));
     }
     out
 }

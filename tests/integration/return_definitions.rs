@@ -544,3 +544,34 @@ fn a_past_quarters_return_does_not_change_when_records_are_edited_later() {
         .unwrap();
     assert_eq!(q2_return(&store), before);
 }
+
+#[test]
+fn every_format_states_kpi_1_by_month_and_the_teams_rules() {
+    // October: 9 of 10 tested. The window is the team's setting, said where it applies.
+    let inputs = Inputs {
+        tallies: vec![tally("2014-10-01", 10, 9, 0)],
+        ..world(vec![])
+    };
+    let rules = Rules {
+        kpi2_window_days: Some(28),
+    };
+    let options = ReportOptions {
+        period: q3(),
+        area: None,
+        suppress_small: false,
+        rules,
+    };
+    let f = kpi::compute(&inputs, &q3(), rules);
+    let r = report::assemble(&f, &options, "all areas".into(), date("2015-01-05"));
+    for format in [
+        render::Format::Text,
+        render::Format::Md,
+        render::Format::Csv,
+    ] {
+        let out = render::render(&r, format).unwrap();
+        assert!(out.contains("Oct 2014"), "{format:?}");
+        assert!(out.contains("90.0%"), "{format:?}");
+        assert!(out.contains("within 28 days"), "{format:?}");
+        assert!(out.contains("CARATS"), "{format:?}: the no-credit rule");
+    }
+}
