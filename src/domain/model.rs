@@ -538,6 +538,8 @@ pub struct AreaSummary {
     pub ppo: usize,
     /// Of those, in custody now.
     pub in_custody: usize,
+    /// Of the PPOs, in custody now (003: most of them are, at any one time).
+    pub ppo_in_custody: usize,
     /// Of those, at or past the 13-week benchmark (day 91 or later).
     pub at_or_past_13_weeks: usize,
 }

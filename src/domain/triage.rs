@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::breach::countdown;
 use super::clock::{self, Stage};
 use super::handover;
-use super::model::{CaseloadRow, Rag};
+use super::model::{CaseloadRow, Flags, Rag};
 use super::release::{self, Checklist};
 
 /// Coefficients and thresholds of the ranking. Every field has a default.
@@ -39,8 +39,12 @@ pub struct TriageConfig {
     pub exit_plan: f64,
     /// Weight of being past 13 weeks with no current extension.
     pub benchmark_overdue: f64,
-    /// Days without contact before it is listed.
+    /// Days without contact before it is listed, for a client neither PPO nor IOM.
     pub no_contact_days: i64,
+    /// The same for a PPO (003: "a more intensive approach").
+    pub no_contact_days_ppo: i64,
+    /// The same for an IOM client who is not a PPO.
+    pub no_contact_days_iom: i64,
     /// Weight per day without contact.
     pub no_contact_per_day: f64,
     /// Weight per day a care-plan review is overdue.
@@ -75,6 +79,8 @@ impl Default for TriageConfig {
             exit_plan: 40.0,
             benchmark_overdue: 45.0,
             no_contact_days: 14,
+            no_contact_days_ppo: 7,
+            no_contact_days_iom: 10,
             no_contact_per_day: 2.0,
             review_overdue_per_day: 2.0,
             referral_days: 3,
@@ -191,12 +197,16 @@ pub enum Detail {
         /// Day on the caseload.
         day: i64,
     },
-    /// No contact for a while.
+    /// No contact for longer than the client's group expects.
     NoContact {
         /// Days since the last contact (or the referral).
         days: i64,
         /// Whether there has been any contact at all.
         ever: bool,
+        /// Whose expectation applies.
+        group: ContactGroup,
+        /// A contact is expected at least every this many days.
+        expected: i64,
     },
     /// The care-plan review date has passed.
     ReviewOverdue {
@@ -364,9 +374,21 @@ impl Detail {
                 format!("Extension review overdue by {days} days")
             }
             Self::NoExitPlan { day } => format!("Day {day} of 91: no exit plan"),
-            Self::NoContact { days, ever: true } => format!("No contact for {days} days"),
-            Self::NoContact { days, ever: false } => {
-                format!("No contact since referral {days} days ago")
+            Self::NoContact {
+                days,
+                ever,
+                group,
+                expected,
+            } => {
+                let gap = if ever {
+                    format!("contact for {days} days")
+                } else {
+                    format!("contact since referral {days} days ago")
+                };
+                match group.label() {
+                    Some(label) => format!("{label}: no {gap}, expected every {expected}"),
+                    None => format!("No {gap}"),
+                }
             }
             Self::ReviewOverdue { days } => format!("Care-plan review overdue by {days} days"),
             Self::Referral { days } => format!("Referral {days} days old, not assessed"),
@@ -483,13 +505,75 @@ fn benchmark_detail(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> 
     }
 }
 
+/// Whose contact expectation applies to a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactGroup {
+    /// A Prolific and Priority Offender.
+    Ppo,
+    /// Integrated Offender Management, not a PPO.
+    Iom,
+    /// Everyone else.
+    Other,
+}
+
+impl ContactGroup {
+    /// The client's group: PPO before IOM.
+    #[must_use]
+    pub const fn of(flags: &Flags) -> Self {
+        if flags.ppo {
+            Self::Ppo
+        } else if flags.iom {
+            Self::Iom
+        } else {
+            Self::Other
+        }
+    }
+
+    /// A contact is expected at least every this many days (the team's setting).
+    #[must_use]
+    pub const fn expected_days(self, cfg: &TriageConfig) -> i64 {
+        match self {
+            Self::Ppo => cfg.no_contact_days_ppo,
+            Self::Iom => cfg.no_contact_days_iom,
+            Self::Other => cfg.no_contact_days,
+        }
+    }
+
+    /// "PPO", "IOM", or nothing for everyone else.
+    #[must_use]
+    pub const fn label(self) -> Option<&'static str> {
+        match self {
+            Self::Ppo => Some("PPO"),
+            Self::Iom => Some("IOM"),
+            Self::Other => None,
+        }
+    }
+}
+
+/// No contact for `days` (since `since`, the last contact or else the referral) is
+/// listed once it reaches the days the client's group expects.
+#[must_use]
+pub fn no_contact(
+    flags: &Flags,
+    since: NaiveDate,
+    ever: bool,
+    today: NaiveDate,
+    cfg: &TriageConfig,
+) -> Option<Detail> {
+    let group = ContactGroup::of(flags);
+    let expected = group.expected_days(cfg);
+    let days = (today - since).num_days();
+    (days >= expected).then_some(Detail::NoContact {
+        days,
+        ever,
+        group,
+        expected,
+    })
+}
+
 fn contact_detail(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Detail> {
     let since = row.last_contact.or(row.episode.referral_date)?;
-    let days = (today - since).num_days();
-    (days >= cfg.no_contact_days).then_some(Detail::NoContact {
-        days,
-        ever: row.last_contact.is_some(),
-    })
+    no_contact(&row.flags, since, row.last_contact.is_some(), today, cfg)
 }
 
 fn review_detail(row: &CaseloadRow, today: NaiveDate) -> Option<Detail> {

@@ -182,11 +182,13 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.id, a.name, a.intensive,
                     coalesce(s.active, 0), coalesce(s.iom, 0), coalesce(s.ppo, 0),
-                    coalesce(s.in_custody, 0), coalesce(s.benchmark, 0)
+                    coalesce(s.in_custody, 0), coalesce(s.benchmark, 0),
+                    coalesce(s.ppo_in_custody, 0)
                FROM area a
                LEFT JOIN (SELECT c.area_id AS area_id, count(*) AS active, sum(c.iom) AS iom,
                                  sum(c.ppo) AS ppo, count(cu.id) AS in_custody,
-                                 sum(e.care_plan_date <= ?1) AS benchmark
+                                 sum(e.care_plan_date <= ?1) AS benchmark,
+                                 sum(c.ppo AND cu.id IS NOT NULL) AS ppo_in_custody
                             FROM episode e
                             JOIN client c ON c.id = e.client_id
                             LEFT JOIN custody cu
@@ -208,6 +210,7 @@ impl Store {
                 ppo: count(5)?,
                 in_custody: count(6)?,
                 at_or_past_13_weeks: count(7)?,
+                ppo_in_custody: count(8)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -63,6 +63,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 n(a.iom),
                 Line::from(percent(a.iom, a.active)).right_aligned(),
                 n(a.ppo),
+                n(a.ppo_in_custody),
                 n(a.in_custody),
                 n(releases),
                 n(a.at_or_past_13_weeks),
@@ -79,11 +80,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         Constraint::Length(3),
         Constraint::Length(4),
         Constraint::Length(4),
+        Constraint::Length(4),
         Constraint::Length(5),
         Constraint::Length(12),
     ];
     let header = Row::new([
-        "Area", "Int", "Active", "IOM", "IOM%", "PPO", "Cust", "Rel", "13wk+", "Breaches",
+        "Area", "Int", "Active", "IOM", "IOM%", "PPO", "in", "Cust", "Rel", "13wk+", "Breaches",
     ])
     .style(theme.header());
     frame.render_widget(
@@ -96,7 +98,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             theme.dim(),
         ),
         Line::styled(
-            " Rel: releases within 14 days. 13wk+: day 91 or later.",
+            " in: PPOs in custody. Rel: releases within 14 days. 13wk+: day 91 or later.",
             theme.dim(),
         ),
         Line::styled(

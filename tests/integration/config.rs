@@ -17,11 +17,19 @@ fn an_empty_file_gives_the_defaults() {
 
 #[test]
 fn triage_coefficients_and_windows_can_be_set() {
-    let s = parse("release_window_days = 14\n[triage]\nred_breach = 500.0\nno_contact_days = 10\n")
-        .unwrap();
+    let s = parse(
+        "release_window_days = 14\n[triage]\nred_breach = 500.0\nno_contact_days = 10\n\
+         no_contact_days_ppo = 5\n",
+    )
+    .unwrap();
     assert_eq!(s.release_window_days, 14);
     assert!((s.triage.red_breach - 500.0).abs() < f64::EPSILON);
     assert_eq!(s.triage.no_contact_days, 10);
+    assert_eq!(
+        s.triage.no_contact_days_ppo, 5,
+        "the team's PPO expectation"
+    );
+    assert_eq!(s.triage.no_contact_days_iom, 10, "IOM keeps its default");
     assert!(
         (s.triage.amber_breach - 50.0).abs() < f64::EPSILON,
         "unset values keep their default"

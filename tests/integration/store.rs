@@ -244,6 +244,12 @@ fn area_summaries_match_the_caseload_rows() {
             s.in_custody,
             rows.iter().filter(|r| r.custody.is_some()).count()
         );
+        assert_eq!(
+            s.ppo_in_custody,
+            rows.iter()
+                .filter(|r| r.flags.ppo && r.custody.is_some())
+                .count()
+        );
         let past = rows
             .iter()
             .filter(|r| {
@@ -254,6 +260,10 @@ fn area_summaries_match_the_caseload_rows() {
             .count();
         assert_eq!(s.at_or_past_13_weeks, past);
     }
+    assert!(
+        summaries.iter().any(|s| s.ppo_in_custody > 0),
+        "the demo has PPOs in custody"
+    );
 }
 
 #[test]

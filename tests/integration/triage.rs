@@ -4,7 +4,9 @@
 use caseload::domain::handover::Handover;
 use caseload::domain::model::{CaseloadRow, ClientLabel, CustodySummary, EpisodeDates, Flags, Rag};
 use caseload::domain::release::Checklist;
-use caseload::domain::triage::{Detail, Kind, OpenBreach, TriageConfig, queue, retime};
+use caseload::domain::triage::{
+    ContactGroup, Detail, Kind, OpenBreach, TriageConfig, queue, retime,
+};
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use crate::common::{at, complete_checklist, today};
@@ -197,7 +199,9 @@ fn no_contact_is_listed_from_14_days() {
         found,
         vec![Detail::NoContact {
             days: 14,
-            ever: true
+            ever: true,
+            group: ContactGroup::Other,
+            expected: 14,
         }]
     );
     assert_eq!(found[0].reason(nine_thirty()), "No contact for 14 days");
@@ -205,6 +209,57 @@ fn no_contact_is_listed_from_14_days() {
     assert_eq!(
         details(&[row])[0].reason(nine_thirty()),
         "No contact since referral 20 days ago"
+    );
+}
+
+#[test]
+fn ppo_and_iom_clients_are_expected_more_often_and_the_reason_says_so() {
+    let flags = |ppo, iom| Flags {
+        ppo,
+        iom,
+        ..Flags::default()
+    };
+    for (group, flags, expected) in [
+        ("PPO", flags(true, false), 7),
+        ("PPO", flags(true, true), 7),
+        ("IOM", flags(false, true), 10),
+    ] {
+        let mut row = settled(1);
+        row.flags = flags;
+        for (days, listed) in [
+            (expected - 1, false),
+            (expected, true),
+            (expected + 1, true),
+        ] {
+            row.last_contact = Some(ago(u64::try_from(days).unwrap()));
+            let found = details(&[row.clone()]);
+            assert_eq!(found.len(), usize::from(listed), "{group} {days} days");
+            if listed {
+                assert_eq!(
+                    found[0].reason(nine_thirty()),
+                    format!("{group}: no contact for {days} days, expected every {expected}")
+                );
+            }
+        }
+    }
+    let mut row = settled(1);
+    row.flags = flags(true, false);
+    row.last_contact = None;
+    row.episode.referral_date = Some(ago(9));
+    assert_eq!(
+        details(&[row.clone()])[0].reason(nine_thirty()),
+        "PPO: no contact since referral 9 days ago, expected every 7"
+    );
+    let team = TriageConfig {
+        no_contact_days_ppo: 3,
+        ..TriageConfig::default()
+    };
+    row.episode.referral_date = Some(ago(3));
+    let items = queue(&[row], &[], nine_thirty(), &team);
+    assert_eq!(
+        items[0].detail.reason(nine_thirty()),
+        "PPO: no contact since referral 3 days ago, expected every 3",
+        "the team's setting"
     );
 }
 
