@@ -63,6 +63,8 @@ CREATE TABLE client (
     atr                 INTEGER NOT NULL DEFAULT 0 CHECK (atr IN (0, 1)),
     licence_condition   INTEGER NOT NULL DEFAULT 0 CHECK (licence_condition IN (0, 1)),
     version             INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    gp_practice         TEXT,
+    prescriber          TEXT,
     CHECK (consent_to_share = 0 OR consent_date IS NOT NULL),
     -- Substances are ranked: no gaps, no repeats, all from the vocabulary.
     CHECK (substance_2 IS NULL OR substance_1 IS NOT NULL),

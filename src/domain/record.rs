@@ -89,6 +89,10 @@ pub struct Profile {
     pub care_coordinator: Option<String>,
     /// Date consent to share was signed.
     pub consent_date: Option<NaiveDate>,
+    /// GP practice.
+    pub gp_practice: Option<String>,
+    /// Prescribing service.
+    pub prescriber: Option<String>,
     /// Problem substances, primary first.
     pub substances: Vec<Substance>,
     /// Flags and priority groups.

@@ -168,6 +168,13 @@ pub fn build(form: &Form, now: NaiveDateTime) -> Result<Change, Problem> {
                 ClientEdit::Consent(date.filter(|_| v.yes("consent"))),
             )
         }
+        FormKind::Practice => Change::Client(
+            client()?,
+            ClientEdit::Practice {
+                gp: v.text("gp"),
+                prescriber: v.text("prescriber"),
+            },
+        ),
         FormKind::BookAssessment => Change::BookAssessment {
             client_id: client()?.id,
             kind: v.code("kind", AssessmentKind::from_code)?,

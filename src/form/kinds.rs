@@ -44,6 +44,8 @@ pub enum FormKind {
     Substances,
     /// Consent to share, with date.
     Consent,
+    /// GP practice and prescribing service.
+    Practice,
     /// Book RA-IA or RA-FU.
     BookAssessment,
     /// Attended or failed to attend (and raise a breach).
@@ -82,7 +84,7 @@ pub enum FormKind {
 
 impl FormKind {
     /// Every form, in menu order.
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 31] = [
         Self::Contact,
         Self::DidNotAttend,
         Self::Assessment,
@@ -94,6 +96,7 @@ impl FormKind {
         Self::Flags,
         Self::Substances,
         Self::Consent,
+        Self::Practice,
         Self::BookAssessment,
         Self::AssessmentOutcome,
         Self::Breach,
@@ -284,6 +287,10 @@ pub fn fields(kind: FormKind, context: &FormContext) -> Vec<Field> {
         FormKind::Consent => vec![
             yes("consent", "consent to share"),
             date("on", "date signed", true),
+        ],
+        FormKind::Practice => vec![
+            text("gp", "GP practice"),
+            text("prescriber", "prescribing service"),
         ],
         FormKind::BookAssessment => vec![
             Field::new("kind", "appointment", vocab!(AssessmentKind))

@@ -89,6 +89,13 @@ impl FormKind {
                 Client,
                 &[("consent", "consent_to_share"), ("on", "consent_date")],
             ),
+            Self::Practice => (
+                "GP and prescriber",
+                "practice",
+                Target::Client,
+                Client,
+                &[("gp", "gp_practice"), ("prescriber", "prescriber")],
+            ),
             Self::BookAssessment => (
                 "book Required Assessment",
                 "book_assessment",
@@ -245,6 +252,7 @@ impl FormKind {
             Self::Flags => "flags and priority groups",
             Self::Substances => "substances",
             Self::Consent => "consent to share",
+            Self::Practice => "GP and prescriber",
             Self::BookAssessment => "book Required Assessment",
             Self::AssessmentOutcome => "Required Assessment outcome",
             Self::Breach => "breach",

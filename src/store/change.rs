@@ -121,6 +121,13 @@ pub enum ClientEdit {
     Substances(Ranked),
     /// Consent to share, with the date signed (`None`: withdrawn or never given).
     Consent(Option<NaiveDate>),
+    /// GP practice and prescribing service (empty: not known).
+    Practice {
+        /// GP practice name.
+        gp: String,
+        /// Prescribing service.
+        prescriber: String,
+    },
 }
 
 /// A change to an episode row.

@@ -45,6 +45,16 @@ fn client_fields(edit: &ClientEdit) -> Fields {
                 (column, value)
             })
             .collect(),
+        ClientEdit::Practice { gp, prescriber } => {
+            let optional = |t: &str| {
+                let t = t.trim();
+                if t.is_empty() { Value::Null } else { text(t) }
+            };
+            vec![
+                ("gp_practice", optional(gp)),
+                ("prescriber", optional(prescriber)),
+            ]
+        }
         ClientEdit::Consent(date) => vec![
             ("consent_to_share", flag(date.is_some())),
             ("consent_date", date_value(*date)),

@@ -28,6 +28,7 @@ pub const STEPS: &[Step] = &[
     return_facts,
     restriction_on_bail,
     custody_handover,
+    client_practice,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.
@@ -265,19 +266,34 @@ const HANDOVER_COLUMNS: [(&str, &str); 5] = [
 /// Each column is added unless the table has it already, so the step can follow a
 /// test's rewind of an earlier one.
 fn custody_handover(tx: &Transaction<'_>) -> StoreResult<()> {
-    for (column, definition) in HANDOVER_COLUMNS {
+    add_columns(tx, "custody", &HANDOVER_COLUMNS)
+}
+
+/// Adds each of `columns` to `table` unless it has it already.
+fn add_columns(tx: &Transaction<'_>, table: &str, columns: &[(&str, &str)]) -> StoreResult<()> {
+    for (column, definition) in columns {
         let present: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('custody') WHERE name = ?1)",
-            [column],
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+            [table, column],
             |r| r.get(0),
         )?;
         if !present {
             tx.execute_batch(&format!(
-                "ALTER TABLE custody ADD COLUMN {column} {definition};"
+                "ALTER TABLE {table} ADD COLUMN {column} {definition};"
             ))?;
         }
     }
     Ok(())
+}
+
+/// Step 8's columns of `client`, each as `schema.sql` defines it.
+const PRACTICE_COLUMNS: [(&str, &str); 2] = [("gp_practice", "TEXT"), ("prescriber", "TEXT")];
+
+/// Step 8: the client's GP practice and prescribing service (003: knowing the
+/// surgery helps to check medication and whether prescribing continues after
+/// custody). Added as step 7's columns are.
+fn client_practice(tx: &Transaction<'_>) -> StoreResult<()> {
+    add_columns(tx, "client", &PRACTICE_COLUMNS)
 }
 
 /// The schema version this build writes.
@@ -455,7 +471,7 @@ mod tests {
             .lines()
             .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect();
-        for (column, definition) in HANDOVER_COLUMNS {
+        for (column, definition) in HANDOVER_COLUMNS.into_iter().chain(PRACTICE_COLUMNS) {
             let line = format!("{column} {definition},");
             assert!(custody.contains(&line), "{line}");
         }

@@ -70,6 +70,14 @@ fn profile_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec
         None => Span::styled("NOT RECORDED", theme.warning()),
     };
     lines.push(Line::from(vec![Span::raw(" Consent to share: "), consent]));
+    if p.gp_practice.is_some() || p.prescriber.is_some() {
+        let known = |v: &Option<String>| safe(v.as_deref().unwrap_or("not known"));
+        lines.push(Line::from(format!(
+            " GP: {}   Prescribing: {}",
+            known(&p.gp_practice),
+            known(&p.prescriber)
+        )));
+    }
     let mut flags: Vec<&str> = Vec::new();
     if p.flags.iom {
         flags.push("IOM");

@@ -180,3 +180,29 @@ fn closing_as_custody_with_the_hand_over_recorded_is_allowed() {
         .unwrap();
     assert_eq!(reason, "custody");
 }
+
+#[test]
+fn the_gp_practice_and_prescriber_are_recorded_and_shown_on_the_record() {
+    let (_dir, mut store, team) = fixture();
+    let mut app = app_as(&store, "cora");
+    open(&mut store, &mut app, FormKind::Practice, team.c1);
+    set(&mut store, &mut app, "gp", "Castle Surgery");
+    set(&mut store, &mut app, "prescriber", "Newport CDAT");
+    enter(&mut store, &mut app);
+    assert!(
+        app.form.is_none(),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.notice)
+    );
+    caseload::tui::perform(
+        &mut store,
+        &mut app,
+        caseload::action::Effect::OpenClient(team.c1),
+    )
+    .unwrap();
+    let text = crate::ui::screen(&app);
+    assert!(
+        text.contains("GP: Castle Surgery   Prescribing: Newport CDAT"),
+        "{text}"
+    );
+}

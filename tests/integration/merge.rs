@@ -271,6 +271,10 @@ fn edits(team: &Team) -> Vec<Edit> {
         ),
         (FormKind::Consent, one("on", "03/09/2026", "consent_date")),
         (
+            FormKind::Practice,
+            one("gp", "Castle Surgery, Newport", "gp_practice"),
+        ),
+        (
             FormKind::AssessmentOutcome,
             one("outcome", "attended", "outcome"),
         ),
