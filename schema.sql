@@ -65,6 +65,7 @@ CREATE TABLE client (
     version             INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
     gp_practice         TEXT,
     prescriber          TEXT,
+    domestic_abuse      INTEGER NOT NULL DEFAULT 0 CHECK (domestic_abuse IN (0, 1)),
     CHECK (consent_to_share = 0 OR consent_date IS NOT NULL),
     -- Substances are ranked: no gaps, no repeats, all from the vocabulary.
     CHECK (substance_2 IS NULL OR substance_1 IS NOT NULL),

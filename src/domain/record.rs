@@ -89,6 +89,8 @@ pub struct Profile {
     pub care_coordinator: Option<String>,
     /// Date consent to share was signed.
     pub consent_date: Option<NaiveDate>,
+    /// A domestic-abuse perpetrator (a priority cohort, 004).
+    pub domestic_abuse: bool,
     /// GP practice.
     pub gp_practice: Option<String>,
     /// Prescribing service.

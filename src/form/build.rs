@@ -168,6 +168,10 @@ pub fn build(form: &Form, now: NaiveDateTime) -> Result<Change, Problem> {
                 ClientEdit::Consent(date.filter(|_| v.yes("consent"))),
             )
         }
+        FormKind::DomesticAbuse => Change::Client(
+            client()?,
+            ClientEdit::DomesticAbuse(v.yes("domestic_abuse")),
+        ),
         FormKind::Practice => Change::Client(
             client()?,
             ClientEdit::Practice {

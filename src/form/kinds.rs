@@ -46,6 +46,8 @@ pub enum FormKind {
     Consent,
     /// GP practice and prescribing service.
     Practice,
+    /// The domestic-abuse perpetrator priority flag.
+    DomesticAbuse,
     /// Book RA-IA or RA-FU.
     BookAssessment,
     /// Attended or failed to attend (and raise a breach).
@@ -84,7 +86,7 @@ pub enum FormKind {
 
 impl FormKind {
     /// Every form, in menu order.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 32] = [
         Self::Contact,
         Self::DidNotAttend,
         Self::Assessment,
@@ -94,6 +96,7 @@ impl FormKind {
         Self::Prescribed,
         Self::Tier,
         Self::Flags,
+        Self::DomesticAbuse,
         Self::Substances,
         Self::Consent,
         Self::Practice,
@@ -288,6 +291,7 @@ pub fn fields(kind: FormKind, context: &FormContext) -> Vec<Field> {
             yes("consent", "consent to share"),
             date("on", "date signed", true),
         ],
+        FormKind::DomesticAbuse => vec![yes("domestic_abuse", "domestic-abuse perpetrator")],
         FormKind::Practice => vec![
             text("gp", "GP practice"),
             text("prescriber", "prescribing service"),

@@ -89,6 +89,13 @@ impl FormKind {
                 Client,
                 &[("consent", "consent_to_share"), ("on", "consent_date")],
             ),
+            Self::DomesticAbuse => (
+                "domestic-abuse perpetrator",
+                "domestic_abuse",
+                Target::Client,
+                Client,
+                &[("domestic_abuse", "domestic_abuse")],
+            ),
             Self::Practice => (
                 "GP and prescriber",
                 "practice",
@@ -253,6 +260,7 @@ impl FormKind {
             Self::Substances => "substances",
             Self::Consent => "consent to share",
             Self::Practice => "GP and prescriber",
+            Self::DomesticAbuse => "domestic-abuse perpetrator",
             Self::BookAssessment => "book Required Assessment",
             Self::AssessmentOutcome => "Required Assessment outcome",
             Self::Breach => "breach",

@@ -121,6 +121,8 @@ pub enum ClientEdit {
     Substances(Ranked),
     /// Consent to share, with the date signed (`None`: withdrawn or never given).
     Consent(Option<NaiveDate>),
+    /// Whether the client is a domestic-abuse perpetrator (a priority cohort).
+    DomesticAbuse(bool),
     /// GP practice and prescribing service (empty: not known).
     Practice {
         /// GP practice name.

@@ -45,6 +45,7 @@ fn client_fields(edit: &ClientEdit) -> Fields {
                 (column, value)
             })
             .collect(),
+        ClientEdit::DomesticAbuse(on) => vec![("domestic_abuse", flag(*on))],
         ClientEdit::Practice { gp, prescriber } => {
             let optional = |t: &str| {
                 let t = t.trim();

@@ -29,6 +29,7 @@ pub const STEPS: &[Step] = &[
     restriction_on_bail,
     custody_handover,
     client_practice,
+    domestic_abuse,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.
@@ -296,6 +297,18 @@ fn client_practice(tx: &Transaction<'_>) -> StoreResult<()> {
     add_columns(tx, "client", &PRACTICE_COLUMNS)
 }
 
+/// Step 9's column of `client`, as `schema.sql` defines it.
+const DOMESTIC_ABUSE_COLUMNS: [(&str, &str); 1] = [(
+    "domestic_abuse",
+    "INTEGER NOT NULL DEFAULT 0 CHECK (domestic_abuse IN (0, 1))",
+)];
+
+/// Step 9: the domestic-abuse perpetrator priority flag (004 lists domestic abuse
+/// perpetrators among the priority cohorts). Added as step 7's columns are.
+fn domestic_abuse(tx: &Transaction<'_>) -> StoreResult<()> {
+    add_columns(tx, "client", &DOMESTIC_ABUSE_COLUMNS)
+}
+
 /// The schema version this build writes.
 #[must_use]
 pub fn current_version() -> i64 {
@@ -471,7 +484,11 @@ mod tests {
             .lines()
             .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect();
-        for (column, definition) in HANDOVER_COLUMNS.into_iter().chain(PRACTICE_COLUMNS) {
+        for (column, definition) in HANDOVER_COLUMNS
+            .into_iter()
+            .chain(PRACTICE_COLUMNS)
+            .chain(DOMESTIC_ABUSE_COLUMNS)
+        {
             let line = format!("{column} {definition},");
             assert!(custody.contains(&line), "{line}");
         }

@@ -121,7 +121,8 @@ impl Store {
                         c.ethnicity, c.nhs_number, a.name, w.name, c.consent_date, c.substance_1,
                         c.substance_2, c.substance_3, c.iom, c.ppo, c.mappa, c.marac, c.matac,
                         c.approved_premises, c.drr, c.atr, c.licence_condition, c.version,
-                        nullif(trim(c.gp_practice), ''), nullif(trim(c.prescriber), '')
+                        nullif(trim(c.gp_practice), ''), nullif(trim(c.prescriber), ''),
+                        c.domestic_abuse
                    FROM client c JOIN area a ON a.id = c.area_id
                    LEFT JOIN worker w ON w.id = c.care_coordinator_id
                   WHERE c.id = ?1",
@@ -150,6 +151,7 @@ impl Store {
                         version: r.get(23)?,
                         gp_practice: r.get(24)?,
                         prescriber: r.get(25)?,
+                        domestic_abuse: r.get(26)?,
                     })
                 },
             )

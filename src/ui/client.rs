@@ -86,6 +86,9 @@ fn profile_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec
         flags.push("PPO");
     }
     flags.extend(p.flags.priority_tags());
+    if p.domestic_abuse {
+        flags.push("DA-perp");
+    }
     let substances: Vec<String> = p
         .substances
         .iter()

@@ -205,4 +205,17 @@ fn the_gp_practice_and_prescriber_are_recorded_and_shown_on_the_record() {
         text.contains("GP: Castle Surgery   Prescribing: Newport CDAT"),
         "{text}"
     );
+    assert!(!text.contains("DA-perp"), "{text}");
+    open(&mut store, &mut app, FormKind::DomesticAbuse, team.c1);
+    set(&mut store, &mut app, "domestic_abuse", "yes");
+    enter(&mut store, &mut app);
+    assert!(
+        app.form.is_none(),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.notice)
+    );
+    assert!(
+        crate::ui::screen(&app).contains("DA-perp"),
+        "the record shows the flag"
+    );
 }

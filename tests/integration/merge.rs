@@ -271,6 +271,10 @@ fn edits(team: &Team) -> Vec<Edit> {
         ),
         (FormKind::Consent, one("on", "03/09/2026", "consent_date")),
         (
+            FormKind::DomesticAbuse,
+            one("domestic_abuse", "yes", "domestic_abuse"),
+        ),
+        (
             FormKind::Practice,
             one("gp", "Castle Surgery, Newport", "gp_practice"),
         ),
