@@ -1,7 +1,7 @@
 //! The reporting and data-exchange subcommands: report, sample, tally, import, export,
 //! backup. Each parses its options and calls `report`, `transfer` or `store`.
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -231,16 +231,7 @@ fn emit(
             {
                 drop(file);
                 let _ = std::fs::remove_file(path);
-                let why = if e.kind() == std::io::ErrorKind::StorageFull {
-                    "the disk is full".to_owned()
-                } else {
-                    format!("the disk reported an error ({e})")
-                };
-                return Err(format!(
-                    "{why}: {} was not written (nothing of it is left) and the database is unchanged; free some space and try again",
-                    path.display()
-                )
-                .into());
+                return Err(unwritten(path, &e));
             }
         }
     }
@@ -448,7 +439,8 @@ pub fn run_import(db: Option<&Path>, clock: WallClock, args: &ImportArgs) -> Cli
     })
 }
 
-/// `caseload export`.
+/// `caseload export`: rows are written as they are read. A file that cannot be
+/// finished is removed, so no half export is left behind.
 pub fn run_export(db: Option<&Path>, clock: WallClock, args: &ExportArgs) -> CliResult {
     let mut store = open(db, Access::ReadOnly)?;
     let name = clap::ValueEnum::to_possible_value(&args.kind)
@@ -463,10 +455,6 @@ pub fn run_export(db: Option<&Path>, clock: WallClock, args: &ExportArgs) -> Cli
             .into());
         }
     }
-    let mut table = store.export_table(args.kind, clock.today())?;
-    if args.redact {
-        table = export::redact(table);
-    }
     let format = clap::ValueEnum::to_possible_value(&args.format)
         .map_or_else(String::new, |v| v.get_name().to_owned());
     let detail = format!(
@@ -476,21 +464,119 @@ pub fn run_export(db: Option<&Path>, clock: WallClock, args: &ExportArgs) -> Cli
             .as_deref()
             .map_or_else(|| "standard output".to_owned(), |p| p.display().to_string())
     );
-    log_access(
-        &mut store,
-        clock,
-        Looked::Export {
-            detail,
-            rows: table.rows.len(),
-        },
-    )?;
-    emit(
-        &store,
-        &export::render(&table, args.format)?,
-        args.format == ExportFormat::Json,
-        args.output.as_deref(),
-    )?;
+    // Logged before a row is written, with the rows there are to write.
+    let rows = store.export_count(args.kind, clock.today())?;
+    log_access(&mut store, clock, Looked::Export { detail, rows })?;
+    let json = args.format == ExportFormat::Json;
+    let today = clock.today();
+    match args.output.as_deref() {
+        None => {
+            let out = Visible::new(std::io::stdout().lock(), json);
+            export::write(&store, args.kind, today, args.format, args.redact, out)?;
+        }
+        Some(path) => {
+            let file = store
+                .create_file(path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+            let out = std::io::BufWriter::new(file);
+            let written = export::write(&store, args.kind, today, args.format, args.redact, out)
+                .and_then(|out| {
+                    Ok(out
+                        .into_inner()
+                        .map_err(std::io::IntoInnerError::into_error)?
+                        .sync_all()?)
+                });
+            // A half-written export is worse than none: remove it, and say why.
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(path);
+                return Err(unwritten(path, e.as_ref()));
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why an export to `path` failed, once the file is removed: a full disk or a disk
+/// error in words, anything else as it is.
+fn unwritten(path: &Path, error: &(dyn std::error::Error + 'static)) -> Box<dyn std::error::Error> {
+    let io = error.downcast_ref::<std::io::Error>().or_else(|| {
+        error
+            .downcast_ref::<csv::Error>()
+            .and_then(|e| match e.kind() {
+                csv::ErrorKind::Io(e) => Some(e),
+                _ => None,
+            })
+    });
+    let Some(e) = io else {
+        return format!(
+            "{error}: {} was not written (nothing of it is left)",
+            path.display()
+        )
+        .into();
+    };
+    let why = if e.kind() == std::io::ErrorKind::StorageFull {
+        "the disk is full".to_owned()
+    } else {
+        format!("the disk reported an error ({e})")
+    };
+    format!(
+        "{why}: {} was not written (nothing of it is left) and the database is unchanged; free some space and try again",
+        path.display()
+    )
+    .into()
+}
+
+/// Standard output (a terminal, or a pager that passes escapes on) through the one
+/// sanitiser, as [`emit`] writes it, in pieces of about 64 KiB: nothing from the data is
+/// emitted as a control, bidirectional or invisible character.
+struct Visible<W: Write> {
+    out: W,
+    pending: Vec<u8>,
+    json: bool,
+}
+
+impl<W: Write> Visible<W> {
+    const PIECE: usize = 64 * 1024;
+
+    fn new(out: W, json: bool) -> Self {
+        Self {
+            out,
+            pending: Vec::with_capacity(Self::PIECE + 1024),
+            json,
+        }
+    }
+
+    /// Writes what is pending up to the last whole character.
+    fn drain(&mut self) -> std::io::Result<()> {
+        let whole = match std::str::from_utf8(&self.pending) {
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            _ => self.pending.len(),
+        };
+        let text = String::from_utf8_lossy(&self.pending[..whole]);
+        let shown = if self.json {
+            visible_json(&text)
+        } else {
+            visible_lines(&text)
+        };
+        self.out.write_all(shown.as_bytes())?;
+        self.pending.drain(..whole);
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Visible<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() >= Self::PIECE {
+            self.drain()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.drain()?;
+        self.out.flush()
+    }
 }
 
 /// `caseload backup FILE`.

@@ -2,8 +2,10 @@
 //! import may make, and the export tables.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
+use rusqlite::types::ValueRef;
 use rusqlite::{OptionalExtension, params};
 
 use super::read::vocab;
@@ -26,7 +28,8 @@ pub struct ImportKeys {
     pub people: HashMap<String, String>,
 }
 
-/// Rows to export: column names and text cells.
+/// Rows to export, whole: column names and text cells (for small tables and tests; an
+/// export streams through [`Store::export_each`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportTable {
     /// Column names.
@@ -38,7 +41,8 @@ pub struct ExportTable {
 /// The export tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportKind {
-    /// Clients with an open episode, in the clients import columns plus episode dates.
+    /// Clients with an open episode, in the columns of the clients import (so the file
+    /// imports back unchanged), in reference number order.
     Caseload,
     /// Every breach, outstanding first (the weekly breach spreadsheet).
     Breaches,
@@ -49,6 +53,124 @@ pub enum ExportKind {
     /// The access log, oldest first: who opened which record, exported or listed how
     /// many (team leaders and admins only).
     Access,
+}
+
+/// References in number order: by the number they end with (`C-9` before `C-10`), then
+/// as text (`C-010` before `C-10`); references without a number first.
+const REFERENCE_ORDER: &str =
+    "length(ltrim(substr(c.reference, length(rtrim(c.reference, '0123456789')) + 1), '0')),
+    ltrim(substr(c.reference, length(rtrim(c.reference, '0123456789')) + 1), '0'), c.reference";
+
+impl ExportKind {
+    /// The column names, in order.
+    #[must_use]
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Self::Caseload => &[
+                "reference",
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "area",
+                "sex",
+                "ethnicity",
+                "nhs_number",
+                "care_coordinator",
+                "consent_date",
+                "substance_1",
+                "substance_2",
+                "substance_3",
+                "iom",
+                "ppo",
+                "mappa",
+                "marac",
+                "matac",
+                "approved_premises",
+                "drr",
+                "atr",
+                "licence_condition",
+            ],
+            Self::Breaches => &[
+                "client_reference",
+                "given_name",
+                "family_name",
+                "area",
+                "raised_at",
+                "rag",
+                "deadline",
+                "status",
+                "resolution_date",
+                "overdue",
+            ],
+            Self::Releases => &[
+                "client_reference",
+                "given_name",
+                "family_name",
+                "area",
+                "prison",
+                "reception_date",
+                "expected_release_date",
+                "earliest_release_date",
+                "release_type",
+                "appointment_booked",
+                "prescriber_confirmed",
+                "naloxone_given",
+                "accommodation_confirmed",
+                "prison_team_contacted",
+            ],
+            Self::Audit => &[
+                "id", "at", "who", "entity", "row_id", "action", "before", "after",
+            ],
+            Self::Access => &[
+                "id",
+                "at",
+                "login",
+                "worker",
+                "what",
+                "detail",
+                "client_reference",
+                "rows",
+            ],
+        }
+    }
+
+    /// The query: `?1` is today.
+    fn sql(self) -> String {
+        match self {
+            Self::Caseload => format!(
+                "SELECT {CLIENT_COLUMNS} FROM client c JOIN area a ON a.id = c.area_id
+                   LEFT JOIN worker w ON w.id = c.care_coordinator_id
+                  WHERE EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closure_date IS NULL)
+                    AND ?1 IS NOT NULL
+                  ORDER BY {REFERENCE_ORDER}"
+            ),
+            Self::Breaches => format!(
+                "SELECT c.reference, c.given_name, c.family_name, a.name, b.raised_at, b.rag,
+                        b.deadline, b.status, b.resolution_date,
+                        CASE WHEN b.status = 'outstanding' AND substr(b.deadline, 1, 10) < ?1
+                             THEN 'yes' ELSE '' END
+                   FROM breach b JOIN client c ON c.id = b.client_id JOIN area a ON a.id = c.area_id
+                  ORDER BY b.status <> 'outstanding', b.deadline, {REFERENCE_ORDER}"
+            ),
+            Self::Releases => format!(
+                "SELECT c.reference, c.given_name, c.family_name, a.name, cu.prison,
+                        cu.reception_date, cu.expected_release_date, cu.earliest_release_date,
+                        cu.release_type, cu.appointment_booked, cu.prescriber_confirmed,
+                        cu.naloxone_given, cu.accommodation_confirmed, cu.prison_team_contacted
+                   FROM custody cu JOIN client c ON c.id = cu.client_id JOIN area a ON a.id = c.area_id
+                  WHERE cu.actual_release_date IS NULL AND ?1 IS NOT NULL
+                  ORDER BY cu.expected_release_date IS NULL, cu.expected_release_date, {REFERENCE_ORDER}"
+            ),
+            Self::Audit => "SELECT id, at, who, entity, row_id, action, before, after FROM audit
+                  WHERE ?1 IS NOT NULL ORDER BY id"
+                .to_owned(),
+            Self::Access => "SELECT l.id, l.at, l.login, w.name, l.what, l.detail, c.reference, l.row_count
+                   FROM access_log l LEFT JOIN worker w ON w.login = l.login
+                   LEFT JOIN client c ON c.id = l.client_id
+                  WHERE ?1 IS NOT NULL ORDER BY l.id"
+                .to_owned(),
+        }
+    }
 }
 
 const CLIENT_COLUMNS: &str =
@@ -140,94 +262,69 @@ impl Store {
         result
     }
 
-    /// One export table, every cell as text.
+    /// Calls `each` with every row of an export in order, as it is read, every cell as
+    /// text ("" for NULL); the cells are `kind.columns()`. Nothing is held beyond one
+    /// row, so an export of any size runs in the same memory.
+    ///
+    /// # Errors
+    /// An SQLite error, or the first error `each` returns (which stops the export).
+    pub fn export_each<E: From<StoreError>>(
+        &self,
+        kind: ExportKind,
+        today: NaiveDate,
+        mut each: impl FnMut(&mut [String]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut stmt = self.conn.prepare(&kind.sql()).map_err(StoreError::from)?;
+        let mut rows = stmt.query(params![today]).map_err(StoreError::from)?;
+        let mut cells = vec![String::new(); kind.columns().len()];
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            for (i, cell) in cells.iter_mut().enumerate() {
+                cell.clear();
+                match r.get_ref(i).map_err(StoreError::from)? {
+                    ValueRef::Null => {}
+                    ValueRef::Integer(n) => {
+                        let _ = write!(cell, "{n}");
+                    }
+                    ValueRef::Real(x) => {
+                        let _ = write!(cell, "{x}");
+                    }
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        cell.push_str(&String::from_utf8_lossy(t));
+                    }
+                }
+            }
+            each(&mut cells)?;
+        }
+        Ok(())
+    }
+
+    /// How many rows the `kind` export has now (for the access log, which records an
+    /// export before it is written).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn export_count(&self, kind: ExportKind, today: NaiveDate) -> StoreResult<usize> {
+        let count: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM ({})", kind.sql()),
+            params![today],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// One export table, whole.
     ///
     /// # Errors
     /// An SQLite error.
     pub fn export_table(&self, kind: ExportKind, today: NaiveDate) -> StoreResult<ExportTable> {
-        let (columns, sql): (Vec<&'static str>, String) = match kind {
-            ExportKind::Caseload => (
-                vec![
-                    "reference", "given_name", "family_name", "date_of_birth", "area", "sex",
-                    "ethnicity", "nhs_number", "care_coordinator", "consent_date", "substance_1",
-                    "substance_2", "substance_3", "iom", "ppo", "mappa", "marac", "matac",
-                    "approved_premises", "drr", "atr", "licence_condition",
-                ],
-                format!(
-                    "SELECT {CLIENT_COLUMNS} FROM client c JOIN area a ON a.id = c.area_id
-                       LEFT JOIN worker w ON w.id = c.care_coordinator_id
-                      WHERE EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closure_date IS NULL)
-                      ORDER BY c.reference"
-                ),
-            ),
-            ExportKind::Breaches => (
-                vec![
-                    "client_reference", "given_name", "family_name", "area", "raised_at", "rag",
-                    "deadline", "status", "resolution_date", "overdue",
-                ],
-                "SELECT c.reference, c.given_name, c.family_name, a.name, b.raised_at, b.rag,
-                        b.deadline, b.status, b.resolution_date,
-                        CASE WHEN b.status = 'outstanding' AND substr(b.deadline, 1, 10) < ?1
-                             THEN 'yes' ELSE '' END
-                   FROM breach b JOIN client c ON c.id = b.client_id JOIN area a ON a.id = c.area_id
-                  ORDER BY b.status <> 'outstanding', b.deadline, c.reference"
-                    .to_owned(),
-            ),
-            ExportKind::Releases => (
-                vec![
-                    "client_reference", "given_name", "family_name", "area", "prison",
-                    "reception_date", "expected_release_date", "earliest_release_date",
-                    "release_type", "appointment_booked", "prescriber_confirmed", "naloxone_given",
-                    "accommodation_confirmed", "prison_team_contacted",
-                ],
-                "SELECT c.reference, c.given_name, c.family_name, a.name, cu.prison,
-                        cu.reception_date, cu.expected_release_date, cu.earliest_release_date,
-                        cu.release_type, cu.appointment_booked, cu.prescriber_confirmed,
-                        cu.naloxone_given, cu.accommodation_confirmed, cu.prison_team_contacted
-                   FROM custody cu JOIN client c ON c.id = cu.client_id JOIN area a ON a.id = c.area_id
-                  WHERE cu.actual_release_date IS NULL AND ?1 IS NOT NULL
-                  ORDER BY cu.expected_release_date IS NULL, cu.expected_release_date, c.reference"
-                    .to_owned(),
-            ),
-            ExportKind::Audit => (
-                vec!["id", "at", "who", "entity", "row_id", "action", "before", "after"],
-                "SELECT id, at, who, entity, row_id, action, before, after FROM audit
-                  WHERE ?1 IS NOT NULL ORDER BY id"
-                    .to_owned(),
-            ),
-            ExportKind::Access => (
-                vec!["id", "at", "login", "worker", "what", "detail", "client_reference", "rows"],
-                "SELECT l.id, l.at, l.login, w.name, l.what, l.detail, c.reference, l.row_count
-                   FROM access_log l LEFT JOIN worker w ON w.login = l.login
-                   LEFT JOIN client c ON c.id = l.client_id
-                  WHERE ?1 IS NOT NULL ORDER BY l.id"
-                    .to_owned(),
-            ),
-        };
-        let mut stmt = self.conn.prepare(&sql)?;
-        let width = columns.len();
-        let bind = if kind == ExportKind::Caseload {
-            params![]
-        } else {
-            params![today]
-        };
-        let rows = stmt.query_map(bind, |r| {
-            (0..width)
-                .map(|i| {
-                    Ok(match r.get_ref(i)? {
-                        rusqlite::types::ValueRef::Null => String::new(),
-                        rusqlite::types::ValueRef::Integer(n) => n.to_string(),
-                        rusqlite::types::ValueRef::Real(x) => x.to_string(),
-                        rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
-                            String::from_utf8_lossy(t).into_owned()
-                        }
-                    })
-                })
-                .collect::<rusqlite::Result<Vec<String>>>()
+        let mut rows = Vec::new();
+        self.export_each(kind, today, |row: &mut [String]| -> StoreResult<()> {
+            rows.push(row.to_vec());
+            Ok(())
         })?;
         Ok(ExportTable {
-            columns,
-            rows: rows.collect::<rusqlite::Result<_>>()?,
+            columns: kind.columns().to_vec(),
+            rows,
         })
     }
 }

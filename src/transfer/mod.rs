@@ -46,7 +46,10 @@ impl<W: Write> SafeCsv<W> {
     /// # Errors
     /// An I/O error from flushing.
     pub fn finish(self) -> Result<W, Box<dyn std::error::Error>> {
-        Ok(self.inner.into_inner().map_err(|e| e.to_string())?)
+        Ok(self
+            .inner
+            .into_inner()
+            .map_err(csv::IntoInnerError::into_error)?)
     }
 }
 

@@ -393,3 +393,74 @@ fn backup_under_a_concurrent_writer_passes_integrity_check() {
     // A second backup to the same file is refused rather than overwriting it.
     assert!(store.backup_to(&copy).is_err());
 }
+
+#[test]
+fn exports_stream_in_reference_number_order_and_the_help_names_the_columns() {
+    let (_dir, mut store) = target();
+    store
+        .write(&actor(), |tx| {
+            for (n, reference) in ["C-10", "C-9", "C-100", "C-010", "B-10", "NEW"]
+                .into_iter()
+                .enumerate()
+            {
+                let given = format!("Given{n}");
+                let id =
+                    tx.insert_client(&crate::common::new_client(reference, &given, 1, None))?;
+                tx.insert_episode(&NewEpisode::referral(
+                    id,
+                    date("2026-03-01"),
+                    ReferralSource::Police,
+                ))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let csv = export::write(
+        &store,
+        ExportKind::Caseload,
+        today(),
+        ExportFormat::Csv,
+        false,
+        Vec::new(),
+    )
+    .unwrap();
+    let references: Vec<String> = csv::Reader::from_reader(csv.as_slice())
+        .records()
+        .map(|r| r.unwrap()[0].to_owned())
+        .collect();
+    // By the number (C-9 before C-10), then as text.
+    assert_eq!(references, ["NEW", "C-9", "B-10", "C-010", "C-10", "C-100"]);
+    // The streamed JSON is the whole table's, and parses to the same cells.
+    let json = export::write(
+        &store,
+        ExportKind::Caseload,
+        today(),
+        ExportFormat::Json,
+        true,
+        Vec::new(),
+    )
+    .unwrap();
+    let table = export::redact(store.export_table(ExportKind::Caseload, today()).unwrap());
+    let whole = export::render(&table, ExportFormat::Json).unwrap();
+    assert_eq!(String::from_utf8(json).unwrap(), whole);
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_str(&whole).unwrap();
+    assert_eq!(rows.len(), 6);
+    for (row, cells) in rows.iter().zip(&table.rows) {
+        let values: Vec<&str> = table
+            .columns
+            .iter()
+            .map(|c| row[*c].as_str().unwrap())
+            .collect();
+        assert_eq!(&values, cells);
+    }
+    assert_eq!(rows[1]["given_name"], "G.");
+    // The help says what the columns are, and promises nothing the file lacks.
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .args(["export", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(help.contains("columns of the clients import"), "{help}");
+    assert!(!help.contains("episode dates"), "{help}");
+}
