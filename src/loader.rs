@@ -1,10 +1,12 @@
 //! Reads on a second, read-only connection in a background thread, so neither a
 //! refresh of a large caseload (a colleague's commit, a scope change, `r`) nor
 //! counting a quarterly return ever freezes the keys. Requests carry a generation:
-//! only the newest answer of each kind is used.
+//! only the newest answer of each kind is used. A return is counted once per
+//! (period, area, data version) and reused until a commit changes the data.
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -54,6 +56,51 @@ pub struct Loader {
     answers: Receiver<Answer>,
     snapshot_generation: u64,
     report_generation: u64,
+    counted: Arc<AtomicU64>,
+}
+
+/// Returns already counted, reused while the data version they were counted at holds
+/// (`PRAGMA data_version` on the reader's connection moves with every commit, the
+/// session's own included, since those are made on another connection).
+#[derive(Default)]
+struct Counted {
+    version: i64,
+    returns: Vec<(ReportOptions, NaiveDate, Report)>,
+}
+
+impl Counted {
+    /// Returns kept at most: a quarter or two either way, each for all areas or one.
+    const KEEP: usize = 8;
+
+    /// The return for `options` on `today`: the one counted before if the data has not
+    /// changed since, or a new count (kept for next time).
+    fn get(
+        &mut self,
+        store: &Store,
+        options: &ReportOptions,
+        today: NaiveDate,
+        counts: &AtomicU64,
+    ) -> StoreResult<Report> {
+        let version = store.data_version()?;
+        if version != self.version {
+            self.returns.clear();
+            self.version = version;
+        }
+        if let Some((.., report)) = self
+            .returns
+            .iter()
+            .find(|(o, day, _)| o == options && *day == today)
+        {
+            return Ok(report.clone());
+        }
+        let report = report::build(store, options, today)?;
+        counts.fetch_add(1, Ordering::Relaxed);
+        if self.returns.len() == Self::KEEP {
+            self.returns.remove(0);
+        }
+        self.returns.push((options.clone(), today, report.clone()));
+        Ok(report)
+    }
 }
 
 impl Loader {
@@ -67,7 +114,10 @@ impl Loader {
         store.limit_page_cache(256)?;
         let (jobs, incoming) = channel::<Job>();
         let (outgoing, answers) = channel();
+        let counted = Arc::new(AtomicU64::new(0));
+        let counts = Arc::clone(&counted);
         std::thread::spawn(move || {
+            let mut returns = Counted::default();
             while let Ok(first) = incoming.recv() {
                 // Keep only the newest job of each kind: older answers would be thrown
                 // away anyway. The snapshot goes first: every view needs it.
@@ -79,7 +129,10 @@ impl Loader {
                     }
                 }
                 for job in [snapshot, report].into_iter().flatten() {
-                    if outgoing.send(work(&store, &triage, job)).is_err() {
+                    if outgoing
+                        .send(work(&store, &triage, &mut returns, &counts, job))
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -90,6 +143,7 @@ impl Loader {
             answers,
             snapshot_generation: 0,
             report_generation: 0,
+            counted,
         })
     }
 
@@ -122,6 +176,13 @@ impl Loader {
         });
     }
 
+    /// How many returns the reader has counted (a return reused because the data has
+    /// not changed is not counted again).
+    #[must_use]
+    pub fn returns_counted(&self) -> u64 {
+        self.counted.load(Ordering::Relaxed)
+    }
+
     /// The newest snapshot or return if one has arrived (`None` while still reading).
     ///
     /// # Errors
@@ -150,7 +211,13 @@ impl Loader {
 }
 
 /// Does one job on the reader's connection.
-fn work(store: &Store, triage: &TriageConfig, job: Job) -> Answer {
+fn work(
+    store: &Store,
+    triage: &TriageConfig,
+    returns: &mut Counted,
+    counts: &AtomicU64,
+    job: Job,
+) -> Answer {
     match job {
         Job::Snapshot {
             generation,
@@ -169,6 +236,6 @@ fn work(store: &Store, triage: &TriageConfig, job: Job) -> Answer {
             generation,
             options,
             today,
-        } => Answer::Report(generation, report::build(store, &options, today)),
+        } => Answer::Report(generation, returns.get(store, &options, today, counts)),
     }
 }

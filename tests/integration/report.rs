@@ -595,6 +595,47 @@ fn the_return_is_counted_in_the_background_and_only_the_newest_is_delivered() {
 }
 
 #[test]
+fn the_return_is_counted_once_per_data_version_and_reused_until_the_data_changes() {
+    use caseload::loader::{Delivery, Loader};
+    let (_dir, mut store) = demo_store();
+    let mut loader = Loader::spawn(
+        store.path(),
+        caseload::domain::triage::TriageConfig::default(),
+    )
+    .expect("reader");
+    let options = |quarter: &str, area: Option<&str>| ReportOptions {
+        period: Period::parse(quarter).expect("quarter"),
+        area: area.map(str::to_owned),
+        suppress_small: false,
+        rules: Rules::default(),
+    };
+    let mut count = |options: ReportOptions| {
+        loader.request_report(options, today());
+        let Delivery::Report(Ok(report)) = next_delivery(&loader) else {
+            panic!("expected a return");
+        };
+        (report, loader.returns_counted())
+    };
+    let (first, n) = count(options("2026-27:Q2", None));
+    assert_eq!(n, 1);
+    // Visiting again, and going back to a quarter or area seen before: reused.
+    let (again, n) = count(options("2026-27:Q2", None));
+    assert_eq!((n, &again), (1, &first));
+    assert_eq!(count(options("2026-27:Q1", None)).1, 2);
+    assert_eq!(count(options("2026-27:Q2", Some("Newport"))).1, 3);
+    assert_eq!(count(options("2026-27:Q2", None)).1, 3);
+    assert_eq!(count(options("2026-27:Q1", None)).1, 3);
+    // A commit (the session's own, on another connection) changes the data version.
+    store
+        .write(&actor(), |tx| {
+            tx.audit("note", None, "a change", None, None)
+        })
+        .unwrap();
+    assert_eq!(count(options("2026-27:Q2", None)).1, 4);
+    assert_eq!(count(options("2026-27:Q2", None)).1, 4);
+}
+
+#[test]
 fn a_recount_keeps_the_return_on_screen_and_another_quarter_clears_it() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
