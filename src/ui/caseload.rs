@@ -108,6 +108,44 @@ fn columns_that_fit(width: u16) -> Vec<usize> {
     chosen
 }
 
+/// Widest a column is made for its text: a co-ordinator's full name, a client's name.
+/// Width past these would only be blank.
+const CO_ORDINATOR_UP_TO: u16 = 28;
+const NAME_UP_TO: u16 = 36;
+/// Widest gap between columns.
+const GAP_UP_TO: u16 = 3;
+
+/// The widths of `columns` in `width`, and the gap between them. Extra width goes by
+/// usefulness: first to the co-ordinator column, up to the longest co-ordinator's name,
+/// then to the name up to a width that holds nearly every name, then to the gaps;
+/// what is still left stays at the right edge.
+fn shared_widths(columns: &[usize], width: u16, gauge: bool, app: &App) -> (Vec<u16>, u16) {
+    let mut widths: Vec<u16> = columns
+        .iter()
+        .map(|&c| match COLUMNS[c].width {
+            0 => MIN_NAME_WIDTH,
+            w if c == 5 && gauge => w + 16,
+            w => w,
+        })
+        .collect();
+    let gaps = u16::try_from(columns.len().saturating_sub(1)).unwrap_or(0);
+    let mut spare = width.saturating_sub(widths.iter().sum::<u16>() + gaps);
+    let longest_coordinator = super::fitted_width(
+        app.data.workers.iter().map(|w| w.name.as_str()),
+        0,
+        CO_ORDINATOR_UP_TO,
+    );
+    for (column, up_to) in [(2, longest_coordinator), (0, NAME_UP_TO)] {
+        if let Some(at) = columns.iter().position(|&c| c == column) {
+            let more = up_to.saturating_sub(widths[at]).min(spare);
+            widths[at] += more;
+            spare -= more;
+        }
+    }
+    let gap = 1 + spare.checked_div(gaps).unwrap_or(0).min(GAP_UP_TO - 1);
+    (widths, gap)
+}
+
 /// The 13-week cell: "wk12 d 80 soon", styled by stage; with `gauge`, a bar of 13.
 pub fn clock_cell(row: &CaseloadRow, app: &App, theme: Theme, gauge: bool) -> Line<'static> {
     let Some(start) = row.episode.care_plan_date else {
@@ -282,10 +320,20 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         format!("{}{marker}", col.header)
     }))
     .style(theme.header());
-    let widths = columns.iter().map(|&c| match COLUMNS[c].width {
-        0 => Constraint::Fill(1),
-        w if c == 5 && gauge => Constraint::Length(w + 16),
-        w => Constraint::Length(w),
+    let (widths, gap) = shared_widths(&columns, area.width.saturating_sub(2), gauge, app);
+    // The name takes what the others leave below the widths shared out.
+    let widths = columns.iter().zip(widths).map(|(&c, w)| {
+        if c == 0 && w < NAME_UP_TO {
+            Constraint::Fill(1)
+        } else {
+            Constraint::Length(w)
+        }
     });
-    frame.render_widget(Table::new(rows, widths).header(header).block(block), area);
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .block(block)
+            .column_spacing(gap),
+        area,
+    );
 }

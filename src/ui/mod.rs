@@ -347,3 +347,17 @@ fn relative_days(days: i64) -> String {
         d => format!("{}d ago", -d),
     }
 }
+
+/// Terminal width from which list views widen their columns of names (co-ordinators,
+/// prisons) to the longest name rather than cut it: extra width goes where text is
+/// cut before it goes to blank space.
+pub const WIDE_FROM: u16 = 160;
+
+/// The width that holds the longest of `texts`, between `from` and `up_to` columns.
+pub fn fitted_width<'a>(texts: impl Iterator<Item = &'a str>, from: u16, up_to: u16) -> u16 {
+    texts
+        .map(|t| u16::try_from(t.chars().count()).unwrap_or(u16::MAX))
+        .max()
+        .unwrap_or(0)
+        .clamp(from, up_to)
+}

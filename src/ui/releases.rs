@@ -100,7 +100,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         Constraint::Length(7),
         Constraint::Fill(1),
         Constraint::Length(7),
-        Constraint::Length(13),
+        Constraint::Length(if area.width >= super::WIDE_FROM {
+            super::fitted_width(app.data.releases.iter().map(|r| r.prison.as_str()), 13, 32)
+        } else {
+            13
+        }),
         Constraint::Length(6),
     ];
     let mut header = vec!["Week", "Date", "Days", "Client", "Ref", "Prison", "Ready"];

@@ -111,7 +111,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     widths.push(Constraint::Fill(1));
     header.push("What needs doing");
     if wide {
-        widths.push(Constraint::Length(16));
+        widths.push(Constraint::Length(if area.width >= super::WIDE_FROM {
+            super::fitted_width(app.data.workers.iter().map(|w| w.name.as_str()), 16, 28)
+        } else {
+            16
+        }));
         header.push("Co-ordinator");
     }
     let table = Table::new(rows, widths)

@@ -102,6 +102,34 @@ fn every_view_at_80x24_and_120x40() {
 }
 
 #[test]
+fn at_200x50_extra_width_goes_to_names_that_were_cut() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (200, 50));
+    for (key, view) in [
+        ('1', View::Today),
+        ('3', View::Caseload),
+        ('4', View::Releases),
+    ] {
+        press(&mut store, &mut app, &[KeyCode::Char(key)]);
+        assert_eq!(app.view, view);
+        let text = screen(&app);
+        insta::assert_snapshot!(format!("{}_200x50", view.title()), text);
+    }
+    // Every co-ordinator on the caseload screen is shown whole.
+    press(&mut store, &mut app, &[KeyCode::Char('3')]);
+    let text = screen(&app);
+    let shown: Vec<&str> = app
+        .caseload_list
+        .iter()
+        .take(40)
+        .map(|entry| app.data.coordinator(&app.data.caseload[entry.row()]))
+        .collect();
+    for name in shown {
+        assert!(text.contains(name), "{name} is cut:\n{text}");
+    }
+}
+
+#[test]
 fn help_lists_the_keys_of_the_current_view() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
