@@ -42,6 +42,10 @@ pub struct Cli {
     /// with exit status 75 [default: `wait_seconds` in the config files, else 120].
     #[arg(long, global = true, value_name = "SECONDS")]
     pub wait: Option<u64>,
+    /// Open the TUI on your own clients, your area or all areas [default: the scope you
+    /// left last time, else mine for a care co-ordinator, area for others].
+    #[arg(long, global = true, value_enum)]
+    pub scope: Option<crate::app::Scope>,
     /// What to do; without one, the TUI opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -225,7 +229,7 @@ fn open_tui(store: &mut Store, clock: WallClock, cli: &Cli) -> CliResult {
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
     };
     let settings = crate::config::load_all()?;
-    crate::tui::run(store, session, settings, clock)?;
+    crate::tui::run(store, session, settings, clock, cli.scope)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -16,6 +16,7 @@ pub mod loader;
 pub mod report;
 pub mod signals;
 pub mod staff_cli;
+pub mod state;
 pub mod store;
 pub mod transfer;
 pub mod tui;

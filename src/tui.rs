@@ -14,7 +14,7 @@ use ratatui::buffer::Buffer;
 use ratatui::{DefaultTerminal, Terminal};
 
 use crate::action::{Action, Effect};
-use crate::app::{App, Data, DraftOffer, Session, View};
+use crate::app::{App, Data, DraftOffer, Scope, Session, View};
 use crate::config::Settings;
 use crate::domain::model::CaseloadRow;
 use crate::domain::triage::TriageConfig;
@@ -24,6 +24,7 @@ use crate::keys;
 use crate::loader::{Delivery, Loader};
 use crate::report::{self, ReportOptions};
 use crate::signals::StopRequest;
+use crate::state::Remembered;
 use crate::store::{
     AccessEntry, Actor, Change, Looked, Offences, Store, StoreError, StoreResult, describe_holder,
 };
@@ -349,6 +350,7 @@ pub fn run(
     session: Session,
     settings: Settings,
     clock: WallClock,
+    scope: Option<Scope>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let stop = StopRequest::install()?;
     // Writes on the key thread only ever try briefly; waiting is the loop's job. The
@@ -365,7 +367,15 @@ pub fn run(
     }
     .and_then(|()| {
         let ending = Ending { stop, patience };
-        event_loop(&mut terminal, store, session, settings, clock, &ending)
+        event_loop(
+            &mut terminal,
+            store,
+            session,
+            settings,
+            clock,
+            scope,
+            &ending,
+        )
     });
     if mouse {
         // After a hang-up there is no terminal to tell: nothing to do about an error.
@@ -422,6 +432,7 @@ fn event_loop(
     session: Session,
     settings: Settings,
     clock: WallClock,
+    scope: Option<Scope>,
     ending: &Ending,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let theme = Theme::from_settings(&settings);
@@ -429,6 +440,12 @@ fn event_loop(
     // The first frame comes at once; the snapshot is read in the background and
     // swapped in when ready (seconds on a very large caseload).
     let mut app = App::new(clock.now(), session, settings, (size.width, size.height));
+    // The scope asked for, else the one left last time on this database.
+    let remembered = Remembered::for_user(store.path());
+    if let Some(scope) = scope.or_else(|| remembered.as_ref().and_then(Remembered::scope)) {
+        app.start_in(scope);
+    }
+    let mut left_in = app.scope;
     tune_allocator();
     let mut loader = Loader::spawn(store.path(), app.settings.triage.clone())?;
     loader.request(app.scope_limits(), app.now, &app.data.caseload);
@@ -453,6 +470,13 @@ fn event_loop(
             break;
         }
         dirty |= draft_when_due(store, &mut app, &mut draft_saved, &mut draft_due);
+        if app.scope != left_in {
+            left_in = app.scope;
+            // Only a convenience: a scope that cannot be remembered is not worth a message.
+            if let Some(remembered) = &remembered {
+                let _ = remembered.keep(left_in);
+            }
+        }
         if let Some(save) = pending.take_if(|p| Instant::now() >= p.next_try) {
             pending = save.retry(store, &mut app, &mut loader);
             dirty = true;

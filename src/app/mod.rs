@@ -88,18 +88,30 @@ impl View {
     }
 }
 
-/// Whose work the lists show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whose work the lists show (`--scope mine|area|all`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Scope {
     /// The session user's own clients.
     Mine,
     /// The session user's home area.
+    #[value(name = "area")]
     MyArea,
     /// Every area.
+    #[value(name = "all")]
     Everything,
 }
 
 impl Scope {
+    /// The word `--scope` takes for it.
+    #[must_use]
+    pub const fn word(self) -> &'static str {
+        match self {
+            Self::Mine => "mine",
+            Self::MyArea => "area",
+            Self::Everything => "all",
+        }
+    }
+
     /// Word for the status line.
     #[must_use]
     pub const fn label(self) -> &'static str {

@@ -8,6 +8,16 @@ use crate::action::{Action, Effect, FilterChip};
 use crate::domain::triage;
 
 impl App {
+    /// Starts in `scope` (from `--scope` or the one left last time) instead of the
+    /// role's; without a worker record there is no "mine" or "area": everything.
+    pub fn start_in(&mut self, scope: Scope) {
+        self.scope = if self.session.worker.is_some() {
+            scope
+        } else {
+            Scope::Everything
+        };
+    }
+
     /// Applies an action; returns what the loop must do next, if anything.
     #[allow(clippy::too_many_lines)] // one arm per action: the dispatch reads best in one place
     pub fn update(&mut self, action: Action) -> Option<Effect> {

@@ -24,6 +24,7 @@ mod report;
 mod return_definitions;
 mod roles;
 mod sanitiser;
+mod scope;
 mod screenshots;
 mod search;
 mod ssh;
