@@ -6,7 +6,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -18,6 +18,7 @@ use crate::report::{self, Report, ReportOptions};
 use crate::store::{Access, Store, StoreError, StoreResult};
 
 /// What to read.
+#[derive(Clone)]
 enum Job {
     /// A snapshot of the scope's limits (area, worker) at a moment, sharing the rows
     /// of the caseload on screen that have not changed rather than copying them.
@@ -57,6 +58,24 @@ pub struct Loader {
     snapshot_generation: u64,
     report_generation: u64,
     counted: Arc<AtomicU64>,
+    /// Whether a snapshot is being read, and how to stop it: a newer request makes it
+    /// useless, so a scope change never waits for the read before it.
+    reading: Arc<AtomicBool>,
+    interrupt: rusqlite::InterruptHandle,
+}
+
+/// Files `job` as the newest of its kind.
+fn file(job: Job, snapshot: &mut Option<Job>, report: &mut Option<Job>) {
+    match job {
+        Job::Snapshot { .. } => *snapshot = Some(job),
+        Job::Report { .. } => *report = Some(job),
+    }
+}
+
+/// Whether `answer` is a snapshot read stopped by [`Loader::request`].
+fn interrupted(answer: &Answer) -> bool {
+    matches!(answer, Answer::Snapshot(_, Err(StoreError::Sqlite(e)))
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted))
 }
 
 /// Returns already counted, reused while the data version they were counted at holds
@@ -116,6 +135,9 @@ impl Loader {
         let (outgoing, answers) = channel();
         let counted = Arc::new(AtomicU64::new(0));
         let counts = Arc::clone(&counted);
+        let reading = Arc::new(AtomicBool::new(false));
+        let interrupt = store.interrupt_handle();
+        let busy = Arc::clone(&reading);
         std::thread::spawn(move || {
             let mut returns = Counted::default();
             while let Ok(first) = incoming.recv() {
@@ -123,12 +145,27 @@ impl Loader {
                 // away anyway. The snapshot goes first: every view needs it.
                 let (mut snapshot, mut report) = (None, None);
                 for job in std::iter::once(first).chain(incoming.try_iter()) {
-                    match job {
-                        Job::Snapshot { .. } => snapshot = Some(job),
-                        Job::Report { .. } => report = Some(job),
+                    file(job, &mut snapshot, &mut report);
+                }
+                while let Some(job) = snapshot.take() {
+                    let again = job.clone();
+                    busy.store(true, Ordering::Release);
+                    let answer = work(&store, &triage, &mut returns, &counts, job);
+                    busy.store(false, Ordering::Release);
+                    if interrupted(&answer) {
+                        // Stopped for a newer request; if that request was already
+                        // taken (the stop came late), read this one again.
+                        for job in incoming.try_iter() {
+                            file(job, &mut snapshot, &mut report);
+                        }
+                        snapshot.get_or_insert(again);
+                        continue;
+                    }
+                    if outgoing.send(answer).is_err() {
+                        return;
                     }
                 }
-                for job in [snapshot, report].into_iter().flatten() {
+                if let Some(job) = report {
                     if outgoing
                         .send(work(&store, &triage, &mut returns, &counts, job))
                         .is_err()
@@ -144,6 +181,8 @@ impl Loader {
             snapshot_generation: 0,
             report_generation: 0,
             counted,
+            reading,
+            interrupt,
         })
     }
 
@@ -164,6 +203,10 @@ impl Loader {
             now,
             previous: previous.to_vec(),
         });
+        // The read in flight is for an older request: stop it.
+        if self.reading.load(Ordering::Acquire) {
+            self.interrupt.interrupt();
+        }
     }
 
     /// Asks for the return described by `options`, as produced on `today`.

@@ -421,6 +421,13 @@ impl Store {
         Ok(problems)
     }
 
+    /// A handle that stops this connection's statement in flight from another thread
+    /// (the statement fails with SQLite's "interrupted").
+    #[must_use]
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn.get_interrupt_handle()
+    }
+
     /// SQLite's `data_version`: changes when another connection commits, so a session
     /// can notice colleagues' writes cheaply.
     ///

@@ -84,3 +84,49 @@ fn scope_on_the_command_line_and_the_scope_left_last_time() {
     assert!(!bad.status.success());
     assert!(text.contains("mine, area, all"), "{text}");
 }
+
+#[test]
+fn a_newer_scope_stops_the_read_in_flight_and_only_its_snapshot_arrives() {
+    use caseload::loader::{Delivery, Loader};
+    let (_dir, store) = demo_store();
+    let now = crate::common::at("2026-11-23 09:30");
+    let triage = caseload::domain::triage::TriageConfig::default();
+    let count = |limits| {
+        caseload::tui::load_scope(&store, limits, now, &triage, &[])
+            .unwrap()
+            .caseload
+            .len()
+    };
+    let (everything, one_area) = (count((None, None)), count((Some(1), None)));
+    assert_ne!(everything, one_area);
+    let mut loader = Loader::spawn(store.path(), triage.clone()).unwrap();
+    // Each request lands while the one before is being read (or just after): the
+    // stopped reads never show, and a stop that comes late is read again.
+    for round in 0..20 {
+        let last = if round % 2 == 0 {
+            (Some(1), None)
+        } else {
+            (None, None)
+        };
+        loader.request((None, None), now, &[]);
+        loader.request((Some(1), None), now, &[]);
+        loader.request(last, now, &[]);
+        let started = std::time::Instant::now();
+        let delivered = loop {
+            if let Some(delivery) = loader.poll().unwrap() {
+                break delivery;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(60));
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        let Delivery::Snapshot(Ok(data)) = delivered else {
+            panic!("round {round}: expected a snapshot, not an error");
+        };
+        let expected = if last.0.is_some() {
+            one_area
+        } else {
+            everything
+        };
+        assert_eq!(data.caseload.len(), expected, "round {round}");
+    }
+}
