@@ -12,6 +12,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::dates::{self, DateError};
+use crate::domain::safe_text::{Room, refused_text};
 use crate::store::{Change, FieldConflict};
 
 pub use kinds::{FormContext, FormKind};
@@ -102,6 +103,11 @@ impl Field {
     /// The sentence to show under the field.
     pub fn check(&self, now: NaiveDateTime) -> Result<(), String> {
         let text = self.value.trim();
+        if self.kind == FieldKind::Text {
+            if let Some(why) = refused_text(self.room(), text) {
+                return Err(format!("{} {why}", self.label));
+            }
+        }
         if text.is_empty() {
             return if self.required {
                 Err(format!("{} is required", self.label))
@@ -119,6 +125,16 @@ impl Field {
             }
             FieldKind::DateTime { past_only } => parse_date_time(text, now, past_only).map(drop),
             _ => Ok(()),
+        }
+    }
+
+    /// The room this free-text field has: the same limits an imported cell has.
+    fn room(&self) -> Room {
+        match self.key {
+            "reference" => Room::Reference,
+            "given_name" | "family_name" | "prison" | "with" | "gp" | "prescriber" => Room::Name,
+            "note" | "plan" | "reason" | "waived" => Room::Note,
+            _ => Room::Short,
         }
     }
 }

@@ -10,6 +10,9 @@
 //! - [`is_formula_like`]: for a spreadsheet. A cell that a spreadsheet would run as a
 //!   formula, including one hidden behind leading spaces or written with fullwidth
 //!   signs, is neutralised on export and refused on import.
+//! - [`refused_text`]: for storing. Why a typed or imported value is refused (control
+//!   or bidirectional characters, too long, only invisible characters): the one rule
+//!   the import and the forms both apply.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -118,4 +121,82 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(cell)
     }
+}
+
+/// How much free text a value may hold: room for any real value, and no more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Room {
+    /// A reference: 40 characters.
+    Reference,
+    /// A name (of a person, area, worker, prison, team or practice): 100 characters.
+    Name,
+    /// A note (or a plan or reason written out): 4,000 characters, line breaks allowed.
+    Note,
+    /// Any other value: 60 characters.
+    Short,
+}
+
+impl Room {
+    /// The most characters a value may hold.
+    #[must_use]
+    pub const fn max_chars(self) -> usize {
+        match self {
+            Self::Reference => 40,
+            Self::Name => 100,
+            Self::Note => 4000,
+            Self::Short => 60,
+        }
+    }
+}
+
+/// Why `text` is refused as a value with `room`, if it is: a control character (C0,
+/// DEL, C1; line breaks are allowed in notes only), a bidirectional control (which
+/// reorders what is shown), a Unicode tag or separator, more than
+/// [`Room::max_chars`], or nothing visible at all (only invisible characters). The
+/// sentence follows the name of the field or column.
+#[must_use]
+pub fn refused_text(room: Room, text: &str) -> Option<String> {
+    let length = text.chars().count();
+    let max = room.max_chars();
+    if length > max {
+        return Some(format!(
+            "is {length} characters long, and at most {max} fit this column: shorten it"
+        ));
+    }
+    let multiline = room == Room::Note;
+    let bad = text.chars().find(|&c| match c {
+        '\n' | '\r' => !multiline,
+        c => {
+            is_bidi_control(c)
+                || matches!(c,
+                    '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{2028}' | '\u{2029}'
+                    | '\u{E0000}'..='\u{E007F}' | '\u{FFF9}'..='\u{FFFB}')
+        }
+    });
+    if let Some(c) = bad {
+        let code = format!("U+{:04X}", u32::from(c));
+        return Some(match c {
+            '\n' | '\r' => format!(
+                "holds a line break ({code}); only notes may have several lines: put it on one line"
+            ),
+            c if is_bidi_control(c) => format!(
+                "holds a bidirectional control ({code}), which makes text show in another order than it is stored: remove it"
+            ),
+            _ => format!(
+                "holds a control character ({code}), which is not text (it can drive a terminal): remove it"
+            ),
+        });
+    }
+    let visible = text.chars().any(|c| !c.is_whitespace() && !is_hidden(c));
+    if !text.is_empty() && !visible && !text.chars().all(char::is_whitespace) {
+        return Some(
+            "is made only of invisible characters (zero-width spaces or joiners): type the value, or leave the cell empty".to_owned(),
+        );
+    }
+    None
+}
+
+/// Whether `c` is a bidirectional control: a mark, embedding, override or isolate.
+const fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

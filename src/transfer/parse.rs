@@ -8,6 +8,7 @@ use crate::domain::model::{
     BreachStatus, ContactKind, Ethnicity, ExitReason, Rag, ReferralSource, ReleaseType, Sex,
     Substance,
 };
+use crate::domain::safe_text::{Room, refused_text};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -514,7 +515,7 @@ impl Cells<'_> {
     fn raw(&mut self, column: &str) -> Option<String> {
         let index = self.columns.iter().find(|(c, _)| *c == column)?.1;
         let original = self.record.get(index)?.trim_matches(' ');
-        if let Some(why) = refused_text(column, original) {
+        if let Some(why) = refused_text(room(column), original) {
             self.problem(column, why);
             return None;
         }
@@ -806,69 +807,24 @@ impl Cells<'_> {
     }
 }
 
-/// The most characters a cell of `column` may hold: room for any real value, and no
-/// more (a megabyte "name" is an attack or a broken file, not a person).
+/// The room a cell of `column` has: room for any real value, and no more (a
+/// megabyte "name" is an attack or a broken file, not a person).
+#[must_use]
+pub fn room(column: &str) -> Room {
+    match column {
+        "reference" | "client_reference" => Room::Reference,
+        "given_name" | "family_name" | "area" | "worker" | "care_coordinator" | "prison" => {
+            Room::Name
+        }
+        "note" => Room::Note,
+        _ => Room::Short,
+    }
+}
+
+/// The most characters a cell of `column` may hold.
 #[must_use]
 pub fn max_chars(column: &str) -> usize {
-    match column {
-        "reference" | "client_reference" => 40,
-        "given_name" | "family_name" | "area" | "worker" | "care_coordinator" | "prison" => 100,
-        "note" => 4000,
-        _ => 60,
-    }
-}
-
-/// Why a cell of `column` is refused before its value is read, if it is: a control
-/// character (C0, DEL, C1; line breaks are allowed in notes only), a bidirectional
-/// control (which reorders what is shown), a Unicode tag or separator, more than
-/// [`max_chars`], or nothing visible at all (only invisible characters).
-#[must_use]
-pub fn refused_text(column: &str, cell: &str) -> Option<String> {
-    let length = cell.chars().count();
-    let max = max_chars(column);
-    if length > max {
-        return Some(format!(
-            "is {length} characters long, and at most {max} fit this column: shorten it"
-        ));
-    }
-    let multiline = column == "note";
-    let bad = cell.chars().find(|&c| match c {
-        '\n' | '\r' => !multiline,
-        c => {
-            is_bidi_control(c)
-                || matches!(c,
-                    '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{2028}' | '\u{2029}'
-                    | '\u{E0000}'..='\u{E007F}' | '\u{FFF9}'..='\u{FFFB}')
-        }
-    });
-    if let Some(c) = bad {
-        let code = format!("U+{:04X}", u32::from(c));
-        return Some(match c {
-            '\n' | '\r' => format!(
-                "holds a line break ({code}); only notes may have several lines: put it on one line"
-            ),
-            c if is_bidi_control(c) => format!(
-                "holds a bidirectional control ({code}), which makes text show in another order than it is stored: remove it"
-            ),
-            _ => format!(
-                "holds a control character ({code}), which is not text (it can drive a terminal): remove it"
-            ),
-        });
-    }
-    let visible = cell
-        .chars()
-        .any(|c| !c.is_whitespace() && !crate::domain::safe_text::is_hidden(c));
-    if !cell.is_empty() && !visible && !cell.chars().all(char::is_whitespace) {
-        return Some(
-            "is made only of invisible characters (zero-width spaces or joiners): type the value, or leave the cell empty".to_owned(),
-        );
-    }
-    None
-}
-
-/// Whether `c` is a bidirectional control: a mark, embedding, override or isolate.
-const fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    room(column).max_chars()
 }
 
 /// Files need absolute dates: a relative one would change meaning with the import day.

@@ -1,12 +1,16 @@
 //! Property test: whatever is stored in names and notes (random Unicode, control
 //! characters, escape sequences, right-to-left overrides), no control sequence reaches
-//! the terminal, on any view, at any size down to 1x1.
+//! the terminal, on any view, at any size down to 1x1; and the forms refuse hostile
+//! text as the import does, writing nothing.
 
 use caseload::domain::model::{ContactKind, Ethnicity, Flags, Sex};
 use caseload::store::{NewClient, NewContact};
 use crossterm::event::KeyCode;
 
+use caseload::form::FormKind;
+
 use crate::common::{actor, at, date, demo_store};
+use crate::merge::{app_as, audit_count, enter, fixture, open, set};
 use crate::ui::{app_for, press, screen};
 
 /// Seeded SplitMix64, so a failure is reproducible.
@@ -152,4 +156,88 @@ fn hostile_names_and_notes_never_reach_the_terminal() {
         app.update(caseload::action::Action::Resize(120, 40));
         press(&mut store, &mut app, &[KeyCode::Esc, KeyCode::Down]);
     }
+}
+
+fn count(store: &caseload::store::Store, table: &str) -> i64 {
+    rusqlite::Connection::open(store.path())
+        .unwrap()
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+/// The forms refuse what the import refuses, with the same sentences and limits
+/// (`domain::safe_text::refused_text`): the field is marked, nothing is written.
+#[test]
+fn forms_refuse_hostile_text_and_write_nothing() {
+    let (_dir, mut store, team) = fixture();
+    let mut app = app_as(&store, "cora");
+    let before = (count(&store, "contact"), audit_count(&store));
+    let refusals = [
+        (
+            "seen at home \u{202E}gnidnah",
+            "note holds a bidirectional control (U+202E), which makes text show in another \
+             order than it is stored: remove it",
+        ),
+        (
+            &*"a".repeat(4001),
+            "note is 4001 characters long, and at most 4000 fit this column: shorten it",
+        ),
+    ];
+    for (note, refusal) in refusals {
+        open(&mut store, &mut app, FormKind::Contact, team.c1);
+        set(&mut store, &mut app, "note", note);
+        enter(&mut store, &mut app);
+        let form = app.form.as_ref().expect("refused: the form stays open");
+        assert_eq!(form.fields[form.focus].key, "note", "the note is marked");
+        assert_eq!(form.fields[form.focus].error.as_deref(), Some(refusal));
+        assert_eq!(
+            (count(&store, "contact"), audit_count(&store)),
+            before,
+            "nothing written"
+        );
+        press(&mut store, &mut app, &[KeyCode::Esc, KeyCode::Char('y')]);
+        assert!(app.form.is_none());
+    }
+
+    // A name on the new-referral form: the same rule, with its own limit.
+    let clients = count(&store, "client");
+    open(&mut store, &mut app, FormKind::NewClientReferral, team.c1);
+    set(&mut store, &mut app, "reference", "HOSTILE-1");
+    set(&mut store, &mut app, "given_name", "Ann\u{2066}");
+    set(&mut store, &mut app, "family_name", &"b".repeat(101));
+    set(&mut store, &mut app, "date_of_birth", "01/02/1990");
+    set(&mut store, &mut app, "source", "self");
+    enter(&mut store, &mut app);
+    let form = app.form.as_ref().expect("refused: the form stays open");
+    let error = |key: &str| {
+        form.fields
+            .iter()
+            .find(|f| f.key == key)
+            .and_then(|f| f.error.clone())
+    };
+    assert_eq!(
+        error("given_name").as_deref(),
+        Some(
+            "given name holds a bidirectional control (U+2066), which makes text show in \
+             another order than it is stored: remove it"
+        )
+    );
+    assert_eq!(
+        error("family_name").as_deref(),
+        Some("family name is 101 characters long, and at most 100 fit this column: shorten it")
+    );
+    assert_eq!(count(&store, "client"), clients, "no client written");
+    assert_eq!(audit_count(&store), before.1, "no audit written");
+
+    // The limit is the most a value may hold, not less: 4,000 characters save.
+    press(&mut store, &mut app, &[KeyCode::Esc, KeyCode::Char('y')]);
+    open(&mut store, &mut app, FormKind::Contact, team.c1);
+    set(&mut store, &mut app, "note", &"a".repeat(4000));
+    enter(&mut store, &mut app);
+    assert!(
+        app.form.is_none(),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.notice)
+    );
+    assert_eq!(count(&store, "contact"), before.0 + 1);
 }
