@@ -70,6 +70,26 @@ pub(super) fn not_found(entity: &'static str, row_id: i64) -> StoreError {
     }
 }
 
+/// Every column of row `row_id` of `table`, in table order, as (name, value) pairs.
+pub(super) fn read_row(
+    conn: &Connection,
+    table: &'static str,
+    row_id: i64,
+) -> StoreResult<Vec<(String, Value)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT * FROM {} WHERE id = ?1",
+        known_table(table)?
+    ))?;
+    let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+    let values: Vec<Value> = stmt
+        .query_row([row_id], |r| {
+            (0..names.len()).map(|i| r.get::<_, Value>(i)).collect()
+        })
+        .optional()?
+        .ok_or_else(|| not_found(table, row_id))?;
+    Ok(names.into_iter().zip(values).collect())
+}
+
 /// A database value as JSON for the audit log.
 fn to_json(value: &Value) -> Json {
     match value {
@@ -450,19 +470,11 @@ impl Tx<'_> {
 
     /// The whole row as JSON (column name to value).
     pub(super) fn row_json(&self, table: &'static str, row_id: i64) -> StoreResult<Json> {
-        let mut stmt = self.tx.prepare(&format!(
-            "SELECT * FROM {} WHERE id = ?1",
-            known_table(table)?
-        ))?;
-        let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
-        let values: Vec<Value> = stmt
-            .query_row([row_id], |r| {
-                (0..names.len()).map(|i| r.get::<_, Value>(i)).collect()
-            })
-            .optional()?
-            .ok_or_else(|| not_found(table, row_id))?;
         Ok(Json::Object(
-            names.into_iter().zip(values.iter().map(to_json)).collect(),
+            read_row(self.tx, table, row_id)?
+                .into_iter()
+                .map(|(name, value)| (name, to_json(&value)))
+                .collect(),
         ))
     }
 

@@ -16,7 +16,7 @@ use super::records::{
     NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality, NewOutcome,
     NewOutreach, NewRequiredAssessment,
 };
-use super::rows::{Written, explain_constraint, known_table, not_found};
+use super::rows::{Written, explain_constraint, known_table, not_found, read_row};
 use super::{Actor, Store, StoreError, StoreResult, Tx};
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::{
@@ -101,18 +101,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::NotFound`] or an SQLite error.
     pub fn row_base(&self, table: &'static str, row_id: i64) -> StoreResult<RowBase> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT * FROM {} WHERE id = ?1",
-            known_table(table)?
-        ))?;
-        let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
-        let values: Vec<Value> = stmt
-            .query_row([row_id], |r| {
-                (0..names.len()).map(|i| r.get::<_, Value>(i)).collect()
-            })
-            .optional()?
-            .ok_or_else(|| not_found(table, row_id))?;
-        let values: Vec<(String, Value)> = names.into_iter().zip(values).collect();
+        let values = read_row(&self.conn, table, row_id)?;
         let version = values
             .iter()
             .find_map(|(name, value)| match (name.as_str(), value) {
