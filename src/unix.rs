@@ -129,6 +129,12 @@ pub fn primary_gid(login: &str) -> Option<u32> {
 /// The login of user id `uid`, or its number if it has none.
 #[must_use]
 pub fn user_name(uid: u32) -> String {
+    login_of(uid).unwrap_or_else(|| uid.to_string())
+}
+
+/// The login of user id `uid`, or `None` if the password database has no entry.
+#[must_use]
+pub fn login_of(uid: u32) -> Option<String> {
     // SAFETY: a zeroed `passwd` is a valid value for the call to fill.
     let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
     let mut buffer = vec![0_u8; FIRST_BUFFER * 4];
@@ -144,12 +150,14 @@ pub fn user_name(uid: u32) -> String {
         )
     };
     if status != 0 || result.is_null() || entry.pw_name.is_null() {
-        return uid.to_string();
+        return None;
     }
     // SAFETY: the look-up succeeded, so pw_name is a NUL-terminated string in `buffer`.
-    unsafe { CStr::from_ptr(entry.pw_name) }
-        .to_string_lossy()
-        .into_owned()
+    Some(
+        unsafe { CStr::from_ptr(entry.pw_name) }
+            .to_string_lossy()
+            .into_owned(),
+    )
 }
 
 /// Every login in the group: its listed members and the logins whose primary group
