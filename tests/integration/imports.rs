@@ -479,6 +479,17 @@ fn sorted(outputs: &[Output]) -> Vec<String> {
     texts
 }
 
+/// Eight files `stem-0.csv` to `stem-7.csv` in `dir`, each holding `contents`.
+fn eight_copies(dir: &Path, stem: &str, contents: &str) -> Vec<PathBuf> {
+    (0..8)
+        .map(|i| {
+            let path = dir.join(format!("{stem}-{i}.csv"));
+            std::fs::write(&path, contents).unwrap();
+            path
+        })
+        .collect()
+}
+
 #[test]
 fn eight_processes_importing_one_contacts_file_store_it_once() {
     let clients =
@@ -495,13 +506,7 @@ fn eight_processes_importing_one_contacts_file_store_it_once() {
         )
         .unwrap();
     }
-    let files: Vec<PathBuf> = (0..8)
-        .map(|i| {
-            let path = dir.path().join(format!("contacts-{i}.csv"));
-            std::fs::write(&path, &file).unwrap();
-            path
-        })
-        .collect();
+    let files = eight_copies(dir.path(), "contacts", &file);
     let outputs = run_all(&db, &files);
     let mut expected = vec!["0 created, 200 unchanged, 0 problem(s)\n".to_owned(); 7];
     expected.push("200 created, 0 unchanged, 0 problem(s)\n".to_owned());
@@ -521,13 +526,7 @@ fn eight_processes_importing_the_same_new_clients_create_each_once() {
     for n in 0..20 {
         writeln!(file, "C-{n},Given{n},Family,01/02/1980,Newport").unwrap();
     }
-    let files: Vec<PathBuf> = (0..8)
-        .map(|i| {
-            let path = dir.path().join(format!("clients-{i}.csv"));
-            std::fs::write(&path, &file).unwrap();
-            path
-        })
-        .collect();
+    let files = eight_copies(dir.path(), "clients", &file);
     let outputs = run_all(&db, &files);
     let mut expected = vec!["0 created, 20 unchanged, 0 updated, 0 problem(s)\n".to_owned(); 7];
     expected.push("20 created, 0 unchanged, 0 updated, 0 problem(s)\n".to_owned());

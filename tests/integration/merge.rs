@@ -672,6 +672,22 @@ impl User {
     }
 }
 
+/// Cora opens a form of `kind` on `client` in her own process and runs `cora_steps`
+/// up to their `wait`; lead then runs `lead_steps` on the same form to the end in
+/// another process, and cora goes on. Returns what lead and cora reported.
+fn cora_waits_for_lead(
+    path: &Path,
+    client: i64,
+    kind: FormKind,
+    cora_steps: &str,
+    lead_steps: &str,
+) -> (Vec<String>, Vec<String>) {
+    let mut cora = User::start(path, "cora", client, kind, cora_steps);
+    cora.waiting();
+    let lead = User::start(path, "lead", client, kind, lead_steps).finish();
+    (lead, cora.resume())
+}
+
 fn one_row<T: rusqlite::types::FromSql>(path: &Path, sql: &str) -> T {
     Connection::open(path)
         .unwrap()
@@ -683,24 +699,14 @@ fn one_row<T: rusqlite::types::FromSql>(path: &Path, sql: &str) -> T {
 fn two_processes_changing_different_fields_both_stick() {
     let (_dir, store, team) = fixture();
     let path = store.path().to_path_buf();
-    let mut cora = User::start(
+    let (lead, seen) = cora_waits_for_lead(
         &path,
-        "cora",
         team.c1,
         FormKind::Flags,
         "wait;set mappa=yes;enter;report",
-    );
-    cora.waiting();
-    let lead = User::start(
-        &path,
-        "lead",
-        team.c1,
-        FormKind::Flags,
         "set ppo=yes;enter;report",
-    )
-    .finish();
+    );
     assert!(lead[0].starts_with("MESSAGE Saved"), "{lead:?}");
-    let seen = cora.resume();
     assert_eq!(
         seen[..2],
         [
@@ -730,23 +736,13 @@ fn two_processes_changing_the_same_field_choose_per_field_and_the_rest_merges() 
     let (_dir, store, team) = fixture();
     let path = store.path().to_path_buf();
     let audits_before = audit_count(&store);
-    let mut cora = User::start(
+    let (_, seen) = cora_waits_for_lead(
         &path,
-        "cora",
         team.c1,
         FormKind::ReleaseDates,
         "wait;set expected=01/04/2027;set earliest=15/01/2027;enter;report;theirs;enter;report",
-    );
-    cora.waiting();
-    User::start(
-        &path,
-        "lead",
-        team.c1,
-        FormKind::ReleaseDates,
         "set expected=20/03/2027;enter",
-    )
-    .finish();
-    let seen = cora.resume();
+    );
     assert_eq!(seen[1], "FORM open", "{seen:?}");
     assert_eq!(
         seen[2], "CONFLICT expected release|20/03/2027|01/04/2027|lead",
@@ -783,16 +779,13 @@ fn two_processes_changing_the_same_field_choose_per_field_and_the_rest_merges() 
 fn two_processes_changing_the_same_field_can_keep_yours() {
     let (_dir, store, team) = fixture();
     let path = store.path().to_path_buf();
-    let mut cora = User::start(
+    let (_, seen) = cora_waits_for_lead(
         &path,
-        "cora",
         team.c1,
         FormKind::Tier,
         "wait;set tier=4;enter;report;yours;enter;report",
+        "set tier=3;enter",
     );
-    cora.waiting();
-    User::start(&path, "lead", team.c1, FormKind::Tier, "set tier=3;enter").finish();
-    let seen = cora.resume();
     assert_eq!(seen[2], "CONFLICT tier|tier 3|tier 4|lead", "{seen:?}");
     assert_eq!(seen[3], "MESSAGE Saved: tier. U undoes it.", "{seen:?}");
     let tier: i64 = one_row(
@@ -806,23 +799,13 @@ fn two_processes_changing_the_same_field_can_keep_yours() {
 fn two_processes_ticking_different_checklist_items_both_stick() {
     let (_dir, store, team) = fixture();
     let path = store.path().to_path_buf();
-    let mut cora = User::start(
+    let (_, seen) = cora_waits_for_lead(
         &path,
-        "cora",
         team.c1,
         FormKind::ReleaseChecklist,
         "wait;set appointment_booked=yes;enter;report",
-    );
-    cora.waiting();
-    User::start(
-        &path,
-        "lead",
-        team.c1,
-        FormKind::ReleaseChecklist,
         "set naloxone_given=yes;enter",
-    )
-    .finish();
-    let seen = cora.resume();
+    );
     assert_eq!(seen[1], "FORM closed", "{seen:?}");
     let ticked: (i64, i64, i64) = Connection::open(&path)
         .unwrap()
@@ -839,23 +822,13 @@ fn two_processes_ticking_different_checklist_items_both_stick() {
 fn two_processes_undo_reverts_only_the_fields_no_colleague_changed_since() {
     let (_dir, store, team) = fixture();
     let path = store.path().to_path_buf();
-    let mut cora = User::start(
+    let (_, seen) = cora_waits_for_lead(
         &path,
-        "cora",
         team.c1,
         FormKind::ReleaseDates,
         "set expected=01/04/2027;set earliest=15/01/2027;enter;wait;undo;report",
-    );
-    cora.waiting();
-    User::start(
-        &path,
-        "lead",
-        team.c1,
-        FormKind::ReleaseDates,
         "set expected=20/03/2027;enter",
-    )
-    .finish();
-    let seen = cora.resume();
+    );
     assert!(
         seen[0].starts_with(
             "MESSAGE Undone except: expected release date, which lead changed at 2026-11-23 09:30 after you."
