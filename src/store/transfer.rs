@@ -215,18 +215,25 @@ impl Store {
     /// # Errors
     /// An SQLite error.
     pub fn import_keys(&self) -> StoreResult<ImportKeys> {
+        // One read transaction, so both lists come from one snapshot: a colleague's
+        // import committed between two separate reads would show its clients' twin
+        // keys without the clients, and every row would look like a twin.
+        let snapshot = self.conn.unchecked_transaction()?;
         let mut keys = ImportKeys::default();
-        let mut stmt = self.conn.prepare(CLIENT_SELECT)?;
-        let rows = stmt.query_map([], client_row)?;
-        for row in rows {
-            let (id, client) = row?;
-            keys.clients.insert(client.reference.clone(), (id, client));
+        {
+            let mut clients = snapshot.prepare(CLIENT_SELECT)?;
+            for row in clients.query_map([], client_row)? {
+                let (id, client) = row?;
+                keys.clients.insert(client.reference.clone(), (id, client));
+            }
+            let mut people = snapshot.prepare(
+                "SELECT t.key, c.reference FROM client_twin t JOIN client c ON c.id = t.client_id",
+            )?;
+            keys.people = people
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
         }
-        let mut stmt = self.conn.prepare(
-            "SELECT t.key, c.reference FROM client_twin t JOIN client c ON c.id = t.client_id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        keys.people = rows.collect::<rusqlite::Result<_>>()?;
+        snapshot.commit()?;
         Ok(keys)
     }
 
