@@ -15,7 +15,6 @@ pub mod keys;
 pub mod loader;
 pub mod report;
 pub mod signals;
-pub mod staff_cli;
 pub mod state;
 pub mod store;
 pub mod transfer;

@@ -2,6 +2,7 @@
 
 mod doctor;
 mod exchange;
+mod staff;
 mod waiting;
 
 pub use waiting::EXIT_BUSY;
@@ -201,12 +202,12 @@ pub fn run(cli: &Cli) -> CliResult {
         Some(Command::Import(args)) => exchange::run_import(cli.db.as_deref(), clock, args),
         Some(Command::Export(args)) => exchange::run_export(cli.db.as_deref(), clock, args),
         Some(Command::Backup { file }) => exchange::run_backup(cli.db.as_deref(), file),
-        Some(Command::Worker(command)) => crate::staff_cli::run_worker(
+        Some(Command::Worker(command)) => staff::run_worker(
             &database_path(cli.db.as_deref(), "caseload.db")?,
             command,
             clock,
         ),
-        Some(Command::Area(command)) => crate::staff_cli::run_area(
+        Some(Command::Area(command)) => staff::run_area(
             &database_path(cli.db.as_deref(), "caseload.db")?,
             command,
             clock,
