@@ -5,6 +5,8 @@ use caseload::domain::model::{Ethnicity, Flags, ReferralSource, Role, Sex};
 use caseload::domain::release::Checklist;
 use caseload::store::{Access, Actor, NewArea, NewClient, NewEpisode, NewWorker, Store};
 use chrono::{NaiveDate, NaiveDateTime};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The fixed day every test pretends is today.
 pub fn today() -> NaiveDate {
@@ -36,24 +38,63 @@ pub fn empty_store() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
-/// A database holding the standard demo (seed 2014, 300 clients, today = [`today`]).
+/// A database holding the standard demo (seed 2014, 300 clients, today = [`today`]):
+/// a copy of [`demo_template`], so each test gets its own file without generating it.
 pub fn demo_store() -> (tempfile::TempDir, Store) {
-    let (dir, mut store) = empty_store();
-    demo::generate(
-        &mut store,
-        &actor(),
-        &DemoOptions {
-            seed: 2014,
-            today: today(),
-            clients: 300,
-        },
-    )
-    .expect("demo data");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("test.db");
+    std::fs::copy(demo_template(), &path).expect("copy the demo template");
+    let store = Store::open(&path, Access::ReadWrite).expect("open the demo copy");
     (dir, store)
 }
 
-/// Reopens the database file of `store` as a second, independent connection.
-#[allow(dead_code)]
+/// The standard demo, generated once per test run into the target's temporary
+/// directory. [`Store::create_with`] folds the WAL into the file before publishing it,
+/// so the file alone is the whole database and a plain copy is a complete one.
+/// Templates of earlier runs (older than an hour) are removed on the way.
+fn demo_template() -> &'static Path {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        remove_old_templates(dir);
+        let path = dir.join(format!("demo-template-{}.db", std::process::id()));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let options = DemoOptions {
+            seed: 2014,
+            today: today(),
+            clients: 300,
+        };
+        Store::create_with(&path, None, |store| {
+            demo::generate(store, &actor(), &options)
+        })
+        .expect("demo data");
+        path
+    })
+}
+
+/// Removes demo templates (and their -wal/-shm) left by test runs over an hour ago.
+fn remove_old_templates(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let template = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("demo-template-");
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > hour));
+        if template && old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// The two columns of every row `sql` selects, read straight from the database file
 /// (bypassing the store, to see exactly what it wrote).
 pub fn pairs<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
@@ -81,6 +122,7 @@ pub fn complete_checklist() -> Checklist {
     }
 }
 
+/// Reopens the database file of `store` as a second, independent connection.
 pub fn second_connection(store: &Store) -> Store {
     Store::open(store.path(), Access::ReadWrite).expect("second connection")
 }
