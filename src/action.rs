@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use crossterm::event::KeyEvent;
 
-use crate::app::View;
+use crate::app::view::View;
 use crate::form::FormKind;
 use crate::report::ReportOptions;
 use crate::store::{Change, Draft, Receipt};

@@ -11,7 +11,7 @@ use crossterm::event::{
 };
 
 use crate::action::{Action, FilterChip};
-use crate::app::{Mode, View};
+use crate::app::view::{Mode, View};
 use crate::form::FormKind;
 
 /// A key with its modifiers.
