@@ -540,10 +540,12 @@ fn drafts_are_stored_under_a_key_that_is_not_the_label_and_old_names_still_load(
 
 // ---- two processes ----
 
-/// Runs as a child process when [`CHILD_ENV`] is set; otherwise does nothing. Opens
+/// The child's body, run only by [`User::start`] (with `--ignored`, so a normal run does
+/// not count it as a test that passed), with [`CHILD_ENV`] saying what to do. Opens
 /// the form at once (reading the record), then runs the steps: `wait` (say WAITING,
 /// read a line), `set key=value`, `enter`, `theirs`, `yours`, `undo`, `report`.
 #[test]
+#[ignore = "a child process of the two-process merge tests, started by them"]
 fn merge_child_entry() {
     let Ok(spec) = std::env::var(CHILD_ENV) else {
         return;
@@ -614,6 +616,7 @@ impl User {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
+                "--ignored",
                 "merge::merge_child_entry",
                 "--nocapture",
                 "--test-threads=1",
