@@ -19,6 +19,7 @@ mod imports;
 mod locks;
 mod merge;
 mod mouse;
+mod overlays;
 mod paths;
 mod report;
 mod return_definitions;

@@ -215,27 +215,31 @@ fn a_small_terminal_gets_a_clear_message() {
 }
 
 #[test]
-fn rendering_never_panics_down_to_one_cell() {
+fn every_size_down_to_one_cell_shows_the_view_or_says_the_terminal_is_too_small() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    for view in ["1", "2", "3", "4", "5", "6", "7"] {
-        press(
-            &mut store,
-            &mut app,
-            &[KeyCode::Char(view.chars().next().unwrap())],
-        );
-        for (w, h) in [
-            (1, 1),
-            (2, 1),
-            (1, 2),
-            (63, 16),
-            (64, 15),
-            (64, 16),
-            (200, 5),
-            (300, 100),
-        ] {
+    for view in ['1', '2', '3', '4', '5', '6', '7'] {
+        press(&mut store, &mut app, &[KeyCode::Char(view)]);
+        // Too small for the whole message: as much of it as fits, nothing else.
+        for (w, h) in [(1, 1), (2, 1), (1, 2)] {
             app.update(Action::Resize(w, h));
-            let _ = screen(&app);
+            let shown: String = screen(&app).split_whitespace().collect();
+            assert!(
+                !shown.is_empty() && "Terminaltoosmall".starts_with(&shown),
+                "{w}x{h} on view {view}: {shown:?}"
+            );
+        }
+        for (w, h) in [(63, 16), (64, 15), (200, 5)] {
+            app.update(Action::Resize(w, h));
+            let text = screen(&app);
+            assert!(text.contains("Terminal too small"), "{w}x{h}:\n{text}");
+            assert!(text.contains(&format!("{w}x{h} now")), "{w}x{h}:\n{text}");
+        }
+        for (w, h) in [(64, 16), (300, 100)] {
+            app.update(Action::Resize(w, h));
+            let text = screen(&app);
+            assert!(text.starts_with(" 1 Today  2 Areas"), "{w}x{h}:\n{text}");
+            assert!(!text.contains("Terminal too small"), "{w}x{h}:\n{text}");
         }
     }
 }
