@@ -1,101 +1,10 @@
-//! Between forms and the store: the context a form opens on (the rows it edits, read
-//! with their versions), and what a save or a conflict does to the app. Called by the loop
-//! in `tui`; `App::update` itself stays free of I/O.
+//! Between forms and the store: what a save or a conflict does to the app. Called by
+//! the loop in `tui`; `App::update` itself stays free of I/O.
 
 use crate::action::Effect;
 use crate::app::App;
-use crate::domain::model::Role;
-use crate::domain::substances::AlcoholRule;
-use crate::form::{Form, FormContext, FormKind, Target, spec};
-use crate::store::{Actor, Change, Receipt, Store, StoreError, StoreResult, Versioned};
-
-/// Reads what a form of `kind` needs: the client (if any) and its open episode, the
-/// row it changes, current values, and the choices for reassigning.
-///
-/// # Errors
-/// A store error.
-pub fn form_context(
-    store: &Store,
-    app: &App,
-    kind: FormKind,
-    client_id: Option<i64>,
-    clients: &[i64],
-) -> StoreResult<FormContext> {
-    let mut context = FormContext {
-        now: app.now,
-        areas: app
-            .data
-            .areas
-            .iter()
-            .map(|a| (a.area.id, a.area.name.clone()))
-            .collect(),
-        workers: app
-            .data
-            .workers
-            .iter()
-            .filter(|w| matches!(w.role, Role::CareCoordinator | Role::TeamLeader))
-            .map(|w| (w.id, w.name.clone()))
-            .collect(),
-        alcohol: if app.settings.alcohol_may_be_primary {
-            AlcoholRule::MayBePrimary
-        } else {
-            AlcoholRule::NotPrimary
-        },
-        ..FormContext::default()
-    };
-    if let Some(worker) = &app.session.worker {
-        let area = worker
-            .area_id
-            .or_else(|| app.data.areas.first().map(|a| a.area.id));
-        let coordinator = (worker.role == Role::CareCoordinator).then_some(worker.id);
-        context.home = area.map(|a| (a, coordinator));
-    }
-    if let Some(id) = client_id {
-        let record = store.client_record(id)?;
-        context.client = Some(Versioned {
-            id,
-            version: record.profile.version,
-        });
-        if let Some(open) = record.episodes.iter().find(|e| e.closure.is_none()) {
-            context.episode = Some(store.version_of("episode", open.id)?);
-            context.care_plan_date = open.care_plan_date;
-        }
-        let base = match kind.spec().target {
-            Target::Client => Some(store.row_base("client", id)?),
-            Target::Episode => match context.episode {
-                Some(episode) => Some(store.row_base("episode", episode.id)?),
-                None => None,
-            },
-            Target::Row(table) => match spec::target_row(kind, &record) {
-                Some(row) => Some(store.row_base(table, row)?),
-                None => None,
-            },
-            Target::New | Target::Clients => None,
-        };
-        if let Some(base) = base {
-            // The version a save checks is the one read with the values shown.
-            match kind.spec().target {
-                Target::Client => context.client = Some(base.row),
-                Target::Episode => context.episode = Some(base.row),
-                _ => context.row = Some(base.row),
-            }
-            context.bases.push(base);
-        }
-    }
-    let chosen: Vec<i64> = if clients.is_empty() {
-        client_id.into_iter().collect()
-    } else {
-        clients.to_vec()
-    };
-    if kind.spec().target == Target::Clients {
-        for id in chosen {
-            let base = store.row_base("client", id)?;
-            context.clients.push(base.row);
-            context.bases.push(base);
-        }
-    }
-    Ok(context)
-}
+use crate::form::Form;
+use crate::store::{Actor, Change, Receipt, Store, StoreError, StoreResult};
 
 /// Saves the open form's change, merged against the rows as the form showed them.
 /// On success the form closes, the receipt is kept for undo and the draft is

@@ -19,7 +19,7 @@ use crate::config::Settings;
 use crate::domain::model::CaseloadRow;
 use crate::domain::triage::TriageConfig;
 use crate::edit;
-use crate::form::{Form, FormKind};
+use crate::form::{self, Form, FormKind};
 use crate::keys;
 use crate::loader::{Delivery, Loader};
 use crate::report::{self, ReportOptions};
@@ -185,7 +185,7 @@ fn perform_with(
             client_id,
             clients,
         } => {
-            let context = edit::form_context(store, app, kind, client_id, &clients)?;
+            let context = form::context::read(store, app.form_seed(), kind, client_id, &clients)?;
             app.show_form(Form::open(kind, context));
         }
         Effect::Save(change) => {
@@ -206,7 +206,8 @@ fn perform_with(
         }
         Effect::RestoreDraft(draft) => {
             if let Some(kind) = FormKind::from_draft_key(&draft.form) {
-                let context = edit::form_context(store, app, kind, draft.client_id, &[])?;
+                let context =
+                    form::context::read(store, app.form_seed(), kind, draft.client_id, &[])?;
                 let mut form = Form::open(kind, context);
                 form.restore(&draft.fields);
                 app.show_form(form);

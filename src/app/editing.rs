@@ -6,8 +6,10 @@ use crossterm::event::KeyEvent;
 
 use super::{App, Mode, View};
 use crate::action::Effect;
+use crate::domain::model::Role;
+use crate::domain::substances::AlcoholRule;
 use crate::form::Menu as Offered;
-use crate::form::{FormKind, Outcome};
+use crate::form::{FormContext, FormKind, Outcome};
 use crate::store::{Draft, Receipt};
 
 /// The menu of updates (`u`).
@@ -37,6 +39,43 @@ impl App {
         match self.view {
             View::Client => self.client.as_ref().map(|c| c.profile.id),
             _ => self.selected_client_id(),
+        }
+    }
+
+    /// What every form opens with before the store is read: the time, the areas
+    /// and the care co-ordinators (and team leaders) offered, where a new client of
+    /// this user goes, and whether alcohol may be primary.
+    #[must_use]
+    pub fn form_seed(&self) -> FormContext {
+        let home = self.session.worker.as_ref().and_then(|worker| {
+            let area = worker
+                .area_id
+                .or_else(|| self.data.areas.first().map(|a| a.area.id));
+            let coordinator = (worker.role == Role::CareCoordinator).then_some(worker.id);
+            area.map(|a| (a, coordinator))
+        });
+        FormContext {
+            now: self.now,
+            areas: self
+                .data
+                .areas
+                .iter()
+                .map(|a| (a.area.id, a.area.name.clone()))
+                .collect(),
+            workers: self
+                .data
+                .workers
+                .iter()
+                .filter(|w| matches!(w.role, Role::CareCoordinator | Role::TeamLeader))
+                .map(|w| (w.id, w.name.clone()))
+                .collect(),
+            home,
+            alcohol: if self.settings.alcohol_may_be_primary {
+                AlcoholRule::MayBePrimary
+            } else {
+                AlcoholRule::NotPrimary
+            },
+            ..FormContext::default()
         }
     }
 

@@ -1,9 +1,9 @@
 //! One form per kind of update: which fields it has, with their checks, defaults and
 //! starting values (the change a checked form makes is in `build`).
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 
-use super::{Field, FieldKind};
+use super::{Field, FieldKind, FormContext};
 use crate::domain::dates::uk;
 use crate::domain::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, ExitReason, Flags, ModalityKind,
@@ -11,8 +11,7 @@ use crate::domain::model::{
     TestResult,
 };
 use crate::domain::release::Checklist;
-use crate::domain::substances::AlcoholRule;
-use crate::store::{RowBase, Versioned};
+use crate::store::RowBase;
 use rusqlite::types::Value;
 
 /// Every form, one per kind of update in the issue.
@@ -120,35 +119,6 @@ impl FormKind {
         Self::NewClientReferral,
         Self::Outreach,
     ];
-}
-
-/// What a form works on, as read when it opened. Only the parts a kind needs are
-/// used; a missing one is reported on the form rather than guessed.
-#[derive(Debug, Clone, Default)]
-pub struct FormContext {
-    /// The time the form opened: the default for "when" fields.
-    pub now: NaiveDateTime,
-    /// The client the form is about.
-    pub client: Option<Versioned>,
-    /// The client's open episode.
-    pub episode: Option<Versioned>,
-    /// The custody, appointment, breach or modality row being changed.
-    pub row: Option<Versioned>,
-    /// Clients selected for a bulk reassign.
-    pub clients: Vec<Versioned>,
-    /// The edited row(s) as read when the form opened: the fields start from them
-    /// and a save merges against them.
-    pub bases: Vec<RowBase>,
-    /// Areas offered (id, name).
-    pub areas: Vec<(i64, String)>,
-    /// Care co-ordinators offered (id, name).
-    pub workers: Vec<(i64, String)>,
-    /// Area and care co-ordinator of a new client.
-    pub home: Option<(i64, Option<i64>)>,
-    /// Care-plan date, to show the retention band before closing.
-    pub care_plan_date: Option<NaiveDate>,
-    /// Whether alcohol may be the primary substance.
-    pub alcohol: AlcoholRule,
 }
 
 /// A failed cross-field rule: the field key to mark (or `""`) and the sentence.

@@ -5,6 +5,7 @@
 //! `ui::form`, and turned into a [`crate::store::Change`] by [`kinds`].
 
 mod build;
+pub mod context;
 pub mod kinds;
 pub mod spec;
 
@@ -15,7 +16,8 @@ use crate::domain::dates::{self, DateError};
 use crate::domain::safe_text::{Room, refused_text};
 use crate::store::{Change, FieldConflict};
 
-pub use kinds::{FormContext, FormKind};
+pub use context::FormContext;
+pub use kinds::FormKind;
 pub use spec::{Menu, Spec, Target};
 
 /// What a field holds and how typed text is checked.

@@ -1,0 +1,100 @@
+//! What a form opens on: the client, its open episode and the row the form edits,
+//! each read with its version (a save checks against them), plus the choices the
+//! fields offer. The store read happens here, once, when the form opens.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::{FormKind, Target, spec};
+use crate::domain::substances::AlcoholRule;
+use crate::store::{RowBase, Store, StoreResult, Versioned};
+
+/// What a form works on, as read when it opened. Only the parts a kind needs are
+/// used; a missing one is reported on the form rather than guessed.
+#[derive(Debug, Clone, Default)]
+pub struct FormContext {
+    /// The time the form opened: the default for "when" fields.
+    pub now: NaiveDateTime,
+    /// The client the form is about.
+    pub client: Option<Versioned>,
+    /// The client's open episode.
+    pub episode: Option<Versioned>,
+    /// The custody, appointment, breach or modality row being changed.
+    pub row: Option<Versioned>,
+    /// Clients selected for a bulk reassign.
+    pub clients: Vec<Versioned>,
+    /// The edited row(s) as read when the form opened: the fields start from them
+    /// and a save merges against them.
+    pub bases: Vec<RowBase>,
+    /// Areas offered (id, name).
+    pub areas: Vec<(i64, String)>,
+    /// Care co-ordinators offered (id, name).
+    pub workers: Vec<(i64, String)>,
+    /// Area and care co-ordinator of a new client.
+    pub home: Option<(i64, Option<i64>)>,
+    /// Care-plan date, to show the retention band before closing.
+    pub care_plan_date: Option<NaiveDate>,
+    /// Whether alcohol may be the primary substance.
+    pub alcohol: AlcoholRule,
+}
+
+/// Reads what a form of `kind` needs into `seed` (which carries the time, the
+/// areas and workers offered, the user's home area and the alcohol rule): the client
+/// (if any) and its open episode, the row it changes with its current values, and,
+/// for a reassign, each of `clients` (or the one client when none are marked).
+///
+/// # Errors
+/// A store error.
+pub fn read(
+    store: &Store,
+    seed: FormContext,
+    kind: FormKind,
+    client_id: Option<i64>,
+    clients: &[i64],
+) -> StoreResult<FormContext> {
+    let mut context = seed;
+    if let Some(id) = client_id {
+        let record = store.client_record(id)?;
+        context.client = Some(Versioned {
+            id,
+            version: record.profile.version,
+        });
+        if let Some(open) = record.episodes.iter().find(|e| e.closure.is_none()) {
+            context.episode = Some(store.version_of("episode", open.id)?);
+            context.care_plan_date = open.care_plan_date;
+        }
+        let base = match kind.spec().target {
+            Target::Client => Some(store.row_base("client", id)?),
+            Target::Episode => match context.episode {
+                Some(episode) => Some(store.row_base("episode", episode.id)?),
+                None => None,
+            },
+            Target::Row(table) => match spec::target_row(kind, &record) {
+                Some(row) => Some(store.row_base(table, row)?),
+                None => None,
+            },
+            Target::New | Target::Clients => None,
+        };
+        if let Some(base) = base {
+            // The version a save checks is the one read with the values shown.
+            match kind.spec().target {
+                Target::Client => context.client = Some(base.row),
+                Target::Episode => context.episode = Some(base.row),
+                _ => context.row = Some(base.row),
+            }
+            context.bases.push(base);
+        }
+    }
+    let chosen: Vec<i64> = if clients.is_empty() {
+        client_id.into_iter().collect()
+    } else {
+        clients.to_vec()
+    };
+    if kind.spec().target == Target::Clients {
+        for id in chosen {
+            let base = store.row_base("client", id)?;
+            context.clients.push(base.row);
+            context.bases.push(base);
+        }
+    }
+    Ok(context)
+}
