@@ -4,9 +4,9 @@ use chrono::NaiveDateTime;
 use crossterm::event::KeyEvent;
 
 use crate::app::view::View;
+use crate::domain::write::{Change, Draft, Receipt};
 use crate::form::FormKind;
 use crate::report::ReportOptions;
-use crate::store::{Change, Draft, Receipt};
 
 /// A caseload filter chip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

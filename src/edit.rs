@@ -3,8 +3,9 @@
 
 use crate::action::Effect;
 use crate::app::App;
+use crate::domain::write::{Change, Receipt};
 use crate::form::Form;
-use crate::store::{Actor, Change, Receipt, Store, StoreError, StoreResult};
+use crate::store::{Actor, Store, StoreError, StoreResult};
 
 /// Saves the open form's change, merged against the rows as the form showed them.
 /// On success the form closes, the receipt is kept for undo and the draft is

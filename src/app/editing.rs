@@ -8,9 +8,9 @@ use super::{App, Mode, View};
 use crate::action::Effect;
 use crate::domain::model::Role;
 use crate::domain::substances::AlcoholRule;
+use crate::domain::write::{Draft, Receipt};
 use crate::form::Menu as Offered;
 use crate::form::{FormContext, FormKind, Outcome};
-use crate::store::{Draft, Receipt};
 
 /// The menu of updates (`u`).
 #[derive(Debug, Clone, PartialEq, Eq)]

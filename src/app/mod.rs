@@ -221,7 +221,7 @@ pub struct App {
     /// The menu of updates, when open.
     pub menu: Option<Menu>,
     /// The last change saved in this session, for undo.
-    pub receipt: Option<crate::store::Receipt>,
+    pub receipt: Option<crate::domain::write::Receipt>,
     /// Clients marked for a bulk reassign.
     pub marked: std::collections::BTreeSet<i64>,
     /// A draft offered back at start-up.

@@ -20,3 +20,4 @@ pub mod status;
 pub mod substances;
 pub mod triage;
 pub mod twin;
+pub mod write;

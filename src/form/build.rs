@@ -17,7 +17,7 @@ use crate::domain::model::{
 };
 use crate::domain::release::Checklist;
 use crate::domain::substances::Ranked;
-use crate::store::{Change, ClientEdit, CustodyEdit, EpisodeEdit, NewClient, ReferralFor};
+use crate::domain::write::{Change, ClientEdit, CustodyEdit, EpisodeEdit, NewClient, ReferralFor};
 
 /// Reads the checked values of a form.
 struct Values<'a> {

@@ -6,7 +6,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{FormKind, Target, spec};
 use crate::domain::substances::AlcoholRule;
-use crate::store::{RowBase, Store, StoreResult, Versioned};
+use crate::domain::write::{RowBase, Versioned};
+use crate::store::{Store, StoreResult};
 
 /// What a form works on, as read when it opened. Only the parts a kind needs are
 /// used; a missing one is reported on the form rather than guessed.

@@ -11,8 +11,7 @@ use crate::domain::model::{
     TestResult,
 };
 use crate::domain::release::Checklist;
-use crate::store::RowBase;
-use rusqlite::types::Value;
+use crate::domain::write::{RowBase, Value};
 
 /// Every form, one per kind of update in the issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

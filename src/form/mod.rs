@@ -2,7 +2,7 @@
 //! that says what is wrong and what is accepted, Esc that asks before discarding a
 //! changed form, and a confirm step (defaulting to Cancel) for destructive changes
 //! and for changes to three or more records. Pure: driven by `KeyEvent`s, drawn by
-//! `ui::form`, and turned into a [`crate::store::Change`] by [`kinds`].
+//! `ui::form`, and turned into a [`crate::domain::write::Change`] by [`kinds`].
 
 mod build;
 pub mod context;
@@ -14,7 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::dates::{self, DateError};
 use crate::domain::safe_text::{Room, refused_text};
-use crate::store::{Change, FieldConflict};
+use crate::domain::write::{Change, FieldConflict};
 
 pub use context::FormContext;
 pub use kinds::FormKind;
@@ -334,7 +334,7 @@ impl Form {
                         ..f.clone()
                     }
                     .display(),
-                    None => crate::store::value_text(value),
+                    None => crate::domain::write::value_text(value),
                 };
                 Disagreement {
                     label: field

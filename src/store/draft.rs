@@ -5,25 +5,11 @@ use chrono::NaiveDateTime;
 use rusqlite::params;
 
 use super::{Actor, Store, StoreResult, format_timestamp};
+use crate::domain::write::Draft;
 
 /// Removes one login's draft of one form for one client (or none).
 const DELETE_DRAFT: &str = "DELETE FROM draft
      WHERE login = ?1 AND form = ?2 AND coalesce(client_id, 0) = coalesce(?3, 0)";
-
-/// A saved, unfinished form.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Draft {
-    /// OS login of the person typing.
-    pub login: String,
-    /// Which form (its kind's stable name).
-    pub form: String,
-    /// The client the form was about, if any.
-    pub client_id: Option<i64>,
-    /// The field values, as the form serialises them.
-    pub fields: serde_json::Value,
-    /// When it was saved.
-    pub saved_at: NaiveDateTime,
-}
 
 impl Store {
     /// Saves (or replaces) `actor`'s draft of `form` for `client_id`, stamped `actor.now`.

@@ -91,7 +91,7 @@ pub enum StoreError {
     },
     /// A colleague changed some of the same fields to other values since the form
     /// opened; nothing was written. Fields only one side changed are not listed.
-    FieldConflicts(Vec<super::change::FieldConflict>),
+    FieldConflicts(Vec<crate::domain::write::FieldConflict>),
     /// A row that should exist does not (deleted or never created).
     NotFound {
         /// Table.

@@ -1,11 +1,11 @@
 //! The columns and values each typed edit writes.
 
-use rusqlite::types::Value;
+use crate::domain::write::Value;
 
 /// Columns and the values to write to them.
 pub(super) type Fields = Vec<(&'static str, Value)>;
 
-use super::change::{Change, ClientEdit, CustodyEdit, EpisodeEdit, Versioned};
+use crate::domain::write::{Change, ClientEdit, CustodyEdit, EpisodeEdit, Versioned};
 
 pub(super) fn text(code: &str) -> Value {
     Value::Text(code.to_owned())

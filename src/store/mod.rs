@@ -4,7 +4,6 @@
 
 mod access;
 mod backup;
-mod change;
 mod draft;
 mod error;
 mod fields;
@@ -20,6 +19,7 @@ pub mod share;
 mod staff;
 mod transfer;
 mod update;
+mod value;
 mod views;
 
 use std::os::unix::fs::PermissionsExt;
@@ -29,27 +29,21 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 
-pub use access::{AccessEntry, Looked};
-pub use change::{
-    Change, ClientEdit, CustodyEdit, EpisodeEdit, FieldConflict, ReferralFor, RowBase, Versioned,
-    value_text,
+pub use crate::domain::write::{
+    Change, ClientEdit, CustodyEdit, Draft, EpisodeEdit, FieldConflict, NewArea, NewBreach,
+    NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality, NewOutcome,
+    NewOutreach, NewRequiredAssessment, NewWorker, Receipt, ReferralFor, RowBase, StaffChange,
+    Versioned, Written, value_text,
 };
-pub use draft::Draft;
+pub use access::{AccessEntry, Looked};
 pub use error::{StoreError, StoreResult};
 pub use lock::{
     DEFAULT_WAIT, Holder, LockPolicy, Waiting, describe as describe_holder, holder,
     set_process_policy,
 };
-pub use records::{
-    NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
-    NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker,
-};
 pub use report::{NewTally, ReplacedTally};
-pub use rows::Written;
 pub use sample::{Draw, Offences, SampleMember};
-pub use staff::StaffChange;
 pub use transfer::{ExportKind, ExportTable, ImportKeys};
-pub use update::Receipt;
 
 /// How long a read waits for SQLite's brief exclusive moments (recovering or
 /// checkpointing the WAL). Writers wait for each other by [`LockPolicy`] instead.

@@ -3,30 +3,14 @@
 //! Table and column names come from code, never from input, and table names are
 //! checked against [`TABLES`] before they go into SQL text.
 
-use rusqlite::types::Value;
+use crate::domain::write::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde_json::{Map, Value as Json};
 
-use super::change::{FieldConflict, Versioned};
 use super::{StoreError, StoreResult, Tx};
 use crate::domain::model::Worker;
 use crate::domain::roles::{self, ClientScope, Operation};
-
-/// One row a saved change wrote: enough to undo it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Written {
-    /// Table.
-    pub table: &'static str,
-    /// Row id.
-    pub row_id: i64,
-    /// The row's version after the write.
-    pub version: i64,
-    /// The changed fields' earlier values; `None` for a row the change inserted.
-    pub before: Option<Vec<(&'static str, Value)>>,
-    /// The changed fields' values as written (empty for an inserted row): what undo
-    /// expects to find, so it never reverts a field a colleague changed since.
-    pub after: Vec<(&'static str, Value)>,
-}
+use crate::domain::write::{FieldConflict, Versioned, Written};
 
 /// What a three-way merge of one edit found: the columns to write (index into the
 /// edit's fields) and the columns both sides changed to different values.

@@ -1,26 +1,8 @@
 //! Admin-only changes: areas and workers. Audited like every other write.
 
-use super::change::Versioned;
-use super::records::{NewArea, NewWorker};
 use super::{Actor, Store, StoreError, StoreResult, Tx};
-use crate::domain::model::Role;
 use crate::domain::roles::Operation;
-
-/// A change to the staff and areas, allowed to admins only.
-#[derive(Debug, Clone)]
-pub enum StaffChange {
-    /// A new area.
-    AddArea(NewArea),
-    /// A new worker.
-    AddWorker(NewWorker),
-    /// A worker's new role.
-    SetRole {
-        /// The worker, as read.
-        worker: Versioned,
-        /// New role.
-        role: Role,
-    },
-}
+use crate::domain::write::{StaffChange, Versioned};
 
 impl Store {
     /// Saves a staff change as `actor`, who must be an admin; returns the row id.

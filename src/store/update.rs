@@ -8,15 +8,9 @@
 
 use chrono::NaiveDateTime;
 use rusqlite::OptionalExtension;
-use rusqlite::types::Value;
 
-use super::change::{Change, EpisodeEdit, FieldConflict, ReferralFor, RowBase, Versioned};
 use super::fields::{edit_of, text};
-use super::records::{
-    NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality, NewOutcome,
-    NewOutreach, NewRequiredAssessment,
-};
-use super::rows::{Written, explain_constraint, known_table, not_found, read_row};
+use super::rows::{explain_constraint, known_table, not_found, read_row};
 use super::{Actor, Store, StoreError, StoreResult, Tx};
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::{
@@ -25,19 +19,11 @@ use crate::domain::model::{
 };
 use crate::domain::release::Checklist;
 use crate::domain::roles::{ClientScope, Operation};
-
-/// What a saved change did, in order. Keep the last one to offer undo.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Receipt {
-    /// The role rule the change was allowed under (checked again on undo).
-    pub operation: Operation,
-    /// Rows written (none when nothing differed from what the form showed).
-    pub rows: Vec<Written>,
-    /// Fields left with a colleague's value: for a save, those only they changed
-    /// since the form opened (of a form editing one row); for an undo, those they
-    /// changed after the change being undone.
-    pub kept: Vec<FieldConflict>,
-}
+use crate::domain::write::{
+    Change, EpisodeEdit, NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
+    NewOutcome, NewOutreach, NewRequiredAssessment, Receipt, ReferralFor, RowBase, Value,
+    Versioned, Written,
+};
 
 /// The values in `bases` of the columns `fields` writes to `table` row `row_id`.
 fn base_of(

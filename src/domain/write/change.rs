@@ -1,111 +1,24 @@
 //! The changes a worker can make, as plain typed values. A form produces a [`Change`];
-//! [`super::Store::apply`] checks the role rules, the versions read, and writes it
-//! with field-level audit rows in one transaction.
+//! `Store::apply` checks the role rules, the versions read, and writes it with
+//! field-level audit rows in one transaction.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::types::Value;
 
+use super::Versioned;
+use super::new::{NewArea, NewClient, NewEpisode, NewWorker};
 use crate::domain::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, ExitReason, Flags, ModalityKind,
-    OutcomeKind, OutreachKind, Rag, ReferralSource, ReleaseType, SignpostDestination, TestKind,
-    TestResult,
+    OutcomeKind, OutreachKind, Rag, ReferralSource, ReleaseType, Role, SignpostDestination,
+    TestKind, TestResult,
 };
 use crate::domain::release::Checklist;
 use crate::domain::roles::Operation;
 use crate::domain::substances::Ranked;
 
-use super::records::{NewClient, NewEpisode};
-
-/// A row as the user read it: its id and the `version` they saw. A save succeeds only
-/// if the version is unchanged, so nobody's newer change is overwritten.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Versioned {
-    /// Row id.
-    pub id: i64,
-    /// Version read.
-    pub version: i64,
-}
-
-/// A row as a form showed it: every column's value, read in one statement with the
-/// version. It is the *base* of a three-way merge: a save writes only the columns the
-/// user changed from it, and refuses only where a colleague changed the same column
-/// to something else since.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RowBase {
-    /// Table of the row.
-    pub table: &'static str,
-    /// Row id and the version read.
-    pub row: Versioned,
-    /// Column names and values, as stored.
-    pub values: Vec<(String, Value)>,
-}
-
-impl RowBase {
-    /// The stored value of `column` (`None`: the row has no such column).
-    #[must_use]
-    pub fn get(&self, column: &str) -> Option<&Value> {
-        self.values
-            .iter()
-            .find(|(name, _)| name == column)
-            .map(|(_, value)| value)
-    }
-
-    /// Replaces the stored value of `column` (after the user settled a conflict on it).
-    pub fn set(&mut self, column: &str, value: Value) {
-        if let Some(slot) = self.values.iter_mut().find(|(name, _)| name == column) {
-            slot.1 = value;
-        }
-    }
-}
-
-/// One column both the user and a colleague changed, to different values, since the
-/// user's form opened: nothing is written until the user picks one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldConflict {
-    /// Table of the row.
-    pub entity: &'static str,
-    /// Row id.
-    pub row_id: i64,
-    /// Column.
-    pub column: &'static str,
-    /// The colleague's value, stored now.
-    pub theirs: Value,
-    /// The value the user wants.
-    pub yours: Value,
-    /// Who last changed the column, and when, from the audit log (if known).
-    pub changed_by: Option<(String, String)>,
-}
-
-/// A column value in words, for messages (`(empty)` for none).
-#[must_use]
-pub fn value_text(value: &Value) -> String {
-    match value {
-        Value::Null => "(empty)".to_owned(),
-        Value::Integer(i) => i.to_string(),
-        Value::Real(r) => r.to_string(),
-        Value::Text(t) => t.clone(),
-        Value::Blob(b) => format!("<{} bytes>", b.len()),
-    }
-}
-
-impl std::fmt::Display for FieldConflict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let column = self.column.replace('_', " ");
-        let (theirs, yours) = (value_text(&self.theirs), value_text(&self.yours));
-        match &self.changed_by {
-            Some((who, when)) => write!(
-                f,
-                "{column}: {who} set it to {theirs} at {when}; yours is {yours}"
-            ),
-            None => write!(f, "{column}: someone set it to {theirs}; yours is {yours}"),
-        }
-    }
-}
-
 /// Who a new referral is for.
 #[derive(Debug, Clone)]
 pub enum ReferralFor {
-    /// Someone not yet known: refused with [`super::StoreError::Duplicate`] if the
+    /// Someone not yet known: refused with `StoreError::Duplicate` if the
     /// reference, or the name and date of birth, match an existing client.
     NewClient(Box<NewClient>),
     /// An existing client, who must have no open episode.
@@ -374,6 +287,22 @@ impl Change {
             _ => 1,
         }
     }
+}
+
+/// A change to the staff and areas, allowed to admins only.
+#[derive(Debug, Clone)]
+pub enum StaffChange {
+    /// A new area.
+    AddArea(NewArea),
+    /// A new worker.
+    AddWorker(NewWorker),
+    /// A worker's new role.
+    SetRole {
+        /// The worker, as read.
+        worker: Versioned,
+        /// New role.
+        role: Role,
+    },
 }
 
 impl NewEpisode {
