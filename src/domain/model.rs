@@ -518,7 +518,7 @@ pub struct CustodySummary {
     /// Earliest possible (early) release date, if known.
     pub earliest_release_date: Option<NaiveDate>,
     /// The release checklist.
-    pub checklist: crate::domain::release::Checklist,
+    pub checklist: super::checklist::Checklist,
     /// Reception date.
     pub reception_date: NaiveDate,
     /// The hand-over to the prison drug team.
