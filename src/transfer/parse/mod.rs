@@ -1,0 +1,333 @@
+//! Parsing import files into typed rows, with every problem located by line and
+//! column. No store access: references to clients, areas and workers stay as text.
+
+use crate::domain::safe_text::Room;
+
+mod cells;
+mod rows;
+
+use cells::Cells;
+pub use rows::{BreachRow, Cell, ClientRow, ContactRow, CustodyRow, EpisodeRow, Parsed, Row};
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// Clients, keyed on `reference`.
+    Clients,
+    /// Episodes, keyed on client reference and referral date.
+    Episodes,
+    /// Custody episodes, keyed on client reference and reception date.
+    Custody,
+    /// Contacts, keyed on client reference, time and kind.
+    Contacts,
+    /// Breaches, keyed on client reference and time raised.
+    Breaches,
+}
+
+impl Kind {
+    /// Accepted columns: (name, required).
+    #[must_use]
+    pub const fn columns(self) -> &'static [(&'static str, bool)] {
+        match self {
+            Self::Clients => &[
+                ("reference", true),
+                ("given_name", true),
+                ("family_name", true),
+                ("date_of_birth", true),
+                ("area", true),
+                ("sex", false),
+                ("ethnicity", false),
+                ("nhs_number", false),
+                ("care_coordinator", false),
+                ("consent_date", false),
+                ("substance_1", false),
+                ("substance_2", false),
+                ("substance_3", false),
+                ("iom", false),
+                ("ppo", false),
+                ("mappa", false),
+                ("marac", false),
+                ("matac", false),
+                ("approved_premises", false),
+                ("drr", false),
+                ("atr", false),
+                ("licence_condition", false),
+            ],
+            Self::Episodes => &[
+                ("client_reference", true),
+                ("referral_date", true),
+                ("referral_source", true),
+                ("assessment_date", false),
+                ("care_plan_date", false),
+                ("engaged", false),
+                ("prescribed", false),
+                ("tier", false),
+                ("closure_date", false),
+                ("exit_reason", false),
+            ],
+            Self::Custody => &[
+                ("client_reference", true),
+                ("prison", true),
+                ("reception_date", true),
+                ("expected_release_date", false),
+                ("earliest_release_date", false),
+                ("release_type", false),
+                ("actual_release_date", false),
+            ],
+            Self::Contacts => &[
+                ("client_reference", true),
+                ("worker", true),
+                ("contact_at", true),
+                ("kind", true),
+                ("note", false),
+            ],
+            Self::Breaches => &[
+                ("client_reference", true),
+                ("raised_at", true),
+                ("rag", true),
+                ("status", false),
+                ("resolution_date", false),
+            ],
+        }
+    }
+}
+
+/// A problem with one line (and column) of a file; line 1 is the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Line number in the file.
+    pub line: u64,
+    /// Column name, if the problem is in one cell.
+    pub column: Option<String>,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.column {
+            Some(column) => write!(f, "line {}, column {column}: {}", self.line, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+/// The cell marker that empties an optional client field (a blank cell leaves it).
+pub const CLEAR: &str = "(clear)";
+
+/// The optional client columns that [`CLEAR`] may empty.
+pub const CLEARABLE: [&str; 6] = [
+    "nhs_number",
+    "care_coordinator",
+    "consent_date",
+    "substance_1",
+    "substance_2",
+    "substance_3",
+];
+
+/// The yes/no client columns, in the order of [`ClientRow::flags`].
+pub const FLAG_COLUMNS: [&str; 9] = [
+    "iom",
+    "ppo",
+    "mappa",
+    "marac",
+    "matac",
+    "approved_premises",
+    "drr",
+    "atr",
+    "licence_condition",
+];
+
+/// Parses `bytes` as a `kind` file. Relative dates (`today`, `+7`) are refused: a file
+/// must mean the same whenever it is imported.
+#[must_use]
+pub fn parse(kind: Kind, bytes: &[u8]) -> Parsed {
+    let mut parsed = Parsed::default();
+    let text = match super::decode(bytes) {
+        Ok(text) => text,
+        Err(undecodable) => {
+            parsed.problems.push(Problem {
+                line: undecodable.line,
+                column: None,
+                message: undecodable.message,
+            });
+            return parsed;
+        }
+    };
+    if let Some(line) = unclosed_quote(text) {
+        parsed.problems.push(Problem {
+            line,
+            column: None,
+            message: "a quoted cell starts on this line and its closing quote (\") is missing, \
+                      so the rest of the file would be read as one cell: add the closing quote \
+                      and import again"
+                .to_owned(),
+        });
+        return parsed;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => {
+            parsed.problems.push(Problem {
+                line: 1,
+                column: None,
+                message: format!("cannot read the header: {e}"),
+            });
+            return parsed;
+        }
+        None => {
+            parsed.problems.push(Problem {
+                line: 1,
+                column: None,
+                message: "the file is empty: it needs a header row".to_owned(),
+            });
+            return parsed;
+        }
+    };
+    let Some(columns) = header_columns(kind, &header, &mut parsed.problems) else {
+        return parsed;
+    };
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                parsed.problems.push(Problem {
+                    line,
+                    column: None,
+                    message: format!("cannot read this line: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, csv::Position::line);
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != header.len() {
+            parsed.problems.push(Problem {
+                line,
+                column: None,
+                message: format!(
+                    "{} cells where the header has {}",
+                    record.len(),
+                    header.len()
+                ),
+            });
+            continue;
+        }
+        let mut cells = Cells {
+            line,
+            columns: &columns,
+            record: &record,
+            problems: &mut parsed.problems,
+            ok: true,
+        };
+        let row = cells.row(kind);
+        if cells.ok {
+            parsed.rows.push((line, row));
+        }
+    }
+    parsed
+}
+
+/// The line where a quoted cell starts that is never closed, read as the CSV reader
+/// reads (a quote opens a quoted cell only at the start of a cell; `""` inside one is
+/// a quote).
+fn unclosed_quote(text: &str) -> Option<u64> {
+    #[derive(Clone, Copy)]
+    enum State {
+        CellStart,
+        InCell,
+        Quoted(u64),
+        AfterQuote(u64),
+    }
+    let mut line = 1;
+    let mut state = State::CellStart;
+    for c in text.chars() {
+        state = match (state, c) {
+            (State::Quoted(start), '"') => State::AfterQuote(start),
+            (State::Quoted(start), _) | (State::AfterQuote(start), '"') => State::Quoted(start),
+            (State::CellStart, '"') => State::Quoted(line),
+            (_, ',' | '\n' | '\r') => State::CellStart,
+            _ => State::InCell,
+        };
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    match state {
+        State::Quoted(start) => Some(start),
+        _ => None,
+    }
+}
+
+/// Maps header names (case-insensitive, trimmed) to positions; refuses unknown,
+/// repeated and missing required columns.
+fn header_columns(
+    kind: Kind,
+    header: &csv::StringRecord,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<(&'static str, usize)>> {
+    let accepted = kind.columns();
+    let before = problems.len();
+    let mut columns = Vec::new();
+    for (index, name) in header.iter().enumerate() {
+        let name = name.trim().to_ascii_lowercase();
+        match accepted.iter().find(|(c, _)| *c == name) {
+            Some((c, _)) if columns.iter().any(|(seen, _)| seen == c) => problems.push(Problem {
+                line: 1,
+                column: Some(name.clone()),
+                message: "this column appears twice".to_owned(),
+            }),
+            Some((c, _)) => columns.push((*c, index)),
+            None => problems.push(Problem {
+                line: 1,
+                column: Some(name.clone()),
+                message: format!(
+                    "unknown column; accepted: {}",
+                    accepted
+                        .iter()
+                        .map(|(c, _)| *c)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+    }
+    for (name, required) in accepted {
+        if *required && !columns.iter().any(|(c, _)| c == name) {
+            problems.push(Problem {
+                line: 1,
+                column: Some((*name).to_owned()),
+                message: "required column is missing".to_owned(),
+            });
+        }
+    }
+    (problems.len() == before).then_some(columns)
+}
+
+/// The room a cell of `column` has: room for any real value, and no more (a
+/// megabyte "name" is an attack or a broken file, not a person).
+#[must_use]
+pub fn room(column: &str) -> Room {
+    match column {
+        "reference" | "client_reference" => Room::Reference,
+        "given_name" | "family_name" | "area" | "worker" | "care_coordinator" | "prison" => {
+            Room::Name
+        }
+        "note" => Room::Note,
+        _ => Room::Short,
+    }
+}
+
+/// The most characters a cell of `column` may hold.
+#[must_use]
+pub fn max_chars(column: &str) -> usize {
+    room(column).max_chars()
+}
