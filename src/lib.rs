@@ -12,6 +12,7 @@ pub mod edit;
 pub mod form;
 pub mod identity;
 pub mod keys;
+pub mod layout;
 pub mod loader;
 pub mod report;
 pub mod signals;

@@ -259,7 +259,7 @@ fn perform_with(
 fn after_change(store: &Store, app: &mut App, refresh: &mut dyn Refresh) -> StoreResult<()> {
     refresh.refresh(store, app)?;
     if let Some(id) = app.client.as_ref().map(|c| c.profile.id) {
-        app.client = Some(store.client_record(id)?);
+        app.refresh_client(store.client_record(id)?);
     }
     Ok(())
 }

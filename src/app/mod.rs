@@ -216,6 +216,10 @@ pub struct App {
     pub report: Option<Report>,
     /// A return is being counted in the background.
     pub report_pending: bool,
+    /// Lines of the client record, counted when it arrives.
+    client_lines: usize,
+    /// Lines of the Report view, counted when a return arrives or goes.
+    return_lines: usize,
     /// The open form, if any.
     pub form: Option<crate::form::Form>,
     /// The menu of updates, when open.
@@ -300,6 +304,8 @@ impl App {
             report_own_area: false,
             report: None,
             report_pending: false,
+            client_lines: 0,
+            return_lines: 1,
             form: None,
             menu: None,
             receipt: None,
@@ -358,10 +364,18 @@ impl App {
             self.previous = self.view;
         }
         self.opened.push(record.profile.id);
-        self.client = Some(record);
+        self.refresh_client(record);
         self.view = View::Client;
         self.cursors[View::Client.index()] = ListCursor::default();
         self.mode = Mode::Normal;
+    }
+
+    /// Installs a reread of the client record on screen (the scroll position stays),
+    /// counting its lines once here rather than at every key.
+    pub fn refresh_client(&mut self, record: ClientRecord) {
+        let shows_viewers = crate::domain::roles::may_review_access(self.session.worker.as_ref());
+        self.client_lines = crate::layout::record_lines(&record, self.today(), shows_viewers);
+        self.client = Some(record);
     }
 
     /// The cursor of the current view.
@@ -385,7 +399,11 @@ impl App {
     /// Rows the current view can show at the current size.
     #[must_use]
     pub fn visible_rows(&self) -> usize {
-        usize::from(crate::ui::list_rows(self.size, self.view)).max(1)
+        self.visible_rows_of(self.view)
+    }
+
+    fn visible_rows_of(&self, view: View) -> usize {
+        crate::layout::visible_rows(self.size, view)
     }
 
     /// The breaches of the current tab.
@@ -465,7 +483,7 @@ impl App {
     fn clamp_cursors(&mut self) {
         for view in View::TABS {
             let len = self.len_of(view);
-            let visible = usize::from(crate::ui::list_rows(self.size, view)).max(1);
+            let visible = crate::layout::visible_rows(self.size, view);
             self.cursors[view.index()].clamp(len, visible);
         }
     }
@@ -497,7 +515,7 @@ impl App {
             self.me(),
             self.today(),
         );
-        let visible = usize::from(crate::ui::list_rows(self.size, View::Caseload)).max(1);
+        let visible = crate::layout::visible_rows(self.size, View::Caseload);
         self.cursors[View::Caseload.index()].clamp(self.caseload_list.len(), visible);
     }
 
@@ -541,8 +559,14 @@ impl App {
             View::Releases => self.release_list.len(),
             View::Breaches => self.breach_list.len(),
             View::Review => self.review_list.len(),
-            View::Client => crate::ui::client_line_count(self),
-            View::Report => crate::ui::report_line_count(self),
+            View::Client | View::Report => {
+                let lines = if view == View::Client {
+                    self.client_lines
+                } else {
+                    self.return_lines
+                };
+                crate::layout::scroll_positions(lines, self.size, view)
+            }
         }
     }
 

@@ -35,12 +35,13 @@ impl App {
             .report
             .as_ref()
             .is_some_and(|r| r.period == report.period && r.scope == report.scope);
+        self.return_lines = crate::layout::return_lines(Some(&report));
         self.report = Some(report);
         if !same {
             self.cursors[View::Report.index()] = ListCursor::default();
         }
-        let len = crate::ui::report_line_count(self);
-        let visible = self.visible_rows();
+        let len = self.len_of(View::Report);
+        let visible = self.visible_rows_of(View::Report);
         self.cursors[View::Report.index()].clamp(len, visible);
     }
 
@@ -51,6 +52,7 @@ impl App {
         self.report_pending = true;
         if !self.report.as_ref().is_some_and(|r| options.covers(r)) {
             self.report = None;
+            self.return_lines = crate::layout::return_lines(None);
         }
     }
 

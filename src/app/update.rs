@@ -241,11 +241,11 @@ impl App {
     /// A click on a tab shows that view; on a list row, selects it. The row is found
     /// from the same layout and scroll window the view draws.
     fn click(&mut self, column: u16, row: u16) -> Option<Effect> {
-        if let Some(view) = crate::ui::tab_at(self.size, column, row) {
+        if let Some(view) = crate::layout::tab_at(self.size, column, row) {
             self.show(view);
             return self.report_effect();
         }
-        let at = crate::ui::list_row_at(self.size, self.view, column, row)?;
+        let at = crate::layout::list_row_at(self.size, self.view, column, row)?;
         let visible = self.visible_rows();
         let mut cursor = self.cursor();
         cursor.keep_visible(visible);

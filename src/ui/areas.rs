@@ -1,7 +1,7 @@
 //! Caseloads by area: one row per area with its counts.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
@@ -9,20 +9,6 @@ use super::theme::Theme;
 use super::{list_block, row_style, safe, window};
 use crate::app::{App, View};
 use crate::domain::model::Rag;
-
-/// Lines of explanation under the table.
-const LEGEND_HEIGHT: u16 = 4;
-
-fn split(area: Rect) -> [Rect; 2] {
-    let wanted = area.height.saturating_sub(LEGEND_HEIGHT).max(4);
-    Layout::vertical([Constraint::Max(wanted), Constraint::Fill(1)]).areas(area)
-}
-
-/// Rows of the areas table that fit in the body `area`.
-#[must_use]
-pub fn table_rows(area: Rect) -> u16 {
-    split(area)[0].height.saturating_sub(3)
-}
 
 /// Percentage as a whole number, or "-" when there is nothing to divide by.
 fn percent(part: usize, whole: usize) -> String {
@@ -33,7 +19,7 @@ fn percent(part: usize, whole: usize) -> String {
 
 /// Draws the areas table and its legend into `area`.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    let [table_area, legend_area] = split(area);
+    let [table_area, legend_area] = crate::layout::areas_split(area);
     let areas = &app.data.areas;
     let visible = usize::from(table_area.height.saturating_sub(3)).max(1);
     let cursor = window(app.cursor_of(View::Areas), visible);

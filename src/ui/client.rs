@@ -479,16 +479,20 @@ fn viewer_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<
     }
 }
 
-/// Number of scroll positions of the record at the current size.
-#[must_use]
-pub fn client_line_count(app: &App) -> usize {
-    let visible = usize::from(super::list_rows(app.size, View::Client)).max(1);
-    lines(app, Theme::MONO).len().saturating_sub(visible) + 1
-}
-
 /// Draws the record into `area`, scrolled to the client view's cursor.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let all = lines(app, theme);
+    debug_assert_eq!(
+        all.len(),
+        app.client
+            .as_ref()
+            .map_or(0, |r| crate::layout::record_lines(
+                r,
+                app.today(),
+                crate::domain::roles::may_review_access(app.session.worker.as_ref())
+            )),
+        "layout::record_lines must count what the client view draws"
+    );
     let top = app.cursor_of(View::Client).selected;
     let visible = usize::from(area.height.saturating_sub(2));
     let shown: Vec<Line<'static>> = all.into_iter().skip(top).take(visible).collect();

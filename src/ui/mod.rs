@@ -15,7 +15,7 @@ pub mod theme;
 mod today;
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
@@ -24,77 +24,7 @@ use crate::action::Action as A;
 use crate::app::{App, ListCursor, Mode, View};
 use theme::Theme;
 
-pub use client::client_line_count;
-pub use report::report_line_count;
-
-/// Smallest terminal the screens are laid out for.
-pub const MIN_SIZE: (u16, u16) = (64, 16);
-
-/// Screen regions: tab bar, body, status line, footer.
-fn regions(screen: Rect) -> [Rect; 4] {
-    Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(screen)
-}
-
-/// How many list rows `view` shows on a terminal of `size` (columns, rows).
-#[must_use]
-pub fn list_rows(size: (u16, u16), view: View) -> u16 {
-    let body = regions(Rect::new(0, 0, size.0, size.1))[1];
-    match view {
-        // The client record and the return have a border but no header row.
-        View::Client | View::Report => body.height.saturating_sub(2),
-        // Areas keep room for the legend under the table.
-        View::Areas => areas::table_rows(body),
-        _ => body.height.saturating_sub(3),
-    }
-}
-
-/// Which row of `view`'s visible list is drawn at screen cell (`column`, `row`) on a
-/// terminal of `size`, counted from the first row shown; `None` on a border, the
-/// header, the legend or outside the body, and in the client record and the return
-/// (they scroll text, there is no row to select).
-#[must_use]
-pub fn list_row_at(size: (u16, u16), view: View, column: u16, row: u16) -> Option<usize> {
-    if size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1 || matches!(view, View::Client | View::Report) {
-        return None;
-    }
-    let body = regions(Rect::new(0, 0, size.0, size.1))[1];
-    // Every list is a bordered table with one header row above its rows.
-    let at = row.checked_sub(body.y + 2)?;
-    let inside = column > body.x && column + 1 < body.right();
-    (inside && at < list_rows(size, view)).then_some(usize::from(at))
-}
-
-/// The view whose tab is drawn at screen cell (`column`, `row`) on a terminal of
-/// `size`, if any.
-#[must_use]
-pub fn tab_at(size: (u16, u16), column: u16, row: u16) -> Option<View> {
-    let tabs = regions(Rect::new(0, 0, size.0, size.1))[0];
-    if size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1 || row != tabs.y {
-        return None;
-    }
-    let mut right = 0;
-    View::TABS.into_iter().enumerate().find_map(|(at, view)| {
-        let (number, title) = tab_label(at, view, tabs.width);
-        right += number.len() + title.len();
-        (usize::from(column) < right).then_some(view)
-    })
-}
-
-/// The key and title of tab `at` as the tab bar shows them: (" 1", " Today ").
-fn tab_label(at: usize, view: View, width: u16) -> (String, String) {
-    let title = if width < 90 && view == View::Review {
-        "13wk"
-    } else {
-        view.title()
-    };
-    (format!(" {}", at + 1), format!(" {title} "))
-}
+use crate::layout::{MIN_SIZE, regions, tab_label};
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame<'_>, app: &App, theme: Theme) {

@@ -151,25 +151,17 @@ fn inner_width(columns: u16) -> usize {
     usize::from(columns.saturating_sub(2))
 }
 
-/// Number of scroll positions of the return at the current size.
-#[must_use]
-pub fn report_line_count(app: &App) -> usize {
-    let visible = usize::from(super::list_rows(app.size, View::Report)).max(1);
-    lines(app, inner_width(app.size.0), Theme::MONO)
-        .len()
-        .saturating_sub(visible)
-        + 1
-}
-
 /// Draws the return into `area`, scrolled to the report view's cursor.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let top = app.cursor_of(View::Report).selected;
     let visible = usize::from(area.height.saturating_sub(2));
-    let shown: Vec<Line<'static>> = lines(app, inner_width(area.width), theme)
-        .into_iter()
-        .skip(top)
-        .take(visible)
-        .collect();
+    let all = lines(app, inner_width(area.width), theme);
+    debug_assert_eq!(
+        all.len(),
+        crate::layout::return_lines(app.report.as_ref()),
+        "layout::return_lines must count what the report view draws"
+    );
+    let shown: Vec<Line<'static>> = all.into_iter().skip(top).take(visible).collect();
     let title = app.report.as_ref().map_or_else(
         || " Quarterly return ".to_owned(),
         |r| {
