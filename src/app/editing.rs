@@ -10,7 +10,7 @@ use crate::domain::model::Role;
 use crate::domain::substances::AlcoholRule;
 use crate::domain::write::{Draft, Receipt};
 use crate::form::Menu as Offered;
-use crate::form::{FormContext, FormKind, Outcome};
+use crate::form::{FormContext, FormKind, Outcome, Target};
 
 /// The menu of updates (`u`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,17 +133,20 @@ impl App {
         Some(self.open_form(kind, menu.client_id))
     }
 
-    /// The effect that opens a form of `kind` about `client_id` (or, for a reassign,
-    /// the marked clients).
+    /// The effect that opens a form of `kind` about `client_id`: none for a form
+    /// the menu always offers (it is about no client), and the marked clients for
+    /// a form that changes several.
     fn open_form(&self, kind: FormKind, client_id: Option<i64>) -> Effect {
-        let clients = if kind == FormKind::Reassign {
+        let spec = kind.spec();
+        let clients = if spec.target == Target::Clients {
             self.marked.iter().copied().collect()
         } else {
             Vec::new()
         };
-        let client_id = match kind {
-            FormKind::NewClientReferral | FormKind::Outreach => None,
-            _ => client_id,
+        let client_id = if spec.menu == Offered::Always {
+            None
+        } else {
+            client_id
         };
         Effect::OpenForm {
             kind,
@@ -158,8 +161,11 @@ impl App {
             return None;
         }
         let client_id = self.update_target();
-        if kind == FormKind::Contact && client_id.is_none() {
-            self.message = Some("select a client first (the contact is about them)".to_owned());
+        if kind.spec().menu == Offered::Client && client_id.is_none() {
+            self.message = Some(format!(
+                "select a client first (the {} is about them)",
+                kind.title()
+            ));
             return None;
         }
         Some(self.open_form(kind, client_id))

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::{FormKind, Target, spec};
+use super::{FormKind, Target};
 use crate::domain::substances::AlcoholRule;
 use crate::domain::write::{RowBase, Versioned};
 use crate::store::{Store, StoreResult};
@@ -69,8 +69,8 @@ pub fn read(
                 Some(episode) => Some(store.row_base("episode", episode.id)?),
                 None => None,
             },
-            Target::Row(table) => match spec::target_row(kind, &record) {
-                Some(row) => Some(store.row_base(table, row)?),
+            Target::Row(row) => match (row.find)(&record) {
+                Some(id) => Some(store.row_base(row.table, id)?),
                 None => None,
             },
             Target::New | Target::Clients => None,

@@ -2,7 +2,8 @@
 //! that says what is wrong and what is accepted, Esc that asks before discarding a
 //! changed form, and a confirm step (defaulting to Cancel) for destructive changes
 //! and for changes to three or more records. Pure: driven by `KeyEvent`s, drawn by
-//! `ui::form`, and turned into a [`crate::domain::write::Change`] by [`kinds`].
+//! `ui::form`, and turned into a [`crate::domain::write::Change`] by its kind's [`Spec`] (one per
+//! kind, in `kinds/`).
 
 mod build;
 pub mod context;
@@ -16,9 +17,10 @@ use crate::domain::dates::{self, DateError};
 use crate::domain::safe_text::{Room, refused_text};
 use crate::domain::write::{Change, FieldConflict};
 
+pub use build::Values;
 pub use context::FormContext;
 pub use kinds::FormKind;
-pub use spec::{Menu, Spec, Target};
+pub use spec::{Menu, Problem, Row, Spec, Target};
 
 /// What a field holds and how typed text is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,7 +261,7 @@ impl Form {
     /// Opens a form of `kind` on `context`; `now` gives defaults such as "now".
     #[must_use]
     pub fn open(kind: FormKind, context: FormContext) -> Self {
-        let mut fields = kinds::fields(kind, &context);
+        let mut fields = kind.spec().open_fields(&context);
         let mut dated = false;
         if let Some(field) = kind
             .spec()
@@ -320,17 +322,16 @@ impl Form {
     /// Puts the fields both the user and a colleague changed since the form opened
     /// side by side, for the user to choose per field; nothing is written meanwhile.
     pub fn resolve(&mut self, conflicts: Vec<FieldConflict>) {
-        let columns = self.kind.spec().columns;
+        let spec = self.kind.spec();
         let items = conflicts
             .into_iter()
             .map(|conflict| {
-                let field = columns
-                    .iter()
-                    .find(|(_, column)| *column == conflict.column)
-                    .and_then(|(key, _)| self.fields.iter().find(|f| f.key == *key));
+                let field = spec
+                    .key_of(conflict.column)
+                    .and_then(|key| self.fields.iter().find(|f| f.key == key));
                 let shown = |value| match field {
                     Some(f) => Field {
-                        value: kinds::field_text(&f.kind, value),
+                        value: spec::field_text(&f.kind, value),
                         ..f.clone()
                     }
                     .display(),
@@ -356,7 +357,7 @@ impl Form {
     /// and a field kept as theirs takes their value (a client of a bulk change whose
     /// value is kept as theirs is left out of it).
     fn settle(&mut self, items: &[Disagreement]) {
-        let columns = self.kind.spec().columns;
+        let spec = self.kind.spec();
         for item in items {
             let c = &item.conflict;
             if let Some(base) = self
@@ -374,11 +375,9 @@ impl Form {
                 self.context.clients.retain(|row| row.id != c.row_id);
                 continue;
             }
-            let key = columns.iter().find(|(_, column)| *column == c.column);
-            if let Some(field) =
-                key.and_then(|(key, _)| self.fields.iter_mut().find(|f| f.key == *key))
-            {
-                field.value = kinds::field_text(&field.kind, &c.theirs);
+            let key = spec.key_of(c.column);
+            if let Some(field) = key.and_then(|key| self.fields.iter_mut().find(|f| f.key == key)) {
+                field.value = spec::field_text(&field.kind, &c.theirs);
             }
         }
     }
