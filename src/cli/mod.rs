@@ -17,7 +17,7 @@ use crate::config::DbSource;
 use crate::demo::{self, DemoOptions};
 use crate::domain::dates::parse_date;
 use crate::domain::model::Role;
-use crate::store::{Access, Actor, NewWorker, Store};
+use crate::store::{Access, Actor, Store};
 use crate::wallclock::WallClock;
 
 /// Caseload triage for criminal-justice drug and alcohol teams.
@@ -341,23 +341,7 @@ fn run_init(db: Option<&Path>, args: &InitArgs, clock: WallClock) -> CliResult {
         login: login.clone(),
         now: clock.now(),
     };
-    Store::create_with(&path, gid, |store| {
-        store.write(&actor, |tx| {
-            let id = tx.insert_worker(&NewWorker {
-                name: login.clone(),
-                login: Some(login.clone()),
-                role: Role::Admin,
-                area_id: None,
-            })?;
-            tx.audit(
-                "worker",
-                Some(id),
-                "insert",
-                None,
-                Some(&serde_json::json!({ "login": login, "role": "admin" })),
-            )
-        })
-    })?;
+    Store::create_with(&path, gid, |store| store.add_first_admin(&actor))?;
     println!("Created {}; {login} is its first admin.", path.display());
     if let Some(group) = &args.group {
         println!(

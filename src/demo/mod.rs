@@ -7,7 +7,7 @@ mod generator;
 
 use chrono::NaiveDate;
 
-use crate::store::{Actor, Store, StoreResult};
+use crate::store::{Actor, Origin, Store, StoreResult};
 use generator::Generator;
 
 /// Name of the team-leader record the demo maps the current OS login to.
@@ -46,24 +46,11 @@ pub fn generate(
     actor: &Actor,
     options: &DemoOptions,
 ) -> StoreResult<DemoSummary> {
-    store.write(actor, |tx| {
-        let summary = Generator::new(tx, options).run()?;
-        tx.set_meta("demo_seed", &options.seed.to_string())?;
-        tx.set_meta("demo_today", &options.today.to_string())?;
-        tx.audit(
-            "database",
-            None,
-            "demo",
-            None,
-            Some(&serde_json::json!({
-                "seed": options.seed,
-                "today": options.today.to_string(),
-                "clients": summary.clients,
-                "contacts": summary.contacts,
-            })),
-        )?;
-        Ok(summary)
-    })
+    let origin = Origin::Demo {
+        seed: options.seed,
+        today: options.today,
+    };
+    store.generate(actor, origin, |tx| Generator::new(tx, options).run())
 }
 
 /// Maps `login` to the demo's team-leader record, so whoever runs the demo can try
@@ -83,5 +70,5 @@ pub fn claim_demo_lead(store: &mut Store, actor: &Actor) -> StoreResult<()> {
     if lead.login.as_deref() == Some(actor.login.as_str()) {
         return Ok(());
     }
-    store.write(actor, |tx| tx.assign_login(lead.id, &actor.login))
+    store.assign_login(actor, lead.id, &actor.login)
 }

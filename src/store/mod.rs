@@ -7,6 +7,7 @@ mod backup;
 mod draft;
 mod error;
 mod fields;
+mod generate;
 mod lock;
 pub mod migrate;
 mod queries;
@@ -18,6 +19,7 @@ mod sample;
 pub mod share;
 mod staff;
 mod transfer;
+mod tx;
 mod update;
 mod value;
 mod views;
@@ -27,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use crate::domain::write::{
     Change, ClientEdit, CustodyEdit, Draft, EpisodeEdit, FieldConflict, NewArea, NewBreach,
@@ -37,6 +39,7 @@ pub use crate::domain::write::{
 };
 pub use access::{AccessEntry, Looked};
 pub use error::{StoreError, StoreResult};
+pub use generate::Origin;
 pub use lock::{
     DEFAULT_WAIT, Holder, LockPolicy, Waiting, describe as describe_holder, holder,
     set_process_policy,
@@ -44,6 +47,8 @@ pub use lock::{
 pub use report::{NewTally, ReplacedTally};
 pub use sample::{Draw, Offences, SampleMember};
 pub use transfer::{ExportKind, ExportTable, ImportKeys};
+use tx::Audited;
+pub use tx::Tx;
 
 /// How long a read waits for SQLite's brief exclusive moments (recovering or
 /// checkpointing the WAL). Writers wait for each other by [`LockPolicy`] instead.
@@ -321,7 +326,8 @@ impl Store {
 
     /// Runs `change` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or
     /// (on any error) none of it. The closure writes its own audit rows through
-    /// [`Tx::audit`], so they commit or roll back with the change.
+    /// `Tx::audit`, so they commit or roll back with the change. Private to the store:
+    /// everyone else writes through a typed method that says how it is audited.
     ///
     /// While another connection writes, this waits for it (up to [`Store::lock_wait`],
     /// telling the [`LockPolicy`]'s report how it goes); once it holds the lock it
@@ -331,7 +337,7 @@ impl Store {
     /// [`StoreError::ReadOnlySession`] in a read-only session, [`StoreError::Busy`]
     /// if the lock stayed taken for the whole wait, or whatever `change` or SQLite
     /// returns.
-    pub fn write<T>(
+    fn write<T>(
         &mut self,
         actor: &Actor,
         change: impl FnOnce(&Tx<'_>) -> StoreResult<T>,
@@ -494,89 +500,4 @@ fn publish(from: &Path, to: &Path) -> StoreResult<()> {
     })?;
     std::fs::remove_file(from)?;
     Ok(())
-}
-
-/// A write transaction in progress, with the actor to stamp on audit rows.
-pub struct Tx<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
-    actor: &'a Actor,
-}
-
-impl Tx<'_> {
-    /// Appends an audit row for a change to `entity` row `row_id`. `before`/`after` are
-    /// the changed fields as JSON (`None` for an insert's before or a delete's after).
-    ///
-    /// # Errors
-    /// An SQLite error.
-    pub fn audit(
-        &self,
-        entity: &str,
-        row_id: Option<i64>,
-        action: &str,
-        before: Option<&serde_json::Value>,
-        after: Option<&serde_json::Value>,
-    ) -> StoreResult<()> {
-        self.tx.execute(
-            "INSERT INTO audit (at, who, entity, row_id, action, before, after)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                format_timestamp(self.actor.now),
-                self.actor.login,
-                entity,
-                row_id,
-                action,
-                before.map(ToString::to_string),
-                after.map(ToString::to_string),
-            ],
-        )?;
-        Ok(())
-    }
-
-    /// Sets a `meta` key (used for facts about the file, such as the demo's seed).
-    ///
-    /// # Errors
-    /// An SQLite error.
-    pub fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
-        self.tx.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
-    }
-
-    /// Gives `login` to the worker `worker_id`, taking it from anyone who had it; each
-    /// worker whose login changes gets its audit row.
-    ///
-    /// # Errors
-    /// An SQLite error.
-    pub fn assign_login(&self, worker_id: i64, login: &str) -> StoreResult<()> {
-        let set_login = |id: i64, before: Option<&str>, after: Option<&str>| {
-            self.tx.execute(
-                "UPDATE worker SET login = ?1, version = version + 1 WHERE id = ?2",
-                params![after, id],
-            )?;
-            self.audit(
-                "worker",
-                Some(id),
-                "update",
-                Some(&serde_json::json!({ "login": before })),
-                Some(&serde_json::json!({ "login": after })),
-            )
-        };
-        let holders: Vec<i64> = self
-            .tx
-            .prepare("SELECT id FROM worker WHERE login = ?1 AND id <> ?2")?
-            .query_map(params![login, worker_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for holder in holders {
-            set_login(holder, Some(login), None)?;
-        }
-        let before: Option<String> =
-            self.tx
-                .query_row("SELECT login FROM worker WHERE id = ?1", [worker_id], |r| {
-                    r.get(0)
-                })?;
-        set_login(worker_id, before.as_deref(), Some(login))
-    }
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::read::{vocab, vocab_opt};
-use super::{Actor, Store, StoreError, StoreResult, Tx};
+use super::{Actor, Audited, Store, StoreError, StoreResult, Tx};
 use crate::domain::kpi::{
     Dated, EpisodeFacts, Inputs, ModalityFacts, OutreachFacts, SampleFacts, TallyFacts, TestFacts,
 };
@@ -116,7 +116,13 @@ impl Tx<'_> {
         let after = values(t.charged, t.tested, t.positive);
         let Some((id, before)) = existing else {
             let id = self.set_tally(t)?;
-            self.audit("custody_tally", Some(id), "insert", None, Some(&after))?;
+            self.audit(
+                "custody_tally",
+                Some(id),
+                Audited::Insert,
+                None,
+                Some(&after),
+            )?;
             return Ok(None);
         };
         if !replace {
@@ -151,7 +157,7 @@ impl Tx<'_> {
         self.audit(
             "custody_tally",
             Some(id),
-            "replace",
+            Audited::Replace,
             Some(&old),
             Some(&after),
         )?;

@@ -7,7 +7,7 @@ use crate::domain::write::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde_json::{Map, Value as Json};
 
-use super::{StoreError, StoreResult, Tx};
+use super::{Audited, StoreError, StoreResult, Tx};
 use crate::domain::model::Worker;
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::write::{FieldConflict, Versioned, Written};
@@ -270,7 +270,7 @@ impl Tx<'_> {
         table: &'static str,
         row: Versioned,
         fields: &[(&'static str, Value)],
-        action: &str,
+        action: Audited,
     ) -> StoreResult<Written> {
         let plan = self.plan(table, row, None, fields)?;
         Ok(self
@@ -299,7 +299,7 @@ impl Tx<'_> {
         row: Versioned,
         base: Option<&[(&'static str, Value)]>,
         fields: &[(&'static str, Value)],
-        action: &str,
+        action: Audited,
         partial: bool,
     ) -> StoreResult<(Option<Written>, Vec<FieldConflict>)> {
         let mut plan = self.plan(table, row, base, fields)?;
@@ -402,7 +402,7 @@ impl Tx<'_> {
         row_id: i64,
         plan: &Plan,
         fields: &[(&'static str, Value)],
-        action: &str,
+        action: Audited,
     ) -> StoreResult<Option<Written>> {
         if plan.write.is_empty() {
             return Ok(None);
@@ -470,7 +470,7 @@ impl Tx<'_> {
     ) -> StoreResult<Written> {
         let row_id = row_id.map_err(explain_constraint)?;
         let row = self.row_json(table, row_id)?;
-        self.audit(table, Some(row_id), "insert", None, Some(&row))?;
+        self.audit(table, Some(row_id), Audited::Insert, None, Some(&row))?;
         Ok(Written {
             table,
             row_id,

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::read::vocab;
-use super::{Actor, Store, StoreError, StoreResult, format_timestamp};
+use super::{Actor, Audited, Store, StoreError, StoreResult, format_timestamp};
 use crate::domain::model::ExitReason;
 use crate::domain::period::Period;
 use crate::domain::roles::{ClientScope, Operation};
@@ -163,7 +163,7 @@ impl Store {
             tx.audit(
                 "reoffending_draw",
                 None,
-                "draw",
+                Audited::Draw,
                 None,
                 Some(&serde_json::json!({
                     "period": quarter.label, "seed": seed.to_string(),
@@ -242,7 +242,7 @@ impl Store {
             tx.audit(
                 "reoffending_sample",
                 Some(id),
-                "update",
+                Audited::Update,
                 Some(&serde_json::json!(old)),
                 Some(&serde_json::json!(new)),
             )

@@ -1,8 +1,11 @@
-//! Admin-only changes: areas and workers. Audited like every other write.
+//! Changes to the staff and areas: admins' changes, and the two set-up steps that
+//! come before anyone can be an admin (the first admin, the demo's lead). Audited
+//! like every other write.
 
-use super::{Actor, Store, StoreError, StoreResult, Tx};
+use super::{Actor, Audited, Store, StoreError, StoreResult, Tx};
+use crate::domain::model::Role;
 use crate::domain::roles::Operation;
-use crate::domain::write::{StaffChange, Versioned};
+use crate::domain::write::{NewWorker, StaffChange, Versioned};
 
 impl Store {
     /// Saves a staff change as `actor`, who must be an admin; returns the row id.
@@ -12,6 +15,49 @@ impl Store {
     /// [`StoreError::Invalid`] (e.g. a name or login already taken), or SQLite.
     pub fn manage_staff(&mut self, actor: &Actor, change: &StaffChange) -> StoreResult<i64> {
         self.write(actor, |tx| tx.manage_staff(change))
+    }
+
+    /// Records `actor`'s login as the first admin of a database that has no workers
+    /// yet (no role check: there is nobody to check against); returns the worker's id.
+    ///
+    /// # Errors
+    /// [`StoreError::NotAllowed`] if the database has workers already, or SQLite.
+    pub fn add_first_admin(&mut self, actor: &Actor) -> StoreResult<i64> {
+        self.write(actor, |tx| {
+            let workers: i64 = tx
+                .tx
+                .query_row("SELECT count(*) FROM worker", [], |r| r.get(0))?;
+            if workers > 0 {
+                return Err(StoreError::NotAllowed(
+                    "this database has workers already: ask one of its admins to add you \
+                     (caseload worker add)"
+                        .to_owned(),
+                ));
+            }
+            let id = tx.insert_worker(&NewWorker {
+                name: actor.login.clone(),
+                login: Some(actor.login.clone()),
+                role: Role::Admin,
+                area_id: None,
+            })?;
+            tx.audit(
+                "worker",
+                Some(id),
+                Audited::Insert,
+                None,
+                Some(&serde_json::json!({ "login": actor.login, "role": "admin" })),
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Gives `login` to the worker `worker_id`, taking it from anyone who had it, with
+    /// no role check: the demo hands its team leader to whoever runs it this way.
+    ///
+    /// # Errors
+    /// [`StoreError::ReadOnlySession`], or an SQLite error.
+    pub fn assign_login(&mut self, actor: &Actor, worker_id: i64, login: &str) -> StoreResult<()> {
+        self.write(actor, |tx| tx.assign_login(worker_id, login))
     }
 
     /// The worker who signs in as `login` (active or not) and the version read.
@@ -44,7 +90,7 @@ impl Tx<'_> {
                 "worker",
                 *worker,
                 &[("role", super::fields::text(role.code()))],
-                "update",
+                Audited::Update,
             )?,
         };
         Ok(written.row_id)

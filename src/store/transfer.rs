@@ -10,7 +10,8 @@ use rusqlite::{OptionalExtension, params};
 
 use super::read::vocab;
 use super::{
-    NewBreach, NewClient, NewContact, NewCustody, NewEpisode, Store, StoreError, StoreResult, Tx,
+    Audited, NewBreach, NewClient, NewContact, NewCustody, NewEpisode, Store, StoreError,
+    StoreResult, Tx,
 };
 use crate::domain::model::{Ethnicity, ReleaseType, Sex, Substance};
 use crate::domain::roles::ClientScope;
@@ -390,12 +391,12 @@ impl Tx<'_> {
             .optional()?)
     }
 
-    /// Inserts an episode unless the client has one with that referral date; its id
-    /// if inserted.
+    /// Imports an episode unless the client has one with that referral date, audited
+    /// with `audit` (the row as JSON text); its id if inserted.
     ///
     /// # Errors
     /// An SQLite error (e.g. a second open episode for the client).
-    pub fn insert_episode_once(&self, e: &NewEpisode) -> StoreResult<Option<i64>> {
+    pub fn import_episode(&self, e: &NewEpisode, audit: &str) -> StoreResult<Option<i64>> {
         let inserted = self
             .tx
             .prepare_cached(
@@ -416,14 +417,15 @@ impl Tx<'_> {
                 e.closure.map(|(date, _)| date),
                 e.closure.map(|(_, reason)| reason.code()),
             ])?;
-        Ok((inserted > 0).then(|| self.tx.last_insert_rowid()))
+        self.imported("episode", inserted, audit)
     }
 
-    /// Inserts a custody episode unless the client has one with that reception date.
+    /// Imports a custody episode unless the client has one with that reception date,
+    /// audited with `audit`; its id if inserted.
     ///
     /// # Errors
     /// An SQLite error (e.g. the client is already in custody).
-    pub fn insert_custody_once(&self, c: &NewCustody) -> StoreResult<Option<i64>> {
+    pub fn import_custody(&self, c: &NewCustody, audit: &str) -> StoreResult<Option<i64>> {
         let inserted = self
             .tx
             .prepare_cached(
@@ -441,14 +443,15 @@ impl Tx<'_> {
                 c.release_type.map(ReleaseType::code),
                 c.actual_release_date,
             ])?;
-        Ok((inserted > 0).then(|| self.tx.last_insert_rowid()))
+        self.imported("custody", inserted, audit)
     }
 
-    /// Inserts a contact unless the same one (client, time, kind, worker, note) is there.
+    /// Imports a contact unless the same one (client, time, kind, worker, note) is
+    /// there, audited with `audit`; its id if inserted.
     ///
     /// # Errors
     /// An SQLite error.
-    pub fn insert_contact_once(&self, c: &NewContact) -> StoreResult<Option<i64>> {
+    pub fn import_contact(&self, c: &NewContact, audit: &str) -> StoreResult<Option<i64>> {
         let inserted = self
             .tx
             .prepare_cached(
@@ -463,15 +466,15 @@ impl Tx<'_> {
                 c.kind.code(),
                 c.note
             ])?;
-        Ok((inserted > 0).then(|| self.tx.last_insert_rowid()))
+        self.imported("contact", inserted, audit)
     }
 
-    /// Inserts a breach (deadline from the RAG rule) unless the client has one raised
-    /// at that time.
+    /// Imports a breach (deadline from the RAG rule) unless the client has one raised
+    /// at that time, audited with `audit`; its id if inserted.
     ///
     /// # Errors
     /// An SQLite error.
-    pub fn insert_breach_once(&self, b: &NewBreach) -> StoreResult<Option<i64>> {
+    pub fn import_breach(&self, b: &NewBreach, audit: &str) -> StoreResult<Option<i64>> {
         let deadline = crate::domain::breach::deadline(b.raised_at, b.rag);
         let inserted = self
             .tx
@@ -488,17 +491,40 @@ impl Tx<'_> {
                 b.status.code(),
                 b.resolution_date
             ])?;
-        Ok((inserted > 0).then(|| self.tx.last_insert_rowid()))
+        self.imported("breach", inserted, audit)
+    }
+
+    /// The id of the row just inserted into `entity`, audited with `after`, if
+    /// `inserted` says a row was (`None`: it was there already).
+    fn imported(
+        &self,
+        entity: &'static str,
+        inserted: usize,
+        after: &str,
+    ) -> StoreResult<Option<i64>> {
+        if inserted == 0 {
+            return Ok(None);
+        }
+        let id = self.tx.last_insert_rowid();
+        self.audit_import(entity, id, None, after)?;
+        Ok(Some(id))
+    }
+
+    /// Imports a new client, audited with `after` (the client as JSON text); its id.
+    ///
+    /// # Errors
+    /// As [`Tx::insert_client`].
+    pub fn import_client(&self, c: &NewClient, after: &str) -> StoreResult<i64> {
+        let id = self.insert_client(c)?;
+        self.audit_import("client", id, None, after)?;
+        Ok(id)
     }
 
     /// An import's audit row, with `before`/`after` already as JSON text (prepared
     /// before the transaction, so the write lock is held briefly).
-    ///
-    /// # Errors
-    /// An SQLite error.
-    pub fn audit_import(
+    fn audit_import(
         &self,
-        entity: &str,
+        entity: &'static str,
         row_id: i64,
         before: Option<&str>,
         after: &str,
@@ -506,13 +532,14 @@ impl Tx<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO audit (at, who, entity, row_id, action, before, after)
-                 VALUES (?1, ?2, ?3, ?4, 'import', ?5, ?6)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
                 super::format_timestamp(self.actor.now),
                 self.actor.login,
                 entity,
                 row_id,
+                Audited::Import.word(),
                 before,
                 after
             ])?;
@@ -551,11 +578,18 @@ impl Tx<'_> {
         }
     }
 
-    /// Overwrites client `id` with `c` (an import's update) and returns the old values.
+    /// Overwrites client `id` with `c` (an import's update), audited with `old` and
+    /// `new` (the client before and after, as JSON text), and returns the old values.
     ///
     /// # Errors
     /// [`StoreError::NotFound`] if the client has gone, or an SQLite error.
-    pub fn update_client(&self, id: i64, c: &NewClient) -> StoreResult<NewClient> {
+    pub fn import_client_update(
+        &self,
+        id: i64,
+        c: &NewClient,
+        old: &str,
+        new: &str,
+    ) -> StoreResult<NewClient> {
         let before = self
             .tx
             .query_row(&format!("{CLIENT_SELECT} WHERE id = ?1"), [id], client_row)
@@ -581,6 +615,7 @@ impl Tx<'_> {
         if twin(&before) != twin(c) {
             self.set_twin_key(id, c)?;
         }
+        self.audit_import("client", id, Some(old), new)?;
         Ok(before)
     }
 }

@@ -11,7 +11,7 @@ use rusqlite::OptionalExtension;
 
 use super::fields::{edit_of, text};
 use super::rows::{explain_constraint, known_table, not_found, read_row};
-use super::{Actor, Store, StoreError, StoreResult, Tx};
+use super::{Actor, Audited, Store, StoreError, StoreResult, Tx};
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::{
     AssessmentOutcome, BreachStatus, ExitReason, OutreachKind, Rag, Role, SignpostDestination,
@@ -203,7 +203,7 @@ impl Tx<'_> {
             allow(self.scope_of(table, row.id)?)?;
             let base = base_of(bases, table, row.id, &fields);
             let (written, theirs) =
-                self.merge_row(table, row, base.as_deref(), &fields, "update", false)?;
+                self.merge_row(table, row, base.as_deref(), &fields, Audited::Update, false)?;
             kept = theirs;
             written.into_iter().collect()
         } else {
@@ -486,7 +486,14 @@ impl Tx<'_> {
         let fields = [("outcome", text(outcome.code()))];
         let base = base_of(bases, table, assessment.id, &fields);
         let mut rows: Vec<Written> = self
-            .merge_row(table, assessment, base.as_deref(), &fields, "update", false)?
+            .merge_row(
+                table,
+                assessment,
+                base.as_deref(),
+                &fields,
+                Audited::Update,
+                false,
+            )?
             .0
             .into_iter()
             .collect();
@@ -556,7 +563,14 @@ impl Tx<'_> {
         for row in clients {
             allow(self.scope_of("client", row.id)?)?;
             let base = base_of(bases, "client", row.id, &fields);
-            match self.merge_row("client", *row, base.as_deref(), &fields, "reassign", false) {
+            match self.merge_row(
+                "client",
+                *row,
+                base.as_deref(),
+                &fields,
+                Audited::Reassign,
+                false,
+            ) {
                 Ok((written, _)) => rows.extend(written),
                 Err(StoreError::FieldConflicts(found)) => conflicts.extend(found),
                 Err(other) => return Err(other),
@@ -589,7 +603,7 @@ impl Tx<'_> {
                     row,
                     Some(&written.after),
                     fields,
-                    "undo",
+                    Audited::Undo,
                     true,
                 )?;
                 rows.extend(reverted);
@@ -622,7 +636,13 @@ impl Tx<'_> {
                             ),
                             other => other,
                         })?;
-                    self.audit(written.table, Some(row.id), "undo", Some(&before), None)?;
+                    self.audit(
+                        written.table,
+                        Some(row.id),
+                        Audited::Undo,
+                        Some(&before),
+                        None,
+                    )?;
                 }
             }
         }

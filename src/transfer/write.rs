@@ -39,19 +39,17 @@ impl Writer<'_, '_> {
         for op in ops {
             self.allow(client_id, *op)?;
         }
-        let (entity, inserted, audit) = match row {
+        let inserted = match row {
             Prepared::Client(_) => return Ok(()),
-            Prepared::Episode(e, audit) => ("episode", self.tx.insert_episode_once(e)?, audit),
-            Prepared::Custody(c, audit) => ("custody", self.tx.insert_custody_once(c)?, audit),
-            Prepared::Contact(c, audit) => ("contact", self.tx.insert_contact_once(c)?, audit),
-            Prepared::Breach(b, audit) => ("breach", self.tx.insert_breach_once(b)?, audit),
+            Prepared::Episode(e, audit) => self.tx.import_episode(e, audit)?,
+            Prepared::Custody(c, audit) => self.tx.import_custody(c, audit)?,
+            Prepared::Contact(c, audit) => self.tx.import_contact(c, audit)?,
+            Prepared::Breach(b, audit) => self.tx.import_breach(b, audit)?,
         };
-        match inserted {
-            Some(id) => {
-                self.tx.audit_import(entity, id, None, audit)?;
-                self.outcome.created += 1;
-            }
-            None => self.outcome.unchanged += 1,
+        if inserted.is_some() {
+            self.outcome.created += 1;
+        } else {
+            self.outcome.unchanged += 1;
         }
         Ok(())
     }
@@ -94,9 +92,8 @@ impl Writer<'_, '_> {
         match change {
             ClientChange::Unchanged => self.outcome.unchanged += 1,
             ClientChange::Create(client) => {
-                let id = self.tx.insert_client(&client)?;
                 self.tx
-                    .audit_import("client", id, None, &client_json(&client).to_string())?;
+                    .import_client(&client, &client_json(&client).to_string())?;
                 self.outcome.created += 1;
             }
             ClientChange::Update(update) => {
@@ -107,11 +104,10 @@ impl Writer<'_, '_> {
                     changed,
                     cleared,
                 } = *update;
-                self.tx.update_client(id, &after)?;
-                self.tx.audit_import(
-                    "client",
+                self.tx.import_client_update(
                     id,
-                    Some(&client_json(&before).to_string()),
+                    &after,
+                    &client_json(&before).to_string(),
                     &client_json(&after).to_string(),
                 )?;
                 self.outcome.updated += 1;

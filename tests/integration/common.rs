@@ -192,49 +192,53 @@ fn open_episode(client_id: i64) -> NewEpisode {
 /// Writes the team into an empty store (directly, as the fixture, not through roles).
 pub fn seed_team(store: &mut Store) -> Team {
     store
-        .write(&actor(), |tx| {
-            let area = |name: &str| {
-                tx.insert_area(&NewArea {
-                    name: name.to_owned(),
-                    intensive: true,
+        .generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                let area = |name: &str| {
+                    tx.insert_area(&NewArea {
+                        name: name.to_owned(),
+                        intensive: true,
+                    })
+                };
+                let (north, south) = (area("Northtown")?, area("Southvale")?);
+                let worker = |login: &str, role: Role, area_id: Option<i64>| {
+                    tx.insert_worker(&NewWorker {
+                        name: format!("{login} Worker"),
+                        login: Some(login.to_owned()),
+                        role,
+                        area_id,
+                    })
+                };
+                worker("admin", Role::Admin, None)?;
+                let lead = worker("lead", Role::TeamLeader, Some(north))?;
+                let cora = worker("cora", Role::CareCoordinator, Some(north))?;
+                let colin = worker("colin", Role::CareCoordinator, Some(north))?;
+                let sam = worker("sam", Role::Support, Some(north))?;
+                let south_lead = worker("south_lead", Role::TeamLeader, Some(south))?;
+                let c1 = tx.insert_client(&new_client("C-1", "Ada", north, Some(cora)))?;
+                let c2 = tx.insert_client(&new_client("C-2", "Bo", north, Some(colin)))?;
+                let c3 = tx.insert_client(&new_client("C-3", "Cy", south, Some(south_lead)))?;
+                let e1 = tx.insert_episode(&open_episode(c1))?;
+                let e2 = tx.insert_episode(&open_episode(c2))?;
+                tx.insert_episode(&open_episode(c3))?;
+                Ok(Team {
+                    north,
+                    south,
+                    lead,
+                    cora,
+                    colin,
+                    sam,
+                    south_lead,
+                    c1,
+                    e1,
+                    c2,
+                    e2,
+                    c3,
                 })
-            };
-            let (north, south) = (area("Northtown")?, area("Southvale")?);
-            let worker = |login: &str, role: Role, area_id: Option<i64>| {
-                tx.insert_worker(&NewWorker {
-                    name: format!("{login} Worker"),
-                    login: Some(login.to_owned()),
-                    role,
-                    area_id,
-                })
-            };
-            worker("admin", Role::Admin, None)?;
-            let lead = worker("lead", Role::TeamLeader, Some(north))?;
-            let cora = worker("cora", Role::CareCoordinator, Some(north))?;
-            let colin = worker("colin", Role::CareCoordinator, Some(north))?;
-            let sam = worker("sam", Role::Support, Some(north))?;
-            let south_lead = worker("south_lead", Role::TeamLeader, Some(south))?;
-            let c1 = tx.insert_client(&new_client("C-1", "Ada", north, Some(cora)))?;
-            let c2 = tx.insert_client(&new_client("C-2", "Bo", north, Some(colin)))?;
-            let c3 = tx.insert_client(&new_client("C-3", "Cy", south, Some(south_lead)))?;
-            let e1 = tx.insert_episode(&open_episode(c1))?;
-            let e2 = tx.insert_episode(&open_episode(c2))?;
-            tx.insert_episode(&open_episode(c3))?;
-            Ok(Team {
-                north,
-                south,
-                lead,
-                cora,
-                colin,
-                sam,
-                south_lead,
-                c1,
-                e1,
-                c2,
-                e2,
-                c3,
-            })
-        })
+            },
+        )
         .expect("seed team")
 }
 

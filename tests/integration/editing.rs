@@ -23,12 +23,13 @@ fn as_lead(store: &mut Store, app: &mut App) {
         .find(|w| w.name == DEMO_LEAD)
         .unwrap();
     store
-        .write(
+        .assign_login(
             &caseload::store::Actor {
                 login: "admin".into(),
                 now: at("2026-11-23 09:00"),
             },
-            |tx| tx.assign_login(lead.id, "tester"),
+            lead.id,
+            "tester",
         )
         .unwrap();
     app.session.login = "tester".into();
@@ -167,12 +168,13 @@ fn a_colleagues_save_to_another_field_stands_when_mine_is_saved_over_it() {
         now: at("2026-11-23 09:31"),
     };
     colleague
-        .write(
+        .assign_login(
             &Actor {
                 login: "admin".into(),
                 now: at("2026-11-23 09:00"),
             },
-            |tx| tx.assign_login(lead.id, "cora"),
+            lead.id,
+            "cora",
         )
         .unwrap();
     let version = colleague.version_of("client", client).unwrap();
@@ -185,12 +187,13 @@ fn a_colleagues_save_to_another_field_stands_when_mine_is_saved_over_it() {
         )
         .unwrap();
     colleague
-        .write(
+        .assign_login(
             &Actor {
                 login: "admin".into(),
                 now: at("2026-11-23 09:00"),
             },
-            |tx| tx.assign_login(lead.id, "tester"),
+            lead.id,
+            "tester",
         )
         .unwrap();
 

@@ -80,46 +80,50 @@ fn hostile_names_and_notes_never_reach_the_terminal() {
     let (_dir, mut store) = demo_store();
     let mut rng = Rng(20_261_123);
     store
-        .write(&actor(), |tx| {
-            for n in 0..60 {
-                let id = tx.insert_client(&NewClient {
-                    reference: format!("H-{n}{}", hostile(&mut rng)),
-                    given_name: hostile(&mut rng),
-                    family_name: hostile(&mut rng),
-                    date_of_birth: date("1990-01-01"),
-                    sex: Sex::NotStated,
-                    ethnicity: Ethnicity::NotStated,
-                    nhs_number: None,
-                    area_id: 4,
-                    care_coordinator_id: Some(1),
-                    consent_date: None,
-                    substances: Vec::new(),
-                    flags: Flags::default(),
-                })?;
-                tx.insert_episode(&caseload::store::NewEpisode {
-                    client_id: id,
-                    referral_date: date("2026-11-01"),
-                    referral_source: caseload::domain::model::ReferralSource::SelfReferral,
-                    assessment_date: None,
-                    care_plan_date: None,
-                    next_review_date: None,
-                    engaged: false,
-                    prescribed: false,
-                    tier: 2,
-                    exit_plan: Some(hostile(&mut rng)),
-                    extension: None,
-                    closure: None,
-                })?;
-                tx.insert_contact(&NewContact {
-                    client_id: id,
-                    worker_id: 1,
-                    contact_at: at("2026-11-20 10:00"),
-                    kind: ContactKind::Phone,
-                    note: hostile(&mut rng),
-                })?;
-            }
-            Ok(())
-        })
+        .generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                for n in 0..60 {
+                    let id = tx.insert_client(&NewClient {
+                        reference: format!("H-{n}{}", hostile(&mut rng)),
+                        given_name: hostile(&mut rng),
+                        family_name: hostile(&mut rng),
+                        date_of_birth: date("1990-01-01"),
+                        sex: Sex::NotStated,
+                        ethnicity: Ethnicity::NotStated,
+                        nhs_number: None,
+                        area_id: 4,
+                        care_coordinator_id: Some(1),
+                        consent_date: None,
+                        substances: Vec::new(),
+                        flags: Flags::default(),
+                    })?;
+                    tx.insert_episode(&caseload::store::NewEpisode {
+                        client_id: id,
+                        referral_date: date("2026-11-01"),
+                        referral_source: caseload::domain::model::ReferralSource::SelfReferral,
+                        assessment_date: None,
+                        care_plan_date: None,
+                        next_review_date: None,
+                        engaged: false,
+                        prescribed: false,
+                        tier: 2,
+                        exit_plan: Some(hostile(&mut rng)),
+                        extension: None,
+                        closure: None,
+                    })?;
+                    tx.insert_contact(&NewContact {
+                        client_id: id,
+                        worker_id: 1,
+                        contact_at: at("2026-11-20 10:00"),
+                        kind: ContactKind::Phone,
+                        note: hostile(&mut rng),
+                    })?;
+                }
+                Ok(())
+            },
+        )
         .unwrap();
     let mut app = app_for(&store, (120, 40));
     press(&mut store, &mut app, &[KeyCode::Char('o')]);

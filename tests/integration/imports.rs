@@ -36,34 +36,38 @@ fn problems(outcome: &Outcome) -> Vec<String> {
 fn full_client() -> (tempfile::TempDir, Store) {
     let (dir, mut store) = empty_store();
     store
-        .write(&actor(), |tx| {
-            let area = tx.insert_area(&NewArea {
-                name: "Newport".into(),
-                intensive: true,
-            })?;
-            let lead = tx.insert_worker(&NewWorker {
-                name: "Test Lead".into(),
-                login: Some("tester".into()),
-                role: Role::TeamLeader,
-                area_id: Some(area),
-            })?;
-            tx.insert_client(&NewClient {
-                nhs_number: Some("9434765919".into()),
-                consent_date: Some(date("2026-03-02")),
-                substances: vec![Substance::Heroin, Substance::Crack],
-                flags: Flags {
-                    iom: true,
-                    ppo: true,
-                    ..Flags::default()
-                },
-                ..new_client("C-1", "Ada", area, Some(lead))
-            })?;
-            tx.insert_client(&NewClient {
-                nhs_number: Some("9434765870".into()),
-                ..new_client("C-2", "Bo", area, Some(lead))
-            })?;
-            Ok(())
-        })
+        .generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                let area = tx.insert_area(&NewArea {
+                    name: "Newport".into(),
+                    intensive: true,
+                })?;
+                let lead = tx.insert_worker(&NewWorker {
+                    name: "Test Lead".into(),
+                    login: Some("tester".into()),
+                    role: Role::TeamLeader,
+                    area_id: Some(area),
+                })?;
+                tx.insert_client(&NewClient {
+                    nhs_number: Some("9434765919".into()),
+                    consent_date: Some(date("2026-03-02")),
+                    substances: vec![Substance::Heroin, Substance::Crack],
+                    flags: Flags {
+                        iom: true,
+                        ppo: true,
+                        ..Flags::default()
+                    },
+                    ..new_client("C-1", "Ada", area, Some(lead))
+                })?;
+                tx.insert_client(&NewClient {
+                    nhs_number: Some("9434765870".into()),
+                    ..new_client("C-2", "Bo", area, Some(lead))
+                })?;
+                Ok(())
+            },
+        )
         .unwrap();
     (dir, store)
 }
@@ -402,19 +406,23 @@ fn each_row_is_checked_against_the_importers_role() {
 fn cli_database(clients: &str) -> (tempfile::TempDir, PathBuf) {
     let (dir, mut store) = empty_store();
     store
-        .write(&actor(), |tx| {
-            let area = tx.insert_area(&NewArea {
-                name: "Newport".into(),
-                intensive: true,
-            })?;
-            tx.insert_worker(&NewWorker {
-                name: "Me".into(),
-                login: Some(caseload::identity::os_login()),
-                role: Role::TeamLeader,
-                area_id: Some(area),
-            })?;
-            Ok(())
-        })
+        .generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                let area = tx.insert_area(&NewArea {
+                    name: "Newport".into(),
+                    intensive: true,
+                })?;
+                tx.insert_worker(&NewWorker {
+                    name: "Me".into(),
+                    login: Some(caseload::identity::os_login()),
+                    role: Role::TeamLeader,
+                    area_id: Some(area),
+                })?;
+                Ok(())
+            },
+        )
         .unwrap();
     let path = store.path().to_path_buf();
     drop(store);

@@ -32,12 +32,16 @@ fn lock_holder_entry() {
     });
     let mut store = Store::open(Path::new(&path), Access::ReadWrite).unwrap();
     store
-        .write(&as_login("jsmith"), |_| {
-            println!("HOLDING");
-            std::io::stdout().flush().unwrap();
-            let _ = std::io::stdin().read_to_end(&mut Vec::new());
-            Ok(())
-        })
+        .generate(
+            &as_login("jsmith"),
+            caseload::store::Origin::Synthetic("fixture"),
+            |_| {
+                println!("HOLDING");
+                std::io::stdout().flush().unwrap();
+                let _ = std::io::stdin().read_to_end(&mut Vec::new());
+                Ok(())
+            },
+        )
         .unwrap();
 }
 

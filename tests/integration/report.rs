@@ -627,9 +627,11 @@ fn the_return_is_counted_once_per_data_version_and_reused_until_the_data_changes
     assert_eq!(count(options("2026-27:Q1", None)).1, 3);
     // A commit (the session's own, on another connection) changes the data version.
     store
-        .write(&actor(), |tx| {
-            tx.audit("note", None, "a change", None, None)
-        })
+        .generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("a change"),
+            |_| Ok(()),
+        )
         .unwrap();
     assert_eq!(count(options("2026-27:Q2", None)).1, 4);
     assert_eq!(count(options("2026-27:Q2", None)).1, 4);

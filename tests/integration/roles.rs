@@ -936,9 +936,7 @@ fn the_tui_offences_command_asks_the_same_rule() {
         .into_iter()
         .find(|w| w.role == Role::CareCoordinator)
         .unwrap();
-    store
-        .write(&lead, |tx| tx.assign_login(cc.id, "cc_tester"))
-        .unwrap();
+    store.assign_login(&lead, cc.id, "cc_tester").unwrap();
     let quarter = Period::parse("2025-26:Q4").unwrap();
     let (draw, _) = store.draw_sample(&lead, &quarter, 1).unwrap();
     let reference = draw.members[0].reference.clone();

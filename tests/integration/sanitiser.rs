@@ -183,26 +183,30 @@ fn clean(args: &[&str], output: &Output) -> String {
 fn hostile_db() -> (tempfile::TempDir, std::path::PathBuf) {
     let (dir, mut store, team) = team_store();
     store
-        .write(&as_login("fixture"), |tx| {
-            tx.insert_custody(&NewCustody {
-                client_id: team.c1,
-                prison: format!("HMP {TITLE}Nowhere\u{202e}"),
-                reception_date: date("2026-06-01"),
-                expected_release_date: Some(date("2026-12-01")),
-                earliest_release_date: None,
-                release_type: None,
-                checklist: caseload::domain::release::Checklist::default(),
-                actual_release_date: None,
-            })?;
-            tx.insert_breach(&NewBreach {
-                client_id: team.c2,
-                required_assessment_id: None,
-                raised_at: at("2026-11-20 10:00"),
-                rag: Rag::Red,
-                status: BreachStatus::Outstanding,
-                resolution_date: None,
-            })
-        })
+        .generate(
+            &as_login("fixture"),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                tx.insert_custody(&NewCustody {
+                    client_id: team.c1,
+                    prison: format!("HMP {TITLE}Nowhere\u{202e}"),
+                    reception_date: date("2026-06-01"),
+                    expected_release_date: Some(date("2026-12-01")),
+                    earliest_release_date: None,
+                    release_type: None,
+                    checklist: caseload::domain::release::Checklist::default(),
+                    actual_release_date: None,
+                })?;
+                tx.insert_breach(&NewBreach {
+                    client_id: team.c2,
+                    required_assessment_id: None,
+                    raised_at: at("2026-11-20 10:00"),
+                    rag: Rag::Red,
+                    status: BreachStatus::Outstanding,
+                    resolution_date: None,
+                })
+            },
+        )
         .unwrap();
     let note = Change::Contact {
         client_id: team.c1,

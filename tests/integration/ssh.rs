@@ -322,9 +322,7 @@ fn two_colleagues_over_ssh_save_and_a_dropped_connection_keeps_its_draft() {
                     && w.role == caseload::domain::model::Role::CareCoordinator
             })
             .unwrap();
-        store
-            .write(&root, |tx| tx.assign_login(colleague.id, &bea))
-            .unwrap();
+        store.assign_login(&root, colleague.id, &bea).unwrap();
     }
     let server = Server::start(dir.path(), &[&alex, &bea]);
     let session = format!("{} --db {db_text} --today 2026-11-23", binary.display());

@@ -55,32 +55,39 @@ fn pragmas_are_set_on_open() {
 #[test]
 fn foreign_keys_are_enforced() {
     let (_dir, mut store) = empty_store();
-    let result = store.write(&actor(), |tx| {
-        tx.insert_worker(&NewWorker {
-            name: "Nobody".into(),
-            login: None,
-            role: Role::Support,
-            area_id: Some(999),
-        })
-    });
+    let result = store.generate(
+        &actor(),
+        caseload::store::Origin::Synthetic("fixture"),
+        |tx| {
+            tx.insert_worker(&NewWorker {
+                name: "Nobody".into(),
+                login: None,
+                role: Role::Support,
+                area_id: Some(999),
+            })
+        },
+    );
     assert!(matches!(result, Err(StoreError::Sqlite(_))), "{result:?}");
 }
 
 #[test]
 fn a_failed_write_leaves_nothing_behind() {
     let (_dir, mut store) = empty_store();
-    let result = store.write(&actor(), |tx| {
-        tx.insert_area(&NewArea {
-            name: "Newport".into(),
-            intensive: true,
-        })?;
-        tx.audit("area", Some(1), "insert", None, None)?;
-        // Second area with the same name (ignoring case) violates UNIQUE.
-        tx.insert_area(&NewArea {
-            name: "NEWPORT".into(),
-            intensive: false,
-        })
-    });
+    let result = store.generate(
+        &actor(),
+        caseload::store::Origin::Synthetic("areas"),
+        |tx| {
+            tx.insert_area(&NewArea {
+                name: "Newport".into(),
+                intensive: true,
+            })?;
+            // Second area with the same name (ignoring case) violates UNIQUE.
+            tx.insert_area(&NewArea {
+                name: "NEWPORT".into(),
+                intensive: false,
+            })
+        },
+    );
     assert!(result.is_err());
     assert!(store.areas().unwrap().is_empty());
     let conn = Connection::open(store.path()).unwrap();
@@ -93,22 +100,26 @@ fn a_failed_write_leaves_nothing_behind() {
 #[test]
 fn impossible_dates_are_refused_by_the_schema() {
     let (_dir, mut store) = demo_store();
-    let result = store.write(&actor(), |tx| {
-        tx.insert_episode(&NewEpisode {
-            client_id: 1,
-            referral_date: today(),
-            referral_source: ReferralSource::Police,
-            assessment_date: None,
-            care_plan_date: None,
-            next_review_date: None,
-            engaged: false,
-            prescribed: false,
-            tier: 7,
-            exit_plan: None,
-            extension: None,
-            closure: None,
-        })
-    });
+    let result = store.generate(
+        &actor(),
+        caseload::store::Origin::Synthetic("fixture"),
+        |tx| {
+            tx.insert_episode(&NewEpisode {
+                client_id: 1,
+                referral_date: today(),
+                referral_source: ReferralSource::Police,
+                assessment_date: None,
+                care_plan_date: None,
+                next_review_date: None,
+                engaged: false,
+                prescribed: false,
+                tier: 7,
+                exit_plan: None,
+                extension: None,
+                closure: None,
+            })
+        },
+    );
     assert!(
         result.is_err(),
         "tier 7 and a second open episode must be refused"
@@ -195,7 +206,11 @@ fn a_read_only_file_needs_the_readonly_flag() {
     assert!(error.to_string().contains("--readonly"), "{error}");
     let mut readonly = Store::open(&path, Access::ReadOnly).unwrap();
     assert_eq!(readonly.areas().unwrap().len(), 5);
-    let write = readonly.write(&actor(), |tx| tx.set_meta("x", "y"));
+    let write = readonly.generate(
+        &actor(),
+        caseload::store::Origin::Synthetic("x"),
+        |_| Ok(()),
+    );
     assert!(matches!(write, Err(StoreError::ReadOnlySession)));
 }
 
@@ -281,43 +296,48 @@ fn the_caseload_comes_in_sqlites_nocase_name_order_with_the_last_real_contact() 
         ("smith", "Aaron"),
     ];
     store
-        .write(&actor(), |tx| {
-            let area = tx.insert_area(&caseload::store::NewArea {
-                name: "Northtown".into(),
-                intensive: false,
-            })?;
-            for (i, (family, given)) in names.iter().enumerate() {
-                let mut client = crate::common::new_client(&format!("C-{i}"), given, area, None);
-                client.family_name = (*family).to_owned();
-                // Case variants of one name: born on different days, so not twins.
-                client.date_of_birth =
-                    client.date_of_birth - chrono::Days::new(i.try_into().unwrap());
-                let id = tx.insert_client(&client)?;
-                tx.insert_episode(&NewEpisode::referral(
-                    id,
-                    crate::common::date("2026-11-01"),
-                    ReferralSource::Police,
-                ))?;
-                for (at, kind) in [
-                    ("2026-11-10 10:00", ContactKind::Phone),
-                    ("2026-11-20 10:00", ContactKind::DidNotAttend),
-                ] {
-                    tx.insert_contact(&NewContact {
-                        client_id: id,
-                        worker_id: tx.insert_worker(&NewWorker {
-                            name: format!("Worker {i} {at}"),
-                            login: None,
-                            role: Role::CareCoordinator,
-                            area_id: Some(area),
-                        })?,
-                        contact_at: crate::common::at(at),
-                        kind,
-                        note: String::new(),
-                    })?;
+        .generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                let area = tx.insert_area(&caseload::store::NewArea {
+                    name: "Northtown".into(),
+                    intensive: false,
+                })?;
+                for (i, (family, given)) in names.iter().enumerate() {
+                    let mut client =
+                        crate::common::new_client(&format!("C-{i}"), given, area, None);
+                    client.family_name = (*family).to_owned();
+                    // Case variants of one name: born on different days, so not twins.
+                    client.date_of_birth =
+                        client.date_of_birth - chrono::Days::new(i.try_into().unwrap());
+                    let id = tx.insert_client(&client)?;
+                    tx.insert_episode(&NewEpisode::referral(
+                        id,
+                        crate::common::date("2026-11-01"),
+                        ReferralSource::Police,
+                    ))?;
+                    for (at, kind) in [
+                        ("2026-11-10 10:00", ContactKind::Phone),
+                        ("2026-11-20 10:00", ContactKind::DidNotAttend),
+                    ] {
+                        tx.insert_contact(&NewContact {
+                            client_id: id,
+                            worker_id: tx.insert_worker(&NewWorker {
+                                name: format!("Worker {i} {at}"),
+                                login: None,
+                                role: Role::CareCoordinator,
+                                area_id: Some(area),
+                            })?,
+                            contact_at: crate::common::at(at),
+                            kind,
+                            note: String::new(),
+                        })?;
+                    }
                 }
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
         .unwrap();
     let rows = store.caseload(None, None, &[]).unwrap();
     let conn = Connection::open(dir.path().join("test.db")).unwrap();
@@ -350,16 +370,18 @@ fn taking_a_login_from_another_worker_audits_both_workers() {
         area_id: None,
     };
     let (had, gets) = store
-        .write(&actor(), |tx| {
-            Ok((
-                tx.insert_worker(&worker("Had It", Some("shared")))?,
-                tx.insert_worker(&worker("Gets It", None))?,
-            ))
-        })
+        .generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                Ok((
+                    tx.insert_worker(&worker("Had It", Some("shared")))?,
+                    tx.insert_worker(&worker("Gets It", None))?,
+                ))
+            },
+        )
         .unwrap();
-    store
-        .write(&actor(), |tx| tx.assign_login(gets, "shared"))
-        .unwrap();
+    store.assign_login(&actor(), gets, "shared").unwrap();
     let logins: Vec<(i64, Option<String>)> =
         pairs(&store, "SELECT id, login FROM worker ORDER BY id");
     assert_eq!(logins, [(had, None), (gets, Some("shared".to_owned()))]);

@@ -12,7 +12,7 @@ use caseload::transfer::parse::{self, Kind};
 use caseload::transfer::{decode, neutralise};
 use rusqlite::Connection;
 
-use crate::common::{actor, at, date, demo_store, empty_store, pairs, today};
+use crate::common::{actor, as_login, at, date, demo_store, empty_store, pairs, today};
 
 const HEADER: &str = "reference,given_name,family_name,date_of_birth,area";
 
@@ -20,23 +20,27 @@ const HEADER: &str = "reference,given_name,family_name,date_of_birth,area";
 fn target() -> (tempfile::TempDir, Store) {
     let (dir, mut store) = empty_store();
     store
-        .write(&actor(), |tx| {
-            let area = tx.insert_area(&NewArea {
-                name: "Newport".into(),
-                intensive: true,
-            })?;
-            tx.insert_area(&NewArea {
-                name: "Torfaen".into(),
-                intensive: false,
-            })?;
-            tx.insert_worker(&NewWorker {
-                name: "Test Worker".into(),
-                login: Some("tester".into()),
-                role: Role::TeamLeader,
-                area_id: Some(area),
-            })?;
-            Ok(())
-        })
+        .generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                let area = tx.insert_area(&NewArea {
+                    name: "Newport".into(),
+                    intensive: true,
+                })?;
+                tx.insert_area(&NewArea {
+                    name: "Torfaen".into(),
+                    intensive: false,
+                })?;
+                tx.insert_worker(&NewWorker {
+                    name: "Test Worker".into(),
+                    login: Some("tester".into()),
+                    role: Role::TeamLeader,
+                    area_id: Some(area),
+                })?;
+                Ok(())
+            },
+        )
         .unwrap();
     (dir, store)
 }
@@ -280,12 +284,16 @@ fn export_neutralises_formula_cells() {
         .unwrap()
         .rows
         .len();
-    store
-        .write(&actor(), |tx| {
-            tx.audit("note", None, "=cmd|' /C calc'!A0", None, None)?;
-            tx.audit("note", None, "@SUM(A1)", None, None)
-        })
-        .unwrap();
+    // Logins are the audit text nobody but the OS chooses: the likeliest formula.
+    for login in ["=cmd|' /C calc'!A0", "@SUM(A1)"] {
+        store
+            .generate(
+                &as_login(login),
+                caseload::store::Origin::Synthetic("note"),
+                |_| Ok(()),
+            )
+            .unwrap();
+    }
     let table = store.export_table(ExportKind::Audit, today()).unwrap();
     assert_eq!(table.rows.len(), ids + 2);
     let csv = export::render(&table, ExportFormat::Csv).unwrap();
@@ -305,25 +313,29 @@ fn the_caseload_export_imports_into_an_empty_database_unchanged() {
     let p = plan(&store, Kind::Clients, clients.as_bytes());
     import::apply(&mut store, &actor(), &p).unwrap();
     store
-        .write(&actor(), |tx| {
-            for client_id in [1, 2] {
-                tx.insert_episode(&NewEpisode {
-                    client_id,
-                    referral_date: date("2026-03-01"),
-                    referral_source: ReferralSource::Police,
-                    assessment_date: None,
-                    care_plan_date: None,
-                    next_review_date: None,
-                    engaged: false,
-                    prescribed: false,
-                    tier: 2,
-                    exit_plan: None,
-                    extension: None,
-                    closure: None,
-                })?;
-            }
-            Ok(())
-        })
+        .generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                for client_id in [1, 2] {
+                    tx.insert_episode(&NewEpisode {
+                        client_id,
+                        referral_date: date("2026-03-01"),
+                        referral_source: ReferralSource::Police,
+                        assessment_date: None,
+                        care_plan_date: None,
+                        next_review_date: None,
+                        engaged: false,
+                        prescribed: false,
+                        tier: 2,
+                        exit_plan: None,
+                        extension: None,
+                        closure: None,
+                    })?;
+                }
+                Ok(())
+            },
+        )
         .unwrap();
     let exported = export::render(
         &store.export_table(ExportKind::Caseload, today()).unwrap(),
@@ -371,15 +383,19 @@ fn backup_under_a_concurrent_writer_passes_integrity_check() {
         let mut other = Store::open(&path, Access::ReadWrite).unwrap();
         for n in 0..200 {
             other
-                .write(&actor(), |tx| {
-                    tx.insert_contact(&NewContact {
-                        client_id: 1,
-                        worker_id: 1,
-                        contact_at: at("2026-11-20 10:00"),
-                        kind: ContactKind::Phone,
-                        note: format!("concurrent {n}"),
-                    })
-                })
+                .generate(
+                    &actor(),
+                    caseload::store::Origin::Synthetic("fixture"),
+                    |tx| {
+                        tx.insert_contact(&NewContact {
+                            client_id: 1,
+                            worker_id: 1,
+                            contact_at: at("2026-11-20 10:00"),
+                            kind: ContactKind::Phone,
+                            note: format!("concurrent {n}"),
+                        })
+                    },
+                )
                 .unwrap();
         }
     });
@@ -398,22 +414,26 @@ fn backup_under_a_concurrent_writer_passes_integrity_check() {
 fn exports_stream_in_reference_number_order_and_the_help_names_the_columns() {
     let (_dir, mut store) = target();
     store
-        .write(&actor(), |tx| {
-            for (n, reference) in ["C-10", "C-9", "C-100", "C-010", "B-10", "NEW"]
-                .into_iter()
-                .enumerate()
-            {
-                let given = format!("Given{n}");
-                let id =
-                    tx.insert_client(&crate::common::new_client(reference, &given, 1, None))?;
-                tx.insert_episode(&NewEpisode::referral(
-                    id,
-                    date("2026-03-01"),
-                    ReferralSource::Police,
-                ))?;
-            }
-            Ok(())
-        })
+        .generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                for (n, reference) in ["C-10", "C-9", "C-100", "C-010", "B-10", "NEW"]
+                    .into_iter()
+                    .enumerate()
+                {
+                    let given = format!("Given{n}");
+                    let id =
+                        tx.insert_client(&crate::common::new_client(reference, &given, 1, None))?;
+                    tx.insert_episode(&NewEpisode::referral(
+                        id,
+                        date("2026-03-01"),
+                        ReferralSource::Police,
+                    ))?;
+                }
+                Ok(())
+            },
+        )
         .unwrap();
     let csv = export::write(
         &store,

@@ -1,0 +1,123 @@
+//! The write transaction handed to typed writes, and the audit row every write leaves.
+
+use rusqlite::params;
+
+use super::{Actor, StoreResult, format_timestamp};
+
+/// What an audit row says was done: the word stored in `audit.action`. Only the
+/// store writes audit rows, so these are the only words there (besides the
+/// migrations' own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Audited {
+    /// A row was added.
+    Insert,
+    /// Fields of a row were changed.
+    Update,
+    /// Clients were moved to another area or co-ordinator.
+    Reassign,
+    /// A row was put back as it was before a change.
+    Undo,
+    /// A custody-suite tally was replaced by a new count for the same day.
+    Replace,
+    /// The reoffending sample was drawn.
+    Draw,
+    /// A row came from an import file.
+    Import,
+    /// The demo data was generated.
+    Demo,
+    /// Synthetic rows were set up (by a test or benchmark).
+    Generate,
+}
+
+impl Audited {
+    /// The stored word.
+    pub(super) fn word(self) -> &'static str {
+        match self {
+            Self::Insert => "insert",
+            Self::Update => "update",
+            Self::Reassign => "reassign",
+            Self::Undo => "undo",
+            Self::Replace => "replace",
+            Self::Draw => "draw",
+            Self::Import => "import",
+            Self::Demo => "demo",
+            Self::Generate => "generate",
+        }
+    }
+}
+
+/// A write transaction in progress, with the actor to stamp on audit rows.
+pub struct Tx<'a> {
+    pub(super) tx: &'a rusqlite::Transaction<'a>,
+    pub(super) actor: &'a Actor,
+}
+
+impl Tx<'_> {
+    /// Appends an audit row for a change to `entity` row `row_id`. `before`/`after` are
+    /// the changed fields as JSON (`None` for an insert's before or a delete's after).
+    pub(super) fn audit(
+        &self,
+        entity: &'static str,
+        row_id: Option<i64>,
+        action: Audited,
+        before: Option<&serde_json::Value>,
+        after: Option<&serde_json::Value>,
+    ) -> StoreResult<()> {
+        self.tx.execute(
+            "INSERT INTO audit (at, who, entity, row_id, action, before, after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                format_timestamp(self.actor.now),
+                self.actor.login,
+                entity,
+                row_id,
+                action.word(),
+                before.map(ToString::to_string),
+                after.map(ToString::to_string),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Sets a `meta` key (used for facts about the file, such as the demo's seed).
+    pub(super) fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
+        self.tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Gives `login` to the worker `worker_id`, taking it from anyone who had it; each
+    /// worker whose login changes gets its audit row.
+    pub(super) fn assign_login(&self, worker_id: i64, login: &str) -> StoreResult<()> {
+        let set_login = |id: i64, before: Option<&str>, after: Option<&str>| {
+            self.tx.execute(
+                "UPDATE worker SET login = ?1, version = version + 1 WHERE id = ?2",
+                params![after, id],
+            )?;
+            self.audit(
+                "worker",
+                Some(id),
+                Audited::Update,
+                Some(&serde_json::json!({ "login": before })),
+                Some(&serde_json::json!({ "login": after })),
+            )
+        };
+        let holders: Vec<i64> = self
+            .tx
+            .prepare("SELECT id FROM worker WHERE login = ?1 AND id <> ?2")?
+            .query_map(params![login, worker_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for holder in holders {
+            set_login(holder, Some(login), None)?;
+        }
+        let before: Option<String> =
+            self.tx
+                .query_row("SELECT login FROM worker WHERE id = ?1", [worker_id], |r| {
+                    r.get(0)
+                })?;
+        set_login(worker_id, before.as_deref(), Some(login))
+    }
+}
