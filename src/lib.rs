@@ -15,6 +15,7 @@ pub mod keys;
 pub mod layout;
 pub mod loader;
 pub mod report;
+pub mod scroll;
 pub mod signals;
 pub mod state;
 pub mod store;

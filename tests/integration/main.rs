@@ -27,6 +27,7 @@ mod roles;
 mod sanitiser;
 mod scope;
 mod screenshots;
+mod scroll;
 mod search;
 mod ssh;
 mod store;
