@@ -122,14 +122,14 @@ fn main() {
         store.releases().expect("read")
     });
     let data = measure("whole snapshot", || {
-        caseload::tui::load_scope(&store, (None, None), now, &Settings::default().triage, &[])
+        caseload::loader::load_scope(&store, (None, None), now, &Settings::default().triage, &[])
             .expect("load")
     });
     let mut app = App::new(now, session, Settings::default(), (80, 24));
     measure("install: derived lists and keys", || app.set_data(data));
     println!("  {} Today items", app.data.today.len());
     measure("reload beside the snapshot on screen", || {
-        let fresh = caseload::tui::load_scope(
+        let fresh = caseload::loader::load_scope(
             &store,
             (None, None),
             now,

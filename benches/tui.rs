@@ -1,21 +1,25 @@
-//! Speed of the TUI on a large database: start to first frame, keystroke to finished
-//! frame (moves, page, search, sort, filter), at the 50th and 99th percentile.
+//! Speed of the TUI on a large database, through the real event loop (a scripted
+//! terminal in memory): start to first frame, keystroke to finished frame (moves,
+//! page, search, sort, filter), at the 50th and 99th percentile.
 //!
 //! Run: `cargo bench --bench tui` (generates `target/bench-<clients>-<schema>.db` once;
 //! set `CASELOAD_BENCH_CLIENTS` to change the size, default 100000).
 //! Timed assertions do not belong in tests; this prints figures for BENCHMARKS.md.
+//!
+//! Each changed frame is rendered twice, as in production: once off screen, to see
+//! whether it differs from the last, and once on the (in-memory) terminal.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use caseload::action::Action;
 use caseload::app::{App, Session};
 use caseload::config::Settings;
 use caseload::demo::{self, DemoOptions};
 use caseload::store::{Access, Actor, Store, migrate};
-use caseload::tui::{initial_app, perform};
-use caseload::ui::{self, theme::Theme};
-use chrono::NaiveDate;
+use caseload::tui::script::{Script, Step};
+use caseload::tui::{Start, run_with};
+use chrono::{NaiveDate, NaiveDateTime};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -81,25 +85,8 @@ fn report(name: &str, samples: &mut [Duration]) {
     );
 }
 
-/// One keystroke: update, perform any effect, draw the frame.
-fn keystroke(
-    store: &mut Store,
-    app: &mut App,
-    terminal: &mut Terminal<TestBackend>,
-    action: Action,
-) -> Duration {
-    let started = Instant::now();
-    if let Some(effect) = app.update(action) {
-        perform(store, app, effect).expect("effect");
-    }
-    terminal
-        .draw(|f| ui::render(f, app, Theme::COLOUR))
-        .expect("draw");
-    started.elapsed()
-}
-
 /// Where start-up goes: each read of the snapshot, then building the app from it.
-fn load_breakdown(path: &std::path::Path, now: chrono::NaiveDateTime, size: (u16, u16)) {
+fn load_breakdown(path: &Path, now: NaiveDateTime, size: (u16, u16)) {
     // Where start-up goes: each read of the snapshot, then building the app.
     let store = Store::open(path, Access::ReadOnly).expect("open");
     let time = |name: &str, f: &dyn Fn()| {
@@ -127,8 +114,9 @@ fn load_breakdown(path: &std::path::Path, now: chrono::NaiveDateTime, size: (u16
     time("  load: releases", &|| {
         drop(store.releases().expect("releases"));
     });
-    let app = App::new(now, session(), Settings::default(), size);
-    let data = caseload::tui::load(&store, &app, now).expect("load");
+    let data =
+        caseload::loader::load_scope(&store, (None, None), now, &Settings::default().triage, &[])
+            .expect("load");
     time("  derive the queue, indexes, sort orders", &|| {
         data.clone().derive(now, &Settings::default().triage);
     });
@@ -147,6 +135,22 @@ fn load_breakdown(path: &std::path::Path, now: chrono::NaiveDateTime, size: (u16
     report("install a snapshot (keys wait)", &mut installs);
 }
 
+/// Runs the loop on `path` through `steps`, on a terminal of `size`; the script
+/// starts timing before the store is opened.
+fn run(path: &Path, steps: Vec<Step>, now: NaiveDateTime, size: (u16, u16)) -> (Script, App) {
+    let mut script = Script::new(now, steps);
+    let mut store = Store::open(path, Access::ReadWrite).expect("open");
+    let mut screen = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+    let start = Start {
+        session: session(),
+        settings: Settings::default(),
+        scope: None,
+        remembered: None,
+    };
+    let app = run_with(&mut screen, &mut script, &mut store, start).expect("run");
+    (script, app)
+}
+
 fn main() {
     let clients = std::env::var("CASELOAD_BENCH_CLIENTS")
         .ok()
@@ -157,110 +161,168 @@ fn main() {
     let size = (80, 24);
 
     // What the TUI does: open, draw at once, and read the snapshot behind the frame.
-    let mut first_frames: Vec<Duration> = (0..10)
+    let (mut first_frames, mut with_data): (Vec<Duration>, Vec<Duration>) = (0..10)
         .map(|_| {
-            let started = Instant::now();
-            let store = Store::open(&path, Access::ReadOnly).expect("open");
-            let mut app = App::new(now, session(), Settings::default(), size);
-            app.loading = true;
-            let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
-            terminal
-                .draw(|f| ui::render(f, &app, Theme::COLOUR))
-                .expect("draw");
-            drop(store);
-            started.elapsed()
+            let (script, _) = run(&path, vec![Step::Settle], now, size);
+            (
+                script.first_frame().expect("a first frame"),
+                script.since_start(0).expect("the frame with data"),
+            )
         })
-        .collect();
+        .unzip();
     report("start to first frame (reading behind)", &mut first_frames);
-
-    let mut starts: Vec<Duration> = (0..10)
-        .map(|_| {
-            let started = Instant::now();
-            let store = Store::open(&path, Access::ReadOnly).expect("open");
-            let app = initial_app(&store, session(), Settings::default(), now, size).expect("load");
-            let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
-            terminal
-                .draw(|f| ui::render(f, &app, Theme::COLOUR))
-                .expect("draw");
-            started.elapsed()
-        })
-        .collect();
-    report("start to first frame with data (everything)", &mut starts);
+    report(
+        "start to first frame with data (everything)",
+        &mut with_data,
+    );
 
     load_breakdown(&path, now, size);
 
-    let mut store = Store::open(&path, Access::ReadOnly).expect("open");
-    let mut app = initial_app(&store, session(), Settings::default(), now, size).expect("load");
-    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+    let mut scenarios = view_keystrokes();
+    scenarios.extend(search_keystrokes());
+    let mut steps = vec![Step::Settle];
+    let mut ranges = Vec::new();
+    for (name, setup, keys) in scenarios {
+        steps.extend(setup);
+        ranges.push((name, steps.len()..steps.len() + keys.len()));
+        steps.extend(keys);
+    }
+    let (script, app) = run(&path, steps, now, size);
     println!("caseload rows in memory: {}", app.data.caseload.len());
-    view_keystrokes(&mut store, &mut app, &mut terminal);
-    search_keystrokes(&mut store, &mut app, &mut terminal);
-    count_the_return(&store, &app);
+    let took: Vec<Duration> = script
+        .timings()
+        .iter()
+        .map(|t| t.answered.map_or(Duration::ZERO, |at| at - t.taken))
+        .collect();
+    for (name, range) in ranges {
+        report(&name, &mut took[range].to_vec());
+    }
+    count_the_return(&path, &app);
+}
+
+/// A benchmark's name, the keys that set it up, and the keys it times.
+type Scenario = (String, Vec<Step>, Vec<Step>);
+
+fn keys(code: KeyCode, times: usize) -> Vec<Step> {
+    std::iter::repeat_with(|| Step::key(code))
+        .take(times)
+        .collect()
+}
+
+/// `steps` over again, `times` times.
+fn repeat(steps: &[Step], times: usize) -> Vec<Step> {
+    steps
+        .iter()
+        .cycle()
+        .take(steps.len() * times)
+        .cloned()
+        .collect()
+}
+
+fn char_key(c: char) -> Step {
+    Step::key(KeyCode::Char(c))
 }
 
 /// Moving, sorting, filtering, opening records and switching views.
-fn view_keystrokes(store: &mut Store, app: &mut App, terminal: &mut Terminal<TestBackend>) {
-    for (name, setup, actions) in [
+fn view_keystrokes() -> Vec<Scenario> {
+    let views: Vec<Step> = ('1'..='6').map(char_key).collect();
+    vec![
         (
-            "Today: cursor down",
-            vec![Action::ShowView(caseload::app::View::Today)],
-            vec![Action::Down; 500],
+            "Today: cursor down".into(),
+            vec![char_key('1')],
+            keys(KeyCode::Down, 500),
         ),
         (
-            "Caseload: cursor down",
-            vec![Action::ShowView(caseload::app::View::Caseload)],
-            vec![Action::Down; 500],
+            "Caseload: cursor down".into(),
+            vec![char_key('3')],
+            keys(KeyCode::Down, 500),
         ),
-        ("Caseload: page down", vec![], vec![Action::PageDown; 200]),
         (
-            "Caseload: sort by next column",
+            "Caseload: page down".into(),
             vec![],
-            vec![Action::CycleSort; 14],
+            keys(KeyCode::PageDown, 200),
         ),
         (
-            "Caseload: toggle IOM filter",
+            "Caseload: sort by next column".into(),
             vec![],
-            vec![Action::ToggleFilter(caseload::action::FilterChip::Iom); 20],
+            keys(KeyCode::Char('s'), 14),
         ),
         (
-            "Caseload: open a client record and back",
+            "Caseload: toggle IOM filter".into(),
             vec![],
-            [Action::Enter, Action::Back, Action::Down].repeat(20),
+            keys(KeyCode::Char('i'), 20),
         ),
         (
-            "show each view but Report (its return is counted in the background)",
+            "Caseload: open a client record and back".into(),
             vec![],
-            caseload::app::View::TABS
-                .into_iter()
-                .filter(|v| *v != caseload::app::View::Report)
-                .map(Action::ShowView)
-                .collect::<Vec<_>>()
-                .repeat(4),
+            repeat(
+                &[
+                    Step::key(KeyCode::Enter),
+                    Step::key(KeyCode::Esc),
+                    Step::key(KeyCode::Down),
+                ],
+                20,
+            ),
         ),
         (
-            "Today: explain the score",
-            vec![Action::ShowView(caseload::app::View::Today)],
-            vec![Action::Explain; 20],
+            "show each view but Report (its return is counted in the background)".into(),
+            vec![],
+            repeat(&views, 4),
         ),
-    ] {
-        for action in setup {
-            keystroke(store, app, terminal, action);
-        }
-        let mut samples: Vec<Duration> = actions
-            .into_iter()
-            .map(|a| keystroke(store, app, terminal, a))
-            .collect();
-        report(name, &mut samples);
+        (
+            "Today: explain the score".into(),
+            vec![char_key('1')],
+            keys(KeyCode::Char('e'), 20),
+        ),
+    ]
+}
+
+/// Fuzzy search over every name: opening it, a query typed and erased, and each letter
+/// as the first.
+fn search_keystrokes() -> Vec<Scenario> {
+    let opening = repeat(&[char_key('/'), Step::key(KeyCode::Esc)], 10);
+    let mut typed = Vec::new();
+    for _ in 0..5 {
+        typed.extend(Step::typing("harker"));
+        typed.extend(keys(KeyCode::Backspace, 6));
     }
+    let first_letters = repeat(&[char_key('h'), Step::key(KeyCode::Backspace)], 5);
+    let mut letters = Vec::new();
+    for c in 'a'..='z' {
+        letters.extend([char_key(c), Step::key(KeyCode::Backspace)]);
+    }
+    vec![
+        (
+            "open the search and close it (builds its texts)".into(),
+            vec![],
+            opening,
+        ),
+        (
+            "fuzzy search keystroke (all names)".into(),
+            vec![char_key('/')],
+            typed,
+        ),
+        (
+            "... a first letter and its Backspace".into(),
+            vec![],
+            first_letters,
+        ),
+        (
+            "... each letter a-z as the first, and Backspace".into(),
+            vec![],
+            letters,
+        ),
+    ]
 }
 
 /// The quarterly return, which the background reader counts while the keys stay live.
-fn count_the_return(store: &Store, app: &App) {
+fn count_the_return(path: &Path, app: &App) {
+    let store = Store::open(path, Access::ReadOnly).expect("open");
     let options = app.report_options();
     let mut returns: Vec<Duration> = (0..3)
         .map(|_| {
             let started = Instant::now();
-            caseload::report::build(store, &options, today()).expect("return");
+            caseload::report::build(&store, &options, today()).expect("return");
             started.elapsed()
         })
         .collect();
@@ -268,38 +330,4 @@ fn count_the_return(store: &Store, app: &App) {
         "count the quarterly return (background reader)",
         &mut returns,
     );
-}
-
-/// Fuzzy search over every name: opening it, a query typed and erased, and each letter
-/// as the first.
-fn search_keystrokes(store: &mut Store, app: &mut App, terminal: &mut Terminal<TestBackend>) {
-    let mut opening = Vec::new();
-    for _ in 0..10 {
-        opening.push(keystroke(store, app, terminal, Action::StartSearch));
-        keystroke(store, app, terminal, Action::Cancel);
-    }
-    report("open the search (builds its texts)", &mut opening);
-    keystroke(store, app, terminal, Action::StartSearch);
-    let mut samples = Vec::new();
-    let mut first = Vec::new();
-    for _ in 0..5 {
-        for c in "harker".chars() {
-            let took = keystroke(store, app, terminal, Action::Input(c));
-            if app.search.len() == 1 {
-                first.push(took);
-            }
-            samples.push(took);
-        }
-        for _ in 0..6 {
-            samples.push(keystroke(store, app, terminal, Action::Backspace));
-        }
-    }
-    report("fuzzy search keystroke (all names)", &mut samples);
-    report("... the first letter only", &mut first);
-    let mut letters = Vec::new();
-    for c in 'a'..='z' {
-        letters.push(keystroke(store, app, terminal, Action::Input(c)));
-        keystroke(store, app, terminal, Action::Backspace);
-    }
-    report("... each letter a-z as the first", &mut letters);
 }

@@ -8,7 +8,6 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
-pub mod edit;
 pub mod form;
 pub mod identity;
 pub mod keys;

@@ -11,23 +11,48 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::action::SnapshotRequest;
 use crate::app::Data;
 use crate::domain::model::CaseloadRow;
 use crate::domain::triage::TriageConfig;
 use crate::report::{self, Report, ReportOptions};
 use crate::store::{Access, Store, StoreError, StoreResult};
 
+/// Reads the snapshot for a scope given by its limits (area, worker) at `now`, and
+/// derives what its lists are built from (`triage` ranks the Today queue). Caseload
+/// rows unchanged since `previous` are shared with it.
+///
+/// # Errors
+/// A store error.
+pub fn load_scope(
+    store: &Store,
+    (area, worker): (Option<i64>, Option<i64>),
+    now: NaiveDateTime,
+    triage: &TriageConfig,
+    previous: &[Arc<CaseloadRow>],
+) -> StoreResult<Data> {
+    let mut data = Data {
+        areas: store.area_summaries(now.date())?,
+        workers: store.workers()?,
+        caseload: store.caseload(area, worker, previous)?,
+        breaches: store.breaches(true)?,
+        dealt_with: store.breaches(false)?,
+        releases: store.releases()?,
+        loaded_at: Some(now),
+        ..Data::default()
+    };
+    data.derive(now, triage);
+    Ok(data)
+}
+
 /// What to read.
 #[derive(Clone)]
 enum Job {
-    /// A snapshot of the scope's limits (area, worker) at a moment, sharing the rows
-    /// of the caseload on screen that have not changed rather than copying them.
+    /// A snapshot, sharing the rows of the caseload on screen that have not changed
+    /// rather than copying them.
     Snapshot {
         generation: u64,
-        area: Option<i64>,
-        worker: Option<i64>,
-        now: NaiveDateTime,
-        previous: Vec<Arc<CaseloadRow>>,
+        request: SnapshotRequest,
     },
     /// A quarterly return, as produced on `today`.
     Report {
@@ -187,10 +212,10 @@ impl Loader {
     }
 
     /// Asks for a snapshot of the scope (area, worker) at `now`, sharing the rows of
-    /// `previous` that have not changed.
+    /// `previous` that have not changed; answers to earlier requests are dropped.
     pub fn request(
         &mut self,
-        limits: (Option<i64>, Option<i64>),
+        (area, worker): (Option<i64>, Option<i64>),
         now: NaiveDateTime,
         previous: &[Arc<CaseloadRow>],
     ) {
@@ -198,10 +223,12 @@ impl Loader {
         // A send fails only if the thread has gone; `poll` then reports it.
         let _ = self.jobs.send(Job::Snapshot {
             generation: self.snapshot_generation,
-            area: limits.0,
-            worker: limits.1,
-            now,
-            previous: previous.to_vec(),
+            request: SnapshotRequest {
+                area,
+                worker,
+                now,
+                previous: previous.to_vec(),
+            },
         });
         // The read in flight is for an older request: stop it.
         if self.reading.load(Ordering::Acquire) {
@@ -233,24 +260,48 @@ impl Loader {
     pub fn poll(&self) -> StoreResult<Option<Delivery>> {
         loop {
             match self.answers.try_recv() {
-                Ok(Answer::Snapshot(generation, data))
-                    if generation == self.snapshot_generation =>
-                {
-                    return Ok(Some(Delivery::Snapshot(data)));
+                Ok(answer) => {
+                    if let Some(delivery) = self.current(answer) {
+                        return Ok(Some(delivery));
+                    }
                 }
-                Ok(Answer::Report(generation, report)) if generation == self.report_generation => {
-                    return Ok(Some(Delivery::Report(report)));
-                }
-                Ok(_) => {}
                 Err(TryRecvError::Empty) => return Ok(None),
-                Err(TryRecvError::Disconnected) => {
-                    return Err(StoreError::Invalid(
-                        "the background reader stopped: press r to retry".to_owned(),
-                    ));
-                }
+                Err(TryRecvError::Disconnected) => return Err(stopped()),
             }
         }
     }
+
+    /// Waits for the next snapshot or return asked for (for callers without keys to
+    /// keep live: tests, and the start-up of scripted runs).
+    ///
+    /// # Errors
+    /// An error saying the reader stopped.
+    pub fn wait(&self) -> StoreResult<Delivery> {
+        loop {
+            let answer = self.answers.recv().map_err(|_| stopped())?;
+            if let Some(delivery) = self.current(answer) {
+                return Ok(delivery);
+            }
+        }
+    }
+
+    /// `answer` if it answers the newest request of its kind.
+    fn current(&self, answer: Answer) -> Option<Delivery> {
+        match answer {
+            Answer::Snapshot(generation, data) if generation == self.snapshot_generation => {
+                Some(Delivery::Snapshot(data))
+            }
+            Answer::Report(generation, report) if generation == self.report_generation => {
+                Some(Delivery::Report(report))
+            }
+            Answer::Snapshot(..) | Answer::Report(..) => None,
+        }
+    }
+}
+
+/// What [`Loader::poll`] says once the reader's thread has gone.
+fn stopped() -> StoreError {
+    StoreError::Invalid("the background reader stopped: press r to retry".to_owned())
 }
 
 /// Does one job on the reader's connection.
@@ -264,12 +315,15 @@ fn work(
     match job {
         Job::Snapshot {
             generation,
-            area,
-            worker,
-            now,
-            previous,
+            request,
         } => {
-            let data = crate::tui::load_scope(store, (area, worker), now, triage, &previous);
+            let SnapshotRequest {
+                area,
+                worker,
+                now,
+                previous,
+            } = request;
+            let data = load_scope(store, (area, worker), now, triage, &previous);
             // Let go of the old rows before the snapshot is handed over, so the old
             // snapshot is freed as soon as the new one is installed.
             drop(previous);

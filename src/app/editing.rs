@@ -152,6 +152,7 @@ impl App {
             kind,
             client_id,
             clients,
+            seed: Box::new(self.form_seed()),
         }
     }
 
@@ -195,7 +196,7 @@ impl App {
                     client_id,
                 })
             }
-            Outcome::Submit(change) => Some(Effect::Save(Box::new(change))),
+            Outcome::Submit(change) => Some(Effect::save(change, form)),
         }
     }
 
@@ -257,7 +258,10 @@ impl App {
         let offer = self.draft_offer.take()?;
         self.mode = Mode::Normal;
         Some(if restore {
-            Effect::RestoreDraft(Box::new(offer.draft))
+            Effect::RestoreDraft {
+                draft: Box::new(offer.draft),
+                seed: Box::new(self.form_seed()),
+            }
         } else {
             Effect::DiscardDraft {
                 form: FormKind::from_draft_key(&offer.draft.form)?.stored_name(&offer.draft.form),

@@ -1,8 +1,9 @@
-//! The model and `update`: pure state changes, no I/O. `update` returns an [`Effect`]
-//! for the loop in `tui` to perform on the store; derived lists are recomputed here,
-//! so drawing only reads.
+//! The model and `update`: pure state changes, no I/O. `update` takes an action or
+//! the result of an effect and returns an [`Effect`] for the loop in `tui` to carry
+//! out on the store; derived lists are recomputed here, so drawing only reads.
 
 pub mod command;
+mod done;
 mod editing;
 pub mod fuzzy;
 pub mod lists;
@@ -203,8 +204,6 @@ pub struct App {
     pub breach_tab: BreachTab,
     /// The client shown in the client view.
     pub client: Option<ClientRecord>,
-    /// Client records opened since the loop last took them for the access log.
-    pub opened: Vec<i64>,
     /// Cursor per view (the client and report views use `selected` as their scroll
     /// position).
     pub cursors: [ListCursor; 8],
@@ -298,7 +297,6 @@ impl App {
             descending: false,
             breach_tab: BreachTab::Outstanding,
             client: None,
-            opened: Vec::new(),
             cursors: [ListCursor::default(); 8],
             report_period: Period::last_complete_quarter(now.date()),
             report_own_area: false,
@@ -359,11 +357,10 @@ impl App {
     }
 
     /// Installs a loaded client record and shows it.
-    pub fn open_client(&mut self, record: ClientRecord) {
+    fn open_client(&mut self, record: ClientRecord) {
         if self.view != View::Client {
             self.previous = self.view;
         }
-        self.opened.push(record.profile.id);
         self.refresh_client(record);
         self.view = View::Client;
         self.cursors[View::Client.index()] = ListCursor::default();

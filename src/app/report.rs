@@ -56,11 +56,15 @@ impl App {
         }
     }
 
-    /// The effect that loads the return when the Report view is showing (also after a
-    /// change to its figures, such as recorded offences).
-    #[must_use]
-    pub fn report_effect(&self) -> Option<Effect> {
-        (self.view == View::Report).then(|| Effect::LoadReport(self.report_options()))
+    /// The effect that counts the return when the Report view is showing (also after
+    /// a change to its figures, such as recorded offences); the view waits for it.
+    pub fn report_effect(&mut self) -> Option<Effect> {
+        if self.view != View::Report {
+            return None;
+        }
+        let options = self.report_options();
+        self.await_report(&options);
+        Some(Effect::LoadReport(options))
     }
 
     /// Moves the Report view to the next or previous quarter; never past the quarter

@@ -1,10 +1,11 @@
 //! `App::update`: how each action changes the state, and what the loop must do next.
-//! Pure: anything that needs the store comes back as an [`Effect`].
+//! Pure: anything that needs the store comes back as an [`Effect`], and what came of
+//! it as a [`Done`](crate::action::Done) (see `done.rs`).
 
 use super::command::{self, Command};
 use super::lists::{self, CaseloadFilter};
 use super::{App, BreachTab, ListCursor, Mode, Scope, View};
-use crate::action::{Action, Effect, FilterChip};
+use crate::action::{Action, Effect, FilterChip, Message};
 use crate::domain::triage;
 
 impl App {
@@ -18,9 +19,18 @@ impl App {
         };
     }
 
-    /// Applies an action; returns what the loop must do next, if anything.
+    /// Applies the user's action or what came of an effect: the only way the app
+    /// changes once running. Returns what the loop must do next, if anything.
+    pub fn update(&mut self, message: impl Into<Message>) -> Option<Effect> {
+        match message.into() {
+            Message::Act(action) => self.act(action),
+            Message::Done(done) => self.done(done),
+        }
+    }
+
+    /// Applies an action of the user's (or the clock's); clears the last message.
     #[allow(clippy::too_many_lines)] // one arm per action: the dispatch reads best in one place
-    pub fn update(&mut self, action: Action) -> Option<Effect> {
+    fn act(&mut self, action: Action) -> Option<Effect> {
         self.message = None;
         match action {
             Action::Quit => {
@@ -29,12 +39,12 @@ impl App {
             }
             Action::Suspend => Some(Effect::Suspend),
             Action::Redraw => Some(Effect::Redraw),
-            Action::Reload => Some(Effect::Reload),
+            Action::Reload => Some(self.reload()),
             Action::Tick(now) => {
                 let new_day = now.date() != self.now.date();
                 self.now = now;
                 if new_day {
-                    return Some(Effect::Reload);
+                    return Some(self.reload());
                 }
                 triage::retime(&mut self.data.today, now, &self.settings.triage);
                 None
@@ -62,7 +72,7 @@ impl App {
             Action::AnswerDraft(restore) => self.answer_draft(restore),
             Action::ChangedElsewhere => {
                 self.updated_elsewhere = Some(self.now);
-                Some(Effect::Reload)
+                Some(self.reload())
             }
             Action::Resize(columns, rows) => {
                 self.size = (columns, rows);
@@ -183,7 +193,7 @@ impl App {
                         }
                     }
                 };
-                Some(Effect::Reload)
+                Some(self.reload())
             }
             Action::CycleSort => {
                 self.sort = self.sort.next();
@@ -319,7 +329,7 @@ impl App {
                 self.show(view);
                 return self.report_effect();
             }
-            Command::Reload => return Some(Effect::Reload),
+            Command::Reload => return Some(self.reload()),
             Command::Offences(reference, counts) => {
                 if self.refuse_if_read_only() {
                     return None;
@@ -338,7 +348,7 @@ impl App {
                     return None;
                 }
                 self.scope = scope;
-                return Some(Effect::Reload);
+                return Some(self.reload());
             }
             Command::Client(reference) => return Some(Effect::OpenClientByReference(reference)),
             Command::Area(name) => {
@@ -375,7 +385,7 @@ impl App {
                 self.derive_caseload();
                 if self.scope != Scope::Everything {
                     self.scope = Scope::Everything;
-                    return Some(Effect::Reload);
+                    return Some(self.reload());
                 }
             }
         }
@@ -387,7 +397,7 @@ impl App {
         let (scope_area, scope_worker) = self.scope_limits();
         if scope_worker.is_some() || scope_area.is_some_and(|a| Some(a) != area) {
             self.scope = Scope::Everything;
-            return Some(Effect::Reload);
+            return Some(self.reload());
         }
         None
     }

@@ -12,6 +12,7 @@ mod config;
 mod corpus;
 mod domain;
 mod editing;
+mod event_loop;
 mod forms;
 mod handover;
 mod hostile;

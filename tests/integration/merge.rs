@@ -53,6 +53,7 @@ pub(crate) fn app_as(store: &Store, login: &str) -> App {
 }
 
 pub(crate) fn open(store: &mut Store, app: &mut App, kind: FormKind, client: i64) {
+    let seed = Box::new(app.form_seed());
     perform(
         store,
         app,
@@ -60,6 +61,7 @@ pub(crate) fn open(store: &mut Store, app: &mut App, kind: FormKind, client: i64
             kind,
             client_id: Some(client),
             clients: Vec::new(),
+            seed,
         },
     )
     .unwrap();
@@ -919,6 +921,7 @@ fn the_fields_in_dispute_are_shown_side_by_side_with_who_and_when() {
 fn a_bulk_reassign_asks_only_about_the_client_a_colleague_moved_and_can_leave_them_out() {
     let (_dir, mut store, team) = fixture();
     let mut app = app_as(&store, "lead");
+    let seed = Box::new(app.form_seed());
     perform(
         &mut store,
         &mut app,
@@ -926,6 +929,7 @@ fn a_bulk_reassign_asks_only_about_the_client_a_colleague_moved_and_can_leave_th
             kind: FormKind::Reassign,
             client_id: None,
             clients: vec![team.c1, team.c2],
+            seed,
         },
     )
     .unwrap();

@@ -92,7 +92,7 @@ fn a_newer_scope_stops_the_read_in_flight_and_only_its_snapshot_arrives() {
     let now = crate::common::at("2026-11-23 09:30");
     let triage = caseload::domain::triage::TriageConfig::default();
     let count = |limits| {
-        caseload::tui::load_scope(&store, limits, now, &triage, &[])
+        caseload::loader::load_scope(&store, limits, now, &triage, &[])
             .unwrap()
             .caseload
             .len()

@@ -1,0 +1,149 @@
+//! The real event loop, driven by a scripted terminal in memory: the background
+//! reader, hang-up handling, drafts offered back and frame comparison, as production
+//! runs them (`locks` drives the built binary in tmux for the same hang-up).
+
+use caseload::app::{App, Mode};
+use caseload::config::Settings;
+use caseload::store::Store;
+use caseload::tui::script::{Script, Step};
+use caseload::tui::{Screen, Start, run_with};
+use caseload::ui::theme::Theme;
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::common::{at, demo_store};
+use crate::ui::lead_session;
+
+/// The note typed into the contact form.
+const NOTE: &str = "spoke about housing";
+
+/// An in-memory terminal that counts the frames written to it.
+struct Counted {
+    terminal: Terminal<TestBackend>,
+    frames: usize,
+}
+
+impl Counted {
+    fn new() -> Self {
+        Self {
+            terminal: Terminal::new(TestBackend::new(100, 30)).unwrap(),
+            frames: 0,
+        }
+    }
+
+    /// The screen as text, one line per row.
+    fn text(&self) -> String {
+        let buffer = self.terminal.backend().buffer();
+        (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Screen for Counted {
+    fn size(&self) -> std::io::Result<(u16, u16)> {
+        Screen::size(&self.terminal)
+    }
+
+    fn draw(&mut self, app: &App, theme: Theme) -> std::io::Result<()> {
+        self.frames += 1;
+        Screen::draw(&mut self.terminal, app, theme)
+    }
+
+    fn clear(&mut self) -> std::io::Result<()> {
+        Screen::clear(&mut self.terminal)
+    }
+
+    fn suspend(&mut self) -> std::io::Result<()> {
+        Screen::suspend(&mut self.terminal)
+    }
+}
+
+/// Runs the loop as the demo's team leader ("tester") through `steps`.
+fn run(store: &mut Store, screen: &mut Counted, steps: Vec<Step>) -> App {
+    let start = Start {
+        session: lead_session(store),
+        settings: Settings::default(),
+        scope: None,
+        remembered: None,
+    };
+    let mut script = Script::new(at("2026-11-23 09:30"), steps);
+    run_with(screen, &mut script, store, start).unwrap()
+}
+
+/// A client's reference from the demo data.
+fn a_reference(store: &Store) -> String {
+    let rows = store.caseload(None, None, &[]).unwrap();
+    rows[0].label.reference().to_owned()
+}
+
+#[test]
+fn a_hang_up_in_a_form_keeps_its_draft_and_the_next_run_offers_it_back() {
+    let (_dir, mut store) = demo_store();
+    let reference = a_reference(&store);
+    let mut steps = vec![Step::Settle, Step::key(KeyCode::Char(':'))];
+    steps.extend(Step::typing(&format!("client {reference}")));
+    steps.extend([
+        Step::key(KeyCode::Enter),
+        Step::key(KeyCode::Char('n')),
+        Step::key(KeyCode::Tab),
+        Step::key(KeyCode::Tab),
+    ]);
+    steps.extend(Step::typing(NOTE));
+    steps.push(Step::HangUp);
+    let mut screen = Counted::new();
+    let left = run(&mut store, &mut screen, steps);
+    let form = left.form.as_ref().expect("the contact form was open");
+    assert_eq!(form.value("note"), NOTE, "{}", screen.text());
+
+    let drafts = store.drafts("tester").unwrap();
+    assert_eq!(drafts.len(), 1, "the hang-up kept the typing");
+    assert_eq!(drafts[0].form, "contact");
+    assert_eq!(drafts[0].fields["note"], NOTE);
+
+    // The offer shows over the lists, once they are read.
+    let mut next = Counted::new();
+    let app = run(&mut store, &mut next, vec![Step::Settle]);
+    assert_eq!(app.mode, Mode::DraftOffer);
+    let text = next.text();
+    assert!(
+        text.contains(&format!("unsaved contact for {reference} from 23/11 09:30")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_key_that_changes_nothing_on_screen_writes_no_frame() {
+    let (_dir, mut store) = demo_store();
+    let mut screen = Counted::new();
+    run(&mut store, &mut screen, vec![Step::Settle]);
+    let settled = screen.frames;
+    assert!(settled >= 1, "the first frame is drawn");
+
+    let mut screen = Counted::new();
+    let steps = vec![
+        Step::Settle,
+        // Already on the first row: Up and Home change nothing; an idle second neither.
+        Step::key(KeyCode::Up),
+        Step::key(KeyCode::Home),
+        Step::Idle,
+    ];
+    let app = run(&mut store, &mut screen, steps);
+    assert_eq!(app.cursor().selected, 0);
+    assert_eq!(
+        screen.frames,
+        settled,
+        "no frame for keys that change nothing: {}",
+        screen.text()
+    );
+    let mut screen = Counted::new();
+    let steps = vec![Step::Settle, Step::key(KeyCode::Down)];
+    run(&mut store, &mut screen, steps);
+    assert_eq!(screen.frames, settled + 1, "a key that moves draws once");
+}
