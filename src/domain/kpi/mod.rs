@@ -5,9 +5,9 @@
 //! percentage ("n/a"), never NaN.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 mod facts;
+mod ratio;
 mod targets;
 
 use targets::kpi_rows;
@@ -15,8 +15,11 @@ use targets::kpi_rows;
 pub use facts::{
     Dated, EpisodeFacts, Inputs, ModalityFacts, OutreachFacts, SampleFacts, TallyFacts, TestFacts,
 };
+pub use ratio::Ratio;
+use ratio::{count, within};
 pub use targets::{
-    KPIS, KpiDefinition, KpiFigure, KpiRow, KpiStatus, NO_CREDIT, judge, kpi_ratios,
+    KPIS, KpiDefinition, KpiFigure, KpiRow, KpiStatus, NO_CREDIT, Rules, TESTED_BEFORE_DAYS, judge,
+    kpi_ratios,
 };
 
 use super::clock::{RetentionBand, retention_band};
@@ -24,53 +27,6 @@ use super::model::{
     Area, ExitReason, ReferralSource, SignpostDestination, Substance, TestKind, TestResult,
 };
 use super::period::Period;
-
-/// Days before a referral within which a custody test counts as "tested" (KPI 3: "those
-/// NOT tested"). A local rule: 003 does not say how recent the test must be.
-pub const TESTED_BEFORE_DAYS: i64 = 28;
-
-/// The team's choices where the sources leave room, stated in the return's definitions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub struct Rules {
-    /// KPI 2: days after a positive test within which the contact must follow. 003 sets
-    /// no window ("Even if you speak to them on a phone, record this and we get an
-    /// outcome"), so `None` (the default) counts a contact any time up to period end.
-    pub kpi2_window_days: Option<i64>,
-}
-
-/// A count out of a count. The percentage exists only when the denominator is not zero.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Ratio {
-    /// The part.
-    pub numerator: u64,
-    /// The whole.
-    pub denominator: u64,
-}
-
-impl Ratio {
-    /// `numerator` out of `denominator`.
-    #[must_use]
-    pub const fn new(numerator: u64, denominator: u64) -> Self {
-        Self {
-            numerator,
-            denominator,
-        }
-    }
-
-    /// The percentage, or `None` for a zero denominator.
-    #[must_use]
-    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
-    pub fn percent(self) -> Option<f64> {
-        (self.denominator > 0).then(|| self.numerator as f64 * 100.0 / self.denominator as f64)
-    }
-
-    /// `57.3%`, or `n/a` for a zero denominator.
-    #[must_use]
-    pub fn display(self) -> String {
-        self.percent()
-            .map_or_else(|| "n/a".to_owned(), |p| format!("{p:.1}%"))
-    }
-}
 
 /// Caseload of one area.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,14 +114,6 @@ pub struct Figures {
     pub kpi1_by_month: Vec<(String, Ratio)>,
     /// KPIs per area, then the total.
     pub kpis: Vec<KpiRow>,
-}
-
-fn count<T>(rows: &[T], keep: impl Fn(&T) -> bool) -> u64 {
-    rows.iter().filter(|r| keep(r)).count() as u64
-}
-
-fn within(date: Option<NaiveDate>, period: &Period) -> bool {
-    date.is_some_and(|d| period.contains(d))
 }
 
 /// Counts per substance, most first (ties in vocabulary order), zeros left out.

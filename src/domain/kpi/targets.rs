@@ -4,11 +4,23 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{
-    EpisodeFacts, Inputs, Ratio, Rules, TESTED_BEFORE_DAYS, TallyFacts, TestFacts, count, within,
-};
+use super::facts::{EpisodeFacts, Inputs, TallyFacts, TestFacts};
+use super::ratio::{Ratio, count, within};
 use crate::domain::model::{Area, ReferralSource};
 use crate::domain::period::Period;
+
+/// Days before a referral within which a custody test counts as "tested" (KPI 3: "those
+/// NOT tested"). A local rule: 003 does not say how recent the test must be.
+pub const TESTED_BEFORE_DAYS: i64 = 28;
+
+/// The team's choices where the sources leave room, stated in the return's definitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Rules {
+    /// KPI 2: days after a positive test within which the contact must follow. 003 sets
+    /// no window ("Even if you speak to them on a phone, record this and we get an
+    /// outcome"), so `None` (the default) counts a contact any time up to period end.
+    pub kpi2_window_days: Option<i64>,
+}
 
 /// A Home Office KPI: its number, target and wording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -10,7 +10,7 @@ use crate::domain::model::{
 };
 use crate::domain::safe_text::refused_text;
 
-use super::{
+use super::rows::{
     BreachRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow, CustodyRow, EpisodeRow, FLAG_COLUMNS,
     Kind, Problem, Row, room,
 };

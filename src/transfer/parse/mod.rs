@@ -1,142 +1,14 @@
 //! Parsing import files into typed rows, with every problem located by line and
 //! column. No store access: references to clients, areas and workers stay as text.
 
-use crate::domain::safe_text::Room;
-
 mod cells;
 mod rows;
 
 use cells::Cells;
-pub use rows::{BreachRow, Cell, ClientRow, ContactRow, CustodyRow, EpisodeRow, Parsed, Row};
-
-/// What a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Kind {
-    /// Clients, keyed on `reference`.
-    Clients,
-    /// Episodes, keyed on client reference and referral date.
-    Episodes,
-    /// Custody episodes, keyed on client reference and reception date.
-    Custody,
-    /// Contacts, keyed on client reference, time and kind.
-    Contacts,
-    /// Breaches, keyed on client reference and time raised.
-    Breaches,
-}
-
-impl Kind {
-    /// Accepted columns: (name, required).
-    #[must_use]
-    pub const fn columns(self) -> &'static [(&'static str, bool)] {
-        match self {
-            Self::Clients => &[
-                ("reference", true),
-                ("given_name", true),
-                ("family_name", true),
-                ("date_of_birth", true),
-                ("area", true),
-                ("sex", false),
-                ("ethnicity", false),
-                ("nhs_number", false),
-                ("care_coordinator", false),
-                ("consent_date", false),
-                ("substance_1", false),
-                ("substance_2", false),
-                ("substance_3", false),
-                ("iom", false),
-                ("ppo", false),
-                ("mappa", false),
-                ("marac", false),
-                ("matac", false),
-                ("approved_premises", false),
-                ("drr", false),
-                ("atr", false),
-                ("licence_condition", false),
-            ],
-            Self::Episodes => &[
-                ("client_reference", true),
-                ("referral_date", true),
-                ("referral_source", true),
-                ("assessment_date", false),
-                ("care_plan_date", false),
-                ("engaged", false),
-                ("prescribed", false),
-                ("tier", false),
-                ("closure_date", false),
-                ("exit_reason", false),
-            ],
-            Self::Custody => &[
-                ("client_reference", true),
-                ("prison", true),
-                ("reception_date", true),
-                ("expected_release_date", false),
-                ("earliest_release_date", false),
-                ("release_type", false),
-                ("actual_release_date", false),
-            ],
-            Self::Contacts => &[
-                ("client_reference", true),
-                ("worker", true),
-                ("contact_at", true),
-                ("kind", true),
-                ("note", false),
-            ],
-            Self::Breaches => &[
-                ("client_reference", true),
-                ("raised_at", true),
-                ("rag", true),
-                ("status", false),
-                ("resolution_date", false),
-            ],
-        }
-    }
-}
-
-/// A problem with one line (and column) of a file; line 1 is the header.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Line number in the file.
-    pub line: u64,
-    /// Column name, if the problem is in one cell.
-    pub column: Option<String>,
-    /// What is wrong and what to do.
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.column {
-            Some(column) => write!(f, "line {}, column {column}: {}", self.line, self.message),
-            None => write!(f, "line {}: {}", self.line, self.message),
-        }
-    }
-}
-
-/// The cell marker that empties an optional client field (a blank cell leaves it).
-pub const CLEAR: &str = "(clear)";
-
-/// The optional client columns that [`CLEAR`] may empty.
-pub const CLEARABLE: [&str; 6] = [
-    "nhs_number",
-    "care_coordinator",
-    "consent_date",
-    "substance_1",
-    "substance_2",
-    "substance_3",
-];
-
-/// The yes/no client columns, in the order of [`ClientRow::flags`].
-pub const FLAG_COLUMNS: [&str; 9] = [
-    "iom",
-    "ppo",
-    "mappa",
-    "marac",
-    "matac",
-    "approved_premises",
-    "drr",
-    "atr",
-    "licence_condition",
-];
+pub use rows::{
+    BreachRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow, CustodyRow, EpisodeRow, FLAG_COLUMNS,
+    Kind, Parsed, Problem, Row, max_chars, room,
+};
 
 /// Parses `bytes` as a `kind` file. Relative dates (`today`, `+7`) are refused: a file
 /// must mean the same whenever it is imported.
@@ -310,24 +182,4 @@ fn header_columns(
         }
     }
     (problems.len() == before).then_some(columns)
-}
-
-/// The room a cell of `column` has: room for any real value, and no more (a
-/// megabyte "name" is an attack or a broken file, not a person).
-#[must_use]
-pub fn room(column: &str) -> Room {
-    match column {
-        "reference" | "client_reference" => Room::Reference,
-        "given_name" | "family_name" | "area" | "worker" | "care_coordinator" | "prison" => {
-            Room::Name
-        }
-        "note" => Room::Note,
-        _ => Room::Short,
-    }
-}
-
-/// The most characters a cell of `column` may hold.
-#[must_use]
-pub fn max_chars(column: &str) -> usize {
-    room(column).max_chars()
 }
