@@ -23,6 +23,7 @@ mod mouse;
 mod overlays;
 mod paths;
 mod report;
+mod report_view;
 mod return_definitions;
 mod roles;
 mod sanitiser;
