@@ -519,7 +519,7 @@ pub struct CustodySummary {
     pub earliest_release_date: Option<NaiveDate>,
     /// The release checklist.
     pub checklist: super::checklist::Checklist,
-    /// Reception date.
+    /// Day the client was received into prison: the hand-over is owed from it.
     pub reception_date: NaiveDate,
     /// The hand-over to the prison drug team.
     pub handover: crate::domain::handover::Handover,
@@ -528,7 +528,7 @@ pub struct CustodySummary {
 /// Counts for one area on the "caseloads by area" screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaSummary {
-    /// The area.
+    /// The area, whose name heads the row.
     pub area: Area,
     /// Clients with an open episode.
     pub active: usize,

@@ -39,7 +39,7 @@ pub struct BreachRow {
     pub raised_at: NaiveDateTime,
     /// Arrest deadline.
     pub deadline: NaiveDateTime,
-    /// Status.
+    /// Outstanding until put out for arrest (amber, green) or arrested (red).
     pub status: BreachStatus,
     /// Date dealt with.
     pub resolution_date: Option<NaiveDate>,
@@ -52,13 +52,13 @@ pub struct ReleaseRow {
     pub id: i64,
     /// Whose custody.
     pub client: ClientRef,
-    /// Prison.
+    /// The prison's name, as the team writes it.
     pub prison: String,
     /// Expected release date.
     pub expected_release_date: Option<NaiveDate>,
     /// Earliest possible release date.
     pub earliest_release_date: Option<NaiveDate>,
-    /// Release type.
+    /// On licence, parole, end of sentence..., if known.
     pub release_type: Option<ReleaseType>,
     /// Release checklist.
     pub checklist: Checklist,
@@ -69,19 +69,19 @@ pub struct ReleaseRow {
 pub struct Profile {
     /// Client row id.
     pub id: i64,
-    /// Reference.
+    /// The team's reference, e.g. `C-1042`: unique, and shown when names are hidden.
     pub reference: String,
-    /// Given name.
+    /// Given name; hidden (initial only) when the screen is redacted.
     pub given_name: String,
-    /// Family name.
+    /// Family name; hidden (initial only) when the screen is redacted.
     pub family_name: String,
-    /// Date of birth.
+    /// Date of birth; hidden when the screen is redacted.
     pub date_of_birth: NaiveDate,
-    /// Sex.
+    /// Sex, as recorded ("not stated" is a value).
     pub sex: Sex,
     /// Ethnic group.
     pub ethnicity: Ethnicity,
-    /// NHS number.
+    /// NHS number (checked when entered); hidden when the screen is redacted.
     pub nhs_number: Option<String>,
     /// Area name.
     pub area: String,
@@ -91,7 +91,7 @@ pub struct Profile {
     pub consent_date: Option<NaiveDate>,
     /// A domestic-abuse perpetrator (a priority cohort, 004).
     pub domestic_abuse: bool,
-    /// GP practice.
+    /// The client's GP practice, shown with the prescriber on the record.
     pub gp_practice: Option<String>,
     /// Prescribing service.
     pub prescriber: Option<String>,
@@ -108,19 +108,19 @@ pub struct Profile {
 pub struct EpisodeRecord {
     /// Episode row id.
     pub id: i64,
-    /// Referral date.
+    /// The day the episode starts.
     pub referral_date: NaiveDate,
-    /// Referral source.
+    /// Who referred (police, probation, prison, court, self...).
     pub referral_source: ReferralSource,
-    /// Assessment date.
+    /// Day of the assessment (DIR), if done.
     pub assessment_date: Option<NaiveDate>,
-    /// Care-plan date.
+    /// Day the care plan started: the caseload start, from which the 13-week clock runs.
     pub care_plan_date: Option<NaiveDate>,
-    /// Next review date.
+    /// When the care plan is next reviewed; past it, the review is overdue on Today.
     pub next_review_date: Option<NaiveDate>,
-    /// Engaged.
+    /// Engaged in treatment (DIR section 9).
     pub engaged: bool,
-    /// Prescribed.
+    /// On a prescription.
     pub prescribed: bool,
     /// Tier 1-4.
     pub tier: u8,
@@ -137,19 +137,19 @@ pub struct EpisodeRecord {
 pub struct CustodyRecord {
     /// Custody row id.
     pub id: i64,
-    /// Prison.
+    /// The prison's name, as the team writes it.
     pub prison: String,
-    /// Reception date.
+    /// Day the client was received into prison: the hand-over is owed from it.
     pub reception_date: NaiveDate,
     /// Expected release date.
     pub expected_release_date: Option<NaiveDate>,
     /// Earliest possible release date.
     pub earliest_release_date: Option<NaiveDate>,
-    /// Release type.
+    /// On licence, parole, end of sentence..., if known.
     pub release_type: Option<ReleaseType>,
     /// Release checklist.
     pub checklist: Checklist,
-    /// Actual release date.
+    /// Day actually released; `None` while the client is inside.
     pub actual_release_date: Option<NaiveDate>,
     /// The hand-over to the prison drug team, as recorded.
     pub handover: super::handover::Handover,
@@ -168,7 +168,7 @@ pub struct AssessmentRecord {
     pub kind: AssessmentKind,
     /// Appointment time.
     pub appointment_at: NaiveDateTime,
-    /// Outcome.
+    /// Attended, failed to attend or rescheduled; `None` until recorded.
     pub outcome: Option<AssessmentOutcome>,
 }
 
@@ -177,13 +177,13 @@ pub struct AssessmentRecord {
 pub struct ModalityRecord {
     /// Modality row id.
     pub id: i64,
-    /// Kind.
+    /// Which structured support (prescribing, structured psychosocial, ...).
     pub kind: ModalityKind,
-    /// Started.
+    /// Day it started.
     pub started_on: NaiveDate,
     /// Ended, if it has.
     pub ended_on: Option<NaiveDate>,
-    /// Completed.
+    /// It ended completed rather than stopped (set when it ends).
     pub completed: bool,
 }
 
@@ -194,20 +194,20 @@ pub struct TestRecord {
     pub tested_on: NaiveDate,
     /// Why.
     pub kind: TestKind,
-    /// Result.
+    /// Negative, positive for opiates, cocaine or both, or refused.
     pub result: TestResult,
 }
 
-/// A contact.
+/// A contact with the client (or an appointment they did not attend).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactRecord {
     /// When.
     pub contact_at: NaiveDateTime,
-    /// Kind.
+    /// Face to face, phone, did not attend...
     pub kind: ContactKind,
     /// Worker's name.
     pub worker: String,
-    /// Note.
+    /// What happened, as the worker wrote it.
     pub note: String,
 }
 

@@ -12,7 +12,7 @@ pub const SMALL_COUNT: u64 = 4;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Value {
-    /// A count.
+    /// A count, printed as it is.
     Count(u64),
     /// An average (e.g. the daily caseload over the period).
     Average(f64),

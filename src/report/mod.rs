@@ -21,7 +21,7 @@ use crate::store::{Store, StoreError};
 /// A titled group of lines ("How much did we do?"...).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {
-    /// Title.
+    /// Heading as printed, e.g. "How much did we do?".
     pub title: &'static str,
     /// Lines, in order.
     pub lines: Vec<Line>,
@@ -51,7 +51,7 @@ pub struct Report {
 /// What to report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportOptions {
-    /// Period.
+    /// The quarter (or other period) to count.
     pub period: Period,
     /// One area by name (case-insensitive), or all.
     pub area: Option<String>,

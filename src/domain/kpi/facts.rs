@@ -15,9 +15,9 @@ use crate::domain::period::Period;
 pub struct EpisodeFacts {
     /// The client's area.
     pub area_id: i64,
-    /// Referral date.
+    /// The day the episode starts: it is a referral of the period that holds this day.
     pub referral_date: NaiveDate,
-    /// Referral source.
+    /// Police referrals are KPI 3's; prison ones (CARATS) earn no KPI credit.
     pub referral_source: ReferralSource,
     /// Assessment (DIR) date.
     pub assessment_date: Option<NaiveDate>,
@@ -28,7 +28,7 @@ pub struct EpisodeFacts {
     /// The day engagement was evidenced (DIR section 9 completed). A date, not the
     /// current flag, so a past quarter's return does not change when the flag does.
     pub engaged_on: Option<NaiveDate>,
-    /// Prescribed.
+    /// Prescribed, as recorded now (the return splits care plans by it).
     pub prescribed: bool,
     /// Closure date and exit reason.
     pub closure: Option<(NaiveDate, ExitReason)>,
@@ -78,7 +78,7 @@ impl EpisodeFacts {
 /// A drug test, with the first follow-up (non-DNA contact or assessment) on or after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TestFacts {
-    /// The client.
+    /// Whose test (client row id).
     pub client_id: i64,
     /// The client's area.
     pub area_id: i64,
@@ -86,7 +86,7 @@ pub struct TestFacts {
     pub tested_on: NaiveDate,
     /// Why taken.
     pub kind: TestKind,
-    /// Result.
+    /// Negative or positive, for what ([`TestFacts::is_positive`]).
     pub result: TestResult,
     /// First contact or assessment on or after the test date.
     pub first_follow_up: Option<NaiveDate>,
@@ -106,7 +106,7 @@ impl TestFacts {
 /// Something counted on a day in an area (a Required Assessment, a positive outcome).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dated {
-    /// Area.
+    /// The area it counts towards, for the per-area figures and KPIs.
     pub area_id: i64,
     /// Day.
     pub on: NaiveDate,
@@ -115,7 +115,7 @@ pub struct Dated {
 /// A care-plan modality (structured support).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ModalityFacts {
-    /// Area.
+    /// The area it counts towards, for the per-area figures and KPIs.
     pub area_id: i64,
     /// The episode it belongs to (one individual).
     pub episode_id: i64,
@@ -138,7 +138,7 @@ impl ModalityFacts {
 /// One outreach tally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutreachFacts {
-    /// Area.
+    /// The area it counts towards, for the per-area figures and KPIs.
     pub area_id: i64,
     /// Day.
     pub on: NaiveDate,
@@ -151,7 +151,7 @@ pub struct OutreachFacts {
 /// A custody-suite day: adults charged with a trigger offence, and how many were tested.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TallyFacts {
-    /// Area.
+    /// The area it counts towards, for the per-area figures and KPIs.
     pub area_id: i64,
     /// Day.
     pub on: NaiveDate,
@@ -166,7 +166,7 @@ pub struct TallyFacts {
 /// One member of a re-offending sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SampleFacts {
-    /// Area.
+    /// The area it counts towards, for the per-area figures and KPIs.
     pub area_id: i64,
     /// First day of the quarter the sample was drawn for.
     pub quarter_from: NaiveDate,
@@ -181,7 +181,7 @@ pub struct SampleFacts {
 pub struct Inputs {
     /// Areas, in display order.
     pub areas: Vec<Area>,
-    /// Episodes.
+    /// Every episode in scope, open or closed; each figure picks its own by date.
     pub episodes: Vec<EpisodeFacts>,
     /// Drug tests.
     pub tests: Vec<TestFacts>,
@@ -193,7 +193,7 @@ pub struct Inputs {
     pub modalities: Vec<ModalityFacts>,
     /// Positive outcomes.
     pub outcomes: Vec<Dated>,
-    /// Outreach.
+    /// Brief interventions and signposting, tallied per day.
     pub outreach: Vec<OutreachFacts>,
     /// Re-offending sample members.
     pub sample: Vec<SampleFacts>,

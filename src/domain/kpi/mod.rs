@@ -31,7 +31,7 @@ use super::period::Period;
 /// Caseload of one area.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AreaCaseload {
-    /// The area.
+    /// The area, whose name heads the row.
     pub area: Area,
     /// On the caseload on the last day of the period.
     pub at_end: u64,

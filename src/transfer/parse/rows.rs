@@ -172,19 +172,19 @@ pub struct ClientRow {
     pub given_name: String,
     /// Family name (likewise).
     pub family_name: String,
-    /// Date of birth.
+    /// Date of birth; with the names it makes the twin key that spots a duplicate person.
     pub date_of_birth: NaiveDate,
     /// Area name.
     pub area: String,
-    /// Sex.
+    /// Sex, by its code (`male`, `female`, ...).
     pub sex: Cell<Sex>,
     /// Ethnic group.
     pub ethnicity: Cell<Ethnicity>,
-    /// NHS number.
+    /// NHS number, refused unless it is a valid one (see `domain::nhs`).
     pub nhs_number: Cell<String>,
     /// Care co-ordinator's login or name.
     pub care_coordinator: Cell<String>,
-    /// Consent date.
+    /// The day consent to share was signed.
     pub consent_date: Cell<NaiveDate>,
     /// `substance_1`..`substance_3`, primary first.
     pub substances: [Cell<Substance>; 3],
@@ -192,49 +192,49 @@ pub struct ClientRow {
     pub flags: [Option<bool>; 9],
 }
 
-/// An episode row.
+/// An episode row: one referral of a client, keyed on its client and referral date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EpisodeRow {
     /// Client reference.
     pub client: String,
-    /// Referral date.
+    /// The day the episode starts; with the client, what the row is matched on.
     pub referral_date: NaiveDate,
-    /// Referral source.
+    /// Who referred (police, probation, prison, court, self...), by its code.
     pub referral_source: ReferralSource,
-    /// Assessment date.
+    /// Day of the assessment (DIR), if done.
     pub assessment_date: Option<NaiveDate>,
-    /// Care-plan date.
+    /// Day the care plan started: the caseload start, from which the 13-week clock runs.
     pub care_plan_date: Option<NaiveDate>,
-    /// Engaged.
+    /// Engaged in treatment (`yes`/`no`; blank is no).
     pub engaged: bool,
-    /// Prescribed.
+    /// Prescribed (`yes`/`no`; blank is no).
     pub prescribed: bool,
     /// Tier 1-4.
     pub tier: u8,
-    /// Closure.
+    /// Closure date and exit reason: both or neither.
     pub closure: Option<(NaiveDate, ExitReason)>,
 }
 
-/// A custody row.
+/// A custody row: a spell in prison, keyed on its client and reception date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustodyRow {
     /// Client reference.
     pub client: String,
-    /// Prison.
+    /// The prison's name, as the team writes it.
     pub prison: String,
-    /// Reception date.
+    /// Day the client was received into prison; with the client, what the row is matched on.
     pub reception_date: NaiveDate,
-    /// Expected release.
+    /// Expected release date, if known.
     pub expected_release_date: Option<NaiveDate>,
-    /// Earliest release.
+    /// Earliest possible (early) release date, if known.
     pub earliest_release_date: Option<NaiveDate>,
-    /// Release type.
+    /// On licence, parole, end of sentence..., by its code.
     pub release_type: Option<ReleaseType>,
-    /// Actual release.
+    /// Day actually released; blank while the client is inside.
     pub actual_release_date: Option<NaiveDate>,
 }
 
-/// A contact row.
+/// A contact row, keyed on its client, time and kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactRow {
     /// Client reference.
@@ -243,39 +243,35 @@ pub struct ContactRow {
     pub worker: String,
     /// When.
     pub contact_at: NaiveDateTime,
-    /// Kind.
+    /// Face to face, phone, did not attend..., by its code.
     pub kind: ContactKind,
-    /// Note.
+    /// Free text, refused if it holds control characters or is too long.
     pub note: String,
 }
 
-/// A breach row.
+/// A breach row, keyed on its client and the time it was raised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BreachRow {
     /// Client reference.
     pub client: String,
     /// When raised.
     pub raised_at: NaiveDateTime,
-    /// RAG.
+    /// Red, amber or green: sets the arrest deadline.
     pub rag: Rag,
-    /// Status.
+    /// Where it stands (outstanding, put out for arrest, arrested...).
     pub status: BreachStatus,
-    /// Resolution date.
+    /// Day it was dealt with, if it has been.
     pub resolution_date: Option<NaiveDate>,
 }
 
-/// One parsed row.
+/// One parsed row, of the file's [`Kind`]: a file holds one kind only.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)] // each variant is the row of the kind it names
 pub enum Row {
-    /// Client.
     Client(ClientRow),
-    /// Episode.
     Episode(EpisodeRow),
-    /// Custody.
     Custody(CustodyRow),
-    /// Contact.
     Contact(ContactRow),
-    /// Breach.
     Breach(BreachRow),
 }
 
