@@ -125,7 +125,7 @@ fn main() {
         caseload::loader::load_scope(&store, (None, None), now, &Settings::default().triage, &[])
             .expect("load")
     });
-    let mut app = App::new(now, session, Settings::default(), (80, 24));
+    let mut app = App::new(now, session, &Settings::default(), (80, 24));
     measure("install: derived lists and keys", || app.set_data(data));
     println!("  {} Today items", app.data.today.len());
     measure("reload beside the snapshot on screen", || {

@@ -124,7 +124,7 @@ fn load_breakdown(path: &Path, now: NaiveDateTime, size: (u16, u16)) {
     // deriving the lists, and letting go of the snapshot it replaces.
     let mut installs: Vec<Duration> = (0..5)
         .map(|_| {
-            let mut fresh = App::new(now, session(), Settings::default(), size);
+            let mut fresh = App::new(now, session(), &Settings::default(), size);
             fresh.set_data(data.clone());
             let snapshot = data.clone();
             let started = Instant::now();

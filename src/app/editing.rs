@@ -70,7 +70,7 @@ impl App {
                 .map(|w| (w.id, w.name.clone()))
                 .collect(),
             home,
-            alcohol: if self.settings.alcohol_may_be_primary {
+            alcohol: if self.rules.alcohol_may_be_primary {
                 AlcoholRule::MayBePrimary
             } else {
                 AlcoholRule::NotPrimary

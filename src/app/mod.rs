@@ -24,7 +24,6 @@ use crate::domain::model::{AreaSummary, CaseloadRow, Worker};
 use crate::domain::period::Period;
 use crate::domain::record::{BreachRow, ClientRecord, ReleaseRow};
 use crate::domain::triage::{self, OpenBreach};
-use crate::keys::KeyBindings;
 use crate::report::Report;
 use fuzzy::SearchTexts;
 use lists::{CaseloadFilter, Entry, SortKey};
@@ -160,6 +159,33 @@ impl ListCursor {
     }
 }
 
+/// The settings from the config file that the model's rules use. Key bindings, colours
+/// and the mouse are the screen's and the loop's (`ui::Ctx`), not the model's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rules {
+    /// How many days ahead the Releases view looks.
+    pub release_window_days: i64,
+    /// Whether alcohol may be the primary substance (offered in the forms).
+    pub alcohol_may_be_primary: bool,
+    /// KPI 2's window in the return, if the team sets one.
+    pub kpi2_window_days: Option<i64>,
+    /// The Today ranking.
+    pub triage: triage::TriageConfig,
+}
+
+impl Rules {
+    /// The rules `settings` set.
+    #[must_use]
+    pub fn from_settings(settings: &Settings) -> Self {
+        Self {
+            release_window_days: settings.release_window_days,
+            alcohol_may_be_primary: settings.alcohol_may_be_primary,
+            kpi2_window_days: settings.kpi2_window_days,
+            triage: settings.triage.clone(),
+        }
+    }
+}
+
 /// Everything the screen shows, and the state of the interaction.
 #[derive(Debug, Clone)]
 #[allow(clippy::struct_excessive_bools)] // independent switches of the interaction, not a state machine
@@ -168,10 +194,8 @@ pub struct App {
     pub now: NaiveDateTime,
     /// Who, and on which database.
     pub session: Session,
-    /// Settings from the config file.
-    pub settings: Settings,
-    /// The key table (defaults plus the config's overrides).
-    pub keys: KeyBindings,
+    /// The settings the model's rules take from the config file.
+    pub rules: Rules,
     /// The loaded snapshot.
     pub data: Data,
     /// The screen shown.
@@ -254,7 +278,12 @@ pub struct App {
 impl App {
     /// A new app showing the Today view, before any data is loaded.
     #[must_use]
-    pub fn new(now: NaiveDateTime, session: Session, settings: Settings, size: (u16, u16)) -> Self {
+    pub fn new(
+        now: NaiveDateTime,
+        session: Session,
+        settings: &Settings,
+        size: (u16, u16),
+    ) -> Self {
         let scope = match &session.worker {
             Some(w) if w.area_id.is_some() => {
                 if w.role == crate::domain::model::Role::CareCoordinator {
@@ -265,9 +294,6 @@ impl App {
             }
             _ => Scope::Everything,
         };
-        let keys = KeyBindings::default()
-            .with_overrides(&settings.keys)
-            .unwrap_or_default();
         let redact = session.redact;
         // A login without a worker record is told at once why nothing can be changed.
         let message = session.worker.is_none().then(|| {
@@ -279,8 +305,7 @@ impl App {
         Self {
             now,
             session,
-            keys,
-            settings,
+            rules: Rules::from_settings(settings),
             data: Data::default(),
             view: View::Today,
             previous: View::Today,
@@ -463,7 +488,7 @@ impl App {
             &self.data.releases,
             area,
             worker,
-            self.settings.release_window_days,
+            self.rules.release_window_days,
             today,
         );
         self.breach_list = lists::breaches(self.breach_source(), area, worker);

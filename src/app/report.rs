@@ -22,7 +22,7 @@ impl App {
             area: own.map(|a| a.area.name.clone()),
             suppress_small: false,
             rules: crate::domain::kpi::Rules {
-                kpi2_window_days: self.settings.kpi2_window_days,
+                kpi2_window_days: self.rules.kpi2_window_days,
             },
         }
     }

@@ -46,7 +46,7 @@ impl App {
                 if new_day {
                     return Some(self.reload());
                 }
-                triage::retime(&mut self.data.today, now, &self.settings.triage);
+                triage::retime(&mut self.data.today, now, &self.rules.triage);
                 None
             }
             Action::ToggleRedact => {

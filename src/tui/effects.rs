@@ -245,7 +245,7 @@ pub fn delivered(delivery: StoreResult<Delivery>) -> Vec<Done> {
 /// # Errors
 /// A store error, as [`Interpreter::perform`] returns it.
 pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<()> {
-    let mut loader = Loader::spawn(store.path(), app.settings.triage.clone())?;
+    let mut loader = Loader::spawn(store.path(), app.rules.triage.clone())?;
     let (mut snapshots, mut reports) = (0_usize, 0_usize);
     let mut next = Some(effect);
     loop {
@@ -288,12 +288,12 @@ pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<
 pub fn initial_app(
     store: &Store,
     session: Session,
-    settings: Settings,
+    settings: &Settings,
     now: chrono::NaiveDateTime,
     size: (u16, u16),
 ) -> StoreResult<App> {
     let mut app = App::new(now, session, settings, size);
-    let mut loader = Loader::spawn(store.path(), app.settings.triage.clone())?;
+    let mut loader = Loader::spawn(store.path(), app.rules.triage.clone())?;
     if let Effect::Reload { snapshot, .. } = app.reload() {
         loader.request(
             (snapshot.area, snapshot.worker),

@@ -19,7 +19,7 @@ use crate::keys;
 use crate::loader::Loader;
 use crate::state::Remembered;
 use crate::store::{Store, StoreError, describe_holder};
-use crate::ui::theme::Theme;
+use crate::ui::{Ctx, theme::Theme};
 
 /// How often an open, changed form is saved as a draft.
 const DRAFT_EVERY: Duration = Duration::from_secs(5);
@@ -98,7 +98,8 @@ struct Loop<'a, S, E> {
     store: &'a mut Store,
     loader: Loader,
     app: App,
-    theme: Theme,
+    /// The key table, colours and mouse setting, for key translation and drawing.
+    ctx: Ctx,
     frames: FrameCheck,
     /// The open form's fields as last kept as a draft, and when to look again.
     draft: (Option<serde_json::Value>, Instant),
@@ -123,9 +124,9 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
         start: Start,
         patience: Duration,
     ) -> Result<Self, Box<dyn std::error::Error>> {
-        let theme = Theme::from_settings(&start.settings);
+        let ctx = Ctx::new(&start.settings, Theme::from_settings(&start.settings));
         let size = screen.size()?;
-        let mut app = App::new(events.now(), start.session, start.settings, size);
+        let mut app = App::new(events.now(), start.session, &start.settings, size);
         let remembered = start.remembered;
         if let Some(scope) = start
             .scope
@@ -133,7 +134,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
         {
             app.start_in(scope);
         }
-        let loader = Loader::spawn(store.path(), app.settings.triage.clone())?;
+        let loader = Loader::spawn(store.path(), app.rules.triage.clone())?;
         let seen_version = store.data_version()?;
         let mut this = Self {
             remembered: (remembered, app.scope),
@@ -142,7 +143,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
             events,
             store,
             loader,
-            theme,
+            ctx,
             draft: (None, Instant::now() + DRAFT_EVERY),
             pending: None,
             seen_version,
@@ -317,7 +318,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
     /// What a terminal event asks for, carried out.
     fn handle(&mut self, event: &Event) -> std::io::Result<()> {
         let action = match event {
-            Event::Key(key) => self.app.keys.action_for(self.app.mode, key),
+            Event::Key(key) => self.ctx.keys.action_for(self.app.mode, key),
             Event::Resize(columns, rows) => Some(Action::Resize(*columns, *rows)),
             Event::Mouse(mouse) => keys::mouse_action(self.app.mode, mouse),
             _ => None,
@@ -355,8 +356,8 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
 
     /// Draws the app if something happened and the frame differs from the last one.
     fn draw_if_changed(&mut self) -> std::io::Result<()> {
-        if self.dirty && self.frames.changed(&self.app, self.theme) {
-            self.screen.draw(&self.app, self.theme)?;
+        if self.dirty && self.frames.changed(&self.app, &self.ctx) {
+            self.screen.draw(&self.app, &self.ctx)?;
         }
         Ok(())
     }

@@ -6,7 +6,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use crate::app::App;
-use crate::ui::{self, theme::Theme};
+use crate::ui::{self, Ctx};
 
 /// Renders off screen and compares with the last frame drawn, so an idle session (or
 /// a tick that changes nothing visible) writes no bytes at all to a slow link. Each
@@ -31,13 +31,13 @@ impl FrameCheck {
     }
 
     /// Whether the app would draw something different from the last frame.
-    pub fn changed(&mut self, app: &App, theme: Theme) -> bool {
+    pub fn changed(&mut self, app: &App, ctx: &Ctx) -> bool {
         let Ok(size) = self.scratch.size();
         if (size.width, size.height) != app.size {
             self.scratch = Self::terminal(app.size);
             self.last = None;
         }
-        let Ok(_) = self.scratch.draw(|frame| ui::render(frame, app, theme));
+        let Ok(_) = self.scratch.draw(|frame| ui::render(frame, app, ctx));
         let buffer = self.scratch.backend().buffer().clone();
         let changed = self.last.as_ref() != Some(&buffer);
         self.last = Some(buffer);

@@ -23,7 +23,7 @@ use crate::config::Settings;
 use crate::signals::StopRequest;
 use crate::state::Remembered;
 use crate::store::Store;
-use crate::ui::theme::Theme;
+use crate::ui::Ctx;
 use crate::wallclock::WallClock;
 
 pub use effects::{initial_app, offer_drafts, perform};
@@ -41,7 +41,7 @@ pub trait Screen {
     ///
     /// # Errors
     /// The terminal's I/O error.
-    fn draw(&mut self, app: &App, theme: Theme) -> std::io::Result<()>;
+    fn draw(&mut self, app: &App, ctx: &Ctx) -> std::io::Result<()>;
 
     /// Clears the screen, so the next frame is drawn in full.
     ///

@@ -12,7 +12,7 @@ use ratatui::backend::TestBackend;
 
 use super::{Events, Input, Screen};
 use crate::app::App;
-use crate::ui::{self, theme::Theme};
+use crate::ui::{self, Ctx};
 
 /// One step of a [`Script`].
 #[derive(Debug, Clone)]
@@ -136,8 +136,8 @@ impl Screen for Terminal<TestBackend> {
         Ok((size.width, size.height))
     }
 
-    fn draw(&mut self, app: &App, theme: Theme) -> std::io::Result<()> {
-        let Ok(_) = Terminal::draw(self, |frame| ui::render(frame, app, theme));
+    fn draw(&mut self, app: &App, ctx: &Ctx) -> std::io::Result<()> {
+        let Ok(_) = Terminal::draw(self, |frame| ui::render(frame, app, ctx));
         Ok(())
     }
 

@@ -13,7 +13,7 @@ use ratatui::DefaultTerminal;
 use super::{Events, Input, Screen};
 use crate::app::App;
 use crate::signals::StopRequest;
-use crate::ui::{self, theme::Theme};
+use crate::ui::{self, Ctx};
 use crate::wallclock::WallClock;
 
 /// The user's terminal in raw mode on the alternate screen, with the mouse captured
@@ -62,8 +62,8 @@ impl Screen for Tty {
         Ok((size.width, size.height))
     }
 
-    fn draw(&mut self, app: &App, theme: Theme) -> std::io::Result<()> {
-        draw(&mut self.terminal, app, theme)
+    fn draw(&mut self, app: &App, ctx: &Ctx) -> std::io::Result<()> {
+        draw(&mut self.terminal, app, ctx)
     }
 
     fn clear(&mut self) -> std::io::Result<()> {
@@ -119,9 +119,9 @@ fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> std::io::Result<()> {
 }
 
 /// Draws one frame inside a synchronized update, so slow links never show half a frame.
-fn draw(terminal: &mut DefaultTerminal, app: &App, theme: Theme) -> std::io::Result<()> {
+fn draw(terminal: &mut DefaultTerminal, app: &App, ctx: &Ctx) -> std::io::Result<()> {
     crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    terminal.draw(|frame| ui::render(frame, app, theme))?;
+    terminal.draw(|frame| ui::render(frame, app, ctx))?;
     crossterm::queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     terminal.backend_mut().flush()
 }

@@ -70,7 +70,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                     theme.rag(b.rag).add_modifier(Modifier::REVERSED),
                 ),
                 BreachStatus::Outstanding => {
-                    match cooling_off_until(b.raised_at, app.settings.triage.cooling_off_hours)
+                    match cooling_off_until(b.raised_at, app.rules.triage.cooling_off_hours)
                         .filter(|until| now < *until)
                     {
                         Some(until) => Line::from(format!("cool-off {}", countdown(until, now))),

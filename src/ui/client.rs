@@ -314,7 +314,7 @@ fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<L
     for b in &r.breaches {
         let state = if b.status == crate::domain::model::BreachStatus::Outstanding {
             let cooling =
-                breach::cooling_off_until(b.raised_at, app.settings.triage.cooling_off_hours)
+                breach::cooling_off_until(b.raised_at, app.rules.triage.cooling_off_hours)
                     .filter(|until| app.now < *until)
                     .map_or_else(String::new, |until| {
                         format!("cooling-off till {}, ", until.format("%d/%m %H:%M"))

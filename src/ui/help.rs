@@ -5,7 +5,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::theme::Theme;
 use crate::app::{App, View};
 
 /// Key descriptions that belong to one view only, and which view.
@@ -27,8 +26,9 @@ const VIEW_ONLY: &[(&str, View)] = &[
 ];
 
 /// Draws the help for the current view, centred over `screen`.
-pub fn render(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {
-    let rows: Vec<(String, &str)> = app
+pub fn render(frame: &mut Frame<'_>, screen: Rect, app: &App, ctx: &super::Ctx) {
+    let theme = ctx.theme;
+    let rows: Vec<(String, &str)> = ctx
         .keys
         .help()
         .into_iter()
@@ -68,7 +68,7 @@ pub fn render(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {
         theme.dim(),
     ));
     lines.push(Line::styled("   :scope mine|area|all", theme.dim()));
-    let closes = if app.settings.mouse {
+    let closes = if ctx.mouse {
         " ? or Esc closes this help. Mouse: wheel moves, click selects"
     } else {
         " ? or Esc closes this help"

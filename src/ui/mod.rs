@@ -22,12 +22,42 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::action::Action as A;
 use crate::app::{App, ListCursor, Mode, View};
+use crate::config::Settings;
+use crate::keys::KeyBindings;
 use theme::Theme;
 
 use crate::layout::{MIN_SIZE, regions, tab_label};
 
+/// What drawing needs besides the model, handed in by the loop: the key table (for
+/// the footer and the help), the colours, and whether the mouse is captured.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The key table: defaults with the config's overrides.
+    pub keys: KeyBindings,
+    /// The colours.
+    pub theme: Theme,
+    /// Whether the mouse is captured (the help then says what it does).
+    pub mouse: bool,
+}
+
+impl Ctx {
+    /// The context `settings` give, drawn in `theme`. Key overrides were checked when
+    /// the config was read; ones that do not apply leave the defaults.
+    #[must_use]
+    pub fn new(settings: &Settings, theme: Theme) -> Self {
+        Self {
+            keys: KeyBindings::default()
+                .with_overrides(&settings.keys)
+                .unwrap_or_default(),
+            theme,
+            mouse: settings.mouse,
+        }
+    }
+}
+
 /// Draws the whole screen.
-pub fn render(frame: &mut Frame<'_>, app: &App, theme: Theme) {
+pub fn render(frame: &mut Frame<'_>, app: &App, ctx: &Ctx) {
+    let theme = ctx.theme;
     let screen = frame.area();
     if screen.width < MIN_SIZE.0 || screen.height < MIN_SIZE.1 {
         too_small(frame, screen, theme);
@@ -42,7 +72,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: Theme) {
             body,
         );
         status_line(frame, status, app, theme);
-        footer_line(frame, footer, app, theme);
+        footer_line(frame, footer, app, ctx);
         return;
     }
     match app.view {
@@ -56,9 +86,9 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         View::Report => report::render(frame, body, app, theme),
     }
     status_line(frame, status, app, theme);
-    footer_line(frame, footer, app, theme);
+    footer_line(frame, footer, app, ctx);
     match app.mode {
-        Mode::Help => help::render(frame, screen, app, theme),
+        Mode::Help => help::render(frame, screen, app, ctx),
         Mode::Explain => today::render_explain(frame, screen, app, theme),
         Mode::Menu => menu::render_menu(frame, screen, app, theme),
         Mode::Form => menu::render_form(frame, screen, app, theme),
@@ -139,7 +169,8 @@ fn status_line(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     frame.render_widget(Line::styled(text, theme.dim()), area);
 }
 
-fn footer_line(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+fn footer_line(frame: &mut Frame<'_>, area: Rect, app: &App, ctx: &Ctx) {
+    let theme = ctx.theme;
     let prompt = match app.mode {
         Mode::Search => Some("/"),
         Mode::Command => Some(":"),
@@ -189,7 +220,7 @@ fn footer_line(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     ]);
     let mut spans = vec![Span::raw(" ")];
     for (action, what) in keys {
-        let key = app.keys.describe(action);
+        let key = ctx.keys.describe(action);
         let first = key.split(", ").next().unwrap_or_default().to_owned();
         spans.push(Span::styled(first, theme.key()));
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));

@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let cursor = window(app.cursor_of(View::Releases), visible);
     let title = format!(
         " Releases in the next {} days ({}): {} ",
-        app.settings.release_window_days,
+        app.rules.release_window_days,
         app.scope.label(),
         list.len()
     );

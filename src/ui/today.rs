@@ -135,7 +135,7 @@ pub fn render_explain(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: The
         Line::from(format!(" {}", item.detail.reason(app.now))),
         Line::from(""),
     ];
-    for term in item.detail.terms(app.now, &app.settings.triage) {
+    for term in item.detail.terms(app.now, &app.rules.triage) {
         lines.push(Line::from(vec![
             Span::raw(format!(" {:>6.1} x {:<6.2}", term.coefficient, term.factor)),
             Span::styled(format!(" = {:>6.1}  ", term.value()), theme.key()),

@@ -6,6 +6,7 @@ use caseload::app::{App, Mode, View};
 use caseload::demo::DEMO_LEAD;
 use caseload::domain::model::Flags;
 use caseload::form::{FormKind, Stage};
+use caseload::keys::KeyBindings;
 use caseload::store::{Actor, Change, ClientEdit, Store};
 use caseload::tui::{offer_drafts, perform};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -38,7 +39,7 @@ fn as_lead(store: &mut Store, app: &mut App) {
 fn type_text(store: &mut Store, app: &mut App, text: &str) {
     for c in text.chars() {
         let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        if let Some(action) = app.keys.action_for(app.mode, &event) {
+        if let Some(action) = KeyBindings::default().action_for(app.mode, &event) {
             if let Some(effect) = app.update(action) {
                 perform(store, app, effect).unwrap();
             }

@@ -7,7 +7,7 @@ use caseload::config::Settings;
 use caseload::store::Store;
 use caseload::tui::script::{Script, Step};
 use caseload::tui::{Screen, Start, run_with};
-use caseload::ui::theme::Theme;
+use caseload::ui::Ctx;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -51,9 +51,9 @@ impl Screen for Counted {
         Screen::size(&self.terminal)
     }
 
-    fn draw(&mut self, app: &App, theme: Theme) -> std::io::Result<()> {
+    fn draw(&mut self, app: &App, ctx: &Ctx) -> std::io::Result<()> {
         self.frames += 1;
-        Screen::draw(&mut self.terminal, app, theme)
+        Screen::draw(&mut self.terminal, app, ctx)
     }
 
     fn clear(&mut self) -> std::io::Result<()> {

@@ -45,7 +45,7 @@ pub(crate) fn app_as(store: &Store, login: &str) -> App {
     initial_app(
         store,
         session,
-        Settings::default(),
+        &Settings::default(),
         at("2026-11-23 09:30"),
         (100, 30),
     )

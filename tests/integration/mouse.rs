@@ -49,7 +49,9 @@ fn click(store: &mut Store, app: &mut App, column: u16, row: u16) {
 /// The body rows drawn in reverse video: where the mono theme shows the selection.
 fn highlighted_rows(app: &App) -> Vec<u16> {
     let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| ui::render(f, app, Theme::MONO)).unwrap();
+    terminal
+        .draw(|f| ui::render(f, app, &crate::ui::ctx(Theme::MONO)))
+        .unwrap();
     let buffer = terminal.backend().buffer();
     (1..app.size.1)
         .filter(|&y| buffer[(2, y)].modifier.contains(Modifier::REVERSED))
@@ -194,6 +196,7 @@ fn the_help_mentions_the_mouse_only_when_it_is_on() {
     let mut app = app_for(&store, (80, 24));
     press(&mut store, &mut app, &[KeyCode::Char('?')]);
     assert!(!screen(&app).contains("Mouse:"));
-    app.settings.mouse = true;
-    assert!(screen(&app).contains("Mouse: wheel moves, click selects"));
+    let mut ctx = crate::ui::ctx(Theme::MONO);
+    ctx.mouse = true;
+    assert!(crate::ui::screen_with(&app, &ctx).contains("Mouse: wheel moves, click selects"));
 }

@@ -8,6 +8,7 @@ use std::io::Write;
 use std::rc::Rc;
 
 use caseload::app::App;
+use caseload::keys::KeyBindings;
 use caseload::scroll::{Renderer, Scroll, supported_by};
 use caseload::store::Store;
 use caseload::tui::perform;
@@ -382,7 +383,7 @@ fn press(store: &mut Store, app: &mut App, keys: &[KeyCode]) -> bool {
     let mut redraw = false;
     for code in keys {
         let event = KeyEvent::new(*code, KeyModifiers::NONE);
-        if let Some(action) = app.keys.action_for(app.mode, &event)
+        if let Some(action) = KeyBindings::default().action_for(app.mode, &event)
             && let Some(effect) = app.update(action)
         {
             match effect {
@@ -403,6 +404,7 @@ fn walk(size: (u16, u16), steps: usize) -> (usize, usize) {
     let mut app = app_for(&store, size);
     let mut screens = [Screen::new(size, true), Screen::new(size, false)];
     let mut walk = Walk(0x2014_1123);
+    let ctx = crate::ui::ctx(Theme::COLOUR);
     for step in 0..steps {
         let keys = walk.key();
         if press(&mut store, &mut app, &keys) {
@@ -413,7 +415,7 @@ fn walk(size: (u16, u16), steps: usize) -> (usize, usize) {
         for screen in &mut screens {
             let mut rendered = None;
             screen.draw(|frame| {
-                ui::render(frame, &app, Theme::COLOUR);
+                ui::render(frame, &app, &ctx);
                 rendered = Some(frame.buffer_mut().clone());
             });
             screen.assert_shows(&rendered.unwrap(), &format!("step {step} after {keys:?}"));

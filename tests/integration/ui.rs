@@ -5,6 +5,7 @@ use caseload::action::{Action, Effect};
 use caseload::app::{App, Mode, Scope, Session, View};
 use caseload::config::Settings;
 use caseload::demo::DEMO_LEAD;
+use caseload::keys::KeyBindings;
 use caseload::store::Store;
 use caseload::tui::{initial_app, perform};
 use caseload::ui::{self, theme::Theme};
@@ -35,18 +36,28 @@ pub fn app_for(store: &Store, size: (u16, u16)) -> App {
     initial_app(
         store,
         lead_session(store),
-        Settings::default(),
+        &Settings::default(),
         at("2026-11-23 09:30"),
         size,
     )
     .unwrap()
 }
 
+/// The drawing context of the default settings, in `theme`.
+pub fn ctx(theme: Theme) -> ui::Ctx {
+    ui::Ctx::new(&Settings::default(), theme)
+}
+
 /// Renders `app` at its size and returns the screen as text, one line per row.
 pub fn screen(app: &App) -> String {
+    screen_with(app, &ctx(Theme::MONO))
+}
+
+/// Renders `app` at its size with `ctx` and returns the screen as text.
+pub fn screen_with(app: &App, ctx: &ui::Ctx) -> String {
     let (width, height) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::render(f, app, Theme::MONO)).unwrap();
+    terminal.draw(|f| ui::render(f, app, ctx)).unwrap();
     let buffer = terminal.backend().buffer();
     (0..height)
         .map(|y| {
@@ -64,7 +75,7 @@ pub fn screen(app: &App) -> String {
 pub fn press(store: &mut Store, app: &mut App, keys: &[KeyCode]) {
     for code in keys {
         let event = KeyEvent::new(*code, KeyModifiers::NONE);
-        if let Some(action) = app.keys.action_for(app.mode, &event) {
+        if let Some(action) = KeyBindings::default().action_for(app.mode, &event) {
             if let Some(effect) = app.update(action) {
                 perform(store, app, effect).unwrap();
             }
@@ -574,7 +585,7 @@ fn the_first_frame_says_the_caseload_is_being_read() {
     let mut app = App::new(
         at("2026-11-23 09:30"),
         lead_session(&store),
-        Settings::default(),
+        &Settings::default(),
         (80, 24),
     );
     app.loading = true;
