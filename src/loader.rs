@@ -4,6 +4,7 @@
 //! only the newest answer of each kind is used. A return is counted once per
 //! (period, area, data version) and reused until a commit changes the data.
 
+use std::cell::Cell;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -87,6 +88,9 @@ pub struct Loader {
     /// useless, so a scope change never waits for the read before it.
     reading: Arc<AtomicBool>,
     interrupt: rusqlite::InterruptHandle,
+    /// The reader's thread has gone and [`Loader::poll`] has said so since the last
+    /// request: saying it again at every poll would keep the loop from ever waiting.
+    told_gone: Cell<bool>,
 }
 
 /// Files `job` as the newest of its kind.
@@ -208,6 +212,7 @@ impl Loader {
             counted,
             reading,
             interrupt,
+            told_gone: Cell::new(false),
         })
     }
 
@@ -220,6 +225,7 @@ impl Loader {
         previous: &[Arc<CaseloadRow>],
     ) {
         self.snapshot_generation += 1;
+        self.told_gone.set(false);
         // A send fails only if the thread has gone; `poll` then reports it.
         let _ = self.jobs.send(Job::Snapshot {
             generation: self.snapshot_generation,
@@ -239,6 +245,7 @@ impl Loader {
     /// Asks for the return described by `options`, as produced on `today`.
     pub fn request_report(&mut self, options: ReportOptions, today: NaiveDate) {
         self.report_generation += 1;
+        self.told_gone.set(false);
         let _ = self.jobs.send(Job::Report {
             generation: self.report_generation,
             options,
@@ -256,7 +263,7 @@ impl Loader {
     /// The newest snapshot or return if one has arrived (`None` while still reading).
     ///
     /// # Errors
-    /// An error saying the reader stopped.
+    /// An error saying the reader stopped, once after each request that found it gone.
     pub fn poll(&self) -> StoreResult<Option<Delivery>> {
         loop {
             match self.answers.try_recv() {
@@ -266,7 +273,11 @@ impl Loader {
                     }
                 }
                 Err(TryRecvError::Empty) => return Ok(None),
-                Err(TryRecvError::Disconnected) => return Err(stopped()),
+                Err(TryRecvError::Disconnected) if self.told_gone.get() => return Ok(None),
+                Err(TryRecvError::Disconnected) => {
+                    self.told_gone.set(true);
+                    return Err(stopped());
+                }
             }
         }
     }
