@@ -19,6 +19,8 @@ mod hostile;
 mod imports;
 mod locks;
 mod merge;
+mod merge_conflicts;
+mod merge_processes;
 mod mouse;
 mod overlays;
 mod paths;
