@@ -24,16 +24,26 @@ pub struct AccessQueue {
     next_try: Option<Instant>,
     /// The last failure shown, so that it is shown once, not every try.
     shown: Option<String>,
+    /// The minute of the newest rows written, and the records they name: opened
+    /// again within that minute, a record is not logged again.
+    written: (String, Vec<i64>),
+}
+
+/// The minute `at` falls in, as the queue compares them.
+fn minute(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
 }
 
 impl AccessQueue {
     /// Queues client `id`, opened at `now`. The same record opened again within the
     /// same minute is one row.
     pub fn take(&mut self, id: i64, now: NaiveDateTime) {
-        let minute = now.format("%Y-%m-%d %H:%M").to_string();
-        let repeat = self.entries.iter().any(|e| {
-            e.looked == Looked::Record(id) && e.at.format("%Y-%m-%d %H:%M").to_string() == minute
-        });
+        let minute = minute(now);
+        let repeat = (self.written.0 == minute && self.written.1.contains(&id))
+            || self
+                .entries
+                .iter()
+                .any(|e| e.looked == Looked::Record(id) && self::minute(e.at) == minute);
         if !repeat {
             self.entries.push(AccessEntry {
                 at: now,
@@ -59,7 +69,16 @@ impl AccessQueue {
     pub fn flush(&mut self, store: &mut Store, login: &str) -> Option<String> {
         match store.log_access(login, &self.entries, Duration::ZERO) {
             Ok(()) => {
-                self.entries.clear();
+                for entry in self.entries.drain(..) {
+                    let Looked::Record(id) = entry.looked else {
+                        continue;
+                    };
+                    let at = minute(entry.at);
+                    if self.written.0 != at {
+                        self.written = (at, Vec::new());
+                    }
+                    self.written.1.push(id);
+                }
                 self.next_try = None;
                 self.shown = None;
                 None

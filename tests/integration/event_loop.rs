@@ -147,3 +147,30 @@ fn a_key_that_changes_nothing_on_screen_writes_no_frame() {
     run(&mut store, &mut screen, steps);
     assert_eq!(screen.frames, settled + 1, "a key that moves draws once");
 }
+
+#[test]
+fn a_record_opened_through_the_loop_is_in_the_access_log_once_a_minute() {
+    let (_dir, mut store) = demo_store();
+    let mut screen = Counted::new();
+    // Today's first item, opened, left and opened again within the same minute.
+    let steps = vec![
+        Step::Settle,
+        Step::key(KeyCode::Enter),
+        Step::key(KeyCode::Esc),
+        Step::key(KeyCode::Enter),
+    ];
+    let app = run(&mut store, &mut screen, steps);
+    let opened = app.client.as_ref().expect("the record is open").profile.id;
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let rows: Vec<(String, String, Option<i64>)> = conn
+        .prepare("SELECT login, what, client_id FROM access_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![("tester".to_owned(), "record".to_owned(), Some(opened))]
+    );
+}
