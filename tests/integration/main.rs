@@ -13,6 +13,7 @@ mod corpus;
 mod domain;
 mod editing;
 mod event_loop;
+mod form_specs;
 mod forms;
 mod handover;
 mod hostile;
