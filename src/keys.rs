@@ -74,245 +74,128 @@ impl Key {
             modifiers: KeyModifiers::NONE,
         }
     }
+}
 
-    const fn ch(c: char) -> Self {
-        Self::plain(KeyCode::Char(c))
+/// A character key.
+const fn ch(c: char) -> Key {
+    Key::plain(KeyCode::Char(c))
+}
+
+/// A character key with Ctrl held.
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
     }
+}
 
-    const fn ctrl(c: char) -> Self {
-        Self {
-            code: KeyCode::Char(c),
-            modifiers: KeyModifiers::CONTROL,
+const UP: Key = Key::plain(KeyCode::Up);
+const DOWN: Key = Key::plain(KeyCode::Down);
+const PAGE_UP: Key = Key::plain(KeyCode::PageUp);
+const PAGE_DOWN: Key = Key::plain(KeyCode::PageDown);
+const HOME: Key = Key::plain(KeyCode::Home);
+const END: Key = Key::plain(KeyCode::End);
+const TAB: Key = Key::plain(KeyCode::Tab);
+const BACK_TAB: Key = Key::plain(KeyCode::BackTab);
+const ENTER: Key = Key::plain(KeyCode::Enter);
+const ESC: Key = Key::plain(KeyCode::Esc);
+
+/// One rebindable action: what it does, its keys, and how the help describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    /// The action the keys ask for.
+    pub action: Action,
+    /// The keys, in the order the help lists them (the footer shows the first).
+    pub keys: Vec<Key>,
+    /// What the help says it does.
+    pub help: &'static str,
+}
+
+/// Declares [`KeyBindings`], one named field per binding with its default keys, and
+/// the list of `(config name, binding)` in table order, which the help follows and
+/// key lookup searches (so the first binding of a key wins).
+macro_rules! key_table {
+    ($($name:ident: $action:expr, [$($key:expr),* $(,)?], $help:literal;)*) => {
+        /// The key table: one binding per action, named as in the config's `[keys]`.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct KeyBindings {
+            $(
+                #[doc = $help]
+                pub $name: Binding,
+            )*
         }
-    }
+
+        impl Default for KeyBindings {
+            fn default() -> Self {
+                #[allow(clippy::enum_glob_use)] // the table names actions bare
+                use Action::*;
+                Self {
+                    $($name: Binding { action: $action, keys: vec![$($key),*], help: $help },)*
+                }
+            }
+        }
+
+        impl KeyBindings {
+            /// Every binding with its config name, in table order.
+            #[must_use]
+            pub fn entries(&self) -> Vec<(&'static str, &Binding)> {
+                vec![$((stringify!($name), &self.$name)),*]
+            }
+
+            fn entries_mut(&mut self) -> Vec<(&'static str, &mut Binding)> {
+                vec![$((stringify!($name), &mut self.$name)),*]
+            }
+        }
+    };
 }
 
-/// Every rebindable action, by the name used in the config file.
-#[derive(Debug, Clone)]
-pub struct KeyBindings {
-    bindings: Vec<(&'static str, Action, Vec<Key>, &'static str)>,
-}
-
-impl Default for KeyBindings {
-    #[allow(clippy::too_many_lines)] // the key table: one line per binding
-    fn default() -> Self {
-        use KeyCode::{BackTab, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
-        let p = Key::plain;
-        let c = Key::ch;
-        let bindings = vec![
-            ("up", Action::Up, vec![p(Up), c('k')], "move up"),
-            ("down", Action::Down, vec![p(Down), c('j')], "move down"),
-            ("page_up", Action::PageUp, vec![p(PageUp)], "page up"),
-            (
-                "page_down",
-                Action::PageDown,
-                vec![p(PageDown)],
-                "page down",
-            ),
-            ("top", Action::Top, vec![p(Home), c('g')], "first row"),
-            ("bottom", Action::Bottom, vec![p(End), c('G')], "last row"),
-            ("next_view", Action::NextView, vec![p(Tab)], "next view"),
-            (
-                "previous_view",
-                Action::PrevView,
-                vec![p(BackTab)],
-                "previous view",
-            ),
-            (
-                "today",
-                Action::ShowView(View::Today),
-                vec![c('1')],
-                "Today queue",
-            ),
-            (
-                "areas",
-                Action::ShowView(View::Areas),
-                vec![c('2')],
-                "caseloads by area",
-            ),
-            (
-                "caseload",
-                Action::ShowView(View::Caseload),
-                vec![c('3')],
-                "caseload",
-            ),
-            (
-                "releases",
-                Action::ShowView(View::Releases),
-                vec![c('4')],
-                "releases",
-            ),
-            (
-                "breaches",
-                Action::ShowView(View::Breaches),
-                vec![c('5')],
-                "breaches",
-            ),
-            (
-                "review",
-                Action::ShowView(View::Review),
-                vec![c('6')],
-                "13-week review",
-            ),
-            (
-                "report",
-                Action::ShowView(View::Report),
-                vec![c('7')],
-                "quarterly return",
-            ),
-            ("open", Action::Enter, vec![p(Enter)], "open the selection"),
-            ("back", Action::Back, vec![p(Esc)], "back / clear filters"),
-            (
-                "search",
-                Action::StartSearch,
-                vec![c('/')],
-                "fuzzy search name/ref",
-            ),
-            (
-                "command",
-                Action::StartCommand,
-                vec![c(':')],
-                "command line",
-            ),
-            (
-                "scope",
-                Action::CycleScope,
-                vec![c('o')],
-                "scope: mine/area/all",
-            ),
-            (
-                "explain",
-                Action::Explain,
-                vec![c('e')],
-                "explain the Today score",
-            ),
-            (
-                "sort",
-                Action::CycleSort,
-                vec![c('s')],
-                "sort by the next column",
-            ),
-            (
-                "reverse",
-                Action::ReverseSort,
-                vec![c('S')],
-                "reverse the sort",
-            ),
-            (
-                "filter_iom",
-                Action::ToggleFilter(FilterChip::Iom),
-                vec![c('i')],
-                "filter: IOM",
-            ),
-            (
-                "filter_ppo",
-                Action::ToggleFilter(FilterChip::Ppo),
-                vec![c('p')],
-                "filter: PPO",
-            ),
-            (
-                "filter_custody",
-                Action::ToggleFilter(FilterChip::Custody),
-                vec![c('c')],
-                "filter: in custody",
-            ),
-            (
-                "filter_week11",
-                Action::ToggleFilter(FilterChip::Week11),
-                vec![c('w')],
-                "filter: week 11+",
-            ),
-            (
-                "filter_mine",
-                Action::ToggleFilter(FilterChip::Mine),
-                vec![c('m')],
-                "filter: my clients",
-            ),
-            (
-                "clear_filters",
-                Action::ClearFilters,
-                vec![c('x')],
-                "clear filters and search",
-            ),
-            (
-                "breach_tab",
-                Action::ToggleBreachTab,
-                vec![c('t')],
-                "breaches: other tab",
-            ),
-            (
-                "updates",
-                Action::OpenMenu,
-                vec![c('u')],
-                "update the client (menu)",
-            ),
-            (
-                "contact",
-                Action::QuickForm(FormKind::Contact),
-                vec![c('n')],
-                "log a contact",
-            ),
-            (
-                "referral",
-                Action::QuickForm(FormKind::NewClientReferral),
-                vec![c('N')],
-                "new referral",
-            ),
-            (
-                "outreach",
-                Action::QuickForm(FormKind::Outreach),
-                vec![c('T')],
-                "tally outreach work",
-            ),
-            ("undo", Action::Undo, vec![c('U')], "undo your last change"),
-            (
-                "mark",
-                Action::ToggleMark,
-                vec![c(' ')],
-                "mark for bulk reassign",
-            ),
-            (
-                "previous_quarter",
-                Action::PreviousQuarter,
-                vec![c('[')],
-                "return: previous quarter",
-            ),
-            (
-                "next_quarter",
-                Action::NextQuarter,
-                vec![c(']')],
-                "return: next quarter",
-            ),
-            (
-                "report_area",
-                Action::ToggleReportArea,
-                vec![c('a')],
-                "return: all areas / mine",
-            ),
-            (
-                "redact",
-                Action::ToggleRedact,
-                vec![c('R')],
-                "hide names (meetings)",
-            ),
-            ("reload", Action::Reload, vec![c('r')], "reload now"),
-            (
-                "redraw",
-                Action::Redraw,
-                vec![Key::ctrl('l')],
-                "repaint the screen",
-            ),
-            (
-                "suspend",
-                Action::Suspend,
-                vec![Key::ctrl('z')],
-                "suspend to the shell",
-            ),
-            ("help", Action::ToggleHelp, vec![c('?')], "this help"),
-            ("quit", Action::Quit, vec![c('q'), Key::ctrl('c')], "quit"),
-        ];
-        Self { bindings }
-    }
+#[rustfmt::skip]
+key_table! {
+    up:               Up,                                     [UP, ch('k')],        "move up";
+    down:             Down,                                   [DOWN, ch('j')],      "move down";
+    page_up:          PageUp,                                 [PAGE_UP],            "page up";
+    page_down:        PageDown,                               [PAGE_DOWN],          "page down";
+    top:              Top,                                    [HOME, ch('g')],      "first row";
+    bottom:           Bottom,                                 [END, ch('G')],       "last row";
+    next_view:        NextView,                               [TAB],                "next view";
+    previous_view:    PrevView,                               [BACK_TAB],           "previous view";
+    today:            ShowView(View::Today),                  [ch('1')],            "Today queue";
+    areas:            ShowView(View::Areas),                  [ch('2')],            "caseloads by area";
+    caseload:         ShowView(View::Caseload),               [ch('3')],            "caseload";
+    releases:         ShowView(View::Releases),               [ch('4')],            "releases";
+    breaches:         ShowView(View::Breaches),               [ch('5')],            "breaches";
+    review:           ShowView(View::Review),                 [ch('6')],            "13-week review";
+    report:           ShowView(View::Report),                 [ch('7')],            "quarterly return";
+    open:             Enter,                                  [ENTER],              "open the selection";
+    back:             Back,                                   [ESC],                "back / clear filters";
+    search:           StartSearch,                            [ch('/')],            "fuzzy search name/ref";
+    command:          StartCommand,                           [ch(':')],            "command line";
+    scope:            CycleScope,                             [ch('o')],            "scope: mine/area/all";
+    explain:          Explain,                                [ch('e')],            "explain the Today score";
+    sort:             CycleSort,                              [ch('s')],            "sort by the next column";
+    reverse:          ReverseSort,                            [ch('S')],            "reverse the sort";
+    filter_iom:       ToggleFilter(FilterChip::Iom),          [ch('i')],            "filter: IOM";
+    filter_ppo:       ToggleFilter(FilterChip::Ppo),          [ch('p')],            "filter: PPO";
+    filter_custody:   ToggleFilter(FilterChip::Custody),      [ch('c')],            "filter: in custody";
+    filter_week11:    ToggleFilter(FilterChip::Week11),       [ch('w')],            "filter: week 11+";
+    filter_mine:      ToggleFilter(FilterChip::Mine),         [ch('m')],            "filter: my clients";
+    clear_filters:    ClearFilters,                           [ch('x')],            "clear filters and search";
+    breach_tab:       ToggleBreachTab,                        [ch('t')],            "breaches: other tab";
+    updates:          OpenMenu,                               [ch('u')],            "update the client (menu)";
+    contact:          QuickForm(FormKind::Contact),           [ch('n')],            "log a contact";
+    referral:         QuickForm(FormKind::NewClientReferral), [ch('N')],            "new referral";
+    outreach:         QuickForm(FormKind::Outreach),          [ch('T')],            "tally outreach work";
+    undo:             Undo,                                   [ch('U')],            "undo your last change";
+    mark:             ToggleMark,                             [ch(' ')],            "mark for bulk reassign";
+    previous_quarter: PreviousQuarter,                        [ch('[')],            "return: previous quarter";
+    next_quarter:     NextQuarter,                            [ch(']')],            "return: next quarter";
+    report_area:      ToggleReportArea,                       [ch('a')],            "return: all areas / mine";
+    redact:           ToggleRedact,                           [ch('R')],            "hide names (meetings)";
+    reload:           Reload,                                 [ch('r')],            "reload now";
+    redraw:           Redraw,                                 [ctrl('l')],          "repaint the screen";
+    suspend:          Suspend,                                [ctrl('z')],          "suspend to the shell";
+    help:             ToggleHelp,                             [ch('?')],            "this help";
+    quit:             Quit,                                   [ch('q'), ctrl('c')], "quit";
 }
 
 impl KeyBindings {
@@ -329,19 +212,20 @@ impl KeyBindings {
                 .iter()
                 .map(|k| Key::parse(k))
                 .collect::<Result<Vec<_>, _>>()?;
-            if !self.bindings.iter().any(|b| b.0 == name) {
-                let names: Vec<&str> = self.bindings.iter().map(|b| b.0).collect();
+            let mut entries = self.entries_mut();
+            if !entries.iter().any(|(known, _)| known == name) {
+                let names: Vec<&str> = entries.iter().map(|(known, _)| *known).collect();
                 return Err(format!(
                     "unknown action '{name}' (known: {})",
                     names.join(", ")
                 ));
             }
             // A key given to one action is taken from any other, so the override wins.
-            for binding in &mut self.bindings {
-                if binding.0 == name {
-                    binding.2.clone_from(&keys);
+            for (known, binding) in &mut entries {
+                if known == name {
+                    binding.keys.clone_from(&keys);
                 } else {
-                    binding.2.retain(|k| !keys.contains(k));
+                    binding.keys.retain(|k| !keys.contains(k));
                 }
             }
         }
@@ -351,15 +235,10 @@ impl KeyBindings {
     /// The keys of `action`, written as the help shows them.
     #[must_use]
     pub fn describe(&self, action: Action) -> String {
-        self.bindings
-            .iter()
-            .find(|b| b.1 == action)
-            .map(|b| {
-                b.2.iter()
-                    .map(|k| key_name(*k))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
+        self.entries()
+            .into_iter()
+            .find(|(_, b)| b.action == action)
+            .map(|(_, b)| key_names(&b.keys))
             .unwrap_or_default()
     }
 
@@ -367,27 +246,21 @@ impl KeyBindings {
     /// one row, so the help fits an 80x24 terminal.
     #[must_use]
     pub fn help(&self) -> Vec<(String, &'static str)> {
-        let names = |b: &(&str, Action, Vec<Key>, &str)| {
-            b.2.iter()
-                .map(|k| key_name(*k))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let is_view = |b: &(&str, Action, Vec<Key>, &str)| matches!(b.1, Action::ShowView(_));
-        let views: Vec<String> = self
-            .bindings
+        let is_view = |b: &Binding| matches!(b.action, Action::ShowView(_));
+        let entries = self.entries();
+        let views: String = entries
             .iter()
-            .filter(|b| is_view(b))
-            .map(names)
+            .filter(|(_, b)| is_view(b))
+            .map(|(_, b)| key_names(&b.keys))
             .collect();
         let mut rows = Vec::new();
-        for binding in &self.bindings {
+        for (_, binding) in entries {
             if is_view(binding) {
                 if rows.iter().all(|(_, what)| *what != "views, in tab order") {
-                    rows.push((views.concat(), "views, in tab order"));
+                    rows.push((views.clone(), "views, in tab order"));
                 }
             } else {
-                rows.push((names(binding), binding.3));
+                rows.push((key_names(&binding.keys), binding.help));
             }
         }
         rows
@@ -431,10 +304,10 @@ impl KeyBindings {
     }
 
     fn lookup(&self, event: &KeyEvent) -> Option<Action> {
-        self.bindings
-            .iter()
-            .find(|b| key_match(event, &b.2))
-            .map(|b| b.1)
+        self.entries()
+            .into_iter()
+            .find(|(_, b)| key_match(event, &b.keys))
+            .map(|(_, b)| b.action)
     }
 }
 
@@ -490,6 +363,14 @@ pub fn key_match(event: &KeyEvent, keys: &[Key]) -> bool {
     };
     keys.iter()
         .any(|k| k.code == event.code && k.modifiers == modifiers)
+}
+
+/// Keys as the help writes them: "Up, k".
+fn key_names(keys: &[Key]) -> String {
+    keys.iter()
+        .map(|k| key_name(*k))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn key_name(key: Key) -> String {
