@@ -29,6 +29,7 @@ mod report;
 mod report_view;
 mod return_definitions;
 mod roles;
+mod roles_everyone;
 mod sanitiser;
 mod scope;
 mod screenshots;
