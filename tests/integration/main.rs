@@ -38,6 +38,7 @@ mod search;
 mod ssh;
 mod store;
 mod team;
+mod team_os_users;
 mod tmux;
 mod transfer;
 mod triage;
