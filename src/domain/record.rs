@@ -60,7 +60,7 @@ pub struct ReleaseRow {
     pub earliest_release_date: Option<NaiveDate>,
     /// On licence, parole, end of sentence..., if known.
     pub release_type: Option<ReleaseType>,
-    /// Release checklist.
+    /// The five things to confirm before release; readiness is judged from it.
     pub checklist: Checklist,
 }
 
@@ -147,7 +147,7 @@ pub struct CustodyRecord {
     pub earliest_release_date: Option<NaiveDate>,
     /// On licence, parole, end of sentence..., if known.
     pub release_type: Option<ReleaseType>,
-    /// Release checklist.
+    /// The five things to confirm before release; readiness is judged from it.
     pub checklist: Checklist,
     /// Day actually released; `None` while the client is inside.
     pub actual_release_date: Option<NaiveDate>,
@@ -190,9 +190,9 @@ pub struct ModalityRecord {
 /// A drug test.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TestRecord {
-    /// Date.
+    /// Day the sample was taken.
     pub tested_on: NaiveDate,
-    /// Why.
+    /// Why it was taken: trigger offence, inspector's authority, treatment...
     pub kind: TestKind,
     /// Negative, positive for opiates, cocaine or both, or refused.
     pub result: TestResult,

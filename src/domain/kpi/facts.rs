@@ -144,7 +144,7 @@ pub struct OutreachFacts {
     pub on: NaiveDate,
     /// Brief intervention or signposting.
     pub kind: OutreachKind,
-    /// Signposting destination.
+    /// Where a signposting sent the person; `None` for a brief intervention alone.
     pub destination: Option<SignpostDestination>,
 }
 
@@ -183,15 +183,15 @@ pub struct Inputs {
     pub areas: Vec<Area>,
     /// Every episode in scope, open or closed; each figure picks its own by date.
     pub episodes: Vec<EpisodeFacts>,
-    /// Drug tests.
+    /// Drug tests of clients in scope, each with its first follow-up (KPI 2).
     pub tests: Vec<TestFacts>,
-    /// Custody-suite tallies.
+    /// Custody-suite days: KPI 1, and KPI 2's positives where clients' own tests show fewer.
     pub tallies: Vec<TallyFacts>,
     /// Required Assessments conducted (attended).
     pub required_assessments: Vec<Dated>,
-    /// Care-plan modalities.
+    /// Care-plan modalities: structured support, counted once per individual.
     pub modalities: Vec<ModalityFacts>,
-    /// Positive outcomes.
+    /// Positive outcomes recorded, by day and area, counted per area in the return.
     pub outcomes: Vec<Dated>,
     /// Brief interventions and signposting, tallied per day.
     pub outreach: Vec<OutreachFacts>,
