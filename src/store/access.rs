@@ -106,20 +106,20 @@ impl Store {
     /// An SQLite error.
     pub fn viewers(&self, client_id: i64) -> StoreResult<Vec<Viewer>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT l.login, w.name, w.role, max(l.at), count(*) FROM access_log l
+            "SELECT l.login, w.name, w.role, max(l.at) AS last, count(*) AS times FROM access_log l
                LEFT JOIN worker w ON w.login = l.login
               WHERE l.client_id = ?1
               GROUP BY l.login ORDER BY max(l.at) DESC, l.login LIMIT 20",
         )?;
         let rows = stmt.query_map([client_id], |r| {
             Ok(Viewer {
-                login: r.get(0)?,
-                name: r.get(1)?,
+                login: r.get("login")?,
+                name: r.get("name")?,
                 role: r
-                    .get::<_, Option<String>>(2)?
+                    .get::<_, Option<String>>("role")?
                     .and_then(|code| Role::from_code(&code)),
-                last: r.get(3)?,
-                times: r.get(4)?,
+                last: r.get("last")?,
+                times: r.get("times")?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -50,12 +50,12 @@ impl Store {
               WHERE login = ?1 ORDER BY saved_at DESC, id DESC",
         )?;
         let rows = stmt.query_map([login], |r| {
-            let fields: String = r.get(3)?;
-            let saved_at: String = r.get(4)?;
+            let fields: String = r.get("fields")?;
+            let saved_at: String = r.get("saved_at")?;
             Ok(Draft {
-                login: r.get(0)?,
-                form: r.get(1)?,
-                client_id: r.get(2)?,
+                login: r.get("login")?,
+                form: r.get("form")?,
+                client_id: r.get("client_id")?,
                 fields: serde_json::from_str(&fields).unwrap_or_default(),
                 saved_at: NaiveDateTime::parse_from_str(&saved_at, "%Y-%m-%d %H:%M")
                     .unwrap_or_default(),

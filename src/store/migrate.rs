@@ -98,7 +98,13 @@ fn natural_keys(tx: &Transaction<'_>) -> StoreResult<()> {
             "SELECT id, reference, family_name, given_name, date_of_birth FROM client ORDER BY id",
         )?
         .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get("id")?,
+                r.get("reference")?,
+                r.get("family_name")?,
+                r.get("given_name")?,
+                r.get("date_of_birth")?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut insert =

@@ -411,9 +411,9 @@ impl Store {
         for row in foreign.query_map([], |r| {
             Ok(format!(
                 "foreign key: {} row {} refers to a missing {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                r.get::<_, String>(2)?
+                r.get::<_, String>("table")?,
+                r.get::<_, Option<i64>>("rowid")?.unwrap_or_default(),
+                r.get::<_, String>("parent")?
             ))
         })? {
             problems.push(row?);

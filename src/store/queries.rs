@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::read::{ChecklistColumns, FlagColumns, checklist, date_opt, flags, vocab};
 use super::{Store, StoreResult};
 use crate::domain::clock;
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
@@ -15,75 +16,106 @@ use crate::domain::model::{
     cmp_nocase,
 };
 
-/// Columns of [`CaseloadRow`], in the order [`caseload_row`] reads them. The scan
+/// Columns of [`CaseloadRow`], named as [`CaseloadColumns`] finds them. The scan
 /// follows the client table's own order (the row id): in name order every row would be
 /// a random page read, and so would every probe of the contact index, which made this
 /// read four times slower at 100,000 clients. [`Store::caseload`] sorts by name after.
 const CASELOAD_SELECT: &str = "
-    SELECT c.id, c.reference, c.given_name, c.family_name, c.area_id, c.care_coordinator_id,
+    SELECT c.id AS client_id, c.reference, c.given_name, c.family_name, c.area_id,
+           c.care_coordinator_id,
            c.iom, c.ppo, c.mappa, c.marac, c.matac, c.approved_premises, c.drr, c.atr,
            c.licence_condition,
-           e.id, e.referral_date, e.assessment_date, e.care_plan_date, e.engaged, e.exit_plan,
-           e.extension_review_date,
+           e.id AS episode_id, e.referral_date, e.assessment_date, e.care_plan_date, e.engaged,
+           e.exit_plan, e.extension_review_date,
            cu.prison, cu.expected_release_date, cu.earliest_release_date, cu.appointment_booked,
            cu.prescriber_confirmed, cu.naloxone_given, cu.accommodation_confirmed,
-           cu.prison_team_contacted, cu.id IS NOT NULL,
+           cu.prison_team_contacted, cu.id IS NOT NULL AS in_custody,
            (SELECT k.contact_at FROM contact k
              WHERE k.client_id = c.id AND k.kind <> 'did_not_attend'
-             ORDER BY k.contact_at DESC LIMIT 1),
+             ORDER BY k.contact_at DESC LIMIT 1) AS last_contact,
            c.consent_to_share, e.next_review_date,
-           cu.reception_date, coalesce(trim(cu.handover_with), '') <> '', cu.handover_on,
-           coalesce(trim(cu.handover_waived), '') <> '', cu.handover_prescribing,
-           cu.handover_consent
+           cu.reception_date, coalesce(trim(cu.handover_with), '') <> '' AS handover_named,
+           cu.handover_on, coalesce(trim(cu.handover_waived), '') <> '' AS handover_waived,
+           cu.handover_prescribing, cu.handover_consent
       FROM client c
       JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL
       LEFT JOIN custody cu ON cu.client_id = c.id AND cu.actual_release_date IS NULL";
 
-fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadRow> {
-    let custody = if r.get::<_, bool>(30)? {
-        let prison: String = r.get(22)?;
+super::read::columns! {
+    /// Where [`CASELOAD_SELECT`] put each column, found once per read.
+    CaseloadColumns {
+        client_id, reference, given_name, family_name, area_id, care_coordinator_id,
+        episode_id, referral_date, assessment_date, care_plan_date, engaged, exit_plan,
+        extension_review_date, prison, expected_release_date, earliest_release_date,
+        in_custody, last_contact, consent_to_share, next_review_date, reception_date,
+        handover_named, handover_on, handover_waived, handover_prescribing, handover_consent,
+    }
+}
+
+/// [`CASELOAD_SELECT`]'s columns, looked up once: a caseload read maps up to 100,000
+/// rows, and a search by name for each of 40 cells would cost more than the query.
+struct CaseloadAt {
+    row: CaseloadColumns,
+    flags: FlagColumns,
+    checklist: ChecklistColumns,
+}
+
+impl CaseloadAt {
+    fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            row: CaseloadColumns::of(stmt)?,
+            flags: FlagColumns::of(stmt)?,
+            checklist: ChecklistColumns::of(stmt)?,
+        })
+    }
+}
+
+fn caseload_row(r: &Row<'_>, at: &CaseloadAt) -> rusqlite::Result<CaseloadRow> {
+    let c = &at.row;
+    let custody = if r.get::<_, bool>(c.in_custody)? {
+        let prison: String = r.get(c.prison)?;
         Some(Box::new(CustodySummary {
-            expected_release_date: super::read::date_opt(r, 23)?,
-            earliest_release_date: super::read::date_opt(r, 24)?,
-            checklist: super::read::checklist(r, 25)?,
-            reception_date: r.get(34)?,
+            expected_release_date: date_opt(r, c.expected_release_date)?,
+            earliest_release_date: date_opt(r, c.earliest_release_date)?,
+            checklist: checklist(r, &at.checklist)?,
+            reception_date: r.get(c.reception_date)?,
             handover: Handover {
                 prison_known: prison != PRISON_NOT_KNOWN,
-                named: r.get(35)?,
-                contacted_on: super::read::date_opt(r, 36)?,
-                waived: r.get(37)?,
-                prescribing_confirmed: r.get(38)?,
-                consent_confirmed: r.get(39)?,
+                named: r.get(c.handover_named)?,
+                contacted_on: date_opt(r, c.handover_on)?,
+                waived: r.get(c.handover_waived)?,
+                prescribing_confirmed: r.get(c.handover_prescribing)?,
+                consent_confirmed: r.get(c.handover_consent)?,
             },
             prison,
         }))
     } else {
         None
     };
-    let exit_plan = r.get_ref(20)?.as_str_or_null()?;
+    let exit_plan = r.get_ref(c.exit_plan)?.as_str_or_null()?;
     Ok(CaseloadRow {
-        client_id: r.get(0)?,
+        client_id: r.get(c.client_id)?,
         label: ClientLabel::new(
-            r.get_ref(3)?.as_str()?,
-            r.get_ref(2)?.as_str()?,
-            r.get_ref(1)?.as_str()?,
+            r.get_ref(c.family_name)?.as_str()?,
+            r.get_ref(c.given_name)?.as_str()?,
+            r.get_ref(c.reference)?.as_str()?,
         ),
-        area_id: r.get(4)?,
-        care_coordinator_id: r.get(5)?,
-        consent: r.get(32)?,
-        flags: super::read::flags(r, 6)?,
+        area_id: r.get(c.area_id)?,
+        care_coordinator_id: r.get(c.care_coordinator_id)?,
+        consent: r.get(c.consent_to_share)?,
+        flags: flags(r, &at.flags)?,
         episode: EpisodeDates {
-            id: r.get(15)?,
-            referral_date: super::read::date_opt(r, 16)?,
-            assessment_date: super::read::date_opt(r, 17)?,
-            care_plan_date: super::read::date_opt(r, 18)?,
-            engaged: r.get(19)?,
+            id: r.get(c.episode_id)?,
+            referral_date: date_opt(r, c.referral_date)?,
+            assessment_date: date_opt(r, c.assessment_date)?,
+            care_plan_date: date_opt(r, c.care_plan_date)?,
+            engaged: r.get(c.engaged)?,
             exit_plan: exit_plan.map(Box::from),
-            extension_review_date: super::read::date_opt(r, 21)?,
+            extension_review_date: date_opt(r, c.extension_review_date)?,
         },
         custody,
-        last_contact: super::read::date_opt(r, 31)?,
-        next_review_date: super::read::date_opt(r, 33)?,
+        last_contact: date_opt(r, c.last_contact)?,
+        next_review_date: date_opt(r, c.next_review_date)?,
     })
 }
 
@@ -96,19 +128,12 @@ fn by_name(a: &CaseloadRow, b: &CaseloadRow) -> Ordering {
 }
 
 pub(super) fn worker_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
-    let role: String = r.get(3)?;
     Ok(Worker {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        login: r.get(2)?,
-        role: Role::from_code(&role).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                3,
-                rusqlite::types::Type::Text,
-                format!("unknown role {role}").into(),
-            )
-        })?,
-        area_id: r.get(4)?,
+        id: r.get("id")?,
+        name: r.get("name")?,
+        login: r.get("login")?,
+        role: vocab::<Role>(r, "role")?,
+        area_id: r.get("area_id")?,
     })
 }
 
@@ -120,7 +145,9 @@ impl Store {
     pub fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| {
+                r.get("value")
+            })
             .optional()?)
     }
 
@@ -134,9 +161,9 @@ impl Store {
             .prepare_cached("SELECT id, name, intensive FROM area ORDER BY name")?;
         let rows = stmt.query_map([], |r| {
             Ok(Area {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                intensive: r.get(2)?,
+                id: r.get("id")?,
+                name: r.get("name")?,
+                intensive: r.get("intensive")?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -181,9 +208,10 @@ impl Store {
         // every area, so an area with nobody on its caseload still has its row.
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.id, a.name, a.intensive,
-                    coalesce(s.active, 0), coalesce(s.iom, 0), coalesce(s.ppo, 0),
-                    coalesce(s.in_custody, 0), coalesce(s.benchmark, 0),
-                    coalesce(s.ppo_in_custody, 0)
+                    coalesce(s.active, 0) AS active, coalesce(s.iom, 0) AS iom,
+                    coalesce(s.ppo, 0) AS ppo, coalesce(s.in_custody, 0) AS in_custody,
+                    coalesce(s.benchmark, 0) AS benchmark,
+                    coalesce(s.ppo_in_custody, 0) AS ppo_in_custody
                FROM area a
                LEFT JOIN (SELECT c.area_id AS area_id, count(*) AS active, sum(c.iom) AS iom,
                                  sum(c.ppo) AS ppo, count(cu.id) AS in_custody,
@@ -198,19 +226,22 @@ impl Store {
               ORDER BY a.name",
         )?;
         let rows = stmt.query_map(params![benchmark_start], |r| {
-            let count = |i: usize| r.get::<_, i64>(i).map(|n| usize::try_from(n).unwrap_or(0));
+            let count = |column: &str| {
+                r.get::<_, i64>(column)
+                    .map(|n| usize::try_from(n).unwrap_or(0))
+            };
             Ok(AreaSummary {
                 area: Area {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    intensive: r.get(2)?,
+                    id: r.get("id")?,
+                    name: r.get("name")?,
+                    intensive: r.get("intensive")?,
                 },
-                active: count(3)?,
-                iom: count(4)?,
-                ppo: count(5)?,
-                in_custody: count(6)?,
-                at_or_past_13_weeks: count(7)?,
-                ppo_in_custody: count(8)?,
+                active: count("active")?,
+                iom: count("iom")?,
+                ppo: count("ppo")?,
+                in_custody: count("in_custody")?,
+                at_or_past_13_weeks: count("benchmark")?,
+                ppo_in_custody: count("ppo_in_custody")?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -261,9 +292,10 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("{CASELOAD_SELECT} {limits}"))?;
+        let at = CaseloadAt::of(&stmt)?;
         let mut by_id: Vec<&Arc<CaseloadRow>> = previous.iter().collect();
         by_id.sort_unstable_by_key(|r| r.client_id);
-        for row in stmt.query_map(rusqlite::params_from_iter(values), caseload_row)? {
+        for row in stmt.query_map(rusqlite::params_from_iter(values), |r| caseload_row(r, &at))? {
             let row = row?;
             let same = by_id
                 .binary_search_by_key(&row.client_id, |r| r.client_id)

@@ -1,11 +1,57 @@
 //! Row-mapping helpers shared by every read in the store: vocabulary codes,
 //! date-times, and the column groups (flags, release checklist) several queries select.
+//! Columns are read by name (a `&str`), or, in reads of many rows, by positions
+//! looked up by name once per statement with [`columns!`]; only a query of one
+//! column (a count, a pragma) reads position 0.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::Row;
+use rusqlite::{Row, RowIndex};
 
 use crate::domain::model::{Flags, Vocabulary};
 use crate::domain::release::Checklist;
+
+/// Declares a struct of column positions, one `usize` field per column name, and
+/// `of(statement)` to look them all up by name: a read of thousands of rows then
+/// names its columns without searching the names for every cell, and a column the
+/// query lacks fails when the statement is prepared, not on some later row.
+macro_rules! columns {
+    ($(#[$doc:meta])* $vis:vis $name:ident { $($column:ident),* $(,)? }) => {
+        $(#[$doc])*
+        $vis struct $name {
+            $($vis $column: usize,)*
+        }
+
+        impl $name {
+            /// Looks every column up by name in `stmt`'s result columns.
+            $vis fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+                Ok(Self {
+                    $($column: stmt.column_index(stringify!($column))?,)*
+                })
+            }
+        }
+    };
+}
+pub(super) use columns;
+
+columns! {
+    /// Where a query put the nine flag columns (`iom` .. `licence_condition`).
+    pub(super) FlagColumns {
+        iom, ppo, mappa, marac, matac, approved_premises, drr, atr, licence_condition,
+    }
+}
+
+columns! {
+    /// Where a query put the five release-checklist columns.
+    pub(super) ChecklistColumns {
+        appointment_booked, prescriber_confirmed, naloxone_given, accommodation_confirmed,
+        prison_team_contacted,
+    }
+}
+
+/// `index` (a name or a position) as a position in `r`.
+fn position(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<usize> {
+    index.idx(r.as_ref())
+}
 
 fn conversion_error(index: usize, text: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -16,20 +62,26 @@ fn conversion_error(index: usize, text: &str) -> rusqlite::Error {
 }
 
 /// A vocabulary value stored as its code.
-pub(super) fn vocab<T: Vocabulary>(r: &Row<'_>, index: usize) -> rusqlite::Result<T> {
+pub(super) fn vocab<T: Vocabulary>(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<T> {
+    let index = position(r, index)?;
     let text: String = r.get(index)?;
     T::from_code(&text).ok_or_else(|| conversion_error(index, &text))
 }
 
 /// An optional vocabulary value.
-pub(super) fn vocab_opt<T: Vocabulary>(r: &Row<'_>, index: usize) -> rusqlite::Result<Option<T>> {
+pub(super) fn vocab_opt<T: Vocabulary>(
+    r: &Row<'_>,
+    index: impl RowIndex,
+) -> rusqlite::Result<Option<T>> {
+    let index = position(r, index)?;
     r.get::<_, Option<String>>(index)?
         .map(|text| T::from_code(&text).ok_or_else(|| conversion_error(index, &text)))
         .transpose()
 }
 
 /// A stored `YYYY-MM-DD HH:MM` date-time.
-pub(super) fn timestamp(r: &Row<'_>, index: usize) -> rusqlite::Result<NaiveDateTime> {
+pub(super) fn timestamp(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<NaiveDateTime> {
+    let index = position(r, index)?;
     let text: String = r.get(index)?;
     NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M")
         .map_err(|_| conversion_error(index, &text))
@@ -58,7 +110,8 @@ fn leading_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// An optional stored date, or the date part of a stored date-time.
-pub(super) fn date_opt(r: &Row<'_>, index: usize) -> rusqlite::Result<Option<NaiveDate>> {
+pub(super) fn date_opt(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<Option<NaiveDate>> {
+    let index = position(r, index)?;
     match r.get_ref(index)?.as_str_or_null()? {
         None => Ok(None),
         Some(text) => leading_date(text)
@@ -67,28 +120,28 @@ pub(super) fn date_opt(r: &Row<'_>, index: usize) -> rusqlite::Result<Option<Nai
     }
 }
 
-/// The five release-checklist columns, from `first` on, in schema order.
-pub(super) fn checklist(r: &Row<'_>, first: usize) -> rusqlite::Result<Checklist> {
+/// The release checklist, from the columns `at` found.
+pub(super) fn checklist(r: &Row<'_>, at: &ChecklistColumns) -> rusqlite::Result<Checklist> {
     Ok(Checklist {
-        appointment_booked: r.get(first)?,
-        prescriber_confirmed: r.get(first + 1)?,
-        naloxone_given: r.get(first + 2)?,
-        accommodation_confirmed: r.get(first + 3)?,
-        prison_team_contacted: r.get(first + 4)?,
+        appointment_booked: r.get(at.appointment_booked)?,
+        prescriber_confirmed: r.get(at.prescriber_confirmed)?,
+        naloxone_given: r.get(at.naloxone_given)?,
+        accommodation_confirmed: r.get(at.accommodation_confirmed)?,
+        prison_team_contacted: r.get(at.prison_team_contacted)?,
     })
 }
 
-/// The nine flag columns (`iom` .. `licence_condition`), from `first` on, in schema order.
-pub(super) fn flags(r: &Row<'_>, first: usize) -> rusqlite::Result<Flags> {
+/// The flags, from the columns `at` found.
+pub(super) fn flags(r: &Row<'_>, at: &FlagColumns) -> rusqlite::Result<Flags> {
     Ok(Flags {
-        iom: r.get(first)?,
-        ppo: r.get(first + 1)?,
-        mappa: r.get(first + 2)?,
-        marac: r.get(first + 3)?,
-        matac: r.get(first + 4)?,
-        approved_premises: r.get(first + 5)?,
-        drr: r.get(first + 6)?,
-        atr: r.get(first + 7)?,
-        licence_condition: r.get(first + 8)?,
+        iom: r.get(at.iom)?,
+        ppo: r.get(at.ppo)?,
+        mappa: r.get(at.mappa)?,
+        marac: r.get(at.marac)?,
+        matac: r.get(at.matac)?,
+        approved_premises: r.get(at.approved_premises)?,
+        drr: r.get(at.drr)?,
+        atr: r.get(at.atr)?,
+        licence_condition: r.get(at.licence_condition)?,
     })
 }

@@ -87,7 +87,7 @@ impl Tx<'_> {
         let area: String =
             self.tx
                 .query_row("SELECT name FROM area WHERE id = ?1", [t.area_id], |r| {
-                    r.get(0)
+                    r.get("name")
                 })?;
         let existing: Option<(i64, ReplacedTally)> = self
             .tx
@@ -97,11 +97,11 @@ impl Tx<'_> {
                 params![t.area_id, t.recorded_on],
                 |r| {
                     Ok((
-                        r.get(0)?,
+                        r.get("id")?,
                         ReplacedTally {
-                            charged: r.get(1)?,
-                            tested: r.get(2)?,
-                            positive: r.get(3)?,
+                            charged: r.get("charged")?,
+                            tested: r.get("tested")?,
+                            positive: r.get("positive")?,
                         },
                     ))
                 },
@@ -132,7 +132,7 @@ impl Tx<'_> {
                     "SELECT who, at FROM audit WHERE entity = 'custody_tally' AND row_id = ?1
                       ORDER BY id DESC LIMIT 1",
                     [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get("who")?, r.get("at")?)),
                 )
                 .optional()?;
             let by = by.map_or_else(String::new, |(who, at)| {
@@ -179,7 +179,7 @@ impl Tx<'_> {
                     positive = excluded.positive, version = version + 1
              RETURNING id",
             params![t.area_id, t.recorded_on, t.charged, t.tested, t.positive],
-            |r| r.get(0),
+            |r| r.get("id"),
         )?;
         Ok(id)
     }
@@ -216,16 +216,16 @@ impl Store {
                 Some(period),
                 |r| {
                     Ok(TallyFacts {
-                        area_id: r.get(0)?,
-                        on: r.get(1)?,
-                        charged: r.get::<_, i64>(2)?.unsigned_abs(),
-                        tested: r.get::<_, i64>(3)?.unsigned_abs(),
-                        positive: r.get::<_, i64>(4)?.unsigned_abs(),
+                        area_id: r.get("area_id")?,
+                        on: r.get("recorded_on")?,
+                        charged: r.get::<_, i64>("charged")?.unsigned_abs(),
+                        tested: r.get::<_, i64>("tested")?.unsigned_abs(),
+                        positive: r.get::<_, i64>("positive")?.unsigned_abs(),
                     })
                 },
             )?,
             required_assessments: self.rows(
-                "SELECT c.area_id, substr(a.appointment_at, 1, 10)
+                "SELECT c.area_id, substr(a.appointment_at, 1, 10) AS on_date
                    FROM required_assessment a JOIN client c ON c.id = a.client_id
                   WHERE a.outcome = 'attended' AND a.kind IN ('ra_ia', 'ra_fu')
                     AND substr(a.appointment_at, 1, 10) BETWEEN ?1 AND ?2",
@@ -240,16 +240,16 @@ impl Store {
                 Some(period),
                 |r| {
                     Ok(ModalityFacts {
-                        area_id: r.get(0)?,
-                        episode_id: r.get(1)?,
-                        started_on: r.get(2)?,
-                        ended_on: r.get(3)?,
-                        prescribed: r.get(4)?,
+                        area_id: r.get("area_id")?,
+                        episode_id: r.get("episode_id")?,
+                        started_on: r.get("started_on")?,
+                        ended_on: r.get("ended_on")?,
+                        prescribed: r.get("prescribed")?,
                     })
                 },
             )?,
             outcomes: self.rows(
-                "SELECT c.area_id, o.recorded_on FROM positive_outcome o
+                "SELECT c.area_id, o.recorded_on AS on_date FROM positive_outcome o
                    JOIN episode e ON e.id = o.episode_id JOIN client c ON c.id = e.client_id
                   WHERE o.recorded_on BETWEEN ?1 AND ?2",
                 Some(period),
@@ -261,10 +261,10 @@ impl Store {
                 Some(period),
                 |r| {
                     Ok(OutreachFacts {
-                        area_id: r.get(0)?,
-                        on: r.get(1)?,
-                        kind: vocab::<OutreachKind>(r, 2)?,
-                        destination: vocab_opt::<SignpostDestination>(r, 3)?,
+                        area_id: r.get("area_id")?,
+                        on: r.get("recorded_on")?,
+                        kind: vocab::<OutreachKind>(r, "kind")?,
+                        destination: vocab_opt::<SignpostDestination>(r, "destination")?,
                     })
                 },
             )?,
@@ -274,7 +274,14 @@ impl Store {
                        FROM reoffending_sample s
                        JOIN episode e ON e.id = s.episode_id JOIN client c ON c.id = e.client_id",
                     None,
-                    |r| Ok((r.get(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?)),
+                    |r| {
+                        Ok((
+                            r.get("area_id")?,
+                            r.get::<_, String>("period")?,
+                            r.get("offences_after_3m")?,
+                            r.get("offences_after_12m")?,
+                        ))
+                    },
                 )?
                 .into_iter()
                 .filter_map(|(area_id, label, offences_after_3m, offences_after_12m)| {
@@ -307,41 +314,43 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.area_id, e.referral_date, e.referral_source, e.assessment_date,
                     e.assessed_need, e.care_plan_date,
-                    coalesce(e.engaged_on, CASE WHEN e.engaged = 1 THEN e.care_plan_date END),
+                    coalesce(e.engaged_on, CASE WHEN e.engaged = 1 THEN e.care_plan_date END)
+                        AS engaged_on,
                     e.prescribed, e.closure_date, e.exit_reason, c.iom,
                     c.substance_1, c.substance_2, c.substance_3,
                     (SELECT max(t.tested_on) FROM drug_test t
                       WHERE t.client_id = e.client_id
                         AND t.kind IN ('trigger_offence', 'inspectors_authority')
-                        AND t.tested_on <= e.referral_date),
+                        AND t.tested_on <= e.referral_date) AS custody_test_before,
                     (SELECT min(k.contact_at) FROM contact k
                       WHERE k.client_id = e.client_id AND k.kind <> 'did_not_attend'
-                        AND k.contact_at >= e.referral_date)
+                        AND k.contact_at >= e.referral_date) AS first_contact
                FROM episode e JOIN client c ON c.id = e.client_id
               WHERE e.closure_date IS NULL OR e.closure_date >= ?1",
         )?;
+        let c = EpisodeColumns::of(&stmt)?;
         let rows = stmt.query_map(params![period.from], |r| {
-            let closure: Option<NaiveDate> = r.get(8)?;
-            let reason = vocab_opt::<ExitReason>(r, 9)?;
+            let closure: Option<NaiveDate> = r.get(c.closure_date)?;
+            let reason = vocab_opt::<ExitReason>(r, c.exit_reason)?;
             Ok(EpisodeFacts {
-                area_id: r.get(0)?,
-                referral_date: r.get(1)?,
-                referral_source: vocab::<ReferralSource>(r, 2)?,
-                assessment_date: r.get(3)?,
-                assessed_need: r.get(4)?,
-                care_plan_date: r.get(5)?,
-                engaged_on: date_of(r.get(6)?),
-                prescribed: r.get(7)?,
+                area_id: r.get(c.area_id)?,
+                referral_date: r.get(c.referral_date)?,
+                referral_source: vocab::<ReferralSource>(r, c.referral_source)?,
+                assessment_date: r.get(c.assessment_date)?,
+                assessed_need: r.get(c.assessed_need)?,
+                care_plan_date: r.get(c.care_plan_date)?,
+                engaged_on: date_of(r.get(c.engaged_on)?),
+                prescribed: r.get(c.prescribed)?,
                 closure: closure.zip(reason),
-                iom: r.get(10)?,
+                iom: r.get(c.iom)?,
                 substances: [
-                    vocab_opt::<Substance>(r, 11)?,
-                    vocab_opt::<Substance>(r, 12)?,
-                    vocab_opt::<Substance>(r, 13)?,
+                    vocab_opt::<Substance>(r, c.substance_1)?,
+                    vocab_opt::<Substance>(r, c.substance_2)?,
+                    vocab_opt::<Substance>(r, c.substance_3)?,
                 ],
-                custody_test_before: date_of(r.get(14)?),
+                custody_test_before: date_of(r.get(c.custody_test_before)?),
                 first_contact: date_of(
-                    r.get::<_, Option<String>>(15)?
+                    r.get::<_, Option<String>>(c.first_contact)?
                         .map(|t| t.chars().take(10).collect()),
                 ),
             })
@@ -359,29 +368,42 @@ impl Store {
                         UNION ALL
                         SELECT e.assessment_date FROM episode e
                          WHERE e.client_id = t.client_id AND e.assessment_date >= t.tested_on))
+                        AS first_follow_up
                FROM drug_test t JOIN client c ON c.id = t.client_id
               WHERE t.tested_on BETWEEN ?1 AND ?2",
             Some(period),
             |r| {
                 Ok(TestFacts {
-                    client_id: r.get(0)?,
-                    area_id: r.get(1)?,
-                    tested_on: r.get(2)?,
-                    kind: vocab::<TestKind>(r, 3)?,
-                    result: vocab::<TestResult>(r, 4)?,
-                    first_follow_up: date_of(r.get(5)?),
+                    client_id: r.get("client_id")?,
+                    area_id: r.get("area_id")?,
+                    tested_on: r.get("tested_on")?,
+                    kind: vocab::<TestKind>(r, "kind")?,
+                    result: vocab::<TestResult>(r, "result")?,
+                    first_follow_up: date_of(r.get("first_follow_up")?),
                 })
             },
         )
     }
 }
 
+/// An area and a date, from columns `area_id` and `on_date`.
 fn dated(r: &Row<'_>) -> rusqlite::Result<Dated> {
-    let on: String = r.get(1)?;
+    let on: String = r.get("on_date")?;
     Ok(Dated {
-        area_id: r.get(0)?,
+        area_id: r.get("area_id")?,
         on: NaiveDate::parse_from_str(&on, "%Y-%m-%d").map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
+            let index = r.as_ref().column_index("on_date").unwrap_or_default();
+            rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into())
         })?,
     })
+}
+
+super::read::columns! {
+    /// Where [`Store::episode_facts`]'s query put each column, found once: a return
+    /// reads every episode not closed before its quarter.
+    EpisodeColumns {
+        area_id, referral_date, referral_source, assessment_date, assessed_need,
+        care_plan_date, engaged_on, prescribed, closure_date, exit_reason, iom, substance_1,
+        substance_2, substance_3, custody_test_before, first_contact,
+    }
 }

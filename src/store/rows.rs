@@ -107,7 +107,7 @@ pub(super) fn signed_in(conn: &Connection, login: &str) -> StoreResult<Worker> {
             "SELECT id, name, login, role, area_id, active FROM worker
               WHERE login = ?1 ORDER BY active DESC LIMIT 1",
             [login],
-            |r| Ok((super::queries::worker_row(r)?, r.get(5)?)),
+            |r| Ok((super::queries::worker_row(r)?, r.get("active")?)),
         )
         .optional()?;
     match found {
@@ -199,8 +199,8 @@ impl Tx<'_> {
         self.tx
             .query_row(sql, [row_id], |r| {
                 Ok(ClientScope {
-                    area_id: r.get(0)?,
-                    care_coordinator_id: r.get(1)?,
+                    area_id: r.get("area_id")?,
+                    care_coordinator_id: r.get("care_coordinator_id")?,
                 })
             })
             .optional()?
@@ -218,7 +218,7 @@ impl Tx<'_> {
             .query_row(
                 "SELECT who, at FROM audit WHERE entity = ?1 AND row_id = ?2 ORDER BY id DESC LIMIT 1",
                 rusqlite::params![table, row_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get("who")?, r.get("at")?)),
             )
             .optional()?)
     }
@@ -257,7 +257,7 @@ impl Tx<'_> {
                 "SELECT who, at FROM audit WHERE entity = ?1 AND row_id = ?2
                    AND json_type(after, '$.' || ?3) IS NOT NULL ORDER BY id DESC LIMIT 1",
                 rusqlite::params![table, row_id, column],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get("who")?, r.get("at")?)),
             )
             .optional()?)
     }
@@ -333,9 +333,10 @@ impl Tx<'_> {
                 [row.id],
                 |r| {
                     Ok((
-                        r.get(0)?,
-                        (1..=columns.len())
-                            .map(|i| r.get::<_, Value>(i))
+                        r.get("version")?,
+                        columns
+                            .iter()
+                            .map(|column| r.get::<_, Value>(*column))
                             .collect::<rusqlite::Result<_>>()?,
                     ))
                 },

@@ -57,6 +57,16 @@ pub struct SampleMember {
     pub offences: Offences,
 }
 
+/// A sample member's offence counts, from their four `offences_*` columns.
+fn offences(r: &rusqlite::Row<'_>) -> rusqlite::Result<Offences> {
+    Ok(Offences {
+        before: r.get("offences_before")?,
+        during: r.get("offences_during")?,
+        after_3m: r.get("offences_after_3m")?,
+        after_12m: r.get("offences_after_12m")?,
+    })
+}
+
 impl Store {
     /// The recorded draw for quarter `label`, if any.
     ///
@@ -70,10 +80,10 @@ impl Store {
                 [label],
                 |r| {
                     Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>("seed")?,
+                        r.get::<_, i64>("eligible")?,
+                        r.get::<_, String>("drawn_at")?,
+                        r.get::<_, String>("drawn_by")?,
                     ))
                 },
             )
@@ -82,7 +92,7 @@ impl Store {
             return Ok(None);
         };
         let mut stmt = self.conn.prepare_cached(
-            "SELECT c.reference, e.id, e.closure_date, e.exit_reason, s.offences_before,
+            "SELECT c.reference, e.id AS episode_id, e.closure_date, e.exit_reason, s.offences_before,
                     s.offences_during, s.offences_after_3m, s.offences_after_12m
                FROM reoffending_sample s JOIN episode e ON e.id = s.episode_id
                JOIN client c ON c.id = e.client_id
@@ -91,16 +101,11 @@ impl Store {
         let members = stmt
             .query_map([label], |r| {
                 Ok(SampleMember {
-                    reference: r.get(0)?,
-                    episode_id: r.get(1)?,
-                    closure_date: r.get(2)?,
-                    exit_reason: vocab::<ExitReason>(r, 3)?,
-                    offences: Offences {
-                        before: r.get(4)?,
-                        during: r.get(5)?,
-                        after_3m: r.get(6)?,
-                        after_12m: r.get(7)?,
-                    },
+                    reference: r.get("reference")?,
+                    episode_id: r.get("episode_id")?,
+                    closure_date: r.get("closure_date")?,
+                    exit_reason: vocab::<ExitReason>(r, "exit_reason")?,
+                    offences: offences(r)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -207,16 +212,11 @@ impl Store {
                     params![label, reference],
                     |r| {
                         Ok((
-                            r.get::<_, i64>(0)?,
-                            Offences {
-                                before: r.get(1)?,
-                                during: r.get(2)?,
-                                after_3m: r.get(3)?,
-                                after_12m: r.get(4)?,
-                            },
+                            r.get::<_, i64>("id")?,
+                            offences(r)?,
                             ClientScope {
-                                area_id: r.get(5)?,
-                                care_coordinator_id: r.get(6)?,
+                                area_id: r.get("area_id")?,
+                                care_coordinator_id: r.get("care_coordinator_id")?,
                             },
                         ))
                     },

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::types::ValueRef;
 use rusqlite::{OptionalExtension, params};
 
-use super::read::vocab;
+use super::read::{FlagColumns, vocab};
 use super::{
     Audited, NewBreach, NewClient, NewContact, NewCustody, NewEpisode, Store, StoreError,
     StoreResult, Tx,
@@ -180,34 +180,70 @@ const CLIENT_COLUMNS: &str =
     c.substance_2, c.substance_3, c.iom, c.ppo, c.mappa, c.marac, c.matac, c.approved_premises,
     c.drr, c.atr, c.licence_condition";
 
-/// Every stored client field, in the order [`client_row`] reads them.
+/// Every stored client field, as [`ClientAt`] finds them.
 const CLIENT_SELECT: &str = "SELECT id, reference, given_name, family_name, date_of_birth, sex,
     ethnicity, nhs_number, area_id, care_coordinator_id, consent_date, substance_1, substance_2,
     substance_3, iom, ppo, mappa, marac, matac, approved_premises, drr, atr, licence_condition
     FROM client";
 
-fn client_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, NewClient)> {
-    let substances = [11, 12, 13]
+super::read::columns! {
+    /// Where [`CLIENT_SELECT`] put each column but the flags.
+    ClientColumns {
+        id, reference, given_name, family_name, date_of_birth, sex, ethnicity, nhs_number,
+        area_id, care_coordinator_id, consent_date, substance_1, substance_2, substance_3,
+    }
+}
+
+/// [`CLIENT_SELECT`]'s columns, looked up once per statement: an import reads every
+/// client (100,000 of them, say) to check its rows against.
+struct ClientAt {
+    row: ClientColumns,
+    flags: FlagColumns,
+}
+
+impl ClientAt {
+    fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            row: ClientColumns::of(stmt)?,
+            flags: FlagColumns::of(stmt)?,
+        })
+    }
+}
+
+fn client_row(r: &rusqlite::Row<'_>, at: &ClientAt) -> rusqlite::Result<(i64, NewClient)> {
+    let c = &at.row;
+    let substances = [c.substance_1, c.substance_2, c.substance_3]
         .into_iter()
         .map(|i| super::read::vocab_opt::<Substance>(r, i))
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((
-        r.get(0)?,
+        r.get(c.id)?,
         NewClient {
-            reference: r.get(1)?,
-            given_name: r.get(2)?,
-            family_name: r.get(3)?,
-            date_of_birth: r.get(4)?,
-            sex: vocab::<Sex>(r, 5)?,
-            ethnicity: vocab::<Ethnicity>(r, 6)?,
-            nhs_number: r.get(7)?,
-            area_id: r.get(8)?,
-            care_coordinator_id: r.get(9)?,
-            consent_date: r.get(10)?,
+            reference: r.get(c.reference)?,
+            given_name: r.get(c.given_name)?,
+            family_name: r.get(c.family_name)?,
+            date_of_birth: r.get(c.date_of_birth)?,
+            sex: vocab::<Sex>(r, c.sex)?,
+            ethnicity: vocab::<Ethnicity>(r, c.ethnicity)?,
+            nhs_number: r.get(c.nhs_number)?,
+            area_id: r.get(c.area_id)?,
+            care_coordinator_id: r.get(c.care_coordinator_id)?,
+            consent_date: r.get(c.consent_date)?,
             substances: substances.into_iter().flatten().collect(),
-            flags: super::read::flags(r, 14)?,
+            flags: super::read::flags(r, &at.flags)?,
         },
     ))
+}
+
+/// The client `sql` (a [`CLIENT_SELECT`] for one row) finds with `key`, if any.
+fn one_client(
+    tx: &rusqlite::Transaction<'_>,
+    sql: &str,
+    key: impl rusqlite::ToSql,
+) -> StoreResult<Option<(i64, NewClient)>> {
+    let mut stmt = tx.prepare_cached(sql)?;
+    let at = ClientAt::of(&stmt)?;
+    Ok(stmt.query_row([key], |r| client_row(r, &at)).optional()?)
 }
 
 impl Store {
@@ -223,7 +259,8 @@ impl Store {
         let mut keys = ImportKeys::default();
         {
             let mut clients = snapshot.prepare(CLIENT_SELECT)?;
-            for row in clients.query_map([], client_row)? {
+            let at = ClientAt::of(&clients)?;
+            for row in clients.query_map([], |r| client_row(r, &at))? {
                 let (id, client) = row?;
                 keys.clients.insert(client.reference.clone(), (id, client));
             }
@@ -231,7 +268,7 @@ impl Store {
                 "SELECT t.key, c.reference FROM client_twin t JOIN client c ON c.id = t.client_id",
             )?;
             keys.people = people
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([], |r| Ok((r.get("key")?, r.get("reference")?)))?
                 .collect::<rusqlite::Result<_>>()?;
         }
         snapshot.commit()?;
@@ -352,11 +389,11 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn client_by_reference(&self, reference: &str) -> StoreResult<Option<(i64, NewClient)>> {
-        Ok(self
-            .tx
-            .prepare_cached(&format!("{CLIENT_SELECT} WHERE reference = ?1"))?
-            .query_row([reference], client_row)
-            .optional()?)
+        one_client(
+            self.tx,
+            &format!("{CLIENT_SELECT} WHERE reference = ?1"),
+            reference,
+        )
     }
 
     /// The reference of the client holding twin key `key`, if any.
@@ -370,7 +407,7 @@ impl Tx<'_> {
                 "SELECT c.reference FROM client_twin t JOIN client c ON c.id = t.client_id
                   WHERE t.key = ?1",
             )?
-            .query_row([key], |r| r.get(0))
+            .query_row([key], |r| r.get("reference"))
             .optional()?)
     }
 
@@ -384,8 +421,8 @@ impl Tx<'_> {
             .prepare_cached("SELECT area_id, care_coordinator_id FROM client WHERE id = ?1")?
             .query_row([id], |r| {
                 Ok(ClientScope {
-                    area_id: r.get(0)?,
-                    care_coordinator_id: r.get(1)?,
+                    area_id: r.get("area_id")?,
+                    care_coordinator_id: r.get("care_coordinator_id")?,
                 })
             })
             .optional()?)
@@ -567,7 +604,7 @@ impl Tx<'_> {
                     "SELECT c.id, c.reference FROM client_twin t JOIN client c ON c.id = t.client_id
                       WHERE t.key = ?1",
                     [&key],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get("id")?, r.get("reference")?)),
                 )?;
                 Err(StoreError::Duplicate {
                     client_id,
@@ -590,10 +627,7 @@ impl Tx<'_> {
         old: &str,
         new: &str,
     ) -> StoreResult<NewClient> {
-        let before = self
-            .tx
-            .query_row(&format!("{CLIENT_SELECT} WHERE id = ?1"), [id], client_row)
-            .optional()?
+        let before = one_client(self.tx, &format!("{CLIENT_SELECT} WHERE id = ?1"), id)?
             .ok_or_else(|| StoreError::NotFound {
                 entity: "client",
                 key: id.to_string(),

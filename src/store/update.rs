@@ -132,7 +132,7 @@ impl Store {
                     client.given_name,
                     client.date_of_birth
                 ],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get("id")?, r.get("reference")?)),
             )
             .optional()?)
     }
@@ -245,21 +245,21 @@ impl Tx<'_> {
         Ok(self
             .tx
             .query_row(
-                "SELECT prison, coalesce(trim(handover_with), '') <> '', handover_on,
-                        coalesce(trim(handover_waived), '') <> '', handover_prescribing,
-                        handover_consent
+                "SELECT prison, coalesce(trim(handover_with), '') <> '' AS named, handover_on,
+                        coalesce(trim(handover_waived), '') <> '' AS waived,
+                        handover_prescribing, handover_consent
                    FROM custody
                   WHERE client_id = (SELECT client_id FROM episode WHERE id = ?1)
                   ORDER BY reception_date DESC, id DESC LIMIT 1",
                 [episode_id],
                 |r| {
                     Ok(Handover {
-                        prison_known: r.get::<_, String>(0)? != PRISON_NOT_KNOWN,
-                        named: r.get(1)?,
-                        contacted_on: super::read::date_opt(r, 2)?,
-                        waived: r.get(3)?,
-                        prescribing_confirmed: r.get(4)?,
-                        consent_confirmed: r.get(5)?,
+                        prison_known: r.get::<_, String>("prison")? != PRISON_NOT_KNOWN,
+                        named: r.get("named")?,
+                        contacted_on: super::read::date_opt(r, "handover_on")?,
+                        waived: r.get("waived")?,
+                        prescribing_confirmed: r.get("handover_prescribing")?,
+                        consent_confirmed: r.get("handover_consent")?,
                     })
                 },
             )
@@ -434,7 +434,7 @@ impl Tx<'_> {
                             new.given_name,
                             new.date_of_birth
                         ],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
+                        |r| Ok((r.get("id")?, r.get("reference")?)),
                     )
                     .optional()?;
                 if let Some((client_id, reference)) = twin {
@@ -501,7 +501,12 @@ impl Tx<'_> {
             let (client_id, appointment_at): (i64, NaiveDateTime) = self.tx.query_row(
                 "SELECT client_id, appointment_at FROM required_assessment WHERE id = ?1",
                 [assessment.id],
-                |r| Ok((r.get(0)?, super::read::timestamp(r, 1)?)),
+                |r| {
+                    Ok((
+                        r.get("client_id")?,
+                        super::read::timestamp(r, "appointment_at")?,
+                    ))
+                },
             )?;
             let new = NewBreach {
                 client_id,
@@ -535,7 +540,7 @@ impl Tx<'_> {
                 .query_row(
                     "SELECT role, area_id FROM worker WHERE id = ?1 AND active = 1",
                     [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get("role")?, r.get("area_id")?)),
                 )
                 .optional()?;
             let fits = target.is_some_and(|(role, area)| {

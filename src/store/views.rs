@@ -1,8 +1,9 @@
-//! Reads for the breaches, releases and client-record views.
+//! Reads for the breaches, releases and client-record views. Columns are read by
+//! name; a column two joined tables share gets an alias saying whose it is.
 
 use rusqlite::{OptionalExtension, Row};
 
-use super::read::{self, checklist, timestamp, vocab, vocab_opt};
+use super::read::{ChecklistColumns, FlagColumns, checklist, flags, timestamp, vocab, vocab_opt};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::Substance;
@@ -11,35 +12,38 @@ use crate::domain::record::{
     CustodyRecord, EpisodeRecord, ModalityRecord, Profile, ReleaseRow, TestRecord,
 };
 
-/// Columns of [`ClientRef`], read by [`client_ref`] from index 0; `c` is the client.
-const CLIENT_REF: &str = "c.id, c.reference, c.family_name || ', ' || c.given_name, c.area_id,
-    c.care_coordinator_id,
-    EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closure_date IS NULL)";
+/// Columns of [`ClientRef`], read by [`client_ref`]; `c` is the client.
+const CLIENT_REF: &str =
+    "c.id AS client_id, c.reference, c.family_name || ', ' || c.given_name AS client_name,
+    c.area_id, c.care_coordinator_id,
+    EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closure_date IS NULL)
+        AS on_caseload";
 
 fn client_ref(r: &Row<'_>) -> rusqlite::Result<ClientRef> {
     Ok(ClientRef {
-        client_id: r.get(0)?,
-        reference: r.get(1)?,
-        name: r.get(2)?,
-        area_id: r.get(3)?,
-        care_coordinator_id: r.get(4)?,
-        on_caseload: r.get(5)?,
+        client_id: r.get("client_id")?,
+        reference: r.get("reference")?,
+        name: r.get("client_name")?,
+        area_id: r.get("area_id")?,
+        care_coordinator_id: r.get("care_coordinator_id")?,
+        on_caseload: r.get("on_caseload")?,
     })
 }
 
 fn breach_row(r: &Row<'_>) -> rusqlite::Result<BreachRow> {
     Ok(BreachRow {
         client: client_ref(r)?,
-        id: r.get(6)?,
-        rag: vocab(r, 7)?,
-        raised_at: timestamp(r, 8)?,
-        deadline: timestamp(r, 9)?,
-        status: vocab(r, 10)?,
-        resolution_date: r.get(11)?,
+        id: r.get("breach_id")?,
+        rag: vocab(r, "rag")?,
+        raised_at: timestamp(r, "raised_at")?,
+        deadline: timestamp(r, "deadline")?,
+        status: vocab(r, "status")?,
+        resolution_date: r.get("resolution_date")?,
     })
 }
 
-const BREACH_SELECT: &str = "b.id, b.rag, b.raised_at, b.deadline, b.status, b.resolution_date
+const BREACH_SELECT: &str = "b.id AS breach_id, b.rag, b.raised_at, b.deadline, b.status,
+    b.resolution_date
     FROM breach b JOIN client c ON c.id = b.client_id";
 
 impl Store {
@@ -70,24 +74,25 @@ impl Store {
     /// An SQLite error.
     pub fn releases(&self) -> StoreResult<Vec<ReleaseRow>> {
         let sql = format!(
-            "SELECT {CLIENT_REF}, cu.id, cu.prison, cu.expected_release_date, cu.earliest_release_date,
+            "SELECT {CLIENT_REF}, cu.prison, cu.expected_release_date, cu.earliest_release_date,
                     cu.release_type, cu.appointment_booked, cu.prescriber_confirmed, cu.naloxone_given,
-                    cu.accommodation_confirmed, cu.prison_team_contacted
+                    cu.accommodation_confirmed, cu.prison_team_contacted, cu.id AS custody_id
                FROM custody cu JOIN client c ON c.id = cu.client_id
               WHERE cu.actual_release_date IS NULL
               ORDER BY coalesce(cu.earliest_release_date, cu.expected_release_date) IS NULL,
                        coalesce(cu.earliest_release_date, cu.expected_release_date), cu.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
+        let at = ChecklistColumns::of(&stmt)?;
         let rows = stmt.query_map([], |r| {
             Ok(ReleaseRow {
                 client: client_ref(r)?,
-                id: r.get(6)?,
-                prison: r.get(7)?,
-                expected_release_date: r.get(8)?,
-                earliest_release_date: r.get(9)?,
-                release_type: vocab_opt(r, 10)?,
-                checklist: checklist(r, 11)?,
+                id: r.get("custody_id")?,
+                prison: r.get("prison")?,
+                expected_release_date: r.get("expected_release_date")?,
+                earliest_release_date: r.get("earliest_release_date")?,
+                release_type: vocab_opt(r, "release_type")?,
+                checklist: checklist(r, &at)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -103,138 +108,38 @@ impl Store {
             .query_row(
                 "SELECT id FROM client WHERE reference = ?1 COLLATE NOCASE",
                 [reference.trim()],
-                |r| r.get(0),
+                |r| r.get("id"),
             )
             .optional()?)
     }
 
-    /// Everything about one client, for the client record view.
+    /// Everything about one client, for the client record view: one query per
+    /// section of the record.
     ///
     /// # Errors
     /// [`StoreError::NotFound`] if there is no such client, or an SQLite error.
-    #[allow(clippy::too_many_lines)] // one query per section of the record
     pub fn client_record(&self, client_id: i64) -> StoreResult<ClientRecord> {
-        let profile = self
-            .conn
-            .query_row(
-                "SELECT c.id, c.reference, c.given_name, c.family_name, c.date_of_birth, c.sex,
-                        c.ethnicity, c.nhs_number, a.name, w.name, c.consent_date, c.substance_1,
-                        c.substance_2, c.substance_3, c.iom, c.ppo, c.mappa, c.marac, c.matac,
-                        c.approved_premises, c.drr, c.atr, c.licence_condition, c.version,
-                        nullif(trim(c.gp_practice), ''), nullif(trim(c.prescriber), ''),
-                        c.domestic_abuse
-                   FROM client c JOIN area a ON a.id = c.area_id
-                   LEFT JOIN worker w ON w.id = c.care_coordinator_id
-                  WHERE c.id = ?1",
-                [client_id],
-                |r| {
-                    let substances = (11..14)
-                        .map(|i| vocab_opt::<Substance>(r, i))
-                        .collect::<rusqlite::Result<Vec<_>>>()?
-                        .into_iter()
-                        .flatten()
-                        .collect();
-                    Ok(Profile {
-                        id: r.get(0)?,
-                        reference: r.get(1)?,
-                        given_name: r.get(2)?,
-                        family_name: r.get(3)?,
-                        date_of_birth: r.get(4)?,
-                        sex: vocab(r, 5)?,
-                        ethnicity: vocab(r, 6)?,
-                        nhs_number: r.get(7)?,
-                        area: r.get(8)?,
-                        care_coordinator: r.get(9)?,
-                        consent_date: r.get(10)?,
-                        substances,
-                        flags: read::flags(r, 14)?,
-                        version: r.get(23)?,
-                        gp_practice: r.get(24)?,
-                        prescriber: r.get(25)?,
-                        domestic_abuse: r.get(26)?,
-                    })
-                },
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "client",
-                key: format!("#{client_id}"),
-            })?;
         Ok(ClientRecord {
-            profile,
+            profile: self.profile(client_id)?,
             episodes: self.list(
                 "SELECT id, referral_date, referral_source, assessment_date, care_plan_date,
                         next_review_date, engaged, prescribed, tier, exit_plan, extension_reason,
                         extension_review_date, closure_date, exit_reason
                    FROM episode WHERE client_id = ?1 ORDER BY referral_date DESC, id DESC",
                 client_id,
-                |r| {
-                    let extension: Option<String> = r.get(10)?;
-                    let closure = r.get::<_, Option<chrono::NaiveDate>>(12)?;
-                    Ok(EpisodeRecord {
-                        id: r.get(0)?,
-                        referral_date: r.get(1)?,
-                        referral_source: vocab(r, 2)?,
-                        assessment_date: r.get(3)?,
-                        care_plan_date: r.get(4)?,
-                        next_review_date: r.get(5)?,
-                        engaged: r.get(6)?,
-                        prescribed: r.get(7)?,
-                        tier: r.get(8)?,
-                        exit_plan: r.get(9)?,
-                        extension: extension.zip(r.get(11)?),
-                        closure: match closure {
-                            Some(date) => Some((date, vocab(r, 13)?)),
-                            None => None,
-                        },
-                    })
-                },
+                episode_record,
             )?,
-            custody: self.list(
-                "SELECT prison, reception_date, expected_release_date, earliest_release_date,
-                        release_type, appointment_booked, prescriber_confirmed, naloxone_given,
-                        accommodation_confirmed, prison_team_contacted, actual_release_date, id,
-                        nullif(trim(handover_with), ''), handover_on, handover_prescribing,
-                        handover_consent, nullif(trim(handover_waived), '')
-                   FROM custody WHERE client_id = ?1 ORDER BY reception_date DESC, id DESC",
-                client_id,
-                |r| {
-                    let prison: String = r.get(0)?;
-                    let handover_with: Option<String> = r.get(12)?;
-                    let handover_waived: Option<String> = r.get(16)?;
-                    let handover = Handover {
-                        prison_known: prison != PRISON_NOT_KNOWN,
-                        named: handover_with.is_some(),
-                        contacted_on: r.get(13)?,
-                        prescribing_confirmed: r.get(14)?,
-                        consent_confirmed: r.get(15)?,
-                        waived: handover_waived.is_some(),
-                    };
-                    Ok(CustodyRecord {
-                        handover,
-                        handover_with,
-                        handover_waived,
-                        prison,
-                        reception_date: r.get(1)?,
-                        expected_release_date: r.get(2)?,
-                        earliest_release_date: r.get(3)?,
-                        release_type: vocab_opt(r, 4)?,
-                        checklist: checklist(r, 5)?,
-                        actual_release_date: r.get(10)?,
-                        id: r.get(11)?,
-                    })
-                },
-            )?,
+            custody: self.custody_records(client_id)?,
             assessments: self.list(
                 "SELECT kind, appointment_at, outcome, id FROM required_assessment
                   WHERE client_id = ?1 ORDER BY appointment_at DESC, id DESC",
                 client_id,
                 |r| {
                     Ok(AssessmentRecord {
-                        kind: vocab(r, 0)?,
-                        appointment_at: timestamp(r, 1)?,
-                        outcome: vocab_opt(r, 2)?,
-                        id: r.get(3)?,
+                        kind: vocab(r, "kind")?,
+                        appointment_at: timestamp(r, "appointment_at")?,
+                        outcome: vocab_opt(r, "outcome")?,
+                        id: r.get("id")?,
                     })
                 },
             )?,
@@ -245,11 +150,11 @@ impl Store {
                 client_id,
                 |r| {
                     Ok(ModalityRecord {
-                        id: r.get(0)?,
-                        kind: vocab(r, 1)?,
-                        started_on: r.get(2)?,
-                        ended_on: r.get(3)?,
-                        completed: r.get(4)?,
+                        id: r.get("id")?,
+                        kind: vocab(r, "kind")?,
+                        started_on: r.get("started_on")?,
+                        ended_on: r.get("ended_on")?,
+                        completed: r.get("completed")?,
                     })
                 },
             )?,
@@ -262,25 +167,122 @@ impl Store {
                 "SELECT tested_on, kind, result FROM drug_test WHERE client_id = ?1
                   ORDER BY tested_on DESC, id DESC",
                 client_id,
-                |r| Ok(TestRecord { tested_on: r.get(0)?, kind: vocab(r, 1)?, result: vocab(r, 2)? }),
+                |r| {
+                    Ok(TestRecord {
+                        tested_on: r.get("tested_on")?,
+                        kind: vocab(r, "kind")?,
+                        result: vocab(r, "result")?,
+                    })
+                },
             )?,
             contacts: self.list(
-                "SELECT k.contact_at, k.kind, w.name, k.note FROM contact k
+                "SELECT k.contact_at, k.kind, w.name AS worker, k.note FROM contact k
                    JOIN worker w ON w.id = k.worker_id
                   WHERE k.client_id = ?1 ORDER BY k.contact_at DESC, k.id DESC",
                 client_id,
                 |r| {
                     Ok(ContactRecord {
-                        contact_at: timestamp(r, 0)?,
-                        kind: vocab(r, 1)?,
-                        worker: r.get(2)?,
-                        note: r.get(3)?,
+                        contact_at: timestamp(r, "contact_at")?,
+                        kind: vocab(r, "kind")?,
+                        worker: r.get("worker")?,
+                        note: r.get("note")?,
                     })
                 },
             )?,
             audit: self.client_audit(client_id)?,
             viewers: self.viewers(client_id)?,
         })
+    }
+
+    /// The client row itself, with the names of its area and care co-ordinator.
+    fn profile(&self, client_id: i64) -> StoreResult<Profile> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.reference, c.given_name, c.family_name, c.date_of_birth, c.sex,
+                    c.ethnicity, c.nhs_number, a.name AS area, w.name AS care_coordinator,
+                    c.consent_date, c.substance_1, c.substance_2, c.substance_3, c.iom, c.ppo,
+                    c.mappa, c.marac, c.matac, c.approved_premises, c.drr, c.atr,
+                    c.licence_condition, c.version,
+                    nullif(trim(c.gp_practice), '') AS gp_practice,
+                    nullif(trim(c.prescriber), '') AS prescriber, c.domestic_abuse
+               FROM client c JOIN area a ON a.id = c.area_id
+               LEFT JOIN worker w ON w.id = c.care_coordinator_id
+              WHERE c.id = ?1",
+        )?;
+        let at = FlagColumns::of(&stmt)?;
+        stmt.query_row([client_id], |r| {
+            let substances = ["substance_1", "substance_2", "substance_3"]
+                .into_iter()
+                .map(|column| vocab_opt::<Substance>(r, column))
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .collect();
+            Ok(Profile {
+                id: r.get("id")?,
+                reference: r.get("reference")?,
+                given_name: r.get("given_name")?,
+                family_name: r.get("family_name")?,
+                date_of_birth: r.get("date_of_birth")?,
+                sex: vocab(r, "sex")?,
+                ethnicity: vocab(r, "ethnicity")?,
+                nhs_number: r.get("nhs_number")?,
+                area: r.get("area")?,
+                care_coordinator: r.get("care_coordinator")?,
+                consent_date: r.get("consent_date")?,
+                substances,
+                flags: flags(r, &at)?,
+                version: r.get("version")?,
+                gp_practice: r.get("gp_practice")?,
+                prescriber: r.get("prescriber")?,
+                domestic_abuse: r.get("domestic_abuse")?,
+            })
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "client",
+            key: format!("#{client_id}"),
+        })
+    }
+
+    /// The client's custody episodes, newest first, with their hand-overs.
+    fn custody_records(&self, client_id: i64) -> StoreResult<Vec<CustodyRecord>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT prison, reception_date, expected_release_date, earliest_release_date,
+                    release_type, appointment_booked, prescriber_confirmed, naloxone_given,
+                    accommodation_confirmed, prison_team_contacted, actual_release_date, id,
+                    nullif(trim(handover_with), '') AS handover_with, handover_on,
+                    handover_prescribing, handover_consent,
+                    nullif(trim(handover_waived), '') AS handover_waived
+               FROM custody WHERE client_id = ?1 ORDER BY reception_date DESC, id DESC",
+        )?;
+        let at = ChecklistColumns::of(&stmt)?;
+        let rows = stmt.query_map([client_id], |r| {
+            let prison: String = r.get("prison")?;
+            let handover_with: Option<String> = r.get("handover_with")?;
+            let handover_waived: Option<String> = r.get("handover_waived")?;
+            let handover = Handover {
+                prison_known: prison != PRISON_NOT_KNOWN,
+                named: handover_with.is_some(),
+                contacted_on: r.get("handover_on")?,
+                prescribing_confirmed: r.get("handover_prescribing")?,
+                consent_confirmed: r.get("handover_consent")?,
+                waived: handover_waived.is_some(),
+            };
+            Ok(CustodyRecord {
+                handover,
+                handover_with,
+                handover_waived,
+                prison,
+                reception_date: r.get("reception_date")?,
+                expected_release_date: r.get("expected_release_date")?,
+                earliest_release_date: r.get("earliest_release_date")?,
+                release_type: vocab_opt(r, "release_type")?,
+                checklist: checklist(r, &at)?,
+                actual_release_date: r.get("actual_release_date")?,
+                id: r.get("id")?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Audit rows about the client row and the rows that belong to it.
@@ -299,12 +301,12 @@ impl Store {
             client_id,
             |r| {
                 Ok(AuditRecord {
-                    at: r.get(0)?,
-                    who: r.get(1)?,
-                    entity: r.get(2)?,
-                    action: r.get(3)?,
-                    before: r.get(4)?,
-                    after: r.get(5)?,
+                    at: r.get("at")?,
+                    who: r.get("who")?,
+                    entity: r.get("entity")?,
+                    action: r.get("action")?,
+                    before: r.get("before")?,
+                    after: r.get("after")?,
                 })
             },
         )
@@ -321,4 +323,27 @@ impl Store {
         let rows = stmt.query_map([id], map)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// One episode of the client record.
+fn episode_record(r: &Row<'_>) -> rusqlite::Result<EpisodeRecord> {
+    let extension: Option<String> = r.get("extension_reason")?;
+    let closure = r.get::<_, Option<chrono::NaiveDate>>("closure_date")?;
+    Ok(EpisodeRecord {
+        id: r.get("id")?,
+        referral_date: r.get("referral_date")?,
+        referral_source: vocab(r, "referral_source")?,
+        assessment_date: r.get("assessment_date")?,
+        care_plan_date: r.get("care_plan_date")?,
+        next_review_date: r.get("next_review_date")?,
+        engaged: r.get("engaged")?,
+        prescribed: r.get("prescribed")?,
+        tier: r.get("tier")?,
+        exit_plan: r.get("exit_plan")?,
+        extension: extension.zip(r.get("extension_review_date")?),
+        closure: match closure {
+            Some(date) => Some((date, vocab(r, "exit_reason")?)),
+            None => None,
+        },
+    })
 }
