@@ -43,5 +43,6 @@ mod tmux;
 mod transfer;
 mod triage;
 mod ui;
+mod undo;
 mod updates;
 mod upgrade;
