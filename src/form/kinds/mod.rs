@@ -43,7 +43,7 @@ macro_rules! registry {
 }
 
 registry! {
-    /// Log a contact.
+    /// Log a contact with the client: its kind, when, and a note.
     Contact => contact::CONTACT,
     /// Record a did-not-attend.
     DidNotAttend => contact::DID_NOT_ATTEND,
@@ -53,11 +53,11 @@ registry! {
     CarePlan => episode::CARE_PLAN,
     /// Care-plan review done: next review date.
     Review => episode::REVIEW,
-    /// Engaged in treatment.
+    /// Engaged in treatment, and since when.
     Engaged => episode::ENGAGED,
-    /// Prescribed.
+    /// Prescribed or not, in the open episode.
     Prescribed => episode::PRESCRIBED,
-    /// Treatment tier.
+    /// The open episode's treatment tier, 1 to 4.
     Tier => episode::TIER,
     /// IOM, PPO and priority groups.
     Flags => profile::FLAGS,
@@ -83,7 +83,7 @@ registry! {
     ReleaseDates => custody::RELEASE_DATES,
     /// The release checklist.
     ReleaseChecklist => custody::CHECKLIST,
-    /// The actual release.
+    /// The actual release date of the custody not yet released.
     Released => custody::RELEASED,
     /// The 13-week exit plan.
     ExitPlan => exit::EXIT_PLAN,
@@ -105,7 +105,7 @@ registry! {
     NewEpisode => referral::NEW_EPISODE,
     /// A referral for someone not yet a client.
     NewClientReferral => referral::NEW_CLIENT,
-    /// Outreach tally.
+    /// Outreach tally: a brief intervention or a signposting, about no client.
     Outreach => team::OUTREACH,
 }
 
