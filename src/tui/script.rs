@@ -19,7 +19,8 @@ use crate::ui::{self, Ctx};
 pub enum Step {
     /// A terminal event (a key, the mouse, a resize).
     Event(Event),
-    /// Nothing happens for a wait: the loop's once-a-second checks run.
+    /// Nothing happens for as long as the loop waits (at most a second, less when a
+    /// retry is due), then its once-a-second checks run.
     Idle,
     /// Waits until no snapshot or return is being read for the app.
     Settle,
@@ -119,7 +120,10 @@ impl Events for Script {
         });
         Ok(match step {
             Step::Event(event) => Input::Event(event),
-            Step::Idle => Input::Quiet,
+            Step::Idle => {
+                std::thread::sleep(wait);
+                Input::Quiet
+            }
             Step::Settle => Input::Woken,
             Step::HangUp => Input::HungUp,
         })

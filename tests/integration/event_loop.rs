@@ -174,3 +174,56 @@ fn a_record_opened_through_the_loop_is_in_the_access_log_once_a_minute() {
         vec![("tester".to_owned(), "record".to_owned(), Some(opened))]
     );
 }
+
+#[test]
+fn a_save_that_waits_for_a_colleague_is_dropped_once_the_form_changes_and_kept_as_a_draft() {
+    let (_dir, mut store) = demo_store();
+    let holder = crate::locks::LockHolder::take(store.path());
+    // The lock is let go a little later, from another thread: the hang-up at the end
+    // waits for it to keep the draft, whenever that is.
+    let releasing = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        holder.release();
+    });
+    let mut steps = vec![
+        Step::Settle,
+        Step::key(KeyCode::Char('n')),
+        Step::key(KeyCode::Tab),
+        Step::key(KeyCode::Tab),
+    ];
+    steps.extend(Step::typing(NOTE));
+    // Enter meets the import's lock; the user types on; the retry finds the form
+    // changed and leaves the save to the next Enter.
+    steps.extend([
+        Step::key(KeyCode::Enter),
+        Step::key(KeyCode::Char('!')),
+        Step::Idle,
+        Step::Idle,
+        Step::HangUp,
+    ]);
+    let mut screen = Counted::new();
+    let app = run(&mut store, &mut screen, steps);
+    releasing.join().unwrap();
+    let form = app.form.as_ref().expect("the form stays open");
+    assert_eq!(
+        form.notice.as_deref(),
+        Some("Not saved yet: the database was busy. Press Enter to save the form as it is now."),
+        "{}",
+        screen.text()
+    );
+    let saved: i64 = rusqlite::Connection::open(store.path())
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM contact WHERE note LIKE ?1",
+            [format!("{NOTE}%")],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(saved, 0, "nothing saved without a second Enter");
+    let drafts = store.drafts("tester").unwrap();
+    assert_eq!(
+        drafts[0].fields["note"],
+        format!("{NOTE}!"),
+        "the typing is kept"
+    );
+}
