@@ -1,20 +1,19 @@
-//! The reporting and data-exchange subcommands: report, sample, tally, import, export,
-//! backup. Each parses its options and calls `report`, `transfer` or `store`.
+//! The reporting and data-exchange subcommands: report, tally, import, export,
+//! backup (and the helpers `sample` shares). Each parses its options and calls `report`, `transfer` or `store`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::Args;
 
 use super::{CliResult, database_path};
 use crate::domain::dates::parse_date;
 use crate::domain::period::Period;
 use crate::domain::safe_text::{visible, visible_json, visible_lines};
-use crate::domain::sample::seed_for;
 use crate::domain::substances::AlcoholRule;
 use crate::report::{self, ReportOptions, render::Format};
-use crate::store::{Access, AccessEntry, Actor, ExportKind, Looked, NewTally, Offences, Store};
+use crate::store::{Access, AccessEntry, Actor, ExportKind, Looked, NewTally, Store};
 use crate::transfer::export::{self, ExportFormat};
 use crate::transfer::{import, parse::Kind};
 use crate::wallclock::WallClock;
@@ -66,47 +65,6 @@ pub struct ReportArgs {
     /// Show counts of 1-4 as "<5" (and hide their percentages) for publication.
     #[arg(long)]
     pub suppress_small: bool,
-}
-
-/// `caseload sample` actions.
-#[derive(Debug, Subcommand)]
-pub enum SampleCommand {
-    /// Draw the quarter's 20 closed clients (once: a recorded draw is never redrawn).
-    Draw {
-        /// The quarter, e.g. 2014-15:Q3.
-        #[arg(long)]
-        quarter: String,
-        /// Seed [default: derived from the quarter's label].
-        #[arg(long)]
-        seed: Option<u64>,
-    },
-    /// Show the quarter's sample and the offence counts recorded so far.
-    Show {
-        /// The quarter.
-        #[arg(long)]
-        quarter: String,
-    },
-    /// Record offence counts for one sampled client (counts not given stay as they are).
-    Set {
-        /// The quarter.
-        #[arg(long)]
-        quarter: String,
-        /// Client reference.
-        #[arg(long)]
-        client: String,
-        /// Offences before the episode.
-        #[arg(long)]
-        before: Option<u32>,
-        /// Offences during the episode.
-        #[arg(long)]
-        during: Option<u32>,
-        /// Offences in the first 3 months after.
-        #[arg(long = "after-3m")]
-        after_3m: Option<u32>,
-        /// Offences in the first 12 months after.
-        #[arg(long = "after-12m")]
-        after_12m: Option<u32>,
-    },
 }
 
 /// Options of `caseload tally`.
@@ -163,12 +121,12 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
 }
 
-fn open(db: Option<&Path>, access: Access) -> Result<Store, Box<dyn std::error::Error>> {
+pub(super) fn open(db: Option<&Path>, access: Access) -> Result<Store, Box<dyn std::error::Error>> {
     Ok(Store::open(&database_path(db, "caseload.db")?, access)?)
 }
 
 /// The actor for a write: the OS login, which must belong to an active worker.
-fn writer(store: &Store, clock: WallClock) -> Result<Actor, Box<dyn std::error::Error>> {
+pub(super) fn writer(store: &Store, clock: WallClock) -> Result<Actor, Box<dyn std::error::Error>> {
     let login = crate::identity::os_login();
     if store.worker_by_login(&login)?.is_none() {
         return Err(format!(
@@ -184,7 +142,7 @@ fn writer(store: &Store, clock: WallClock) -> Result<Actor, Box<dyn std::error::
 
 /// Appends what is about to be shown to the access log, before it is shown: client
 /// data nobody can account for is not shown at all.
-fn log_access(
+pub(super) fn log_access(
     store: &mut Store,
     clock: WallClock,
     looked: Looked,
@@ -258,110 +216,6 @@ pub fn run_report(db: Option<&Path>, clock: WallClock, args: &ReportArgs) -> Cli
         None,
     )?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// `caseload sample ...`.
-pub fn run_sample(db: Option<&Path>, clock: WallClock, command: &SampleCommand) -> CliResult {
-    match command {
-        SampleCommand::Draw { quarter, seed } => {
-            let period = quarter_only(quarter)?;
-            let mut store = open(db, Access::ReadWrite)?;
-            let actor = writer(&store, clock)?;
-            let seed = seed.unwrap_or_else(|| seed_for(&period.label));
-            let (draw, created) = store.draw_sample(&actor, &period, seed)?;
-            log_access(&mut store, clock, sample_listed(&draw))?;
-            if !created {
-                println!(
-                    "The {} sample was drawn before; it is never redrawn.",
-                    draw.period
-                );
-            }
-            print_draw(&draw);
-        }
-        SampleCommand::Show { quarter } => {
-            let period = quarter_only(quarter)?;
-            let mut store = open(db, Access::ReadOnly)?;
-            let draw = store.sample_draw(&period.label)?.ok_or_else(|| {
-                format!(
-                    "no sample for {0}: draw it with `caseload sample draw --quarter {0}`",
-                    period.label
-                )
-            })?;
-            log_access(&mut store, clock, sample_listed(&draw))?;
-            print_draw(&draw);
-        }
-        SampleCommand::Set {
-            quarter,
-            client,
-            before,
-            during,
-            after_3m,
-            after_12m,
-        } => {
-            let period = quarter_only(quarter)?;
-            let mut store = open(db, Access::ReadWrite)?;
-            let actor = writer(&store, clock)?;
-            let counts = Offences {
-                before: *before,
-                during: *during,
-                after_3m: *after_3m,
-                after_12m: *after_12m,
-            };
-            store.set_offences(&actor, &period.label, client, counts)?;
-            println!(
-                "Recorded offences for {} in the {} sample.",
-                visible(client),
-                period.label
-            );
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn quarter_only(text: &str) -> Result<Period, Box<dyn std::error::Error>> {
-    if !text.contains(':') {
-        return Err(
-            format!("'{text}' is a year: samples are drawn per quarter, e.g. {text}:Q1").into(),
-        );
-    }
-    Ok(Period::parse(text)?)
-}
-
-/// The access log's words for a listed sample.
-fn sample_listed(draw: &crate::store::Draw) -> Looked {
-    Looked::Report {
-        detail: format!("re-offending sample {}", draw.period),
-        rows: draw.members.len(),
-    }
-}
-
-fn print_draw(draw: &crate::store::Draw) {
-    println!(
-        "{}: {} of {} closed episodes drawn by {} at {} (seed {})",
-        draw.period,
-        draw.members.len(),
-        draw.eligible,
-        visible(&draw.drawn_by),
-        draw.drawn_at,
-        draw.seed
-    );
-    println!(
-        "  {:<10} {:<10} {:>6} {:>6} {:>6} {:>6}",
-        "client", "closed", "before", "during", "3m+", "12m+"
-    );
-    let show = |n: Option<u32>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
-    for m in &draw.members {
-        let o = m.offences;
-        println!(
-            "  {:<10} {:<10} {:>6} {:>6} {:>6} {:>6}",
-            visible(&m.reference),
-            crate::domain::dates::uk(m.closure_date),
-            show(o.before),
-            show(o.during),
-            show(o.after_3m),
-            show(o.after_12m)
-        );
-    }
 }
 
 /// `caseload tally`.

@@ -2,6 +2,7 @@
 
 mod doctor;
 mod exchange;
+mod sample;
 mod staff;
 mod waiting;
 
@@ -70,7 +71,7 @@ pub enum Command {
     Report(exchange::ReportArgs),
     /// The quarterly re-offending sample: draw it, show it, record offences.
     #[command(subcommand)]
-    Sample(exchange::SampleCommand),
+    Sample(sample::SampleCommand),
     /// Record a custody suite's day: adults charged with a trigger offence, and tested.
     Tally(exchange::TallyArgs),
     /// Import a CSV file (a dry run unless --apply).
@@ -197,7 +198,7 @@ pub fn run(cli: &Cli) -> CliResult {
         Some(Command::Doctor(args)) => doctor::run(cli.db.as_deref(), args),
         Some(Command::Info) => run_info(cli.db.as_deref()),
         Some(Command::Report(args)) => exchange::run_report(cli.db.as_deref(), clock, args),
-        Some(Command::Sample(command)) => exchange::run_sample(cli.db.as_deref(), clock, command),
+        Some(Command::Sample(command)) => sample::run_sample(cli.db.as_deref(), clock, command),
         Some(Command::Tally(args)) => exchange::run_tally(cli.db.as_deref(), clock, args),
         Some(Command::Import(args)) => exchange::run_import(cli.db.as_deref(), clock, args),
         Some(Command::Export(args)) => exchange::run_export(cli.db.as_deref(), clock, args),

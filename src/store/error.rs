@@ -128,6 +128,7 @@ pub enum StoreError {
 }
 
 impl std::fmt::Display for StoreError {
+    // Over 80 lines: one sentence per error, a table rather than logic.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Missing(p) => write!(

@@ -6,8 +6,10 @@ mod access;
 mod backup;
 mod draft;
 mod error;
+mod export;
 mod fields;
 mod generate;
+mod import;
 mod lock;
 pub mod migrate;
 mod queries;
@@ -18,8 +20,8 @@ mod rows;
 mod sample;
 pub mod share;
 mod staff;
-mod transfer;
 mod tx;
+mod undo;
 mod update;
 mod value;
 mod views;
@@ -39,14 +41,15 @@ pub use crate::domain::write::{
 };
 pub use access::{AccessEntry, Looked};
 pub use error::{StoreError, StoreResult};
+pub use export::{ExportKind, ExportTable};
 pub use generate::Origin;
+pub use import::ImportKeys;
 pub use lock::{
     DEFAULT_WAIT, Holder, LockPolicy, Waiting, describe as describe_holder, holder,
     set_process_policy,
 };
 pub use report::{NewTally, ReplacedTally};
 pub use sample::{Draw, Offences, SampleMember};
-pub use transfer::{ExportKind, ExportTable, ImportKeys};
 use tx::Audited;
 pub use tx::Tx;
 

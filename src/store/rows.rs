@@ -311,6 +311,8 @@ impl Tx<'_> {
         Ok((self.write_plan(table, row.id, &plan, fields, action)?, kept))
     }
 
+    /// The three-way merge of `fields` into `row` against `base` (what the user's form
+    /// showed), reading the row as it is now.
     fn plan(
         &self,
         table: &'static str,

@@ -83,30 +83,7 @@ pub(super) fn client_change(
     };
     let base = stored.map(|(_, c)| c);
     let substances = merge_substances(cells, base, rules, &mut problem);
-    let after = NewClient {
-        reference: cells.reference.clone(),
-        given_name: cells.given_name.clone(),
-        family_name: cells.family_name.clone(),
-        date_of_birth: cells.date_of_birth,
-        sex: cells
-            .sex
-            .over(base.map(|b| b.sex))
-            .unwrap_or(Sex::NotStated),
-        ethnicity: cells
-            .ethnicity
-            .over(base.map(|b| b.ethnicity))
-            .unwrap_or(Ethnicity::NotStated),
-        nhs_number: cells
-            .nhs_number
-            .over(base.and_then(|b| b.nhs_number.clone())),
-        area_id: cells.area_id,
-        care_coordinator_id: cells
-            .care_coordinator_id
-            .over(base.and_then(|b| b.care_coordinator_id)),
-        consent_date: cells.consent_date.over(base.and_then(|b| b.consent_date)),
-        substances,
-        flags: merge_flags(base.map(|b| b.flags).unwrap_or_default(), cells.flags),
-    };
+    let after = merged(cells, base, substances);
     for (column, date) in [
         ("date_of_birth", Some(after.date_of_birth)),
         ("consent_date", after.consent_date),
@@ -166,6 +143,35 @@ pub(super) fn client_change(
         Ok(change)
     } else {
         Err(problems)
+    }
+}
+
+/// The client `cells` describe, over `base` (the stored client, if any): an absent
+/// or blank cell keeps the stored value.
+fn merged(cells: &ClientCells, base: Option<&NewClient>, substances: Vec<Substance>) -> NewClient {
+    NewClient {
+        reference: cells.reference.clone(),
+        given_name: cells.given_name.clone(),
+        family_name: cells.family_name.clone(),
+        date_of_birth: cells.date_of_birth,
+        sex: cells
+            .sex
+            .over(base.map(|b| b.sex))
+            .unwrap_or(Sex::NotStated),
+        ethnicity: cells
+            .ethnicity
+            .over(base.map(|b| b.ethnicity))
+            .unwrap_or(Ethnicity::NotStated),
+        nhs_number: cells
+            .nhs_number
+            .over(base.and_then(|b| b.nhs_number.clone())),
+        area_id: cells.area_id,
+        care_coordinator_id: cells
+            .care_coordinator_id
+            .over(base.and_then(|b| b.care_coordinator_id)),
+        consent_date: cells.consent_date.over(base.and_then(|b| b.consent_date)),
+        substances,
+        flags: merge_flags(base.map(|b| b.flags).unwrap_or_default(), cells.flags),
     }
 }
 

@@ -2,6 +2,7 @@
 //! [`import`] and [`clients`], writing in `write`) and CSV/JSON export ([`export`]).
 //! Shared by the CLI and the TUI.
 
+mod check;
 pub mod clients;
 pub mod export;
 pub mod import;

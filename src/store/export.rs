@@ -1,0 +1,228 @@
+//! SQL for exports: the export tables, streamed a row at a time.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use rusqlite::types::ValueRef;
+
+use super::{Store, StoreError, StoreResult};
+
+/// Rows to export, whole: column names and text cells (for small tables and tests; an
+/// export streams through [`Store::export_each`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportTable {
+    /// Column names.
+    pub columns: Vec<&'static str>,
+    /// Rows of cells, as text ("" for NULL).
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The export tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportKind {
+    /// Clients with an open episode, in the columns of the clients import (so the file
+    /// imports back unchanged), in reference number order.
+    Caseload,
+    /// Every breach, outstanding first (the weekly breach spreadsheet).
+    Breaches,
+    /// Clients in custody, by expected release date.
+    Releases,
+    /// The audit log, oldest first.
+    Audit,
+    /// The access log, oldest first: who opened which record, exported or listed how
+    /// many (team leaders and admins only).
+    Access,
+}
+
+/// References in number order: by the number they end with (`C-9` before `C-10`), then
+/// as text (`C-010` before `C-10`); references without a number first.
+const REFERENCE_ORDER: &str =
+    "length(ltrim(substr(c.reference, length(rtrim(c.reference, '0123456789')) + 1), '0')),
+    ltrim(substr(c.reference, length(rtrim(c.reference, '0123456789')) + 1), '0'), c.reference";
+
+impl ExportKind {
+    /// The column names, in order.
+    #[must_use]
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Self::Caseload => &[
+                "reference",
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "area",
+                "sex",
+                "ethnicity",
+                "nhs_number",
+                "care_coordinator",
+                "consent_date",
+                "substance_1",
+                "substance_2",
+                "substance_3",
+                "iom",
+                "ppo",
+                "mappa",
+                "marac",
+                "matac",
+                "approved_premises",
+                "drr",
+                "atr",
+                "licence_condition",
+            ],
+            Self::Breaches => &[
+                "client_reference",
+                "given_name",
+                "family_name",
+                "area",
+                "raised_at",
+                "rag",
+                "deadline",
+                "status",
+                "resolution_date",
+                "overdue",
+            ],
+            Self::Releases => &[
+                "client_reference",
+                "given_name",
+                "family_name",
+                "area",
+                "prison",
+                "reception_date",
+                "expected_release_date",
+                "earliest_release_date",
+                "release_type",
+                "appointment_booked",
+                "prescriber_confirmed",
+                "naloxone_given",
+                "accommodation_confirmed",
+                "prison_team_contacted",
+            ],
+            Self::Audit => &[
+                "id", "at", "who", "entity", "row_id", "action", "before", "after",
+            ],
+            Self::Access => &[
+                "id",
+                "at",
+                "login",
+                "worker",
+                "what",
+                "detail",
+                "client_reference",
+                "rows",
+            ],
+        }
+    }
+
+    /// The query: `?1` is today.
+    fn sql(self) -> String {
+        match self {
+            Self::Caseload => format!(
+                "SELECT {CLIENT_COLUMNS} FROM client c JOIN area a ON a.id = c.area_id
+                   LEFT JOIN worker w ON w.id = c.care_coordinator_id
+                  WHERE EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closure_date IS NULL)
+                    AND ?1 IS NOT NULL
+                  ORDER BY {REFERENCE_ORDER}"
+            ),
+            Self::Breaches => format!(
+                "SELECT c.reference, c.given_name, c.family_name, a.name, b.raised_at, b.rag,
+                        b.deadline, b.status, b.resolution_date,
+                        CASE WHEN b.status = 'outstanding' AND substr(b.deadline, 1, 10) < ?1
+                             THEN 'yes' ELSE '' END
+                   FROM breach b JOIN client c ON c.id = b.client_id JOIN area a ON a.id = c.area_id
+                  ORDER BY b.status <> 'outstanding', b.deadline, {REFERENCE_ORDER}"
+            ),
+            Self::Releases => format!(
+                "SELECT c.reference, c.given_name, c.family_name, a.name, cu.prison,
+                        cu.reception_date, cu.expected_release_date, cu.earliest_release_date,
+                        cu.release_type, cu.appointment_booked, cu.prescriber_confirmed,
+                        cu.naloxone_given, cu.accommodation_confirmed, cu.prison_team_contacted
+                   FROM custody cu JOIN client c ON c.id = cu.client_id JOIN area a ON a.id = c.area_id
+                  WHERE cu.actual_release_date IS NULL AND ?1 IS NOT NULL
+                  ORDER BY cu.expected_release_date IS NULL, cu.expected_release_date, {REFERENCE_ORDER}"
+            ),
+            Self::Audit => "SELECT id, at, who, entity, row_id, action, before, after FROM audit
+                  WHERE ?1 IS NOT NULL ORDER BY id"
+                .to_owned(),
+            Self::Access => "SELECT l.id, l.at, l.login, w.name, l.what, l.detail, c.reference, l.row_count
+                   FROM access_log l LEFT JOIN worker w ON w.login = l.login
+                   LEFT JOIN client c ON c.id = l.client_id
+                  WHERE ?1 IS NOT NULL ORDER BY l.id"
+                .to_owned(),
+        }
+    }
+}
+
+const CLIENT_COLUMNS: &str =
+    "c.reference, c.given_name, c.family_name, c.date_of_birth, a.name, c.sex,
+    c.ethnicity, c.nhs_number, coalesce(w.login, w.name), c.consent_date, c.substance_1,
+    c.substance_2, c.substance_3, c.iom, c.ppo, c.mappa, c.marac, c.matac, c.approved_premises,
+    c.drr, c.atr, c.licence_condition";
+
+impl Store {
+    /// Calls `each` with every row of an export in order, as it is read, every cell as
+    /// text ("" for NULL); the cells are `kind.columns()`. Nothing is held beyond one
+    /// row, so an export of any size runs in the same memory.
+    ///
+    /// # Errors
+    /// An SQLite error, or the first error `each` returns (which stops the export).
+    pub fn export_each<E: From<StoreError>>(
+        &self,
+        kind: ExportKind,
+        today: NaiveDate,
+        mut each: impl FnMut(&mut [String]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut stmt = self.conn.prepare(&kind.sql()).map_err(StoreError::from)?;
+        let mut rows = stmt.query(params![today]).map_err(StoreError::from)?;
+        let mut cells = vec![String::new(); kind.columns().len()];
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            for (i, cell) in cells.iter_mut().enumerate() {
+                cell.clear();
+                match r.get_ref(i).map_err(StoreError::from)? {
+                    ValueRef::Null => {}
+                    ValueRef::Integer(n) => {
+                        let _ = write!(cell, "{n}");
+                    }
+                    ValueRef::Real(x) => {
+                        let _ = write!(cell, "{x}");
+                    }
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        cell.push_str(&String::from_utf8_lossy(t));
+                    }
+                }
+            }
+            each(&mut cells)?;
+        }
+        Ok(())
+    }
+
+    /// How many rows the `kind` export has now (for the access log, which records an
+    /// export before it is written).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn export_count(&self, kind: ExportKind, today: NaiveDate) -> StoreResult<usize> {
+        let count: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM ({})", kind.sql()),
+            params![today],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// One export table, whole.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn export_table(&self, kind: ExportKind, today: NaiveDate) -> StoreResult<ExportTable> {
+        let mut rows = Vec::new();
+        self.export_each(kind, today, |row: &mut [String]| -> StoreResult<()> {
+            rows.push(row.to_vec());
+            Ok(())
+        })?;
+        Ok(ExportTable {
+            columns: kind.columns().to_vec(),
+            rows,
+        })
+    }
+}
