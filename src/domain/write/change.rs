@@ -103,13 +103,13 @@ pub enum CustodyEdit {
 pub enum Change {
     /// A contact (or did-not-attend) by the acting worker.
     Contact {
-        /// Client.
+        /// Row id of the client it is about.
         client_id: i64,
-        /// When.
+        /// When it happened.
         at: NaiveDateTime,
-        /// Kind.
+        /// Face to face, phone, did not attend, and so on.
         kind: ContactKind,
-        /// Note.
+        /// Free-text note, shown on the record and exported.
         note: String,
     },
     /// A new referral: a new episode, for a new or existing client.
@@ -127,11 +127,11 @@ pub enum Change {
     Episode(Versioned, EpisodeEdit),
     /// Book a Required Assessment.
     BookAssessment {
-        /// Client.
+        /// Row id of the client it is about.
         client_id: i64,
         /// RA-IA or RA-FU.
         kind: AssessmentKind,
-        /// Appointment time.
+        /// When it happened.
         at: NaiveDateTime,
     },
     /// Record what happened at a Required Assessment; a failed attendance may raise
@@ -151,18 +151,18 @@ pub enum Change {
     Breach {
         /// The breach.
         breach: Versioned,
-        /// New status.
+        /// Outstanding, or how it was dealt with.
         status: BreachStatus,
         /// Date dealt with (required unless outstanding).
         date: Option<NaiveDate>,
     },
     /// Add a custody episode.
     AddCustody {
-        /// Client.
+        /// Row id of the client it is about.
         client_id: i64,
-        /// Prison.
+        /// The prison, as the team knows it.
         prison: String,
-        /// Reception date.
+        /// The day they were received into custody.
         reception_date: NaiveDate,
         /// Expected release date, if known.
         expected_release: Option<NaiveDate>,
@@ -191,52 +191,52 @@ pub enum Change {
     Reassign {
         /// The clients, as read.
         clients: Vec<Versioned>,
-        /// New area.
+        /// Row id of the area (team) it belongs to.
         area_id: i64,
         /// New care co-ordinator (`None`: unallocated).
         care_coordinator_id: Option<i64>,
     },
     /// A positive outcome on an episode.
     PositiveOutcome {
-        /// Episode.
+        /// Row id of the episode it belongs to.
         episode_id: i64,
-        /// Date.
+        /// The day it counts for.
         on: NaiveDate,
-        /// Kind.
+        /// Which positive outcome.
         kind: OutcomeKind,
     },
     /// A care-plan modality started.
     StartModality {
-        /// Episode.
+        /// Row id of the episode it belongs to.
         episode_id: i64,
-        /// Kind.
+        /// Which care-plan modality.
         kind: ModalityKind,
-        /// Start date.
+        /// The day it counts for.
         on: NaiveDate,
     },
     /// A modality ended: completed, or stopped without completing.
     EndModality {
         /// The modality.
         modality: Versioned,
-        /// End date.
+        /// The day it counts for.
         on: NaiveDate,
         /// Completed (rather than stopped).
         completed: bool,
     },
     /// A drug test and its result.
     DrugTest {
-        /// Client.
+        /// Row id of the client it is about.
         client_id: i64,
-        /// Date.
+        /// The day it counts for.
         on: NaiveDate,
         /// Why it was taken.
         kind: TestKind,
-        /// Result.
+        /// Positive for what, or negative.
         result: TestResult,
     },
     /// One tally of outreach in the acting worker's area.
     Outreach {
-        /// Date.
+        /// The day it counts for.
         on: NaiveDate,
         /// Brief intervention or signposting.
         kind: OutreachKind,
@@ -300,7 +300,7 @@ pub enum StaffChange {
     SetRole {
         /// The worker, as read.
         worker: Versioned,
-        /// New role.
+        /// What the role rules let them do.
         role: Role,
     },
 }

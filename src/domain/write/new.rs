@@ -22,36 +22,36 @@ pub struct NewArea {
 /// A new worker.
 #[derive(Debug, Clone)]
 pub struct NewWorker {
-    /// Full name.
+    /// Full name, as colleagues see it on screen.
     pub name: String,
     /// OS login, if known.
     pub login: Option<String>,
-    /// Role.
+    /// What the role rules let them do.
     pub role: Role,
-    /// Home area.
+    /// Row id of the area (team) they work in, if any.
     pub area_id: Option<i64>,
 }
 
 /// A new client.
 #[derive(Debug, Clone)]
 pub struct NewClient {
-    /// Unique reference.
+    /// The team's client reference, unique ignoring case.
     pub reference: String,
-    /// Given name.
+    /// Given name, as on the referral.
     pub given_name: String,
-    /// Family name.
+    /// Family name, the caseload's sort key.
     pub family_name: String,
     /// Date of birth.
     pub date_of_birth: NaiveDate,
-    /// Sex.
+    /// Sex, as the NDTMS return codes it.
     pub sex: Sex,
-    /// Ethnic group.
+    /// Ethnic group, as the NDTMS return codes it.
     pub ethnicity: Ethnicity,
     /// Validated NHS number (ten digits).
     pub nhs_number: Option<String>,
-    /// Area.
+    /// Row id of the area (team) it belongs to.
     pub area_id: i64,
-    /// Care co-ordinator.
+    /// Row id of the care co-ordinator (`None`: unallocated).
     pub care_coordinator_id: Option<i64>,
     /// Date consent to share was signed, if it was.
     pub consent_date: Option<NaiveDate>,
@@ -64,13 +64,13 @@ pub struct NewClient {
 /// A new episode (open, or already closed when importing history).
 #[derive(Debug, Clone)]
 pub struct NewEpisode {
-    /// Client.
+    /// Row id of the client it is about.
     pub client_id: i64,
-    /// Referral date.
+    /// When the referral was received: the episode starts here.
     pub referral_date: NaiveDate,
-    /// Referral source.
+    /// Who referred (police, court, self...), reported in the return.
     pub referral_source: ReferralSource,
-    /// Assessment date.
+    /// When the DIR assessment was done, if yet.
     pub assessment_date: Option<NaiveDate>,
     /// Care-plan date (caseload start).
     pub care_plan_date: Option<NaiveDate>,
@@ -78,7 +78,7 @@ pub struct NewEpisode {
     pub next_review_date: Option<NaiveDate>,
     /// Engaged in treatment.
     pub engaged: bool,
-    /// Prescribed.
+    /// Whether the client is prescribed substitute medication.
     pub prescribed: bool,
     /// Treatment tier 1-4.
     pub tier: u8,
@@ -93,17 +93,17 @@ pub struct NewEpisode {
 /// A new custody episode.
 #[derive(Debug, Clone)]
 pub struct NewCustody {
-    /// Client.
+    /// Row id of the client it is about.
     pub client_id: i64,
-    /// Prison.
+    /// The prison, as the team knows it.
     pub prison: String,
-    /// Reception date.
+    /// The day they were received into custody.
     pub reception_date: NaiveDate,
     /// Expected release date.
     pub expected_release_date: Option<NaiveDate>,
     /// Earliest possible release date.
     pub earliest_release_date: Option<NaiveDate>,
-    /// Release type.
+    /// How they are expected to leave (licence, end of sentence...), if known.
     pub release_type: Option<ReleaseType>,
     /// The release checklist.
     pub checklist: Checklist,
@@ -114,39 +114,39 @@ pub struct NewCustody {
 /// A new contact.
 #[derive(Debug, Clone)]
 pub struct NewContact {
-    /// Client.
+    /// Row id of the client it is about.
     pub client_id: i64,
     /// Worker who made (or attempted) the contact.
     pub worker_id: i64,
-    /// When.
+    /// When the contact happened (or was missed).
     pub contact_at: NaiveDateTime,
-    /// Kind.
+    /// Face to face, phone, did not attend, and so on.
     pub kind: ContactKind,
-    /// Free-text note.
+    /// Free-text note, shown on the record and exported.
     pub note: String,
 }
 
 /// A new drug test.
 #[derive(Debug, Clone)]
 pub struct NewDrugTest {
-    /// Client.
+    /// Row id of the client it is about.
     pub client_id: i64,
     /// Date of the test.
     pub tested_on: NaiveDate,
     /// Why it was taken.
     pub kind: TestKind,
-    /// Result.
+    /// Positive for what, or negative.
     pub result: TestResult,
 }
 
 /// A new Required Assessment appointment.
 #[derive(Debug, Clone)]
 pub struct NewRequiredAssessment {
-    /// Client.
+    /// Row id of the client it is about.
     pub client_id: i64,
     /// RA-IA or RA-FU.
     pub kind: AssessmentKind,
-    /// Appointment time.
+    /// When the appointment is: a failure to attend may raise a breach from it.
     pub appointment_at: NaiveDateTime,
     /// Outcome, once known.
     pub outcome: Option<AssessmentOutcome>,
@@ -155,15 +155,15 @@ pub struct NewRequiredAssessment {
 /// A new breach; its deadline comes from `domain::breach::deadline`.
 #[derive(Debug, Clone)]
 pub struct NewBreach {
-    /// Client.
+    /// Row id of the client it is about.
     pub client_id: i64,
     /// The missed appointment, if known.
     pub required_assessment_id: Option<i64>,
     /// When it was raised.
     pub raised_at: NaiveDateTime,
-    /// RAG marker.
+    /// Red, amber or green: sets the deadline for dealing with it.
     pub rag: Rag,
-    /// Status.
+    /// Outstanding, or how it was dealt with.
     pub status: BreachStatus,
     /// Date it was dealt with (required unless outstanding).
     pub resolution_date: Option<NaiveDate>,
@@ -172,11 +172,11 @@ pub struct NewBreach {
 /// A new care-plan modality.
 #[derive(Debug, Clone)]
 pub struct NewModality {
-    /// Episode.
+    /// Row id of the episode it belongs to.
     pub episode_id: i64,
-    /// Kind.
+    /// Which care-plan modality.
     pub kind: ModalityKind,
-    /// Start.
+    /// The day it started.
     pub started_on: NaiveDate,
     /// End, if ended.
     pub ended_on: Option<NaiveDate>,
@@ -187,22 +187,22 @@ pub struct NewModality {
 /// A new positive outcome.
 #[derive(Debug, Clone)]
 pub struct NewOutcome {
-    /// Episode.
+    /// Row id of the episode it belongs to.
     pub episode_id: i64,
-    /// Date recorded.
+    /// The day it counts for in the return.
     pub recorded_on: NaiveDate,
-    /// Kind.
+    /// Which positive outcome.
     pub kind: OutcomeKind,
 }
 
 /// A new outreach tally.
 #[derive(Debug, Clone)]
 pub struct NewOutreach {
-    /// Date.
+    /// The day it counts for in the return.
     pub recorded_on: NaiveDate,
-    /// Worker.
+    /// Row id of the worker who recorded it.
     pub worker_id: i64,
-    /// Area.
+    /// Row id of the area (team) it belongs to.
     pub area_id: i64,
     /// Brief intervention or signposting.
     pub kind: OutreachKind,
