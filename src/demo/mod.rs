@@ -27,13 +27,13 @@ pub struct DemoOptions {
 /// How much was generated.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DemoSummary {
-    /// Workers created.
+    /// Workers created, the demo lead included.
     pub workers: usize,
-    /// Clients created.
+    /// Clients created, each with at least one episode.
     pub clients: usize,
     /// Episodes created (open and closed).
     pub episodes: usize,
-    /// Contacts created.
+    /// Contacts created, did-not-attends included.
     pub contacts: usize,
 }
 

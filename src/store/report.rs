@@ -22,9 +22,9 @@ fn date_of(text: Option<String>) -> Option<NaiveDate> {
 /// A custody-suite tally to record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NewTally {
-    /// Area.
+    /// Row id of the area whose custody suite it counts.
     pub area_id: i64,
-    /// Day.
+    /// The day counted: one tally per area and day.
     pub recorded_on: NaiveDate,
     /// Adults charged with a trigger offence.
     pub charged: u32,

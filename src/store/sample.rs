@@ -17,7 +17,7 @@ use crate::domain::sample::{SAMPLE_SIZE, draw};
 pub struct Draw {
     /// Quarter label, e.g. `2014-15:Q3`.
     pub period: String,
-    /// Seed used.
+    /// Seed the draw used, so anyone can repeat it.
     pub seed: u64,
     /// How many closed episodes were eligible.
     pub eligible: u64,
@@ -45,15 +45,15 @@ pub struct Offences {
 /// One sampled client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SampleMember {
-    /// Client reference.
+    /// The client's reference.
     pub reference: String,
     /// Episode row id.
     pub episode_id: i64,
-    /// Closure date.
+    /// When the sampled episode closed.
     pub closure_date: NaiveDate,
-    /// Exit reason.
+    /// Why the sampled episode closed.
     pub exit_reason: ExitReason,
-    /// Offence counts.
+    /// Offence counts recorded so far (`None` for each not yet known).
     pub offences: Offences,
 }
 

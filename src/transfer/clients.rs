@@ -16,25 +16,25 @@ use super::parse::{Cell, Problem};
 /// A client row with its area and care co-ordinator resolved to ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientCells {
-    /// Reference.
+    /// The client reference the row is keyed on.
     pub reference: String,
-    /// Given name.
+    /// Given name, required in every row.
     pub given_name: String,
-    /// Family name.
+    /// Family name, required in every row.
     pub family_name: String,
     /// Date of birth.
     pub date_of_birth: NaiveDate,
-    /// Area id.
+    /// Row id of the area the row names (required).
     pub area_id: i64,
-    /// Sex.
+    /// Sex: absent or blank keeps the stored value.
     pub sex: Cell<Sex>,
-    /// Ethnic group.
+    /// Ethnic group: absent or blank keeps the stored value.
     pub ethnicity: Cell<Ethnicity>,
-    /// NHS number.
+    /// NHS number, checked: absent or blank keeps the stored one.
     pub nhs_number: Cell<String>,
     /// Care co-ordinator id.
     pub care_coordinator_id: Cell<i64>,
-    /// Consent date.
+    /// Date consent to share was signed: absent or blank keeps the stored one.
     pub consent_date: Cell<NaiveDate>,
     /// Substances by rank.
     pub substances: [Cell<Substance>; 3],

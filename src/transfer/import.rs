@@ -64,9 +64,9 @@ pub struct Plan {
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
-    /// Rows created.
+    /// Rows inserted (rows already there are `unchanged`).
     pub created: usize,
-    /// Clients updated.
+    /// Existing clients whose values the file changed.
     pub updated: usize,
     /// Rows already recorded exactly so.
     pub unchanged: usize,
