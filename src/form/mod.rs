@@ -60,6 +60,9 @@ pub struct Field {
     pub value: String,
     /// What is wrong with the value, shown under the field.
     pub error: Option<String>,
+    /// How much text a free-text field may hold: the limits an imported cell of
+    /// the same column has (other kinds of field ignore it).
+    pub room: Room,
 }
 
 impl Field {
@@ -74,7 +77,15 @@ impl Field {
             required: false,
             value: value.to_owned(),
             error: None,
+            room: Room::Short,
         }
+    }
+
+    /// The same field, holding as much text as `room` allows.
+    #[must_use]
+    pub const fn holds(mut self, room: Room) -> Self {
+        self.room = room;
+        self
     }
 
     /// The same field, refused when empty.
@@ -110,7 +121,7 @@ impl Field {
     pub fn check(&self, now: NaiveDateTime) -> Result<(), String> {
         let text = self.value.trim();
         if self.kind == FieldKind::Text {
-            if let Some(why) = refused_text(self.room(), text) {
+            if let Some(why) = refused_text(self.room, text) {
                 return Err(format!("{} {why}", self.label));
             }
         }
@@ -131,16 +142,6 @@ impl Field {
             }
             FieldKind::DateTime { past_only } => parse_date_time(text, now, past_only).map(drop),
             _ => Ok(()),
-        }
-    }
-
-    /// The room this free-text field has: the same limits an imported cell has.
-    fn room(&self) -> Room {
-        match self.key {
-            "reference" => Room::Reference,
-            "given_name" | "family_name" | "prison" | "with" | "gp" | "prescriber" => Room::Name,
-            "note" | "plan" | "reason" | "waived" => Room::Note,
-            _ => Room::Short,
         }
     }
 }

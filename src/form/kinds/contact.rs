@@ -1,6 +1,6 @@
 //! Contacts with the client: one logged, or an appointment they did not attend.
 
-use super::{Field, Spec, text, vocab, when};
+use super::{Field, Spec, note, vocab, when};
 use crate::domain::model::ContactKind;
 use crate::domain::write::Change;
 use crate::form::build::Values;
@@ -19,7 +19,7 @@ pub const CONTACT: Spec = Spec {
                 .required()
                 .with("face_to_face"),
             when(context),
-            text("note", "note"),
+            note("note", "note"),
         ]
     },
     columns: &[],
@@ -35,7 +35,7 @@ pub const DID_NOT_ATTEND: Spec = Spec {
     legacy_key: "did not attend",
     target: Target::New,
     menu: Menu::Client,
-    fields: |context| vec![when(context), text("note", "note")],
+    fields: |context| vec![when(context), note("note", "note")],
     columns: &[],
     today: None,
     build: |v| contact(v, ContactKind::DidNotAttend),

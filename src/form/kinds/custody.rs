@@ -2,7 +2,7 @@
 //! released, the hand-over to the prison, release dates, the release checklist
 //! and the release itself.
 
-use super::{Field, Spec, date, on, text, vocab, yes};
+use super::{Field, Spec, date, name, note, on, vocab, yes};
 use crate::domain::handover::PRISON_NOT_KNOWN;
 use crate::domain::model::ReleaseType;
 use crate::domain::record::ClientRecord;
@@ -33,7 +33,7 @@ pub const ADD: Spec = Spec {
     menu: Menu::Client,
     fields: |_| {
         vec![
-            text("prison", "prison (blank: not known yet)"),
+            name("prison", "prison (blank: not known yet)"),
             date("reception", "reception date", true).required(),
             date("expected", "expected release", false),
         ]
@@ -63,12 +63,12 @@ pub const HANDOVER: Spec = Spec {
     menu: Menu::Client,
     fields: |_| {
         vec![
-            text("prison", "prison").required(),
-            text("with", "CARATS / prison drug team: who"),
+            name("prison", "prison").required(),
+            name("with", "CARATS / prison drug team: who"),
             date("on", "contacted on", true),
             yes("prescribing", "prescribing and dose confirmed"),
             yes("consent", "consent to share confirmed"),
-            text("waived", "no hand-over possible: why (team leader)"),
+            note("waived", "no hand-over possible: why (team leader)"),
         ]
     },
     columns: &[

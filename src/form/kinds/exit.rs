@@ -1,6 +1,6 @@
 //! The end of the 13 weeks: the exit plan, an extension, and closing the episode.
 
-use super::{Field, Spec, date, on, text, vocab};
+use super::{Field, Spec, date, note, on, vocab};
 use crate::domain::clock::retention_band;
 use crate::domain::dates::uk;
 use crate::domain::model::ExitReason;
@@ -15,7 +15,7 @@ pub const EXIT_PLAN: Spec = Spec {
     legacy_key: "13-week exit plan",
     target: Target::Episode,
     menu: Menu::Client,
-    fields: |_| vec![text("plan", "exit plan").required()],
+    fields: |_| vec![note("plan", "exit plan").required()],
     columns: &[("plan", "exit_plan")],
     today: None,
     build: |v| v.episode_edit(EpisodeEdit::ExitPlan(v.text("plan"))),
@@ -31,7 +31,7 @@ pub const EXTENSION: Spec = Spec {
     menu: Menu::Client,
     fields: |_| {
         vec![
-            text("reason", "reason").required(),
+            note("reason", "reason").required(),
             date("review", "review date", false).required(),
         ]
     },

@@ -15,6 +15,7 @@ mod team;
 
 use super::{Field, FieldKind, FormContext, Spec};
 use crate::domain::dates::uk;
+use crate::domain::safe_text::Room;
 
 /// Declares [`FormKind`] with one variant per line, [`FormKind::ALL`] in the same
 /// (menu) order, and [`FormKind::spec`] mapping each variant to its [`Spec`]: one
@@ -132,6 +133,16 @@ fn yes(key: &'static str, label: &'static str) -> Field {
 
 fn text(key: &'static str, label: &'static str) -> Field {
     Field::new(key, label, FieldKind::Text)
+}
+
+/// A free-text field holding a name (of a person, prison, team or practice).
+fn name(key: &'static str, label: &'static str) -> Field {
+    text(key, label).holds(Room::Name)
+}
+
+/// A free-text field holding a note, plan or reason written out.
+fn note(key: &'static str, label: &'static str) -> Field {
+    text(key, label).holds(Room::Note)
 }
 
 /// The required `on` field of something that happened, opening at today.

@@ -1,7 +1,7 @@
 //! The client's own row: flags and priority groups, the domestic-abuse flag,
 //! substances, consent to share, and GP and prescriber.
 
-use super::{Field, Spec, date, text, vocab, yes};
+use super::{Field, Spec, date, name, vocab, yes};
 use crate::domain::model::{Flags, Substance};
 use crate::domain::substances::Ranked;
 use crate::domain::write::{Change, ClientEdit};
@@ -165,8 +165,8 @@ pub const PRACTICE: Spec = Spec {
     menu: Menu::Client,
     fields: |_| {
         vec![
-            text("gp", "GP practice"),
-            text("prescriber", "prescribing service"),
+            name("gp", "GP practice"),
+            name("prescriber", "prescribing service"),
         ]
     },
     columns: &[("gp", "gp_practice"), ("prescriber", "prescriber")],

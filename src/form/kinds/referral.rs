@@ -1,7 +1,8 @@
 //! Referrals: a new client, or a new episode for someone already on the books.
 
-use super::{Field, Spec, date, on, text, vocab};
+use super::{Field, Spec, date, name, on, text, vocab};
 use crate::domain::model::{Ethnicity, Flags, ReferralSource, Sex};
+use crate::domain::safe_text::Room;
 use crate::domain::write::{Change, NewClient, ReferralFor};
 use crate::form::spec::{Menu, Target};
 
@@ -15,9 +16,11 @@ pub const NEW_CLIENT: Spec = Spec {
     menu: Menu::Always,
     fields: |context| {
         vec![
-            text("reference", "reference").required(),
-            text("given_name", "given name").required(),
-            text("family_name", "family name").required(),
+            text("reference", "reference")
+                .holds(Room::Reference)
+                .required(),
+            name("given_name", "given name").required(),
+            name("family_name", "family name").required(),
             date("date_of_birth", "date of birth", true).required(),
             on(context, "referral date"),
             Field::new("source", "referral source", vocab!(ReferralSource)).required(),
