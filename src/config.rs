@@ -10,6 +10,7 @@
 //! palette = "ansi16"       # or "ansi256", "truecolor": finer shades, same meanings
 //! mouse = false            # true: wheel moves, click selects (but the terminal's own
 //!                          # text selection then needs Shift, in most terminals)
+//! scroll_regions = true   # false: never move rows with the terminal's scroll region
 //! wait_seconds = 120       # how long a command-line change waits for a colleague's
 //!
 //! [triage]                 # coefficients and thresholds of the Today ranking
@@ -48,6 +49,8 @@ pub enum Palette {
 /// Everything the config file can set.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+// Independent on/off switches of a config file: `true`/`false` is what people write.
+#[allow(clippy::struct_excessive_bools)]
 pub struct Settings {
     /// The database used when `--db` and `CASELOAD_DB` are absent.
     pub db: Option<PathBuf>,
@@ -61,6 +64,10 @@ pub struct Settings {
     /// the terminal's own text selection, which people copying over SSH rely on, and
     /// every action has a key anyway.
     pub mouse: bool,
+    /// Whether a list that moved by a few rows is moved by the terminal's scroll region
+    /// (far fewer bytes over SSH). On by default where `TERM` names a terminal known to
+    /// support it; `false` draws every frame by rewriting the cells that changed.
+    pub scroll_regions: bool,
     /// Whether alcohol may be the primary substance (the Gwent scheme says no).
     pub alcohol_may_be_primary: bool,
     /// KPI 2 in the return: days after a positive test within which the contact must
@@ -84,6 +91,7 @@ impl Default for Settings {
             colour: true,
             palette: Palette::Ansi16,
             mouse: false,
+            scroll_regions: true,
             alcohol_may_be_primary: false,
             kpi2_window_days: None,
             triage: TriageConfig::default(),

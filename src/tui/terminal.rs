@@ -12,6 +12,7 @@ use ratatui::DefaultTerminal;
 
 use super::{Events, Input, Screen};
 use crate::app::App;
+use crate::scroll::Renderer;
 use crate::signals::StopRequest;
 use crate::ui::{self, Ctx};
 use crate::wallclock::WallClock;
@@ -21,17 +22,23 @@ use crate::wallclock::WallClock;
 pub struct Tty {
     terminal: DefaultTerminal,
     mouse: bool,
+    renderer: Renderer,
 }
 
 impl Tty {
     /// Takes the terminal over (ratatui's panic hook restores it; ours, chained
-    /// before it, lets go of the mouse first).
-    pub fn enter(mouse: bool) -> Self {
+    /// before it, lets go of the mouse first). Lists that move are moved with the
+    /// terminal's scroll region if `scrolls`.
+    pub fn enter(mouse: bool, scrolls: bool) -> Self {
         let terminal = ratatui::init();
         if mouse {
             release_mouse_on_panic();
         }
-        Self { terminal, mouse }
+        Self {
+            terminal,
+            mouse,
+            renderer: Renderer::new(scrolls),
+        }
     }
 
     /// Turns mouse reporting on, if the settings ask for it.
@@ -63,14 +70,16 @@ impl Screen for Tty {
     }
 
     fn draw(&mut self, app: &App, ctx: &Ctx) -> std::io::Result<()> {
-        draw(&mut self.terminal, app, ctx)
+        draw(&mut self.terminal, &mut self.renderer, app, ctx)
     }
 
     fn clear(&mut self) -> std::io::Result<()> {
+        self.renderer.forget();
         self.terminal.clear()
     }
 
     fn suspend(&mut self) -> std::io::Result<()> {
+        self.renderer.forget();
         suspend(&mut self.terminal, self.mouse)
     }
 }
@@ -118,10 +127,16 @@ fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> std::io::Result<()> {
     terminal.clear()
 }
 
-/// Draws one frame inside a synchronized update, so slow links never show half a frame.
-fn draw(terminal: &mut DefaultTerminal, app: &App, ctx: &Ctx) -> std::io::Result<()> {
+/// Draws one frame inside a synchronized update, so slow links never show half a frame,
+/// moving rows with the scroll region where that writes less (see [`Renderer`]).
+fn draw(
+    terminal: &mut DefaultTerminal,
+    renderer: &mut Renderer,
+    app: &App,
+    ctx: &Ctx,
+) -> std::io::Result<()> {
     crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    terminal.draw(|frame| ui::render(frame, app, ctx))?;
+    renderer.draw(terminal, |frame| ui::render(frame, app, ctx))?;
     crossterm::queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     terminal.backend_mut().flush()
 }

@@ -21,7 +21,8 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
-use crate::common::demo_store;
+use crate::common::{as_login, demo_store};
+use crate::tmux::{Tmux, eventually};
 use crate::ui::app_for;
 
 /// Where the terminal's bytes go: shared, so the test can take them after each frame.
@@ -440,4 +441,48 @@ fn a_long_random_walk_of_keys_shows_every_frame_intact_at_200x50() {
         scrolling < plain,
         "{scrolling} bytes with scroll regions, {plain} without"
     );
+}
+
+/// What the real binary, in tmux, writes for three `j` past the bottom edge of the
+/// Caseload list, with `config` as the user's config file.
+fn real_binary_scrolling(config: &str) -> String {
+    let (dir, mut store) = demo_store();
+    let me = caseload::store::Actor {
+        login: caseload::identity::os_login(),
+        ..as_login("x")
+    };
+    caseload::demo::claim_demo_lead(&mut store, &me).unwrap();
+    let config_dir = dir.path().join("config/caseload");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(config_dir.join("config.toml"), config).unwrap();
+    let terminal = Tmux::start(&format!(
+        "env XDG_CONFIG_HOME={} XDG_STATE_HOME={} {} --db {} --today 2026-11-23; sleep 600",
+        dir.path().join("config").display(),
+        dir.path().join("state").display(),
+        env!("CARGO_BIN_EXE_caseload"),
+        store.path().display()
+    ));
+    terminal.wait_for("things to do");
+    terminal.keys(&["3"]);
+    terminal.wait_for(" Caseload (");
+    terminal.keys(&["j"; 40]);
+    terminal.wait_for(" 41/");
+    let output = dir.path().join("output");
+    terminal.record_output(&output);
+    terminal.keys(&["j", "j", "j"]);
+    terminal.wait_for(" 44/");
+    // Each frame ends its synchronized update.
+    eventually("the third frame in the recording", || {
+        let bytes = std::fs::read(&output).ok()?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        (text.matches("\x1b[?2026l").count() >= 3).then_some(text)
+    })
+}
+
+#[test]
+fn the_real_binary_scrolls_with_the_region_unless_the_config_says_not_to() {
+    let scrolled = real_binary_scrolling("");
+    assert!(scrolled.contains("r\x1b[S\x1b[r"), "{scrolled:?}");
+    let plain = real_binary_scrolling("scroll_regions = false\n");
+    assert!(!plain.contains("\x1b[S"), "{plain:?}");
 }

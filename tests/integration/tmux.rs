@@ -87,6 +87,17 @@ impl Tmux {
         assert!(status.success());
     }
 
+    /// Appends everything the command writes to its terminal from now on to `path`.
+    pub fn record_output(&self, path: &std::path::Path) {
+        let status = self
+            .command()
+            .args(["pipe-pane", "-O"])
+            .arg(format!("cat >> '{}'", path.display()))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
     /// Closes the terminal, as a dropped connection does: the command gets SIGHUP and
     /// its terminal hangs up.
     pub fn hang_up(&self) {
