@@ -127,14 +127,14 @@ fn main() {
     });
     let mut app = App::new(now, session, &Settings::default(), (80, 24));
     measure("install: derived lists and keys", || app.set_data(data));
-    println!("  {} Today items", app.data.today.len());
+    println!("  {} Today items", app.data().today.len());
     measure("reload beside the snapshot on screen", || {
         let fresh = caseload::loader::load_scope(
             &store,
             (None, None),
             now,
             &Settings::default().triage,
-            &app.data.caseload,
+            &app.data().caseload,
         )
         .expect("load");
         app.set_data(fresh);

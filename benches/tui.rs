@@ -188,7 +188,7 @@ fn main() {
         steps.extend(keys);
     }
     let (script, app) = run(&path, steps, now, size);
-    println!("caseload rows in memory: {}", app.data.caseload.len());
+    println!("caseload rows in memory: {}", app.data().caseload.len());
     let took: Vec<Duration> = script
         .timings()
         .iter()

@@ -201,7 +201,7 @@ impl App {
     }
 
     /// Shows a form that has been opened with its context.
-    pub fn show_form(&mut self, form: crate::form::Form) {
+    pub(super) fn show_form(&mut self, form: crate::form::Form) {
         self.form = Some(form);
         self.mode = Mode::Form;
     }
@@ -214,7 +214,7 @@ impl App {
 
     /// After a successful save: close the form, keep the receipt for undo, and reload
     /// (the record behind too, when one is open).
-    pub fn saved(&mut self, receipt: Receipt, title: &str) {
+    pub(super) fn saved(&mut self, receipt: Receipt, title: &str) {
         self.close_form();
         self.receipt = Some(receipt);
         self.marked.clear();
@@ -248,7 +248,7 @@ impl App {
     }
 
     /// Offers a draft found at start-up.
-    pub fn offer_draft(&mut self, offer: DraftOffer) {
+    pub(super) fn offer_draft(&mut self, offer: DraftOffer) {
         self.draft_offer = Some(offer);
         self.mode = Mode::DraftOffer;
     }

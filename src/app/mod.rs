@@ -7,6 +7,7 @@ mod done;
 mod editing;
 pub mod fuzzy;
 pub mod lists;
+mod read;
 mod report;
 mod update;
 pub mod view;
@@ -191,70 +192,70 @@ impl Rules {
 #[allow(clippy::struct_excessive_bools)] // independent switches of the interaction, not a state machine
 pub struct App {
     /// Now, from the loop's clock (minute precision is enough for every rule).
-    pub now: NaiveDateTime,
+    now: NaiveDateTime,
     /// Who, and on which database.
-    pub session: Session,
+    session: Session,
     /// The settings the model's rules take from the config file.
-    pub rules: Rules,
+    rules: Rules,
     /// The loaded snapshot.
-    pub data: Data,
+    data: Data,
     /// The screen shown.
-    pub view: View,
+    view: View,
     /// Where Esc returns to from the client record.
-    pub previous: View,
+    previous: View,
     /// Whose work is shown.
-    pub scope: Scope,
+    scope: Scope,
     /// What the keyboard is doing.
-    pub mode: Mode,
+    mode: Mode,
     /// Text being typed in search or command mode.
-    pub input: String,
+    input: String,
     /// The active fuzzy search on the caseload.
-    pub search: String,
+    search: String,
     /// A one-line message for the status bar (command errors, hints).
-    pub message: Option<String>,
+    message: Option<String>,
     /// Show initials and references instead of names (screen sharing in meetings).
-    pub redact: bool,
+    redact: bool,
     /// A fresh snapshot is being read in the background.
-    pub loading: bool,
+    loading: bool,
     /// When a colleague's change last refreshed the lists (the "updated" marker).
-    pub updated_elsewhere: Option<NaiveDateTime>,
+    updated_elsewhere: Option<NaiveDateTime>,
     /// Caseload filter chips.
-    pub filter: CaseloadFilter,
+    filter: CaseloadFilter,
     /// Caseload sort column.
-    pub sort: SortKey,
+    sort: SortKey,
     /// Caseload sort reversed.
-    pub descending: bool,
+    descending: bool,
     /// Breaches tab.
-    pub breach_tab: BreachTab,
+    breach_tab: BreachTab,
     /// The client shown in the client view.
-    pub client: Option<ClientRecord>,
+    client: Option<ClientRecord>,
     /// Cursor per view (the client and report views use `selected` as their scroll
     /// position).
-    pub cursors: [ListCursor; 8],
+    cursors: [ListCursor; 8],
     /// The period the Report view asks for.
-    pub report_period: Period,
+    report_period: Period,
     /// Whether the Report view asks for the session user's area rather than all areas.
-    pub report_own_area: bool,
+    report_own_area: bool,
     /// The return shown in the Report view, once loaded.
-    pub report: Option<Report>,
+    report: Option<Report>,
     /// A return is being counted in the background.
-    pub report_pending: bool,
+    report_pending: bool,
     /// Lines of the client record, counted when it arrives.
     client_lines: usize,
     /// Lines of the Report view, counted when a return arrives or goes.
     return_lines: usize,
     /// The open form, if any.
-    pub form: Option<crate::form::Form>,
+    form: Option<crate::form::Form>,
     /// The menu of updates, when open.
-    pub menu: Option<Menu>,
+    menu: Option<Menu>,
     /// The last change saved in this session, for undo.
-    pub receipt: Option<crate::domain::write::Receipt>,
+    receipt: Option<crate::domain::write::Receipt>,
     /// Clients marked for a bulk reassign.
-    pub marked: std::collections::BTreeSet<i64>,
+    marked: std::collections::BTreeSet<i64>,
     /// A draft offered back at start-up.
-    pub draft_offer: Option<DraftOffer>,
+    draft_offer: Option<DraftOffer>,
     /// Derived: caseload rows to show.
-    pub caseload_list: Vec<Entry>,
+    caseload_list: Vec<Entry>,
     /// Results of the shorter queries typed so far, to narrow the next keystroke.
     search_steps: Vec<(String, Vec<Entry>)>,
     /// The caseload's search texts in one buffer while a search is open: built when
@@ -262,17 +263,17 @@ pub struct App {
     /// snapshot, it would double at every reload, when two snapshots are in memory).
     search_texts: Option<SearchTexts>,
     /// Derived: review rows (indices into the caseload).
-    pub review_list: Vec<usize>,
+    review_list: Vec<usize>,
     /// Derived: releases to show (indices into `data.releases`).
-    pub release_list: Vec<usize>,
+    release_list: Vec<usize>,
     /// Derived: per-area release and breach counts, in `data.areas` order.
-    pub area_counts: Vec<lists::AreaCounts>,
+    area_counts: Vec<lists::AreaCounts>,
     /// Derived: breaches to show (indices into the tab's list).
-    pub breach_list: Vec<usize>,
+    breach_list: Vec<usize>,
     /// Terminal size (columns, rows).
-    pub size: (u16, u16),
+    size: (u16, u16),
     /// Set once the user has asked to leave.
-    pub quitting: bool,
+    quitting: bool,
 }
 
 impl App {
@@ -394,7 +395,7 @@ impl App {
 
     /// Installs a reread of the client record on screen (the scroll position stays),
     /// counting its lines once here rather than at every key.
-    pub fn refresh_client(&mut self, record: ClientRecord) {
+    pub(super) fn refresh_client(&mut self, record: ClientRecord) {
         let shows_viewers = crate::domain::roles::may_review_access(self.session.worker.as_ref());
         self.client_lines = crate::layout::record_lines(&record, self.today(), shows_viewers);
         self.client = Some(record);

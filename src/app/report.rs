@@ -58,7 +58,7 @@ impl App {
 
     /// The effect that counts the return when the Report view is showing (also after
     /// a change to its figures, such as recorded offences); the view waits for it.
-    pub fn report_effect(&mut self) -> Option<Effect> {
+    pub(super) fn report_effect(&mut self) -> Option<Effect> {
         if self.view != View::Report {
             return None;
         }

@@ -16,8 +16,8 @@ use crate::store::{Actor, Offences, Store, StoreError, StoreResult};
 /// also gives the day a return is produced on).
 pub fn actor(app: &App) -> Actor {
     Actor {
-        login: app.session.login.clone(),
-        now: app.now,
+        login: app.session().login.clone(),
+        now: app.now(),
     }
 }
 
@@ -205,7 +205,7 @@ pub fn save_draft(
     app: &App,
     last: &mut Option<serde_json::Value>,
 ) -> StoreResult<()> {
-    let Some(form) = app.form.as_ref().filter(|f| f.is_changed()) else {
+    let Some(form) = app.form().filter(|f| f.is_changed()) else {
         return Ok(());
     };
     let fields = form.to_json();
@@ -245,7 +245,7 @@ pub fn delivered(delivery: StoreResult<Delivery>) -> Vec<Done> {
 /// # Errors
 /// A store error, as [`Interpreter::perform`] returns it.
 pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<()> {
-    let mut loader = Loader::spawn(store.path(), app.rules.triage.clone())?;
+    let mut loader = Loader::spawn(store.path(), app.rules().triage.clone())?;
     let (mut snapshots, mut reports) = (0_usize, 0_usize);
     let mut next = Some(effect);
     loop {
@@ -293,7 +293,7 @@ pub fn initial_app(
     size: (u16, u16),
 ) -> StoreResult<App> {
     let mut app = App::new(now, session, settings, size);
-    let mut loader = Loader::spawn(store.path(), app.rules.triage.clone())?;
+    let mut loader = Loader::spawn(store.path(), app.rules().triage.clone())?;
     if let Effect::Reload { snapshot, .. } = app.reload() {
         loader.request(
             (snapshot.area, snapshot.worker),
@@ -313,7 +313,7 @@ pub fn initial_app(
 /// # Errors
 /// A store error.
 pub fn offer_drafts(store: &Store, app: &mut App) -> StoreResult<()> {
-    if let Some(offer) = find_draft(store, &app.session.login)? {
+    if let Some(offer) = find_draft(store, &app.session().login)? {
         app.update(Done::DraftFound(Box::new(offer)));
     }
     Ok(())

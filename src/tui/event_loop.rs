@@ -134,11 +134,11 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
         {
             app.start_in(scope);
         }
-        let loader = Loader::spawn(store.path(), app.rules.triage.clone())?;
+        let loader = Loader::spawn(store.path(), app.rules().triage.clone())?;
         let seen_version = store.data_version()?;
         let mut this = Self {
-            remembered: (remembered, app.scope),
-            frames: FrameCheck::new(app.size),
+            remembered: (remembered, app.scope()),
+            frames: FrameCheck::new(app.size()),
             screen,
             events,
             store,
@@ -154,8 +154,8 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
         };
         let first = this.app.reload();
         this.carry_out(first);
-        if !this.app.session.read_only {
-            if let Some(offer) = find_draft(this.store, &this.app.session.login)? {
+        if !this.app.session().read_only {
+            if let Some(offer) = find_draft(this.store, &this.app.session().login)? {
                 this.dispatch(Done::DraftFound(Box::new(offer)))?;
             }
         }
@@ -165,7 +165,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
     /// Runs until the user quits or the terminal goes; then writes what is left of
     /// the access log's queue.
     fn run(mut self) -> Result<App, Box<dyn std::error::Error>> {
-        while !self.app.quitting {
+        while !self.app.quitting() {
             if self.events.stopping() {
                 // The SSH connection dropped (SIGHUP) or we were asked to stop: keep
                 // the typing, then leave.
@@ -178,7 +178,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
             self.draw_if_changed()?;
             // After the frame: the record is on screen before its opening is written.
             if self.access.due() {
-                if let Some(message) = self.access.flush(self.store, &self.app.session.login) {
+                if let Some(message) = self.access.flush(self.store, &self.app.session().login) {
                     self.dispatch(Done::Failed(message))?;
                     self.draw_if_changed()?;
                 }
@@ -201,7 +201,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
             }
         }
         self.access
-            .finish(self.store, &self.app.session.login, self.patience)?;
+            .finish(self.store, &self.app.session().login, self.patience)?;
         Ok(self.app)
     }
 
@@ -255,7 +255,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
 
     /// Saves the open form's change; if a colleague holds the lock, keeps it pending.
     fn first_try(&mut self, request: Box<SaveRequest>) -> Option<Done> {
-        let fields = self.app.form.as_ref()?.to_json();
+        let fields = self.app.form()?.to_json();
         Some(self.try_save(PendingSave {
             request,
             fields,
@@ -289,7 +289,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
             return Ok(());
         };
         self.dirty = true;
-        let done = match self.app.form.as_ref() {
+        let done = match self.app.form() {
             None => return Ok(()),
             Some(form) if form.to_json() != save.fields => Done::SaveOutdated,
             Some(_) => self.try_save(save),
@@ -318,9 +318,9 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
     /// What a terminal event asks for, carried out.
     fn handle(&mut self, event: &Event) -> std::io::Result<()> {
         let action = match event {
-            Event::Key(key) => self.ctx.keys.action_for(self.app.mode, key),
+            Event::Key(key) => self.ctx.keys.action_for(self.app.mode(), key),
             Event::Resize(columns, rows) => Some(Action::Resize(*columns, *rows)),
-            Event::Mouse(mouse) => keys::mouse_action(self.app.mode, mouse),
+            Event::Mouse(mouse) => keys::mouse_action(self.app.mode(), mouse),
             _ => None,
         };
         let Some(action) = action else {
@@ -346,7 +346,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
             self.dispatch(Action::ChangedElsewhere)?;
         }
         let now = self.events.now();
-        let then = self.app.now;
+        let then = self.app.now();
         if (now.date(), now.hour(), now.minute()) != (then.date(), then.hour(), then.minute()) {
             self.dirty = true;
             self.dispatch(Action::Tick(now))?;
@@ -388,8 +388,8 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
     /// Remembers the scope the user moved to, for the next session on this database.
     fn remember_scope(&mut self) {
         let (remembered, left_in) = &mut self.remembered;
-        if self.app.scope != *left_in {
-            *left_in = self.app.scope;
+        if self.app.scope() != *left_in {
+            *left_in = self.app.scope();
             // Only a convenience: a scope that cannot be remembered is not worth a message.
             if let Some(remembered) = remembered {
                 let _ = remembered.keep(*left_in);
@@ -401,7 +401,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
     /// looks for its answer often; otherwise it wakes once a second, sooner if a
     /// pending save or the access log's queue is due.
     fn next_wait(&self) -> Duration {
-        let mut wait = if self.app.loading || self.app.report_pending {
+        let mut wait = if self.app.loading() || self.app.report_pending() {
             Duration::from_millis(50)
         } else {
             Duration::from_secs(1)

@@ -33,8 +33,8 @@ impl FrameCheck {
     /// Whether the app would draw something different from the last frame.
     pub fn changed(&mut self, app: &App, ctx: &Ctx) -> bool {
         let Ok(size) = self.scratch.size();
-        if (size.width, size.height) != app.size {
-            self.scratch = Self::terminal(app.size);
+        if (size.width, size.height) != app.size() {
+            self.scratch = Self::terminal(app.size());
             self.last = None;
         }
         let Ok(_) = self.scratch.draw(|frame| ui::render(frame, app, ctx));

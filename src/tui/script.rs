@@ -107,7 +107,9 @@ impl Events for Script {
         if let Some(last) = self.timings.last_mut() {
             last.answered.get_or_insert(now);
         }
-        if matches!(self.steps.front(), Some(Step::Settle)) && (app.loading || app.report_pending) {
+        if matches!(self.steps.front(), Some(Step::Settle))
+            && (app.loading() || app.report_pending())
+        {
             std::thread::sleep(wait);
             return Ok(Input::Quiet);
         }

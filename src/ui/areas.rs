@@ -20,7 +20,7 @@ fn percent(part: usize, whole: usize) -> String {
 /// Draws the areas table and its legend into `area`.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let [table_area, legend_area] = crate::layout::areas_split(area);
-    let areas = &app.data.areas;
+    let areas = &app.data().areas;
     let visible = usize::from(table_area.height.saturating_sub(3)).max(1);
     let cursor = window(app.cursor_of(View::Areas), visible);
     let block = list_block(" Caseloads by area ".to_owned(), cursor, areas.len(), theme);
@@ -30,7 +30,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .skip(cursor.offset)
         .take(visible)
         .map(|(i, a)| {
-            let counts = app.area_counts.get(i).copied().unwrap_or_default();
+            let counts = app.area_counts().get(i).copied().unwrap_or_default();
             let breaches = |rag: Rag| counts.breaches[rag as usize];
             let releases = counts.releases_14_days;
             let rag_cell = Line::from(vec![

@@ -26,17 +26,17 @@ const fn short_action(rag: Rag) -> &'static str {
 
 /// Draws the breaches list into `area`, building only the visible rows.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    let list = &app.breach_list;
+    let list = app.breach_list();
     let source = app.breach_source();
     let visible = usize::from(area.height.saturating_sub(3)).max(1);
     let cursor = window(app.cursor_of(View::Breaches), visible);
-    let (outstanding, dealt) = match app.breach_tab {
+    let (outstanding, dealt) = match app.breach_tab() {
         BreachTab::Outstanding => ("[Outstanding]", "dealt with"),
         BreachTab::DealtWith => ("outstanding", "[Dealt with]"),
     };
     let title = format!(
         " Breaches ({}): {outstanding} {dealt}  {} shown ",
-        app.scope.label(),
+        app.scope().label(),
         list.len()
     );
     let block = list_block(title, cursor, list.len(), theme);
@@ -50,9 +50,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         );
         return;
     }
-    let now = app.now;
+    let now = app.now();
     let wide = area.width >= 96;
-    let dealt_tab = app.breach_tab == BreachTab::DealtWith;
+    let dealt_tab = app.breach_tab() == BreachTab::DealtWith;
     let rows = list
         .iter()
         .enumerate()
@@ -70,7 +70,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                     theme.rag(b.rag).add_modifier(Modifier::REVERSED),
                 ),
                 BreachStatus::Outstanding => {
-                    match cooling_off_until(b.raised_at, app.rules.triage.cooling_off_hours)
+                    match cooling_off_until(b.raised_at, app.rules().triage.cooling_off_hours)
                         .filter(|until| now < *until)
                     {
                         Some(until) => Line::from(format!("cool-off {}", countdown(until, now))),

@@ -131,7 +131,7 @@ fn shared_widths(columns: &[usize], width: u16, gauge: bool, app: &App) -> (Vec<
     let gaps = u16::try_from(columns.len().saturating_sub(1)).unwrap_or(0);
     let mut spare = width.saturating_sub(widths.iter().sum::<u16>() + gaps);
     let longest_coordinator = super::fitted_width(
-        app.data.workers.iter().map(|w| w.name.as_str()),
+        app.data().workers.iter().map(|w| w.name.as_str()),
         0,
         CO_ORDINATOR_UP_TO,
     );
@@ -221,10 +221,10 @@ fn next_date_cell(row: &CaseloadRow, app: &App, theme: Theme) -> Line<'static> {
 
 /// The name with the characters the search matched underlined.
 fn name_cell(row: &CaseloadRow, app: &App) -> Line<'static> {
-    if app.redact {
+    if app.redact() {
         return Line::from(super::client_name(app, row.display_name()));
     }
-    let query = app.search.as_str();
+    let query = app.search();
     let name = safe(row.display_name());
     let Some((_, indices)) = (!query.is_empty())
         .then(|| reference_indices(row.label.search_text(), query))
@@ -249,22 +249,26 @@ fn name_cell(row: &CaseloadRow, app: &App) -> Line<'static> {
 
 /// Draws the caseload into `area`, building only the visible rows.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    let list = &app.caseload_list;
+    let list = app.caseload_list();
     let visible = usize::from(area.height.saturating_sub(3)).max(1);
     let cursor = window(app.cursor_of(View::Caseload), visible);
-    let mut title = format!(" Caseload ({}): {} clients", app.scope.label(), list.len());
-    let chips = app.filter.chips();
+    let mut title = format!(
+        " Caseload ({}): {} clients",
+        app.scope().label(),
+        list.len()
+    );
+    let chips = app.filter().chips();
     if !chips.is_empty() {
         let _ = write!(title, " [{}]", chips.join("] ["));
     }
-    if !app.search.is_empty() {
-        let _ = write!(title, " /{}", safe(&app.search));
+    if !app.search().is_empty() {
+        let _ = write!(title, " /{}", safe(app.search()));
     }
     title.push(' ');
     let block = list_block(title, cursor, list.len(), theme);
     if list.is_empty() {
-        let text = if app.data.caseload.is_empty() {
-            if app.scope == crate::app::Scope::Everything {
+        let text = if app.data().caseload.is_empty() {
+            if app.scope() == crate::app::Scope::Everything {
                 "No clients on the caseload yet. New referrals: N."
             } else {
                 "No clients on the caseload in this scope. Press o to widen the scope."
@@ -283,18 +287,18 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .skip(cursor.offset)
         .take(visible)
         .map(|(i, entry)| {
-            let row = &app.data.caseload[entry.row()];
+            let row = &app.data().caseload[entry.row()];
             let cells: Vec<Line<'static>> = columns
                 .iter()
                 .map(|&c| match c {
-                    0 if app.marked.contains(&row.client_id) => {
+                    0 if app.marked().contains(&row.client_id) => {
                         let mut line = name_cell(row, app);
                         line.spans.insert(0, Span::styled("* ", theme.key()));
                         line
                     }
                     0 => name_cell(row, app),
                     1 => Line::from(safe(row.reference())),
-                    2 => Line::from(safe(app.data.coordinator(row))),
+                    2 => Line::from(safe(app.data().coordinator(row))),
                     3 => flags_cell(row, theme),
                     4 => Line::from(status::status(&row.episode, row.custody.as_deref()).label()),
                     5 => clock_cell(row, app, theme, gauge),
@@ -310,8 +314,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let header = Row::new(columns.iter().map(|&c| {
         let col = &COLUMNS[c];
         let marker = match (
-            app.sort == col.sort && c != 3 && app.search.is_empty(),
-            app.descending,
+            app.sort() == col.sort && c != 3 && app.search().is_empty(),
+            app.descending(),
         ) {
             (true, false) => "^",
             (true, true) => "v",

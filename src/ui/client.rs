@@ -47,7 +47,7 @@ fn profile_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec
             _ => format!("NHS {}", safe(n)),
         },
     );
-    if app.redact {
+    if app.redact() {
         lines.push(Line::styled(
             " date of birth and NHS number hidden (R shows them)",
             theme.dim(),
@@ -314,8 +314,8 @@ fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<L
     for b in &r.breaches {
         let state = if b.status == crate::domain::model::BreachStatus::Outstanding {
             let cooling =
-                breach::cooling_off_until(b.raised_at, app.rules.triage.cooling_off_hours)
-                    .filter(|until| app.now < *until)
+                breach::cooling_off_until(b.raised_at, app.rules().triage.cooling_off_hours)
+                    .filter(|until| app.now() < *until)
                     .map_or_else(String::new, |until| {
                         format!("cooling-off till {}, ", until.format("%d/%m %H:%M"))
                     });
@@ -323,7 +323,7 @@ fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<L
                 "outstanding, {cooling}{} by {} ({})",
                 breach::action(b.rag),
                 b.deadline.format("%d/%m %H:%M"),
-                breach::countdown(b.deadline, app.now)
+                breach::countdown(b.deadline, app.now())
             )
         } else {
             format!(
@@ -426,7 +426,7 @@ fn history_lines(r: &ClientRecord, theme: Theme, lines: &mut Vec<Line<'static>>)
 
 /// Every line of the record, for drawing and for the scroll limit.
 fn lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
-    let Some(record) = &app.client else {
+    let Some(record) = app.client() else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -441,7 +441,7 @@ fn lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
 
 /// Who opened the record, from the access log: shown to team leaders and admins only.
 fn viewer_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line<'static>>) {
-    if !crate::domain::roles::may_review_access(app.session.worker.as_ref()) {
+    if !crate::domain::roles::may_review_access(app.session().worker.as_ref()) {
         return;
     }
     lines.push(Line::from(""));
@@ -484,12 +484,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let all = lines(app, theme);
     debug_assert_eq!(
         all.len(),
-        app.client
+        app.client()
             .as_ref()
             .map_or(0, |r| crate::layout::record_lines(
                 r,
                 app.today(),
-                crate::domain::roles::may_review_access(app.session.worker.as_ref())
+                crate::domain::roles::may_review_access(app.session().worker.as_ref())
             )),
         "layout::record_lines must count what the client view draws"
     );

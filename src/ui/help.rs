@@ -35,11 +35,11 @@ pub fn render(frame: &mut Frame<'_>, screen: Rect, app: &App, ctx: &super::Ctx) 
         .filter(|(_, what)| {
             VIEW_ONLY
                 .iter()
-                .all(|(text, view)| text != what || *view == app.view)
+                .all(|(text, view)| text != what || *view == app.view())
         })
         .collect();
     let mut lines: Vec<Line<'_>> = vec![Line::styled(
-        format!(" Keys: {}", app.view.title()),
+        format!(" Keys: {}", app.view().title()),
         theme.title(),
     )];
     // Two columns whenever one would not fit the height.

@@ -12,8 +12,8 @@ use crate::app::App;
 
 /// The menu of updates, scrolled to its cursor.
 pub fn render_menu(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {
-    let Some(menu) = &app.menu else { return };
-    let who = match (menu.client_id, &app.client) {
+    let Some(menu) = app.menu() else { return };
+    let who = match (menu.client_id, app.client()) {
         (Some(id), Some(record)) if record.profile.id == id => {
             format!(" for {}", safe(&record.profile.reference))
         }
@@ -54,7 +54,7 @@ pub fn render_menu(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme)
 
 /// The open form, over the current view.
 pub fn render_form(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {
-    let Some(form) = &app.form else { return };
+    let Some(form) = app.form() else { return };
     let rows = form.fields.len() * 2 + 5;
     let area = centred(
         screen,
@@ -68,7 +68,7 @@ pub fn render_form(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme)
 
 /// "Unsaved contact for C-1042 from 14:02: restore?"
 pub fn render_draft_offer(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {
-    let Some(offer) = &app.draft_offer else {
+    let Some(offer) = app.draft_offer() else {
         return;
     };
     let area = centred(screen, 64, 5);

@@ -65,8 +65,8 @@ pub fn render(frame: &mut Frame<'_>, app: &App, ctx: &Ctx) {
     }
     let [tabs, body, status, footer] = regions(screen);
     tab_bar(frame, tabs, app, theme);
-    if app.loading && app.data.loaded_at.is_none() {
-        let text = format!(" Reading the caseload ({})...", app.scope.label());
+    if app.loading() && app.data().loaded_at.is_none() {
+        let text = format!(" Reading the caseload ({})...", app.scope().label());
         frame.render_widget(
             Paragraph::new(Line::styled(text, theme.dim())).block(Block::bordered()),
             body,
@@ -75,7 +75,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, ctx: &Ctx) {
         footer_line(frame, footer, app, ctx);
         return;
     }
-    match app.view {
+    match app.view() {
         View::Today => today::render(frame, body, app, theme),
         View::Areas => areas::render(frame, body, app, theme),
         View::Caseload => caseload::render(frame, body, app, theme),
@@ -87,7 +87,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, ctx: &Ctx) {
     }
     status_line(frame, status, app, theme);
     footer_line(frame, footer, app, ctx);
-    match app.mode {
+    match app.mode() {
         Mode::Help => help::render(frame, screen, app, ctx),
         Mode::Explain => today::render_explain(frame, screen, app, theme),
         Mode::Menu => menu::render_menu(frame, screen, app, theme),
@@ -124,7 +124,7 @@ fn tab_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let mut spans = Vec::new();
     for (at, view) in View::TABS.into_iter().enumerate() {
         let (number, title) = tab_label(at, view, area.width);
-        let style = if view == app.view {
+        let style = if view == app.view() {
             theme.selected()
         } else {
             Style::new()
@@ -132,28 +132,28 @@ fn tab_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         spans.push(Span::styled(number, theme.key()));
         spans.push(Span::styled(title, style));
     }
-    if app.view == View::Client {
+    if app.view() == View::Client {
         spans.push(Span::styled(" Client ", theme.selected()));
     }
     frame.render_widget(Line::from(spans), area);
 }
 
 fn status_line(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    if let Some(message) = &app.message {
+    if let Some(message) = app.message() {
         frame.render_widget(
             Line::styled(format!(" {}", safe(message)), theme.warning()),
             area,
         );
         return;
     }
-    let s = &app.session;
+    let s = app.session();
     let role = s
         .worker
         .as_ref()
         .map_or("no worker record", |w| w.role.label());
     let mode = if s.read_only { ", read-only" } else { "" };
-    let reading = app.loading || app.report_pending;
-    let refreshed = match (reading, app.updated_elsewhere, app.data.loaded_at) {
+    let reading = app.loading() || app.report_pending();
+    let refreshed = match (reading, app.updated_elsewhere(), app.data().loaded_at) {
         (true, _, _) => " | reading...".to_owned(),
         (false, Some(t), _) => format!(" | updated {}", t.format("%H:%M")),
         (false, None, Some(t)) => format!(" | read {}", t.format("%H:%M")),
@@ -163,7 +163,7 @@ fn status_line(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         " {} | {} ({role}{mode}) | {} | {}{refreshed}",
         safe(&s.database),
         safe(&s.login),
-        app.scope.label(),
+        app.scope().label(),
         app.today().format("%d/%m/%Y"),
     );
     frame.render_widget(Line::styled(text, theme.dim()), area);
@@ -171,7 +171,7 @@ fn status_line(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
 
 fn footer_line(frame: &mut Frame<'_>, area: Rect, app: &App, ctx: &Ctx) {
     let theme = ctx.theme;
-    let prompt = match app.mode {
+    let prompt = match app.mode() {
         Mode::Search => Some("/"),
         Mode::Command => Some(":"),
         _ => None,
@@ -179,13 +179,13 @@ fn footer_line(frame: &mut Frame<'_>, area: Rect, app: &App, ctx: &Ctx) {
     if let Some(prompt) = prompt {
         let line = Line::from(vec![
             Span::styled(prompt, theme.key()),
-            Span::raw(safe(&app.input)),
+            Span::raw(safe(app.input())),
             Span::styled("_", theme.dim()),
         ]);
         frame.render_widget(line, area);
         return;
     }
-    let mut keys: Vec<(A, &str)> = match app.view {
+    let mut keys: Vec<(A, &str)> = match app.view() {
         View::Today => vec![
             (A::Enter, "open"),
             (A::Explain, "why"),
@@ -289,7 +289,7 @@ pub fn safe(text: &str) -> String {
 /// (screen sharing), and always safe to print.
 #[must_use]
 pub fn client_name(app: &App, name: &str) -> String {
-    if app.redact {
+    if app.redact() {
         name.split([',', ' ', '-'])
             .filter_map(|part| part.chars().next())
             .map(|c| format!("{}.", c.to_uppercase()))

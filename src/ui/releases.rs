@@ -22,13 +22,13 @@ fn week_label(days: i64, weekday_today: i64) -> String {
 
 /// Draws the releases list into `area`, building only the visible rows.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    let list = &app.release_list;
+    let list = app.release_list();
     let visible = usize::from(area.height.saturating_sub(3)).max(1);
     let cursor = window(app.cursor_of(View::Releases), visible);
     let title = format!(
         " Releases in the next {} days ({}): {} ",
-        app.rules.release_window_days,
-        app.scope.label(),
+        app.rules().release_window_days,
+        app.scope().label(),
         list.len()
     );
     let block = list_block(title, cursor, list.len(), theme);
@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let wide = area.width >= 110;
     let mut previous_week = None;
     if let Some(&before) = cursor.offset.checked_sub(1).and_then(|i| list.get(i)) {
-        let r = &app.data.releases[before];
+        let r = &app.data().releases[before];
         let date = release::planning_date(r.expected_release_date, r.earliest_release_date, today)
             .unwrap_or(today);
         previous_week = Some(week_label((date - today).num_days(), weekday));
@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .skip(cursor.offset)
         .take(visible)
         .map(|(i, &index)| {
-            let r = &app.data.releases[index];
+            let r = &app.data().releases[index];
             let date =
                 release::planning_date(r.expected_release_date, r.earliest_release_date, today)
                     .unwrap_or(today);
@@ -101,7 +101,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         Constraint::Fill(1),
         Constraint::Length(7),
         Constraint::Length(if area.width >= super::WIDE_FROM {
-            super::fitted_width(app.data.releases.iter().map(|r| r.prison.as_str()), 13, 32)
+            super::fitted_width(
+                app.data().releases.iter().map(|r| r.prison.as_str()),
+                13,
+                32,
+            )
         } else {
             13
         }),

@@ -114,9 +114,9 @@ fn section_lines(report: &Report, width: usize, theme: Theme, lines: &mut Vec<Li
 
 /// Every line of the return at an inner width of `width` columns.
 fn lines(app: &App, width: usize, theme: Theme) -> Vec<Line<'static>> {
-    let Some(report) = &app.report else {
-        let text = if app.report_pending {
-            format!(" Counting the return for {}...", app.report_period.label)
+    let Some(report) = app.report() else {
+        let text = if app.report_pending() {
+            format!(" Counting the return for {}...", app.report_period().label)
         } else {
             " The return is not loaded: press r to build it again.".to_owned()
         };
@@ -158,11 +158,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let all = lines(app, inner_width(area.width), theme);
     debug_assert_eq!(
         all.len(),
-        crate::layout::return_lines(app.report.as_ref()),
+        crate::layout::return_lines(app.report()),
         "layout::return_lines must count what the report view draws"
     );
     let shown: Vec<Line<'static>> = all.into_iter().skip(top).take(visible).collect();
-    let title = app.report.as_ref().map_or_else(
+    let title = app.report().map_or_else(
         || " Quarterly return ".to_owned(),
         |r| {
             format!(

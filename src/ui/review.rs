@@ -13,13 +13,13 @@ use crate::app::{App, View};
 
 /// Draws the review list into `area`, building only the visible rows.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    let list = &app.review_list;
+    let list = app.review_list();
     let visible = usize::from(area.height.saturating_sub(3)).max(1);
     let cursor = window(app.cursor_of(View::Review), visible);
     let block = list_block(
         format!(
             " 13-week review, week 11 on ({}): {} ",
-            app.scope.label(),
+            app.scope().label(),
             list.len()
         ),
         cursor,
@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .skip(cursor.offset)
         .take(visible)
         .map(|(i, &index)| {
-            let row = &app.data.caseload[index];
+            let row = &app.data().caseload[index];
             let decision = match (&row.episode.extension_review_date, &row.episode.exit_plan) {
                 (Some(review), _) => {
                     Line::from(format!("extended, review {}", review.format("%d/%m/%Y")))
@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 decision,
             ];
             if wide {
-                cells.insert(2, Line::from(safe(app.data.coordinator(row))));
+                cells.insert(2, Line::from(safe(app.data().coordinator(row))));
             }
             Row::new(cells).style(row_style(i == cursor.selected, theme))
         });

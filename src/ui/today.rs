@@ -34,13 +34,13 @@ fn tag(kind: Kind) -> (&'static str, Option<Rag>) {
 
 /// Name and reference of the item's client, from the caseload snapshot.
 fn who(app: &App, item: &Item) -> (String, String, String) {
-    app.data
+    app.data()
         .row_of_client(item.client_id)
         .map(|r| {
             (
                 super::client_name(app, r.display_name()),
                 safe(r.reference()),
-                safe(app.data.coordinator(r)),
+                safe(app.data().coordinator(r)),
             )
         })
         .unwrap_or_default()
@@ -48,7 +48,7 @@ fn who(app: &App, item: &Item) -> (String, String, String) {
 
 /// Draws the queue into `area`, building only the visible rows.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    let items = &app.data.today;
+    let items = &app.data().today;
     let cursor = window(
         app.cursor_of(View::Today),
         usize::from(area.height.saturating_sub(3)).max(1),
@@ -57,14 +57,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         format!(
             " Today: {} things to do ({}) ",
             items.len(),
-            app.scope.label()
+            app.scope().label()
         ),
         cursor,
         items.len(),
         theme,
     );
     if items.is_empty() {
-        let text = if app.scope == crate::app::Scope::Everything {
+        let text = if app.scope() == crate::app::Scope::Everything {
             "Nothing needs doing. New referrals: N."
         } else {
             "Nothing needs doing in this scope. Press o to widen the scope."
@@ -92,7 +92,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             if with_reference {
                 cells.push(Line::from(reference));
             }
-            cells.push(Line::from(item.detail.reason(app.now)));
+            cells.push(Line::from(item.detail.reason(app.now())));
             if wide {
                 cells.push(Line::from(coordinator));
             }
@@ -112,7 +112,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     header.push("What needs doing");
     if wide {
         widths.push(Constraint::Length(if area.width >= super::WIDE_FROM {
-            super::fitted_width(app.data.workers.iter().map(|w| w.name.as_str()), 16, 28)
+            super::fitted_width(app.data().workers.iter().map(|w| w.name.as_str()), 16, 28)
         } else {
             16
         }));
@@ -126,16 +126,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
 
 /// The score breakdown of the selected item, as a popup over `screen`.
 pub fn render_explain(frame: &mut Frame<'_>, screen: Rect, app: &App, theme: Theme) {
-    let Some(item) = app.data.today.get(app.cursor_of(View::Today).selected) else {
+    let Some(item) = app.data().today.get(app.cursor_of(View::Today).selected) else {
         return;
     };
     let (name, reference, _) = who(app, item);
     let mut lines = vec![
         Line::styled(format!(" {name} ({reference})"), theme.title()),
-        Line::from(format!(" {}", item.detail.reason(app.now))),
+        Line::from(format!(" {}", item.detail.reason(app.now()))),
         Line::from(""),
     ];
-    for term in item.detail.terms(app.now, &app.rules.triage) {
+    for term in item.detail.terms(app.now(), &app.rules().triage) {
         lines.push(Line::from(vec![
             Span::raw(format!(" {:>6.1} x {:<6.2}", term.coefficient, term.factor)),
             Span::styled(format!(" = {:>6.1}  ", term.value()), theme.key()),

@@ -2,7 +2,7 @@
 //! log a contact and undo it, a colleague's save to another field, read-only refusal,
 //! drafts offered back, and a bulk reassign that states its count.
 
-use caseload::app::{App, Mode, View};
+use caseload::app::{App, Mode, Session, View};
 use caseload::demo::DEMO_LEAD;
 use caseload::domain::model::Flags;
 use caseload::form::{FormKind, Stage};
@@ -13,10 +13,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rusqlite::Connection;
 
 use crate::common::{at, demo_store};
-use crate::ui::{app_for, press, screen};
+use crate::ui::{app_as, app_for, lead_session, press, screen};
 
-/// The demo lead's login (tests write as them).
-fn as_lead(store: &mut Store, app: &mut App) {
+/// Gives the demo lead the login the tests run as ("tester", as `lead_session`).
+fn as_lead(store: &mut Store) {
     let lead = store
         .workers()
         .unwrap()
@@ -33,13 +33,12 @@ fn as_lead(store: &mut Store, app: &mut App) {
             "tester",
         )
         .unwrap();
-    app.session.login = "tester".into();
 }
 
 fn type_text(store: &mut Store, app: &mut App, text: &str) {
     for c in text.chars() {
         let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        if let Some(action) = KeyBindings::default().action_for(app.mode, &event) {
+        if let Some(action) = KeyBindings::default().action_for(app.mode(), &event) {
             if let Some(effect) = app.update(action) {
                 perform(store, app, effect).unwrap();
             }
@@ -57,34 +56,34 @@ fn count(store: &Store, sql: &str) -> i64 {
 /// Opens the first caseload client's record.
 fn open_first_client(store: &mut Store, app: &mut App) -> i64 {
     press(store, app, &[KeyCode::Char('3'), KeyCode::Enter]);
-    assert_eq!(app.view, View::Client);
-    app.client.as_ref().unwrap().profile.id
+    assert_eq!(app.view(), View::Client);
+    app.client().unwrap().profile.id
 }
 
 #[test]
 fn a_contact_is_logged_from_the_keyboard_audited_and_undone() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    as_lead(&mut store, &mut app);
+    as_lead(&mut store);
     let client = open_first_client(&mut store, &mut app);
     let before = count(
         &store,
         &format!("SELECT count(*) FROM contact WHERE client_id = {client}"),
     );
     press(&mut store, &mut app, &[KeyCode::Char('n')]);
-    assert_eq!(app.mode, Mode::Form);
-    assert_eq!(app.form.as_ref().unwrap().kind, FormKind::Contact);
+    assert_eq!(app.mode(), Mode::Form);
+    assert_eq!(app.form().unwrap().kind, FormKind::Contact);
     insta::assert_snapshot!(screen(&app));
     press(&mut store, &mut app, &[KeyCode::Tab, KeyCode::Tab]);
     type_text(&mut store, &mut app, "Phoned about the housing appointment");
     press(&mut store, &mut app, &[KeyCode::Enter]);
     assert_eq!(
-        app.mode,
+        app.mode(),
         Mode::Normal,
         "{:?}",
-        app.form.as_ref().and_then(|f| f.notice.clone())
+        app.form().and_then(|f| f.notice.clone())
     );
-    assert_eq!(app.message.as_deref(), Some("Saved: contact. U undoes it."));
+    assert_eq!(app.message(), Some("Saved: contact. U undoes it."));
     assert_eq!(
         count(
             &store,
@@ -99,7 +98,7 @@ fn a_contact_is_logged_from_the_keyboard_audited_and_undone() {
         ),
         1
     );
-    let record = app.client.as_ref().unwrap();
+    let record = app.client().unwrap();
     assert_eq!(
         record.contacts[0].note, "Phoned about the housing appointment",
         "the record on screen is reloaded"
@@ -122,7 +121,7 @@ fn a_contact_is_logged_from_the_keyboard_audited_and_undone() {
     );
     press(&mut store, &mut app, &[KeyCode::Char('U')]);
     assert_eq!(
-        app.message.as_deref(),
+        app.message(),
         Some("nothing to undo: no change saved in this session")
     );
 }
@@ -131,12 +130,12 @@ fn a_contact_is_logged_from_the_keyboard_audited_and_undone() {
 fn a_colleagues_save_to_another_field_stands_when_mine_is_saved_over_it() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    as_lead(&mut store, &mut app);
+    as_lead(&mut store);
     let client = open_first_client(&mut store, &mut app);
     press(&mut store, &mut app, &[KeyCode::Char('u')]);
-    assert_eq!(app.mode, Mode::Menu);
+    assert_eq!(app.mode(), Mode::Menu);
     let flags_at = app
-        .menu
+        .menu()
         .as_ref()
         .unwrap()
         .items
@@ -147,11 +146,11 @@ fn a_colleagues_save_to_another_field_stands_when_mine_is_saved_over_it() {
         press(&mut store, &mut app, &[KeyCode::Down]);
     }
     press(&mut store, &mut app, &[KeyCode::Enter]);
-    assert_eq!(app.form.as_ref().unwrap().kind, FormKind::Flags);
+    assert_eq!(app.form().unwrap().kind, FormKind::Flags);
     // Tab to PPO and switch it on.
     press(&mut store, &mut app, &[KeyCode::Tab, KeyCode::Char('y')]);
     assert_eq!(
-        app.form.as_ref().unwrap().to_json(),
+        app.form().unwrap().to_json(),
         serde_json::json!({ "ppo": "yes" }),
         "the draft of an edit holds only what was changed"
     );
@@ -179,7 +178,7 @@ fn a_colleagues_save_to_another_field_stands_when_mine_is_saved_over_it() {
         )
         .unwrap();
     let version = colleague.version_of("client", client).unwrap();
-    let mut flags = app.client.as_ref().unwrap().profile.flags;
+    let mut flags = app.client().unwrap().profile.flags;
     flags.mappa = true;
     colleague
         .apply(
@@ -200,9 +199,9 @@ fn a_colleagues_save_to_another_field_stands_when_mine_is_saved_over_it() {
 
     press(&mut store, &mut app, &[KeyCode::Enter]);
     assert!(
-        app.form.is_none(),
+        app.form().is_none(),
         "a colleague's change to another field is no conflict: {:?}",
-        app.form.as_ref().map(|f| f.notice.clone())
+        app.form().map(|f| f.notice.clone())
     );
     let saved: Flags = store.client_record(client).unwrap().profile.flags;
     assert!(saved.mappa, "the colleague's MAPPA stands");
@@ -224,19 +223,19 @@ fn a_colleagues_save_to_another_field_stands_when_mine_is_saved_over_it() {
 #[test]
 fn a_session_without_a_worker_record_cannot_open_forms() {
     let (_dir, mut store) = demo_store();
-    let mut app = app_for(&store, (80, 24));
-    app.session.worker = None;
-    app.session.read_only = true;
+    let session = Session {
+        worker: None,
+        read_only: true,
+        ..lead_session(&store)
+    };
+    let mut app = app_as(&store, session, (80, 24));
     open_first_client(&mut store, &mut app);
     press(&mut store, &mut app, &[KeyCode::Char('n')]);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.mode(), Mode::Normal);
     assert!(
-        app.message
-            .as_deref()
-            .unwrap()
-            .contains("caseload worker add"),
+        app.message().unwrap().contains("caseload worker add"),
         "{:?}",
-        app.message
+        app.message()
     );
 }
 
@@ -244,8 +243,8 @@ fn a_session_without_a_worker_record_cannot_open_forms() {
 fn a_draft_left_behind_is_offered_back_and_restored() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    as_lead(&mut store, &mut app);
-    let client = app.data.caseload[0].client_id;
+    as_lead(&mut store);
+    let client = app.data().caseload[0].client_id;
     let actor = Actor {
         login: "tester".into(),
         now: at("2026-11-23 14:02"),
@@ -259,17 +258,17 @@ fn a_draft_left_behind_is_offered_back_and_restored() {
         )
         .unwrap();
     offer_drafts(&store, &mut app).unwrap();
-    assert_eq!(app.mode, Mode::DraftOffer);
+    assert_eq!(app.mode(), Mode::DraftOffer);
     let text = screen(&app);
     assert!(text.contains("unsaved contact for C-"), "{text}");
     assert!(text.contains("from 23/11 14:02: restore?"), "{text}");
     press(&mut store, &mut app, &[KeyCode::Char('y')]);
-    let form = app.form.as_ref().expect("restored");
+    let form = app.form().expect("restored");
     assert_eq!(form.value("note"), "half-typed note");
     assert_eq!(form.context.client.map(|c| c.id), Some(client));
     // Esc, then y to discard, drops the draft too.
     press(&mut store, &mut app, &[KeyCode::Esc, KeyCode::Char('y')]);
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert!(store.drafts("tester").unwrap().is_empty());
 }
 
@@ -277,7 +276,7 @@ fn a_draft_left_behind_is_offered_back_and_restored() {
 fn a_bulk_reassign_of_three_clients_states_the_count_and_defaults_to_cancel() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    as_lead(&mut store, &mut app);
+    as_lead(&mut store);
     press(&mut store, &mut app, &[KeyCode::Char('3')]);
     press(
         &mut store,
@@ -290,11 +289,11 @@ fn a_bulk_reassign_of_three_clients_states_the_count_and_defaults_to_cancel() {
             KeyCode::Char(' '),
         ],
     );
-    assert_eq!(app.marked.len(), 3);
+    assert_eq!(app.marked().len(), 3);
     assert!(screen(&app).contains("* "), "marked rows are shown");
     press(&mut store, &mut app, &[KeyCode::Char('u')]);
     let at = app
-        .menu
+        .menu()
         .as_ref()
         .unwrap()
         .items
@@ -305,12 +304,12 @@ fn a_bulk_reassign_of_three_clients_states_the_count_and_defaults_to_cancel() {
         press(&mut store, &mut app, &[KeyCode::Down]);
     }
     press(&mut store, &mut app, &[KeyCode::Enter]);
-    let form = app.form.as_ref().unwrap();
+    let form = app.form().unwrap();
     assert_eq!(form.kind, FormKind::Reassign);
     assert_eq!(form.context.clients.len(), 3);
     // Choose an area (Space picks the next choice), then save.
     press(&mut store, &mut app, &[KeyCode::Char(' '), KeyCode::Enter]);
-    match &app.form.as_ref().unwrap().stage {
+    match &app.form().unwrap().stage {
         Stage::Confirm {
             message,
             confirm_selected,
@@ -320,7 +319,7 @@ fn a_bulk_reassign_of_three_clients_states_the_count_and_defaults_to_cancel() {
         }
         other => panic!(
             "expected a confirm step, got {other:?}: {:?}",
-            app.form.as_ref().unwrap().fields
+            app.form().unwrap().fields
         ),
     }
 }
@@ -329,9 +328,9 @@ fn a_bulk_reassign_of_three_clients_states_the_count_and_defaults_to_cancel() {
 fn offence_counts_of_the_sample_are_recorded_from_the_report_view() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    as_lead(&mut store, &mut app);
+    as_lead(&mut store);
     press(&mut store, &mut app, &[KeyCode::Char('7')]);
-    let quarter = app.report_period.clone();
+    let quarter = app.report_period().clone();
     let actor = Actor {
         login: "tester".into(),
         now: at("2026-11-23 09:30"),
@@ -353,7 +352,7 @@ fn offence_counts_of_the_sample_are_recorded_from_the_report_view() {
     );
     press(&mut store, &mut app, &[KeyCode::Enter]);
     assert_eq!(
-        app.message.as_deref(),
+        app.message(),
         Some(
             format!(
                 "Recorded offences for {reference} in the {} sample.",
@@ -394,19 +393,16 @@ fn offence_counts_of_the_sample_are_recorded_from_the_report_view() {
     );
     press(&mut store, &mut app, &[KeyCode::Enter]);
     assert!(
-        app.message
-            .as_deref()
-            .unwrap()
-            .starts_with("'four' is not a count"),
+        app.message().unwrap().starts_with("'four' is not a count"),
         "{:?}",
-        app.message
+        app.message()
     );
     press(&mut store, &mut app, &[KeyCode::Char(':')]);
     type_text(&mut store, &mut app, "offences C-99999 1 1 1 1");
     press(&mut store, &mut app, &[KeyCode::Enter]);
     assert!(
-        app.message.as_deref().unwrap().contains("C-99999"),
+        app.message().unwrap().contains("C-99999"),
         "{:?}",
-        app.message
+        app.message()
     );
 }

@@ -99,7 +99,7 @@ fn a_hang_up_in_a_form_keeps_its_draft_and_the_next_run_offers_it_back() {
     steps.push(Step::HangUp);
     let mut screen = Counted::new();
     let left = run(&mut store, &mut screen, steps);
-    let form = left.form.as_ref().expect("the contact form was open");
+    let form = left.form().expect("the contact form was open");
     assert_eq!(form.value("note"), NOTE, "{}", screen.text());
 
     let drafts = store.drafts("tester").unwrap();
@@ -110,7 +110,7 @@ fn a_hang_up_in_a_form_keeps_its_draft_and_the_next_run_offers_it_back() {
     // The offer shows over the lists, once they are read.
     let mut next = Counted::new();
     let app = run(&mut store, &mut next, vec![Step::Settle]);
-    assert_eq!(app.mode, Mode::DraftOffer);
+    assert_eq!(app.mode(), Mode::DraftOffer);
     let text = next.text();
     assert!(
         text.contains(&format!("unsaved contact for {reference} from 23/11 09:30")),
@@ -160,7 +160,7 @@ fn a_record_opened_through_the_loop_is_in_the_access_log_once_a_minute() {
         Step::key(KeyCode::Enter),
     ];
     let app = run(&mut store, &mut screen, steps);
-    let opened = app.client.as_ref().expect("the record is open").profile.id;
+    let opened = app.client().expect("the record is open").profile.id;
     let conn = rusqlite::Connection::open(store.path()).unwrap();
     let rows: Vec<(String, String, Option<i64>)> = conn
         .prepare("SELECT login, what, client_id FROM access_log ORDER BY id")
@@ -204,7 +204,7 @@ fn a_save_that_waits_for_a_colleague_is_dropped_once_the_form_changes_and_kept_a
     let mut screen = Counted::new();
     let app = run(&mut store, &mut screen, steps);
     releasing.join().unwrap();
-    let form = app.form.as_ref().expect("the form stays open");
+    let form = app.form().expect("the form stays open");
     assert_eq!(
         form.notice.as_deref(),
         Some("Not saved yet: the database was busy. Press Enter to save the form as it is now."),

@@ -13,11 +13,11 @@ use crate::merge::{app_as, audit_count, enter, fixture, open, set};
 use crate::ui::press;
 
 fn handover_reasons(app: &caseload::app::App) -> Vec<String> {
-    app.data
+    app.data()
         .today
         .iter()
         .filter(|i| i.kind() == Kind::Handover)
-        .map(|i| i.detail.reason(app.now))
+        .map(|i| i.detail.reason(app.now()))
         .collect()
 }
 
@@ -42,12 +42,12 @@ fn a_reception_is_on_today_until_the_hand_over_is_recorded_which_ticks_the_check
     );
 
     open(&mut store, &mut app, FormKind::Handover, team.c1);
-    assert_eq!(app.form.as_ref().unwrap().value("prison"), "HMP Testshire");
+    assert_eq!(app.form().unwrap().value("prison"), "HMP Testshire");
     set(&mut store, &mut app, "with", "J Price, CARATS");
     enter(&mut store, &mut app);
-    assert!(app.form.is_some(), "who without when is refused");
+    assert!(app.form().is_some(), "who without when is refused");
     assert_eq!(
-        app.form.as_ref().unwrap().fields[2].error.as_deref(),
+        app.form().unwrap().fields[2].error.as_deref(),
         Some("give both whom you contacted at the prison drug team and when")
     );
     set(&mut store, &mut app, "on", "22/11/2026");
@@ -55,9 +55,9 @@ fn a_reception_is_on_today_until_the_hand_over_is_recorded_which_ticks_the_check
     let audits = audit_count(&store);
     enter(&mut store, &mut app);
     assert!(
-        app.form.is_none(),
+        app.form().is_none(),
         "saved: {:?}",
-        app.form.as_ref().map(|f| &f.notice)
+        app.form().map(|f| &f.notice)
     );
     assert_eq!(audit_count(&store), audits + 1);
     assert_eq!(handover_reasons(&app), Vec::<String>::new());
@@ -77,17 +77,13 @@ fn a_reception_with_the_prison_not_known_says_so() {
     open(&mut store, &mut app, FormKind::AddCustody, team.c1);
     set(&mut store, &mut app, "reception", "23/11/2026");
     enter(&mut store, &mut app);
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.fields)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.fields));
     assert_eq!(
         handover_reasons(&app),
         vec!["Into custody today: prison not known, no hand-over".to_owned()]
     );
     open(&mut store, &mut app, FormKind::Handover, team.c1);
-    assert_eq!(app.form.as_ref().unwrap().value("prison"), "not known yet");
+    assert_eq!(app.form().unwrap().value("prison"), "not known yet");
     press(&mut store, &mut app, &[KeyCode::Esc]);
 }
 
@@ -123,7 +119,7 @@ fn closing_as_custody_waits_for_the_hand_over_or_a_team_leaders_reason() {
     );
     enter(&mut store, &mut app);
     assert!(
-        app.form.is_some(),
+        app.form().is_some(),
         "a care co-ordinator excused the hand-over"
     );
     app.close_form();
@@ -136,11 +132,7 @@ fn closing_as_custody_waits_for_the_hand_over_or_a_team_leaders_reason() {
         "moved to a prison in Scotland",
     );
     enter(&mut store, &mut app);
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.notice)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.notice));
     let (who, after): (String, String) = Connection::open(store.path())
         .unwrap()
         .query_row(
@@ -165,11 +157,7 @@ fn closing_as_custody_with_the_hand_over_recorded_is_allowed() {
     open(&mut store, &mut app, FormKind::Close, team.c1);
     set(&mut store, &mut app, "reason", "custody");
     enter(&mut store, &mut app);
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.notice)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.notice));
     let reason: String = Connection::open(store.path())
         .unwrap()
         .query_row(
@@ -189,11 +177,7 @@ fn the_gp_practice_and_prescriber_are_recorded_and_shown_on_the_record() {
     set(&mut store, &mut app, "gp", "Castle Surgery");
     set(&mut store, &mut app, "prescriber", "Newport CDAT");
     enter(&mut store, &mut app);
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.notice)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.notice));
     caseload::tui::perform(
         &mut store,
         &mut app,
@@ -209,11 +193,7 @@ fn the_gp_practice_and_prescriber_are_recorded_and_shown_on_the_record() {
     open(&mut store, &mut app, FormKind::DomesticAbuse, team.c1);
     set(&mut store, &mut app, "domestic_abuse", "yes");
     enter(&mut store, &mut app);
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.notice)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.notice));
     assert!(
         crate::ui::screen(&app).contains("DA-perp"),
         "the record shows the flag"

@@ -191,7 +191,7 @@ fn forms_refuse_hostile_text_and_write_nothing() {
         open(&mut store, &mut app, FormKind::Contact, team.c1);
         set(&mut store, &mut app, "note", note);
         enter(&mut store, &mut app);
-        let form = app.form.as_ref().expect("refused: the form stays open");
+        let form = app.form().expect("refused: the form stays open");
         assert_eq!(form.fields[form.focus].key, "note", "the note is marked");
         assert_eq!(form.fields[form.focus].error.as_deref(), Some(refusal));
         assert_eq!(
@@ -200,7 +200,7 @@ fn forms_refuse_hostile_text_and_write_nothing() {
             "nothing written"
         );
         press(&mut store, &mut app, &[KeyCode::Esc, KeyCode::Char('y')]);
-        assert!(app.form.is_none());
+        assert!(app.form().is_none());
     }
 
     // A name on the new-referral form: the same rule, with its own limit.
@@ -212,7 +212,7 @@ fn forms_refuse_hostile_text_and_write_nothing() {
     set(&mut store, &mut app, "date_of_birth", "01/02/1990");
     set(&mut store, &mut app, "source", "self");
     enter(&mut store, &mut app);
-    let form = app.form.as_ref().expect("refused: the form stays open");
+    let form = app.form().expect("refused: the form stays open");
     let error = |key: &str| {
         form.fields
             .iter()
@@ -238,10 +238,6 @@ fn forms_refuse_hostile_text_and_write_nothing() {
     open(&mut store, &mut app, FormKind::Contact, team.c1);
     set(&mut store, &mut app, "note", &"a".repeat(4000));
     enter(&mut store, &mut app);
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.notice)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.notice));
     assert_eq!(count(&store, "contact"), before.0 + 1);
 }

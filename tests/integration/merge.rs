@@ -58,17 +58,17 @@ pub(crate) fn open(store: &mut Store, app: &mut App, kind: FormKind, client: i64
         },
     )
     .unwrap();
-    assert_eq!(app.form.as_ref().map(|f| f.kind), Some(kind));
+    assert_eq!(app.form().map(|f| f.kind), Some(kind));
 }
 
 /// Focuses field `key` and makes it hold `value`, with the keys a user would press.
 pub(crate) fn set(store: &mut Store, app: &mut App, key: &str, value: &str) {
-    let form = app.form.as_ref().unwrap();
+    let form = app.form().unwrap();
     let index = form.fields.iter().position(|f| f.key == key).unwrap();
-    while app.form.as_ref().unwrap().focus != index {
+    while app.form().unwrap().focus != index {
         press(store, app, &[KeyCode::Tab]);
     }
-    let field = app.form.as_ref().unwrap().fields[index].clone();
+    let field = app.form().unwrap().fields[index].clone();
     match &field.kind {
         FieldKind::YesNo => press(
             store,
@@ -77,7 +77,7 @@ pub(crate) fn set(store: &mut Store, app: &mut App, key: &str, value: &str) {
         ),
         FieldKind::Choice(options) => {
             for _ in 0..=options.len() {
-                if app.form.as_ref().unwrap().fields[index].value == value {
+                if app.form().unwrap().fields[index].value == value {
                     break;
                 }
                 press(store, app, &[KeyCode::Right]);
@@ -90,20 +90,13 @@ pub(crate) fn set(store: &mut Store, app: &mut App, key: &str, value: &str) {
             press(store, app, &typed);
         }
     }
-    assert_eq!(
-        app.form.as_ref().unwrap().fields[index].value,
-        value,
-        "{key}"
-    );
+    assert_eq!(app.form().unwrap().fields[index].value, value, "{key}");
 }
 
 /// Enter, and Confirm when the form asks first.
 pub(crate) fn enter(store: &mut Store, app: &mut App) {
     press(store, app, &[KeyCode::Enter]);
-    if matches!(
-        app.form.as_ref().map(|f| &f.stage),
-        Some(Stage::Confirm { .. })
-    ) {
+    if matches!(app.form().map(|f| &f.stage), Some(Stage::Confirm { .. })) {
         press(store, app, &[KeyCode::Right, KeyCode::Enter]);
     }
 }
@@ -359,9 +352,9 @@ fn every_edit_form_saved_unchanged_writes_nothing_and_one_change_audits_only_it(
         if !OPEN_AT_TODAY.contains(&kind) {
             open(&mut store, &mut app, kind, team.c1);
             enter(&mut store, &mut app);
-            assert!(app.form.is_none(), "{kind:?} unchanged stays open");
+            assert!(app.form().is_none(), "{kind:?} unchanged stays open");
             assert_eq!(
-                app.message.as_deref(),
+                app.message(),
                 Some(kind.nothing_changed().as_str()),
                 "{kind:?}"
             );
@@ -374,9 +367,9 @@ fn every_edit_form_saved_unchanged_writes_nothing_and_one_change_audits_only_it(
         }
         enter(&mut store, &mut app);
         assert!(
-            app.form.is_none(),
+            app.form().is_none(),
             "{kind:?} not saved: {:?}",
-            app.form.as_ref().map(|f| (&f.notice, &f.fields))
+            app.form().map(|f| (&f.notice, &f.fields))
         );
         assert_eq!(audit_count(&store), audits + 1, "{kind:?}: one audit row");
         let wanted: BTreeSet<String> = columns.iter().map(|c| (*c).to_owned()).collect();
@@ -397,14 +390,10 @@ fn forms_recording_what_happened_open_at_today_and_save_it_where_the_record_has_
         let (_dir, mut store, team) = fixture();
         let mut app = app_as(&store, "lead");
         open(&mut store, &mut app, kind, team.c1);
-        assert_eq!(
-            app.form.as_ref().unwrap().value("on"),
-            "23/11/2026",
-            "{kind:?}"
-        );
+        assert_eq!(app.form().unwrap().value("on"), "23/11/2026", "{kind:?}");
         press(&mut store, &mut app, &[KeyCode::Esc]);
         assert!(
-            app.form.is_none(),
+            app.form().is_none(),
             "{kind:?}: Esc asks only about typed changes"
         );
 
@@ -421,7 +410,7 @@ fn forms_recording_what_happened_open_at_today_and_save_it_where_the_record_has_
             wanted.push("exit_reason");
         }
         enter(&mut store, &mut app);
-        assert!(app.form.is_none(), "{kind:?} not saved");
+        assert!(app.form().is_none(), "{kind:?} not saved");
         assert_eq!(audit_count(&store), audits + 1, "{kind:?}: one audit row");
         let wanted: BTreeSet<String> = wanted.iter().map(|c| (*c).to_owned()).collect();
         assert_eq!(
@@ -443,10 +432,10 @@ fn forms_recording_what_happened_open_at_today_and_save_it_where_the_record_has_
     let (_dir, mut store, team) = fixture();
     let mut app = app_as(&store, "lead");
     open(&mut store, &mut app, FormKind::CarePlan, team.c1);
-    assert_eq!(app.form.as_ref().unwrap().value("on"), "10/09/2026");
+    assert_eq!(app.form().unwrap().value("on"), "10/09/2026");
     enter(&mut store, &mut app);
     assert_eq!(
-        app.message.as_deref(),
+        app.message(),
         Some(FormKind::CarePlan.nothing_changed().as_str())
     );
 }
@@ -482,11 +471,7 @@ fn forms_open_with_the_records_values() {
         ),
     ] {
         open(&mut store, &mut app, kind, team.c1);
-        assert_eq!(
-            app.form.as_ref().unwrap().value(key),
-            shown,
-            "{kind:?}.{key}"
-        );
+        assert_eq!(app.form().unwrap().value(key), shown, "{kind:?}.{key}");
         app.close_form();
     }
 }
@@ -519,7 +504,7 @@ fn drafts_are_stored_under_a_key_that_is_not_the_label_and_old_names_still_load(
     let mut app = app_as(&store, "cora");
     caseload::tui::offer_drafts(&store, &mut app).unwrap();
     press(&mut store, &mut app, &[KeyCode::Char('y')]);
-    let form = app.form.as_ref().expect("restored");
+    let form = app.form().expect("restored");
     assert_eq!(form.kind, FormKind::ReleaseDates);
     assert_eq!(form.value("earliest"), "02/02/2027");
     assert_eq!(

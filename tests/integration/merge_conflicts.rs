@@ -19,7 +19,7 @@ fn the_fields_in_dispute_are_shown_side_by_side_with_who_and_when() {
     let (_dir, mut store, team) = fixture();
     let mut app = app_as(&store, "cora");
     open(&mut store, &mut app, FormKind::ReleaseDates, team.c1);
-    let custody = app.form.as_ref().unwrap().context.row.unwrap();
+    let custody = app.form().unwrap().context.row.unwrap();
     let mut colleague = crate::common::second_connection(&store);
     colleague
         .apply(
@@ -48,17 +48,13 @@ fn the_fields_in_dispute_are_shown_side_by_side_with_who_and_when() {
     // Enter before choosing every field saves nothing and says which is left.
     press(&mut store, &mut app, &[KeyCode::Char('y'), KeyCode::Enter]);
     assert_eq!(audit_count(&store), audits);
-    let notice = app.form.as_ref().unwrap().notice.clone().unwrap();
+    let notice = app.form().unwrap().notice.clone().unwrap();
     assert_eq!(
         notice,
         "Choose theirs (t) or yours (y) for release type first."
     );
     press(&mut store, &mut app, &[KeyCode::Char('t'), KeyCode::Enter]);
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.notice)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.notice));
     let stored: (String, String, String) = Connection::open(store.path())
         .unwrap()
         .query_row(
@@ -90,7 +86,7 @@ fn a_bulk_reassign_asks_only_about_the_client_a_colleague_moved_and_can_leave_th
         },
     )
     .unwrap();
-    let form = app.form.as_ref().unwrap();
+    let form = app.form().unwrap();
     assert_eq!(
         form.value("area"),
         team.north.to_string(),
@@ -120,20 +116,13 @@ fn a_bulk_reassign_asks_only_about_the_client_a_colleague_moved_and_can_leave_th
         &team.colin.to_string(),
     );
     enter(&mut store, &mut app);
-    let Some(Stage::Resolve { items, .. }) = app.form.as_ref().map(|f| &f.stage) else {
-        panic!(
-            "no choice offered: {:?}",
-            app.form.as_ref().map(|f| &f.notice)
-        );
+    let Some(Stage::Resolve { items, .. }) = app.form().map(|f| &f.stage) else {
+        panic!("no choice offered: {:?}", app.form().map(|f| &f.notice));
     };
     assert_eq!(items.len(), 1, "only C-1's co-ordinator is in dispute");
     assert_eq!(items[0].conflict.row_id, team.c1);
     press(&mut store, &mut app, &[KeyCode::Char('t'), KeyCode::Enter]);
-    assert!(
-        app.form.is_none(),
-        "{:?}",
-        app.form.as_ref().map(|f| &f.notice)
-    );
+    assert!(app.form().is_none(), "{:?}", app.form().map(|f| &f.notice));
     let coordinators: Vec<(i64, i64)> = crate::common::pairs(
         &store,
         &format!(
@@ -163,9 +152,9 @@ fn a_change_a_colleague_already_made_saves_nothing_and_says_so() {
     let audits = audit_count(&store);
     set(&mut store, &mut app, "tier", "3");
     enter(&mut store, &mut app);
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert_eq!(
-        app.message.as_deref(),
+        app.message(),
         Some("Nothing to save: the tier already holds these values.")
     );
     assert_eq!(audit_count(&store), audits);

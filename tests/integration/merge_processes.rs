@@ -67,8 +67,8 @@ fn merge_child_entry() {
 /// Prints what the user sees: the message, whether the form is open, and each field
 /// in dispute (label, theirs, yours, who).
 fn report(app: &App) {
-    println!("MESSAGE {}", app.message.as_deref().unwrap_or(""));
-    match &app.form {
+    println!("MESSAGE {}", app.message().unwrap_or(""));
+    match app.form() {
         None => println!("FORM closed"),
         Some(form) => {
             println!("FORM open");

@@ -29,7 +29,7 @@ fn event(kind: MouseEventKind, column: u16, row: u16) -> MouseEvent {
 
 /// Sends a mouse event through the real translation and update, performing effects.
 fn send(store: &mut Store, app: &mut App, kind: MouseEventKind, column: u16, row: u16) {
-    if let Some(action) = mouse_action(app.mode, &event(kind, column, row)) {
+    if let Some(action) = mouse_action(app.mode(), &event(kind, column, row)) {
         if let Some(effect) = app.update(action) {
             perform(store, app, effect).unwrap();
         }
@@ -48,12 +48,12 @@ fn click(store: &mut Store, app: &mut App, column: u16, row: u16) {
 
 /// The body rows drawn in reverse video: where the mono theme shows the selection.
 fn highlighted_rows(app: &App) -> Vec<u16> {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(app.size().0, app.size().1)).unwrap();
     terminal
         .draw(|f| ui::render(f, app, &crate::ui::ctx(Theme::MONO)))
         .unwrap();
     let buffer = terminal.backend().buffer();
-    (1..app.size.1)
+    (1..app.size().1)
         .filter(|&y| buffer[(2, y)].modifier.contains(Modifier::REVERSED))
         .collect()
 }
@@ -93,7 +93,7 @@ fn a_click_selects_the_row_drawn_under_it_in_every_list() {
             &mut app,
             &[KeyCode::Char(key), KeyCode::PageDown],
         );
-        assert_eq!(app.view, view);
+        assert_eq!(app.view(), view);
         let offset = app.cursor().offset;
         if view == View::Caseload {
             assert!(offset > 0, "the caseload is scrolled");
@@ -124,7 +124,7 @@ fn clicks_outside_the_list_rows_change_nothing() {
     for (column, row) in [(10, 1), (10, 2), (0, 5), (79, 5), (10, 22), (10, 23)] {
         click(&mut store, &mut app, column, row);
         assert_eq!(
-            (app.view, app.cursor()),
+            (app.view(), app.cursor()),
             (View::Caseload, before),
             "{column},{row}"
         );
@@ -137,10 +137,10 @@ fn clicks_outside_the_list_rows_change_nothing() {
     assert_eq!(app.cursor(), areas);
     // The client record scrolls text: there is no row to select.
     press(&mut store, &mut app, &[KeyCode::Char('3'), KeyCode::Enter]);
-    assert_eq!(app.view, View::Client);
+    assert_eq!(app.view(), View::Client);
     let record = app.cursor();
     click(&mut store, &mut app, 10, 6);
-    assert_eq!((app.view, app.cursor()), (View::Client, record));
+    assert_eq!((app.view(), app.cursor()), (View::Client, record));
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn a_click_on_a_tab_title_shows_that_view() {
     ] {
         let column = u16::try_from(tabs.find(title).unwrap() + 1).unwrap();
         click(&mut store, &mut app, column, 0);
-        assert_eq!(app.view, view, "{title}");
+        assert_eq!(app.view(), view, "{title}");
     }
     assert!(
         screen(&app).lines().nth(1).unwrap().contains("Today"),

@@ -20,10 +20,10 @@ fn the_menu_of_updates_and_a_form_opened_from_it() {
         &mut app,
         &[KeyCode::Char('3'), KeyCode::Enter, KeyCode::Char('u')],
     );
-    assert_eq!(app.mode, Mode::Menu);
+    assert_eq!(app.mode(), Mode::Menu);
     insta::assert_snapshot!("menu_80x24", screen(&app));
     press(&mut store, &mut app, &[KeyCode::Down, KeyCode::Enter]);
-    assert_eq!(app.mode, Mode::Form);
+    assert_eq!(app.mode(), Mode::Form);
     insta::assert_snapshot!("form_80x24", screen(&app));
 }
 
@@ -31,7 +31,7 @@ fn the_menu_of_updates_and_a_form_opened_from_it() {
 fn a_draft_offered_back() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    let client = app.data.caseload[0].client_id;
+    let client = app.data().caseload[0].client_id;
     let actor = Actor {
         login: "tester".into(),
         now: at("2026-11-23 14:02"),
@@ -45,7 +45,7 @@ fn a_draft_offered_back() {
         )
         .unwrap();
     offer_drafts(&store, &mut app).unwrap();
-    assert_eq!(app.mode, Mode::DraftOffer);
+    assert_eq!(app.mode(), Mode::DraftOffer);
     insta::assert_snapshot!("draft_offer_80x24", screen(&app));
 }
 
@@ -56,7 +56,7 @@ fn the_command_line_while_completing() {
     press(&mut store, &mut app, &[KeyCode::Char(':')]);
     type_text(&mut store, &mut app, "area ca");
     press(&mut store, &mut app, &[KeyCode::Tab]);
-    assert_eq!(app.mode, Mode::Command);
+    assert_eq!(app.mode(), Mode::Command);
     insta::assert_snapshot!("command_line_80x24", screen(&app));
 }
 
@@ -69,9 +69,9 @@ fn names_hidden_on_the_caseload_and_a_record() {
         &mut app,
         &[KeyCode::Char('R'), KeyCode::Char('3')],
     );
-    assert!(app.redact);
+    assert!(app.redact());
     insta::assert_snapshot!("redacted_caseload_80x24", screen(&app));
     press(&mut store, &mut app, &[KeyCode::Enter]);
-    assert_eq!(app.view, View::Client);
+    assert_eq!(app.view(), View::Client);
     insta::assert_snapshot!("redacted_client_80x24", screen(&app));
 }

@@ -3,7 +3,7 @@
 //! CLI prints it.
 
 use caseload::action::{Action, Effect};
-use caseload::app::{App, View};
+use caseload::app::{App, Session, View};
 use caseload::domain::kpi::Rules;
 use caseload::domain::period::Period;
 use caseload::report::{self, ReportOptions};
@@ -12,7 +12,7 @@ use caseload::tui::perform;
 use crossterm::event::KeyCode;
 
 use crate::common::{actor, demo_store, today};
-use crate::ui::{app_for, press, screen, type_text};
+use crate::ui::{app_as, app_for, lead_session, press, screen, type_text};
 
 /// Polls the background reader until it delivers (a read of the small demo database
 /// takes well under a second; the limit only stops a broken reader hanging the run).
@@ -116,17 +116,17 @@ fn a_recount_keeps_the_return_on_screen_and_another_quarter_clears_it() {
     let options = app.report_options();
     app.await_report(&options);
     assert!(
-        app.report.is_some() && app.report_pending,
+        app.report().is_some() && app.report_pending(),
         "recounting the same"
     );
     app.set_report(report::build(&store, &options, today()).expect("return"));
-    assert!(!app.report_pending);
+    assert!(!app.report_pending());
     let Some(Effect::LoadReport(earlier)) = app.update(Action::PreviousQuarter) else {
         panic!("stepping back a quarter asks for its return");
     };
     app.await_report(&earlier);
     assert!(
-        app.report.is_none(),
+        app.report().is_none(),
         "another quarter's figures are not shown meanwhile"
     );
     let screen = screen(&app);
@@ -141,7 +141,7 @@ fn the_report_view_shows_the_same_return_as_the_cli() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
     press(&mut store, &mut app, &[KeyCode::Char('7')]);
-    assert_eq!(app.view, View::Report);
+    assert_eq!(app.view(), View::Report);
     let options = ReportOptions {
         period: Period::parse("2026-27:Q2").unwrap(),
         area: None,
@@ -150,14 +150,14 @@ fn the_report_view_shows_the_same_return_as_the_cli() {
     };
     assert_eq!(app.report_options(), options, "the last complete quarter");
     let cli = report::build(&store, &options, app.today()).unwrap();
-    assert_eq!(app.report.as_ref(), Some(&cli));
+    assert_eq!(app.report(), Some(&cli));
 }
 
 #[test]
 fn brackets_step_through_quarters_but_not_past_the_current_one() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    let shown = |app: &App| app.report.as_ref().unwrap().period.label.clone();
+    let shown = |app: &App| app.report().unwrap().period.label.clone();
     press(&mut store, &mut app, &[KeyCode::Char('7')]);
     assert_eq!(shown(&app), "2026-27:Q2");
     press(
@@ -181,19 +181,20 @@ fn brackets_step_through_quarters_but_not_past_the_current_one() {
         "2026-27:Q3",
         "no quarter after the one in progress"
     );
-    assert_eq!(
-        app.message.as_deref(),
-        Some("this quarter is still in progress")
-    );
+    assert_eq!(app.message(), Some("this quarter is still in progress"));
 }
 
 #[test]
 fn a_switches_the_return_between_all_areas_and_my_area() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    let scope = |app: &App| app.report.as_ref().unwrap().scope.clone();
+    let scope = |app: &App| app.report().unwrap().scope.clone();
     press(&mut store, &mut app, &[KeyCode::Char('a')]);
-    assert_eq!(app.report, None, "a means nothing outside the Report view");
+    assert_eq!(
+        app.report(),
+        None,
+        "a means nothing outside the Report view"
+    );
     press(
         &mut store,
         &mut app,
@@ -204,21 +205,18 @@ fn a_switches_the_return_between_all_areas_and_my_area() {
     press(&mut store, &mut app, &[KeyCode::Char('a')]);
     assert_eq!(scope(&app), "all areas");
 
-    let mut no_worker = app_for(&store, (80, 24));
-    no_worker.session.worker = None;
+    let session = Session {
+        worker: None,
+        ..lead_session(&store)
+    };
+    let mut no_worker = app_as(&store, session, (80, 24));
     press(
         &mut store,
         &mut no_worker,
         &[KeyCode::Char('7'), KeyCode::Char('a')],
     );
     assert_eq!(scope(&no_worker), "all areas");
-    assert!(
-        no_worker
-            .message
-            .as_deref()
-            .unwrap()
-            .contains("no home area")
-    );
+    assert!(no_worker.message().unwrap().contains("no home area"));
 }
 
 #[test]
@@ -228,11 +226,11 @@ fn report_command_and_tab_open_the_return_and_it_scrolls_to_the_definitions() {
     press(&mut store, &mut app, &[KeyCode::Char(':')]);
     type_text(&mut store, &mut app, "report");
     press(&mut store, &mut app, &[KeyCode::Enter]);
-    assert_eq!(app.view, View::Report);
-    assert!(app.report.is_some());
+    assert_eq!(app.view(), View::Report);
+    assert!(app.report().is_some());
     press(&mut store, &mut app, &[KeyCode::Char('6'), KeyCode::Tab]);
     assert_eq!(
-        app.view,
+        app.view(),
         View::Report,
         "Tab reaches the return after the review"
     );

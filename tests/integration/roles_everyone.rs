@@ -538,7 +538,9 @@ fn tallies_for_one_day_from_several_processes_record_exactly_one() {
 fn the_tui_offences_command_asks_the_same_rule() {
     use crossterm::event::KeyCode;
 
-    use crate::ui::{app_for, press, type_text};
+    use caseload::app::Session;
+
+    use crate::ui::{app_as, lead_session, press, type_text};
 
     let (_dir, mut store) = crate::common::demo_store();
     let lead = as_login("tester");
@@ -554,10 +556,17 @@ fn the_tui_offences_command_asks_the_same_rule() {
     let (draw, _) = store.draw_sample(&lead, &quarter, 1).unwrap();
     let reference = draw.members[0].reference.clone();
 
-    let mut app = app_for(&store, (100, 30));
-    app.session.login = "cc_tester".into();
-    press(&mut store, &mut app, &[KeyCode::Char('7')]);
-    app.report_period = quarter.clone();
+    let session = Session {
+        login: "cc_tester".into(),
+        ..lead_session(&store)
+    };
+    let mut app = app_as(&store, session, (100, 30));
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char('7'), KeyCode::Char('['), KeyCode::Char('[')],
+    );
+    assert_eq!(app.report_period(), &quarter);
     press(&mut store, &mut app, &[KeyCode::Char(':')]);
     type_text(
         &mut store,
@@ -565,7 +574,7 @@ fn the_tui_offences_command_asks_the_same_rule() {
         &format!("offences {reference} 4 1 0 -"),
     );
     press(&mut store, &mut app, &[KeyCode::Enter]);
-    let message = app.message.clone().unwrap_or_default();
+    let message = app.message().unwrap_or_default();
     assert!(
         message.contains("not record re-offending counts: ask your team leader; nothing was saved"),
         "{message}"

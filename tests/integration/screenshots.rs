@@ -123,7 +123,7 @@ fn svg(buffer: &Buffer) -> String {
 }
 
 fn render(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(app.size().0, app.size().1)).unwrap();
     terminal
         .draw(|f| ui::render(f, app, &crate::ui::ctx(Theme::COLOUR)))
         .unwrap();

@@ -384,7 +384,7 @@ fn press(store: &mut Store, app: &mut App, keys: &[KeyCode]) -> bool {
     let mut redraw = false;
     for code in keys {
         let event = KeyEvent::new(*code, KeyModifiers::NONE);
-        if let Some(action) = KeyBindings::default().action_for(app.mode, &event)
+        if let Some(action) = KeyBindings::default().action_for(app.mode(), &event)
             && let Some(effect) = app.update(action)
         {
             match effect {

@@ -188,25 +188,25 @@ fn the_review_list_is_everyone_from_day_70_longest_first_ties_by_name() {
 fn search_narrows_the_caseload_and_highlights_matches() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    let everyone = app.caseload_list.len();
-    let target = app.data.caseload[5].clone();
+    let everyone = app.caseload_list().len();
+    let target = app.data().caseload[5].clone();
     press(&mut store, &mut app, &[KeyCode::Char('/')]);
-    assert_eq!((app.view, app.mode), (View::Caseload, Mode::Search));
+    assert_eq!((app.view(), app.mode()), (View::Caseload, Mode::Search));
     type_text(&mut store, &mut app, target.reference());
-    assert!(app.caseload_list.len() < everyone);
-    let first = &app.data.caseload[app.caseload_list[0].row()];
+    assert!(app.caseload_list().len() < everyone);
+    let first = &app.data().caseload[app.caseload_list()[0].row()];
     assert_eq!(
         first.client_id, target.client_id,
         "exact reference ranks first"
     );
     press(&mut store, &mut app, &[KeyCode::Enter]);
-    assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(app.search, target.reference(), "Enter keeps the search");
+    assert_eq!(app.mode(), Mode::Normal);
+    assert_eq!(app.search(), target.reference(), "Enter keeps the search");
     press(&mut store, &mut app, &[KeyCode::Enter]);
-    assert_eq!(app.view, View::Client);
-    assert_eq!(app.client.as_ref().unwrap().profile.id, target.client_id);
+    assert_eq!(app.view(), View::Client);
+    assert_eq!(app.client().unwrap().profile.id, target.client_id);
     press(&mut store, &mut app, &[KeyCode::Esc, KeyCode::Esc]);
-    assert_eq!(app.caseload_list.len(), everyone, "Esc clears the search");
+    assert_eq!(app.caseload_list().len(), everyone, "Esc clears the search");
 }
 
 #[test]
@@ -237,34 +237,34 @@ fn narrowing_the_search_as_you_type_finds_what_a_full_search_finds() {
     let (_dir, mut store, mut app) = searching_everything();
     let full = |app: &App| {
         caseload::app::lists::caseload(
-            &app.data.caseload,
-            &app.data.orders,
-            &app.filter,
+            &app.data().caseload,
+            &app.data().orders,
+            app.filter(),
             Some(Search {
-                query: &app.search,
-                texts: &SearchTexts::new(app.data.caseload.iter().map(|r| r.label.search_text())),
+                query: app.search(),
+                texts: &SearchTexts::new(app.data().caseload.iter().map(|r| r.label.search_text())),
                 within: None,
             }),
-            app.sort,
-            app.descending,
+            app.sort(),
+            app.descending(),
             app.me(),
             app.today(),
         )
     };
     for step in ["h", "a", "r", "k"] {
         type_text(&mut store, &mut app, step);
-        assert_eq!(app.caseload_list, full(&app), "after {:?}", app.search);
+        assert_eq!(app.caseload_list(), full(&app), "after {:?}", app.search());
     }
     press(
         &mut store,
         &mut app,
         &[KeyCode::Backspace, KeyCode::Backspace],
     );
-    assert_eq!(app.search, "ha");
-    assert_eq!(app.caseload_list, full(&app), "after backspace");
+    assert_eq!(app.search(), "ha");
+    assert_eq!(app.caseload_list(), full(&app), "after backspace");
     type_text(&mut store, &mut app, "ll");
-    assert_eq!(app.caseload_list, full(&app), "after retyping");
-    assert!(!app.caseload_list.is_empty());
+    assert_eq!(app.caseload_list(), full(&app), "after retyping");
+    assert!(!app.caseload_list().is_empty());
 }
 
 #[test]
@@ -272,10 +272,10 @@ fn a_snapshot_arriving_mid_search_is_searched_by_its_own_names() {
     let (_dir, mut store, mut app) = searching_everything();
     type_text(&mut store, &mut app, "quizz");
     assert!(
-        app.caseload_list.is_empty(),
+        app.caseload_list().is_empty(),
         "no demo name has those letters"
     );
-    let mut renamed = app.data.clone();
+    let mut renamed = app.data().clone();
     let first = &renamed.caseload[0];
     renamed.caseload[0] = std::sync::Arc::new(caseload::domain::model::CaseloadRow {
         label: caseload::domain::model::ClientLabel::new("Quizzard", "Ada", first.reference()),
@@ -283,9 +283,9 @@ fn a_snapshot_arriving_mid_search_is_searched_by_its_own_names() {
     });
     app.set_data(renamed);
     let found: Vec<&str> = app
-        .caseload_list
+        .caseload_list()
         .iter()
-        .map(|e| app.data.caseload[e.row()].label.family())
+        .map(|e| app.data().caseload[e.row()].label.family())
         .collect();
     assert_eq!(found, ["Quizzard"]);
 }

@@ -33,9 +33,14 @@ pub fn lead_session(store: &Store) -> Session {
 
 /// The app on the demo data at 09:30 on the fixed today.
 pub fn app_for(store: &Store, size: (u16, u16)) -> App {
+    app_as(store, lead_session(store), size)
+}
+
+/// The app on the demo data at 09:30 on the fixed today, for `session`.
+pub fn app_as(store: &Store, session: Session, size: (u16, u16)) -> App {
     initial_app(
         store,
-        lead_session(store),
+        session,
         &Settings::default(),
         at("2026-11-23 09:30"),
         size,
@@ -55,7 +60,7 @@ pub fn screen(app: &App) -> String {
 
 /// Renders `app` at its size with `ctx` and returns the screen as text.
 pub fn screen_with(app: &App, ctx: &ui::Ctx) -> String {
-    let (width, height) = app.size;
+    let (width, height) = app.size();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| ui::render(f, app, ctx)).unwrap();
     let buffer = terminal.backend().buffer();
@@ -75,7 +80,7 @@ pub fn screen_with(app: &App, ctx: &ui::Ctx) -> String {
 pub fn press(store: &mut Store, app: &mut App, keys: &[KeyCode]) {
     for code in keys {
         let event = KeyEvent::new(*code, KeyModifiers::NONE);
-        if let Some(action) = KeyBindings::default().action_for(app.mode, &event) {
+        if let Some(action) = KeyBindings::default().action_for(app.mode(), &event) {
             if let Some(effect) = app.update(action) {
                 perform(store, app, effect).unwrap();
             }
@@ -100,14 +105,14 @@ fn every_view_at_80x24_and_120x40() {
                 &mut app,
                 &[KeyCode::Char(number.chars().next().unwrap())],
             );
-            assert_eq!(app.view, view);
+            assert_eq!(app.view(), view);
             insta::assert_snapshot!(
                 format!("{}_{}x{}", view.title().replace(' ', "_"), size.0, size.1),
                 screen(&app)
             );
         }
         press(&mut store, &mut app, &[KeyCode::Char('3'), KeyCode::Enter]);
-        assert_eq!(app.view, View::Client);
+        assert_eq!(app.view(), View::Client);
         insta::assert_snapshot!(format!("Client_{}x{}", size.0, size.1), screen(&app));
     }
 }
@@ -122,7 +127,7 @@ fn at_200x50_extra_width_goes_to_names_that_were_cut() {
         ('4', View::Releases),
     ] {
         press(&mut store, &mut app, &[KeyCode::Char(key)]);
-        assert_eq!(app.view, view);
+        assert_eq!(app.view(), view);
         let text = screen(&app);
         insta::assert_snapshot!(format!("{}_200x50", view.title()), text);
     }
@@ -130,10 +135,10 @@ fn at_200x50_extra_width_goes_to_names_that_were_cut() {
     press(&mut store, &mut app, &[KeyCode::Char('3')]);
     let text = screen(&app);
     let shown: Vec<&str> = app
-        .caseload_list
+        .caseload_list()
         .iter()
         .take(40)
-        .map(|entry| app.data.coordinator(&app.data.caseload[entry.row()]))
+        .map(|entry| app.data().coordinator(&app.data().caseload[entry.row()]))
         .collect();
     for name in shown {
         assert!(text.contains(name), "{name} is cut:\n{text}");
@@ -149,13 +154,13 @@ fn help_lists_the_keys_of_the_current_view() {
         &mut app,
         &[KeyCode::Char('3'), KeyCode::Char('?')],
     );
-    assert_eq!(app.mode, Mode::Help);
+    assert_eq!(app.mode(), Mode::Help);
     let text = screen(&app);
     insta::assert_snapshot!(text);
     assert!(text.contains("filter: IOM"), "caseload keys are listed");
     press(&mut store, &mut app, &[KeyCode::Char('1')]);
     assert_eq!(
-        app.view,
+        app.view(),
         View::Caseload,
         "only closing keys act while help is open"
     );
@@ -169,7 +174,7 @@ fn help_lists_the_keys_of_the_current_view() {
         "not on the Today view"
     );
     press(&mut store, &mut app, &[KeyCode::Esc]);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.mode(), Mode::Normal);
 }
 
 #[test]
@@ -177,8 +182,8 @@ fn explain_shows_the_terms_that_make_the_score() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
     press(&mut store, &mut app, &[KeyCode::Char('e')]);
-    assert_eq!(app.mode, Mode::Explain);
-    let item = &app.data.today[0];
+    assert_eq!(app.mode(), Mode::Explain);
+    let item = &app.data().today[0];
     let text = screen(&app);
     assert!(text.contains("Why this ranks here"), "{text}");
     assert!(
@@ -192,17 +197,17 @@ fn explain_shows_the_terms_that_make_the_score() {
 fn today_is_ranked_and_only_shows_active_clients() {
     let (_dir, store) = demo_store();
     let app = app_for(&store, (80, 24));
-    assert!(!app.data.today.is_empty());
+    assert!(!app.data().today.is_empty());
     let scores: Vec<f64> = app
-        .data
+        .data()
         .today
         .iter()
         .map(caseload::domain::triage::Item::score)
         .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "highest first");
-    for item in &app.data.today {
+    for item in &app.data().today {
         let row = app
-            .data
+            .data()
             .caseload
             .iter()
             .find(|r| r.client_id == item.client_id);
@@ -260,15 +265,15 @@ fn tab_and_shift_tab_cycle_the_views() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
     press(&mut store, &mut app, &[KeyCode::Tab, KeyCode::Tab]);
-    assert_eq!(app.view, View::Caseload);
+    assert_eq!(app.view(), View::Caseload);
     press(
         &mut store,
         &mut app,
         &[KeyCode::BackTab, KeyCode::BackTab, KeyCode::BackTab],
     );
-    assert_eq!(app.view, View::Report, "Shift-Tab wraps to the last tab");
+    assert_eq!(app.view(), View::Report, "Shift-Tab wraps to the last tab");
     press(&mut store, &mut app, &[KeyCode::BackTab]);
-    assert_eq!(app.view, View::Review);
+    assert_eq!(app.view(), View::Review);
 }
 
 #[test]
@@ -280,17 +285,17 @@ fn enter_on_an_area_opens_its_caseload_and_esc_clears_the_filter() {
         &mut app,
         &[KeyCode::Char('2'), KeyCode::Char('j'), KeyCode::Enter],
     );
-    assert_eq!(app.view, View::Caseload);
-    let area = app.data.areas[1].clone();
-    assert_eq!(app.filter.area.as_ref().map(|a| a.0), Some(area.area.id));
+    assert_eq!(app.view(), View::Caseload);
+    let area = app.data().areas[1].clone();
+    assert_eq!(app.filter().area.as_ref().map(|a| a.0), Some(area.area.id));
     assert_eq!(
-        app.scope,
+        app.scope(),
         Scope::Everything,
         "another area widens the scope"
     );
-    assert_eq!(app.caseload_list.len(), area.active);
+    assert_eq!(app.caseload_list().len(), area.active);
     press(&mut store, &mut app, &[KeyCode::Esc]);
-    assert_eq!(app.filter.area, None);
+    assert_eq!(app.filter().area, None);
 }
 
 #[test]
@@ -299,9 +304,9 @@ fn sort_cycles_columns_and_reverses() {
     let mut app = app_for(&store, (80, 24));
     press(&mut store, &mut app, &[KeyCode::Char('3')]);
     let names: Vec<String> = app
-        .caseload_list
+        .caseload_list()
         .iter()
-        .map(|e| app.data.caseload[e.row()].label.family().to_owned())
+        .map(|e| app.data().caseload[e.row()].label.family().to_owned())
         .collect();
     let mut sorted = names.clone();
     sorted.sort_by_key(|n| n.to_lowercase());
@@ -316,11 +321,11 @@ fn sort_cycles_columns_and_reverses() {
             KeyCode::Char('s'),
         ],
     );
-    assert_eq!(app.sort, caseload::app::lists::SortKey::Clock);
+    assert_eq!(app.sort(), caseload::app::lists::SortKey::Clock);
     let starts: Vec<_> = app
-        .caseload_list
+        .caseload_list()
         .iter()
-        .filter_map(|e| app.data.caseload[e.row()].episode.care_plan_date)
+        .filter_map(|e| app.data().caseload[e.row()].episode.care_plan_date)
         .collect();
     assert!(
         starts.windows(2).all(|w| w[0] <= w[1]),
@@ -328,9 +333,9 @@ fn sort_cycles_columns_and_reverses() {
     );
     press(&mut store, &mut app, &[KeyCode::Char('S')]);
     let reversed: Vec<_> = app
-        .caseload_list
+        .caseload_list()
         .iter()
-        .filter_map(|e| app.data.caseload[e.row()].episode.care_plan_date)
+        .filter_map(|e| app.data().caseload[e.row()].episode.care_plan_date)
         .collect();
     assert!(reversed.windows(2).all(|w| w[0] >= w[1]));
 }
@@ -344,15 +349,15 @@ fn filter_chips_combine() {
         &mut app,
         &[KeyCode::Char('3'), KeyCode::Char('i'), KeyCode::Char('w')],
     );
-    assert!(!app.caseload_list.is_empty());
-    for e in &app.caseload_list {
-        let row = &app.data.caseload[e.row()];
+    assert!(!app.caseload_list().is_empty());
+    for e in app.caseload_list() {
+        let row = &app.data().caseload[e.row()];
         assert!(row.flags.iom);
         assert!((app.today() - row.episode.care_plan_date.unwrap()).num_days() >= 70);
     }
     assert!(screen(&app).contains("[IOM] [wk11+]"));
     press(&mut store, &mut app, &[KeyCode::Char('x')]);
-    assert_eq!(app.caseload_list.len(), app.data.caseload.len());
+    assert_eq!(app.caseload_list().len(), app.data().caseload.len());
 }
 
 #[test]
@@ -360,18 +365,18 @@ fn scope_cycles_from_my_area_to_everything_to_mine() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
     assert_eq!(
-        app.scope,
+        app.scope(),
         Scope::MyArea,
         "a team leader starts on their area"
     );
-    let area_count = app.data.caseload.len();
+    let area_count = app.data().caseload.len();
     press(&mut store, &mut app, &[KeyCode::Char('o')]);
-    assert_eq!(app.scope, Scope::Everything);
-    assert!(app.data.caseload.len() > area_count);
+    assert_eq!(app.scope(), Scope::Everything);
+    assert!(app.data().caseload.len() > area_count);
     press(&mut store, &mut app, &[KeyCode::Char('o')]);
-    assert_eq!(app.scope, Scope::Mine);
+    assert_eq!(app.scope(), Scope::Mine);
     assert!(
-        app.data.caseload.is_empty(),
+        app.data().caseload.is_empty(),
         "the demo lead holds no clients"
     );
 }
@@ -384,48 +389,45 @@ fn command_line_completes_and_runs() {
     type_text(&mut store, &mut app, "rel");
     press(&mut store, &mut app, &[KeyCode::Tab]);
     assert_eq!(
-        app.input, "rel",
+        app.input(),
+        "rel",
         "releases and reload both fit: nothing to add"
     );
     type_text(&mut store, &mut app, "e");
     press(&mut store, &mut app, &[KeyCode::Tab]);
-    assert_eq!(app.input, "releases ");
+    assert_eq!(app.input(), "releases ");
     press(&mut store, &mut app, &[KeyCode::Enter]);
-    assert_eq!(app.view, View::Releases);
+    assert_eq!(app.view(), View::Releases);
 
     press(&mut store, &mut app, &[KeyCode::Char(':')]);
     type_text(&mut store, &mut app, "area ca");
     press(&mut store, &mut app, &[KeyCode::Tab]);
-    assert_eq!(app.input, "area Caerphilly ");
+    assert_eq!(app.input(), "area Caerphilly ");
     press(&mut store, &mut app, &[KeyCode::Enter]);
-    assert_eq!(app.view, View::Caseload);
+    assert_eq!(app.view(), View::Caseload);
     assert_eq!(
-        app.filter.area.as_ref().map(|a| a.1.as_str()),
+        app.filter().area.as_ref().map(|a| a.1.as_str()),
         Some("Caerphilly")
     );
 
     press(&mut store, &mut app, &[KeyCode::Char(':')]);
     type_text(&mut store, &mut app, "client c-1010");
     press(&mut store, &mut app, &[KeyCode::Enter]);
-    assert_eq!(app.view, View::Client);
-    assert_eq!(app.client.as_ref().unwrap().profile.reference, "C-1010");
+    assert_eq!(app.view(), View::Client);
+    assert_eq!(app.client().unwrap().profile.reference, "C-1010");
 
     press(&mut store, &mut app, &[KeyCode::Char(':')]);
     type_text(&mut store, &mut app, "frobnicate");
     press(&mut store, &mut app, &[KeyCode::Enter]);
     assert!(
-        app.message
-            .as_deref()
+        app.message()
             .unwrap()
             .contains("unknown command :frobnicate")
     );
     press(&mut store, &mut app, &[KeyCode::Char(':')]);
     type_text(&mut store, &mut app, "client C-99999");
     press(&mut store, &mut app, &[KeyCode::Enter]);
-    assert_eq!(
-        app.message.as_deref(),
-        Some("no client with reference 'C-99999'")
-    );
+    assert_eq!(app.message(), Some("no client with reference 'C-99999'"));
 }
 
 #[test]
@@ -438,9 +440,9 @@ fn breaches_tab_switches_and_overdue_come_first() {
         &[KeyCode::Char('o'), KeyCode::Char('5')],
     );
     let deadlines: Vec<_> = app
-        .breach_list
+        .breach_list()
         .iter()
-        .map(|&i| app.data.breaches[i].deadline)
+        .map(|&i| app.data().breaches[i].deadline)
         .collect();
     assert!(
         deadlines.windows(2).all(|w| w[0] <= w[1]),
@@ -449,9 +451,9 @@ fn breaches_tab_switches_and_overdue_come_first() {
     assert!(screen(&app).contains("OVERDUE"));
     press(&mut store, &mut app, &[KeyCode::Char('t')]);
     assert!(
-        app.breach_list
+        app.breach_list()
             .iter()
-            .all(|&i| app.data.dealt_with[i].resolution_date.is_some())
+            .all(|&i| app.data().dealt_with[i].resolution_date.is_some())
     );
 }
 
@@ -464,10 +466,10 @@ fn the_selection_scrolls_into_view_and_stops_at_the_ends() {
         &mut app,
         &[KeyCode::Char('3'), KeyCode::Char('G')],
     );
-    let last = app.caseload_list.len() - 1;
+    let last = app.caseload_list().len() - 1;
     assert_eq!(app.cursor().selected, last);
     assert_eq!(app.cursor().offset, last + 1 - app.visible_rows());
-    let name = app.data.caseload[app.caseload_list[last].row()].display_name();
+    let name = app.data().caseload[app.caseload_list()[last].row()].display_name();
     assert!(screen(&app).contains(name));
     press(&mut store, &mut app, &[KeyCode::Down]);
     assert_eq!(app.cursor().selected, last);
@@ -501,7 +503,7 @@ fn quit_suspend_and_redraw_are_effects_for_the_loop() {
     assert!(matches!(app.update(Action::Redraw), Some(Effect::Redraw)));
     assert!(matches!(app.update(Action::Suspend), Some(Effect::Suspend)));
     assert!(matches!(app.update(Action::Quit), Some(Effect::Quit)));
-    assert!(app.quitting);
+    assert!(app.quitting());
 }
 
 #[test]
@@ -521,9 +523,9 @@ fn redact_hides_names_dates_of_birth_and_nhs_numbers_on_every_view() {
         &mut app,
         &[KeyCode::Char('o'), KeyCode::Char('R')],
     );
-    assert!(app.redact);
+    assert!(app.redact());
     let names: Vec<String> = app
-        .data
+        .data()
         .caseload
         .iter()
         .map(|r| r.display_name().to_owned())
@@ -540,7 +542,7 @@ fn redact_hides_names_dates_of_birth_and_nhs_numbers_on_every_view() {
     }
     press(&mut store, &mut app, &[KeyCode::Char('3'), KeyCode::Enter]);
     let text = screen(&app);
-    let profile = app.client.as_ref().unwrap().profile.clone();
+    let profile = app.client().unwrap().profile.clone();
     assert!(
         !text.contains(&format!("{}, {}", profile.family_name, profile.given_name)),
         "{text}"
@@ -588,7 +590,7 @@ fn the_first_frame_says_the_caseload_is_being_read() {
         &Settings::default(),
         (80, 24),
     );
-    app.loading = true;
+    assert!(app.update(Action::Reload).is_some(), "the snapshot is read");
     let text = screen(&app);
     assert!(text.contains("Reading the caseload (my area)..."), "{text}");
     assert!(text.contains("| reading..."), "{text}");
