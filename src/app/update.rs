@@ -29,38 +29,15 @@ impl App {
     }
 
     /// Applies an action of the user's (or the clock's); clears the last message.
-    #[allow(clippy::too_many_lines)] // one arm per action: the dispatch reads best in one place
     fn act(&mut self, action: Action) -> Option<Effect> {
         self.message = None;
         match action {
-            Action::Quit => {
-                self.quitting = true;
-                Some(Effect::Quit)
-            }
+            Action::Quit => Some(self.quit()),
             Action::Suspend => Some(Effect::Suspend),
             Action::Redraw => Some(Effect::Redraw),
             Action::Reload => Some(self.reload()),
-            Action::Tick(now) => {
-                let new_day = now.date() != self.now.date();
-                self.now = now;
-                if new_day {
-                    return Some(self.reload());
-                }
-                triage::retime(&mut self.data.today, now, &self.rules.triage);
-                None
-            }
-            Action::ToggleRedact => {
-                self.redact = !self.redact;
-                self.message = Some(
-                    if self.redact {
-                        "names hidden: initials and references only"
-                    } else {
-                        "names shown"
-                    }
-                    .to_owned(),
-                );
-                None
-            }
+            Action::Tick(now) => self.tick(now),
+            Action::ToggleRedact => self.toggle_redact(),
             Action::OpenMenu => self.open_menu(),
             Action::QuickForm(kind) => self.quick_form(kind),
             Action::FormKey(key) => self.form_key(key),
@@ -70,48 +47,15 @@ impl App {
                 None
             }
             Action::AnswerDraft(restore) => self.answer_draft(restore),
-            Action::ChangedElsewhere => {
-                self.updated_elsewhere = Some(self.now);
-                Some(self.reload())
-            }
-            Action::Resize(columns, rows) => {
-                self.size = (columns, rows);
-                self.clamp_cursors();
-                None
-            }
-            Action::ToggleHelp => {
-                self.mode = if self.mode == Mode::Help {
-                    Mode::Normal
-                } else {
-                    Mode::Help
-                };
-                None
-            }
-            Action::Explain => {
-                if self.view == View::Today && !self.data.today.is_empty() {
-                    self.mode = if self.mode == Mode::Explain {
-                        Mode::Normal
-                    } else {
-                        Mode::Explain
-                    };
-                }
-                None
-            }
+            Action::ChangedElsewhere => Some(self.changed_elsewhere()),
+            Action::Resize(columns, rows) => self.resize(columns, rows),
+            Action::ToggleHelp => self.toggle_help(),
+            Action::Explain => self.toggle_explain(),
             Action::ShowView(view) => {
                 self.show(view);
                 self.report_effect()
             }
-            Action::NextView | Action::PrevView => {
-                let tabs = View::TABS;
-                let at = tabs.iter().position(|v| *v == self.view).unwrap_or(0);
-                let next = if action == Action::NextView {
-                    at + 1
-                } else {
-                    at + tabs.len() - 1
-                };
-                self.show(tabs[next % tabs.len()]);
-                self.report_effect()
-            }
+            Action::NextView | Action::PrevView => self.next_view(action),
             Action::Up if self.mode == Mode::Menu => {
                 self.menu_step(-1);
                 None
@@ -131,114 +75,209 @@ impl App {
             Action::Bottom => self.step(isize::MAX / 2),
             Action::Enter => self.enter(),
             Action::Back => self.back(),
-            Action::StartSearch => {
-                self.show(View::Caseload);
-                self.mode = Mode::Search;
-                self.input = self.search.clone();
-                // Ready before the first letter, which searches every name.
-                self.search_texts();
-                None
-            }
-            Action::StartCommand => {
-                self.mode = Mode::Command;
-                self.input.clear();
-                None
-            }
-            Action::Input(c) => {
-                self.input.push(c);
-                self.after_input();
-                None
-            }
-            Action::Backspace => {
-                self.input.pop();
-                self.after_input();
-                None
-            }
-            Action::Complete => {
-                if self.mode == Mode::Command {
-                    let areas: Vec<String> = self
-                        .data
-                        .areas
-                        .iter()
-                        .map(|a| a.area.name.clone())
-                        .collect();
-                    self.input = command::complete(&self.input, |word| match word {
-                        "area" => areas.clone(),
-                        "scope" => vec!["mine".into(), "area".into(), "all".into()],
-                        _ => Vec::new(),
-                    });
-                }
-                None
-            }
+            Action::StartSearch => self.start_search(),
+            Action::StartCommand => self.start_command(),
+            Action::Input(c) => self.input_char(c),
+            Action::Backspace => self.backspace(),
+            Action::Complete => self.complete(),
             Action::Submit => self.submit(),
-            Action::Cancel => {
-                let cancelled = std::mem::replace(&mut self.mode, Mode::Normal);
-                self.input.clear();
-                if cancelled == Mode::Search {
-                    self.search.clear();
-                    self.derive_caseload();
-                }
-                None
-            }
-            Action::CycleScope => {
-                self.scope = match self.scope {
-                    Scope::Mine => Scope::MyArea,
-                    Scope::MyArea => Scope::Everything,
-                    // Without a worker record there is no "mine": stay on everything.
-                    Scope::Everything => {
-                        if self.session.worker.is_some() {
-                            Scope::Mine
-                        } else {
-                            Scope::Everything
-                        }
-                    }
-                };
-                Some(self.reload())
-            }
-            Action::CycleSort => {
-                self.sort = self.sort.next();
-                self.message = Some(format!("sorted by {}", self.sort.label()));
-                self.derive_caseload();
-                None
-            }
-            Action::ReverseSort => {
-                self.descending = !self.descending;
-                self.derive_caseload();
-                None
-            }
-            Action::ToggleFilter(chip) => {
-                let f = &mut self.filter;
-                match chip {
-                    FilterChip::Iom => f.iom = !f.iom,
-                    FilterChip::Ppo => f.ppo = !f.ppo,
-                    FilterChip::Custody => f.custody = !f.custody,
-                    FilterChip::Week11 => f.week_11 = !f.week_11,
-                    FilterChip::Mine => f.mine = !f.mine,
-                }
-                self.derive_caseload();
-                None
-            }
-            Action::ClearFilters => {
-                self.filter = CaseloadFilter::default();
-                self.search.clear();
-                self.derive_caseload();
-                None
-            }
+            Action::Cancel => self.cancel(),
+            Action::CycleScope => Some(self.cycle_scope()),
+            Action::CycleSort => self.cycle_sort(),
+            Action::ReverseSort => self.reverse_sort(),
+            Action::ToggleFilter(chip) => self.toggle_filter(chip),
+            Action::ClearFilters => self.clear_filters(),
             Action::PreviousQuarter | Action::NextQuarter => {
                 self.step_quarter(action == Action::NextQuarter)
             }
             Action::ToggleReportArea => self.toggle_report_area(),
-            Action::ToggleBreachTab => {
-                self.breach_tab = match self.breach_tab {
-                    BreachTab::Outstanding => BreachTab::DealtWith,
-                    BreachTab::DealtWith => BreachTab::Outstanding,
-                };
-                self.cursors[View::Breaches.index()] = ListCursor::default();
-                let (area, worker) = self.scope_limits();
-                self.breach_list = lists::breaches(self.breach_source(), area, worker);
-                None
-            }
+            Action::ToggleBreachTab => self.toggle_breach_tab(),
         }
+    }
+
+    fn quit(&mut self) -> Effect {
+        self.quitting = true;
+        Effect::Quit
+    }
+
+    fn tick(&mut self, now: chrono::NaiveDateTime) -> Option<Effect> {
+        let new_day = now.date() != self.now.date();
+        self.now = now;
+        if new_day {
+            return Some(self.reload());
+        }
+        triage::retime(&mut self.data.today, now, &self.rules.triage);
+        None
+    }
+
+    fn toggle_redact(&mut self) -> Option<Effect> {
+        self.redact = !self.redact;
+        self.message = Some(
+            if self.redact {
+                "names hidden: initials and references only"
+            } else {
+                "names shown"
+            }
+            .to_owned(),
+        );
+        None
+    }
+
+    fn changed_elsewhere(&mut self) -> Effect {
+        self.updated_elsewhere = Some(self.now);
+        self.reload()
+    }
+
+    fn resize(&mut self, columns: u16, rows: u16) -> Option<Effect> {
+        self.size = (columns, rows);
+        self.clamp_cursors();
+        None
+    }
+
+    fn toggle_help(&mut self) -> Option<Effect> {
+        self.mode = if self.mode == Mode::Help {
+            Mode::Normal
+        } else {
+            Mode::Help
+        };
+        None
+    }
+
+    fn toggle_explain(&mut self) -> Option<Effect> {
+        if self.view == View::Today && !self.data.today.is_empty() {
+            self.mode = if self.mode == Mode::Explain {
+                Mode::Normal
+            } else {
+                Mode::Explain
+            };
+        }
+        None
+    }
+
+    fn next_view(&mut self, action: Action) -> Option<Effect> {
+        let tabs = View::TABS;
+        let at = tabs.iter().position(|v| *v == self.view).unwrap_or(0);
+        let next = if action == Action::NextView {
+            at + 1
+        } else {
+            at + tabs.len() - 1
+        };
+        self.show(tabs[next % tabs.len()]);
+        self.report_effect()
+    }
+
+    fn start_search(&mut self) -> Option<Effect> {
+        self.show(View::Caseload);
+        self.mode = Mode::Search;
+        self.input = self.search.clone();
+        // Ready before the first letter, which searches every name.
+        self.search_texts();
+        None
+    }
+
+    fn start_command(&mut self) -> Option<Effect> {
+        self.mode = Mode::Command;
+        self.input.clear();
+        None
+    }
+
+    fn input_char(&mut self, c: char) -> Option<Effect> {
+        self.input.push(c);
+        self.after_input();
+        None
+    }
+
+    fn backspace(&mut self) -> Option<Effect> {
+        self.input.pop();
+        self.after_input();
+        None
+    }
+
+    fn complete(&mut self) -> Option<Effect> {
+        if self.mode == Mode::Command {
+            let areas: Vec<String> = self
+                .data
+                .areas
+                .iter()
+                .map(|a| a.area.name.clone())
+                .collect();
+            self.input = command::complete(&self.input, |word| match word {
+                "area" => areas.clone(),
+                "scope" => vec!["mine".into(), "area".into(), "all".into()],
+                _ => Vec::new(),
+            });
+        }
+        None
+    }
+
+    fn cancel(&mut self) -> Option<Effect> {
+        let cancelled = std::mem::replace(&mut self.mode, Mode::Normal);
+        self.input.clear();
+        if cancelled == Mode::Search {
+            self.search.clear();
+            self.derive_caseload();
+        }
+        None
+    }
+
+    fn cycle_scope(&mut self) -> Effect {
+        self.scope = match self.scope {
+            Scope::Mine => Scope::MyArea,
+            Scope::MyArea => Scope::Everything,
+            // Without a worker record there is no "mine": stay on everything.
+            Scope::Everything => {
+                if self.session.worker.is_some() {
+                    Scope::Mine
+                } else {
+                    Scope::Everything
+                }
+            }
+        };
+        self.reload()
+    }
+
+    fn cycle_sort(&mut self) -> Option<Effect> {
+        self.sort = self.sort.next();
+        self.message = Some(format!("sorted by {}", self.sort.label()));
+        self.derive_caseload();
+        None
+    }
+
+    fn reverse_sort(&mut self) -> Option<Effect> {
+        self.descending = !self.descending;
+        self.derive_caseload();
+        None
+    }
+
+    fn toggle_filter(&mut self, chip: FilterChip) -> Option<Effect> {
+        let f = &mut self.filter;
+        match chip {
+            FilterChip::Iom => f.iom = !f.iom,
+            FilterChip::Ppo => f.ppo = !f.ppo,
+            FilterChip::Custody => f.custody = !f.custody,
+            FilterChip::Week11 => f.week_11 = !f.week_11,
+            FilterChip::Mine => f.mine = !f.mine,
+        }
+        self.derive_caseload();
+        None
+    }
+
+    fn clear_filters(&mut self) -> Option<Effect> {
+        self.filter = CaseloadFilter::default();
+        self.search.clear();
+        self.derive_caseload();
+        None
+    }
+
+    fn toggle_breach_tab(&mut self) -> Option<Effect> {
+        self.breach_tab = match self.breach_tab {
+            BreachTab::Outstanding => BreachTab::DealtWith,
+            BreachTab::DealtWith => BreachTab::Outstanding,
+        };
+        self.cursors[View::Breaches.index()] = ListCursor::default();
+        let (area, worker) = self.scope_limits();
+        self.breach_list = lists::breaches(self.breach_source(), area, worker);
+        None
     }
 
     fn step(&mut self, delta: isize) -> Option<Effect> {
