@@ -19,6 +19,7 @@ use std::io::{self, Write};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::buffer::{Buffer, Cell};
+use ratatui::style::Modifier;
 
 /// The most rows one frame may scroll by: beyond a few rows (a page down, a jump) the
 /// list has changed rather than moved, and looking further costs time for nothing.
@@ -259,6 +260,52 @@ fn best_band(
     ))
 }
 
+/// Marks as changed, in `base` (the screen before the frame), the unchanged cells
+/// between two changed cells of a row where writing them costs fewer bytes than the
+/// cursor move ratatui would write to skip them: single-byte cells in the style of the
+/// changed cell before them, so no colour changes either.
+fn bridge_gaps(base: &mut Buffer, next: &Buffer) {
+    let width = usize::from(next.area.width);
+    for (y, (row, new)) in base
+        .content
+        .chunks_mut(width)
+        .zip(next.content.chunks(width))
+        .enumerate()
+    {
+        let mut last: Option<usize> = None;
+        for x in 0..width {
+            if row[x] == new[x] {
+                continue;
+            }
+            if let Some(last) = last {
+                let gap = last + 1..x;
+                // ESC [ row ; column H
+                let cursor_move = 4 + digits(y + 1) + digits(x + 1);
+                let style = new[last].style();
+                if !gap.is_empty()
+                    && gap.len() < cursor_move
+                    && new[last].symbol().len() == 1
+                    && new[gap.clone()]
+                        .iter()
+                        .all(|cell| cell.symbol().len() == 1 && cell.style() == style)
+                {
+                    for (cell, new) in row[gap.clone()].iter_mut().zip(&new[gap]) {
+                        // Any cell unlike the new one will do; the frame writes it over.
+                        cell.clone_from(new);
+                        cell.modifier.toggle(Modifier::HIDDEN);
+                    }
+                }
+            }
+            last = Some(x);
+        }
+    }
+}
+
+/// How many decimal digits `n` has.
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |log| log as usize + 1)
+}
+
 /// Draws frames on a full-screen terminal, moving rows with the scroll region where
 /// that writes less. It remembers the last frame drawn: call [`Renderer::forget`]
 /// whenever the screen is cleared or written to behind its back.
@@ -295,15 +342,18 @@ impl Renderer {
         render(&mut frame);
         if self.scrolls
             && let Some(shown) = &self.shown
-            && let Some(scroll) = Scroll::between(shown, terminal.current_buffer_mut())
+            && shown.area == terminal.current_buffer_mut().area
         {
-            scroll.write(terminal.backend_mut())?;
             // ratatui diffs against its previous buffer, which only `swap_buffers`
-            // reaches: put the moved screen in the current one and swap it in.
+            // reaches: put the screen as it will be in the current one and swap it in.
             let next = std::mem::take(terminal.current_buffer_mut());
-            let mut moved = shown.clone();
-            scroll.apply(&mut moved);
-            *terminal.current_buffer_mut() = moved;
+            let mut base = shown.clone();
+            if let Some(scroll) = Scroll::between(shown, &next) {
+                scroll.write(terminal.backend_mut())?;
+                scroll.apply(&mut base);
+            }
+            bridge_gaps(&mut base, &next);
+            *terminal.current_buffer_mut() = base;
             terminal.swap_buffers();
             *terminal.current_buffer_mut() = next;
         }

@@ -486,3 +486,30 @@ fn the_real_binary_scrolls_with_the_region_unless_the_config_says_not_to() {
     let plain = real_binary_scrolling("scroll_regions = false\n");
     assert!(!plain.contains("\x1b[S"), "{plain:?}");
 }
+
+#[test]
+fn a_short_unchanged_run_between_changes_is_written_not_skipped() {
+    let row = |text: &str| {
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 30, 5));
+        buffer.set_string(0, 2, text, ratatui::style::Style::new());
+        buffer
+    };
+    let mut bridged = Screen::new((30, 5), true);
+    let mut plain = Screen::new((30, 5), false);
+    for screen in [&mut bridged, &mut plain] {
+        screen.draw_buffer(&row("Harker, Ann"));
+    }
+    // Two unchanged cells cost less than the cursor move past them (ESC[3;5H).
+    let near = row("Hxrkxr, Ann");
+    let written = String::from_utf8_lossy(&bridged.draw_buffer(&near)).into_owned();
+    assert!(written.contains("xrkx"), "{written:?}");
+    let skipped = String::from_utf8_lossy(&plain.draw_buffer(&near)).into_owned();
+    assert!(!skipped.contains("xrkx"), "{skipped:?}");
+    // Nine cost more: they are skipped.
+    let far = row("Xxrkxr, AnX");
+    let written = String::from_utf8_lossy(&bridged.draw_buffer(&far)).into_owned();
+    assert!(!written.contains("xrkxr"), "{written:?}");
+    bridged.assert_shows(&far, "bridged");
+    plain.draw_buffer(&far);
+    plain.assert_shows(&far, "plain");
+}
