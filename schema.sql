@@ -181,6 +181,8 @@ CREATE TABLE drug_test (
 ) STRICT;
 
 CREATE INDEX drug_test_client ON drug_test (client_id);
+-- A test's natural key is all of it (schema step 10): the same test twice is one test.
+CREATE UNIQUE INDEX drug_test_natural_key ON drug_test (client_id, tested_on, kind, result);
 
 CREATE TABLE required_assessment (
     id             INTEGER PRIMARY KEY,

@@ -365,7 +365,7 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// A sentence for a row refused by one of the natural keys (schema step 2).
+/// A sentence for a row refused by one of the natural keys (schema steps 2 and 10).
 fn natural_key_clash(e: &rusqlite::Error) -> Option<&'static str> {
     let rusqlite::Error::SqliteFailure(_, Some(message)) = e else {
         return None;
@@ -379,6 +379,9 @@ fn natural_key_clash(e: &rusqlite::Error) -> Option<&'static str> {
         }
         "contact.client_id, contact.contact_at, contact.kind, contact.worker_id, contact.note" => {
             "this contact (same client, time, kind, worker and note) is already recorded: nothing was saved"
+        }
+        "drug_test.client_id, drug_test.tested_on, drug_test.kind, drug_test.result" => {
+            "this drug test (same client, day, kind and result) is already recorded: nothing was saved"
         }
         "breach.client_id, breach.raised_at" => {
             "this client already has a breach raised at this time: open that one instead; nothing was saved"

@@ -313,7 +313,7 @@ impl Tx<'_> {
 
     /// The id of the row just inserted into `entity`, audited with `after`, if
     /// `inserted` says a row was (`None`: it was there already).
-    fn imported(
+    pub(super) fn imported(
         &self,
         entity: &'static str,
         inserted: usize,

@@ -30,6 +30,7 @@ pub const STEPS: &[Step] = &[
     custody_handover,
     client_practice,
     domestic_abuse,
+    drug_test_key,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.
@@ -291,6 +292,33 @@ fn domestic_abuse(tx: &Transaction<'_>) -> StoreResult<()> {
     add_columns(tx, "client", &DOMESTIC_ABUSE_COLUMNS)
 }
 
+/// Step 10's index, word for word as in `schema.sql`.
+const DRUG_TEST_KEY: &str = "CREATE UNIQUE INDEX drug_test_natural_key ON drug_test (client_id, tested_on, kind, result);\n";
+
+/// Step 10: a natural key for drug tests, so that an imported file of tests stores
+/// each once. The key is the whole test (client, day, kind, result), as a contact's is
+/// all of it: two tests of one kind on one day with the same result are one test
+/// entered twice. Such copies in an older file are removed with an audit row holding
+/// their values (step 2's rule); no two rows can share the key and differ, so the step
+/// never refuses. Skipped if the index is there already.
+fn drug_test_key(tx: &Transaction<'_>) -> StoreResult<()> {
+    let present: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'drug_test_natural_key')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !present {
+        remove_exact_copies(
+            tx,
+            "drug_test",
+            &["client_id", "tested_on", "kind", "result"],
+            &[],
+        )?;
+        tx.execute_batch(DRUG_TEST_KEY)?;
+    }
+    Ok(())
+}
+
 /// The schema version this build writes.
 #[must_use]
 pub fn current_version() -> i64 {
@@ -474,6 +502,11 @@ mod tests {
             let line = format!("{column} {definition},");
             assert!(custody.contains(&line), "{line}");
         }
+    }
+
+    #[test]
+    fn step_ten_is_word_for_word_in_schema_sql() {
+        assert!(SCHEMA.contains(DRUG_TEST_KEY));
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod export;
 mod fields;
 mod generate;
 mod import;
+mod import_facts;
 mod lock;
 pub mod migrate;
 mod queries;

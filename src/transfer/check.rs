@@ -9,7 +9,10 @@ use crate::domain::dates::{self, uk};
 use crate::domain::model::{BreachStatus, Worker};
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::twin;
-use crate::store::{ImportKeys, NewBreach, NewContact, NewCustody, NewEpisode, format_timestamp};
+use crate::store::{
+    ImportKeys, NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewTally,
+    format_timestamp,
+};
 
 use super::clients::{ClientCells, client_change};
 use super::import::{Prepared, Rules};
@@ -147,7 +150,117 @@ impl Context {
             Row::Custody(c) => self.custody(line, c),
             Row::Contact(c) => self.contact(line, c),
             Row::Breach(b) => self.breach(line, &b),
+            Row::DrugTest(t) => self.drug_test(line, &t),
+            Row::Tally(t) => self.tally(line, &t),
         }
+    }
+
+    /// A drug test, by the drug-test form's rules: a day not after today, an edit of
+    /// the client's record.
+    fn drug_test(&mut self, line: u64, t: &parse::DrugTestRow) -> Option<Prepared> {
+        let (client_id, scope) = self.client(line, &t.client)?;
+        let key = format!(
+            "drug_test|{client_id}|{}|{}|{}",
+            t.tested_on,
+            t.kind.code(),
+            t.result.code()
+        );
+        let ok = [
+            self.once(line, "tested_on", key),
+            self.past(line, "tested_on", Some(t.tested_on)),
+            self.allowed(line, "client_reference", Operation::EditClient, scope),
+        ];
+        if ok.contains(&false) {
+            return None;
+        }
+        let audit = serde_json::json!({
+            "line": line, "client_id": client_id, "tested_on": t.tested_on.to_string(),
+            "kind": t.kind.code(), "result": t.result.code(),
+        });
+        Some(Prepared::DrugTest(
+            NewDrugTest {
+                client_id,
+                tested_on: t.tested_on,
+                kind: t.kind,
+                result: t.result,
+            },
+            audit.to_string(),
+        ))
+    }
+
+    /// A custody-suite tally, by the rules of `caseload tally`: a known area, a day not
+    /// after today, no more tested than charged nor positive than tested, and the
+    /// importer's right to tally in that area.
+    fn tally(&mut self, line: u64, t: &parse::TallyRow) -> Option<Prepared> {
+        let Some((area, area_id)) = self
+            .areas
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(&t.area))
+            .cloned()
+        else {
+            let known: Vec<&str> = self.areas.iter().map(|(name, _)| name.as_str()).collect();
+            self.problem(
+                line,
+                "area",
+                format!("no area '{}'; areas: {}", t.area, known.join(", ")),
+            );
+            return None;
+        };
+        let mut counts_ok = true;
+        if t.tested > t.charged {
+            counts_ok = false;
+            self.problem(
+                line,
+                "tested",
+                format!(
+                    "{} tested is more than {} charged: only adults charged that day are tested",
+                    t.tested, t.charged
+                ),
+            );
+        }
+        if t.positive > t.tested {
+            counts_ok = false;
+            self.problem(
+                line,
+                "positive",
+                format!(
+                    "{} positive is more than {} tested: only a test can be positive",
+                    t.positive, t.tested
+                ),
+            );
+        }
+        let scope = ClientScope {
+            area_id,
+            care_coordinator_id: None,
+        };
+        let ok = [
+            counts_ok,
+            self.once(
+                line,
+                "recorded_on",
+                format!("tally|{area_id}|{}", t.recorded_on),
+            ),
+            self.past(line, "recorded_on", Some(t.recorded_on)),
+            self.allowed(line, "area", Operation::CustodyTally, scope),
+        ];
+        if ok.contains(&false) {
+            return None;
+        }
+        let audit = serde_json::json!({
+            "line": line, "area": area, "recorded_on": t.recorded_on.to_string(),
+            "charged": t.charged, "tested": t.tested, "positive": t.positive,
+        });
+        Some(Prepared::Tally(
+            NewTally {
+                area_id,
+                recorded_on: t.recorded_on,
+                charged: t.charged,
+                tested: t.tested,
+                positive: t.positive,
+            },
+            area,
+            audit.to_string(),
+        ))
     }
 
     fn episode(&mut self, line: u64, e: &parse::EpisodeRow) -> Option<Prepared> {

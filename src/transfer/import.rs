@@ -18,7 +18,9 @@ use chrono::NaiveDate;
 
 use crate::domain::roles;
 use crate::domain::substances::AlcoholRule;
-use crate::store::{Actor, NewBreach, NewContact, NewCustody, NewEpisode, Store, StoreResult};
+use crate::store::{
+    Actor, NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewTally, Store, StoreResult,
+};
 
 use super::check::Context;
 use super::clients::ClientCells;
@@ -47,6 +49,10 @@ pub enum Prepared {
     Contact(NewContact, String),
     /// A breach.
     Breach(NewBreach, String),
+    /// A drug test.
+    DrugTest(NewDrugTest, String),
+    /// A custody-suite tally, with its area's name (for messages) and audit text.
+    Tally(NewTally, String, String),
 }
 
 /// A checked file: every row ready to write, and every problem found so far.

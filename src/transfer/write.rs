@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::domain::model::Worker;
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::twin;
-use crate::store::{StoreError, StoreResult, Tx};
+use crate::store::{NewTally, StoreError, StoreResult, Tx};
 
 use super::clients::{ClientCells, ClientChange, ClientUpdate, client_change, client_json};
 use super::import::{Outcome, Plan, Prepared};
@@ -28,6 +28,7 @@ impl Writer<'_, '_> {
     pub(super) fn row(&mut self, line: u64, row: &Prepared) -> StoreResult<()> {
         let (client_id, ops): (i64, &[Operation]) = match row {
             Prepared::Client(cells) => return self.client(line, cells),
+            Prepared::Tally(t, area, audit) => return self.tally(line, t, area, audit),
             Prepared::Episode(e, _) if e.closure.is_some() => {
                 (e.client_id, &[Operation::Refer, Operation::Close])
             }
@@ -35,16 +36,18 @@ impl Writer<'_, '_> {
             Prepared::Custody(c, _) => (c.client_id, &[Operation::EditClient]),
             Prepared::Contact(c, _) => (c.client_id, &[Operation::RecordContact]),
             Prepared::Breach(b, _) => (b.client_id, &[Operation::EditClient]),
+            Prepared::DrugTest(t, _) => (t.client_id, &[Operation::EditClient]),
         };
         for op in ops {
             self.allow(client_id, *op)?;
         }
         let inserted = match row {
-            Prepared::Client(_) => return Ok(()),
+            Prepared::Client(_) | Prepared::Tally(..) => return Ok(()),
             Prepared::Episode(e, audit) => self.tx.import_episode(e, audit)?,
             Prepared::Custody(c, audit) => self.tx.import_custody(c, audit)?,
             Prepared::Contact(c, audit) => self.tx.import_contact(c, audit)?,
             Prepared::Breach(b, audit) => self.tx.import_breach(b, audit)?,
+            Prepared::DrugTest(t, audit) => self.tx.import_drug_test(t, audit)?,
         };
         if inserted.is_some() {
             self.outcome.created += 1;
@@ -69,6 +72,32 @@ impl Writer<'_, '_> {
         })?;
         roles::check(Some(&self.worker), op, Some(scope))
             .map_err(|refusal| StoreError::NotAllowed(format!("not imported: {refusal}")))
+    }
+
+    /// A custody-suite tally: the importer's right to tally in its area as it is now,
+    /// and a day already tallied with other counts refused (never replaced).
+    fn tally(&mut self, line: u64, t: &NewTally, area: &str, audit: &str) -> StoreResult<()> {
+        let scope = ClientScope {
+            area_id: t.area_id,
+            care_coordinator_id: None,
+        };
+        roles::check(Some(&self.worker), Operation::CustodyTally, Some(scope))
+            .map_err(|refusal| StoreError::NotAllowed(format!("not imported: {refusal}")))?;
+        match self.tx.import_tally(t, audit)? {
+            Ok(Some(_)) => self.outcome.created += 1,
+            Ok(None) => self.outcome.unchanged += 1,
+            Err(stored) => self.outcome.problems.push(Problem {
+                line,
+                column: Some("recorded_on".to_owned()),
+                message: format!(
+                    "{} already has a tally for this day: {} charged, {} tested, {} positive; \
+                     an import never replaces one: correct the row, or replace the day with \
+                     `caseload tally --replace`",
+                    area, stored.charged, stored.tested, stored.positive
+                ),
+            }),
+        }
+        Ok(())
     }
 
     fn client(&mut self, line: u64, cells: &ClientCells) -> StoreResult<()> {
@@ -123,10 +152,10 @@ impl Writer<'_, '_> {
 /// A row the database refused, as a problem in words on its line; an error that is not
 /// about the row (I/O, a busy database) is passed on.
 pub(super) fn row_problem(kind: Kind, line: u64, e: StoreError) -> StoreResult<Problem> {
-    let key_column = if kind == Kind::Clients {
-        "reference"
-    } else {
-        "client_reference"
+    let key_column = match kind {
+        Kind::Clients => "reference",
+        Kind::Tallies => "area",
+        _ => "client_reference",
     };
     let (column, message) = match e {
         StoreError::NotAllowed(why) | StoreError::Invalid(why) => {

@@ -17,6 +17,7 @@ mod form_specs;
 mod forms;
 mod handover;
 mod hostile;
+mod import_facts;
 mod imports;
 mod locks;
 mod merge;

@@ -131,3 +131,51 @@ fn step_seven_adds_the_hand_over_to_custody_and_keeps_the_rows() {
     assert_eq!(row, ("HMP Cardiff".to_owned(), None, 0));
     drop(dir);
 }
+
+#[test]
+fn step_ten_removes_copies_of_a_drug_test_with_an_audit_row_and_keys_the_rest() {
+    let (dir, store) = empty_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "DROP INDEX drug_test_natural_key; PRAGMA user_version = 9;
+             INSERT INTO area (name) VALUES ('Newport');
+             INSERT INTO client (reference, given_name, family_name, date_of_birth, area_id)
+             VALUES ('C-1', 'Ada', 'Quill', '1980-02-01', 1);
+             INSERT INTO drug_test (client_id, tested_on, kind, result)
+             VALUES (1, '2026-11-02', 'treatment', 'negative'),
+                    (1, '2026-11-02', 'treatment', 'negative'),
+                    (1, '2026-11-02', 'treatment', 'positive_opiates'),
+                    (1, '2026-11-02', 'voluntary', 'negative');",
+        )
+        .unwrap();
+    let store = Store::open(&path, Access::ReadWrite).unwrap();
+    let tests: Vec<(i64, String)> = pairs(
+        &store,
+        "SELECT id, kind || ' ' || result FROM drug_test ORDER BY id",
+    );
+    assert_eq!(
+        tests,
+        [
+            (1, "treatment negative".into()),
+            (3, "treatment positive_opiates".into()),
+            (4, "voluntary negative".into())
+        ]
+    );
+    let audit: Vec<(String, String)> = pairs(
+        &store,
+        "SELECT action, before FROM audit WHERE entity = 'drug_test'",
+    );
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].0, "remove exact copy");
+    assert!(audit[0].1.contains(r#""id":2"#), "{}", audit[0].1);
+    let again = Connection::open(&path).unwrap().execute(
+        "INSERT INTO drug_test (client_id, tested_on, kind, result)
+         VALUES (1, '2026-11-02', 'treatment', 'negative')",
+        [],
+    );
+    assert!(again.is_err(), "the key is in place");
+    drop(dir);
+}

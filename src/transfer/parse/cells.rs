@@ -6,13 +6,13 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use crate::domain::dates::parse_date;
 use crate::domain::model::{
     BreachStatus, ContactKind, Ethnicity, ExitReason, Rag, ReferralSource, ReleaseType, Sex,
-    Substance,
+    Substance, TestKind, TestResult,
 };
 use crate::domain::safe_text::refused_text;
 
 use super::rows::{
-    BreachRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow, CustodyRow, EpisodeRow, FLAG_COLUMNS,
-    Kind, Problem, Row, room,
+    BreachRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow, CustodyRow, DrugTestRow, EpisodeRow,
+    FLAG_COLUMNS, Kind, Problem, Row, TallyRow, room,
 };
 
 pub(super) struct Cells<'a> {
@@ -267,7 +267,54 @@ impl Cells<'_> {
                     .unwrap_or(BreachStatus::Outstanding),
                 resolution_date: self.date("resolution_date"),
             }),
+            Kind::DrugTests => Row::DrugTest(DrugTestRow {
+                client: self.required("client_reference"),
+                tested_on: self.required_date("tested_on"),
+                kind: self.required_code(
+                    "kind",
+                    TestKind::from_code,
+                    &codes(TestKind::ALL, TestKind::code),
+                    TestKind::Treatment,
+                ),
+                result: self.required_code(
+                    "result",
+                    TestResult::from_code,
+                    &codes(TestResult::ALL, TestResult::code),
+                    TestResult::Negative,
+                ),
+            }),
+            Kind::Tallies => Row::Tally(TallyRow {
+                area: self.required("area"),
+                recorded_on: self.required_date("recorded_on"),
+                charged: self.required_count("charged"),
+                tested: self.required_count("tested"),
+                positive: self.count("positive").unwrap_or(0),
+            }),
         }
+    }
+
+    /// A whole number of people, 0 or more; `None` if absent or blank.
+    fn count(&mut self, column: &str) -> Option<u32> {
+        let text = self.get(column)?;
+        let value = text
+            .parse::<u32>()
+            .ok()
+            .filter(|_| text.bytes().all(|b| b.is_ascii_digit()));
+        if value.is_none() {
+            self.problem(
+                column,
+                format!("'{text}' is not a count: write a whole number, 0 or more (e.g. 12)"),
+            );
+        }
+        value
+    }
+
+    /// A required count; 0 only fills the gap in a row already refused.
+    fn required_count(&mut self, column: &str) -> u32 {
+        let before = self.problems.len();
+        let value = self.count(column);
+        self.missing(column, value.is_none(), before);
+        value.unwrap_or(0)
     }
 
     /// A required code; `fallback` only fills the gap in a row already refused.

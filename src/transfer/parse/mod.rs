@@ -6,8 +6,8 @@ mod rows;
 
 use cells::Cells;
 pub use rows::{
-    BreachRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow, CustodyRow, EpisodeRow, FLAG_COLUMNS,
-    Kind, Parsed, Problem, Row, max_chars, room,
+    BreachRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow, CustodyRow, DrugTestRow, EpisodeRow,
+    FLAG_COLUMNS, Kind, Parsed, Problem, Row, TallyRow, max_chars, room,
 };
 
 /// Parses `bytes` as a `kind` file. Relative dates (`today`, `+7`) are refused: a file

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::model::{
     BreachStatus, ContactKind, Ethnicity, ExitReason, Rag, ReferralSource, ReleaseType, Sex,
-    Substance,
+    Substance, TestKind, TestResult,
 };
 use crate::domain::safe_text::Room;
 
@@ -23,6 +23,10 @@ pub enum Kind {
     Contacts,
     /// Breaches, keyed on client reference and time raised.
     Breaches,
+    /// Drug tests of every kind with their results, keyed on the whole row.
+    DrugTests,
+    /// Custody-suite tallies, keyed on area and day.
+    Tallies,
 }
 
 impl Kind {
@@ -88,6 +92,19 @@ impl Kind {
                 ("rag", true),
                 ("status", false),
                 ("resolution_date", false),
+            ],
+            Self::DrugTests => &[
+                ("client_reference", true),
+                ("tested_on", true),
+                ("kind", true),
+                ("result", true),
+            ],
+            Self::Tallies => &[
+                ("area", true),
+                ("recorded_on", true),
+                ("charged", true),
+                ("tested", true),
+                ("positive", false),
             ],
         }
     }
@@ -264,6 +281,35 @@ pub struct BreachRow {
     pub resolution_date: Option<NaiveDate>,
 }
 
+/// A drug test row: the whole row is its key (two tests of one kind on one day with
+/// the same result are one test recorded twice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrugTestRow {
+    /// Client reference.
+    pub client: String,
+    /// The day of the test.
+    pub tested_on: NaiveDate,
+    /// Why it was taken: trigger offence, inspector's authority, treatment, voluntary.
+    pub kind: TestKind,
+    /// What it found (or `refused`).
+    pub result: TestResult,
+}
+
+/// A custody-suite tally row: one area's day, keyed on the area and the day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TallyRow {
+    /// Area name.
+    pub area: String,
+    /// The day counted.
+    pub recorded_on: NaiveDate,
+    /// Adults charged with a trigger offence that day.
+    pub charged: u32,
+    /// Of those, how many were drug tested.
+    pub tested: u32,
+    /// Of those tested, how many were positive (blank is 0).
+    pub positive: u32,
+}
+
 /// One parsed row, of the file's [`Kind`]: a file holds one kind only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is the row of the kind it names
@@ -273,6 +319,8 @@ pub enum Row {
     Custody(CustodyRow),
     Contact(ContactRow),
     Breach(BreachRow),
+    DrugTest(DrugTestRow),
+    Tally(TallyRow),
 }
 
 /// A parsed file: rows that parsed cleanly (with line numbers) and every problem.

@@ -1,0 +1,82 @@
+//! SQL for importing the facts the return counts beyond clients and their episodes:
+//! drug tests and custody-suite tallies. Each insert stops at its natural key, so a
+//! file imported twice stores each row once.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{NewDrugTest, NewTally, ReplacedTally, StoreResult, Tx};
+
+impl Tx<'_> {
+    /// Imports a drug test unless the same one (client, day, kind and result) is there,
+    /// audited with `audit` (the row as JSON text); its id if inserted.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn import_drug_test(&self, t: &NewDrugTest, audit: &str) -> StoreResult<Option<i64>> {
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO drug_test (client_id, tested_on, kind, result)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (client_id, tested_on, kind, result) DO NOTHING",
+            )?
+            .execute(params![
+                t.client_id,
+                t.tested_on,
+                t.kind.code(),
+                t.result.code()
+            ])?;
+        self.imported("drug_test", inserted, audit)
+    }
+
+    /// Imports an area's custody-suite tally for a day unless the area has one for that
+    /// day, audited with `audit`. `Ok(Some(id))` if inserted, `Ok(None)` if the same
+    /// counts are there; `Err` with the stored counts if different ones are (an import
+    /// never replaces a tally: `caseload tally --replace` does, one day at a time).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn import_tally(
+        &self,
+        t: &NewTally,
+        audit: &str,
+    ) -> StoreResult<Result<Option<i64>, ReplacedTally>> {
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO custody_tally (area_id, recorded_on, charged, tested, positive)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (area_id, recorded_on) DO NOTHING",
+            )?
+            .execute(params![
+                t.area_id,
+                t.recorded_on,
+                t.charged,
+                t.tested,
+                t.positive
+            ])?;
+        if inserted > 0 {
+            return Ok(Ok(self.imported("custody_tally", inserted, audit)?));
+        }
+        let stored = self
+            .tx
+            .prepare_cached(
+                "SELECT charged, tested, positive FROM custody_tally
+                  WHERE area_id = ?1 AND recorded_on = ?2",
+            )?
+            .query_row(params![t.area_id, t.recorded_on], |r| {
+                Ok(ReplacedTally {
+                    charged: r.get("charged")?,
+                    tested: r.get("tested")?,
+                    positive: r.get("positive")?,
+                })
+            })
+            .optional()?;
+        Ok(match stored {
+            Some(s) if (s.charged, s.tested, s.positive) != (t.charged, t.tested, t.positive) => {
+                Err(s)
+            }
+            _ => Ok(None),
+        })
+    }
+}

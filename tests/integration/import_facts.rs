@@ -1,0 +1,226 @@
+//! Import of the return's facts beyond clients and episodes (issue 14): drug tests of
+//! every kind and custody-suite tallies, through the real binary. Accepted rows are
+//! created once (a second import changes nothing), the dry run writes nothing, refused
+//! rows are named by line and column, and each row is checked against the role.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use caseload::domain::model::Role;
+use caseload::store::{NewArea, NewWorker};
+
+use crate::common::{actor, empty_store, new_client};
+
+/// A database with areas Newport and Cardiff, this process's OS login as a `role` in
+/// Newport, and client C-1 in Newport.
+fn database(role: Role) -> (tempfile::TempDir, PathBuf) {
+    let (dir, mut store) = empty_store();
+    store
+        .generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                let area = tx.insert_area(&NewArea {
+                    name: "Newport".into(),
+                    intensive: true,
+                })?;
+                tx.insert_area(&NewArea {
+                    name: "Cardiff".into(),
+                    intensive: true,
+                })?;
+                let me = tx.insert_worker(&NewWorker {
+                    name: "Me".into(),
+                    login: Some(caseload::identity::os_login()),
+                    role,
+                    area_id: Some(area),
+                })?;
+                tx.insert_client(&new_client("C-1", "Ada", area, Some(me)))?;
+                Ok(())
+            },
+        )
+        .unwrap();
+    let path = store.path().to_path_buf();
+    drop(store);
+    (dir, path)
+}
+
+/// Runs `caseload import KIND FILE` (with `--apply` if `apply`) on `contents`.
+fn import(db: &Path, kind: &str, contents: &str, apply: bool) -> (bool, String) {
+    let file = db.parent().unwrap().join(format!("{kind}.csv"));
+    std::fs::write(&file, contents).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_caseload"));
+    command
+        .arg("--db")
+        .arg(db)
+        .args(["--today", "2026-11-23", "import", kind])
+        .arg(&file)
+        .env("XDG_CONFIG_HOME", db.parent().unwrap())
+        .env(
+            caseload::config::SYSTEM_CONFIG_VARIABLE,
+            db.parent().unwrap().join("none.toml"),
+        );
+    if apply {
+        command.arg("--apply");
+    }
+    let output: Output = command.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+fn rows(db: &Path, sql: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+const TESTS: &str = "client_reference,tested_on,kind,result
+C-1,01/11/2026,treatment,negative
+C-1,2026-11-02,voluntary (5-panel),positive: cocaine
+C-1,03/11/2026,trigger_offence,refused
+";
+
+#[test]
+fn drug_tests_of_every_kind_are_created_once_and_the_dry_run_writes_nothing() {
+    let (_dir, db) = database(Role::TeamLeader);
+    let tests =
+        "SELECT tested_on || ' ' || kind || ' ' || result FROM drug_test ORDER BY tested_on";
+    let (ok, text) = import(&db, "drug-tests", TESTS, false);
+    assert!(ok, "{text}");
+    assert!(
+        text.starts_with("3 would be created, 0 unchanged"),
+        "{text}"
+    );
+    assert!(rows(&db, tests).is_empty(), "the dry run wrote nothing");
+
+    let (ok, text) = import(&db, "drug-tests", TESTS, true);
+    assert!(ok, "{text}");
+    assert!(text.starts_with("3 created, 0 unchanged"), "{text}");
+    assert_eq!(
+        rows(&db, tests),
+        [
+            "2026-11-01 treatment negative",
+            "2026-11-02 voluntary positive_cocaine",
+            "2026-11-03 trigger_offence refused",
+        ]
+    );
+    let audit = "SELECT action || ' ' || json_extract(after, '$.kind') FROM audit
+                  WHERE entity = 'drug_test' ORDER BY id";
+    assert_eq!(
+        rows(&db, audit),
+        [
+            "import treatment",
+            "import voluntary",
+            "import trigger_offence"
+        ]
+    );
+
+    let (ok, text) = import(&db, "drug-tests", TESTS, true);
+    assert!(ok, "{text}");
+    assert!(text.starts_with("0 created, 3 unchanged"), "{text}");
+    assert_eq!(rows(&db, tests).len(), 3);
+    assert_eq!(rows(&db, audit).len(), 3, "nothing new to audit");
+}
+
+#[test]
+fn refused_drug_tests_are_named_by_line_and_column_and_nothing_is_written() {
+    let (_dir, db) = database(Role::TeamLeader);
+    let file = "client_reference,tested_on,kind,result
+C-1,01/11/2026,treatment,negative
+C-9,01/11/2026,treatment,negative
+C-1,24/11/2026,treatment,negative
+C-1,01/11/2026,urine,negative
+C-1,01/11/2026,treatment,
+C-1,01/11/2026,treatment,negative
+";
+    let (ok, text) = import(&db, "drug-tests", file, true);
+    assert!(!ok, "{text}");
+    for expected in [
+        "line 3, column client_reference: no client 'C-9': import the clients first",
+        "line 4, column tested_on: 24/11/2026 is after today (23/11/2026): it must be a date in the past",
+        "line 5, column kind: 'urine' is not one of: trigger_offence, inspectors_authority, treatment, voluntary",
+        "line 6, column result: is required",
+        "line 7, column tested_on: repeats line 2 of this file",
+        "Nothing was written",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    assert!(rows(&db, "SELECT kind FROM drug_test").is_empty());
+}
+
+const TALLIES: &str = "area,recorded_on,charged,tested,positive
+Newport,02/11/2026,12,11,4
+newport,03/11/2026,9,9,
+";
+
+#[test]
+fn tallies_are_created_once_and_other_counts_for_a_day_are_refused_not_replaced() {
+    let (_dir, db) = database(Role::CareCoordinator);
+    let tallies = "SELECT recorded_on || ' ' || charged || '/' || tested || '/' || positive
+                     FROM custody_tally ORDER BY recorded_on";
+    let (ok, text) = import(&db, "tallies", TALLIES, false);
+    assert!(ok, "{text}");
+    assert!(text.starts_with("2 would be created"), "{text}");
+    assert!(rows(&db, tallies).is_empty(), "the dry run wrote nothing");
+
+    let (ok, text) = import(&db, "tallies", TALLIES, true);
+    assert!(ok, "{text}");
+    assert_eq!(
+        rows(&db, tallies),
+        ["2026-11-02 12/11/4", "2026-11-03 9/9/0"]
+    );
+    let (ok, text) = import(&db, "tallies", TALLIES, true);
+    assert!(ok && text.starts_with("0 created, 2 unchanged"), "{text}");
+
+    let changed = "area,recorded_on,charged,tested,positive
+Newport,02/11/2026,12,10,4
+Newport,04/11/2026,5,6,0
+Newport,05/11/2026,5,5,6
+Atlantis,05/11/2026,1,1,1
+Newport,05/11/2026,-3,1,1
+Newport,24/11/2026,1,1,1
+Cardiff,06/11/2026,1,1,1
+";
+    let (ok, text) = import(&db, "tallies", changed, false);
+    assert!(!ok, "{text}");
+    for expected in [
+        "line 2, column recorded_on: Newport already has a tally for this day: 12 charged, 11 tested, 4 positive; an import never replaces one",
+        "line 3, column tested: 6 tested is more than 5 charged",
+        "line 4, column positive: 6 positive is more than 5 tested",
+        "line 5, column area: no area 'Atlantis'; areas: Cardiff, Newport",
+        "line 6, column charged:",
+        "line 7, column recorded_on: 24/11/2026 is after today",
+        "line 8, column area: not imported:",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    assert_eq!(
+        rows(&db, tallies),
+        ["2026-11-02 12/11/4", "2026-11-03 9/9/0"],
+        "the stored tallies are as they were"
+    );
+}
+
+#[test]
+fn support_workers_may_import_neither_drug_tests_nor_tallies() {
+    let (_dir, db) = database(Role::Support);
+    let (ok, text) = import(&db, "drug-tests", TESTS, false);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("line 2, column client_reference: not imported:"),
+        "{text}"
+    );
+    let (ok, text) = import(&db, "tallies", TALLIES, false);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("line 2, column area: not imported:"),
+        "{text}"
+    );
+    assert!(rows(&db, "SELECT kind FROM drug_test").is_empty());
+}
