@@ -278,6 +278,8 @@ CREATE TABLE positive_outcome (
 ) STRICT;
 
 CREATE INDEX positive_outcome_episode ON positive_outcome (episode_id);
+-- An outcome's natural key is all of it (schema step 11): the same outcome twice is one.
+CREATE UNIQUE INDEX positive_outcome_natural_key ON positive_outcome (episode_id, recorded_on, kind);
 
 -- Work with people who are not on the caseload: tallied, not tied to a client.
 CREATE TABLE outreach (

@@ -1,10 +1,26 @@
 //! SQL for importing the facts the return counts beyond clients and their episodes:
-//! drug tests and custody-suite tallies. Each insert stops at its natural key, so a
+//! drug tests, custody-suite tallies and positive outcomes. Each insert stops at its natural key, so a
 //! file imported twice stores each row once.
 
+use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::{NewDrugTest, NewTally, ReplacedTally, StoreResult, Tx};
+use super::{NewDrugTest, NewTally, ReplacedTally, StoreError, StoreResult, Tx};
+use crate::domain::model::OutcomeKind;
+
+/// A positive outcome to import: its episode named by client and referral date, as a
+/// file names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportedOutcome {
+    /// Row id of the client.
+    pub client_id: i64,
+    /// The referral date of the client's episode it belongs to.
+    pub referral_date: NaiveDate,
+    /// The day it counts for in the return.
+    pub recorded_on: NaiveDate,
+    /// Which positive outcome.
+    pub kind: OutcomeKind,
+}
 
 impl Tx<'_> {
     /// Imports a drug test unless the same one (client, day, kind and result) is there,
@@ -78,5 +94,36 @@ impl Tx<'_> {
             }
             _ => Ok(None),
         })
+    }
+
+    /// Imports a positive outcome into the client's episode with that referral date,
+    /// unless the same one (episode, day, kind) is there, audited with `audit`; its id if
+    /// inserted.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] if the client has no episode referred that day, or an
+    /// SQLite error.
+    pub fn import_outcome(&self, o: &ImportedOutcome, audit: &str) -> StoreResult<Option<i64>> {
+        let episode: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM episode WHERE client_id = ?1 AND referral_date = ?2")?
+            .query_row(params![o.client_id, o.referral_date], |r| r.get("id"))
+            .optional()?;
+        let episode = episode.ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "the client has no episode referred on {}: give the referral_date of one of \
+                 their episodes, or import the episode first",
+                crate::domain::dates::uk(o.referral_date)
+            ))
+        })?;
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO positive_outcome (episode_id, recorded_on, kind)
+                 VALUES (?1, ?2, ?3)
+                 ON CONFLICT (episode_id, recorded_on, kind) DO NOTHING",
+            )?
+            .execute(params![episode, o.recorded_on, o.kind.code()])?;
+        self.imported("positive_outcome", inserted, audit)
     }
 }

@@ -31,6 +31,7 @@ pub const STEPS: &[Step] = &[
     client_practice,
     domestic_abuse,
     drug_test_key,
+    positive_outcome_key,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.
@@ -319,6 +320,29 @@ fn drug_test_key(tx: &Transaction<'_>) -> StoreResult<()> {
     Ok(())
 }
 
+/// Step 11's index, word for word as in `schema.sql`.
+const POSITIVE_OUTCOME_KEY: &str = "CREATE UNIQUE INDEX positive_outcome_natural_key ON positive_outcome (episode_id, recorded_on, kind);\n";
+
+/// Step 11: a natural key for positive outcomes, the whole outcome (episode, day,
+/// kind), added as step 10's is: copies removed with an audit row, never a clash.
+fn positive_outcome_key(tx: &Transaction<'_>) -> StoreResult<()> {
+    let present: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'positive_outcome_natural_key')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !present {
+        remove_exact_copies(
+            tx,
+            "positive_outcome",
+            &["episode_id", "recorded_on", "kind"],
+            &[],
+        )?;
+        tx.execute_batch(POSITIVE_OUTCOME_KEY)?;
+    }
+    Ok(())
+}
+
 /// The schema version this build writes.
 #[must_use]
 pub fn current_version() -> i64 {
@@ -505,8 +529,9 @@ mod tests {
     }
 
     #[test]
-    fn step_ten_is_word_for_word_in_schema_sql() {
+    fn steps_ten_and_eleven_are_word_for_word_in_schema_sql() {
         assert!(SCHEMA.contains(DRUG_TEST_KEY));
+        assert!(SCHEMA.contains(POSITIVE_OUTCOME_KEY));
     }
 
     #[test]

@@ -10,8 +10,8 @@ use crate::domain::model::{BreachStatus, Worker};
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::twin;
 use crate::store::{
-    ImportKeys, NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewTally,
-    format_timestamp,
+    ImportKeys, ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode,
+    NewTally, format_timestamp,
 };
 
 use super::clients::{ClientCells, client_change};
@@ -152,7 +152,49 @@ impl Context {
             Row::Breach(b) => self.breach(line, &b),
             Row::DrugTest(t) => self.drug_test(line, &t),
             Row::Tally(t) => self.tally(line, &t),
+            Row::Outcome(o) => self.outcome(line, &o),
         }
+    }
+
+    /// A positive outcome, by the positive-outcome form's rules: a day not after today
+    /// (nor before the episode's referral), an edit of the client's record. The episode
+    /// is found in the write.
+    fn outcome(&mut self, line: u64, o: &parse::OutcomeRow) -> Option<Prepared> {
+        let (client_id, scope) = self.client(line, &o.client)?;
+        let key = format!(
+            "outcome|{client_id}|{}|{}|{}",
+            o.referral_date,
+            o.recorded_on,
+            o.kind.code()
+        );
+        let ok = [
+            self.once(line, "recorded_on", key),
+            self.past(line, "recorded_on", Some(o.recorded_on)),
+            self.not_before(
+                line,
+                "recorded_on",
+                Some(o.recorded_on),
+                Some(o.referral_date),
+                "referral date",
+            ),
+            self.allowed(line, "client_reference", Operation::EditClient, scope),
+        ];
+        if ok.contains(&false) {
+            return None;
+        }
+        let audit = serde_json::json!({
+            "line": line, "client_id": client_id, "referral_date": o.referral_date.to_string(),
+            "recorded_on": o.recorded_on.to_string(), "kind": o.kind.code(),
+        });
+        Some(Prepared::Outcome(
+            ImportedOutcome {
+                client_id,
+                referral_date: o.referral_date,
+                recorded_on: o.recorded_on,
+                kind: o.kind,
+            },
+            audit.to_string(),
+        ))
     }
 
     /// A drug test, by the drug-test form's rules: a day not after today, an edit of

@@ -19,7 +19,8 @@ use chrono::NaiveDate;
 use crate::domain::roles;
 use crate::domain::substances::AlcoholRule;
 use crate::store::{
-    Actor, NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewTally, Store, StoreResult,
+    Actor, ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewTally,
+    Store, StoreResult,
 };
 
 use super::check::Context;
@@ -53,6 +54,9 @@ pub enum Prepared {
     DrugTest(NewDrugTest, String),
     /// A custody-suite tally, with its area's name (for messages) and audit text.
     Tally(NewTally, String, String),
+    /// A positive outcome, with the client and referral date of its episode (found in
+    /// the write) and the audit text.
+    Outcome(ImportedOutcome, String),
 }
 
 /// A checked file: every row ready to write, and every problem found so far.

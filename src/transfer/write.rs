@@ -37,6 +37,7 @@ impl Writer<'_, '_> {
             Prepared::Contact(c, _) => (c.client_id, &[Operation::RecordContact]),
             Prepared::Breach(b, _) => (b.client_id, &[Operation::EditClient]),
             Prepared::DrugTest(t, _) => (t.client_id, &[Operation::EditClient]),
+            Prepared::Outcome(o, _) => (o.client_id, &[Operation::EditClient]),
         };
         for op in ops {
             self.allow(client_id, *op)?;
@@ -48,6 +49,7 @@ impl Writer<'_, '_> {
             Prepared::Contact(c, audit) => self.tx.import_contact(c, audit)?,
             Prepared::Breach(b, audit) => self.tx.import_breach(b, audit)?,
             Prepared::DrugTest(t, audit) => self.tx.import_drug_test(t, audit)?,
+            Prepared::Outcome(o, audit) => self.tx.import_outcome(o, audit)?,
         };
         if inserted.is_some() {
             self.outcome.created += 1;
@@ -158,6 +160,10 @@ pub(super) fn row_problem(kind: Kind, line: u64, e: StoreError) -> StoreResult<P
         _ => "client_reference",
     };
     let (column, message) = match e {
+        // The one row-level refusal of an outcome: no episode with that referral date.
+        StoreError::Invalid(why) if kind == Kind::Outcomes => {
+            (Some("referral_date".to_owned()), why)
+        }
         StoreError::NotAllowed(why) | StoreError::Invalid(why) => {
             (Some(key_column.to_owned()), why)
         }

@@ -1,18 +1,18 @@
 //! Import of the return's facts beyond clients and episodes (issue 14): drug tests of
-//! every kind and custody-suite tallies, through the real binary. Accepted rows are
+//! every kind, custody-suite tallies and positive outcomes, through the real binary. Accepted rows are
 //! created once (a second import changes nothing), the dry run writes nothing, refused
 //! rows are named by line and column, and each row is checked against the role.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use caseload::domain::model::Role;
-use caseload::store::{NewArea, NewWorker};
+use caseload::domain::model::{ReferralSource, Role};
+use caseload::store::{NewArea, NewEpisode, NewWorker};
 
-use crate::common::{actor, empty_store, new_client};
+use crate::common::{actor, date, empty_store, new_client};
 
 /// A database with areas Newport and Cardiff, this process's OS login as a `role` in
-/// Newport, and client C-1 in Newport.
+/// Newport, and client C-1 in Newport with an episode referred on 01/09/2026.
 fn database(role: Role) -> (tempfile::TempDir, PathBuf) {
     let (dir, mut store) = empty_store();
     store
@@ -34,7 +34,12 @@ fn database(role: Role) -> (tempfile::TempDir, PathBuf) {
                     role,
                     area_id: Some(area),
                 })?;
-                tx.insert_client(&new_client("C-1", "Ada", area, Some(me)))?;
+                let c1 = tx.insert_client(&new_client("C-1", "Ada", area, Some(me)))?;
+                tx.insert_episode(&NewEpisode::referral(
+                    c1,
+                    date("2026-09-01"),
+                    ReferralSource::Police,
+                ))?;
                 Ok(())
             },
         )
@@ -223,4 +228,57 @@ fn support_workers_may_import_neither_drug_tests_nor_tallies() {
         "{text}"
     );
     assert!(rows(&db, "SELECT kind FROM drug_test").is_empty());
+}
+
+const OUTCOMES: &str = "client_reference,referral_date,recorded_on,kind
+C-1,01/09/2026,02/10/2026,housing secured
+C-1,2026-09-01,2026-10-02,reduced_use
+";
+
+#[test]
+fn positive_outcomes_are_created_once_in_their_episode_and_refused_rows_are_named() {
+    let (_dir, db) = database(Role::TeamLeader);
+    let outcomes = "SELECT e.referral_date || ' ' || o.recorded_on || ' ' || o.kind
+                      FROM positive_outcome o JOIN episode e ON e.id = o.episode_id ORDER BY o.id";
+    let (ok, text) = import(&db, "outcomes", OUTCOMES, false);
+    assert!(ok && text.starts_with("2 would be created"), "{text}");
+    assert!(rows(&db, outcomes).is_empty(), "the dry run wrote nothing");
+    let (ok, text) = import(&db, "outcomes", OUTCOMES, true);
+    assert!(ok && text.starts_with("2 created, 0 unchanged"), "{text}");
+    assert_eq!(
+        rows(&db, outcomes),
+        [
+            "2026-09-01 2026-10-02 housing_secured",
+            "2026-09-01 2026-10-02 reduced_use"
+        ]
+    );
+    let (ok, text) = import(&db, "outcomes", OUTCOMES, true);
+    assert!(ok && text.starts_with("0 created, 2 unchanged"), "{text}");
+    let audit = "SELECT action FROM audit WHERE entity = 'positive_outcome'";
+    assert_eq!(rows(&db, audit), ["import", "import"]);
+
+    let refused = "client_reference,referral_date,recorded_on,kind
+C-1,02/09/2026,02/10/2026,reduced_use
+C-1,01/09/2026,31/08/2026,reduced_use
+C-1,01/09/2026,24/11/2026,reduced_use
+C-1,01/09/2026,03/10/2026,won the lottery
+";
+    let (ok, text) = import(&db, "outcomes", refused, false);
+    assert!(!ok, "{text}");
+    for expected in [
+        "line 2, column referral_date: the client has no episode referred on 02/09/2026",
+        "line 3, column recorded_on: 31/08/2026 is before the referral date (01/09/2026)",
+        "line 4, column recorded_on: 24/11/2026 is after today",
+        "line 5, column kind: 'won the lottery' is not one of: negative_treatment_test,",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    assert_eq!(rows(&db, outcomes).len(), 2);
+
+    let (_dir, support) = database(Role::Support);
+    let (ok, text) = import(&support, "outcomes", OUTCOMES, false);
+    assert!(
+        !ok && text.contains("line 2, column client_reference: not imported:"),
+        "{text}"
+    );
 }

@@ -179,3 +179,38 @@ fn step_ten_removes_copies_of_a_drug_test_with_an_audit_row_and_keys_the_rest() 
     assert!(again.is_err(), "the key is in place");
     drop(dir);
 }
+
+#[test]
+fn step_eleven_removes_copies_of_a_positive_outcome_with_an_audit_row() {
+    let (dir, store) = empty_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "DROP INDEX positive_outcome_natural_key; PRAGMA user_version = 10;
+             INSERT INTO area (name) VALUES ('Newport');
+             INSERT INTO client (reference, given_name, family_name, date_of_birth, area_id)
+             VALUES ('C-1', 'Ada', 'Quill', '1980-02-01', 1);
+             INSERT INTO episode (client_id, referral_date, referral_source)
+             VALUES (1, '2026-09-01', 'police');
+             INSERT INTO positive_outcome (episode_id, recorded_on, kind)
+             VALUES (1, '2026-10-02', 'reduced_use'), (1, '2026-10-02', 'reduced_use'),
+                    (1, '2026-10-02', 'housing_secured');",
+        )
+        .unwrap();
+    let store = Store::open(&path, Access::ReadWrite).unwrap();
+    let outcomes: Vec<(i64, String)> =
+        pairs(&store, "SELECT id, kind FROM positive_outcome ORDER BY id");
+    assert_eq!(
+        outcomes,
+        [(1, "reduced_use".into()), (3, "housing_secured".into())]
+    );
+    let audit: Vec<(String, String)> = pairs(
+        &store,
+        "SELECT action, before FROM audit WHERE entity = 'positive_outcome'",
+    );
+    assert_eq!(audit.len(), 1);
+    assert!(audit[0].1.contains(r#""id":2"#), "{}", audit[0].1);
+    drop(dir);
+}

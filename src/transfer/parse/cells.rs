@@ -5,14 +5,14 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::domain::dates::parse_date;
 use crate::domain::model::{
-    BreachStatus, ContactKind, Ethnicity, ExitReason, Rag, ReferralSource, ReleaseType, Sex,
-    Substance, TestKind, TestResult,
+    BreachStatus, ContactKind, Ethnicity, ExitReason, OutcomeKind, Rag, ReferralSource,
+    ReleaseType, Sex, Substance, TestKind, TestResult,
 };
 use crate::domain::safe_text::refused_text;
 
 use super::rows::{
     BreachRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow, CustodyRow, DrugTestRow, EpisodeRow,
-    FLAG_COLUMNS, Kind, Problem, Row, TallyRow, room,
+    FLAG_COLUMNS, Kind, OutcomeRow, Problem, Row, TallyRow, room,
 };
 
 pub(super) struct Cells<'a> {
@@ -289,6 +289,17 @@ impl Cells<'_> {
                 charged: self.required_count("charged"),
                 tested: self.required_count("tested"),
                 positive: self.count("positive").unwrap_or(0),
+            }),
+            Kind::Outcomes => Row::Outcome(OutcomeRow {
+                client: self.required("client_reference"),
+                referral_date: self.required_date("referral_date"),
+                recorded_on: self.required_date("recorded_on"),
+                kind: self.required_code(
+                    "kind",
+                    OutcomeKind::from_code,
+                    &codes(OutcomeKind::ALL, OutcomeKind::code),
+                    OutcomeKind::Other,
+                ),
             }),
         }
     }

@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::model::{
-    BreachStatus, ContactKind, Ethnicity, ExitReason, Rag, ReferralSource, ReleaseType, Sex,
-    Substance, TestKind, TestResult,
+    BreachStatus, ContactKind, Ethnicity, ExitReason, OutcomeKind, Rag, ReferralSource,
+    ReleaseType, Sex, Substance, TestKind, TestResult,
 };
 use crate::domain::safe_text::Room;
 
@@ -27,6 +27,8 @@ pub enum Kind {
     DrugTests,
     /// Custody-suite tallies, keyed on area and day.
     Tallies,
+    /// Positive outcomes of an episode, keyed on the whole row.
+    Outcomes,
 }
 
 impl Kind {
@@ -105,6 +107,12 @@ impl Kind {
                 ("charged", true),
                 ("tested", true),
                 ("positive", false),
+            ],
+            Self::Outcomes => &[
+                ("client_reference", true),
+                ("referral_date", true),
+                ("recorded_on", true),
+                ("kind", true),
             ],
         }
     }
@@ -310,6 +318,20 @@ pub struct TallyRow {
     pub positive: u32,
 }
 
+/// A positive outcome row: the episode (its client and referral date), the day and
+/// the kind, which together are its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeRow {
+    /// Client reference.
+    pub client: String,
+    /// The referral date of the episode it belongs to.
+    pub referral_date: NaiveDate,
+    /// The day it counts for in the return.
+    pub recorded_on: NaiveDate,
+    /// Which positive outcome (housing secured, reduced use...).
+    pub kind: OutcomeKind,
+}
+
 /// One parsed row, of the file's [`Kind`]: a file holds one kind only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is the row of the kind it names
@@ -321,6 +343,7 @@ pub enum Row {
     Breach(BreachRow),
     DrugTest(DrugTestRow),
     Tally(TallyRow),
+    Outcome(OutcomeRow),
 }
 
 /// A parsed file: rows that parsed cleanly (with line numbers) and every problem.
