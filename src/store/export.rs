@@ -33,6 +33,12 @@ pub enum ExportKind {
     /// The access log, oldest first: who opened which record, exported or listed how
     /// many (team leaders and admins only).
     Access,
+    /// Every drug test, in the columns of the drug-tests import, by client and day.
+    DrugTests,
+    /// Every custody-suite tally, in the columns of the tallies import, by area and day.
+    Tallies,
+    /// Every positive outcome, in the columns of the outcomes import, by client and day.
+    Outcomes,
 }
 
 /// References in number order: by the number they end with (`C-9` before `C-10`), then
@@ -111,6 +117,9 @@ impl ExportKind {
                 "client_reference",
                 "rows",
             ],
+            Self::DrugTests => &["client_reference", "tested_on", "kind", "result"],
+            Self::Tallies => &["area", "recorded_on", "charged", "tested", "positive"],
+            Self::Outcomes => &["client_reference", "referral_date", "recorded_on", "kind"],
         }
     }
 
@@ -149,6 +158,23 @@ impl ExportKind {
                    LEFT JOIN client c ON c.id = l.client_id
                   WHERE ?1 IS NOT NULL ORDER BY l.id"
                 .to_owned(),
+            Self::DrugTests => format!(
+                "SELECT c.reference, t.tested_on, t.kind, t.result
+                   FROM drug_test t JOIN client c ON c.id = t.client_id
+                  WHERE ?1 IS NOT NULL
+                  ORDER BY {REFERENCE_ORDER}, t.tested_on, t.kind, t.result"
+            ),
+            Self::Tallies => "SELECT a.name, t.recorded_on, t.charged, t.tested, t.positive
+                   FROM custody_tally t JOIN area a ON a.id = t.area_id
+                  WHERE ?1 IS NOT NULL ORDER BY a.name, t.recorded_on"
+                .to_owned(),
+            Self::Outcomes => format!(
+                "SELECT c.reference, e.referral_date, o.recorded_on, o.kind
+                   FROM positive_outcome o JOIN episode e ON e.id = o.episode_id
+                   JOIN client c ON c.id = e.client_id
+                  WHERE ?1 IS NOT NULL
+                  ORDER BY {REFERENCE_ORDER}, e.referral_date, o.recorded_on, o.kind"
+            ),
         }
     }
 }

@@ -282,3 +282,48 @@ C-1,01/09/2026,03/10/2026,won the lottery
         "{text}"
     );
 }
+
+/// Runs `caseload export KIND -o FILE` and returns the file's text.
+fn export(db: &Path, kind: &str) -> String {
+    let file = db.parent().unwrap().join(format!("{kind}-export.csv"));
+    let output = Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .arg("--db")
+        .arg(db)
+        .args(["--today", "2026-11-23", "export", kind, "-o"])
+        .arg(&file)
+        .env("XDG_CONFIG_HOME", db.parent().unwrap())
+        .env(
+            caseload::config::SYSTEM_CONFIG_VARIABLE,
+            db.parent().unwrap().join("none.toml"),
+        )
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    std::fs::read_to_string(file).unwrap()
+}
+
+#[test]
+fn each_kind_exports_in_its_import_columns_and_imports_back_unchanged() {
+    let (_dir, db) = database(Role::TeamLeader);
+    for (kind, file, rows) in [
+        ("drug-tests", TESTS, 3),
+        ("tallies", TALLIES, 2),
+        ("outcomes", OUTCOMES, 2),
+    ] {
+        let (ok, text) = import(&db, kind, file, true);
+        assert!(ok, "{text}");
+        let exported = export(&db, kind);
+        assert_eq!(
+            exported.lines().next(),
+            file.lines().next(),
+            "{kind}: the import's header"
+        );
+        assert_eq!(exported.lines().count(), rows + 1, "{exported}");
+        let (ok, text) = import(&db, kind, &exported, true);
+        assert!(ok, "{text}");
+        assert!(
+            text.starts_with(&format!("0 created, {rows} unchanged")),
+            "{kind}: {text}"
+        );
+    }
+}
