@@ -2,13 +2,14 @@
 //! refresh of a large caseload (a colleague's commit, a scope change, `r`) nor
 //! counting a quarterly return ever freezes the keys. Requests carry a generation:
 //! only the newest answer of each kind is used. A return is counted once per
-//! (period, area, data version) and reused until a commit changes the data.
+//! (period, area, data version) and reused until a commit changes the data. A reader
+//! that has gone is said so once, and the next request starts a new one.
 
 use std::cell::Cell;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, SendError, Sender, TryRecvError, channel};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -79,6 +80,10 @@ pub enum Delivery {
 
 /// The background reader.
 pub struct Loader {
+    /// The database read, and how each snapshot's Today queue is ranked: kept to start
+    /// a new reader if this one goes.
+    path: PathBuf,
+    triage: TriageConfig,
     jobs: Sender<Job>,
     answers: Receiver<Answer>,
     snapshot_generation: u64,
@@ -91,6 +96,43 @@ pub struct Loader {
     /// The reader's thread has gone and [`Loader::poll`] has said so since the last
     /// request: saying it again at every poll would keep the loop from ever waiting.
     told_gone: Cell<bool>,
+    /// Why the last new reader could not start (the database could not be opened):
+    /// said instead of "stopped" once the next request finds it gone.
+    restart_failed: Option<String>,
+}
+
+/// Databases whose background reader is to stop at its next job: see
+/// [`stop_reader_at_next_job`].
+static STOP_AT_NEXT_JOB: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Test hook: the background reader on the database at `path` ends before its next
+/// job, as a read that panicked ends it, so that tests of the real loop can check
+/// that this is said once and that the next request (`r`) starts a new reader. A
+/// reader stops only once per call. Nothing in the product calls it.
+#[doc(hidden)]
+pub fn stop_reader_at_next_job(path: &Path) {
+    STOP_AT_NEXT_JOB
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(path.to_owned());
+}
+
+/// Whether the reader on `path` is to stop now (see [`stop_reader_at_next_job`]).
+fn told_to_stop(path: &Path) -> bool {
+    let mut paths = STOP_AT_NEXT_JOB
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let found = paths.iter().position(|p| p == path);
+    found.map(|at| paths.remove(at)).is_some()
+}
+
+/// The thread's ends of a reader: where jobs arrive, where answers go, whether a
+/// snapshot is being read and how to stop it.
+struct Reader {
+    jobs: Sender<Job>,
+    answers: Receiver<Answer>,
+    reading: Arc<AtomicBool>,
+    interrupt: rusqlite::InterruptHandle,
 }
 
 /// Files `job` as the newest of its kind.
@@ -158,62 +200,43 @@ impl Loader {
     /// # Errors
     /// The store's error if the file cannot be opened.
     pub fn spawn(path: &Path, triage: TriageConfig) -> StoreResult<Self> {
-        let store = Store::open(path, Access::ReadOnly)?;
-        store.limit_page_cache(256)?;
-        let (jobs, incoming) = channel::<Job>();
-        let (outgoing, answers) = channel();
         let counted = Arc::new(AtomicU64::new(0));
-        let counts = Arc::clone(&counted);
-        let reading = Arc::new(AtomicBool::new(false));
-        let interrupt = store.interrupt_handle();
-        let busy = Arc::clone(&reading);
-        std::thread::spawn(move || {
-            let mut returns = Counted::default();
-            while let Ok(first) = incoming.recv() {
-                // Keep only the newest job of each kind: older answers would be thrown
-                // away anyway. The snapshot goes first: every view needs it.
-                let (mut snapshot, mut report) = (None, None);
-                for job in std::iter::once(first).chain(incoming.try_iter()) {
-                    file(job, &mut snapshot, &mut report);
-                }
-                while let Some(job) = snapshot.take() {
-                    let again = job.clone();
-                    busy.store(true, Ordering::Release);
-                    let answer = work(&store, &triage, &mut returns, &counts, job);
-                    busy.store(false, Ordering::Release);
-                    if interrupted(&answer) {
-                        // Stopped for a newer request; if that request was already
-                        // taken (the stop came late), read this one again.
-                        for job in incoming.try_iter() {
-                            file(job, &mut snapshot, &mut report);
-                        }
-                        snapshot.get_or_insert(again);
-                        continue;
-                    }
-                    if outgoing.send(answer).is_err() {
-                        return;
-                    }
-                }
-                if let Some(job) = report {
-                    if outgoing
-                        .send(work(&store, &triage, &mut returns, &counts, job))
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-            }
-        });
+        let reader = start_reader(path, &triage, &counted, &channel().1)?;
         Ok(Self {
-            jobs,
-            answers,
+            path: path.to_owned(),
+            triage,
+            jobs: reader.jobs,
+            answers: reader.answers,
             snapshot_generation: 0,
             report_generation: 0,
             counted,
-            reading,
-            interrupt,
+            reading: reader.reading,
+            interrupt: reader.interrupt,
             told_gone: Cell::new(false),
+            restart_failed: None,
         })
+    }
+
+    /// Hands `job` to the reader; if its thread has gone, starts a new one for it
+    /// first (answers the old one sent before it went are kept). If that fails, `poll`
+    /// says why.
+    fn send(&mut self, job: Job) {
+        self.told_gone.set(false);
+        let Err(SendError(job)) = self.jobs.send(job) else {
+            return;
+        };
+        match start_reader(&self.path, &self.triage, &self.counted, &self.answers) {
+            Ok(reader) => {
+                self.restart_failed = None;
+                self.jobs = reader.jobs;
+                self.answers = reader.answers;
+                self.reading = reader.reading;
+                self.interrupt = reader.interrupt;
+                // Just started: it is waiting for this job.
+                let _ = self.jobs.send(job);
+            }
+            Err(error) => self.restart_failed = Some(error.to_string()),
+        }
     }
 
     /// Asks for a snapshot of the scope (area, worker) at `now`, sharing the rows of
@@ -225,9 +248,7 @@ impl Loader {
         previous: &[Arc<CaseloadRow>],
     ) {
         self.snapshot_generation += 1;
-        self.told_gone.set(false);
-        // A send fails only if the thread has gone; `poll` then reports it.
-        let _ = self.jobs.send(Job::Snapshot {
+        self.send(Job::Snapshot {
             generation: self.snapshot_generation,
             request: SnapshotRequest {
                 area,
@@ -245,8 +266,7 @@ impl Loader {
     /// Asks for the return described by `options`, as produced on `today`.
     pub fn request_report(&mut self, options: ReportOptions, today: NaiveDate) {
         self.report_generation += 1;
-        self.told_gone.set(false);
-        let _ = self.jobs.send(Job::Report {
+        self.send(Job::Report {
             generation: self.report_generation,
             options,
             today,
@@ -276,7 +296,7 @@ impl Loader {
                 Err(TryRecvError::Disconnected) if self.told_gone.get() => return Ok(None),
                 Err(TryRecvError::Disconnected) => {
                     self.told_gone.set(true);
-                    return Err(stopped());
+                    return Err(self.stopped());
                 }
             }
         }
@@ -289,7 +309,7 @@ impl Loader {
     /// An error saying the reader stopped.
     pub fn wait(&self) -> StoreResult<Delivery> {
         loop {
-            let answer = self.answers.recv().map_err(|_| stopped())?;
+            let answer = self.answers.recv().map_err(|_| self.stopped())?;
             if let Some(delivery) = self.current(answer) {
                 return Ok(delivery);
             }
@@ -308,11 +328,85 @@ impl Loader {
             Answer::Snapshot(..) | Answer::Report(..) => None,
         }
     }
+
+    /// What [`Loader::poll`] says once the reader's thread has gone: why a new one
+    /// could not start, if that was tried.
+    fn stopped(&self) -> StoreError {
+        StoreError::Invalid(match &self.restart_failed {
+            Some(why) => format!("the background reader could not start again: {why}"),
+            None => "the background reader stopped: press r to retry".to_owned(),
+        })
+    }
 }
 
-/// What [`Loader::poll`] says once the reader's thread has gone.
-fn stopped() -> StoreError {
-    StoreError::Invalid("the background reader stopped: press r to retry".to_owned())
+/// Opens a read-only connection to `path` and starts a reader's thread on it, which
+/// ranks each snapshot's Today queue with `triage` and counts returns in `counted`.
+/// `left` (answers an earlier reader sent before it went) are handed over first.
+fn start_reader(
+    path: &Path,
+    triage: &TriageConfig,
+    counted: &Arc<AtomicU64>,
+    left: &Receiver<Answer>,
+) -> StoreResult<Reader> {
+    let store = Store::open(path, Access::ReadOnly)?;
+    store.limit_page_cache(256)?;
+    let (jobs, incoming) = channel::<Job>();
+    let (outgoing, answers) = channel();
+    for answer in left.try_iter() {
+        // The receiver is ours, so this cannot fail.
+        let _ = outgoing.send(answer);
+    }
+    let counts = Arc::clone(counted);
+    let reading = Arc::new(AtomicBool::new(false));
+    let interrupt = store.interrupt_handle();
+    let busy = Arc::clone(&reading);
+    let (path, triage) = (path.to_owned(), triage.clone());
+    std::thread::spawn(move || {
+        let mut returns = Counted::default();
+        while let Ok(first) = incoming.recv() {
+            if told_to_stop(&path) {
+                return;
+            }
+            // Keep only the newest job of each kind: older answers would be thrown
+            // away anyway. The snapshot goes first: every view needs it.
+            let (mut snapshot, mut report) = (None, None);
+            for job in std::iter::once(first).chain(incoming.try_iter()) {
+                file(job, &mut snapshot, &mut report);
+            }
+            while let Some(job) = snapshot.take() {
+                let again = job.clone();
+                busy.store(true, Ordering::Release);
+                let answer = work(&store, &triage, &mut returns, &counts, job);
+                busy.store(false, Ordering::Release);
+                if interrupted(&answer) {
+                    // Stopped for a newer request; if that request was already
+                    // taken (the stop came late), read this one again.
+                    for job in incoming.try_iter() {
+                        file(job, &mut snapshot, &mut report);
+                    }
+                    snapshot.get_or_insert(again);
+                    continue;
+                }
+                if outgoing.send(answer).is_err() {
+                    return;
+                }
+            }
+            if let Some(job) = report {
+                if outgoing
+                    .send(work(&store, &triage, &mut returns, &counts, job))
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+    });
+    Ok(Reader {
+        jobs,
+        answers,
+        reading,
+        interrupt,
+    })
 }
 
 /// Does one job on the reader's connection.

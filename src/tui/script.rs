@@ -2,6 +2,7 @@
 //! [`Script`] of input steps at a fixed time, drawn on ratatui's in-memory
 //! `TestBackend` as production draws on the terminal.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -52,10 +53,18 @@ pub struct Timing {
     pub answered: Option<Instant>,
 }
 
+/// How many turns the loop may take without asking for input before the script calls
+/// it spinning: far more than it ever needs to take in what has arrived.
+const SPINNING: u32 = 10_000;
+
 /// Input from a list of steps, at a fixed time. Once the steps run out the terminal
-/// hangs up, so every run ends.
+/// hangs up, so every run ends; a loop that never asks for input again (spinning,
+/// as on a reader that says it has gone at every poll) is stopped as if it had hung
+/// up, and [`Script::spun`] says so, so that a test fails rather than hangs.
 pub struct Script {
     steps: VecDeque<Step>,
+    /// Turns of the loop since it last asked for input.
+    turns: Cell<u32>,
     now: NaiveDateTime,
     started: Instant,
     first_wait: Option<Instant>,
@@ -68,6 +77,7 @@ impl Script {
     pub fn new(now: NaiveDateTime, steps: Vec<Step>) -> Self {
         Self {
             steps: steps.into(),
+            turns: Cell::new(0),
             now,
             started: Instant::now(),
             first_wait: None,
@@ -89,6 +99,12 @@ impl Script {
         self.timings.get(step)?.answered.map(|at| at - self.started)
     }
 
+    /// Whether the loop went on turning without asking for input, and was stopped.
+    #[must_use]
+    pub fn spun(&self) -> bool {
+        self.turns.get() > SPINNING
+    }
+
     /// The steps taken so far, each with its timing.
     #[must_use]
     pub fn timings(&self) -> &[Timing] {
@@ -98,10 +114,13 @@ impl Script {
 
 impl Events for Script {
     fn stopping(&self) -> bool {
-        false
+        // The loop asks this once a turn.
+        self.turns.set(self.turns.get().saturating_add(1));
+        self.spun()
     }
 
     fn next(&mut self, app: &App, wait: Duration) -> std::io::Result<Input> {
+        self.turns.set(0);
         let now = Instant::now();
         self.first_wait.get_or_insert(now);
         if let Some(last) = self.timings.last_mut() {

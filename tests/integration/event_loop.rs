@@ -18,10 +18,11 @@ use crate::ui::lead_session;
 /// The note typed into the contact form.
 const NOTE: &str = "spoke about housing";
 
-/// An in-memory terminal that counts the frames written to it.
+/// An in-memory terminal that counts the frames written to it, and keeps them.
 struct Counted {
     terminal: Terminal<TestBackend>,
     frames: usize,
+    drawn: Vec<String>,
 }
 
 impl Counted {
@@ -29,6 +30,7 @@ impl Counted {
         Self {
             terminal: Terminal::new(TestBackend::new(100, 30)).unwrap(),
             frames: 0,
+            drawn: Vec::new(),
         }
     }
 
@@ -53,7 +55,9 @@ impl Screen for Counted {
 
     fn draw(&mut self, app: &App, ctx: &Ctx) -> std::io::Result<()> {
         self.frames += 1;
-        Screen::draw(&mut self.terminal, app, ctx)
+        Screen::draw(&mut self.terminal, app, ctx)?;
+        self.drawn.push(self.text());
+        Ok(())
     }
 
     fn clear(&mut self) -> std::io::Result<()> {
@@ -65,7 +69,8 @@ impl Screen for Counted {
     }
 }
 
-/// Runs the loop as the demo's team leader ("tester") through `steps`.
+/// Runs the loop as the demo's team leader ("tester") through `steps`; the loop must
+/// never spin.
 fn run(store: &mut Store, screen: &mut Counted, steps: Vec<Step>) -> App {
     let start = Start {
         session: lead_session(store),
@@ -74,7 +79,13 @@ fn run(store: &mut Store, screen: &mut Counted, steps: Vec<Step>) -> App {
         remembered: None,
     };
     let mut script = Script::new(at("2026-11-23 09:30"), steps);
-    run_with(screen, &mut script, store, start).unwrap()
+    let app = run_with(screen, &mut script, store, start).unwrap();
+    assert!(
+        !script.spun(),
+        "the loop kept turning without waiting for input: {}",
+        screen.text()
+    );
+    app
 }
 
 /// A client's reference from the demo data.
@@ -226,4 +237,38 @@ fn a_save_that_waits_for_a_colleague_is_dropped_once_the_form_changes_and_kept_a
         format!("{NOTE}!"),
         "the typing is kept"
     );
+}
+
+#[test]
+fn a_background_reader_that_stopped_is_said_once_and_r_starts_a_new_one() {
+    let (_dir, mut store) = demo_store();
+    // The first snapshot finds the reader gone.
+    caseload::loader::stop_reader_at_next_job(store.path());
+    let mut screen = Counted::new();
+    let steps = vec![
+        Step::Settle,
+        // Said once, the loop waits as usual (said at every poll, it would never
+        // take these steps: `run` fails on a loop that spins).
+        Step::Idle,
+        Step::key(KeyCode::Char('r')),
+        Step::Settle,
+    ];
+    let app = run(&mut store, &mut screen, steps);
+    let said = "the background reader stopped: press r to retry";
+    assert!(
+        screen.drawn.iter().any(|frame| frame.contains(said)),
+        "{}",
+        screen.drawn.join("\n\n")
+    );
+    assert!(!app.loading(), "{}", screen.text());
+    assert_eq!(
+        app.data().caseload.len(),
+        {
+            let (area, worker) = app.scope_limits();
+            store.caseload(area, worker, &[]).unwrap().len()
+        },
+        "r read the snapshot on a new reader: {}",
+        screen.text()
+    );
+    assert!(!screen.text().contains(said), "{}", screen.text());
 }
