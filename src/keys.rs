@@ -17,7 +17,7 @@ use crate::form::FormKind;
 /// A key with its modifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
-    /// The key.
+    /// The key itself, without modifiers.
     pub code: KeyCode,
     /// Modifiers that must be held (Shift is part of the character for letters).
     pub modifiers: KeyModifiers,

@@ -35,7 +35,7 @@ impl View {
         Self::Report,
     ];
 
-    /// Tab title.
+    /// The title in the tab bar and the client view's tab.
     #[must_use]
     pub const fn title(self) -> &'static str {
         match self {

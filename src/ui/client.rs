@@ -13,7 +13,7 @@ use super::theme::Theme;
 use super::{relative_days, safe};
 use crate::app::{App, View};
 use crate::domain::clock::{self, retention_band};
-use crate::domain::record::{ClientRecord, CustodyRecord, EpisodeRecord};
+use crate::domain::record::{ClientRecord, CustodyRecord, EpisodeRecord, Profile};
 use crate::domain::{breach, handover, release};
 
 fn date(d: chrono::NaiveDate) -> String {
@@ -78,6 +78,11 @@ fn profile_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec
             known(&p.prescriber)
         )));
     }
+    lines.push(flags_line(p, theme));
+}
+
+/// Flags (IOM, PPO, priority tags, DA) and substances in order of use, on one line.
+fn flags_line(p: &Profile, theme: Theme) -> Line<'static> {
     let mut flags: Vec<&str> = Vec::new();
     if p.flags.iom {
         flags.push("IOM");
@@ -95,7 +100,7 @@ fn profile_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec
         .enumerate()
         .map(|(i, s)| format!("{} {}", i + 1, s.label()))
         .collect();
-    lines.push(Line::from(vec![
+    Line::from(vec![
         Span::raw(" Flags: "),
         Span::styled(
             if flags.is_empty() {
@@ -113,7 +118,7 @@ fn profile_lines(record: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec
                 substances.join(", ")
             }
         )),
-    ]));
+    ])
 }
 
 fn timeline(e: &EpisodeRecord) -> String {
