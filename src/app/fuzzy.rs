@@ -196,6 +196,8 @@ impl<'q> Scorer<'q> {
         best.map(i64::from)
     }
 
+    // Over 80 lines on purpose: it mirrors fuzzy-matcher's `fuzzy` step by step, so the
+    // two can be compared line by line (the tests check the scores are equal).
     /// The crate's `fuzzy` without positions (two score rows), on bytes.
     fn score_ascii(&mut self, choice: &[u8], pattern: &[u8]) -> Option<i64> {
         match pattern {
