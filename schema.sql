@@ -266,6 +266,8 @@ CREATE TABLE modality (
 ) STRICT;
 
 CREATE INDEX modality_episode ON modality (episode_id);
+-- A modality's natural key (schema step 12): one of a kind started on a day per episode.
+CREATE UNIQUE INDEX modality_natural_key ON modality (episode_id, kind, started_on);
 
 CREATE TABLE positive_outcome (
     id          INTEGER PRIMARY KEY,

@@ -365,7 +365,7 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// A sentence for a row refused by one of the natural keys (schema steps 2, 10 and 11).
+/// A sentence for a row refused by one of the natural keys (schema steps 2 and 10-12).
 fn natural_key_clash(e: &rusqlite::Error) -> Option<&'static str> {
     let rusqlite::Error::SqliteFailure(_, Some(message)) = e else {
         return None;
@@ -385,6 +385,9 @@ fn natural_key_clash(e: &rusqlite::Error) -> Option<&'static str> {
         }
         "positive_outcome.episode_id, positive_outcome.recorded_on, positive_outcome.kind" => {
             "this positive outcome (same episode, day and kind) is already recorded: nothing was saved"
+        }
+        "modality.episode_id, modality.kind, modality.started_on" => {
+            "this episode already has a modality of this kind started on this day: end or open that one instead; nothing was saved"
         }
         "breach.client_id, breach.raised_at" => {
             "this client already has a breach raised at this time: open that one instead; nothing was saved"

@@ -39,6 +39,8 @@ pub enum ExportKind {
     Tallies,
     /// Every positive outcome, in the columns of the outcomes import, by client and day.
     Outcomes,
+    /// Every modality, in the columns of the modalities import, by client and start.
+    Modalities,
 }
 
 /// References in number order: by the number they end with (`C-9` before `C-10`), then
@@ -120,6 +122,14 @@ impl ExportKind {
             Self::DrugTests => &["client_reference", "tested_on", "kind", "result"],
             Self::Tallies => &["area", "recorded_on", "charged", "tested", "positive"],
             Self::Outcomes => &["client_reference", "referral_date", "recorded_on", "kind"],
+            Self::Modalities => &[
+                "client_reference",
+                "referral_date",
+                "kind",
+                "started_on",
+                "ended_on",
+                "completed",
+            ],
         }
     }
 
@@ -174,6 +184,14 @@ impl ExportKind {
                    JOIN client c ON c.id = e.client_id
                   WHERE ?1 IS NOT NULL
                   ORDER BY {REFERENCE_ORDER}, e.referral_date, o.recorded_on, o.kind"
+            ),
+            Self::Modalities => format!(
+                "SELECT c.reference, e.referral_date, m.kind, m.started_on, m.ended_on,
+                        CASE m.completed WHEN 1 THEN 'yes' ELSE 'no' END
+                   FROM modality m JOIN episode e ON e.id = m.episode_id
+                   JOIN client c ON c.id = e.client_id
+                  WHERE ?1 IS NOT NULL
+                  ORDER BY {REFERENCE_ORDER}, e.referral_date, m.started_on, m.kind"
             ),
         }
     }

@@ -1,12 +1,30 @@
 //! SQL for importing the facts the return counts beyond clients and their episodes:
-//! drug tests, custody-suite tallies and positive outcomes. Each insert stops at its natural key, so a
+//! drug tests, custody-suite tallies, positive outcomes and modalities. Each insert stops at its natural key, so a
 //! file imported twice stores each row once.
 
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
 use super::{NewDrugTest, NewTally, ReplacedTally, StoreError, StoreResult, Tx};
-use crate::domain::model::OutcomeKind;
+use crate::domain::model::{ModalityKind, OutcomeKind};
+
+/// A modality to import: its episode named by client and referral date, as a file
+/// names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportedModality {
+    /// Row id of the client.
+    pub client_id: i64,
+    /// The referral date of the client's episode it belongs to.
+    pub referral_date: NaiveDate,
+    /// Which care-plan modality.
+    pub kind: ModalityKind,
+    /// The day it started.
+    pub started_on: NaiveDate,
+    /// The day it ended, if it has.
+    pub ended_on: Option<NaiveDate>,
+    /// Completed (requires an end date).
+    pub completed: bool,
+}
 
 /// A positive outcome to import: its episode named by client and referral date, as a
 /// file names it.
@@ -104,18 +122,7 @@ impl Tx<'_> {
     /// [`StoreError::Invalid`] if the client has no episode referred that day, or an
     /// SQLite error.
     pub fn import_outcome(&self, o: &ImportedOutcome, audit: &str) -> StoreResult<Option<i64>> {
-        let episode: Option<i64> = self
-            .tx
-            .prepare_cached("SELECT id FROM episode WHERE client_id = ?1 AND referral_date = ?2")?
-            .query_row(params![o.client_id, o.referral_date], |r| r.get("id"))
-            .optional()?;
-        let episode = episode.ok_or_else(|| {
-            StoreError::Invalid(format!(
-                "the client has no episode referred on {}: give the referral_date of one of \
-                 their episodes, or import the episode first",
-                crate::domain::dates::uk(o.referral_date)
-            ))
-        })?;
+        let episode = self.episode_referred(o.client_id, o.referral_date)?;
         let inserted = self
             .tx
             .prepare_cached(
@@ -125,5 +132,74 @@ impl Tx<'_> {
             )?
             .execute(params![episode, o.recorded_on, o.kind.code()])?;
         self.imported("positive_outcome", inserted, audit)
+    }
+
+    /// The id of client `client_id`'s episode referred on `referral_date`.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] if there is none, or an SQLite error.
+    fn episode_referred(&self, client_id: i64, referral_date: NaiveDate) -> StoreResult<i64> {
+        let episode: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM episode WHERE client_id = ?1 AND referral_date = ?2")?
+            .query_row(params![client_id, referral_date], |r| r.get("id"))
+            .optional()?;
+        episode.ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "the client has no episode referred on {}: give the referral_date of one of \
+                 their episodes, or import the episode first",
+                crate::domain::dates::uk(referral_date)
+            ))
+        })
+    }
+
+    /// Imports a modality into the client's episode with that referral date, unless
+    /// one of that kind started that day is there, audited with `audit`; its id if
+    /// inserted.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] if the client has no episode referred that day, or the
+    /// stored modality ended otherwise (an import never changes one: the modality form
+    /// does); or an SQLite error.
+    pub fn import_modality(&self, m: &ImportedModality, audit: &str) -> StoreResult<Option<i64>> {
+        let episode = self.episode_referred(m.client_id, m.referral_date)?;
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO modality (episode_id, kind, started_on, ended_on, completed)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (episode_id, kind, started_on) DO NOTHING",
+            )?
+            .execute(params![
+                episode,
+                m.kind.code(),
+                m.started_on,
+                m.ended_on,
+                m.completed
+            ])?;
+        if inserted > 0 {
+            return self.imported("modality", inserted, audit);
+        }
+        let (ended_on, completed): (Option<NaiveDate>, bool) = self
+            .tx
+            .prepare_cached(
+                "SELECT ended_on, completed FROM modality
+                  WHERE episode_id = ?1 AND kind = ?2 AND started_on = ?3",
+            )?
+            .query_row(params![episode, m.kind.code(), m.started_on], |r| {
+                Ok((r.get("ended_on")?, r.get("completed")?))
+            })?;
+        if (ended_on, completed) == (m.ended_on, m.completed) {
+            return Ok(None);
+        }
+        let stored = match ended_on {
+            None => "still running".to_owned(),
+            Some(day) if completed => format!("completed on {}", crate::domain::dates::uk(day)),
+            Some(day) => format!("ended on {}", crate::domain::dates::uk(day)),
+        };
+        Err(StoreError::Invalid(format!(
+            "this modality is recorded already, {stored}, and an import never changes one: \
+             correct the row, or end the modality on its form"
+        )))
     }
 }

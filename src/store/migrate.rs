@@ -32,6 +32,7 @@ pub const STEPS: &[Step] = &[
     domestic_abuse,
     drug_test_key,
     positive_outcome_key,
+    modality_key,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.
@@ -343,6 +344,37 @@ fn positive_outcome_key(tx: &Transaction<'_>) -> StoreResult<()> {
     Ok(())
 }
 
+/// Step 12's index, word for word as in `schema.sql`.
+const MODALITY_KEY: &str =
+    "CREATE UNIQUE INDEX modality_natural_key ON modality (episode_id, kind, started_on);\n";
+
+/// Step 12: a natural key for modalities (episode, kind, start), with step 2's rule:
+/// exact copies removed with an audit row; two that share the key but differ (in
+/// their end) stop the upgrade, named, with nothing changed.
+fn modality_key(tx: &Transaction<'_>) -> StoreResult<()> {
+    let present: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'modality_natural_key')",
+        [],
+        |r| r.get(0),
+    )?;
+    if present {
+        return Ok(());
+    }
+    let key = ["episode_id", "kind", "started_on"];
+    remove_exact_copies(tx, "modality", &key, &[])?;
+    let clashes = clashing_keys(tx, "modality", &key)?;
+    if !clashes.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "this database cannot be upgraded yet: {} (modalities of one kind started on one \
+             day in one episode, ended differently). Nothing was changed; keep using the \
+             previous caseload until one of each is corrected or removed",
+            clashes.join("; ")
+        )));
+    }
+    tx.execute_batch(MODALITY_KEY)?;
+    Ok(())
+}
+
 /// The schema version this build writes.
 #[must_use]
 pub fn current_version() -> i64 {
@@ -529,9 +561,10 @@ mod tests {
     }
 
     #[test]
-    fn steps_ten_and_eleven_are_word_for_word_in_schema_sql() {
+    fn steps_ten_to_twelve_are_word_for_word_in_schema_sql() {
         assert!(SCHEMA.contains(DRUG_TEST_KEY));
         assert!(SCHEMA.contains(POSITIVE_OUTCOME_KEY));
+        assert!(SCHEMA.contains(MODALITY_KEY));
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub use error::{StoreError, StoreResult};
 pub use export::{ExportKind, ExportTable};
 pub use generate::Origin;
 pub use import::ImportKeys;
-pub use import_facts::ImportedOutcome;
+pub use import_facts::{ImportedModality, ImportedOutcome};
 pub use lock::{
     DEFAULT_WAIT, Holder, LockPolicy, Waiting, describe as describe_holder, holder,
     set_process_policy,

@@ -10,8 +10,8 @@ use crate::domain::model::{BreachStatus, Worker};
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::twin;
 use crate::store::{
-    ImportKeys, ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode,
-    NewTally, format_timestamp,
+    ImportKeys, ImportedModality, ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest,
+    NewEpisode, NewTally, format_timestamp,
 };
 
 use super::clients::{ClientCells, client_change};
@@ -153,7 +153,71 @@ impl Context {
             Row::DrugTest(t) => self.drug_test(line, &t),
             Row::Tally(t) => self.tally(line, &t),
             Row::Outcome(o) => self.outcome(line, &o),
+            Row::Modality(m) => self.modality(line, &m),
         }
+    }
+
+    /// A modality, by the rules of the modality forms: started and ended on days not
+    /// after today, started not before the referral, ended not before it started,
+    /// completed only once ended; an edit of the client's record. The episode is found
+    /// in the write.
+    fn modality(&mut self, line: u64, m: &parse::ModalityRow) -> Option<Prepared> {
+        let (client_id, scope) = self.client(line, &m.client)?;
+        let key = format!(
+            "modality|{client_id}|{}|{}|{}",
+            m.referral_date,
+            m.kind.code(),
+            m.started_on
+        );
+        let completed_ok = !m.completed || m.ended_on.is_some();
+        if !completed_ok {
+            self.problem(
+                line,
+                "completed",
+                "a modality is completed only once it has ended: give its ended_on, or write no"
+                    .to_owned(),
+            );
+        }
+        let ok = [
+            completed_ok,
+            self.once(line, "started_on", key),
+            self.past(line, "started_on", Some(m.started_on)),
+            self.past(line, "ended_on", m.ended_on),
+            self.not_before(
+                line,
+                "started_on",
+                Some(m.started_on),
+                Some(m.referral_date),
+                "referral date",
+            ),
+            self.not_before(
+                line,
+                "ended_on",
+                m.ended_on,
+                Some(m.started_on),
+                "start date",
+            ),
+            self.allowed(line, "client_reference", Operation::EditClient, scope),
+        ];
+        if ok.contains(&false) {
+            return None;
+        }
+        let audit = serde_json::json!({
+            "line": line, "client_id": client_id, "referral_date": m.referral_date.to_string(),
+            "kind": m.kind.code(), "started_on": m.started_on.to_string(),
+            "ended_on": m.ended_on.map(|d| d.to_string()), "completed": m.completed,
+        });
+        Some(Prepared::Modality(
+            ImportedModality {
+                client_id,
+                referral_date: m.referral_date,
+                kind: m.kind,
+                started_on: m.started_on,
+                ended_on: m.ended_on,
+                completed: m.completed,
+            },
+            audit.to_string(),
+        ))
     }
 
     /// A positive outcome, by the positive-outcome form's rules: a day not after today

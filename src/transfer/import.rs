@@ -19,8 +19,8 @@ use chrono::NaiveDate;
 use crate::domain::roles;
 use crate::domain::substances::AlcoholRule;
 use crate::store::{
-    Actor, ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewTally,
-    Store, StoreResult,
+    Actor, ImportedModality, ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest,
+    NewEpisode, NewTally, Store, StoreResult,
 };
 
 use super::check::Context;
@@ -57,6 +57,9 @@ pub enum Prepared {
     /// A positive outcome, with the client and referral date of its episode (found in
     /// the write) and the audit text.
     Outcome(ImportedOutcome, String),
+    /// A modality, with the client and referral date of its episode (found in the
+    /// write) and the audit text.
+    Modality(ImportedModality, String),
 }
 
 /// A checked file: every row ready to write, and every problem found so far.

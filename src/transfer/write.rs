@@ -38,6 +38,7 @@ impl Writer<'_, '_> {
             Prepared::Breach(b, _) => (b.client_id, &[Operation::EditClient]),
             Prepared::DrugTest(t, _) => (t.client_id, &[Operation::EditClient]),
             Prepared::Outcome(o, _) => (o.client_id, &[Operation::EditClient]),
+            Prepared::Modality(m, _) => (m.client_id, &[Operation::EditClient]),
         };
         for op in ops {
             self.allow(client_id, *op)?;
@@ -50,6 +51,7 @@ impl Writer<'_, '_> {
             Prepared::Breach(b, audit) => self.tx.import_breach(b, audit)?,
             Prepared::DrugTest(t, audit) => self.tx.import_drug_test(t, audit)?,
             Prepared::Outcome(o, audit) => self.tx.import_outcome(o, audit)?,
+            Prepared::Modality(m, audit) => self.tx.import_modality(m, audit)?,
         };
         if inserted.is_some() {
             self.outcome.created += 1;
@@ -163,6 +165,15 @@ pub(super) fn row_problem(kind: Kind, line: u64, e: StoreError) -> StoreResult<P
         // The one row-level refusal of an outcome: no episode with that referral date.
         StoreError::Invalid(why) if kind == Kind::Outcomes => {
             (Some("referral_date".to_owned()), why)
+        }
+        // A modality's: no such episode, or the stored one says otherwise.
+        StoreError::Invalid(why) if kind == Kind::Modalities => {
+            let column = if why.starts_with("the client has no episode") {
+                "referral_date"
+            } else {
+                "started_on"
+            };
+            (Some(column.to_owned()), why)
         }
         StoreError::NotAllowed(why) | StoreError::Invalid(why) => {
             (Some(key_column.to_owned()), why)

@@ -1,5 +1,6 @@
 //! Import of the return's facts beyond clients and episodes (issue 14): drug tests of
-//! every kind, custody-suite tallies and positive outcomes, through the real binary. Accepted rows are
+//! every kind, custody-suite tallies, positive outcomes and modalities, through the
+//! real binary. Accepted rows are
 //! created once (a second import changes nothing), the dry run writes nothing, refused
 //! rows are named by line and column, and each row is checked against the role.
 
@@ -309,6 +310,7 @@ fn each_kind_exports_in_its_import_columns_and_imports_back_unchanged() {
         ("drug-tests", TESTS, 3),
         ("tallies", TALLIES, 2),
         ("outcomes", OUTCOMES, 2),
+        ("modalities", MODALITIES, 2),
     ] {
         let (ok, text) = import(&db, kind, file, true);
         assert!(ok, "{text}");
@@ -326,4 +328,53 @@ fn each_kind_exports_in_its_import_columns_and_imports_back_unchanged() {
             "{kind}: {text}"
         );
     }
+}
+
+const MODALITIES: &str = "client_reference,referral_date,kind,started_on,ended_on,completed
+C-1,01/09/2026,prescribing,10/09/2026,,
+C-1,01/09/2026,structured psychosocial,10/09/2026,01/11/2026,yes
+";
+
+#[test]
+fn modalities_are_created_once_and_one_stored_otherwise_is_refused_not_changed() {
+    let (_dir, db) = database(Role::TeamLeader);
+    let modalities = "SELECT kind || ' ' || started_on || ' ' || coalesce(ended_on, '-') || ' '
+                             || completed FROM modality ORDER BY id";
+    let (ok, text) = import(&db, "modalities", MODALITIES, false);
+    assert!(ok && text.starts_with("2 would be created"), "{text}");
+    assert!(
+        rows(&db, modalities).is_empty(),
+        "the dry run wrote nothing"
+    );
+    let (ok, text) = import(&db, "modalities", MODALITIES, true);
+    assert!(ok && text.starts_with("2 created, 0 unchanged"), "{text}");
+    let stored = [
+        "prescribing 2026-09-10 - 0",
+        "structured_psychosocial 2026-09-10 2026-11-01 1",
+    ];
+    assert_eq!(rows(&db, modalities), stored);
+    let (ok, text) = import(&db, "modalities", MODALITIES, true);
+    assert!(ok && text.starts_with("0 created, 2 unchanged"), "{text}");
+
+    let refused = "client_reference,referral_date,kind,started_on,ended_on,completed
+C-1,01/09/2026,prescribing,10/09/2026,20/11/2026,yes
+C-1,01/09/2026,residential,31/08/2026,,
+C-1,01/09/2026,residential,12/09/2026,11/09/2026,
+C-1,01/09/2026,residential,13/09/2026,,yes
+C-1,01/09/2026,residential,14/09/2026,24/11/2026,
+C-1,02/09/2026,residential,15/09/2026,,
+";
+    let (ok, text) = import(&db, "modalities", refused, false);
+    assert!(!ok, "{text}");
+    for expected in [
+        "line 2, column started_on: this modality is recorded already, still running, and an import never changes one",
+        "line 3, column started_on: 31/08/2026 is before the referral date (01/09/2026)",
+        "line 4, column ended_on: 11/09/2026 is before the start date (12/09/2026)",
+        "line 5, column completed: a modality is completed only once it has ended",
+        "line 6, column ended_on: 24/11/2026 is after today",
+        "line 7, column referral_date: the client has no episode referred on 02/09/2026",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    assert_eq!(rows(&db, modalities), stored, "nothing was changed");
 }

@@ -214,3 +214,48 @@ fn step_eleven_removes_copies_of_a_positive_outcome_with_an_audit_row() {
     assert!(audit[0].1.contains(r#""id":2"#), "{}", audit[0].1);
     drop(dir);
 }
+
+#[test]
+fn step_twelve_keys_modalities_and_stops_on_two_that_differ() {
+    let (dir, store) = empty_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "DROP INDEX modality_natural_key; PRAGMA user_version = 11;
+             INSERT INTO area (name) VALUES ('Newport');
+             INSERT INTO client (reference, given_name, family_name, date_of_birth, area_id)
+             VALUES ('C-1', 'Ada', 'Quill', '1980-02-01', 1);
+             INSERT INTO episode (client_id, referral_date, referral_source)
+             VALUES (1, '2026-09-01', 'police');
+             INSERT INTO modality (episode_id, kind, started_on)
+             VALUES (1, 'prescribing', '2026-09-10'), (1, 'prescribing', '2026-09-10');
+             INSERT INTO modality (episode_id, kind, started_on, ended_on)
+             VALUES (1, 'residential', '2026-09-10', NULL), (1, 'residential', '2026-09-10', '2026-10-01');",
+        )
+        .unwrap();
+    let error = Store::open(&path, Access::ReadWrite)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("modality rows 3, 4 share episode_id, kind, started_on"),
+        "{error}"
+    );
+    let conn = Connection::open(&path).unwrap();
+    let (version, modalities): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM modality)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((version, modalities), (11, 4), "nothing was changed");
+    conn.execute("DELETE FROM modality WHERE id = 4", [])
+        .unwrap();
+    drop(conn);
+    let store = Store::open(&path, Access::ReadWrite).unwrap();
+    let left: Vec<(i64, String)> = pairs(&store, "SELECT id, kind FROM modality ORDER BY id");
+    assert_eq!(left, [(1, "prescribing".into()), (3, "residential".into())]);
+    drop(dir);
+}

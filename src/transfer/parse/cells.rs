@@ -5,14 +5,14 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::domain::dates::parse_date;
 use crate::domain::model::{
-    BreachStatus, ContactKind, Ethnicity, ExitReason, OutcomeKind, Rag, ReferralSource,
-    ReleaseType, Sex, Substance, TestKind, TestResult,
+    BreachStatus, ContactKind, Ethnicity, ExitReason, ModalityKind, OutcomeKind, Rag,
+    ReferralSource, ReleaseType, Sex, Substance, TestKind, TestResult,
 };
 use crate::domain::safe_text::refused_text;
 
 use super::rows::{
     BreachRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow, CustodyRow, DrugTestRow, EpisodeRow,
-    FLAG_COLUMNS, Kind, OutcomeRow, Problem, Row, TallyRow, room,
+    FLAG_COLUMNS, Kind, ModalityRow, OutcomeRow, Problem, Row, TallyRow, room,
 };
 
 pub(super) struct Cells<'a> {
@@ -300,6 +300,19 @@ impl Cells<'_> {
                     &codes(OutcomeKind::ALL, OutcomeKind::code),
                     OutcomeKind::Other,
                 ),
+            }),
+            Kind::Modalities => Row::Modality(ModalityRow {
+                client: self.required("client_reference"),
+                referral_date: self.required_date("referral_date"),
+                kind: self.required_code(
+                    "kind",
+                    ModalityKind::from_code,
+                    &codes(ModalityKind::ALL, ModalityKind::code),
+                    ModalityKind::Other,
+                ),
+                started_on: self.required_date("started_on"),
+                ended_on: self.date("ended_on"),
+                completed: self.flag("completed"),
             }),
         }
     }

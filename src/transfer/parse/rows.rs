@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::model::{
-    BreachStatus, ContactKind, Ethnicity, ExitReason, OutcomeKind, Rag, ReferralSource,
-    ReleaseType, Sex, Substance, TestKind, TestResult,
+    BreachStatus, ContactKind, Ethnicity, ExitReason, ModalityKind, OutcomeKind, Rag,
+    ReferralSource, ReleaseType, Sex, Substance, TestKind, TestResult,
 };
 use crate::domain::safe_text::Room;
 
@@ -29,6 +29,8 @@ pub enum Kind {
     Tallies,
     /// Positive outcomes of an episode, keyed on the whole row.
     Outcomes,
+    /// Care-plan modalities of an episode, keyed on the episode, kind and start.
+    Modalities,
 }
 
 impl Kind {
@@ -113,6 +115,14 @@ impl Kind {
                 ("referral_date", true),
                 ("recorded_on", true),
                 ("kind", true),
+            ],
+            Self::Modalities => &[
+                ("client_reference", true),
+                ("referral_date", true),
+                ("kind", true),
+                ("started_on", true),
+                ("ended_on", false),
+                ("completed", false),
             ],
         }
     }
@@ -332,6 +342,24 @@ pub struct OutcomeRow {
     pub kind: OutcomeKind,
 }
 
+/// A modality row: the episode (its client and referral date), the kind and the start
+/// are its key; the end and whether it was completed are what it says of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModalityRow {
+    /// Client reference.
+    pub client: String,
+    /// The referral date of the episode it belongs to.
+    pub referral_date: NaiveDate,
+    /// Prescribing, structured psychosocial, day programme...
+    pub kind: ModalityKind,
+    /// The day it started.
+    pub started_on: NaiveDate,
+    /// The day it ended, if it has.
+    pub ended_on: Option<NaiveDate>,
+    /// Completed rather than stopped (`yes`/`no`; blank is no; needs `ended_on`).
+    pub completed: bool,
+}
+
 /// One parsed row, of the file's [`Kind`]: a file holds one kind only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is the row of the kind it names
@@ -344,6 +372,7 @@ pub enum Row {
     DrugTest(DrugTestRow),
     Tally(TallyRow),
     Outcome(OutcomeRow),
+    Modality(ModalityRow),
 }
 
 /// A parsed file: rows that parsed cleanly (with line numbers) and every problem.
