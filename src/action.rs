@@ -8,8 +8,8 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 use crossterm::event::KeyEvent;
 
+use crate::app::data::{Data, DraftOffer};
 use crate::app::view::View;
-use crate::app::{Data, DraftOffer};
 use crate::domain::model::CaseloadRow;
 use crate::domain::record::ClientRecord;
 use crate::domain::write::{Change, Draft, FieldConflict, Receipt, RowBase};

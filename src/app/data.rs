@@ -1,5 +1,7 @@
-//! The snapshot the views show, as the loop loaded it, with what its lists are built
-//! from derived once on the reader's thread.
+//! The plain values the model and the actions share: the snapshot the views show, as
+//! the loop loaded it, with what its lists are built from derived once on the
+//! reader's thread; and a draft offered back. Nothing here imports the app or
+//! `action`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,6 +12,7 @@ use super::lists;
 use crate::domain::model::{AreaSummary, CaseloadRow, Worker};
 use crate::domain::record::{BreachRow, ReleaseRow};
 use crate::domain::triage::{self, OpenBreach};
+use crate::domain::write::Draft;
 
 /// A snapshot of what the views show, loaded by the loop for one scope, with what the
 /// lists are built from derived when it is read (see [`Data::derive`]), on the
@@ -87,4 +90,13 @@ impl Data {
             .and_then(|id| self.worker_at.get(&id))
             .map_or("unallocated", |&i| self.workers[i].name.as_str())
     }
+}
+
+/// A draft found at start-up, offered back.
+#[derive(Debug, Clone)]
+pub struct DraftOffer {
+    /// The draft.
+    pub draft: Draft,
+    /// "unsaved contact for C-1042 from 14:02".
+    pub description: String,
 }

@@ -4,11 +4,11 @@
 
 use crossterm::event::KeyEvent;
 
-use super::{App, Mode, View};
+use super::{App, DraftOffer, Mode, View};
 use crate::action::Effect;
 use crate::domain::model::Role;
 use crate::domain::substances::AlcoholRule;
-use crate::domain::write::{Draft, Receipt};
+use crate::domain::write::Receipt;
 use crate::form::Menu as Offered;
 use crate::form::{FormContext, FormKind, Outcome, Target};
 
@@ -21,15 +21,6 @@ pub struct Menu {
     pub cursor: usize,
     /// The client they are about, if any.
     pub client_id: Option<i64>,
-}
-
-/// A draft found at start-up, offered back.
-#[derive(Debug, Clone)]
-pub struct DraftOffer {
-    /// The draft.
-    pub draft: Draft,
-    /// "unsaved contact for C-1042 from 14:02".
-    pub description: String,
 }
 
 impl App {

@@ -3,7 +3,7 @@
 //! out on the store; derived lists are recomputed here, so drawing only reads.
 
 pub mod command;
-mod data;
+pub mod data;
 mod done;
 mod editing;
 pub mod fuzzy;
@@ -13,8 +13,8 @@ mod report;
 mod update;
 pub mod view;
 
-pub use data::Data;
-pub use editing::{DraftOffer, Menu};
+pub use data::{Data, DraftOffer};
+pub use editing::Menu;
 pub use view::{BreachTab, Mode, Scope, View};
 
 use chrono::{NaiveDate, NaiveDateTime};
