@@ -11,6 +11,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use caseload::action::Done;
 use caseload::app::{App, Session};
 use caseload::config::Settings;
 use caseload::store::{Access, Store};
@@ -126,7 +127,9 @@ fn main() {
             .expect("load")
     });
     let mut app = App::new(now, session, &Settings::default(), (80, 24));
-    measure("install: derived lists and keys", || app.set_data(data));
+    measure("install: derived lists and keys", || {
+        app.update(Done::Loaded(Box::new(data)))
+    });
     println!("  {} Today items", app.data().today.len());
     measure("reload beside the snapshot on screen", || {
         let fresh = caseload::loader::load_scope(
@@ -137,7 +140,7 @@ fn main() {
             &app.data().caseload,
         )
         .expect("load");
-        app.set_data(fresh);
+        app.update(Done::Loaded(Box::new(fresh)));
     });
     let quarter = caseload::report::ReportOptions {
         period: caseload::domain::period::Period::last_complete_quarter(now.date()),

@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use caseload::action::Done;
 use caseload::app::{App, Session};
 use caseload::config::Settings;
 use caseload::demo::{self, DemoOptions};
@@ -125,10 +126,10 @@ fn load_breakdown(path: &Path, now: NaiveDateTime, size: (u16, u16)) {
     let mut installs: Vec<Duration> = (0..5)
         .map(|_| {
             let mut fresh = App::new(now, session(), &Settings::default(), size);
-            fresh.set_data(data.clone());
+            fresh.update(Done::Loaded(Box::new(data.clone())));
             let snapshot = data.clone();
             let started = Instant::now();
-            fresh.set_data(snapshot);
+            fresh.update(Done::Loaded(Box::new(snapshot)));
             started.elapsed()
         })
         .collect();

@@ -93,7 +93,7 @@ impl App {
 
     /// Asks for the snapshot of the current scope, read in the background; the lists
     /// on screen stay until it arrives.
-    pub fn reload(&mut self) -> Effect {
+    pub(super) fn reload(&mut self) -> Effect {
         self.loading = true;
         Effect::Reload {
             snapshot: Box::new(self.snapshot_request()),

@@ -198,7 +198,7 @@ impl App {
     }
 
     /// Closes the form without saving.
-    pub fn close_form(&mut self) {
+    pub(super) fn close_form(&mut self) {
         self.form = None;
         self.mode = Mode::Normal;
     }

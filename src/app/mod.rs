@@ -293,7 +293,7 @@ impl App {
 
     /// Installs a freshly loaded snapshot, keeping each list's selection on the same
     /// item where it still exists.
-    pub fn set_data(&mut self, data: Data) {
+    pub(super) fn set_data(&mut self, data: Data) {
         let keep_client = self.selected_client_id();
         self.search_texts = None;
         self.data = data;

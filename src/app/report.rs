@@ -29,7 +29,7 @@ impl App {
 
     /// Installs a built return; the scroll position is kept for a reload of the same
     /// return and starts at the top for a different one.
-    pub fn set_report(&mut self, report: Report) {
+    pub(super) fn set_report(&mut self, report: Report) {
         self.report_pending = false;
         let same = self
             .report
@@ -48,7 +48,7 @@ impl App {
     /// Notes that the return for `options` is being counted in the background. The
     /// return on screen stays while it is recounted, unless it is for another quarter
     /// or scope.
-    pub fn await_report(&mut self, options: &ReportOptions) {
+    pub(super) fn await_report(&mut self, options: &ReportOptions) {
         self.report_pending = true;
         if !self.report.as_ref().is_some_and(|r| options.covers(r)) {
             self.report = None;

@@ -11,12 +11,14 @@ use crate::domain::triage;
 impl App {
     /// Starts in `scope` (from `--scope` or the one left last time) instead of the
     /// role's; without a worker record there is no "mine" or "area": everything.
-    pub fn start_in(&mut self, scope: Scope) {
+    #[must_use]
+    pub fn starting_in(mut self, scope: Scope) -> Self {
         self.scope = if self.session.worker.is_some() {
             scope
         } else {
             Scope::Everything
         };
+        self
     }
 
     /// Applies the user's action or what came of an effect: the only way the app

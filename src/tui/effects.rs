@@ -4,7 +4,7 @@
 //! start, kept while typing), and [`perform`], which drives the same interpreter and
 //! reader to completion for callers without a terminal.
 
-use crate::action::{Done, Effect, Refusal, SaveRequest};
+use crate::action::{Action, Done, Effect, Refusal, SaveRequest};
 use crate::app::{App, DraftOffer, Session};
 use crate::config::Settings;
 use crate::domain::write::Draft;
@@ -294,7 +294,7 @@ pub fn initial_app(
 ) -> StoreResult<App> {
     let mut app = App::new(now, session, settings, size);
     let mut loader = Loader::spawn(store.path(), app.rules().triage.clone())?;
-    if let Effect::Reload { snapshot, .. } = app.reload() {
+    if let Some(Effect::Reload { snapshot, .. }) = app.update(Action::Reload) {
         loader.request(
             (snapshot.area, snapshot.worker),
             snapshot.now,

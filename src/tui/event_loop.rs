@@ -126,13 +126,13 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
     ) -> Result<Self, Box<dyn std::error::Error>> {
         let ctx = Ctx::new(&start.settings, Theme::from_settings(&start.settings));
         let size = screen.size()?;
-        let mut app = App::new(events.now(), start.session, &start.settings, size);
         let remembered = start.remembered;
+        let mut app = App::new(events.now(), start.session, &start.settings, size);
         if let Some(scope) = start
             .scope
             .or_else(|| remembered.as_ref().and_then(Remembered::scope))
         {
-            app.start_in(scope);
+            app = app.starting_in(scope);
         }
         let loader = Loader::spawn(store.path(), app.rules().triage.clone())?;
         let seen_version = store.data_version()?;
@@ -152,8 +152,9 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
             dirty: true,
             app,
         };
-        let first = this.app.reload();
-        this.carry_out(first);
+        if let Some(first) = this.app.update(Action::Reload) {
+            this.carry_out(first);
+        }
         if !this.app.session().read_only {
             if let Some(offer) = find_draft(this.store, &this.app.session().login)? {
                 this.dispatch(Done::DraftFound(Box::new(offer)))?;

@@ -122,7 +122,8 @@ fn closing_as_custody_waits_for_the_hand_over_or_a_team_leaders_reason() {
         app.form().is_some(),
         "a care co-ordinator excused the hand-over"
     );
-    app.close_form();
+    press(&mut store, &mut app, &[KeyCode::Esc, KeyCode::Char('y')]);
+    assert!(app.form().is_none(), "discarded");
     let mut app = app_as(&store, "lead");
     open(&mut store, &mut app, FormKind::Handover, team.c1);
     set(

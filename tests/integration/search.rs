@@ -281,7 +281,7 @@ fn a_snapshot_arriving_mid_search_is_searched_by_its_own_names() {
         label: caseload::domain::model::ClientLabel::new("Quizzard", "Ada", first.reference()),
         ..first.as_ref().clone()
     });
-    app.set_data(renamed);
+    app.update(caseload::action::Done::Loaded(Box::new(renamed)));
     let found: Vec<&str> = app
         .caseload_list()
         .iter()
