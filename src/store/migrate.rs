@@ -304,12 +304,7 @@ const DRUG_TEST_KEY: &str = "CREATE UNIQUE INDEX drug_test_natural_key ON drug_t
 /// their values (step 2's rule); no two rows can share the key and differ, so the step
 /// never refuses. Skipped if the index is there already.
 fn drug_test_key(tx: &Transaction<'_>) -> StoreResult<()> {
-    let present: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'drug_test_natural_key')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !present {
+    if index_missing(tx, "drug_test_natural_key")? {
         remove_exact_copies(
             tx,
             "drug_test",
@@ -321,18 +316,23 @@ fn drug_test_key(tx: &Transaction<'_>) -> StoreResult<()> {
     Ok(())
 }
 
+/// Whether the index `name` is still to be made: steps 10 to 12 are skipped where it is.
+fn index_missing(tx: &Transaction<'_>, name: &str) -> StoreResult<bool> {
+    let present: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1)",
+        [name],
+        |r| r.get(0),
+    )?;
+    Ok(!present)
+}
+
 /// Step 11's index, word for word as in `schema.sql`.
 const POSITIVE_OUTCOME_KEY: &str = "CREATE UNIQUE INDEX positive_outcome_natural_key ON positive_outcome (episode_id, recorded_on, kind);\n";
 
 /// Step 11: a natural key for positive outcomes, the whole outcome (episode, day,
 /// kind), added as step 10's is: copies removed with an audit row, never a clash.
 fn positive_outcome_key(tx: &Transaction<'_>) -> StoreResult<()> {
-    let present: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'positive_outcome_natural_key')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !present {
+    if index_missing(tx, "positive_outcome_natural_key")? {
         remove_exact_copies(
             tx,
             "positive_outcome",
@@ -352,12 +352,7 @@ const MODALITY_KEY: &str =
 /// exact copies removed with an audit row; two that share the key but differ (in
 /// their end) stop the upgrade, named, with nothing changed.
 fn modality_key(tx: &Transaction<'_>) -> StoreResult<()> {
-    let present: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'modality_natural_key')",
-        [],
-        |r| r.get(0),
-    )?;
-    if present {
+    if !index_missing(tx, "modality_natural_key")? {
         return Ok(());
     }
     let key = ["episode_id", "kind", "started_on"];
