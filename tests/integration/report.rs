@@ -106,7 +106,8 @@ fn area(id: i64, name: &str, intensive: bool) -> Area {
     }
 }
 
-fn episode(area_id: i64, referral: &str, source: ReferralSource) -> EpisodeFacts {
+/// An episode in `area_id` referred on `referral` by `source`, with nothing else yet.
+pub(crate) fn episode(area_id: i64, referral: &str, source: ReferralSource) -> EpisodeFacts {
     EpisodeFacts {
         area_id,
         referral_date: date(referral),

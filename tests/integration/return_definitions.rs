@@ -31,21 +31,7 @@ fn newport() -> Area {
 }
 
 fn episode(referral: &str, source: ReferralSource) -> EpisodeFacts {
-    EpisodeFacts {
-        area_id: 1,
-        referral_date: date(referral),
-        referral_source: source,
-        assessment_date: None,
-        assessed_need: true,
-        care_plan_date: None,
-        engaged_on: None,
-        prescribed: false,
-        closure: None,
-        iom: false,
-        substances: [None; 3],
-        custody_test_before: None,
-        first_contact: None,
-    }
+    crate::report::episode(1, referral, source)
 }
 
 fn test(client_id: i64, on: &str, kind: TestKind, result: TestResult) -> TestFacts {

@@ -132,25 +132,38 @@ fn step_seven_adds_the_hand_over_to_custody_and_keeps_the_rows() {
     drop(dir);
 }
 
-#[test]
-fn step_ten_removes_copies_of_a_drug_test_with_an_audit_row_and_keys_the_rest() {
+/// A database as it was before the step that adds the unique index `index` (so at
+/// `version`), with Newport, client C-1, an episode referred 01/09/2026, and `rows`.
+fn before_key(index: &str, version: i64, rows: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let (dir, store) = empty_store();
     let path = store.path().to_path_buf();
     drop(store);
     Connection::open(&path)
         .unwrap()
-        .execute_batch(
-            "DROP INDEX drug_test_natural_key; PRAGMA user_version = 9;
+        .execute_batch(&format!(
+            "DROP INDEX {index}; PRAGMA user_version = {version};
              INSERT INTO area (name) VALUES ('Newport');
              INSERT INTO client (reference, given_name, family_name, date_of_birth, area_id)
              VALUES ('C-1', 'Ada', 'Quill', '1980-02-01', 1);
-             INSERT INTO drug_test (client_id, tested_on, kind, result)
-             VALUES (1, '2026-11-02', 'treatment', 'negative'),
-                    (1, '2026-11-02', 'treatment', 'negative'),
-                    (1, '2026-11-02', 'treatment', 'positive_opiates'),
-                    (1, '2026-11-02', 'voluntary', 'negative');",
-        )
+             INSERT INTO episode (client_id, referral_date, referral_source)
+             VALUES (1, '2026-09-01', 'police');
+             {rows}"
+        ))
         .unwrap();
+    (dir, path)
+}
+
+#[test]
+fn step_ten_removes_copies_of_a_drug_test_with_an_audit_row_and_keys_the_rest() {
+    let (dir, path) = before_key(
+        "drug_test_natural_key",
+        9,
+        "INSERT INTO drug_test (client_id, tested_on, kind, result)
+         VALUES (1, '2026-11-02', 'treatment', 'negative'),
+                (1, '2026-11-02', 'treatment', 'negative'),
+                (1, '2026-11-02', 'treatment', 'positive_opiates'),
+                (1, '2026-11-02', 'voluntary', 'negative');",
+    );
     let store = Store::open(&path, Access::ReadWrite).unwrap();
     let tests: Vec<(i64, String)> = pairs(
         &store,
@@ -182,23 +195,13 @@ fn step_ten_removes_copies_of_a_drug_test_with_an_audit_row_and_keys_the_rest() 
 
 #[test]
 fn step_eleven_removes_copies_of_a_positive_outcome_with_an_audit_row() {
-    let (dir, store) = empty_store();
-    let path = store.path().to_path_buf();
-    drop(store);
-    Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "DROP INDEX positive_outcome_natural_key; PRAGMA user_version = 10;
-             INSERT INTO area (name) VALUES ('Newport');
-             INSERT INTO client (reference, given_name, family_name, date_of_birth, area_id)
-             VALUES ('C-1', 'Ada', 'Quill', '1980-02-01', 1);
-             INSERT INTO episode (client_id, referral_date, referral_source)
-             VALUES (1, '2026-09-01', 'police');
-             INSERT INTO positive_outcome (episode_id, recorded_on, kind)
-             VALUES (1, '2026-10-02', 'reduced_use'), (1, '2026-10-02', 'reduced_use'),
-                    (1, '2026-10-02', 'housing_secured');",
-        )
-        .unwrap();
+    let (dir, path) = before_key(
+        "positive_outcome_natural_key",
+        10,
+        "INSERT INTO positive_outcome (episode_id, recorded_on, kind)
+         VALUES (1, '2026-10-02', 'reduced_use'), (1, '2026-10-02', 'reduced_use'),
+                (1, '2026-10-02', 'housing_secured');",
+    );
     let store = Store::open(&path, Access::ReadWrite).unwrap();
     let outcomes: Vec<(i64, String)> =
         pairs(&store, "SELECT id, kind FROM positive_outcome ORDER BY id");
@@ -217,24 +220,14 @@ fn step_eleven_removes_copies_of_a_positive_outcome_with_an_audit_row() {
 
 #[test]
 fn step_twelve_keys_modalities_and_stops_on_two_that_differ() {
-    let (dir, store) = empty_store();
-    let path = store.path().to_path_buf();
-    drop(store);
-    Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "DROP INDEX modality_natural_key; PRAGMA user_version = 11;
-             INSERT INTO area (name) VALUES ('Newport');
-             INSERT INTO client (reference, given_name, family_name, date_of_birth, area_id)
-             VALUES ('C-1', 'Ada', 'Quill', '1980-02-01', 1);
-             INSERT INTO episode (client_id, referral_date, referral_source)
-             VALUES (1, '2026-09-01', 'police');
-             INSERT INTO modality (episode_id, kind, started_on)
-             VALUES (1, 'prescribing', '2026-09-10'), (1, 'prescribing', '2026-09-10');
-             INSERT INTO modality (episode_id, kind, started_on, ended_on)
-             VALUES (1, 'residential', '2026-09-10', NULL), (1, 'residential', '2026-09-10', '2026-10-01');",
-        )
-        .unwrap();
+    let (dir, path) = before_key(
+        "modality_natural_key",
+        11,
+        "INSERT INTO modality (episode_id, kind, started_on)
+         VALUES (1, 'prescribing', '2026-09-10'), (1, 'prescribing', '2026-09-10');
+         INSERT INTO modality (episode_id, kind, started_on, ended_on)
+         VALUES (1, 'residential', '2026-09-10', NULL), (1, 'residential', '2026-09-10', '2026-10-01');",
+    );
     let error = Store::open(&path, Access::ReadWrite)
         .unwrap_err()
         .to_string();
