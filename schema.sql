@@ -123,6 +123,8 @@ CREATE TABLE episode (
     -- flag is later cleared, so a past quarter's return does not change (schema step 5;
     -- older engaged episodes were dated at their care plan).
     engaged_on            TEXT CHECK (engaged_on IS NULL OR date(engaged_on, '+0 days') IS engaged_on),
+    -- The DAN 24/7 helpline number given at assessment (003; schema step 13).
+    dan_advised           INTEGER NOT NULL DEFAULT 0 CHECK (dan_advised IN (0, 1)),
     CHECK ((extension_reason IS NULL) = (extension_review_date IS NULL)),
     CHECK ((closure_date IS NULL) = (exit_reason IS NULL)),
     CHECK (assessment_date IS NULL OR assessment_date >= referral_date),
@@ -159,6 +161,11 @@ CREATE TABLE custody (
     handover_prescribing    INTEGER NOT NULL DEFAULT 0 CHECK (handover_prescribing IN (0, 1)),
     handover_consent        INTEGER NOT NULL DEFAULT 0 CHECK (handover_consent IN (0, 1)),
     handover_waived         TEXT,
+    -- Remanded (awaiting trial or sentence) or sentenced; NULL where not recorded
+    -- (schema step 13), as for custody recorded before it.
+    reception_kind          TEXT CHECK (reception_kind IS NULL OR reception_kind IN ('remand', 'sentence')),
+    -- The DAN 24/7 helpline number given before release (003; schema step 13).
+    dan_advised             INTEGER NOT NULL DEFAULT 0 CHECK (dan_advised IN (0, 1)),
     CHECK (earliest_release_date IS NULL OR expected_release_date IS NULL
            OR earliest_release_date <= expected_release_date),
     CHECK (actual_release_date IS NULL OR actual_release_date >= reception_date)
@@ -219,6 +226,20 @@ CREATE TABLE breach (
 
 CREATE INDEX breach_outstanding ON breach (deadline) WHERE status = 'outstanding';
 CREATE INDEX breach_client ON breach (client_id);
+
+-- Each attempt to re-engage a client after a breach, during the team's cooling-off
+-- period (002: "'cooling-off' period (in which re-engagement with the client is
+-- sought)"): when and how (schema step 13). The same attempt twice is one attempt.
+CREATE TABLE reengagement (
+    id           INTEGER PRIMARY KEY,
+    breach_id    INTEGER NOT NULL REFERENCES breach (id),
+    attempted_at TEXT NOT NULL CHECK (strftime('%Y-%m-%d %H:%M', attempted_at, '+0 days') IS attempted_at),
+    how          TEXT NOT NULL CHECK (how IN ('phone', 'text', 'letter', 'home_visit', 'via_partner', 'other')),
+    note         TEXT NOT NULL DEFAULT '',
+    version      INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+) STRICT;
+
+CREATE UNIQUE INDEX reengagement_natural_key ON reengagement (breach_id, attempted_at, how);
 
 CREATE TABLE contact (
     id         INTEGER PRIMARY KEY,

@@ -110,6 +110,8 @@ fn step_seven_adds_the_hand_over_to_custody_and_keeps_the_rows() {
          ALTER TABLE custody DROP COLUMN handover_prescribing;
          ALTER TABLE custody DROP COLUMN handover_consent;
          ALTER TABLE custody DROP COLUMN handover_waived;
+         ALTER TABLE custody DROP COLUMN reception_kind;
+         ALTER TABLE custody DROP COLUMN dan_advised;
          PRAGMA user_version = 6;
          INSERT INTO area (name) VALUES ('Newport');
          INSERT INTO client (reference, given_name, family_name, date_of_birth, area_id)

@@ -10,8 +10,12 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::error::{StoreError, StoreResult};
 
+mod duties;
+
+use duties::duties;
+
 /// The whole current data model.
-pub const SCHEMA: &str = include_str!("../../schema.sql");
+pub const SCHEMA: &str = include_str!("../../../schema.sql");
 
 /// Marks a file as a caseload database (`PRAGMA application_id`, "CSLD").
 pub const APPLICATION_ID: i64 = 0x4353_4C44;
@@ -33,6 +37,7 @@ pub const STEPS: &[Step] = &[
     drug_test_key,
     positive_outcome_key,
     modality_key,
+    duties,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.
@@ -132,7 +137,7 @@ fn natural_keys(tx: &Transaction<'_>) -> StoreResult<()> {
 }
 
 /// Step 4's table, index and triggers, word for word as in `schema.sql`.
-const ACCESS_LOG: &str = include_str!("migrate/access_log.sql");
+const ACCESS_LOG: &str = include_str!("access_log.sql");
 
 /// Step 4: the append-only access log (who opened which client record, and who
 /// exported or listed how many).
@@ -212,7 +217,7 @@ const BREACH_REBUILD: &str = concat!(
 ",
     "ALTER TABLE breach RENAME TO breach_before_step_3;
 ",
-    include_str!("migrate/breach.sql"),
+    include_str!("breach.sql"),
     "INSERT INTO breach SELECT * FROM breach_before_step_3;
 ",
     "DROP TABLE breach_before_step_3;
@@ -316,7 +321,8 @@ fn drug_test_key(tx: &Transaction<'_>) -> StoreResult<()> {
     Ok(())
 }
 
-/// Whether the index `name` is still to be made: steps 10 to 12 are skipped where it is.
+/// Whether the index (or table) `name` is still to be made: steps 10 to 13 are skipped
+/// where it is.
 fn index_missing(tx: &Transaction<'_>, name: &str) -> StoreResult<bool> {
     let present: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1)",
@@ -453,7 +459,7 @@ fn run_steps(conn: &mut Connection, path: &Path, version: i64) -> StoreResult<()
 const RETURN_FACTS: &str = concat!(
     "DROP INDEX drug_test_client;\n",
     "ALTER TABLE drug_test RENAME TO drug_test_before_step_5;\n",
-    include_str!("migrate/drug_test.sql"),
+    include_str!("drug_test.sql"),
     "INSERT INTO drug_test SELECT * FROM drug_test_before_step_5;\n",
     "DROP TABLE drug_test_before_step_5;\n",
     "ALTER TABLE custody_tally ADD COLUMN ",
@@ -481,7 +487,7 @@ const RESTRICTION_ON_BAIL: &str = concat!(
     "PRAGMA legacy_alter_table = ON;\n",
     "DROP INDEX required_assessment_client;\n",
     "ALTER TABLE required_assessment RENAME TO required_assessment_before_step_6;\n",
-    include_str!("migrate/required_assessment.sql"),
+    include_str!("required_assessment.sql"),
     "INSERT INTO required_assessment SELECT * FROM required_assessment_before_step_6;\n",
     "DROP TABLE required_assessment_before_step_6;\n",
     "PRAGMA legacy_alter_table = OFF;\n",
@@ -525,7 +531,7 @@ mod tests {
 
     #[test]
     fn step_five_uses_the_definitions_of_schema_sql() {
-        assert!(SCHEMA.contains(include_str!("migrate/drug_test.sql")));
+        assert!(SCHEMA.contains(include_str!("drug_test.sql")));
         for column in [
             "positive    INTEGER NOT NULL DEFAULT 0 CHECK (positive >= 0 AND positive <= tested)",
             "engaged_on            TEXT CHECK (engaged_on IS NULL OR date(engaged_on, '+0 days') IS engaged_on)",
@@ -536,7 +542,7 @@ mod tests {
 
     #[test]
     fn step_six_builds_the_appointment_table_of_schema_sql() {
-        assert!(SCHEMA.contains(include_str!("migrate/required_assessment.sql")));
+        assert!(SCHEMA.contains(include_str!("required_assessment.sql")));
     }
 
     #[test]
@@ -564,7 +570,7 @@ mod tests {
 
     #[test]
     fn step_three_builds_the_breach_table_of_schema_sql() {
-        assert!(SCHEMA.contains(include_str!("migrate/breach.sql")));
+        assert!(SCHEMA.contains(include_str!("breach.sql")));
     }
 
     #[test]
