@@ -293,15 +293,7 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Outreach work with someone not on the caseload.
-    OutreachKind {
-        BriefIntervention => "brief_intervention", "brief intervention";
-        Signposting => "signposting", "signposting";
-    }
-}
-
-vocabulary! {
-    /// Where signposting sent someone.
+    /// Where a brief intervention signposted someone: its outcome, if it had one.
     SignpostDestination {
         Drugs => "drugs", "drugs";
         Alcohol => "alcohol", "alcohol";

@@ -288,22 +288,21 @@ impl Tx<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// Inserts an outreach tally and returns its id.
+    /// Inserts a brief intervention (an outreach tally) and returns its id.
     ///
     /// # Errors
     /// An SQLite error.
     pub fn insert_outreach(&self, o: &NewOutreach) -> StoreResult<i64> {
         self.tx
             .prepare_cached(
-                "INSERT INTO outreach (recorded_on, worker_id, area_id, kind, destination)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO outreach (recorded_on, worker_id, area_id, signposted_to)
+                 VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![
                 o.recorded_on,
                 o.worker_id,
                 o.area_id,
-                o.kind.code(),
-                o.destination.map(SignpostDestination::code)
+                o.signposted_to.map(SignpostDestination::code)
             ])?;
         Ok(self.tx.last_insert_rowid())
     }

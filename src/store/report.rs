@@ -10,7 +10,7 @@ use crate::domain::kpi::{
     Dated, EpisodeFacts, Inputs, ModalityFacts, OutreachFacts, SampleFacts, TallyFacts, TestFacts,
 };
 use crate::domain::model::{
-    ExitReason, OutreachKind, ReferralSource, SignpostDestination, Substance, TestKind, TestResult,
+    ExitReason, ReferralSource, SignpostDestination, Substance, TestKind, TestResult,
 };
 use crate::domain::period::Period;
 use crate::domain::roles::{ClientScope, Operation};
@@ -265,15 +265,14 @@ impl Store {
                 dated,
             )?,
             outreach: self.rows(
-                "SELECT area_id, recorded_on, kind, destination FROM outreach
+                "SELECT area_id, recorded_on, signposted_to FROM outreach
                   WHERE recorded_on BETWEEN ?1 AND ?2",
                 Some(period),
                 |r| {
                     Ok(OutreachFacts {
                         area_id: r.get("area_id")?,
                         on: r.get("recorded_on")?,
-                        kind: vocab::<OutreachKind>(r, "kind")?,
-                        destination: vocab_opt::<SignpostDestination>(r, "destination")?,
+                        signposted_to: vocab_opt::<SignpostDestination>(r, "signposted_to")?,
                     })
                 },
             )?,

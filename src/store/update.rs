@@ -14,8 +14,7 @@ use super::rows::{known_table, not_found, read_row};
 use super::{Actor, Audited, Store, StoreError, StoreResult, Tx};
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::{
-    AssessmentOutcome, BreachStatus, ExitReason, OutreachKind, Rag, Role, SignpostDestination,
-    Worker,
+    AssessmentOutcome, BreachStatus, ExitReason, Rag, Role, SignpostDestination, Worker,
 };
 use crate::domain::release::Checklist;
 use crate::domain::roles::{ClientScope, Operation};
@@ -357,11 +356,7 @@ impl Tx<'_> {
                 };
                 self.inserted("drug_test", self.insert_drug_test(&new))
             }
-            Change::Outreach {
-                on,
-                kind,
-                destination,
-            } => self.outreach(me, *on, *kind, *destination, allow),
+            Change::Outreach { on, signposted_to } => self.outreach(me, *on, *signposted_to, allow),
             other => Err(StoreError::Invalid(format!(
                 "{:?} is not a record of something new",
                 other.operation()
@@ -373,8 +368,7 @@ impl Tx<'_> {
         &self,
         me: &Worker,
         on: chrono::NaiveDate,
-        kind: OutreachKind,
-        destination: Option<SignpostDestination>,
+        signposted_to: Option<SignpostDestination>,
         allow: &dyn Fn(ClientScope) -> StoreResult<()>,
     ) -> StoreResult<Written> {
         // The role first: an admin (who has no area) hears the rule, not the area.
@@ -392,8 +386,7 @@ impl Tx<'_> {
             recorded_on: on,
             worker_id: me.id,
             area_id,
-            kind,
-            destination,
+            signposted_to,
         };
         self.inserted("outreach", self.insert_outreach(&new))
     }

@@ -2,7 +2,7 @@
 //! every date field, discard and confirm questions, and forms saved to the store.
 
 use caseload::domain::dates::ACCEPTED;
-use caseload::domain::model::{ContactKind, ExitReason, OutreachKind, SignpostDestination};
+use caseload::domain::model::{ContactKind, ExitReason, SignpostDestination};
 use caseload::form::{FieldKind, Form, FormContext, FormKind, Outcome, Stage};
 use caseload::store::{Change, EpisodeEdit, StoreError, Versioned};
 use chrono::NaiveDateTime;
@@ -353,21 +353,13 @@ fn a_change_to_three_or_more_records_states_the_count() {
 fn outreach_takes_two_keystrokes() {
     let mut form = Form::open(FormKind::Outreach, context());
     press(&mut form, KeyCode::Char('h'));
-    let Outcome::Submit(Change::Outreach {
-        kind,
-        destination,
-        on,
-    }) = press(&mut form, KeyCode::Enter)
+    let Outcome::Submit(Change::Outreach { signposted_to, on }) = press(&mut form, KeyCode::Enter)
     else {
         panic!("not submitted")
     };
     assert_eq!(
-        (kind, destination, on),
-        (
-            OutreachKind::Signposting,
-            Some(SignpostDestination::Housing),
-            date("2026-11-23")
-        )
+        (signposted_to, on),
+        (Some(SignpostDestination::Housing), date("2026-11-23"))
     );
 }
 

@@ -8,8 +8,7 @@ use caseload::domain::kpi::{
     SampleFacts, TallyFacts, TestFacts,
 };
 use caseload::domain::model::{
-    Area, ExitReason, OutreachKind, ReferralSource, SignpostDestination, Substance, TestKind,
-    TestResult,
+    Area, ExitReason, ReferralSource, SignpostDestination, Substance, TestKind, TestResult,
 };
 use caseload::domain::period::Period;
 use caseload::domain::sample;
@@ -191,11 +190,10 @@ fn hand_built() -> Inputs {
         offences_after_3m: after,
         offences_after_12m: None,
     };
-    let outreach = |on: &str, kind, destination| OutreachFacts {
+    let outreach = |on: &str, signposted_to| OutreachFacts {
         area_id: 2,
         on: date(on),
-        kind,
-        destination,
+        signposted_to,
     };
     // Running from the day before it ended (so within the quarter when it ends in it).
     let modality = |ended: &str, prescribed| ModalityFacts {
@@ -252,17 +250,9 @@ fn hand_built() -> Inputs {
             dated(2, "2014-09-01"),
         ],
         outreach: vec![
-            outreach("2014-10-01", OutreachKind::BriefIntervention, None),
-            outreach(
-                "2014-12-31",
-                OutreachKind::Signposting,
-                Some(SignpostDestination::Housing),
-            ),
-            outreach(
-                "2015-01-01",
-                OutreachKind::Signposting,
-                Some(SignpostDestination::Drugs),
-            ),
+            outreach("2014-10-01", None),
+            outreach("2014-12-31", Some(SignpostDestination::Housing)),
+            outreach("2015-01-01", Some(SignpostDestination::Drugs)),
         ],
         sample: vec![
             sampled("2014-10-01", Some(0)),

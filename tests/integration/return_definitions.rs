@@ -8,8 +8,8 @@ use caseload::domain::kpi::{
     TallyFacts, TestFacts,
 };
 use caseload::domain::model::{
-    Area, AssessmentKind, AssessmentOutcome, ExitReason, OutreachKind, ReferralSource,
-    SignpostDestination, Substance, TestKind, TestResult,
+    Area, AssessmentKind, AssessmentOutcome, ExitReason, ReferralSource, SignpostDestination,
+    Substance, TestKind, TestResult,
 };
 use caseload::domain::period::Period;
 use caseload::report::{self, ReportOptions, render};
@@ -79,15 +79,10 @@ fn brief_interventions_include_the_signposted_ones() {
     // 000: 388 signposted = 16% of 2,450 brief interventions, so the signposted are
     // among the brief interventions. Here: 3 without signposting, 1 signposted to
     // housing -> 4 brief interventions, of which 1 (25%) signposted.
-    let bi = |destination: Option<SignpostDestination>| OutreachFacts {
+    let bi = |signposted_to: Option<SignpostDestination>| OutreachFacts {
         area_id: 1,
         on: date("2014-11-01"),
-        kind: if destination.is_some() {
-            OutreachKind::Signposting
-        } else {
-            OutreachKind::BriefIntervention
-        },
-        destination,
+        signposted_to,
     };
     let inputs = Inputs {
         outreach: vec![

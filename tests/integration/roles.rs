@@ -2,7 +2,7 @@
 //! store's write path and through the real binary's staff commands. The same rules
 //! asked of everyone on every write path, and the tally, are in `roles_everyone`.
 
-use caseload::domain::model::{ContactKind, ExitReason, OutreachKind, Role, Worker};
+use caseload::domain::model::{ContactKind, ExitReason, Role, Worker};
 use caseload::domain::roles::{ClientScope, Operation, check};
 use caseload::store::{Change, EpisodeEdit, NewArea, NewWorker, StaffChange, Store, StoreError};
 
@@ -210,8 +210,7 @@ fn the_store_enforces_roles_on_every_write() {
     store.apply(&as_login("lead"), &change).unwrap();
     let outreach = Change::Outreach {
         on: date("2026-11-23"),
-        kind: OutreachKind::BriefIntervention,
-        destination: None,
+        signposted_to: None,
     };
     let tally = store.apply(&as_login("sam"), &outreach).unwrap();
     let conn = rusqlite::Connection::open(store.path()).unwrap();

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use caseload::domain::model::{ContactKind, ExitReason, OutreachKind, Role};
+use caseload::domain::model::{ContactKind, ExitReason, Role};
 use caseload::domain::period::Period;
 use caseload::store::{
     Actor, Change, EpisodeEdit, NewArea, NewTally, Offences, StaffChange, Store, StoreError,
@@ -142,8 +142,7 @@ fn store_paths() -> Vec<(&'static str, WritePath, &'static [Who])> {
             |store, _, actor| {
                 let change = Change::Outreach {
                     on: date("2026-11-23"),
-                    kind: OutreachKind::BriefIntervention,
-                    destination: None,
+                    signposted_to: None,
                 };
                 store.apply(actor, &change).map(drop)
             },

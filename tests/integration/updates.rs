@@ -3,8 +3,7 @@
 
 use caseload::domain::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, ExitReason, Flags, ModalityKind,
-    OutcomeKind, OutreachKind, Rag, ReferralSource, SignpostDestination, Substance, TestKind,
-    TestResult,
+    OutcomeKind, Rag, ReferralSource, SignpostDestination, Substance, TestKind, TestResult,
 };
 use caseload::domain::release::Checklist;
 use caseload::domain::substances::{AlcoholRule, Ranked};
@@ -261,8 +260,7 @@ fn every_kind_of_update_is_saved_with_an_audit_row() {
     run(
         Change::Outreach {
             on: date("2026-11-23"),
-            kind: OutreachKind::Signposting,
-            destination: Some(SignpostDestination::Housing),
+            signposted_to: Some(SignpostDestination::Housing),
         },
         &mut store,
     );

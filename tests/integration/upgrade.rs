@@ -254,3 +254,80 @@ fn step_twelve_keys_modalities_and_stops_on_two_that_differ() {
     assert_eq!(left, [(1, "prescribing".into()), (3, "residential".into())]);
     drop(dir);
 }
+
+/// Step 14: each signposting row becomes a brief intervention signposted to its
+/// destination (its id kept, audited before and after); the return's figures stay.
+#[test]
+fn step_fourteen_makes_signposting_a_brief_interventions_outcome_and_loses_no_row() {
+    let (dir, store) = empty_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "DROP TABLE outreach;
+             CREATE TABLE outreach (
+                 id          INTEGER PRIMARY KEY,
+                 recorded_on TEXT NOT NULL CHECK (date(recorded_on, '+0 days') IS recorded_on),
+                 worker_id   INTEGER NOT NULL REFERENCES worker (id),
+                 area_id     INTEGER NOT NULL REFERENCES area (id),
+                 kind        TEXT NOT NULL CHECK (kind IN ('brief_intervention', 'signposting')),
+                 destination TEXT CHECK (destination IS NULL OR destination IN ('drugs', 'alcohol', 'housing', 'young_people')),
+                 version     INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+                 CHECK ((kind = 'signposting') = (destination IS NOT NULL))
+             ) STRICT;
+             CREATE INDEX outreach_recorded_on ON outreach (recorded_on);
+             PRAGMA user_version = 13;
+             INSERT INTO area (name) VALUES ('Newport');
+             INSERT INTO worker (name, login, role, area_id) VALUES ('W', 'w', 'team_leader', 1);
+             INSERT INTO outreach (recorded_on, worker_id, area_id, kind, destination)
+             VALUES ('2026-10-01', 1, 1, 'brief_intervention', NULL),
+                    ('2026-10-02', 1, 1, 'signposting', 'housing'),
+                    ('2026-10-03', 1, 1, 'signposting', 'drugs'),
+                    ('2026-10-04', 1, 1, 'brief_intervention', NULL);",
+        )
+        .unwrap();
+    let period = caseload::domain::period::Period::quarter(2026, 3).unwrap();
+    let store = Store::open(&path, Access::ReadWrite).unwrap();
+    let kept: Vec<(i64, String)> = pairs(
+        &store,
+        "SELECT id, recorded_on || ' ' || coalesce(signposted_to, '-') FROM outreach ORDER BY id",
+    );
+    assert_eq!(
+        kept,
+        [
+            (1, "2026-10-01 -".into()),
+            (2, "2026-10-02 housing".into()),
+            (3, "2026-10-03 drugs".into()),
+            (4, "2026-10-04 -".into()),
+        ]
+    );
+    let audit: Vec<(i64, String)> = pairs(
+        &store,
+        "SELECT row_id, who || ': ' || action || ' ' || json_extract(before, '$.kind') || ' -> '
+                || json_extract(after, '$.signposted_to')
+           FROM audit WHERE entity = 'outreach' ORDER BY row_id",
+    );
+    assert_eq!(
+        audit,
+        [
+            (
+                2,
+                "caseload upgrade: signposting made a brief intervention's outcome signposting -> housing"
+                    .into()
+            ),
+            (
+                3,
+                "caseload upgrade: signposting made a brief intervention's outcome signposting -> drugs"
+                    .into()
+            ),
+        ]
+    );
+    // 4 brief interventions (the 2 signposted among them), as before the step.
+    let inputs = store.report_inputs(&period).unwrap();
+    let f =
+        caseload::domain::kpi::compute(&inputs, &period, caseload::domain::kpi::Rules::default());
+    assert_eq!(f.brief_interventions, 4);
+    assert_eq!(f.signposted.iter().map(|(_, n)| n).sum::<u64>(), 2);
+    drop(dir);
+}

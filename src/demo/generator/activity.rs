@@ -5,8 +5,8 @@ use chrono::{Days, NaiveDate};
 
 use crate::demo::data::{NOTES, at, days_before};
 use crate::domain::model::{
-    AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, ModalityKind, OutcomeKind,
-    OutreachKind, Rag, ReferralSource, SignpostDestination, TestKind, TestResult,
+    AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, ModalityKind, OutcomeKind, Rag,
+    ReferralSource, SignpostDestination, TestKind, TestResult,
 };
 use crate::store::{
     NewBreach, NewContact, NewDrugTest, NewEpisode, NewModality, NewOutcome, NewOutreach,
@@ -237,23 +237,17 @@ impl Generator<'_, '_> {
         Ok(())
     }
 
-    /// Brief interventions and signposting over the last year.
+    /// Brief interventions over the last year, some signposting the person on.
     pub(super) fn outreach(&mut self) -> StoreResult<()> {
         let areas = self.areas.clone();
         for _ in 0..self.clients * 2 {
             let (area_id, _, coordinators) = self.rng.pick(&areas);
-            let kind = if self.rng.chance(40) {
-                OutreachKind::BriefIntervention
-            } else {
-                OutreachKind::Signposting
-            };
+            let signposted = !self.rng.chance(40);
             self.tx.insert_outreach(&NewOutreach {
                 recorded_on: days_before(self.today, self.rng.range(0, 365)),
                 worker_id: *self.rng.pick(coordinators),
                 area_id: *area_id,
-                kind,
-                destination: (kind == OutreachKind::Signposting)
-                    .then(|| *self.rng.pick(SignpostDestination::ALL)),
+                signposted_to: signposted.then(|| *self.rng.pick(SignpostDestination::ALL)),
             })?;
         }
         Ok(())

@@ -4,8 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::model::{
-    Area, ExitReason, OutreachKind, ReferralSource, SignpostDestination, Substance, TestKind,
-    TestResult,
+    Area, ExitReason, ReferralSource, SignpostDestination, Substance, TestKind, TestResult,
 };
 use crate::domain::period::Period;
 
@@ -135,17 +134,15 @@ impl ModalityFacts {
     }
 }
 
-/// One outreach tally.
+/// One brief intervention (an outreach tally).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutreachFacts {
     /// The area it counts towards, for the per-area figures and KPIs.
     pub area_id: i64,
     /// Day.
     pub on: NaiveDate,
-    /// Brief intervention or signposting.
-    pub kind: OutreachKind,
-    /// Where a signposting sent the person; `None` for a brief intervention alone.
-    pub destination: Option<SignpostDestination>,
+    /// Its outcome: where it signposted the person; `None` if nowhere.
+    pub signposted_to: Option<SignpostDestination>,
 }
 
 /// A custody-suite day: adults charged with a trigger offence, and how many were tested.

@@ -219,7 +219,7 @@ pub fn compute(inputs: &Inputs, period: &Period, rules: Rules) -> Figures {
         brief_interventions: outreach.len() as u64,
         signposted: SignpostDestination::ALL
             .iter()
-            .map(|d| (*d, count(&outreach, |o| o.destination == Some(*d))))
+            .map(|d| (*d, count(&outreach, |o| o.signposted_to == Some(*d))))
             .collect(),
         required_assessments: count(&inputs.required_assessments, |d| period.contains(d.on)),
         caseload: inputs

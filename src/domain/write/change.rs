@@ -8,8 +8,7 @@ use super::Versioned;
 use super::new::{NewArea, NewClient, NewEpisode, NewWorker};
 use crate::domain::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, ExitReason, Flags, ModalityKind,
-    OutcomeKind, OutreachKind, Rag, ReferralSource, ReleaseType, Role, SignpostDestination,
-    TestKind, TestResult,
+    OutcomeKind, Rag, ReferralSource, ReleaseType, Role, SignpostDestination, TestKind, TestResult,
 };
 use crate::domain::release::Checklist;
 use crate::domain::roles::Operation;
@@ -234,14 +233,12 @@ pub enum Change {
         /// Positive for what, or negative.
         result: TestResult,
     },
-    /// One tally of outreach in the acting worker's area.
+    /// One brief intervention (an outreach tally) in the acting worker's area.
     Outreach {
         /// The day it counts for.
         on: NaiveDate,
-        /// Brief intervention or signposting.
-        kind: OutreachKind,
-        /// Where to (signposting only).
-        destination: Option<SignpostDestination>,
+        /// Its outcome: where it signposted the person, if anywhere.
+        signposted_to: Option<SignpostDestination>,
     },
 }
 

@@ -5,8 +5,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, Ethnicity, ExitReason, Flags,
-    ModalityKind, OutcomeKind, OutreachKind, Rag, ReferralSource, ReleaseType, Role, Sex,
-    SignpostDestination, Substance, TestKind, TestResult,
+    ModalityKind, OutcomeKind, Rag, ReferralSource, ReleaseType, Role, Sex, SignpostDestination,
+    Substance, TestKind, TestResult,
 };
 use crate::domain::release::Checklist;
 
@@ -195,7 +195,7 @@ pub struct NewOutcome {
     pub kind: OutcomeKind,
 }
 
-/// A new outreach tally.
+/// A new brief intervention with someone not on the caseload (an outreach tally).
 #[derive(Debug, Clone)]
 pub struct NewOutreach {
     /// The day it counts for in the return.
@@ -204,8 +204,6 @@ pub struct NewOutreach {
     pub worker_id: i64,
     /// Row id of the area (team) it belongs to.
     pub area_id: i64,
-    /// Brief intervention or signposting.
-    pub kind: OutreachKind,
-    /// Destination (signposting only).
-    pub destination: Option<SignpostDestination>,
+    /// Its outcome: the specialist service it signposted the person to, if any.
+    pub signposted_to: Option<SignpostDestination>,
 }

@@ -106,7 +106,7 @@ registry! {
     NewEpisode => referral::NEW_EPISODE,
     /// A referral for someone not yet a client.
     NewClientReferral => referral::NEW_CLIENT,
-    /// Outreach tally: a brief intervention or a signposting, about no client.
+    /// Outreach tally: a brief intervention, about no client, and where it signposted.
     Outreach => team::OUTREACH,
 }
 

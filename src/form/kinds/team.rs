@@ -2,7 +2,7 @@
 //! and the outreach tally, which is about no client.
 
 use super::{Field, FieldKind, Spec, on};
-use crate::domain::model::{OutreachKind, SignpostDestination};
+use crate::domain::model::SignpostDestination;
 use crate::domain::write::Change;
 use crate::form::Form;
 use crate::form::spec::{Menu, Target};
@@ -67,22 +67,25 @@ fn reassign_question(form: &Form, change: &Change) -> String {
     )
 }
 
-/// The outreach choices: a brief intervention, or signposting to one of the
-/// destinations (one letter picks each: b, d, a, h, y).
+/// A brief intervention's outcomes: it signposted nowhere, or to one of the
+/// destinations (one letter picks each: b, d, a, h, y). The first code is kept from
+/// when signposting was a tally of its own, so older drafts still read.
 fn outreach_options() -> FieldKind {
     let mut options = vec![(
         "brief_intervention".to_owned(),
-        "brief intervention".to_owned(),
+        "brief intervention, not signposted".to_owned(),
     )];
-    options.extend(
-        SignpostDestination::ALL
-            .iter()
-            .map(|d| (d.code().to_owned(), format!("{}: signposting", d.label()))),
-    );
+    options.extend(SignpostDestination::ALL.iter().map(|d| {
+        (
+            d.code().to_owned(),
+            format!("{}: signposted there", d.label()),
+        )
+    }));
     FieldKind::Choice(options)
 }
 
-/// Outreach tally: a brief intervention or a signposting, with no client.
+/// Outreach tally: a brief intervention with someone not on the caseload, and its
+/// outcome (signposted to a specialist service, or not).
 pub const OUTREACH: Spec = Spec {
     title: "outreach",
     key: "outreach",
@@ -98,15 +101,9 @@ pub const OUTREACH: Spec = Spec {
     columns: &[],
     today: None,
     build: |v| {
-        let destination = SignpostDestination::from_code(v.raw("what"));
         Ok(Change::Outreach {
             on: v.on()?,
-            kind: if destination.is_some() {
-                OutreachKind::Signposting
-            } else {
-                OutreachKind::BriefIntervention
-            },
-            destination,
+            signposted_to: SignpostDestination::from_code(v.raw("what")),
         })
     },
     confirm: None,

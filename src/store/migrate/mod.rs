@@ -11,8 +11,10 @@ use rusqlite::{Connection, Transaction, params};
 use super::error::{StoreError, StoreResult};
 
 mod duties;
+mod outreach;
 
 use duties::duties;
+use outreach::brief_interventions;
 
 /// The whole current data model.
 pub const SCHEMA: &str = include_str!("../../../schema.sql");
@@ -38,6 +40,7 @@ pub const STEPS: &[Step] = &[
     positive_outcome_key,
     modality_key,
     duties,
+    brief_interventions,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.
@@ -57,7 +60,7 @@ CREATE TABLE client_twin (
 ";
 
 /// Who the audit rows of an upgrade name.
-const UPGRADE: &str = "caseload upgrade";
+pub(super) const UPGRADE: &str = "caseload upgrade";
 
 /// Step 2: unique natural keys for episodes, custody, contacts and breaches, and the
 /// twin key of every client.
