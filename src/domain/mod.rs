@@ -4,6 +4,7 @@
 //! here reads the wall clock, so every rule can be tested at its edges.
 
 pub mod breach;
+pub mod capacity;
 pub mod checklist;
 pub mod clock;
 pub mod dates;

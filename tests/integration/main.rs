@@ -5,6 +5,7 @@
 
 mod access;
 mod breach_rules;
+mod capacity;
 mod cli;
 mod common;
 mod concurrency;

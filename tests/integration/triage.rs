@@ -11,17 +11,17 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use crate::common::{at, complete_checklist, today};
 
-fn ago(days: u64) -> NaiveDate {
+pub(crate) fn ago(days: u64) -> NaiveDate {
     today() - Days::new(days)
 }
 
-fn nine_thirty() -> NaiveDateTime {
+pub(crate) fn nine_thirty() -> NaiveDateTime {
     today().and_hms_opt(9, 30, 0).unwrap()
 }
 
 /// A client seen yesterday, assessed, consented, care plan started a week ago:
 /// nothing to do.
-fn settled(id: i64) -> CaseloadRow {
+pub(crate) fn settled(id: i64) -> CaseloadRow {
     CaseloadRow {
         client_id: id,
         label: ClientLabel::new("Okafor", "Dana", &format!("C-{id}")),
@@ -57,7 +57,7 @@ fn handed_over() -> Handover {
 }
 
 /// In custody since `days` ago, release far off, hand-over as given.
-fn inside(id: i64, days: u64, handover: Handover) -> CaseloadRow {
+pub(crate) fn inside(id: i64, days: u64, handover: Handover) -> CaseloadRow {
     CaseloadRow {
         custody: Some(Box::new(CustodySummary {
             prison: "HMP Cardiff".into(),

@@ -143,6 +143,28 @@ impl Detail {
         }
     }
 
+    /// Whether the thing is already late at `now`: a breach past its arrest deadline, a
+    /// hand-over owed since a reception before today, the 13-week benchmark passed with
+    /// no extension or a passed extension review, no contact for longer than expected,
+    /// a passed care-plan review, a referral older than the assessment window, an
+    /// assessment with no consent. Not late yet: a release ahead with its checklist
+    /// open, day 77-90 with no exit plan, a breach still within its deadline, a
+    /// reception today. The capacity counts of the Areas view use it.
+    #[must_use]
+    pub fn overdue(&self, now: NaiveDateTime) -> bool {
+        match *self {
+            Self::Breach { deadline, .. } => now > deadline,
+            Self::Handover { days, .. } => days > 0,
+            Self::Release { .. } | Self::NoExitPlan { .. } => false,
+            Self::PastBenchmark { .. }
+            | Self::ExtensionReviewOverdue { .. }
+            | Self::NoContact { .. }
+            | Self::ReviewOverdue { .. }
+            | Self::Referral { .. }
+            | Self::NoConsent => true,
+        }
+    }
+
     /// The terms of the score at `now` (only a breach's depend on the time of day).
     #[must_use]
     pub fn terms(&self, now: NaiveDateTime, cfg: &TriageConfig) -> Vec<Term> {
