@@ -30,7 +30,7 @@ pub fn regions(screen: Rect) -> [Rect; 4] {
     .areas(screen)
 }
 
-/// The areas view's body split into the table and the legend under it.
+/// The areas (and workers) view's body split into the table and the legend under it.
 #[must_use]
 pub fn areas_split(body: Rect) -> [Rect; 2] {
     let wanted = body.height.saturating_sub(LEGEND_HEIGHT).max(4);
@@ -53,7 +53,7 @@ pub fn list_rows(size: (u16, u16), view: View) -> u16 {
         // The client record and the return have a border but no header row.
         View::Client | View::Report => body.height.saturating_sub(2),
         // Areas keep room for the legend under the table.
-        View::Areas => areas_split(body)[0].height.saturating_sub(3),
+        View::Areas | View::Workers => areas_split(body)[0].height.saturating_sub(3),
         _ => body.height.saturating_sub(3),
     }
 }

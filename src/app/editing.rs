@@ -6,9 +6,10 @@ use crossterm::event::KeyEvent;
 
 use super::{App, DraftOffer, Mode, View};
 use crate::action::Effect;
-use crate::domain::model::Role;
+use crate::domain::model::{CaseloadRow, Role};
+use crate::domain::roles::{self, ClientScope};
 use crate::domain::substances::AlcoholRule;
-use crate::domain::write::Receipt;
+use crate::domain::write::{Receipt, RowBase, Value, Versioned};
 use crate::form::Menu as Offered;
 use crate::form::{FormContext, FormKind, Outcome, Target};
 
@@ -129,8 +130,8 @@ impl App {
     /// a form that changes several.
     fn open_form(&self, kind: FormKind, client_id: Option<i64>) -> Effect {
         let spec = kind.spec();
-        let clients = if spec.target == Target::Clients {
-            self.marked.iter().copied().collect()
+        let clients: Vec<i64> = if spec.target == Target::Clients {
+            self.marked.keys().copied().collect()
         } else {
             Vec::new()
         };
@@ -139,11 +140,20 @@ impl App {
         } else {
             client_id
         };
+        let mut seed = self.form_seed();
+        if spec.target == Target::Clients && self.view != View::Client {
+            let chosen: Vec<i64> = if clients.is_empty() {
+                client_id.into_iter().collect()
+            } else {
+                clients.clone()
+            };
+            seed.bases = self.shown_bases(&chosen);
+        }
         Effect::OpenForm {
             kind,
             client_id,
             clients,
-            seed: Box::new(self.form_seed()),
+            seed: Box::new(seed),
         }
     }
 
@@ -225,17 +235,66 @@ impl App {
         }
     }
 
-    /// Marks or unmarks the selected caseload client for a bulk reassign.
+    /// Marks or unmarks the selected caseload client for a bulk reassign, keeping the
+    /// area and care co-ordinator the list shows, which the reassign merges against: a
+    /// colleague's move in between is then a question, not overwritten. Refused, with
+    /// the rule's sentence, where the role may not reassign the client.
     pub(super) fn toggle_mark(&mut self) {
-        if self.view != View::Caseload {
+        if self.view != View::Caseload || self.refuse_if_read_only() {
             return;
         }
-        if let Some(id) = self.selected_client_id() {
-            if !self.marked.remove(&id) {
-                self.marked.insert(id);
+        let Some(row) = self
+            .selected_client_id()
+            .and_then(|id| self.data.row_of_client(id))
+        else {
+            return;
+        };
+        let (id, shown) = (row.client_id, shown(row));
+        if self.marked.remove(&id).is_none() {
+            let allowed = roles::check(
+                self.session.worker.as_ref(),
+                roles::Operation::Reassign,
+                Some(shown),
+            );
+            if let Err(refusal) = allowed {
+                self.message = Some(format!("Not marked: {refusal}."));
+                return;
             }
-            self.message = Some(format!("{} marked: u, then reassign", self.marked.len()));
+            self.marked.insert(id, shown);
         }
+        self.message = Some(format!("{} marked: u, then reassign", self.marked.len()));
+    }
+
+    /// The client rows a reassign of `clients` starts from: the area and care
+    /// co-ordinator each had when marked (or, for the one client selected, as the
+    /// list shows them now).
+    fn shown_bases(&self, clients: &[i64]) -> Vec<RowBase> {
+        clients
+            .iter()
+            .filter_map(|id| {
+                let scope = self
+                    .marked
+                    .get(id)
+                    .copied()
+                    .or_else(|| self.data.row_of_client(*id).map(shown))?;
+                Some(RowBase {
+                    table: "client",
+                    row: Versioned {
+                        id: *id,
+                        version: 0,
+                    },
+                    values: vec![
+                        ("area_id".to_owned(), Value::Integer(scope.area_id)),
+                        (
+                            "care_coordinator_id".to_owned(),
+                            scope
+                                .care_coordinator_id
+                                .map_or(Value::Null, Value::Integer),
+                        ),
+                    ],
+                })
+            })
+            .collect()
     }
 
     /// Offers a draft found at start-up.
@@ -259,5 +318,13 @@ impl App {
                 client_id: offer.draft.client_id,
             }
         })
+    }
+}
+
+/// The area and care co-ordinator a list row shows.
+fn shown(row: &CaseloadRow) -> ClientScope {
+    ClientScope {
+        area_id: row.area_id,
+        care_coordinator_id: row.care_coordinator_id,
     }
 }

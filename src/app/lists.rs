@@ -27,8 +27,9 @@ pub struct CaseloadFilter {
     pub mine: bool,
     /// Only this area (id, name).
     pub area: Option<(i64, String)>,
-    /// Only this care co-ordinator (id, name).
-    pub worker: Option<(i64, String)>,
+    /// Only this care co-ordinator (id, name), or (`None`, name) only the clients
+    /// nobody holds.
+    pub worker: Option<(Option<i64>, String)>,
 }
 
 impl CaseloadFilter {
@@ -69,7 +70,7 @@ impl CaseloadFilter {
             && self
                 .worker
                 .as_ref()
-                .is_none_or(|(id, _)| row.care_coordinator_id == Some(*id))
+                .is_none_or(|(id, _)| row.care_coordinator_id == *id)
     }
 }
 

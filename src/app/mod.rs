@@ -12,6 +12,7 @@ mod read;
 mod report;
 mod update;
 pub mod view;
+pub mod workers;
 
 pub use data::{Data, DraftOffer};
 pub use editing::Menu;
@@ -152,7 +153,7 @@ pub struct App {
     client: Option<ClientRecord>,
     /// Cursor per view (the client and report views use `selected` as their scroll
     /// position).
-    cursors: [ListCursor; 8],
+    cursors: [ListCursor; 9],
     /// The period the Report view asks for.
     report_period: Period,
     /// Whether the Report view asks for the session user's area rather than all areas.
@@ -171,8 +172,9 @@ pub struct App {
     menu: Option<Menu>,
     /// The last change saved in this session, for undo.
     receipt: Option<crate::domain::write::Receipt>,
-    /// Clients marked for a bulk reassign.
-    marked: std::collections::BTreeSet<i64>,
+    /// Clients marked for a bulk reassign, with the area and care co-ordinator the
+    /// list showed when each was marked.
+    marked: std::collections::BTreeMap<i64, crate::domain::roles::ClientScope>,
     /// A draft offered back at start-up.
     draft_offer: Option<DraftOffer>,
     /// Derived: caseload rows to show.
@@ -191,6 +193,8 @@ pub struct App {
     area_counts: Vec<lists::AreaCounts>,
     /// Derived: breaches to show (indices into the tab's list).
     breach_list: Vec<usize>,
+    /// The Areas view's drill-down into one area's workers, once opened.
+    workers: Option<workers::Workers>,
     /// Terminal size (columns, rows).
     size: (u16, u16),
     /// Set once the user has asked to leave.
@@ -244,7 +248,7 @@ impl App {
             descending: false,
             breach_tab: BreachTab::Outstanding,
             client: None,
-            cursors: [ListCursor::default(); 8],
+            cursors: [ListCursor::default(); 9],
             report_period: Period::last_complete_quarter(now.date()),
             report_own_area: false,
             report: None,
@@ -254,7 +258,7 @@ impl App {
             form: None,
             menu: None,
             receipt: None,
-            marked: std::collections::BTreeSet::new(),
+            marked: std::collections::BTreeMap::new(),
             draft_offer: None,
             caseload_list: Vec::new(),
             search_steps: Vec::new(),
@@ -263,6 +267,7 @@ impl App {
             release_list: Vec::new(),
             breach_list: Vec::new(),
             area_counts: Vec::new(),
+            workers: None,
             size,
             quitting: false,
         }
@@ -385,7 +390,7 @@ impl App {
                 .breach_list
                 .get(at)
                 .map(|&i| self.breach_source()[i].client.client_id),
-            View::Areas | View::Client | View::Report => None,
+            View::Areas | View::Client | View::Report | View::Workers => None,
         }
     }
 
@@ -420,12 +425,13 @@ impl App {
             &self.data.breaches,
             today,
         );
+        self.derive_workers();
         self.clamp_cursors();
     }
 
     /// Keeps each list's cursor inside its list and on screen.
     fn clamp_cursors(&mut self) {
-        for view in View::TABS {
+        for view in View::TABS.into_iter().chain([View::Workers]) {
             let len = self.len_of(view);
             let visible = crate::layout::visible_rows(self.size, view);
             self.cursors[view.index()].clamp(len, visible);
@@ -503,6 +509,7 @@ impl App {
             View::Releases => self.release_list.len(),
             View::Breaches => self.breach_list.len(),
             View::Review => self.review_list.len(),
+            View::Workers => self.workers.as_ref().map_or(0, |w| w.rows.len()),
             View::Client | View::Report => {
                 let lines = if view == View::Client {
                     self.client_lines

@@ -1,7 +1,7 @@
 //! Read access to the model for the screen and the loop: `update` is the only thing
 //! that changes an [`App`], so its fields are private and read through these.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 
@@ -9,6 +9,7 @@ use super::lists::{self, CaseloadFilter, Entry, SortKey};
 use super::{App, BreachTab, Data, DraftOffer, Menu, Mode, Rules, Scope, Session, View};
 use crate::domain::period::Period;
 use crate::domain::record::ClientRecord;
+use crate::domain::roles::ClientScope;
 use crate::report::Report;
 
 impl App {
@@ -152,7 +153,7 @@ impl App {
 
     /// Clients marked for a bulk reassign.
     #[must_use]
-    pub fn marked(&self) -> &BTreeSet<i64> {
+    pub fn marked(&self) -> &BTreeMap<i64, ClientScope> {
         &self.marked
     }
 

@@ -239,6 +239,10 @@ impl App {
     }
 
     fn cycle_sort(&mut self) -> Option<Effect> {
+        if self.view == View::Workers {
+            self.sort_workers(false);
+            return None;
+        }
         self.sort = self.sort.next();
         self.message = Some(format!("sorted by {}", self.sort.label()));
         self.derive_caseload();
@@ -246,6 +250,10 @@ impl App {
     }
 
     fn reverse_sort(&mut self) -> Option<Effect> {
+        if self.view == View::Workers {
+            self.sort_workers(true);
+            return None;
+        }
         self.descending = !self.descending;
         self.derive_caseload();
         None
@@ -309,14 +317,11 @@ impl App {
     }
 
     fn enter(&mut self) -> Option<Effect> {
-        if self.view == View::Areas {
-            let area = self.data.areas.get(self.cursor().selected)?;
-            self.filter.area = Some((area.area.id, area.area.name.clone()));
-            self.show(View::Caseload);
-            self.derive_caseload();
-            return self.widen_scope_for_area(self.filter.area.as_ref().map(|(id, _)| *id));
+        match self.view {
+            View::Areas => self.open_workers(),
+            View::Workers => self.open_worker_caseload(),
+            _ => self.selected_client_id().map(Effect::OpenClient),
         }
-        self.selected_client_id().map(Effect::OpenClient)
     }
 
     fn back(&mut self) -> Option<Effect> {
@@ -327,16 +332,24 @@ impl App {
                 self.mode = Mode::Normal;
             }
             _ if self.view == View::Client => self.view = self.previous,
-            _ if self.view == View::Caseload
-                && (!self.search.is_empty() || self.filter != CaseloadFilter::default()) =>
-            {
-                self.search.clear();
-                self.filter = CaseloadFilter::default();
-                self.derive_caseload();
-            }
+            _ if self.view == View::Workers => self.view = View::Areas,
+            _ if self.view == View::Caseload => self.back_in_caseload(),
             _ => {}
         }
         None
+    }
+
+    /// Esc on the caseload: back to the workers it was opened from, else clear the
+    /// search and filters.
+    fn back_in_caseload(&mut self) {
+        if self.back_to_workers() {
+            return;
+        }
+        if !self.search.is_empty() || self.filter != CaseloadFilter::default() {
+            self.search.clear();
+            self.filter = CaseloadFilter::default();
+            self.derive_caseload();
+        }
     }
 
     fn after_input(&mut self) {
@@ -417,7 +430,7 @@ impl App {
                     .workers
                     .iter()
                     .find(|w| w.name.to_lowercase().contains(&lower));
-                let Some(worker) = found.map(|w| (w.id, w.name.clone())) else {
+                let Some(worker) = found.map(|w| (Some(w.id), w.name.clone())) else {
                     self.message = Some(format!("no worker's name contains '{name}'"));
                     return None;
                 };
@@ -434,7 +447,7 @@ impl App {
     }
 
     /// Filtering to an area outside the current scope needs the wider snapshot.
-    fn widen_scope_for_area(&mut self, area: Option<i64>) -> Option<Effect> {
+    pub(super) fn widen_scope_for_area(&mut self, area: Option<i64>) -> Option<Effect> {
         let (scope_area, scope_worker) = self.scope_limits();
         if scope_worker.is_some() || scope_area.is_some_and(|a| Some(a) != area) {
             self.scope = Scope::Everything;

@@ -21,6 +21,8 @@ pub enum View {
     Client,
     /// The quarterly return for a period.
     Report,
+    /// One area's care co-ordinators and their loads (opened from Areas).
+    Workers,
 }
 
 impl View {
@@ -47,10 +49,12 @@ impl View {
             Self::Review => "13-week review",
             Self::Client => "Client",
             Self::Report => "Report",
+            Self::Workers => "Workers",
         }
     }
 
-    /// Position in the per-view arrays (cursors): tabs first, then the client record.
+    /// Position in the per-view arrays (cursors): tabs first, then the client record,
+    /// the return and the workers of an area.
     pub(crate) const fn index(self) -> usize {
         match self {
             Self::Today => 0,
@@ -61,6 +65,7 @@ impl View {
             Self::Review => 5,
             Self::Client => 6,
             Self::Report => 7,
+            Self::Workers => 8,
         }
     }
 }

@@ -41,7 +41,8 @@ pub struct FormContext {
 /// Reads what a form of `kind` needs into `seed` (which carries the time, the
 /// areas and workers offered, the user's home area and the alcohol rule): the client
 /// (if any) and its open episode, the row it changes with its current values, and,
-/// for a reassign, each of `clients` (or the one client when none are marked).
+/// for a reassign, each of `clients` (or the one client when none are marked), with
+/// the values `seed.bases` holds for it (as its list showed it) over the stored ones.
 ///
 /// # Errors
 /// A store error.
@@ -91,8 +92,17 @@ pub fn read(
         clients.to_vec()
     };
     if kind.spec().target == Target::Clients {
+        // The seed's bases are the clients as the list showed them when they were
+        // marked: a save merges against those, so a colleague's move since is asked
+        // about rather than overwritten.
+        let shown = std::mem::take(&mut context.bases);
         for id in chosen {
-            let base = store.row_base("client", id)?;
+            let mut base = store.row_base("client", id)?;
+            if let Some(listed) = shown.iter().find(|b| b.table == "client" && b.row.id == id) {
+                for (column, value) in &listed.values {
+                    base.set(column, value.clone());
+                }
+            }
             context.clients.push(base.row);
             context.bases.push(base);
         }

@@ -88,7 +88,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             theme.dim(),
         ),
         Line::styled(
-            " Breaches: outstanding, by RAG. Enter opens the area's caseload.",
+            " Breaches: outstanding, by RAG. Enter: the area's workers and their loads.",
             theme.dim(),
         ),
     ];

@@ -293,7 +293,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             let cells: Vec<Line<'static>> = columns
                 .iter()
                 .map(|&c| match c {
-                    0 if app.marked().contains(&row.client_id) => {
+                    0 if app.marked().contains_key(&row.client_id) => {
                         let mut line = name_cell(row, app);
                         line.spans.insert(0, Span::styled("* ", theme.key()));
                         line

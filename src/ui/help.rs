@@ -7,22 +7,22 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::{App, View};
 
-/// Key descriptions that belong to one view only, and which view.
-const VIEW_ONLY: &[(&str, View)] = &[
-    ("explain the Today score", View::Today),
-    ("sort by the next column", View::Caseload),
-    ("reverse the sort", View::Caseload),
-    ("filter: IOM", View::Caseload),
-    ("filter: PPO", View::Caseload),
-    ("filter: in custody", View::Caseload),
-    ("filter: week 11+", View::Caseload),
-    ("filter: my clients", View::Caseload),
-    ("clear filters and search", View::Caseload),
-    ("breaches: other tab", View::Breaches),
-    ("mark for bulk reassign", View::Caseload),
-    ("return: previous quarter", View::Report),
-    ("return: next quarter", View::Report),
-    ("return: all areas / mine", View::Report),
+/// Key descriptions that belong to some views only, and which.
+const VIEW_ONLY: &[(&str, &[View])] = &[
+    ("explain the Today score", &[View::Today]),
+    ("sort by the next column", &[View::Caseload, View::Workers]),
+    ("reverse the sort", &[View::Caseload, View::Workers]),
+    ("filter: IOM", &[View::Caseload]),
+    ("filter: PPO", &[View::Caseload]),
+    ("filter: in custody", &[View::Caseload]),
+    ("filter: week 11+", &[View::Caseload]),
+    ("filter: my clients", &[View::Caseload]),
+    ("clear filters and search", &[View::Caseload]),
+    ("breaches: other tab", &[View::Breaches]),
+    ("mark for bulk reassign", &[View::Caseload]),
+    ("return: previous quarter", &[View::Report]),
+    ("return: next quarter", &[View::Report]),
+    ("return: all areas / mine", &[View::Report]),
 ];
 
 /// Draws the help for the current view, centred over `screen`.
@@ -35,7 +35,7 @@ pub fn render(frame: &mut Frame<'_>, screen: Rect, app: &App, ctx: &super::Ctx) 
         .filter(|(_, what)| {
             VIEW_ONLY
                 .iter()
-                .all(|(text, view)| text != what || *view == app.view())
+                .all(|(text, views)| text != what || views.contains(&app.view()))
         })
         .collect();
     let mut lines: Vec<Line<'_>> = vec![Line::styled(

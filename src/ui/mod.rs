@@ -13,6 +13,7 @@ mod report;
 mod review;
 pub mod theme;
 mod today;
+mod workers;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -84,6 +85,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, ctx: &Ctx) {
         View::Review => review::render(frame, body, app, theme),
         View::Client => client::render(frame, body, app, theme),
         View::Report => report::render(frame, body, app, theme),
+        View::Workers => workers::render(frame, body, app, theme),
     }
     status_line(frame, status, app, theme);
     footer_line(frame, footer, app, ctx);
@@ -124,7 +126,7 @@ fn tab_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let mut spans = Vec::new();
     for (at, view) in View::TABS.into_iter().enumerate() {
         let (number, title) = tab_label(at, view, area.width);
-        let style = if view == app.view() {
+        let style = if view == app.view() || (view == View::Areas && app.view() == View::Workers) {
             theme.selected()
         } else {
             Style::new()
@@ -191,7 +193,12 @@ fn footer_line(frame: &mut Frame<'_>, area: Rect, app: &App, ctx: &Ctx) {
             (A::Explain, "why"),
             (A::CycleScope, "scope"),
         ],
-        View::Areas => vec![(A::Enter, "caseload"), (A::CycleScope, "scope")],
+        View::Areas => vec![(A::Enter, "workers"), (A::CycleScope, "scope")],
+        View::Workers => vec![
+            (A::Enter, "clients"),
+            (A::CycleSort, "sort"),
+            (A::Back, "areas"),
+        ],
         View::Caseload => vec![
             (A::Enter, "open"),
             (A::StartSearch, "search"),

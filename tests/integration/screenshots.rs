@@ -145,6 +145,15 @@ fn screenshots_match_the_screens() {
             render(&app),
         ));
     }
+    // The lead's own area's workers.
+    press(&mut store, &mut app, &[KeyCode::Char('2')]);
+    let own = app.session().worker.as_ref().and_then(|w| w.area_id);
+    let at = app.data().areas.iter().position(|a| Some(a.area.id) == own);
+    for _ in 0..at.unwrap() {
+        press(&mut store, &mut app, &[KeyCode::Down]);
+    }
+    press(&mut store, &mut app, &[KeyCode::Enter]);
+    shots.push(("workers".to_owned(), render(&app)));
     press(&mut store, &mut app, &[KeyCode::Char('3'), KeyCode::Enter]);
     shots.push(("client".to_owned(), render(&app)));
     press(

@@ -277,14 +277,13 @@ fn tab_and_shift_tab_cycle_the_views() {
 }
 
 #[test]
-fn enter_on_an_area_opens_its_caseload_and_esc_clears_the_filter() {
+fn an_areas_caseload_by_command_widens_the_scope_and_esc_clears_the_filter() {
     let (_dir, mut store) = demo_store();
     let mut app = app_for(&store, (80, 24));
-    press(
-        &mut store,
-        &mut app,
-        &[KeyCode::Char('2'), KeyCode::Char('j'), KeyCode::Enter],
-    );
+    let area = app.data().areas[1].clone();
+    press(&mut store, &mut app, &[KeyCode::Char(':')]);
+    type_text(&mut store, &mut app, &format!("area {}", area.area.name));
+    press(&mut store, &mut app, &[KeyCode::Enter]);
     assert_eq!(app.view(), View::Caseload);
     let area = app.data().areas[1].clone();
     assert_eq!(app.filter().area.as_ref().map(|a| a.0), Some(area.area.id));
