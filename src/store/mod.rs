@@ -20,6 +20,7 @@ mod report;
 mod rows;
 mod sample;
 pub mod share;
+pub mod sql;
 mod staff;
 mod tx;
 mod undo;

@@ -27,6 +27,8 @@ mod merge_processes;
 mod mouse;
 mod overlays;
 mod paths;
+mod postgres;
+mod postgres_sql;
 mod reassign_processes;
 mod report;
 mod report_view;

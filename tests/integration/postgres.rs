@@ -1,0 +1,80 @@
+//! The harness every PostgreSQL test uses: a fresh database per test in the throwaway
+//! cluster `CASELOAD_TEST_PG` names (`scripts/pg-test.sh` starts one). Without
+//! `CASELOAD_TEST_PG` those tests pass at once, after one line saying they were skipped.
+
+use std::io::Write as _;
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use caseload::store::sql::Connection;
+
+/// A new database in the test cluster, dropped (with its connections) afterwards.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    /// Its URL, as the cluster's superuser.
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// A fresh, empty database, or `None` (after saying so once) without a cluster.
+    pub fn create() -> Option<Self> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let Ok(admin) = std::env::var("CASELOAD_TEST_PG") else {
+            static SAID: Once = Once::new();
+            SAID.call_once(|| {
+                // Straight to stderr: the test harness captures only print! and eprint!.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "PostgreSQL tests skipped: CASELOAD_TEST_PG is not set \
+                     (scripts/pg-test.sh runs the suite with a throwaway cluster)"
+                );
+            });
+            return None;
+        };
+        let name = format!(
+            "caseload_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let server = Connection::postgres(&admin).expect("reach CASELOAD_TEST_PG");
+        server
+            .execute_batch(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let url = with_database(&admin, &name);
+        Some(Self { admin, name, url })
+    }
+
+    /// A connection to it as its owner.
+    pub fn connect(&self) -> Connection {
+        Connection::postgres(&self.url).unwrap()
+    }
+
+    /// Its URL as the role `user` (the cluster trusts every local login).
+    pub fn url_as(&self, user: &str) -> String {
+        let (scheme, rest) = self.url.split_once("://").unwrap();
+        let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+        format!("{scheme}://{user}@{host}")
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(server) = Connection::postgres(&self.admin) {
+            let _ = server.execute_batch(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let host = rest.split(['/', '?']).next().unwrap();
+    let query = rest
+        .split_once('?')
+        .map_or(String::new(), |(_, q)| format!("?{q}"));
+    format!("{scheme}://{host}/{name}{query}")
+}
