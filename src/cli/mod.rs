@@ -2,6 +2,7 @@
 
 mod doctor;
 mod exchange;
+mod migrate;
 mod sample;
 mod staff;
 mod waiting;
@@ -83,6 +84,9 @@ pub enum Command {
         /// The new file to create.
         file: PathBuf,
     },
+    /// Copy a team's SQLite database into a new, empty PostgreSQL database, verified
+    /// by counting every table (caseload itself still runs on SQLite).
+    Migrate(migrate::MigrateArgs),
     /// Manage workers (admins only).
     #[command(subcommand)]
     Worker(WorkerCommand),
@@ -203,6 +207,7 @@ pub fn run(cli: &Cli) -> CliResult {
         Some(Command::Import(args)) => exchange::run_import(cli.db.as_deref(), clock, args),
         Some(Command::Export(args)) => exchange::run_export(cli.db.as_deref(), clock, args),
         Some(Command::Backup { file }) => exchange::run_backup(cli.db.as_deref(), file),
+        Some(Command::Migrate(args)) => migrate::run(args),
         Some(Command::Worker(command)) => staff::run_worker(
             &database_path(cli.db.as_deref(), "caseload.db")?,
             command,

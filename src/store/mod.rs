@@ -13,6 +13,7 @@ mod import;
 mod import_facts;
 mod lock;
 pub mod migrate;
+pub mod pg;
 mod queries;
 mod read;
 mod records;

@@ -28,6 +28,8 @@ mod mouse;
 mod overlays;
 mod paths;
 mod postgres;
+mod postgres_migrate;
+mod postgres_schema;
 mod postgres_sql;
 mod reassign_processes;
 mod report;

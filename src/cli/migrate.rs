@@ -1,0 +1,99 @@
+//! `caseload migrate --from FILE --to postgres://...`: copies a team's SQLite database
+//! into a new PostgreSQL database and prints each table's verified count.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::cli::CliResult;
+use crate::store::pg::copy_from_sqlite;
+
+/// Options of `caseload migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The team's SQLite database file (at this caseload's schema: open it once first).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// The new, empty PostgreSQL database, as a URL: postgres://USER@HOST:PORT/DBNAME
+    /// (USER needs CREATEROLE: each worker's login becomes a role).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+}
+
+/// Runs `caseload migrate`.
+///
+/// # Errors
+/// A sentence naming the problem and what to do: the file cannot be opened, the
+/// PostgreSQL database cannot be reached or already holds rows, or the counts differ
+/// (then nothing is committed).
+pub fn run(args: &MigrateArgs) -> CliResult {
+    let copied = copy_from_sqlite(&args.from, &args.to)?;
+    println!(
+        "Copied {} into PostgreSQL ({}), in one transaction:",
+        args.from.display(),
+        without_password(&args.to)
+    );
+    let width = copied
+        .tables
+        .iter()
+        .map(|(table, _)| table.len())
+        .max()
+        .unwrap_or(0);
+    for (table, rows) in &copied.tables {
+        println!("  {table:<width$}  {rows:>9}");
+    }
+    let total: i64 = copied.tables.iter().map(|(_, rows)| rows).sum();
+    println!(
+        "Every table has the same number of rows in both ({total} rows in {} tables).",
+        copied.tables.len()
+    );
+    if !copied.logins.is_empty() {
+        let new = if copied.new_roles.is_empty() {
+            String::new()
+        } else {
+            format!(" (new: {})", copied.new_roles.join(", "))
+        };
+        println!(
+            "Worker logins are PostgreSQL roles in the group caseload_worker{new}: {}.",
+            copied.logins.join(", ")
+        );
+    }
+    println!(
+        "caseload itself still runs on SQLite: keep using {} until it runs on PostgreSQL.",
+        args.from.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `url` with any password replaced by `***`, for printing.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => match user_info.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn a_password_is_never_printed() {
+        assert_eq!(
+            without_password("postgres://ann:s3cret@db.example:5432/team"),
+            "postgres://ann:***@db.example:5432/team"
+        );
+        assert_eq!(
+            without_password("postgres://ann@db.example/team"),
+            "postgres://ann@db.example/team"
+        );
+    }
+}

@@ -1,0 +1,157 @@
+//! The PostgreSQL migration set in step with SQLite's: the same tables and columns at
+//! the same version, the same dates refused, and a database that is not caseload's (or
+//! is newer) refused.
+
+use caseload::store::Store;
+use caseload::store::pg::migrate;
+use caseload::store::sql::{Connection, Value};
+
+use crate::postgres::PgDatabase;
+
+/// A column: its name, its type as SQLite declares it, and whether it is NOT NULL.
+type Column = (String, String, bool);
+
+/// Each table's name and columns, in order.
+type Tables = Vec<(String, Vec<Column>)>;
+
+/// The tables and their columns of a new SQLite file.
+fn sqlite_columns() -> Tables {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    drop(Store::create(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    tables
+        .into_iter()
+        .map(|table| {
+            let columns = conn
+                .prepare(
+                    "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid",
+                )
+                .unwrap()
+                .query_map([&table], |r| {
+                    let declared: String = r.get("type")?;
+                    let not_null = r.get::<_, bool>("notnull")? || r.get::<_, i64>("pk")? > 0;
+                    Ok((r.get("name")?, declared.to_lowercase(), not_null))
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            (table, columns)
+        })
+        .collect()
+}
+
+/// The same, from PostgreSQL's information schema (SQLite's INTEGER is `bigint` there).
+fn postgres_columns(db: &Connection) -> Tables {
+    let rows = db
+        .query(
+            "SELECT table_name::text AS t, column_name::text AS c, data_type::text AS ty,
+                    is_nullable::text AS nullable
+               FROM information_schema.columns
+              WHERE table_schema = 'public' AND table_name <> 'schema_version'
+              ORDER BY table_name, ordinal_position",
+            &[],
+        )
+        .unwrap();
+    let mut tables: Tables = Vec::new();
+    for row in rows {
+        let table: String = row.get("t").unwrap();
+        let ty: String = row.get("ty").unwrap();
+        let column = (
+            row.get("c").unwrap(),
+            if ty == "bigint" {
+                "integer".to_owned()
+            } else {
+                ty
+            },
+            row.get::<String>("nullable").unwrap() == "NO",
+        );
+        match tables.last_mut() {
+            Some((last, columns)) if *last == table => columns.push(column),
+            _ => tables.push((table, vec![column])),
+        }
+    }
+    tables
+}
+
+#[test]
+fn both_migration_sets_make_the_same_tables_and_columns_at_the_same_version() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let db = pg.connect();
+    let tx = db.transaction().unwrap();
+    assert_eq!(migrate::migrate(&tx).unwrap(), migrate::Migrated::Created);
+    tx.commit().unwrap();
+    assert_eq!(postgres_columns(&db), sqlite_columns());
+    let version: i64 = db
+        .query_row("SELECT version FROM schema_version", &[])
+        .unwrap()
+        .get("version")
+        .unwrap();
+    assert_eq!(version, caseload::store::migrate::current_version());
+    let tx = db.transaction().unwrap();
+    assert_eq!(migrate::migrate(&tx).unwrap(), migrate::Migrated::Current);
+}
+
+#[test]
+fn dates_and_times_are_refused_as_sqlite_refuses_them() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let db = pg.connect();
+    let tx = db.transaction().unwrap();
+    migrate::migrate(&tx).unwrap();
+    tx.commit().unwrap();
+    db.execute_batch("INSERT INTO area (id, name) VALUES (1, 'North')")
+        .unwrap();
+    let add = |born: &str| {
+        db.execute(
+            "INSERT INTO client (reference, given_name, family_name, date_of_birth, area_id)
+             VALUES (?1, 'Ann', 'Example', ?2, 1)",
+            &[Value::from(format!("R-{born}")), Value::from(born)],
+        )
+    };
+    assert!(add("1980-02-29").is_ok());
+    for bad in [
+        "1981-02-29",
+        "1980-2-01",
+        "01/02/1980",
+        "1980-02-01 10:00",
+        "",
+    ] {
+        assert!(add(bad).is_err(), "{bad:?} was stored");
+    }
+    let area = db.execute("INSERT INTO area (name) VALUES ('NORTH')", &[]);
+    assert!(area.is_err(), "area names are unique ignoring case");
+}
+
+#[test]
+fn a_newer_or_foreign_postgres_database_is_refused() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let db = pg.connect();
+    db.execute_batch("CREATE TABLE payroll (id bigint)")
+        .unwrap();
+    let tx = db.transaction().unwrap();
+    let error = migrate::migrate(&tx).unwrap_err().to_string();
+    assert!(error.contains("not caseload's"), "{error}");
+    drop(tx);
+    db.execute_batch("DROP TABLE payroll").unwrap();
+    let tx = db.transaction().unwrap();
+    migrate::migrate(&tx).unwrap();
+    tx.commit().unwrap();
+    db.execute_batch("UPDATE schema_version SET version = version + 1")
+        .unwrap();
+    let tx = db.transaction().unwrap();
+    let error = migrate::migrate(&tx).unwrap_err().to_string();
+    assert!(error.contains("newer than this caseload knows"), "{error}");
+}
