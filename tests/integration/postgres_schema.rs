@@ -155,3 +155,74 @@ fn a_newer_or_foreign_postgres_database_is_refused() {
     let error = migrate::migrate(&tx).unwrap_err().to_string();
     assert!(error.contains("newer than this caseload knows"), "{error}");
 }
+
+/// The names of the indexes a new SQLite file's schema creates (not those SQLite makes
+/// for UNIQUE and PRIMARY KEY constraints by itself).
+fn sqlite_indexes() -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    drop(Store::create(&path).unwrap());
+    let conn = Connection::sqlite(rusqlite::Connection::open(&path).unwrap());
+    conn.query(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+        &[],
+    )
+    .unwrap()
+    .iter()
+    .map(|r| r.get("name").unwrap())
+    .collect()
+}
+
+#[test]
+fn both_sets_make_the_same_indexes_and_every_postgres_table_has_row_security() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let db = pg.connect();
+    let tx = db.transaction().unwrap();
+    migrate::migrate(&tx).unwrap();
+    tx.commit().unwrap();
+    // The natural keys above all: an import relies on them to store a row once.
+    let postgres: Vec<String> = db
+        .query(
+            "SELECT indexname::text AS name FROM pg_indexes i
+              WHERE schemaname = 'public' AND indexname <> 'area_name'
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+              ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get("name").unwrap())
+        .collect();
+    assert_eq!(postgres, sqlite_indexes());
+    // A table added by a later step must get its policies (store/pg/security.sql shows how).
+    let unguarded: Vec<String> = db
+        .query(
+            "SELECT relname::text AS name FROM pg_class
+              WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+                AND NOT relrowsecurity AND relname NOT IN ('meta', 'schema_version')
+              ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get("name").unwrap())
+        .collect();
+    assert_eq!(
+        unguarded,
+        Vec::<String>::new(),
+        "tables without row-level security"
+    );
+    let writable: i64 = db
+        .query_row(
+            "SELECT count(*) AS n FROM information_schema.role_table_grants
+              WHERE grantee = 'caseload_worker' AND table_name IN ('audit', 'access_log')
+                AND privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')",
+            &[],
+        )
+        .unwrap()
+        .get("n")
+        .unwrap();
+    assert_eq!(writable, 0, "workers may change the append-only tables");
+}

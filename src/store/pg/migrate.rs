@@ -11,8 +11,9 @@
 //! new table to `caseload_worker` and give it row-level security as `security.sql` does)
 //! and fold it into `schema.sql` only if you also move [`BASELINE`] (never, once a team
 //! runs on PostgreSQL). `current_version() == store::migrate::current_version()` is a
-//! test without PostgreSQL; `tests/integration/postgres.rs` compares the two schemas
-//! column by column when `scripts/pg-test.sh` runs it.
+//! test without PostgreSQL; `tests/integration/postgres_schema.rs` compares the two
+//! schemas column by column and index by index, and checks that every table but `meta`
+//! has row-level security, when `scripts/pg-test.sh` runs it.
 
 use super::PgError;
 use crate::store::sql::{Transaction, Value};
