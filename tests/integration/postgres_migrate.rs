@@ -252,3 +252,39 @@ fn support_staff_record_contacts_in_their_area_but_change_no_record() {
     let staff = worker.execute("UPDATE worker SET active = 0", &[]).unwrap();
     assert_eq!(staff, 0, "only admins change workers");
 }
+
+#[test]
+fn a_role_that_may_not_create_roles_is_told_what_it_needs_and_nothing_is_made() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let (_dir, store) = demo_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    let role = format!("plain_{}", std::process::id());
+    let owner = pg.connect();
+    owner
+        .execute_batch(&format!(
+            "CREATE ROLE {role} LOGIN; GRANT CREATE ON SCHEMA public TO {role}"
+        ))
+        .unwrap();
+    let refused = migrate(&path, &pg.url_as(&role));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("ALTER ROLE {role} CREATEROLE")),
+        "{stderr}"
+    );
+    let tables = owner
+        .query_row(
+            "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get::<i64>("n")
+        .unwrap();
+    assert_eq!(tables, 0);
+    let unreachable = migrate(&path, "postgres://nobody@127.0.0.1:1/none");
+    let stderr = String::from_utf8_lossy(&unreachable.stderr);
+    assert!(stderr.contains("Connection refused"), "{stderr}");
+}

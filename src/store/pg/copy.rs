@@ -31,13 +31,21 @@ const PARAMETERS_PER_INSERT: usize = 30_000;
 ///
 /// # Errors
 /// [`PgError::Store`] if the file cannot be opened read-only as it stands (it needs
-/// upgrading, say), [`PgError::NotEmpty`] or [`PgError::NotCaseload`] for a target
+/// upgrading, say), [`PgError::NoCreateRole`], [`PgError::NotEmpty`] or [`PgError::NotCaseload`] for a target
 /// that already holds something, [`PgError::Mismatch`] if the counts differ, or the
 /// engines' errors. Nothing is committed on any error.
 pub fn copy_from_sqlite(from: &Path, to: &str) -> Result<Copied, PgError> {
     let Store { conn, .. } = Store::open(from, Access::ReadOnly).map_err(PgError::Store)?;
     let source = Connection::sqlite(conn);
     let target = Connection::postgres(to)?;
+    let may_create_roles = target.query_row(
+        "SELECT current_user::text AS role, rolcreaterole OR rolsuper AS may
+           FROM pg_roles WHERE rolname = current_user",
+        &[],
+    )?;
+    if !may_create_roles.get::<bool>("may")? {
+        return Err(PgError::NoCreateRole(may_create_roles.get("role")?));
+    }
     let read = source.snapshot()?;
     let write = target.transaction()?;
     migrate::migrate(&write)?;

@@ -20,6 +20,8 @@ pub enum PgError {
     Sql(sql::Error),
     /// The SQLite file to copy could not be opened as it stands.
     Store(StoreError),
+    /// The connecting role may not create roles (each worker's login becomes one).
+    NoCreateRole(String),
     /// The target database holds tables that are not caseload's.
     NotCaseload {
         /// How many tables it holds.
@@ -50,6 +52,12 @@ impl fmt::Display for PgError {
         match self {
             Self::Sql(e) => e.fmt(f),
             Self::Store(e) => e.fmt(f),
+            Self::NoCreateRole(role) => write!(
+                f,
+                "the PostgreSQL role {role} may not create roles, and each worker's login \
+                 becomes one: run caseload migrate as a role with CREATEROLE (as a superuser: \
+                 ALTER ROLE {role} CREATEROLE)"
+            ),
             Self::NotCaseload { tables } => write!(
                 f,
                 "the PostgreSQL database already holds {tables} tables that are not caseload's: \

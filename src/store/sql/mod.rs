@@ -74,11 +74,15 @@ impl fmt::Display for Error {
                     "the connection to PostgreSQL was closed: check that the server is running \
                      and try again"
                 ),
-                None => write!(
-                    f,
-                    "could not talk to PostgreSQL ({e}): check the URL and that the server is \
-                     running"
-                ),
+                None => {
+                    let cause = std::error::Error::source(e)
+                        .map_or_else(|| e.to_string(), |cause| format!("{e}: {cause}"));
+                    write!(
+                        f,
+                        "could not talk to PostgreSQL ({cause}): check the URL and that the \
+                         server is running"
+                    )
+                }
             },
             Self::NoRow => write!(f, "a query that should find a row found none"),
             Self::NoColumn(c) => write!(f, "a query has no column {c}"),
