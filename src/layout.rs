@@ -130,8 +130,10 @@ pub fn record_lines(record: &ClientRecord, today: NaiveDate, shows_viewers: bool
             let clock = e.care_plan_date.is_some_and(|start| {
                 clock::clock(start, e.extension.as_ref().map(|x| x.1), today).is_some()
             });
-            // Heading, timeline, tier; the clock, exit plan and extension when known.
+            // Heading, timeline, tier; the clock, exit plan and extension when known;
+            // the DAN 24/7 advice when assessed without it.
             3 + usize::from(clock)
+                + usize::from(e.assessment_date.is_some() && !e.dan_advised)
                 + usize::from(e.exit_plan.is_some())
                 + usize::from(e.extension.is_some())
         });
@@ -140,7 +142,8 @@ pub fn record_lines(record: &ClientRecord, today: NaiveDate, shows_viewers: bool
     } else {
         2 + record.custody.iter().map(custody_lines).sum::<usize>()
     };
-    let checks = record.assessments.len() + record.breaches.len();
+    // Each breach's attempts to re-engage are listed under it.
+    let checks = record.assessments.len() + record.breaches.len() + record.reengagements.len();
     let tests = record.tests.len();
     let assessments =
         checks + if checks > 0 { 2 } else { 0 } + if tests > 0 { 2 + tests } else { 0 };

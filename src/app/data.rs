@@ -56,6 +56,7 @@ impl Data {
                 rag: b.rag,
                 deadline: b.deadline,
                 raised_at: b.raised_at,
+                tried: b.tried,
             })
             .collect();
         self.today = triage::queue(&self.caseload, &open, now, cfg);

@@ -1,7 +1,7 @@
 //! The release checklist, a plain type on its own so that the model's custody rows and
 //! the release rules can both use it without depending on each other.
 
-/// The five things to confirm before a client leaves prison.
+/// The six things to confirm before a client leaves prison.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[allow(clippy::struct_excessive_bools)] // one independent tick per checklist item
 pub struct Checklist {
@@ -15,11 +15,14 @@ pub struct Checklist {
     pub accommodation_confirmed: bool,
     /// The prison drug team has been contacted.
     pub prison_team_contacted: bool,
+    /// The DAN 24/7 helpline number given, "in case of an emergency or to get
+    /// appointment details" (003 asks for it before release).
+    pub dan_advised: bool,
 }
 
 impl Checklist {
     /// Number of items on the checklist.
-    pub const LEN: usize = 5;
+    pub const LEN: usize = 6;
 
     /// Each item with its short description, in checklist order.
     #[must_use]
@@ -30,6 +33,7 @@ impl Checklist {
             ("naloxone and overdose advice", self.naloxone_given),
             ("accommodation", self.accommodation_confirmed),
             ("prison drug team contacted", self.prison_team_contacted),
+            ("DAN 24/7 number given", self.dan_advised),
         ]
     }
 
@@ -55,6 +59,7 @@ impl Checklist {
             (self.naloxone_given, "no naloxone"),
             (self.accommodation_confirmed, "no accommodation"),
             (self.prison_team_contacted, "prison team not contacted"),
+            (self.dan_advised, "no DAN 24/7"),
         ]
         .into_iter()
         .filter_map(|(done, phrase)| (!done).then_some(phrase))

@@ -14,6 +14,7 @@ pub mod model;
 pub mod nhs;
 pub mod period;
 pub mod record;
+pub mod reengage;
 pub mod release;
 pub mod roles;
 pub mod safe_text;

@@ -163,6 +163,43 @@ impl ExitReason {
 }
 
 vocabulary! {
+    /// How re-engagement with a client was sought after a breach, in the team's
+    /// cooling-off period (002).
+    ReengageHow {
+        Phone => "phone", "phone";
+        Text => "text", "text message";
+        Letter => "letter", "letter";
+        HomeVisit => "home_visit", "home visit";
+        ViaPartner => "via_partner", "through probation, police or a hostel";
+        Other => "other", "other";
+    }
+}
+
+impl ReengageHow {
+    /// A word or two for a list cell: "phone", "visit", "partner"...
+    #[must_use]
+    pub const fn short(self) -> &'static str {
+        match self {
+            Self::Phone => "phone",
+            Self::Text => "text",
+            Self::Letter => "letter",
+            Self::HomeVisit => "visit",
+            Self::ViaPartner => "partner",
+            Self::Other => "other",
+        }
+    }
+}
+
+vocabulary! {
+    /// Why a client went into prison: remanded to await trial or sentence, or
+    /// sentenced (003: "remanded in custody ... or is actually sentenced").
+    ReceptionKind {
+        Remand => "remand", "remanded";
+        Sentence => "sentence", "sentenced";
+    }
+}
+
+vocabulary! {
     /// How a prisoner is expected to leave custody.
     ReleaseType {
         Licence => "licence", "on licence";
@@ -513,6 +550,8 @@ pub struct CustodySummary {
     pub checklist: super::checklist::Checklist,
     /// Day the client was received into prison: the hand-over is owed from it.
     pub reception_date: NaiveDate,
+    /// Remanded or sentenced, if recorded.
+    pub reception_kind: Option<ReceptionKind>,
     /// The hand-over to the prison drug team.
     pub handover: crate::domain::handover::Handover,
 }

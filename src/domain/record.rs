@@ -43,6 +43,8 @@ pub struct BreachRow {
     pub status: BreachStatus,
     /// Date dealt with.
     pub resolution_date: Option<NaiveDate>,
+    /// What was tried to re-engage the client since the breach.
+    pub tried: super::reengage::Tried,
 }
 
 /// An open custody episode with its client.
@@ -114,6 +116,8 @@ pub struct EpisodeRecord {
     pub referral_source: ReferralSource,
     /// Day of the assessment (DIR), if done.
     pub assessment_date: Option<NaiveDate>,
+    /// The DAN 24/7 helpline number given at the assessment (003).
+    pub dan_advised: bool,
     /// Day the care plan started: the caseload start, from which the 13-week clock runs.
     pub care_plan_date: Option<NaiveDate>,
     /// When the care plan is next reviewed; past it, the review is overdue on Today.
@@ -141,6 +145,8 @@ pub struct CustodyRecord {
     pub prison: String,
     /// Day the client was received into prison: the hand-over is owed from it.
     pub reception_date: NaiveDate,
+    /// Remanded or sentenced, if recorded.
+    pub reception_kind: Option<super::model::ReceptionKind>,
     /// Expected release date.
     pub expected_release_date: Option<NaiveDate>,
     /// Earliest possible release date.
@@ -185,6 +191,19 @@ pub struct ModalityRecord {
     pub ended_on: Option<NaiveDate>,
     /// It ended completed rather than stopped (set when it ends).
     pub completed: bool,
+}
+
+/// An attempt to re-engage the client after a breach (002's cooling-off period).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReengagementRecord {
+    /// The breach it followed.
+    pub breach_id: i64,
+    /// When it was made.
+    pub at: NaiveDateTime,
+    /// Phone, letter, home visit...
+    pub how: super::model::ReengageHow,
+    /// What came of it, as the worker wrote it.
+    pub note: String,
 }
 
 /// A drug test.
@@ -258,6 +277,8 @@ pub struct ClientRecord {
     pub modalities: Vec<ModalityRecord>,
     /// Breaches, newest first.
     pub breaches: Vec<BreachRow>,
+    /// Attempts to re-engage the client after a breach, newest first.
+    pub reengagements: Vec<ReengagementRecord>,
     /// Drug tests, newest first.
     pub tests: Vec<TestRecord>,
     /// Contacts, newest first.

@@ -389,6 +389,9 @@ fn natural_key_clash(e: &rusqlite::Error) -> Option<&'static str> {
         "modality.episode_id, modality.kind, modality.started_on" => {
             "this episode already has a modality of this kind started on this day: end or open that one instead; nothing was saved"
         }
+        "reengagement.breach_id, reengagement.attempted_at, reengagement.how" => {
+            "this attempt to re-engage (same breach, time and way) is already recorded: nothing was saved"
+        }
         "breach.client_id, breach.raised_at" => {
             "this client already has a breach raised at this time: open that one instead; nothing was saved"
         }

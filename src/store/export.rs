@@ -105,6 +105,7 @@ impl ExportKind {
                 "naloxone_given",
                 "accommodation_confirmed",
                 "prison_team_contacted",
+                "dan_advised",
             ],
             Self::Audit => &[
                 "id", "at", "who", "entity", "row_id", "action", "before", "after",
@@ -155,7 +156,8 @@ impl ExportKind {
                 "SELECT c.reference, c.given_name, c.family_name, a.name, cu.prison,
                         cu.reception_date, cu.expected_release_date, cu.earliest_release_date,
                         cu.release_type, cu.appointment_booked, cu.prescriber_confirmed,
-                        cu.naloxone_given, cu.accommodation_confirmed, cu.prison_team_contacted
+                        cu.naloxone_given, cu.accommodation_confirmed, cu.prison_team_contacted,
+                        cu.dan_advised
                    FROM custody cu JOIN client c ON c.id = cu.client_id JOIN area a ON a.id = c.area_id
                   WHERE cu.actual_release_date IS NULL AND ?1 IS NOT NULL
                   ORDER BY cu.expected_release_date IS NULL, cu.expected_release_date, {REFERENCE_ORDER}"

@@ -65,7 +65,10 @@ fn client_fields(edit: &ClientEdit) -> Fields {
 
 fn episode_fields(edit: &EpisodeEdit) -> Fields {
     match edit {
-        EpisodeEdit::Assessment(d) => vec![("assessment_date", date_value(*d))],
+        EpisodeEdit::Assessment { on, dan_advised } => vec![
+            ("assessment_date", date_value(*on)),
+            ("dan_advised", flag(*dan_advised)),
+        ],
         EpisodeEdit::CarePlan(d) => vec![("care_plan_date", date_value(*d))],
         EpisodeEdit::Review(d) => vec![("next_review_date", date_value(*d))],
         EpisodeEdit::Engaged(Some(since)) => vec![
@@ -120,6 +123,7 @@ fn custody_fields(edit: &CustodyEdit) -> Fields {
             ("naloxone_given", flag(c.naloxone_given)),
             ("accommodation_confirmed", flag(c.accommodation_confirmed)),
             ("prison_team_contacted", flag(c.prison_team_contacted)),
+            ("dan_advised", flag(c.dan_advised)),
         ],
         CustodyEdit::Released(d) => vec![("actual_release_date", date_value(Some(*d)))],
     }
@@ -152,6 +156,7 @@ pub(super) fn edit_of(change: &Change) -> Option<(&'static str, Versioned, Field
             prescribing,
             consent,
             waived,
+            reception_kind,
         } => {
             let optional = |t: &str| {
                 let t = t.trim();
@@ -164,6 +169,10 @@ pub(super) fn edit_of(change: &Change) -> Option<(&'static str, Versioned, Field
                 ("handover_prescribing", flag(*prescribing)),
                 ("handover_consent", flag(*consent)),
                 ("handover_waived", optional(waived)),
+                (
+                    "reception_kind",
+                    reception_kind.map_or(Value::Null, |k| text(k.code())),
+                ),
             ];
             // The release checklist starts from what the hand-over recorded.
             if !with.trim().is_empty() && on.is_some() {

@@ -17,6 +17,7 @@ pub mod pg;
 mod queries;
 mod read;
 mod records;
+mod reengage;
 mod report;
 mod rows;
 mod sample;
@@ -39,8 +40,8 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use crate::domain::write::{
     Change, ClientEdit, CustodyEdit, Draft, EpisodeEdit, FieldConflict, NewArea, NewBreach,
     NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality, NewOutcome,
-    NewOutreach, NewRequiredAssessment, NewWorker, Receipt, ReferralFor, RowBase, StaffChange,
-    Versioned, Written, value_text,
+    NewOutreach, NewReengagement, NewRequiredAssessment, NewWorker, Receipt, ReferralFor, RowBase,
+    StaffChange, Versioned, Written, value_text,
 };
 pub use access::{AccessEntry, Looked};
 pub use error::{StoreError, StoreResult};

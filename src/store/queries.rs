@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::read::{ChecklistColumns, FlagColumns, checklist, date_opt, flags, vocab};
+use super::read::{ChecklistColumns, FlagColumns, checklist, date_opt, flags, vocab, vocab_opt};
 use super::{Store, StoreResult};
 use crate::domain::clock;
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
@@ -29,14 +29,14 @@ const CASELOAD_SELECT: &str = "
            e.exit_plan, e.extension_review_date,
            cu.prison, cu.expected_release_date, cu.earliest_release_date, cu.appointment_booked,
            cu.prescriber_confirmed, cu.naloxone_given, cu.accommodation_confirmed,
-           cu.prison_team_contacted, cu.id IS NOT NULL AS in_custody,
+           cu.prison_team_contacted, cu.dan_advised, cu.id IS NOT NULL AS in_custody,
            (SELECT k.contact_at FROM contact k
              WHERE k.client_id = c.id AND k.kind <> 'did_not_attend'
              ORDER BY k.contact_at DESC LIMIT 1) AS last_contact,
            c.consent_to_share, e.next_review_date,
            cu.reception_date, coalesce(trim(cu.handover_with), '') <> '' AS handover_named,
            cu.handover_on, coalesce(trim(cu.handover_waived), '') <> '' AS handover_waived,
-           cu.handover_prescribing, cu.handover_consent
+           cu.handover_prescribing, cu.handover_consent, cu.reception_kind
       FROM client c
       JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL
       LEFT JOIN custody cu ON cu.client_id = c.id AND cu.actual_release_date IS NULL";
@@ -49,6 +49,7 @@ super::read::columns! {
         extension_review_date, prison, expected_release_date, earliest_release_date,
         in_custody, last_contact, consent_to_share, next_review_date, reception_date,
         handover_named, handover_on, handover_waived, handover_prescribing, handover_consent,
+        reception_kind,
     }
 }
 
@@ -79,6 +80,7 @@ fn caseload_row(r: &Row<'_>, at: &CaseloadAt) -> rusqlite::Result<CaseloadRow> {
             earliest_release_date: date_opt(r, c.earliest_release_date)?,
             checklist: checklist(r, &at.checklist)?,
             reception_date: r.get(c.reception_date)?,
+            reception_kind: vocab_opt(r, c.reception_kind)?,
             handover: Handover {
                 prison_known: prison != PRISON_NOT_KNOWN,
                 named: r.get(c.handover_named)?,

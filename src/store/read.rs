@@ -41,10 +41,10 @@ columns! {
 }
 
 columns! {
-    /// Where a query put the five release-checklist columns.
+    /// Where a query put the six release-checklist columns.
     pub(super) ChecklistColumns {
         appointment_booked, prescriber_confirmed, naloxone_given, accommodation_confirmed,
-        prison_team_contacted,
+        prison_team_contacted, dan_advised,
     }
 }
 
@@ -128,6 +128,7 @@ pub(super) fn checklist(r: &Row<'_>, at: &ChecklistColumns) -> rusqlite::Result<
         naloxone_given: r.get(at.naloxone_given)?,
         accommodation_confirmed: r.get(at.accommodation_confirmed)?,
         prison_team_contacted: r.get(at.prison_team_contacted)?,
+        dan_advised: r.get(at.dan_advised)?,
     })
 }
 

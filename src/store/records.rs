@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rusqlite::{ToSql, params};
 
 use super::{StoreResult, Tx, format_timestamp};
-use crate::domain::model::{AssessmentOutcome, ReleaseType, SignpostDestination};
+use crate::domain::model::{AssessmentOutcome, ReceptionKind, ReleaseType, SignpostDestination};
 use crate::domain::write::{
     NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
     NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker,
@@ -145,8 +145,8 @@ impl Tx<'_> {
                 "INSERT INTO custody (client_id, prison, reception_date, expected_release_date,
                     earliest_release_date, release_type, appointment_booked, prescriber_confirmed,
                     naloxone_given, accommodation_confirmed, prison_team_contacted,
-                    actual_release_date)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    actual_release_date, dan_advised, reception_kind)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
             .execute(params![
                 c.client_id,
@@ -161,6 +161,8 @@ impl Tx<'_> {
                 k.accommodation_confirmed,
                 k.prison_team_contacted,
                 c.actual_release_date,
+                k.dan_advised,
+                c.reception_kind.map(ReceptionKind::code),
             ])?;
         Ok(self.tx.last_insert_rowid())
     }

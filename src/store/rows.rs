@@ -32,6 +32,7 @@ pub(super) const TABLES: &[&str] = &[
     "drug_test",
     "required_assessment",
     "breach",
+    "reengagement",
     "contact",
     "modality",
     "positive_outcome",

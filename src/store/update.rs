@@ -294,10 +294,22 @@ impl Tx<'_> {
                 };
                 self.inserted("required_assessment", self.insert_required_assessment(&new))
             }
+            Change::Reengagement {
+                client_id,
+                at,
+                how,
+                note,
+            } => {
+                client_scope(*client_id)?;
+                let breach_id = self.outstanding_breach(*client_id, *at)?;
+                let new = self.new_reengagement(breach_id, *at, *how, note)?;
+                self.inserted("reengagement", self.insert_reengagement(&new))
+            }
             Change::AddCustody {
                 client_id,
                 prison,
                 reception_date,
+                reception_kind,
                 expected_release,
             } => {
                 client_scope(*client_id)?;
@@ -305,6 +317,7 @@ impl Tx<'_> {
                     client_id: *client_id,
                     prison: prison.clone(),
                     reception_date: *reception_date,
+                    reception_kind: *reception_kind,
                     expected_release_date: *expected_release,
                     earliest_release_date: None,
                     release_type: None,

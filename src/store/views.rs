@@ -9,8 +9,10 @@ use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::Substance;
 use crate::domain::record::{
     AssessmentRecord, AuditRecord, BreachRow, ClientRecord, ClientRef, ContactRecord,
-    CustodyRecord, EpisodeRecord, ModalityRecord, Profile, ReleaseRow, TestRecord,
+    CustodyRecord, EpisodeRecord, ModalityRecord, Profile, ReengagementRecord, ReleaseRow,
+    TestRecord,
 };
+use crate::domain::reengage::Tried;
 
 /// Columns of [`ClientRef`], read by [`client_ref`]; `c` is the client.
 const CLIENT_REF: &str =
@@ -39,11 +41,23 @@ fn breach_row(r: &Row<'_>) -> rusqlite::Result<BreachRow> {
         deadline: timestamp(r, "deadline")?,
         status: vocab(r, "status")?,
         resolution_date: r.get("resolution_date")?,
+        tried: Tried {
+            count: r.get("tried_count")?,
+            last: match r.get::<_, Option<String>>("tried_at")? {
+                Some(_) => Some((timestamp(r, "tried_at")?, vocab(r, "tried_how")?)),
+                None => None,
+            },
+        },
     })
 }
 
 const BREACH_SELECT: &str = "b.id AS breach_id, b.rag, b.raised_at, b.deadline, b.status,
-    b.resolution_date
+    b.resolution_date,
+    (SELECT count(*) FROM reengagement r WHERE r.breach_id = b.id) AS tried_count,
+    (SELECT r.attempted_at FROM reengagement r WHERE r.breach_id = b.id
+      ORDER BY r.attempted_at DESC, r.id DESC LIMIT 1) AS tried_at,
+    (SELECT r.how FROM reengagement r WHERE r.breach_id = b.id
+      ORDER BY r.attempted_at DESC, r.id DESC LIMIT 1) AS tried_how
     FROM breach b JOIN client c ON c.id = b.client_id";
 
 impl Store {
@@ -76,7 +90,8 @@ impl Store {
         let sql = format!(
             "SELECT {CLIENT_REF}, cu.prison, cu.expected_release_date, cu.earliest_release_date,
                     cu.release_type, cu.appointment_booked, cu.prescriber_confirmed, cu.naloxone_given,
-                    cu.accommodation_confirmed, cu.prison_team_contacted, cu.id AS custody_id
+                    cu.accommodation_confirmed, cu.prison_team_contacted, cu.dan_advised,
+                    cu.id AS custody_id
                FROM custody cu JOIN client c ON c.id = cu.client_id
               WHERE cu.actual_release_date IS NULL
               ORDER BY coalesce(cu.earliest_release_date, cu.expected_release_date) IS NULL,
@@ -122,7 +137,7 @@ impl Store {
         Ok(ClientRecord {
             profile: self.profile(client_id)?,
             episodes: self.list(
-                "SELECT id, referral_date, referral_source, assessment_date, care_plan_date,
+                "SELECT id, referral_date, referral_source, assessment_date, dan_advised, care_plan_date,
                         next_review_date, engaged, prescribed, tier, exit_plan, extension_reason,
                         extension_review_date, closure_date, exit_reason
                    FROM episode WHERE client_id = ?1 ORDER BY referral_date DESC, id DESC",
@@ -162,6 +177,20 @@ impl Store {
                 &format!("SELECT {CLIENT_REF}, {BREACH_SELECT} WHERE c.id = ?1 ORDER BY b.raised_at DESC, b.id DESC"),
                 client_id,
                 breach_row,
+            )?,
+            reengagements: self.list(
+                "SELECT r.breach_id, r.attempted_at, r.how, r.note FROM reengagement r
+                   JOIN breach b ON b.id = r.breach_id
+                  WHERE b.client_id = ?1 ORDER BY r.attempted_at DESC, r.id DESC",
+                client_id,
+                |r| {
+                    Ok(ReengagementRecord {
+                        breach_id: r.get("breach_id")?,
+                        at: timestamp(r, "attempted_at")?,
+                        how: vocab(r, "how")?,
+                        note: r.get("note")?,
+                    })
+                },
             )?,
             tests: self.list(
                 "SELECT tested_on, kind, result FROM drug_test WHERE client_id = ?1
@@ -249,7 +278,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT prison, reception_date, expected_release_date, earliest_release_date,
                     release_type, appointment_booked, prescriber_confirmed, naloxone_given,
-                    accommodation_confirmed, prison_team_contacted, actual_release_date, id,
+                    accommodation_confirmed, prison_team_contacted, dan_advised, reception_kind,
+                    actual_release_date, id,
                     nullif(trim(handover_with), '') AS handover_with, handover_on,
                     handover_prescribing, handover_consent,
                     nullif(trim(handover_waived), '') AS handover_waived
@@ -274,6 +304,7 @@ impl Store {
                 handover_waived,
                 prison,
                 reception_date: r.get("reception_date")?,
+                reception_kind: vocab_opt(r, "reception_kind")?,
                 expected_release_date: r.get("expected_release_date")?,
                 earliest_release_date: r.get("earliest_release_date")?,
                 release_type: vocab_opt(r, "release_type")?,
@@ -334,6 +365,7 @@ fn episode_record(r: &Row<'_>) -> rusqlite::Result<EpisodeRecord> {
         referral_date: r.get("referral_date")?,
         referral_source: vocab(r, "referral_source")?,
         assessment_date: r.get("assessment_date")?,
+        dan_advised: r.get("dan_advised")?,
         care_plan_date: r.get("care_plan_date")?,
         next_review_date: r.get("next_review_date")?,
         engaged: r.get("engaged")?,

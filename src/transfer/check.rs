@@ -461,6 +461,7 @@ impl Context {
                 client_id,
                 prison: c.prison,
                 reception_date: c.reception_date,
+                reception_kind: None,
                 expected_release_date: c.expected_release_date,
                 earliest_release_date: c.earliest_release_date,
                 release_type: c.release_type,

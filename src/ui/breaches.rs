@@ -1,7 +1,8 @@
 //! Breaches: outstanding ones by deadline with a live countdown (overdue first and
 //! unmistakable), and those dealt with on a second tab. Replaces the weekly spreadsheet.
 //! The deadline column says what is due: "arrest" (red) or "put out" for arrest (amber,
-//! green), and runs from the breach itself.
+//! green), and runs from the breach itself. While the team's cooling-off period runs,
+//! the time left is its own; the last column says what re-engagement was tried.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -14,6 +15,7 @@ use super::{empty, list_block, row_style, safe, window};
 use crate::app::{App, BreachTab, View};
 use crate::domain::breach::{cooling_off_until, countdown, is_overdue};
 use crate::domain::model::{BreachStatus, Rag};
+use crate::domain::record::BreachRow;
 
 /// The deadline's action in a word or two: red breaches are arrested within 24 hours,
 /// amber and green ones put out for arrest (000, appendix B).
@@ -21,6 +23,33 @@ const fn short_action(rag: Rag) -> &'static str {
     match rag {
         Rag::Red => "arrest",
         Rag::Amber | Rag::Green => "put out",
+    }
+}
+
+/// The "time left" cell: overdue (reversed), the cooling-off period's time left
+/// while it runs, the deadline's countdown, or the day it was dealt with.
+fn left_cell(b: &BreachRow, app: &App, theme: Theme) -> Line<'static> {
+    let now = app.now();
+    match b.status {
+        BreachStatus::Outstanding if is_overdue(b.deadline, now) => Line::styled(
+            format!(
+                "OVERDUE {}",
+                countdown(b.deadline, now).trim_start_matches("overdue ")
+            ),
+            theme.rag(b.rag).add_modifier(Modifier::REVERSED),
+        ),
+        BreachStatus::Outstanding => {
+            match cooling_off_until(b.raised_at, app.rules().triage.cooling_off_hours)
+                .filter(|until| now < *until)
+            {
+                Some(until) => Line::from(format!("cool-off {}", countdown(until, now))),
+                None => Line::from(countdown(b.deadline, now)),
+            }
+        }
+        _ => Line::from(
+            b.resolution_date
+                .map_or_else(String::new, |d| d.format("%d/%m/%Y").to_string()),
+        ),
     }
 }
 
@@ -52,7 +81,6 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         );
         return;
     }
-    let now = app.now();
     let wide = area.width >= 96;
     let dealt_tab = app.breach_tab() == BreachTab::DealtWith;
     let rows = list
@@ -62,28 +90,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .take(visible)
         .map(|(i, &index)| {
             let b = &source[index];
-            let overdue = b.status == BreachStatus::Outstanding && is_overdue(b.deadline, now);
-            let left = match b.status {
-                BreachStatus::Outstanding if overdue => Line::styled(
-                    format!(
-                        "OVERDUE {}",
-                        countdown(b.deadline, now).trim_start_matches("overdue ")
-                    ),
-                    theme.rag(b.rag).add_modifier(Modifier::REVERSED),
-                ),
-                BreachStatus::Outstanding => {
-                    match cooling_off_until(b.raised_at, app.rules().triage.cooling_off_hours)
-                        .filter(|until| now < *until)
-                    {
-                        Some(until) => Line::from(format!("cool-off {}", countdown(until, now))),
-                        None => Line::from(countdown(b.deadline, now)),
-                    }
-                }
-                _ => Line::from(
-                    b.resolution_date
-                        .map_or_else(String::new, |d| d.format("%d/%m/%Y").to_string()),
-                ),
-            };
+            let left = left_cell(b, app, theme);
             let mut cells = vec![
                 Line::from(vec![Span::styled(
                     format!("{} {}", b.rag.letter(), b.rag.label()),
@@ -103,6 +110,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             cells.push(left);
             if dealt_tab {
                 cells.push(Line::from(b.status.label()));
+            } else if wide {
+                cells.push(Line::from(b.tried.cell()));
+            } else {
+                cells.push(Line::from(b.tried.short()));
             }
             Row::new(cells).style(row_style(i == cursor.selected, theme))
         });
@@ -124,6 +135,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     if dealt_tab {
         widths.push(Constraint::Length(9));
         header.push("Status");
+    } else {
+        // How many attempts to re-engage, the latest how (and when, if wide).
+        widths.push(Constraint::Length(if wide { 14 } else { 9 }));
+        header.push("Tried");
     }
     let header = Row::new(header).style(theme.header());
     frame.render_widget(Table::new(rows, widths).header(header).block(block), area);

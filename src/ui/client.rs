@@ -182,6 +182,11 @@ fn episode_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line
                     "not prescribed"
                 }
             )));
+            if e.assessment_date.is_some() && !e.dan_advised {
+                lines.push(Line::from(
+                    "   DAN 24/7 number not given at assessment (u: assessment)",
+                ));
+            }
             if let Some(plan) = &e.exit_plan {
                 lines.push(Line::from(format!("   Exit plan: {}", safe(plan))));
             }
@@ -218,8 +223,11 @@ fn custody_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line
         let kind = c
             .release_type
             .map_or_else(String::new, |t| format!(", {}", t.label()));
+        let went = c
+            .reception_kind
+            .map_or_else(String::new, |k| format!(" ({})", k.label()));
         lines.push(Line::from(format!(
-            "   {} from {}: {release_text}{early}{kind}",
+            "   {} from {}{went}: {release_text}{early}{kind}",
             safe(&c.prison),
             date(c.reception_date)
         )));
@@ -322,7 +330,11 @@ fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<L
                 breach::cooling_off_until(b.raised_at, app.rules().triage.cooling_off_hours)
                     .filter(|until| app.now() < *until)
                     .map_or_else(String::new, |until| {
-                        format!("cooling-off till {}, ", until.format("%d/%m %H:%M"))
+                        format!(
+                            "cooling-off {} left (till {}), ",
+                            breach::countdown(until, app.now()),
+                            until.format("%d/%m %H:%M")
+                        )
                     });
             format!(
                 "outstanding, {cooling}{} by {} ({})",
@@ -344,6 +356,18 @@ fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<L
                 b.raised_at.format("%d/%m/%Y %H:%M")
             )),
         ]));
+        for tried in r.reengagements.iter().filter(|t| t.breach_id == b.id) {
+            let note = if tried.note.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", safe(&tried.note))
+            };
+            lines.push(Line::from(format!(
+                "     re-engagement tried {}, {}{note}",
+                tried.at.format("%d/%m/%Y %H:%M"),
+                tried.how.label()
+            )));
+        }
     }
     if !r.tests.is_empty() {
         lines.push(Line::from(""));

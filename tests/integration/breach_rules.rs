@@ -4,6 +4,7 @@
 
 use caseload::domain::breach::{deadline, is_overdue};
 use caseload::domain::model::{AssessmentKind, AssessmentOutcome, BreachStatus, Rag};
+use caseload::domain::reengage::Tried;
 use caseload::domain::triage::Detail;
 use caseload::store::{Actor, Change, Store, StoreError, migrate};
 use chrono::NaiveDateTime;
@@ -86,6 +87,7 @@ fn a_breach_recorded_two_days_late_is_already_overdue() {
         rag: Rag::Red,
         deadline: open[0].deadline,
         cooling_off_until: None,
+        tried: Tried::default(),
     }
     .reason(at("2026-11-23 09:30"));
     assert_eq!(reason, "Red breach: arrest OVERDUE by 1d 0h");
@@ -220,6 +222,7 @@ fn amber_is_dealt_with_when_put_out_for_arrest_but_red_only_when_arrested() {
         rag: Rag::Amber,
         deadline: at("2026-11-29 09:00"),
         cooling_off_until: None,
+        tried: Tried::default(),
     }
     .reason(at(now));
     assert!(

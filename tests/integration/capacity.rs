@@ -18,10 +18,12 @@ fn an_item_is_late_once_its_date_has_passed() {
         rag: Rag::Red,
         deadline,
         cooling_off_until: None,
+        tried: caseload::domain::reengage::Tried::default(),
     };
     let handover = |days| Detail::Handover {
         days,
         prison_known: true,
+        reception: None,
     };
     let cases = [
         ("breach due in a minute", breach(now + minute), false),
@@ -140,6 +142,7 @@ fn each_coordinator_s_load_counts_their_clients_in_the_area_and_their_today_item
         rag: Rag::Red,
         deadline: now + TimeDelta::hours(2),
         raised_at: now - TimeDelta::hours(22),
+        tried: caseload::domain::reengage::Tried::default(),
     }];
     let items = queue(&rows, &breaches, now, &cfg);
     let counted = loads(&rows, 1, &items, now);

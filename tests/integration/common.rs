@@ -119,6 +119,7 @@ pub fn complete_checklist() -> Checklist {
         naloxone_given: true,
         accommodation_confirmed: true,
         prison_team_contacted: true,
+        dan_advised: true,
     }
 }
 

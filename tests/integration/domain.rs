@@ -189,8 +189,16 @@ fn release_readiness_is_red_within_two_days_if_incomplete() {
         assert_eq!(readiness(&partial, days), rag, "{days} days");
     }
     assert_eq!(readiness(&complete, 0), Rag::Green);
-    assert_eq!(partial.missing().len(), 4);
-    assert_eq!(complete.done(), 5);
+    assert_eq!(partial.missing().len(), 5);
+    assert_eq!(complete.done(), 6);
+    // The DAN 24/7 number before release (003) is an item like the others: without
+    // it the checklist is not complete.
+    let no_dan = Checklist {
+        dan_advised: false,
+        ..complete
+    };
+    assert_eq!(no_dan.missing(), ["DAN 24/7 number given"]);
+    assert_eq!(readiness(&no_dan, 2), Rag::Red);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::common::at;
 
 /// Each form's draft key and the name its drafts had before keys existed (its title
 /// then). Written out, not derived: a draft saved today must load after any rename.
-const DRAFT_KEYS: [(FormKind, &str, &str); 32] = {
+const DRAFT_KEYS: [(FormKind, &str, &str); 33] = {
     use FormKind::*;
     [
         (Contact, "contact", "contact"),
@@ -44,6 +44,7 @@ const DRAFT_KEYS: [(FormKind, &str, &str); 32] = {
             "Required Assessment outcome",
         ),
         (Breach, "breach", "breach"),
+        (Reengage, "reengagement", "re-engagement tried"),
         (AddCustody, "add_custody", "custody"),
         (Handover, "handover", "hand-over to the prison"),
         (ReleaseDates, "release_dates", "release dates"),

@@ -47,7 +47,7 @@ fn a_reception_is_on_today_until_the_hand_over_is_recorded_which_ticks_the_check
     enter(&mut store, &mut app);
     assert!(app.form().is_some(), "who without when is refused");
     assert_eq!(
-        app.form().unwrap().fields[2].error.as_deref(),
+        app.form().unwrap().fields[3].error.as_deref(),
         Some("give both whom you contacted at the prison drug team and when")
     );
     set(&mut store, &mut app, "on", "22/11/2026");

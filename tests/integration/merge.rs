@@ -111,7 +111,10 @@ pub(crate) fn fixture() -> (tempfile::TempDir, Store, Team) {
     let episode = |store: &Store| store.version_of("episode", team.e1).unwrap();
     let client = |store: &Store| store.version_of("client", team.c1).unwrap();
     for edit in [
-        EpisodeEdit::Assessment(Some(date("2026-09-05"))),
+        EpisodeEdit::Assessment {
+            on: Some(date("2026-09-05")),
+            dan_advised: false,
+        },
         EpisodeEdit::Review(Some(date("2026-12-01"))),
         EpisodeEdit::ExitPlan("plan A".into()),
         EpisodeEdit::Extension {
@@ -139,6 +142,7 @@ pub(crate) fn fixture() -> (tempfile::TempDir, Store, Team) {
             client_id: team.c1,
             prison: "HMP Testshire".into(),
             reception_date: date("2026-10-01"),
+            reception_kind: None,
             expected_release: Some(date("2027-03-11")),
         },
     )

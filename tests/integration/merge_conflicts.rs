@@ -170,6 +170,7 @@ fn undo_of_a_record_a_colleague_has_since_changed_leaves_it_and_names_them() {
                 client_id: team.c1,
                 prison: "HMP Testshire".into(),
                 reception_date: date("2026-10-01"),
+                reception_kind: None,
                 expected_release: None,
             },
         )

@@ -487,7 +487,10 @@ fn a_past_quarters_return_does_not_change_when_records_are_edited_later() {
     };
     edit(
         &mut store,
-        EpisodeEdit::Assessment(Some(date("2026-09-05"))),
+        EpisodeEdit::Assessment {
+            on: Some(date("2026-09-05")),
+            dan_advised: false,
+        },
     );
     edit(&mut store, EpisodeEdit::Engaged(Some(date("2026-09-20"))));
     let before = q2_return(&store);

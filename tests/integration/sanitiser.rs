@@ -191,6 +191,7 @@ fn hostile_db() -> (tempfile::TempDir, std::path::PathBuf) {
                     client_id: team.c1,
                     prison: format!("HMP {TITLE}Nowhere\u{202e}"),
                     reception_date: date("2026-06-01"),
+                    reception_kind: None,
                     expected_release_date: Some(date("2026-12-01")),
                     earliest_release_date: None,
                     release_type: None,

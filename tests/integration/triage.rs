@@ -3,6 +3,7 @@
 
 use caseload::domain::handover::Handover;
 use caseload::domain::model::{CaseloadRow, ClientLabel, CustodySummary, EpisodeDates, Flags, Rag};
+use caseload::domain::reengage::Tried;
 use caseload::domain::release::Checklist;
 use caseload::domain::triage::{
     ContactGroup, Detail, Kind, OpenBreach, TriageConfig, queue, retime,
@@ -65,6 +66,7 @@ pub(crate) fn inside(id: i64, days: u64, handover: Handover) -> CaseloadRow {
             earliest_release_date: None,
             checklist: Checklist::default(),
             reception_date: ago(days),
+            reception_kind: None,
             handover,
         })),
         ..settled(id)
@@ -307,6 +309,7 @@ fn a_client_in_custody_appears_only_for_an_incomplete_release_in_the_window() {
             earliest_release_date: None,
             checklist,
             reception_date: ago(30),
+            reception_kind: None,
             handover: handed_over(),
         }))
     };
@@ -326,7 +329,7 @@ fn a_client_in_custody_appears_only_for_an_incomplete_release_in_the_window() {
     assert_eq!(
         details(&[row.clone()])[0].reason(nine_thirty()),
         "Release today: prescriber not confirmed, no naloxone, no accommodation, \
-         prison team not contacted"
+         prison team not contacted, no DAN 24/7"
     );
     let complete = complete_checklist();
     row.custody = custody(today(), complete);
@@ -342,6 +345,7 @@ fn breaches_count_only_for_clients_on_the_queue_and_outside() {
             earliest_release_date: None,
             checklist: Checklist::default(),
             reception_date: ago(30),
+            reception_kind: None,
             handover: handed_over(),
         })),
         ..settled(2)
@@ -351,6 +355,7 @@ fn breaches_count_only_for_clients_on_the_queue_and_outside() {
         rag: Rag::Red,
         deadline: at("2026-11-23 14:30"),
         raised_at: at("2026-11-22 14:30"),
+        tried: Tried::default(),
     });
     let items = queue(
         &[settled(1), inside],
@@ -381,6 +386,7 @@ fn the_queue_is_ranked_by_score_and_explained_by_its_terms() {
         rag: Rag::Amber,
         deadline: at("2026-11-24 10:00"),
         raised_at: at("2026-11-17 10:00"),
+        tried: Tried::default(),
     };
     let cfg = TriageConfig::default();
     let items = queue(
@@ -419,6 +425,7 @@ fn a_breach_passing_its_deadline_moves_up_when_the_queue_is_retimed() {
         rag: Rag::Amber,
         deadline: at("2026-11-23 10:00"),
         raised_at: at("2026-11-16 10:00"),
+        tried: Tried::default(),
     };
     let cfg = TriageConfig::default();
     let mut items = queue(&[quiet, settled(2)], &[breach], nine_thirty(), &cfg);
@@ -446,6 +453,7 @@ fn a_cooling_off_period_shows_while_it_runs_and_is_off_by_default() {
         rag: Rag::Amber,
         deadline: at("2026-11-29 10:00"),
         raised_at: at("2026-11-22 10:00"),
+        tried: Tried::default(),
     };
     let reason = |cfg: &TriageConfig, now: NaiveDateTime| {
         queue(&[settled(1)], std::slice::from_ref(&breach), now, cfg)[0]
@@ -463,7 +471,7 @@ fn a_cooling_off_period_shows_while_it_runs_and_is_off_by_default() {
     };
     assert_eq!(
         reason(&cooling, nine_thirty()),
-        "Amber: cooling-off till 10:00 tomorrow"
+        "Amber: cooling-off 1d 0h left; nothing tried yet"
     );
     // On the minute it ends, it no longer runs.
     assert_eq!(

@@ -109,7 +109,10 @@ fn every_kind_of_update_is_saved_with_an_audit_row() {
     );
     assert_eq!(referral.rows.len(), 2, "a new client and an episode");
     for edit in [
-        EpisodeEdit::Assessment(Some(date("2026-09-05"))),
+        EpisodeEdit::Assessment {
+            on: Some(date("2026-09-05")),
+            dan_advised: false,
+        },
         EpisodeEdit::CarePlan(Some(date("2026-09-12"))),
         EpisodeEdit::Review(Some(date("2026-12-12"))),
         EpisodeEdit::Engaged(Some(date("2026-09-20"))),
@@ -191,6 +194,7 @@ fn every_kind_of_update_is_saved_with_an_audit_row() {
             client_id: team.c2,
             prison: "HMP Example".into(),
             reception_date: date("2026-10-01"),
+            reception_kind: None,
             expected_release: None,
         },
         &mut store,

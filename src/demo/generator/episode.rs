@@ -4,7 +4,7 @@
 use chrono::{Days, NaiveDate};
 
 use crate::demo::data::{PRISONS, Rng, days_before};
-use crate::domain::model::{ExitReason, ReferralSource, ReleaseType};
+use crate::domain::model::{ExitReason, ReceptionKind, ReferralSource, ReleaseType};
 use crate::domain::release::Checklist;
 use crate::store::{NewCustody, NewEpisode, StoreResult};
 
@@ -165,6 +165,8 @@ impl Generator<'_, '_> {
                     client_id: 0,
                     prison: (*rng.pick(PRISONS)).to_owned(),
                     reception_date: reception.max(e.referral_date),
+                    // A release date and type: serving a sentence, not on remand.
+                    reception_kind: Some(ReceptionKind::Sentence),
                     expected_release_date: Some(expected),
                     earliest_release_date: earliest,
                     release_type: Some(*rng.pick(&[
@@ -180,6 +182,8 @@ impl Generator<'_, '_> {
                         naloxone_given: ticks[2],
                         accommodation_confirmed: ticks[3],
                         prison_team_contacted: ticks[4],
+                        // The DAN 24/7 number goes with the overdose advice (003).
+                        dan_advised: ticks[2],
                     },
                     actual_release_date: None,
                 };

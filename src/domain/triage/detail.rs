@@ -4,7 +4,8 @@ use chrono::NaiveDateTime;
 
 use crate::domain::breach::countdown;
 use crate::domain::clock;
-use crate::domain::model::Rag;
+use crate::domain::model::{Rag, ReceptionKind};
+use crate::domain::reengage::{Tried, cooling_off_phrase};
 use crate::domain::release::Checklist;
 
 use super::config::{ContactGroup, TriageConfig};
@@ -70,6 +71,8 @@ pub enum Detail {
         deadline: NaiveDateTime,
         /// End of the team's cooling-off period, if it has one.
         cooling_off_until: Option<NaiveDateTime>,
+        /// What was tried to re-engage the client since the breach.
+        tried: Tried,
     },
     /// A release within the window with the checklist incomplete.
     Release {
@@ -84,6 +87,8 @@ pub enum Detail {
         days: i64,
         /// Whether the prison is known.
         prison_known: bool,
+        /// Remanded or sentenced, if recorded.
+        reception: Option<ReceptionKind>,
     },
     /// Past day 91 with no extension recorded.
     PastBenchmark {
@@ -251,6 +256,7 @@ impl Detail {
                 rag,
                 deadline,
                 cooling_off_until,
+                tried,
             } => {
                 // "Amber: put out for arrest by ..." drops "breach" and "due" to fit 80
                 // columns; the kind column says BR.
@@ -259,8 +265,8 @@ impl Detail {
                     Rag::Amber | Rag::Green => (rag_word(rag), ""),
                 };
                 let action = crate::domain::breach::action(rag);
-                if let Some(until) = cooling_off_until.filter(|until| now < *until) {
-                    format!("{label}: cooling-off till {}", when(until, now))
+                if let Some(cooling) = cooling_off_until.and_then(|u| cooling_off_phrase(u, now)) {
+                    format!("{label}: {cooling}; {}", tried.phrase())
                 } else if now > deadline {
                     let late = countdown(deadline, now);
                     format!(
@@ -279,11 +285,20 @@ impl Detail {
                 };
                 format!("{when}: {}", checklist.missing_phrases().join(", "))
             }
-            Self::Handover { days, prison_known } => {
+            Self::Handover {
+                days,
+                prison_known,
+                reception,
+            } => {
+                let went = match reception {
+                    Some(ReceptionKind::Remand) => "Remanded",
+                    Some(ReceptionKind::Sentence) => "Sentenced",
+                    None => "Into custody",
+                };
                 let when = match days {
-                    0 => "Into custody today".to_owned(),
-                    1 => "Into custody yesterday".to_owned(),
-                    d => format!("Into custody {d} days ago"),
+                    0 => format!("{went} today"),
+                    1 => format!("{went} yesterday"),
+                    d => format!("{went} {d} days ago"),
                 };
                 let what = if prison_known {
                     "hand-over to CARATS not recorded"

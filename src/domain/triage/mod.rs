@@ -30,6 +30,8 @@ pub struct OpenBreach {
     pub deadline: NaiveDateTime,
     /// The breach itself (the missed appointment).
     pub raised_at: NaiveDateTime,
+    /// What was tried to re-engage the client since.
+    pub tried: crate::domain::reengage::Tried,
 }
 
 /// One thing to do for one client.
@@ -88,6 +90,7 @@ fn handover_detail(row: &CaseloadRow, today: NaiveDate) -> Option<Detail> {
     Some(Detail::Handover {
         days,
         prison_known: custody.handover.prison_known,
+        reception: custody.reception_kind,
     })
 }
 
@@ -186,6 +189,7 @@ pub fn queue<R: Borrow<CaseloadRow>>(
                     b.raised_at,
                     cfg.cooling_off_hours,
                 ),
+                tried: b.tried,
             };
             Item::new(b.client_id, detail, now, cfg)
         })

@@ -8,7 +8,8 @@ use super::Versioned;
 use super::new::{NewArea, NewClient, NewEpisode, NewWorker};
 use crate::domain::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, ExitReason, Flags, ModalityKind,
-    OutcomeKind, Rag, ReferralSource, ReleaseType, Role, SignpostDestination, TestKind, TestResult,
+    OutcomeKind, Rag, ReceptionKind, ReengageHow, ReferralSource, ReleaseType, Role,
+    SignpostDestination, TestKind, TestResult,
 };
 use crate::domain::release::Checklist;
 use crate::domain::roles::Operation;
@@ -47,8 +48,15 @@ pub enum ClientEdit {
 /// A change to an episode row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EpisodeEdit {
-    /// Assessment (DIR) date.
-    Assessment(Option<NaiveDate>),
+    /// Assessment (DIR) date, and whether the DAN 24/7 helpline number was given
+    /// there (003: "At assessment could you ask the service user to enter DAN 24/7
+    /// phone number into their mobile phone").
+    Assessment {
+        /// Assessment date.
+        on: Option<NaiveDate>,
+        /// The DAN 24/7 number given.
+        dan_advised: bool,
+    },
     /// Care-plan date: the caseload start.
     CarePlan(Option<NaiveDate>),
     /// A care-plan review was done; the next one is due on this date.
@@ -155,6 +163,19 @@ pub enum Change {
         /// Date dealt with (required unless outstanding).
         date: Option<NaiveDate>,
     },
+    /// An attempt to re-engage the client after their outstanding breach (the newest
+    /// raised by then), in the team's cooling-off period (002): when and how, made
+    /// after the breach and not in the future.
+    Reengagement {
+        /// Row id of the client it is about.
+        client_id: i64,
+        /// When it was made.
+        at: NaiveDateTime,
+        /// Phone, letter, home visit...
+        how: ReengageHow,
+        /// What came of it.
+        note: String,
+    },
     /// Add a custody episode.
     AddCustody {
         /// Row id of the client it is about.
@@ -163,6 +184,8 @@ pub enum Change {
         prison: String,
         /// The day they were received into custody.
         reception_date: NaiveDate,
+        /// Remanded or sentenced, if known.
+        reception_kind: Option<ReceptionKind>,
         /// Expected release date, if known.
         expected_release: Option<NaiveDate>,
     },
@@ -185,6 +208,8 @@ pub enum Change {
         consent: bool,
         /// Why no hand-over is possible (team leaders; empty: none).
         waived: String,
+        /// Remanded or sentenced (`None`: not known yet).
+        reception_kind: Option<ReceptionKind>,
     },
     /// Move clients to another area and care co-ordinator (bulk from the list).
     Reassign {
@@ -247,7 +272,8 @@ impl Change {
     #[must_use]
     pub fn operation(&self) -> Operation {
         match self {
-            Self::Contact { .. } => Operation::RecordContact,
+            // Seeking the client out is contact work, as a phone call or letter is.
+            Self::Contact { .. } | Self::Reengagement { .. } => Operation::RecordContact,
             Self::BookAssessment { .. } | Self::AssessmentOutcome { .. } => {
                 Operation::RecordAppointment
             }

@@ -15,7 +15,7 @@ use crate::domain::roles::Operation;
 pub use change::{Change, ClientEdit, CustodyEdit, EpisodeEdit, ReferralFor, StaffChange};
 pub use new::{
     NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
-    NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker,
+    NewOutcome, NewOutreach, NewReengagement, NewRequiredAssessment, NewWorker,
 };
 
 /// One stored column value, as SQLite keeps it (`store` converts to and from the

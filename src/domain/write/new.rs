@@ -99,6 +99,8 @@ pub struct NewCustody {
     pub prison: String,
     /// The day they were received into custody.
     pub reception_date: NaiveDate,
+    /// Remanded or sentenced, if known.
+    pub reception_kind: Option<crate::domain::model::ReceptionKind>,
     /// Expected release date.
     pub expected_release_date: Option<NaiveDate>,
     /// Earliest possible release date.
@@ -137,6 +139,19 @@ pub struct NewDrugTest {
     pub kind: TestKind,
     /// Positive for what, or negative.
     pub result: TestResult,
+}
+
+/// A new attempt to re-engage a client after a breach.
+#[derive(Debug, Clone)]
+pub struct NewReengagement {
+    /// Row id of the breach it follows.
+    pub breach_id: i64,
+    /// When it was made.
+    pub attempted_at: NaiveDateTime,
+    /// Phone, letter, home visit...
+    pub how: crate::domain::model::ReengageHow,
+    /// What came of it.
+    pub note: String,
 }
 
 /// A new Required Assessment appointment.

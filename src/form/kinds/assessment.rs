@@ -1,9 +1,9 @@
 //! Required Assessments and the breaches a missed one raises: booking, the
 //! outcome (which may raise a breach), and dealing with the breach.
 
-use super::{Field, FieldKind, Spec, date, vocab};
+use super::{Field, FieldKind, Spec, date, note, vocab, when};
 use crate::domain::dates::uk;
-use crate::domain::model::{AssessmentKind, AssessmentOutcome, BreachStatus, Rag};
+use crate::domain::model::{AssessmentKind, AssessmentOutcome, BreachStatus, Rag, ReengageHow};
 use crate::domain::record::ClientRecord;
 use crate::domain::write::Change;
 use crate::form::spec::{Menu, Row, Target};
@@ -127,4 +127,32 @@ pub const BREACH: Spec = Spec {
         })
     },
     confirm: Some(|_, _| "Mark this breach resolved?".to_owned()),
+};
+
+/// An attempt to re-engage the client after their outstanding breach, in the team's
+/// cooling-off period (002): when (after the breach, not in the future) and how.
+pub const REENGAGE: Spec = Spec {
+    title: "re-engagement tried",
+    key: "reengagement",
+    legacy_key: "re-engagement tried",
+    target: Target::New,
+    menu: Menu::Client,
+    fields: |context| {
+        vec![
+            when(context),
+            Field::new("how", "how", vocab!(ReengageHow)).required(),
+            note("note", "what came of it"),
+        ]
+    },
+    columns: &[],
+    today: None,
+    build: |v| {
+        Ok(Change::Reengagement {
+            client_id: v.client()?.id,
+            at: v.need_at("at")?,
+            how: v.code("how", ReengageHow::from_code)?,
+            note: v.text("note"),
+        })
+    },
+    confirm: None,
 };

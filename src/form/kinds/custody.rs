@@ -4,7 +4,7 @@
 
 use super::{Field, Spec, date, name, note, on, vocab, yes};
 use crate::domain::handover::PRISON_NOT_KNOWN;
-use crate::domain::model::ReleaseType;
+use crate::domain::model::{ReceptionKind, ReleaseType};
 use crate::domain::record::ClientRecord;
 use crate::domain::release::Checklist;
 use crate::domain::write::{Change, CustodyEdit};
@@ -35,6 +35,11 @@ pub const ADD: Spec = Spec {
         vec![
             name("prison", "prison (blank: not known yet)"),
             date("reception", "reception date", true).required(),
+            Field::new(
+                "reception_kind",
+                "remanded or sentenced",
+                vocab!(ReceptionKind),
+            ),
             date("expected", "expected release", false),
         ]
     },
@@ -47,6 +52,7 @@ pub const ADD: Spec = Spec {
                 .filter(|p| !p.trim().is_empty())
                 .unwrap_or_else(|| PRISON_NOT_KNOWN.to_owned()),
             reception_date: v.need_date("reception")?,
+            reception_kind: ReceptionKind::from_code(v.raw("reception_kind")),
             expected_release: v.date("expected"),
         })
     },
@@ -64,6 +70,11 @@ pub const HANDOVER: Spec = Spec {
     fields: |_| {
         vec![
             name("prison", "prison").required(),
+            Field::new(
+                "reception_kind",
+                "remanded or sentenced",
+                vocab!(ReceptionKind),
+            ),
             name("with", "CARATS / prison drug team: who"),
             date("on", "contacted on", true),
             yes("prescribing", "prescribing and dose confirmed"),
@@ -73,6 +84,7 @@ pub const HANDOVER: Spec = Spec {
     },
     columns: &[
         ("prison", "prison"),
+        ("reception_kind", "reception_kind"),
         ("with", "handover_with"),
         ("on", "handover_on"),
         ("prescribing", "handover_prescribing"),
@@ -97,6 +109,7 @@ pub const HANDOVER: Spec = Spec {
             prescribing: v.yes("prescribing"),
             consent: v.yes("consent"),
             waived: v.text("waived"),
+            reception_kind: ReceptionKind::from_code(v.raw("reception_kind")),
         })
     },
     confirm: None,
@@ -152,6 +165,7 @@ const CHECKLIST_KEYS: [&str; Checklist::LEN] = [
     "naloxone_given",
     "accommodation_confirmed",
     "prison_team_contacted",
+    "dan_advised",
 ];
 
 /// The release checklist, one yes/no per item.
@@ -174,6 +188,7 @@ pub const CHECKLIST: Spec = Spec {
         ("naloxone_given", "naloxone_given"),
         ("accommodation_confirmed", "accommodation_confirmed"),
         ("prison_team_contacted", "prison_team_contacted"),
+        ("dan_advised", "dan_advised"),
     ],
     today: None,
     build: |v| {
@@ -185,6 +200,7 @@ pub const CHECKLIST: Spec = Spec {
                 naloxone_given: v.yes(CHECKLIST_KEYS[2]),
                 accommodation_confirmed: v.yes(CHECKLIST_KEYS[3]),
                 prison_team_contacted: v.yes(CHECKLIST_KEYS[4]),
+                dan_advised: v.yes(CHECKLIST_KEYS[5]),
             }),
         ))
     },

@@ -6,17 +6,27 @@ use crate::domain::dates::uk;
 use crate::domain::write::EpisodeEdit;
 use crate::form::spec::{Menu, Target};
 
-/// Assessment (DIR) date.
+/// Assessment (DIR) date, and the DAN 24/7 helpline number given there.
 pub const ASSESSMENT: Spec = Spec {
     title: "assessment",
     key: "assessment",
     legacy_key: "assessment",
     target: Target::Episode,
     menu: Menu::Client,
-    fields: |context| vec![on(context, "assessment date")],
-    columns: &[("on", "assessment_date")],
+    fields: |context| {
+        vec![
+            on(context, "assessment date"),
+            yes("dan_advised", "DAN 24/7 number given (003)"),
+        ]
+    },
+    columns: &[("on", "assessment_date"), ("dan_advised", "dan_advised")],
     today: Some("on"),
-    build: |v| v.episode_edit(EpisodeEdit::Assessment(Some(v.on()?))),
+    build: |v| {
+        v.episode_edit(EpisodeEdit::Assessment {
+            on: Some(v.on()?),
+            dan_advised: v.yes("dan_advised"),
+        })
+    },
     confirm: None,
 };
 

@@ -76,6 +76,8 @@ registry! {
     AssessmentOutcome => assessment::OUTCOME,
     /// Arrested, withdrawn, resolved.
     Breach => assessment::BREACH,
+    /// An attempt to re-engage the client after the outstanding breach.
+    Reengage => assessment::REENGAGE,
     /// A new custody episode.
     AddCustody => custody::ADD,
     /// The hand-over to CARATS or the prison drug team.
