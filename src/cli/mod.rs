@@ -76,6 +76,7 @@ pub enum Command {
     /// Record a custody suite's day: adults charged with a trigger offence, and tested.
     Tally(exchange::TallyArgs),
     /// Import a CSV file (a dry run unless --apply).
+    #[command(after_help = crate::transfer::parse::columns_help())]
     Import(exchange::ImportArgs),
     /// Export the caseload, breaches, releases or audit log as CSV or JSON.
     Export(exchange::ExportArgs),

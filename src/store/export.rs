@@ -41,6 +41,13 @@ pub enum ExportKind {
     Outcomes,
     /// Every modality, in the columns of the modalities import, by client and start.
     Modalities,
+    /// Brief interventions counted per area, day, worker and where they signposted
+    /// people, in the columns of the brief-interventions import.
+    BriefInterventions,
+    /// Every Required Assessment and Restriction on Bail appointment, with its outcome
+    /// and the breach a failed attendance raised, in the columns of the assessments
+    /// import, by client and time.
+    Assessments,
 }
 
 /// References in number order: by the number they end with (`C-9` before `C-10`), then
@@ -131,6 +138,17 @@ impl ExportKind {
                 "ended_on",
                 "completed",
             ],
+            Self::BriefInterventions => {
+                &["area", "recorded_on", "worker", "signposted_to", "count"]
+            }
+            Self::Assessments => &[
+                "client_reference",
+                "appointment_at",
+                "kind",
+                "outcome",
+                "breach_rag",
+                "breached_at",
+            ],
         }
     }
 
@@ -194,6 +212,23 @@ impl ExportKind {
                    JOIN client c ON c.id = e.client_id
                   WHERE ?1 IS NOT NULL
                   ORDER BY {REFERENCE_ORDER}, e.referral_date, m.started_on, m.kind"
+            ),
+            Self::BriefInterventions => {
+                "SELECT a.name, o.recorded_on, coalesce(w.login, w.name), o.signposted_to, count(*)
+                   FROM outreach o JOIN area a ON a.id = o.area_id JOIN worker w ON w.id = o.worker_id
+                  WHERE ?1 IS NOT NULL
+                  GROUP BY o.area_id, o.recorded_on, o.worker_id, o.signposted_to
+                  ORDER BY a.name, o.recorded_on, 3, o.signposted_to IS NOT NULL, o.signposted_to"
+                    .to_owned()
+            }
+            // A failed attendance's first breach (the one its outcome raised).
+            Self::Assessments => format!(
+                "SELECT c.reference, r.appointment_at, r.kind, r.outcome, b.rag, b.raised_at
+                   FROM required_assessment r JOIN client c ON c.id = r.client_id
+                   LEFT JOIN breach b ON b.id = (SELECT min(id) FROM breach
+                                                  WHERE required_assessment_id = r.id)
+                  WHERE ?1 IS NOT NULL
+                  ORDER BY {REFERENCE_ORDER}, r.appointment_at, r.kind"
             ),
         }
     }

@@ -3,15 +3,58 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
 use super::read::{FlagColumns, vocab};
 use super::{
-    Audited, NewBreach, NewClient, NewContact, NewCustody, NewEpisode, Store, StoreError,
-    StoreResult, Tx,
+    Audited, NewBreach, NewClient, NewContact, NewCustody, Store, StoreError, StoreResult, Tx,
 };
-use crate::domain::model::{Ethnicity, ReleaseType, Sex, Substance};
+use crate::domain::dates::uk;
+use crate::domain::model::{Ethnicity, ExitReason, ReferralSource, ReleaseType, Sex, Substance};
 use crate::domain::roles::ClientScope;
+
+/// An episode to import, as a file states it: an optional value is `None` where the
+/// cell was blank, which says nothing of a stored episode (a new one takes the
+/// default: assessed need yes, not engaged, not prescribed, tier 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportedEpisode {
+    /// Row id of the client.
+    pub client_id: i64,
+    /// The day it starts; with the client, its natural key.
+    pub referral_date: NaiveDate,
+    /// Who referred.
+    pub referral_source: ReferralSource,
+    /// Day of the assessment (DIR), if done.
+    pub assessment_date: Option<NaiveDate>,
+    /// Whether the assessment found a need for the caseload.
+    pub assessed_need: Option<bool>,
+    /// Day the care plan started.
+    pub care_plan_date: Option<NaiveDate>,
+    /// Engaged in treatment.
+    pub engaged: Option<bool>,
+    /// The day engagement was evidenced; an engaged episode without one is dated at its
+    /// care plan, else assessment, else referral (schema step 5's rule).
+    pub engaged_on: Option<NaiveDate>,
+    /// Prescribed.
+    pub prescribed: Option<bool>,
+    /// Tier 1-4.
+    pub tier: Option<u8>,
+    /// Closure date and exit reason.
+    pub closure: Option<(NaiveDate, ExitReason)>,
+}
+
+/// A value a file states that a stored record contradicts: the column, the stored
+/// value and the file's, as a person reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Differs {
+    /// The file's column.
+    pub column: &'static str,
+    /// The stored value (`blank` if none).
+    pub stored: String,
+    /// The file's value.
+    pub file: String,
+}
 
 /// The page cache of an import's write, in KiB as `PRAGMA cache_size` takes it (negative).
 const IMPORT_CACHE_KIB: i64 = -256 * 1024;
@@ -209,17 +252,33 @@ impl Tx<'_> {
     }
 
     /// Imports an episode unless the client has one with that referral date, audited
-    /// with `audit` (the row as JSON text); its id if inserted.
+    /// with `audit` (the row as JSON text). `Ok(Some(id))` if inserted, `Ok(None)` if
+    /// the stored one agrees with every value the row states, `Err` with each value it
+    /// contradicts (an import never changes an episode).
     ///
     /// # Errors
     /// An SQLite error (e.g. a second open episode for the client).
-    pub fn import_episode(&self, e: &NewEpisode, audit: &str) -> StoreResult<Option<i64>> {
+    pub fn import_episode(
+        &self,
+        e: &ImportedEpisode,
+        audit: &str,
+    ) -> StoreResult<Result<Option<i64>, Vec<Differs>>> {
+        let engaged = e.engaged.unwrap_or(false);
+        // Engaged with no day given: dated as step 5 dated older engaged episodes.
+        let engaged_on = e.engaged_on.or_else(|| {
+            engaged.then(|| {
+                e.care_plan_date
+                    .or(e.assessment_date)
+                    .unwrap_or(e.referral_date)
+            })
+        });
         let inserted = self
             .tx
             .prepare_cached(
                 "INSERT INTO episode (client_id, referral_date, referral_source, assessment_date,
-                    care_plan_date, engaged, prescribed, tier, closure_date, exit_reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                    assessed_need, care_plan_date, engaged, engaged_on, prescribed, tier,
+                    closure_date, exit_reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                  ON CONFLICT (client_id, referral_date) DO NOTHING",
             )?
             .execute(params![
@@ -227,14 +286,31 @@ impl Tx<'_> {
                 e.referral_date,
                 e.referral_source.code(),
                 e.assessment_date,
+                e.assessed_need.unwrap_or(true),
                 e.care_plan_date,
-                e.engaged,
-                e.prescribed,
-                e.tier,
+                engaged,
+                engaged_on,
+                e.prescribed.unwrap_or(false),
+                e.tier.unwrap_or(2),
                 e.closure.map(|(date, _)| date),
                 e.closure.map(|(_, reason)| reason.code()),
             ])?;
-        self.imported("episode", inserted, audit)
+        if inserted > 0 {
+            return Ok(Ok(self.imported("episode", inserted, audit)?));
+        }
+        let differs = self
+            .tx
+            .prepare_cached(
+                "SELECT referral_source, assessment_date, assessed_need, care_plan_date, engaged,
+                        engaged_on, prescribed, tier, closure_date, exit_reason
+                   FROM episode WHERE client_id = ?1 AND referral_date = ?2",
+            )?
+            .query_row(params![e.client_id, e.referral_date], |r| differs(r, e))?;
+        Ok(if differs.is_empty() {
+            Ok(None)
+        } else {
+            Err(differs)
+        })
     }
 
     /// Imports a custody episode unless the client has one with that reception date,
@@ -339,7 +415,7 @@ impl Tx<'_> {
 
     /// An import's audit row, with `before`/`after` already as JSON text (prepared
     /// before the transaction, so the write lock is held briefly).
-    fn audit_import(
+    pub(super) fn audit_import(
         &self,
         entity: &'static str,
         row_id: i64,
@@ -432,4 +508,68 @@ impl Tx<'_> {
         self.audit_import("client", id, Some(old), new)?;
         Ok(before)
     }
+}
+
+/// Each value of `e` (a cell the file filled) that the stored episode `r` differs in.
+fn differs(r: &rusqlite::Row<'_>, e: &ImportedEpisode) -> rusqlite::Result<Vec<Differs>> {
+    let day = |d: Option<NaiveDate>| d.map_or_else(|| "blank".to_owned(), uk);
+    let yes = |b: bool| if b { "yes" } else { "no" }.to_owned();
+    let mut differs = Vec::new();
+    let mut compare = |column: &'static str, stored: String, file: Option<String>| {
+        if let Some(file) = file.filter(|file| *file != stored) {
+            differs.push(Differs {
+                column,
+                stored,
+                file,
+            });
+        }
+    };
+    compare(
+        "referral_source",
+        r.get("referral_source")?,
+        Some(e.referral_source.code().to_owned()),
+    );
+    compare(
+        "assessment_date",
+        day(r.get("assessment_date")?),
+        e.assessment_date.map(uk),
+    );
+    compare(
+        "assessed_need",
+        yes(r.get("assessed_need")?),
+        e.assessed_need.map(yes),
+    );
+    compare(
+        "care_plan_date",
+        day(r.get("care_plan_date")?),
+        e.care_plan_date.map(uk),
+    );
+    compare("engaged", yes(r.get("engaged")?), e.engaged.map(yes));
+    compare(
+        "engaged_on",
+        day(r.get("engaged_on")?),
+        e.engaged_on.map(uk),
+    );
+    compare(
+        "prescribed",
+        yes(r.get("prescribed")?),
+        e.prescribed.map(yes),
+    );
+    compare(
+        "tier",
+        r.get::<_, i64>("tier")?.to_string(),
+        e.tier.map(|t| t.to_string()),
+    );
+    compare(
+        "closure_date",
+        day(r.get("closure_date")?),
+        e.closure.map(|(date, _)| uk(date)),
+    );
+    compare(
+        "exit_reason",
+        r.get::<_, Option<String>>("exit_reason")?
+            .unwrap_or_else(|| "blank".to_owned()),
+        e.closure.map(|(_, reason)| reason.code().to_owned()),
+    );
+    Ok(differs)
 }

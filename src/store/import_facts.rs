@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
 use super::{NewDrugTest, NewTally, ReplacedTally, StoreError, StoreResult, Tx};
-use crate::domain::model::{ModalityKind, OutcomeKind};
+use crate::domain::model::{ModalityKind, OutcomeKind, TestResult};
 
 /// A modality to import: its episode named by client and referral date, as a file
 /// names it.
@@ -41,18 +41,38 @@ pub struct ImportedOutcome {
 }
 
 impl Tx<'_> {
-    /// Imports a drug test unless the same one (client, day, kind and result) is there,
-    /// audited with `audit` (the row as JSON text); its id if inserted.
+    /// Imports a drug test unless the client has one of that kind that day, audited
+    /// with `audit` (the row as JSON text). `Ok(Some(id))` if inserted, `Ok(None)` if
+    /// one with the same result is there; `Err` with the stored results if only others
+    /// are (a corrected result is reported, never stored as a second test).
     ///
     /// # Errors
     /// An SQLite error.
-    pub fn import_drug_test(&self, t: &NewDrugTest, audit: &str) -> StoreResult<Option<i64>> {
+    pub fn import_drug_test(
+        &self,
+        t: &NewDrugTest,
+        audit: &str,
+    ) -> StoreResult<Result<Option<i64>, Vec<TestResult>>> {
+        let stored: Vec<TestResult> = self
+            .tx
+            .prepare_cached(
+                "SELECT result FROM drug_test WHERE client_id = ?1 AND tested_on = ?2 AND kind = ?3
+                  ORDER BY id",
+            )?
+            .query_map(params![t.client_id, t.tested_on, t.kind.code()], |r| {
+                super::read::vocab::<TestResult>(r, "result")
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        if stored.contains(&t.result) {
+            return Ok(Ok(None));
+        }
+        if !stored.is_empty() {
+            return Ok(Err(stored));
+        }
         let inserted = self
             .tx
             .prepare_cached(
-                "INSERT INTO drug_test (client_id, tested_on, kind, result)
-                 VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (client_id, tested_on, kind, result) DO NOTHING",
+                "INSERT INTO drug_test (client_id, tested_on, kind, result) VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![
                 t.client_id,
@@ -60,7 +80,7 @@ impl Tx<'_> {
                 t.kind.code(),
                 t.result.code()
             ])?;
-        self.imported("drug_test", inserted, audit)
+        Ok(Ok(self.imported("drug_test", inserted, audit)?))
     }
 
     /// Imports an area's custody-suite tally for a day unless the area has one for that

@@ -10,6 +10,7 @@ mod export;
 mod fields;
 mod generate;
 mod import;
+mod import_appointments;
 mod import_facts;
 mod lock;
 pub mod migrate;
@@ -47,7 +48,8 @@ pub use access::{AccessEntry, Looked};
 pub use error::{StoreError, StoreResult};
 pub use export::{ExportKind, ExportTable};
 pub use generate::Origin;
-pub use import::ImportKeys;
+pub use import::{Differs, ImportKeys, ImportedEpisode};
+pub use import_appointments::{Imported, ImportedAssessment, ImportedBriefInterventions};
 pub use import_facts::{ImportedModality, ImportedOutcome};
 pub use lock::{
     DEFAULT_WAIT, Holder, LockPolicy, Waiting, describe as describe_holder, holder,

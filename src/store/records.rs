@@ -5,11 +5,13 @@
 //! audited (one row per record for an edit or an import, one summary row for the demo
 //! generator) and does it in the same transaction with [`Tx::audit`].
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{ToSql, params};
 
-use super::{StoreResult, Tx, format_timestamp};
-use crate::domain::model::{AssessmentOutcome, ReceptionKind, ReleaseType, SignpostDestination};
+use super::{StoreError, StoreResult, Tx, format_timestamp};
+use crate::domain::model::{
+    AssessmentOutcome, BreachStatus, Rag, ReceptionKind, ReleaseType, SignpostDestination,
+};
 use crate::domain::write::{
     NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
     NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker,
@@ -231,6 +233,41 @@ impl Tx<'_> {
                 a.outcome.map(AssessmentOutcome::code)
             ])?;
         Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Raises the breach of the missed appointment `assessment_id`, outstanding, marked
+    /// `rag`: dated at `at`, or at the appointment's time if `None`, by
+    /// `domain::breach::breach_time` (never before the appointment, nor after now); its
+    /// deadline runs from then. The outcome form and the appointments import both raise
+    /// breaches here. Returns its id.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] if `at` breaks the dating rule, or an SQLite error.
+    pub fn raise_breach(
+        &self,
+        assessment_id: i64,
+        rag: Rag,
+        at: Option<NaiveDateTime>,
+    ) -> StoreResult<i64> {
+        let (client_id, appointment_at): (i64, NaiveDateTime) = self.tx.query_row(
+            "SELECT client_id, appointment_at FROM required_assessment WHERE id = ?1",
+            [assessment_id],
+            |r| {
+                Ok((
+                    r.get("client_id")?,
+                    super::read::timestamp(r, "appointment_at")?,
+                ))
+            },
+        )?;
+        self.insert_breach(&NewBreach {
+            client_id,
+            required_assessment_id: Some(assessment_id),
+            raised_at: crate::domain::breach::breach_time(appointment_at, at, self.actor.now)
+                .map_err(StoreError::Invalid)?,
+            rag,
+            status: BreachStatus::Outstanding,
+            resolution_date: None,
+        })
     }
 
     /// Inserts a breach, with its deadline computed from the RAG rule, and returns its id.

@@ -19,9 +19,8 @@ use crate::domain::model::{
 use crate::domain::release::Checklist;
 use crate::domain::roles::{ClientScope, Operation};
 use crate::domain::write::{
-    Change, EpisodeEdit, NewBreach, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
-    NewOutcome, NewOutreach, NewRequiredAssessment, Receipt, ReferralFor, RowBase, Value,
-    Versioned, Written,
+    Change, EpisodeEdit, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality, NewOutcome,
+    NewOutreach, NewRequiredAssessment, Receipt, ReferralFor, RowBase, Value, Versioned, Written,
 };
 
 /// The values in `bases` of the columns `fields` writes to `table` row `row_id`.
@@ -492,30 +491,7 @@ impl Tx<'_> {
             .into_iter()
             .collect();
         if let Some(rag) = breach {
-            let (client_id, appointment_at): (i64, NaiveDateTime) = self.tx.query_row(
-                "SELECT client_id, appointment_at FROM required_assessment WHERE id = ?1",
-                [assessment.id],
-                |r| {
-                    Ok((
-                        r.get("client_id")?,
-                        super::read::timestamp(r, "appointment_at")?,
-                    ))
-                },
-            )?;
-            let new = NewBreach {
-                client_id,
-                required_assessment_id: Some(assessment.id),
-                raised_at: crate::domain::breach::breach_time(
-                    appointment_at,
-                    breach_at,
-                    self.actor.now,
-                )
-                .map_err(StoreError::Invalid)?,
-                rag,
-                status: BreachStatus::Outstanding,
-                resolution_date: None,
-            };
-            rows.push(self.inserted("breach", self.insert_breach(&new))?);
+            rows.push(self.inserted("breach", self.raise_breach(assessment.id, rag, breach_at))?);
         }
         Ok(rows)
     }

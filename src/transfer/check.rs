@@ -10,8 +10,7 @@ use crate::domain::model::{BreachStatus, Worker};
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::twin;
 use crate::store::{
-    ImportKeys, ImportedModality, ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest,
-    NewEpisode, NewTally, format_timestamp,
+    ImportKeys, ImportedEpisode, NewBreach, NewContact, NewCustody, format_timestamp,
 };
 
 use super::clients::{ClientCells, client_change};
@@ -33,7 +32,7 @@ pub(super) struct Context {
 }
 
 impl Context {
-    fn problem(&mut self, line: u64, column: &str, message: String) {
+    pub(super) fn problem(&mut self, line: u64, column: &str, message: String) {
         self.problems.push(Problem {
             line,
             column: Some(column.to_owned()),
@@ -41,7 +40,7 @@ impl Context {
         });
     }
 
-    fn client(&mut self, line: u64, reference: &str) -> Option<(i64, ClientScope)> {
+    pub(super) fn client(&mut self, line: u64, reference: &str) -> Option<(i64, ClientScope)> {
         let found = self.keys.clients.get(reference).map(|(id, c)| {
             (
                 *id,
@@ -61,7 +60,7 @@ impl Context {
         found
     }
 
-    fn worker_id(&mut self, line: u64, column: &str, text: &str) -> Option<i64> {
+    pub(super) fn worker_id(&mut self, line: u64, column: &str, text: &str) -> Option<i64> {
         let id = self.names.get(&text.to_lowercase()).copied();
         if id.is_none() {
             self.problem(
@@ -74,7 +73,7 @@ impl Context {
     }
 
     /// Marks a natural key as met; a second row with it in the file is a problem.
-    fn once(&mut self, line: u64, column: &str, key: String) -> bool {
+    pub(super) fn once(&mut self, line: u64, column: &str, key: String) -> bool {
         match self.seen.get(&key) {
             None => {
                 self.seen.insert(key, line);
@@ -88,7 +87,7 @@ impl Context {
     }
 
     /// Refuses a date after today where the past is required.
-    fn past(&mut self, line: u64, column: &str, date: Option<NaiveDate>) -> bool {
+    pub(super) fn past(&mut self, line: u64, column: &str, date: Option<NaiveDate>) -> bool {
         match date {
             Some(date) if date > self.rules.today => {
                 self.problem(
@@ -107,7 +106,7 @@ impl Context {
     }
 
     /// Refuses `date` in `column` if it is before `earlier` (named `what`).
-    fn not_before(
+    pub(super) fn not_before(
         &mut self,
         line: u64,
         column: &str,
@@ -132,7 +131,13 @@ impl Context {
         }
     }
 
-    fn allowed(&mut self, line: u64, column: &str, op: Operation, scope: ClientScope) -> bool {
+    pub(super) fn allowed(
+        &mut self,
+        line: u64,
+        column: &str,
+        op: Operation,
+        scope: ClientScope,
+    ) -> bool {
         match roles::check(Some(&self.worker), op, Some(scope)) {
             Ok(()) => true,
             Err(refusal) => {
@@ -154,219 +159,9 @@ impl Context {
             Row::Tally(t) => self.tally(line, &t),
             Row::Outcome(o) => self.outcome(line, &o),
             Row::Modality(m) => self.modality(line, &m),
+            Row::BriefIntervention(b) => self.brief_interventions(line, &b),
+            Row::Assessment(a) => self.assessment(line, &a),
         }
-    }
-
-    /// A modality, by the rules of the modality forms: started and ended on days not
-    /// after today, started not before the referral, ended not before it started,
-    /// completed only once ended; an edit of the client's record. The episode is found
-    /// in the write.
-    fn modality(&mut self, line: u64, m: &parse::ModalityRow) -> Option<Prepared> {
-        let (client_id, scope) = self.client(line, &m.client)?;
-        let key = format!(
-            "modality|{client_id}|{}|{}|{}",
-            m.referral_date,
-            m.kind.code(),
-            m.started_on
-        );
-        let completed_ok = !m.completed || m.ended_on.is_some();
-        if !completed_ok {
-            self.problem(
-                line,
-                "completed",
-                "a modality is completed only once it has ended: give its ended_on, or write no"
-                    .to_owned(),
-            );
-        }
-        let ok = [
-            completed_ok,
-            self.once(line, "started_on", key),
-            self.past(line, "started_on", Some(m.started_on)),
-            self.past(line, "ended_on", m.ended_on),
-            self.not_before(
-                line,
-                "started_on",
-                Some(m.started_on),
-                Some(m.referral_date),
-                "referral date",
-            ),
-            self.not_before(
-                line,
-                "ended_on",
-                m.ended_on,
-                Some(m.started_on),
-                "start date",
-            ),
-            self.allowed(line, "client_reference", Operation::EditClient, scope),
-        ];
-        if ok.contains(&false) {
-            return None;
-        }
-        let audit = serde_json::json!({
-            "line": line, "client_id": client_id, "referral_date": m.referral_date.to_string(),
-            "kind": m.kind.code(), "started_on": m.started_on.to_string(),
-            "ended_on": m.ended_on.map(|d| d.to_string()), "completed": m.completed,
-        });
-        Some(Prepared::Modality(
-            ImportedModality {
-                client_id,
-                referral_date: m.referral_date,
-                kind: m.kind,
-                started_on: m.started_on,
-                ended_on: m.ended_on,
-                completed: m.completed,
-            },
-            audit.to_string(),
-        ))
-    }
-
-    /// A positive outcome, by the positive-outcome form's rules: a day not after today
-    /// (nor before the episode's referral), an edit of the client's record. The episode
-    /// is found in the write.
-    fn outcome(&mut self, line: u64, o: &parse::OutcomeRow) -> Option<Prepared> {
-        let (client_id, scope) = self.client(line, &o.client)?;
-        let key = format!(
-            "outcome|{client_id}|{}|{}|{}",
-            o.referral_date,
-            o.recorded_on,
-            o.kind.code()
-        );
-        let ok = [
-            self.once(line, "recorded_on", key),
-            self.past(line, "recorded_on", Some(o.recorded_on)),
-            self.not_before(
-                line,
-                "recorded_on",
-                Some(o.recorded_on),
-                Some(o.referral_date),
-                "referral date",
-            ),
-            self.allowed(line, "client_reference", Operation::EditClient, scope),
-        ];
-        if ok.contains(&false) {
-            return None;
-        }
-        let audit = serde_json::json!({
-            "line": line, "client_id": client_id, "referral_date": o.referral_date.to_string(),
-            "recorded_on": o.recorded_on.to_string(), "kind": o.kind.code(),
-        });
-        Some(Prepared::Outcome(
-            ImportedOutcome {
-                client_id,
-                referral_date: o.referral_date,
-                recorded_on: o.recorded_on,
-                kind: o.kind,
-            },
-            audit.to_string(),
-        ))
-    }
-
-    /// A drug test, by the drug-test form's rules: a day not after today, an edit of
-    /// the client's record.
-    fn drug_test(&mut self, line: u64, t: &parse::DrugTestRow) -> Option<Prepared> {
-        let (client_id, scope) = self.client(line, &t.client)?;
-        let key = format!(
-            "drug_test|{client_id}|{}|{}|{}",
-            t.tested_on,
-            t.kind.code(),
-            t.result.code()
-        );
-        let ok = [
-            self.once(line, "tested_on", key),
-            self.past(line, "tested_on", Some(t.tested_on)),
-            self.allowed(line, "client_reference", Operation::EditClient, scope),
-        ];
-        if ok.contains(&false) {
-            return None;
-        }
-        let audit = serde_json::json!({
-            "line": line, "client_id": client_id, "tested_on": t.tested_on.to_string(),
-            "kind": t.kind.code(), "result": t.result.code(),
-        });
-        Some(Prepared::DrugTest(
-            NewDrugTest {
-                client_id,
-                tested_on: t.tested_on,
-                kind: t.kind,
-                result: t.result,
-            },
-            audit.to_string(),
-        ))
-    }
-
-    /// A custody-suite tally, by the rules of `caseload tally`: a known area, a day not
-    /// after today, no more tested than charged nor positive than tested, and the
-    /// importer's right to tally in that area.
-    fn tally(&mut self, line: u64, t: &parse::TallyRow) -> Option<Prepared> {
-        let Some((area, area_id)) = self
-            .areas
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(&t.area))
-            .cloned()
-        else {
-            let known: Vec<&str> = self.areas.iter().map(|(name, _)| name.as_str()).collect();
-            self.problem(
-                line,
-                "area",
-                format!("no area '{}'; areas: {}", t.area, known.join(", ")),
-            );
-            return None;
-        };
-        let mut counts_ok = true;
-        if t.tested > t.charged {
-            counts_ok = false;
-            self.problem(
-                line,
-                "tested",
-                format!(
-                    "{} tested is more than {} charged: only adults charged that day are tested",
-                    t.tested, t.charged
-                ),
-            );
-        }
-        if t.positive > t.tested {
-            counts_ok = false;
-            self.problem(
-                line,
-                "positive",
-                format!(
-                    "{} positive is more than {} tested: only a test can be positive",
-                    t.positive, t.tested
-                ),
-            );
-        }
-        let scope = ClientScope {
-            area_id,
-            care_coordinator_id: None,
-        };
-        let ok = [
-            counts_ok,
-            self.once(
-                line,
-                "recorded_on",
-                format!("tally|{area_id}|{}", t.recorded_on),
-            ),
-            self.past(line, "recorded_on", Some(t.recorded_on)),
-            self.allowed(line, "area", Operation::CustodyTally, scope),
-        ];
-        if ok.contains(&false) {
-            return None;
-        }
-        let audit = serde_json::json!({
-            "line": line, "area": area, "recorded_on": t.recorded_on.to_string(),
-            "charged": t.charged, "tested": t.tested, "positive": t.positive,
-        });
-        Some(Prepared::Tally(
-            NewTally {
-                area_id,
-                recorded_on: t.recorded_on,
-                charged: t.charged,
-                tested: t.tested,
-                positive: t.positive,
-            },
-            area,
-            audit.to_string(),
-        ))
     }
 
     fn episode(&mut self, line: u64, e: &parse::EpisodeRow) -> Option<Prepared> {
@@ -378,6 +173,14 @@ impl Context {
             self.past(line, "referral_date", Some(e.referral_date)),
             self.past(line, "assessment_date", e.assessment_date),
             self.past(line, "care_plan_date", e.care_plan_date),
+            self.past(line, "engaged_on", e.engaged_on),
+            self.not_before(
+                line,
+                "engaged_on",
+                e.engaged_on,
+                Some(e.referral_date),
+                "referral date",
+            ),
             self.past(line, "closure_date", closure),
             self.not_before(
                 line,
@@ -408,18 +211,17 @@ impl Context {
         }
         let audit = serde_json::json!({ "line": line, "client_id": client_id, "referral_date": e.referral_date.to_string() });
         Some(Prepared::Episode(
-            NewEpisode {
+            ImportedEpisode {
                 client_id,
                 referral_date: e.referral_date,
                 referral_source: e.referral_source,
                 assessment_date: e.assessment_date,
+                assessed_need: e.assessed_need,
                 care_plan_date: e.care_plan_date,
-                next_review_date: None,
                 engaged: e.engaged,
+                engaged_on: e.engaged_on,
                 prescribed: e.prescribed,
                 tier: e.tier,
-                exit_plan: None,
-                extension: None,
                 closure: e.closure,
             },
             audit.to_string(),

@@ -19,8 +19,8 @@ use chrono::NaiveDate;
 use crate::domain::roles;
 use crate::domain::substances::AlcoholRule;
 use crate::store::{
-    Actor, ImportedModality, ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest,
-    NewEpisode, NewTally, Store, StoreResult,
+    Actor, ImportedAssessment, ImportedBriefInterventions, ImportedEpisode, ImportedModality,
+    ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest, NewTally, Store, StoreResult,
 };
 
 use super::check::Context;
@@ -42,8 +42,8 @@ pub struct Rules {
 pub enum Prepared {
     /// A client: created, or merged into the stored one by reference.
     Client(Box<ClientCells>),
-    /// An episode.
-    Episode(NewEpisode, String),
+    /// An episode, as the file states it.
+    Episode(ImportedEpisode, String),
     /// A custody episode.
     Custody(NewCustody, String),
     /// A contact.
@@ -60,6 +60,10 @@ pub enum Prepared {
     /// A modality, with the client and referral date of its episode (found in the
     /// write) and the audit text.
     Modality(ImportedModality, String),
+    /// Brief interventions, with their area's name (for messages) and audit text.
+    BriefInterventions(ImportedBriefInterventions, String, String),
+    /// An appointment, with its audit text.
+    Assessment(ImportedAssessment, String),
 }
 
 /// A checked file: every row ready to write, and every problem found so far.
@@ -79,7 +83,8 @@ pub struct Plan {
 pub struct Outcome {
     /// Rows inserted (rows already there are `unchanged`).
     pub created: usize,
-    /// Existing clients whose values the file changed.
+    /// Existing clients whose values the file changed, and appointments whose
+    /// outcome it recorded.
     pub updated: usize,
     /// Rows already recorded exactly so.
     pub unchanged: usize,
@@ -112,7 +117,7 @@ impl Outcome {
             "{} {verb}created, {} unchanged",
             self.created, self.unchanged
         );
-        if self.clients {
+        if self.clients || self.updated > 0 {
             let _ = write!(out, ", {} {verb}updated", self.updated);
         }
         let _ = writeln!(out, ", {} problem(s)", self.problems.len());

@@ -3,6 +3,7 @@
 //! Shared by the CLI and the TUI.
 
 mod check;
+mod check_facts;
 pub mod clients;
 pub mod export;
 pub mod import;

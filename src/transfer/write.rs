@@ -4,10 +4,14 @@
 
 use std::collections::HashMap;
 
+use crate::domain::model::TestResult;
 use crate::domain::model::Worker;
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::twin;
-use crate::store::{NewTally, StoreError, StoreResult, Tx};
+use crate::store::{
+    Differs, Imported, ImportedAssessment, ImportedBriefInterventions, NewDrugTest, NewTally,
+    StoreError, StoreResult, Tx,
+};
 
 use super::clients::{ClientCells, ClientChange, ClientUpdate, client_change, client_json};
 use super::import::{Outcome, Plan, Prepared};
@@ -29,6 +33,9 @@ impl Writer<'_, '_> {
         let (client_id, ops): (i64, &[Operation]) = match row {
             Prepared::Client(cells) => return self.client(line, cells),
             Prepared::Tally(t, area, audit) => return self.tally(line, t, area, audit),
+            Prepared::BriefInterventions(b, area, audit) => {
+                return self.brief_interventions(line, b, area, audit);
+            }
             Prepared::Episode(e, _) if e.closure.is_some() => {
                 (e.client_id, &[Operation::Refer, Operation::Close])
             }
@@ -39,17 +46,33 @@ impl Writer<'_, '_> {
             Prepared::DrugTest(t, _) => (t.client_id, &[Operation::EditClient]),
             Prepared::Outcome(o, _) => (o.client_id, &[Operation::EditClient]),
             Prepared::Modality(m, _) => (m.client_id, &[Operation::EditClient]),
+            Prepared::Assessment(a, _) => (a.client_id, &[Operation::RecordAppointment]),
         };
         for op in ops {
             self.allow(client_id, *op)?;
         }
         let inserted = match row {
-            Prepared::Client(_) | Prepared::Tally(..) => return Ok(()),
-            Prepared::Episode(e, audit) => self.tx.import_episode(e, audit)?,
+            Prepared::Client(_) | Prepared::Tally(..) | Prepared::BriefInterventions(..) => {
+                return Ok(());
+            }
+            Prepared::Episode(e, audit) => match self.tx.import_episode(e, audit)? {
+                Ok(inserted) => inserted,
+                Err(differs) => {
+                    self.outcome.problems.push(episode_differs(line, &differs));
+                    return Ok(());
+                }
+            },
+            Prepared::DrugTest(t, audit) => match self.tx.import_drug_test(t, audit)? {
+                Ok(inserted) => inserted,
+                Err(stored) => {
+                    self.outcome.problems.push(test_differs(line, t, &stored));
+                    return Ok(());
+                }
+            },
+            Prepared::Assessment(a, audit) => return self.assessment(line, a, audit),
             Prepared::Custody(c, audit) => self.tx.import_custody(c, audit)?,
             Prepared::Contact(c, audit) => self.tx.import_contact(c, audit)?,
             Prepared::Breach(b, audit) => self.tx.import_breach(b, audit)?,
-            Prepared::DrugTest(t, audit) => self.tx.import_drug_test(t, audit)?,
             Prepared::Outcome(o, audit) => self.tx.import_outcome(o, audit)?,
             Prepared::Modality(m, audit) => self.tx.import_modality(m, audit)?,
         };
@@ -98,6 +121,59 @@ impl Writer<'_, '_> {
                      an import never replaces one: correct the row, or replace the day with \
                      `caseload tally --replace`",
                     area, stored.charged, stored.tested, stored.positive
+                ),
+            }),
+        }
+        Ok(())
+    }
+
+    /// Brief interventions: the importer's right to record outreach in the area as it
+    /// is now, and another number stored for the worker's day and outcome refused.
+    fn brief_interventions(
+        &mut self,
+        line: u64,
+        b: &ImportedBriefInterventions,
+        area: &str,
+        audit: &str,
+    ) -> StoreResult<()> {
+        let scope = ClientScope {
+            area_id: b.area_id,
+            care_coordinator_id: None,
+        };
+        roles::check(Some(&self.worker), Operation::Outreach, Some(scope))
+            .map_err(|refusal| StoreError::NotAllowed(format!("not imported: {refusal}")))?;
+        match self.tx.import_brief_interventions(b, audit)? {
+            Ok(true) => self.outcome.created += 1,
+            Ok(false) => self.outcome.unchanged += 1,
+            Err(stored) => self.outcome.problems.push(Problem {
+                line,
+                column: Some("count".to_owned()),
+                message: format!(
+                    "{stored} such brief interventions are recorded already in {area} for this \
+                     worker, day and outcome, and the file says {}; an import never adds to or \
+                     replaces them: write {stored}, or record the difference on the outreach \
+                     form (T)",
+                    b.count
+                ),
+            }),
+        }
+        Ok(())
+    }
+
+    /// An appointment: created, its outcome recorded (and a failed attendance's breach
+    /// raised), or another stored outcome reported.
+    fn assessment(&mut self, line: u64, a: &ImportedAssessment, audit: &str) -> StoreResult<()> {
+        match self.tx.import_assessment(a, audit)? {
+            Ok(Imported::Created) => self.outcome.created += 1,
+            Ok(Imported::Updated) => self.outcome.updated += 1,
+            Ok(Imported::Unchanged) => self.outcome.unchanged += 1,
+            Err(stored) => self.outcome.problems.push(Problem {
+                line,
+                column: Some("outcome".to_owned()),
+                message: format!(
+                    "this appointment is recorded already as {}, and an import never changes \
+                     an outcome: correct the row, or leave its outcome blank",
+                    stored.label()
                 ),
             }),
         }
@@ -153,12 +229,47 @@ impl Writer<'_, '_> {
     }
 }
 
+/// An episode stored already that the row contradicts, as a problem naming each value.
+fn episode_differs(line: u64, differs: &[Differs]) -> Problem {
+    let values: Vec<String> = differs
+        .iter()
+        .map(|d| format!("{} {} (stored: {})", d.column, d.file, d.stored))
+        .collect();
+    Problem {
+        line,
+        column: differs.first().map(|d| d.column.to_owned()),
+        message: format!(
+            "this episode is recorded already, and the row says otherwise: {}; an import never \
+             changes an episode: correct the row, leave those cells blank, or change the \
+             episode on its forms",
+            values.join(", ")
+        ),
+    }
+}
+
+/// A drug test stored already with another result, as a problem naming it.
+fn test_differs(line: u64, t: &NewDrugTest, stored: &[TestResult]) -> Problem {
+    let stored: Vec<&str> = stored.iter().map(|r| r.label()).collect();
+    Problem {
+        line,
+        column: Some("result".to_owned()),
+        message: format!(
+            "a {} test on {} is recorded already as {}; a corrected result is never stored \
+             as a second test, and an import never changes one: correct the row, or have the \
+             stored test corrected first",
+            t.kind.label(),
+            crate::domain::dates::uk(t.tested_on),
+            stored.join(" and ")
+        ),
+    }
+}
+
 /// A row the database refused, as a problem in words on its line; an error that is not
 /// about the row (I/O, a busy database) is passed on.
 pub(super) fn row_problem(kind: Kind, line: u64, e: StoreError) -> StoreResult<Problem> {
     let key_column = match kind {
         Kind::Clients => "reference",
-        Kind::Tallies => "area",
+        Kind::Tallies | Kind::BriefInterventions => "area",
         _ => "client_reference",
     };
     let (column, message) = match e {
@@ -174,6 +285,10 @@ pub(super) fn row_problem(kind: Kind, line: u64, e: StoreError) -> StoreResult<P
                 "started_on"
             };
             (Some(column.to_owned()), why)
+        }
+        // An appointment's: the breach dating rule (breach_time) at the moment of writing.
+        StoreError::Invalid(why) if kind == Kind::Assessments => {
+            (Some("breached_at".to_owned()), why)
         }
         StoreError::NotAllowed(why) | StoreError::Invalid(why) => {
             (Some(key_column.to_owned()), why)
@@ -212,6 +327,12 @@ fn constraint_words(kind: Kind, key_column: &str, text: &str) -> (Option<String>
         "UNIQUE constraint failed: custody.client_id" => (
             Some("actual_release_date".to_owned()),
             "the client is already in custody: give this row an actual_release_date, or record the release first".to_owned(),
+        ),
+        "UNIQUE constraint failed: breach.client_id, breach.raised_at" => (
+            Some("breached_at".to_owned()),
+            "the client has a breach raised at this time already: give breached_at a later \
+             minute, or leave this appointment's outcome to its form"
+                .to_owned(),
         ),
         "UNIQUE constraint failed: client.reference" => (
             Some("reference".to_owned()),

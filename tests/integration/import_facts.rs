@@ -14,7 +14,7 @@ use crate::common::{actor, date, empty_store, new_client};
 
 /// A database with areas Newport and Cardiff, this process's OS login as a `role` in
 /// Newport, and client C-1 in Newport with an episode referred on 01/09/2026.
-fn database(role: Role) -> (tempfile::TempDir, PathBuf) {
+pub(super) fn database(role: Role) -> (tempfile::TempDir, PathBuf) {
     let (dir, mut store) = empty_store();
     store
         .generate(
@@ -51,7 +51,7 @@ fn database(role: Role) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Runs `caseload import KIND FILE` (with `--apply` if `apply`) on `contents`.
-fn import(db: &Path, kind: &str, contents: &str, apply: bool) -> (bool, String) {
+pub(super) fn import(db: &Path, kind: &str, contents: &str, apply: bool) -> (bool, String) {
     let file = db.parent().unwrap().join(format!("{kind}.csv"));
     std::fs::write(&file, contents).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_caseload"));
@@ -77,7 +77,7 @@ fn import(db: &Path, kind: &str, contents: &str, apply: bool) -> (bool, String) 
     (output.status.success(), text)
 }
 
-fn rows(db: &Path, sql: &str) -> Vec<String> {
+pub(super) fn rows(db: &Path, sql: &str) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).unwrap();
     let mut stmt = conn.prepare(sql).unwrap();
     stmt.query_map([], |r| r.get(0))
@@ -86,7 +86,7 @@ fn rows(db: &Path, sql: &str) -> Vec<String> {
         .unwrap()
 }
 
-const TESTS: &str = "client_reference,tested_on,kind,result
+pub(super) const TESTS: &str = "client_reference,tested_on,kind,result
 C-1,01/11/2026,treatment,negative
 C-1,2026-11-02,voluntary (5-panel),positive: cocaine
 C-1,03/11/2026,trigger_offence,refused
@@ -285,7 +285,7 @@ C-1,01/09/2026,03/10/2026,won the lottery
 }
 
 /// Runs `caseload export KIND -o FILE` and returns the file's text.
-fn export(db: &Path, kind: &str) -> String {
+pub(super) fn export(db: &Path, kind: &str) -> String {
     let file = db.parent().unwrap().join(format!("{kind}-export.csv"));
     let output = Command::new(env!("CARGO_BIN_EXE_caseload"))
         .arg("--db")
@@ -311,6 +311,8 @@ fn each_kind_exports_in_its_import_columns_and_imports_back_unchanged() {
         ("tallies", TALLIES, 2),
         ("outcomes", OUTCOMES, 2),
         ("modalities", MODALITIES, 2),
+        ("brief-interventions", crate::import_return::BRIEF, 2),
+        ("assessments", crate::import_return::APPOINTMENTS, 5),
     ] {
         let (ok, text) = import(&db, kind, file, true);
         assert!(ok, "{text}");

@@ -20,6 +20,7 @@ mod forms;
 mod handover;
 mod hostile;
 mod import_facts;
+mod import_return;
 mod imports;
 mod locks;
 mod merge;

@@ -5,14 +5,16 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::domain::dates::parse_date;
 use crate::domain::model::{
-    BreachStatus, ContactKind, Ethnicity, ExitReason, ModalityKind, OutcomeKind, Rag,
-    ReferralSource, ReleaseType, Sex, Substance, TestKind, TestResult,
+    AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, Ethnicity, ExitReason,
+    ModalityKind, OutcomeKind, Rag, ReferralSource, ReleaseType, Sex, SignpostDestination,
+    Substance, TestKind, TestResult,
 };
 use crate::domain::safe_text::refused_text;
 
 use super::rows::{
-    BreachRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow, CustodyRow, DrugTestRow, EpisodeRow,
-    FLAG_COLUMNS, Kind, ModalityRow, OutcomeRow, Problem, Row, TallyRow, room,
+    AssessmentRow, BreachRow, BriefInterventionRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow,
+    CustodyRow, DrugTestRow, EpisodeRow, FLAG_COLUMNS, Kind, ModalityRow, OutcomeRow, Problem, Row,
+    TallyRow, room,
 };
 
 pub(super) struct Cells<'a> {
@@ -139,13 +141,19 @@ impl Cells<'_> {
         date.unwrap_or(NaiveDate::MIN)
     }
 
-    /// A date, or a date and `HH:MM` (midnight if no time).
+    /// A required date, or date and `HH:MM` (midnight if no time).
     fn date_time(&mut self, column: &str) -> NaiveDateTime {
         let before = self.problems.len();
-        let Some(text) = self.get(column) else {
-            self.missing(column, true, before);
-            return NaiveDateTime::MIN;
-        };
+        let value = self.optional_date_time(column);
+        self.missing(column, value.is_none(), before);
+        value.unwrap_or(NaiveDateTime::MIN)
+    }
+
+    /// A date, or a date and `HH:MM` (midnight if no time); `None` if absent, blank or
+    /// refused (with the problem noted).
+    fn optional_date_time(&mut self, column: &str) -> Option<NaiveDateTime> {
+        let before = self.problems.len();
+        let text = self.get(column)?;
         let (day, time) = match text.split_once([' ', 'T']) {
             Some((d, t)) => (d.to_owned(), Some(t.trim().to_owned())),
             None => (text.clone(), None),
@@ -178,7 +186,7 @@ impl Cells<'_> {
                 NaiveDate::MIN
             }
         };
-        date.and_time(time)
+        (self.problems.len() == before).then(|| date.and_time(time))
     }
 
     fn code<T>(&mut self, column: &str, parse: fn(&str) -> Option<T>, all: &[&str]) -> Option<T> {
@@ -314,6 +322,72 @@ impl Cells<'_> {
                 ended_on: self.date("ended_on"),
                 completed: self.flag("completed"),
             }),
+            Kind::BriefInterventions => Row::BriefIntervention(self.brief_interventions()),
+            Kind::Assessments => Row::Assessment(self.assessment()),
+        }
+    }
+
+    fn brief_interventions(&mut self) -> BriefInterventionRow {
+        BriefInterventionRow {
+            area: self.required("area"),
+            recorded_on: self.required_date("recorded_on"),
+            worker: self.required("worker"),
+            signposted_to: self.code(
+                "signposted_to",
+                SignpostDestination::from_code,
+                &codes(SignpostDestination::ALL, SignpostDestination::code),
+            ),
+            count: self.required_count("count"),
+        }
+    }
+
+    /// An appointment: a failed attendance raises a breach, so it needs the breach's
+    /// RAG, which no other outcome has.
+    fn assessment(&mut self) -> AssessmentRow {
+        let client = self.required("client_reference");
+        let appointment_at = self.date_time("appointment_at");
+        let kind = self.required_code(
+            "kind",
+            AssessmentKind::from_code,
+            &codes(AssessmentKind::ALL, AssessmentKind::code),
+            AssessmentKind::Initial,
+        );
+        let outcome = self.code(
+            "outcome",
+            AssessmentOutcome::from_code,
+            &codes(AssessmentOutcome::ALL, AssessmentOutcome::code),
+        );
+        let before = self.problems.len();
+        let breach_rag = self.code("breach_rag", Rag::from_code, &codes(Rag::ALL, Rag::code));
+        let breached_at = self.optional_date_time("breached_at");
+        let failed = outcome == Some(AssessmentOutcome::FailedToAttend);
+        if failed && breach_rag.is_none() && self.problems.len() == before {
+            self.problem(
+                "breach_rag",
+                "failing to attend is a breach, raised as the outcome form raises it: give \
+                 its RAG (red, amber or green)"
+                    .to_owned(),
+            );
+        }
+        if !failed && (breach_rag.is_some() || breached_at.is_some()) {
+            self.problem(
+                if breach_rag.is_some() {
+                    "breach_rag"
+                } else {
+                    "breached_at"
+                },
+                "a breach is raised only when the client failed to attend: leave breach_rag \
+                 and breached_at blank, or give the outcome failed_to_attend"
+                    .to_owned(),
+            );
+        }
+        AssessmentRow {
+            client,
+            appointment_at,
+            kind,
+            outcome,
+            breach_rag,
+            breached_at,
         }
     }
 
@@ -392,14 +466,34 @@ impl Cells<'_> {
     }
 
     fn episode(&mut self) -> EpisodeRow {
-        let tier = self.get("tier").map_or(2, |t| {
+        let tier = self.get("tier").and_then(|t| {
             if let Ok(n @ 1..=4) = t.parse::<u8>() {
-                n
+                Some(n)
             } else {
                 self.problem("tier", format!("'{t}' is not a tier from 1 to 4"));
-                2
+                None
             }
         });
+        let assessment_date = self.date("assessment_date");
+        let assessed_need = self.yes_no("assessed_need");
+        if assessed_need == Some(false) && assessment_date.is_none() {
+            self.problem(
+                "assessed_need",
+                "assessed_need says what the assessment found: give its assessment_date, or \
+                 leave assessed_need blank"
+                    .to_owned(),
+            );
+        }
+        let engaged = self.yes_no("engaged");
+        let engaged_on = self.date("engaged_on");
+        if engaged == Some(false) && engaged_on.is_some() {
+            self.problem(
+                "engaged_on",
+                "engaged_on is the day engagement was evidenced (DIR section 9): leave it \
+                 blank where engaged is no"
+                    .to_owned(),
+            );
+        }
         let closure_date = self.date("closure_date");
         let exit = self.code(
             "exit_reason",
@@ -421,10 +515,12 @@ impl Cells<'_> {
                 &codes(ReferralSource::ALL, ReferralSource::code),
                 ReferralSource::Other,
             ),
-            assessment_date: self.date("assessment_date"),
+            assessment_date,
             care_plan_date: self.date("care_plan_date"),
-            engaged: self.flag("engaged"),
-            prescribed: self.flag("prescribed"),
+            engaged: engaged.or(engaged_on.map(|_| true)),
+            engaged_on,
+            assessed_need,
+            prescribed: self.yes_no("prescribed"),
             tier,
             closure: closure_date.zip(exit),
         }

@@ -6,8 +6,9 @@ mod rows;
 
 use cells::Cells;
 pub use rows::{
-    BreachRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow, CustodyRow, DrugTestRow, EpisodeRow,
-    FLAG_COLUMNS, Kind, ModalityRow, OutcomeRow, Parsed, Problem, Row, TallyRow, max_chars, room,
+    AssessmentRow, BreachRow, BriefInterventionRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow,
+    CustodyRow, DrugTestRow, EpisodeRow, FLAG_COLUMNS, Kind, ModalityRow, OutcomeRow, Parsed,
+    Problem, Row, TallyRow, columns_help, max_chars, room,
 };
 
 /// Parses `bytes` as a `kind` file. Relative dates (`today`, `+7`) are refused: a file

@@ -5,8 +5,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::model::{
-    BreachStatus, ContactKind, Ethnicity, ExitReason, ModalityKind, OutcomeKind, Rag,
-    ReferralSource, ReleaseType, Sex, Substance, TestKind, TestResult,
+    AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, Ethnicity, ExitReason,
+    ModalityKind, OutcomeKind, Rag, ReferralSource, ReleaseType, Sex, SignpostDestination,
+    Substance, TestKind, TestResult,
 };
 use crate::domain::safe_text::Room;
 
@@ -23,7 +24,7 @@ pub enum Kind {
     Contacts,
     /// Breaches, keyed on client reference and time raised.
     Breaches,
-    /// Drug tests of every kind with their results, keyed on the whole row.
+    /// Drug tests of every kind with their results, keyed on client, day and kind.
     DrugTests,
     /// Custody-suite tallies, keyed on area and day.
     Tallies,
@@ -31,11 +32,18 @@ pub enum Kind {
     Outcomes,
     /// Care-plan modalities of an episode, keyed on the episode, kind and start.
     Modalities,
+    /// Brief interventions per worker and day, with where they signposted people,
+    /// keyed on area, day, worker and outcome.
+    BriefInterventions,
+    /// Required Assessment and Restriction on Bail appointments with their outcomes,
+    /// keyed on client reference, appointment time and kind.
+    Assessments,
 }
 
 impl Kind {
     /// Accepted columns: (name, required).
     #[must_use]
+    #[allow(clippy::too_many_lines)] // the columns of every kind, in one table
     pub const fn columns(self) -> &'static [(&'static str, bool)] {
         match self {
             Self::Clients => &[
@@ -73,6 +81,8 @@ impl Kind {
                 ("tier", false),
                 ("closure_date", false),
                 ("exit_reason", false),
+                ("assessed_need", false),
+                ("engaged_on", false),
             ],
             Self::Custody => &[
                 ("client_reference", true),
@@ -124,8 +134,45 @@ impl Kind {
                 ("ended_on", false),
                 ("completed", false),
             ],
+            Self::BriefInterventions => &[
+                ("area", true),
+                ("recorded_on", true),
+                ("worker", true),
+                ("signposted_to", false),
+                ("count", true),
+            ],
+            Self::Assessments => &[
+                ("client_reference", true),
+                ("appointment_at", true),
+                ("kind", true),
+                ("outcome", false),
+                ("breach_rag", false),
+                ("breached_at", false),
+            ],
         }
     }
+}
+
+/// Every kind's columns, for `caseload import --help`: one line per kind, the required
+/// ones marked `*`.
+#[must_use]
+pub fn columns_help() -> String {
+    use clap::ValueEnum as _;
+    use std::fmt::Write as _;
+    let mut help = String::from("Columns of each kind (* required):\n");
+    for kind in Kind::value_variants() {
+        let name = kind
+            .to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default();
+        let columns: Vec<String> = kind
+            .columns()
+            .iter()
+            .map(|(c, required)| format!("{c}{}", if *required { "*" } else { "" }))
+            .collect();
+        let _ = writeln!(help, "  {name}: {}", columns.join(", "));
+    }
+    help
 }
 
 /// A problem with one line (and column) of a file; line 1 is the header.
@@ -228,6 +275,8 @@ pub struct ClientRow {
 }
 
 /// An episode row: one referral of a client, keyed on its client and referral date.
+/// An optional cell left blank says nothing of a stored episode; a new one takes the
+/// default named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EpisodeRow {
     /// Client reference.
@@ -240,12 +289,16 @@ pub struct EpisodeRow {
     pub assessment_date: Option<NaiveDate>,
     /// Day the care plan started: the caseload start, from which the 13-week clock runs.
     pub care_plan_date: Option<NaiveDate>,
-    /// Engaged in treatment (`yes`/`no`; blank is no).
-    pub engaged: bool,
+    /// Engaged in treatment (`yes`/`no`; blank is no, or yes if `engaged_on` is given).
+    pub engaged: Option<bool>,
+    /// The day engagement was evidenced (DIR section 9 completed); only when engaged.
+    pub engaged_on: Option<NaiveDate>,
+    /// Whether the assessment found a need for the caseload (`yes`/`no`; blank is yes).
+    pub assessed_need: Option<bool>,
     /// Prescribed (`yes`/`no`; blank is no).
-    pub prescribed: bool,
-    /// Tier 1-4.
-    pub tier: u8,
+    pub prescribed: Option<bool>,
+    /// Tier 1-4 (blank is 2).
+    pub tier: Option<u8>,
     /// Closure date and exit reason: both or neither.
     pub closure: Option<(NaiveDate, ExitReason)>,
 }
@@ -299,8 +352,8 @@ pub struct BreachRow {
     pub resolution_date: Option<NaiveDate>,
 }
 
-/// A drug test row: the whole row is its key (two tests of one kind on one day with
-/// the same result are one test recorded twice).
+/// A drug test row: client, day and kind are its key (a second result for them is a
+/// correction, reported, never a second test).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrugTestRow {
     /// Client reference.
@@ -360,6 +413,40 @@ pub struct ModalityRow {
     pub completed: bool,
 }
 
+/// A row of brief interventions: how many one worker gave in an area on a day with one
+/// outcome (signposted somewhere, or not), which together are its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BriefInterventionRow {
+    /// Area name.
+    pub area: String,
+    /// The day they count for.
+    pub recorded_on: NaiveDate,
+    /// Worker login or name.
+    pub worker: String,
+    /// Where they signposted people (blank: nowhere).
+    pub signposted_to: Option<SignpostDestination>,
+    /// How many, 1 or more.
+    pub count: u32,
+}
+
+/// A Required Assessment or Restriction on Bail appointment row, keyed on its client,
+/// time and kind; a failed attendance raises a breach, as the outcome form does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentRow {
+    /// Client reference.
+    pub client: String,
+    /// When the appointment is (or was).
+    pub appointment_at: NaiveDateTime,
+    /// RA-IA, RA-FU or Restriction on Bail.
+    pub kind: AssessmentKind,
+    /// What happened, if it has happened.
+    pub outcome: Option<AssessmentOutcome>,
+    /// The breach's RAG: given exactly when the client failed to attend.
+    pub breach_rag: Option<Rag>,
+    /// When the breach runs from, if not the appointment's time.
+    pub breached_at: Option<NaiveDateTime>,
+}
+
 /// One parsed row, of the file's [`Kind`]: a file holds one kind only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is the row of the kind it names
@@ -373,6 +460,8 @@ pub enum Row {
     Tally(TallyRow),
     Outcome(OutcomeRow),
     Modality(ModalityRow),
+    BriefIntervention(BriefInterventionRow),
+    Assessment(AssessmentRow),
 }
 
 /// A parsed file: rows that parsed cleanly (with line numbers) and every problem.
