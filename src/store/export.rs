@@ -48,6 +48,8 @@ pub enum ExportKind {
     /// and the breach a failed attendance raised, in the columns of the assessments
     /// import, by client and time.
     Assessments,
+    /// Every engaged episode's engagement day, in the columns of the engagement import.
+    Engagement,
 }
 
 /// References in number order: by the number they end with (`C-9` before `C-10`), then
@@ -149,6 +151,7 @@ impl ExportKind {
                 "breach_rag",
                 "breached_at",
             ],
+            Self::Engagement => &["client_reference", "referral_date", "engaged_on"],
         }
     }
 
@@ -229,6 +232,12 @@ impl ExportKind {
                                                   WHERE required_assessment_id = r.id)
                   WHERE ?1 IS NOT NULL
                   ORDER BY {REFERENCE_ORDER}, r.appointment_at, r.kind"
+            ),
+            Self::Engagement => format!(
+                "SELECT c.reference, e.referral_date, e.engaged_on
+                   FROM episode e JOIN client c ON c.id = e.client_id
+                  WHERE e.engaged = 1 AND e.engaged_on IS NOT NULL AND ?1 IS NOT NULL
+                  ORDER BY {REFERENCE_ORDER}, e.referral_date"
             ),
         }
     }

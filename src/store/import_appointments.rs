@@ -1,5 +1,6 @@
 //! SQL for importing appointments (Required Assessments and Restrictions on Bail, with
-//! their outcomes and the breaches a failed attendance raises) and brief interventions.
+//! their outcomes and the breaches a failed attendance raises), brief interventions and
+//! an episode's engagement.
 //! Neither has a natural key in the schema; the import keys them as a team does, in
 //! its `BEGIN IMMEDIATE` transaction, so a file imported twice stores each row once.
 
@@ -26,12 +27,24 @@ pub struct ImportedAssessment {
     pub breach: Option<(Rag, Option<NaiveDateTime>)>,
 }
 
+/// An episode's engagement to import: the episode named by client and referral date,
+/// as a file names it, and the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportedEngagement {
+    /// Row id of the client.
+    pub client_id: i64,
+    /// The referral date of the client's episode.
+    pub referral_date: NaiveDate,
+    /// The day engagement was evidenced.
+    pub engaged_on: NaiveDate,
+}
+
 /// What an import did with a row that may complete a stored record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Imported {
     /// A new record.
     Created,
-    /// A stored record completed (an appointment's outcome recorded).
+    /// A stored record completed (an appointment's outcome, an episode's engagement).
     Updated,
     /// Recorded already so.
     Unchanged,
@@ -162,5 +175,40 @@ impl Tx<'_> {
             self.audit_import("outreach", id, None, audit)?;
         }
         Ok(Ok(true))
+    }
+
+    /// Imports an episode's engagement, audited with its values before and `after`:
+    /// updated if the episode is not engaged, or engaged with no day; unchanged if
+    /// engaged from that day; `Err` with the stored day if another (an import never
+    /// changes it).
+    ///
+    /// # Errors
+    /// [`super::StoreError::Invalid`] if the client has no episode referred that day,
+    /// or an SQLite error.
+    pub fn import_engagement(
+        &self,
+        e: &ImportedEngagement,
+        after: &str,
+    ) -> StoreResult<Result<Imported, NaiveDate>> {
+        let episode = self.episode_referred(e.client_id, e.referral_date)?;
+        let (engaged, on): (bool, Option<NaiveDate>) = self
+            .tx
+            .prepare_cached("SELECT engaged, engaged_on FROM episode WHERE id = ?1")?
+            .query_row([episode], |r| Ok((r.get("engaged")?, r.get("engaged_on")?)))?;
+        match on.filter(|_| engaged) {
+            Some(day) if day == e.engaged_on => return Ok(Ok(Imported::Unchanged)),
+            Some(day) => return Ok(Err(day)),
+            None => {}
+        }
+        self.tx
+            .prepare_cached(
+                "UPDATE episode SET engaged = 1, engaged_on = ?1, version = version + 1
+                  WHERE id = ?2",
+            )?
+            .execute(params![e.engaged_on, episode])?;
+        let before =
+            serde_json::json!({ "engaged": engaged, "engaged_on": on.map(|d| d.to_string()) });
+        self.audit_import("episode", episode, Some(&before.to_string()), after)?;
+        Ok(Ok(Imported::Updated))
     }
 }

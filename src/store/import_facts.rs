@@ -158,7 +158,11 @@ impl Tx<'_> {
     ///
     /// # Errors
     /// [`StoreError::Invalid`] if there is none, or an SQLite error.
-    fn episode_referred(&self, client_id: i64, referral_date: NaiveDate) -> StoreResult<i64> {
+    pub(super) fn episode_referred(
+        &self,
+        client_id: i64,
+        referral_date: NaiveDate,
+    ) -> StoreResult<i64> {
         let episode: Option<i64> = self
             .tx
             .prepare_cached("SELECT id FROM episode WHERE client_id = ?1 AND referral_date = ?2")?

@@ -49,7 +49,9 @@ pub use error::{StoreError, StoreResult};
 pub use export::{ExportKind, ExportTable};
 pub use generate::Origin;
 pub use import::{Differs, ImportKeys, ImportedEpisode};
-pub use import_appointments::{Imported, ImportedAssessment, ImportedBriefInterventions};
+pub use import_appointments::{
+    Imported, ImportedAssessment, ImportedBriefInterventions, ImportedEngagement,
+};
 pub use import_facts::{ImportedModality, ImportedOutcome};
 pub use lock::{
     DEFAULT_WAIT, Holder, LockPolicy, Waiting, describe as describe_holder, holder,

@@ -161,6 +161,7 @@ impl Context {
             Row::Modality(m) => self.modality(line, &m),
             Row::BriefIntervention(b) => self.brief_interventions(line, &b),
             Row::Assessment(a) => self.assessment(line, &a),
+            Row::Engagement(e) => self.engagement(line, &e),
         }
     }
 

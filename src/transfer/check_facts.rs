@@ -6,8 +6,8 @@ use crate::domain::dates::uk;
 use crate::domain::model::{AssessmentOutcome, SignpostDestination};
 use crate::domain::roles::{ClientScope, Operation};
 use crate::store::{
-    ImportedAssessment, ImportedBriefInterventions, ImportedModality, ImportedOutcome, NewDrugTest,
-    NewTally, format_timestamp,
+    ImportedAssessment, ImportedBriefInterventions, ImportedEngagement, ImportedModality,
+    ImportedOutcome, NewDrugTest, NewTally, format_timestamp,
 };
 
 use super::check::Context;
@@ -348,6 +348,38 @@ impl Context {
                 appointment_at: a.appointment_at,
                 outcome: a.outcome,
                 breach: a.breach_rag.map(|rag| (rag, a.breached_at)),
+            },
+            audit.to_string(),
+        ))
+    }
+
+    /// An episode's engagement, by the engaged form's rules: a day not after today nor
+    /// before the referral, an edit of the client's record. The episode is found in the
+    /// write.
+    pub(super) fn engagement(&mut self, line: u64, e: &parse::EngagementRow) -> Option<Prepared> {
+        let (client_id, scope) = self.client(line, &e.client)?;
+        let key = format!("engagement|{client_id}|{}", e.referral_date);
+        let ok = [
+            self.once(line, "referral_date", key),
+            self.past(line, "engaged_on", Some(e.engaged_on)),
+            self.not_before(
+                line,
+                "engaged_on",
+                Some(e.engaged_on),
+                Some(e.referral_date),
+                "referral date",
+            ),
+            self.allowed(line, "client_reference", Operation::EditClient, scope),
+        ];
+        if ok.contains(&false) {
+            return None;
+        }
+        let audit = serde_json::json!({ "engaged": true, "engaged_on": e.engaged_on.to_string() });
+        Some(Prepared::Engagement(
+            ImportedEngagement {
+                client_id,
+                referral_date: e.referral_date,
+                engaged_on: e.engaged_on,
             },
             audit.to_string(),
         ))

@@ -19,8 +19,9 @@ use chrono::NaiveDate;
 use crate::domain::roles;
 use crate::domain::substances::AlcoholRule;
 use crate::store::{
-    Actor, ImportedAssessment, ImportedBriefInterventions, ImportedEpisode, ImportedModality,
-    ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest, NewTally, Store, StoreResult,
+    Actor, ImportedAssessment, ImportedBriefInterventions, ImportedEngagement, ImportedEpisode,
+    ImportedModality, ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest, NewTally,
+    Store, StoreResult,
 };
 
 use super::check::Context;
@@ -64,6 +65,8 @@ pub enum Prepared {
     BriefInterventions(ImportedBriefInterventions, String, String),
     /// An appointment, with its audit text.
     Assessment(ImportedAssessment, String),
+    /// An episode's engagement, with the episode's values after it (audit text).
+    Engagement(ImportedEngagement, String),
 }
 
 /// A checked file: every row ready to write, and every problem found so far.
@@ -83,8 +86,8 @@ pub struct Plan {
 pub struct Outcome {
     /// Rows inserted (rows already there are `unchanged`).
     pub created: usize,
-    /// Existing clients whose values the file changed, and appointments whose
-    /// outcome it recorded.
+    /// Existing clients whose values the file changed, appointments whose outcome it
+    /// recorded, and episodes whose engagement it dated.
     pub updated: usize,
     /// Rows already recorded exactly so.
     pub unchanged: usize,

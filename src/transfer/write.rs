@@ -47,6 +47,7 @@ impl Writer<'_, '_> {
             Prepared::Outcome(o, _) => (o.client_id, &[Operation::EditClient]),
             Prepared::Modality(m, _) => (m.client_id, &[Operation::EditClient]),
             Prepared::Assessment(a, _) => (a.client_id, &[Operation::RecordAppointment]),
+            Prepared::Engagement(e, _) => (e.client_id, &[Operation::EditClient]),
         };
         for op in ops {
             self.allow(client_id, *op)?;
@@ -70,6 +71,22 @@ impl Writer<'_, '_> {
                 }
             },
             Prepared::Assessment(a, audit) => return self.assessment(line, a, audit),
+            Prepared::Engagement(e, audit) => {
+                match self.tx.import_engagement(e, audit)? {
+                    Ok(Imported::Updated) => self.outcome.updated += 1,
+                    Ok(_) => self.outcome.unchanged += 1,
+                    Err(stored) => self.outcome.problems.push(Problem {
+                        line,
+                        column: Some("engaged_on".to_owned()),
+                        message: format!(
+                            "this episode is recorded as engaged from {}, and an import never \
+                             changes the day: correct the row, or change it on the engaged form",
+                            crate::domain::dates::uk(stored)
+                        ),
+                    }),
+                }
+                return Ok(());
+            }
             Prepared::Custody(c, audit) => self.tx.import_custody(c, audit)?,
             Prepared::Contact(c, audit) => self.tx.import_contact(c, audit)?,
             Prepared::Breach(b, audit) => self.tx.import_breach(b, audit)?,
@@ -274,7 +291,7 @@ pub(super) fn row_problem(kind: Kind, line: u64, e: StoreError) -> StoreResult<P
     };
     let (column, message) = match e {
         // The one row-level refusal of an outcome: no episode with that referral date.
-        StoreError::Invalid(why) if kind == Kind::Outcomes => {
+        StoreError::Invalid(why) if matches!(kind, Kind::Outcomes | Kind::Engagement) => {
             (Some("referral_date".to_owned()), why)
         }
         // A modality's: no such episode, or the stored one says otherwise.

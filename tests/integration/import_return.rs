@@ -454,3 +454,72 @@ fn import_help_and_the_readme_list_every_kind_with_its_columns() {
         }
     }
 }
+
+#[test]
+fn an_episodes_engagement_is_imported_with_its_day_once() {
+    let (_dir, db) = database(Role::CareCoordinator);
+    let engagement = "SELECT engaged || ' ' || coalesce(engaged_on, '-') FROM episode";
+    let file = "client_reference,referral_date,engaged_on\nC-1,01/09/2026,15/10/2026\n";
+    let (ok, text) = import(&db, "engagement", file, false);
+    assert!(
+        ok && text.starts_with("0 would be created, 0 unchanged, 1 would be updated"),
+        "{text}"
+    );
+    assert_eq!(rows(&db, engagement), ["0 -"], "the dry run wrote nothing");
+    let (ok, text) = import(&db, "engagement", file, true);
+    assert!(
+        ok && text.starts_with("0 created, 0 unchanged, 1 updated"),
+        "{text}"
+    );
+    assert_eq!(rows(&db, engagement), ["1 2026-10-15"]);
+    let audit =
+        "SELECT action || ' ' || before || ' ' || after FROM audit WHERE entity = 'episode'";
+    assert_eq!(
+        rows(&db, audit),
+        [
+            r#"import {"engaged":false,"engaged_on":null} {"engaged":true,"engaged_on":"2026-10-15"}"#
+        ]
+    );
+    let (ok, text) = import(&db, "engagement", file, true);
+    assert!(ok && text.starts_with("0 created, 1 unchanged"), "{text}");
+    let exported = export(&db, "engagement");
+    assert_eq!(
+        exported,
+        "client_reference,referral_date,engaged_on\nC-1,2026-09-01,2026-10-15\n"
+    );
+    let (ok, text) = import(&db, "engagement", &exported, true);
+    assert!(ok && text.starts_with("0 created, 1 unchanged"), "{text}");
+
+    let hostile = "client_reference,referral_date,engaged_on
+C-1,01/09/2026,16/10/2026
+C-9,01/09/2026,16/10/2026
+C-1,02/09/2026,16/10/2026
+C-1,01/09/2026,31/08/2026
+C-1,01/09/2026,24/11/2026
+C-1,01/09/2026,not a date
+";
+    let (ok, text) = import(&db, "engagement", hostile, true);
+    assert!(!ok, "{text}");
+    for expected in [
+        "line 2, column engaged_on: this episode is recorded as engaged from 15/10/2026, and an import never changes the day",
+        "line 3, column client_reference: no client 'C-9'",
+        "line 4, column referral_date: the client has no episode referred on 02/09/2026",
+        "line 5, column engaged_on: 31/08/2026 is before the referral date (01/09/2026)",
+        "line 6, column engaged_on: 24/11/2026 is after today",
+        "line 7, column engaged_on: 'not a date' is not a date",
+        "Nothing was written",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    assert_eq!(rows(&db, engagement), ["1 2026-10-15"]);
+    let (ok, text) = import(
+        &db,
+        "engagement",
+        "client_reference,engaged_on\nC-1,15/10/2026\n",
+        true,
+    );
+    assert!(
+        !ok && text.contains("line 1, column referral_date: required column is missing"),
+        "{text}"
+    );
+}

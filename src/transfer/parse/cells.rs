@@ -13,8 +13,8 @@ use crate::domain::safe_text::refused_text;
 
 use super::rows::{
     AssessmentRow, BreachRow, BriefInterventionRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow,
-    CustodyRow, DrugTestRow, EpisodeRow, FLAG_COLUMNS, Kind, ModalityRow, OutcomeRow, Problem, Row,
-    TallyRow, room,
+    CustodyRow, DrugTestRow, EngagementRow, EpisodeRow, FLAG_COLUMNS, Kind, ModalityRow,
+    OutcomeRow, Problem, Row, TallyRow, room,
 };
 
 pub(super) struct Cells<'a> {
@@ -324,6 +324,15 @@ impl Cells<'_> {
             }),
             Kind::BriefInterventions => Row::BriefIntervention(self.brief_interventions()),
             Kind::Assessments => Row::Assessment(self.assessment()),
+            Kind::Engagement => Row::Engagement(self.engagement()),
+        }
+    }
+
+    fn engagement(&mut self) -> EngagementRow {
+        EngagementRow {
+            client: self.required("client_reference"),
+            referral_date: self.required_date("referral_date"),
+            engaged_on: self.required_date("engaged_on"),
         }
     }
 

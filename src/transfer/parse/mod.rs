@@ -7,8 +7,8 @@ mod rows;
 use cells::Cells;
 pub use rows::{
     AssessmentRow, BreachRow, BriefInterventionRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow,
-    CustodyRow, DrugTestRow, EpisodeRow, FLAG_COLUMNS, Kind, ModalityRow, OutcomeRow, Parsed,
-    Problem, Row, TallyRow, columns_help, max_chars, room,
+    CustodyRow, DrugTestRow, EngagementRow, EpisodeRow, FLAG_COLUMNS, Kind, ModalityRow,
+    OutcomeRow, Parsed, Problem, Row, TallyRow, columns_help, max_chars, room,
 };
 
 /// Parses `bytes` as a `kind` file. Relative dates (`today`, `+7`) are refused: a file

@@ -38,6 +38,9 @@ pub enum Kind {
     /// Required Assessment and Restriction on Bail appointments with their outcomes,
     /// keyed on client reference, appointment time and kind.
     Assessments,
+    /// The day an episode's client engaged (DIR section 9 completed), keyed on the
+    /// episode (client reference and referral date).
+    Engagement,
 }
 
 impl Kind {
@@ -148,6 +151,11 @@ impl Kind {
                 ("outcome", false),
                 ("breach_rag", false),
                 ("breached_at", false),
+            ],
+            Self::Engagement => &[
+                ("client_reference", true),
+                ("referral_date", true),
+                ("engaged_on", true),
             ],
         }
     }
@@ -447,6 +455,18 @@ pub struct AssessmentRow {
     pub breached_at: Option<NaiveDateTime>,
 }
 
+/// An engagement row: the episode (its client and referral date) and the day its
+/// client engaged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngagementRow {
+    /// Client reference.
+    pub client: String,
+    /// The referral date of the episode.
+    pub referral_date: NaiveDate,
+    /// The day engagement was evidenced (DIR section 9 completed).
+    pub engaged_on: NaiveDate,
+}
+
 /// One parsed row, of the file's [`Kind`]: a file holds one kind only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is the row of the kind it names
@@ -462,6 +482,7 @@ pub enum Row {
     Modality(ModalityRow),
     BriefIntervention(BriefInterventionRow),
     Assessment(AssessmentRow),
+    Engagement(EngagementRow),
 }
 
 /// A parsed file: rows that parsed cleanly (with line numbers) and every problem.
