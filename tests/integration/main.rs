@@ -11,6 +11,7 @@ mod common;
 mod concurrency;
 mod config;
 mod corpus;
+mod court_orders;
 mod domain;
 mod duties;
 mod editing;

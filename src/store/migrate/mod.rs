@@ -11,6 +11,7 @@ use rusqlite::{Connection, Transaction, params};
 use super::error::{StoreError, StoreResult};
 
 mod duties;
+mod orders;
 mod outreach;
 
 use duties::duties;
@@ -41,6 +42,7 @@ pub const STEPS: &[Step] = &[
     modality_key,
     duties,
     brief_interventions,
+    orders::court_orders,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.
@@ -324,7 +326,7 @@ fn drug_test_key(tx: &Transaction<'_>) -> StoreResult<()> {
     Ok(())
 }
 
-/// Whether the index (or table) `name` is still to be made: steps 10 to 13 are skipped
+/// Whether the index (or table) `name` is still to be made: steps 10 and later are skipped
 /// where it is.
 fn index_missing(tx: &Transaction<'_>, name: &str) -> StoreResult<bool> {
     let present: bool = tx.query_row(
