@@ -268,6 +268,11 @@ fn check(settings: Settings) -> Result<Settings, String> {
                 .to_owned(),
         );
     }
+    if settings.triage.order_end_lead_days < 0 || settings.triage.court_review_lead_days < 0 {
+        return Err(
+            "[triage] order_end_lead_days and court_review_lead_days must be 0 or more".to_owned(),
+        );
+    }
     if settings.kpi2_window_days.is_some_and(|d| d < 0) {
         return Err("kpi2_window_days must be 0 or more, or left out for no window".to_owned());
     }

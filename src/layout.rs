@@ -136,11 +136,17 @@ pub fn record_lines(record: &ClientRecord, today: NaiveDate, shows_viewers: bool
                 + usize::from(e.assessment_date.is_some() && !e.dan_advised)
                 + usize::from(e.exit_plan.is_some())
                 + usize::from(e.extension.is_some())
+                + usize::from(record.orders.iter().any(|o| Some(o.id) == e.follows_order))
         });
     let custody = if record.custody.is_empty() {
         0
     } else {
         2 + record.custody.iter().map(custody_lines).sum::<usize>()
+    };
+    let orders = if record.orders.is_empty() {
+        0
+    } else {
+        2 + record.orders.iter().map(order_lines).sum::<usize>()
     };
     // Each breach's attempts to re-engage are listed under it.
     let checks = record.assessments.len() + record.breaches.len() + record.reengagements.len();
@@ -162,7 +168,15 @@ pub fn record_lines(record: &ClientRecord, today: NaiveDate, shows_viewers: bool
     } else {
         0
     };
-    profile + episode + custody + assessments + history + viewers
+    profile + episode + custody + orders + assessments + history + viewers
+}
+
+/// Lines of one court order: the order, its early and late ends while in force
+/// (one line, if it has either), and one per court review.
+fn order_lines(o: &crate::domain::record::OrderRecord) -> usize {
+    let ends = o.ended_on.is_none()
+        && (o.terms.early_end_date.is_some() || o.terms.late_end_date.is_some());
+    1 + usize::from(ends) + o.reviews.len()
 }
 
 /// Lines of one custody spell: the spell, the hand-over line unless released with none

@@ -12,6 +12,7 @@ pub mod handover;
 pub mod kpi;
 pub mod model;
 pub mod nhs;
+pub mod orders;
 pub mod period;
 pub mod record;
 pub mod reengage;

@@ -212,6 +212,18 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// A court order or licence a client serves in the community (003).
+    OrderKind {
+        DrrHigh => "drr_high", "DRR (high intensity)";
+        DrrLow => "drr_low", "DRR (low intensity)";
+        Atr => "atr", "ATR";
+        Licence => "licence", "licence";
+        CommunityOrder => "community_order", "community order";
+        SuspendedSentence => "suspended_sentence", "suspended sentence";
+    }
+}
+
+vocabulary! {
     /// Why a drug test was taken.
     TestKind {
         TriggerOffence => "trigger_offence", "trigger offence";
@@ -502,6 +514,8 @@ pub struct CaseloadRow {
     pub last_contact: Option<NaiveDate>,
     /// Next care-plan review date.
     pub next_review_date: Option<NaiveDate>,
+    /// The court order or licence in force, if any.
+    pub order: Option<Box<crate::domain::orders::OrderDates>>,
 }
 
 impl CaseloadRow {

@@ -134,6 +134,8 @@ pub struct EpisodeRecord {
     pub extension: Option<(String, NaiveDate)>,
     /// Closure date and exit reason.
     pub closure: Option<(NaiveDate, ExitReason)>,
+    /// The court order this episode is the aftercare of.
+    pub follows_order: Option<i64>,
 }
 
 /// One custody episode.
@@ -271,6 +273,8 @@ pub struct ClientRecord {
     pub episodes: Vec<EpisodeRecord>,
     /// Custody episodes, newest first.
     pub custody: Vec<CustodyRecord>,
+    /// Court orders and licences with their reviews, newest first.
+    pub orders: Vec<OrderRecord>,
     /// Required Assessments, newest first.
     pub assessments: Vec<AssessmentRecord>,
     /// Modalities of every episode, newest first.
@@ -287,4 +291,42 @@ pub struct ClientRecord {
     pub audit: Vec<AuditRecord>,
     /// Who opened the record (access log), the latest first.
     pub viewers: Vec<Viewer>,
+}
+
+/// A court order or licence on the client record, with its court reviews.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRecord {
+    /// Order row id.
+    pub id: i64,
+    /// What it is and every date it may end on.
+    pub terms: super::write::OrderTerms,
+    /// The day it ended, once it has.
+    pub ended_on: Option<NaiveDate>,
+    /// Its court reviews, earliest first.
+    pub reviews: Vec<ReviewRecord>,
+}
+
+impl OrderRecord {
+    /// "DRR (high intensity) from 02/03/2026, Cardiff Crown Court": how a choice of
+    /// order and the aftercare line name it.
+    #[must_use]
+    pub fn title(&self) -> String {
+        format!(
+            "{} from {}, {}",
+            self.terms.kind.label(),
+            super::dates::uk(self.terms.start_date),
+            self.terms.court
+        )
+    }
+}
+
+/// A court review of an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRecord {
+    /// Review row id.
+    pub id: i64,
+    /// The review date.
+    pub on: NaiveDate,
+    /// The progress report went to the court.
+    pub report_sent: bool,
 }

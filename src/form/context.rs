@@ -30,6 +30,8 @@ pub struct FormContext {
     pub areas: Vec<(i64, String)>,
     /// Care co-ordinators offered (id, name).
     pub workers: Vec<(i64, String)>,
+    /// The client's court orders offered (id, title), newest first.
+    pub orders: Vec<(i64, String)>,
     /// Area and care co-ordinator of a new client.
     pub home: Option<(i64, Option<i64>)>,
     /// Care-plan date, to show the retention band before closing.
@@ -60,6 +62,7 @@ pub fn read(
             id,
             version: record.profile.version,
         });
+        context.orders = record.orders.iter().map(|o| (o.id, o.title())).collect();
         if let Some(open) = record.episodes.iter().find(|e| e.closure.is_none()) {
             context.episode = Some(store.version_of("episode", open.id)?);
             context.care_plan_date = open.care_plan_date;

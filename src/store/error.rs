@@ -392,6 +392,12 @@ fn natural_key_clash(e: &rusqlite::Error) -> Option<&'static str> {
         "reengagement.breach_id, reengagement.attempted_at, reengagement.how" => {
             "this attempt to re-engage (same breach, time and way) is already recorded: nothing was saved"
         }
+        "court_order.client_id, court_order.kind, court_order.start_date" => {
+            "this client already has an order of this kind starting on this day: open that one instead; nothing was saved"
+        }
+        "court_order.client_id" => {
+            "this client already has a court order or licence in force: record the day it ended first; nothing was saved"
+        }
         "breach.client_id, breach.raised_at" => {
             "this client already has a breach raised at this time: open that one instead; nothing was saved"
         }

@@ -77,6 +77,12 @@ fn episode_fields(edit: &EpisodeEdit) -> Fields {
         ],
         EpisodeEdit::Engaged(None) => vec![("engaged", flag(false))],
         EpisodeEdit::Prescribed(on) => vec![("prescribed", flag(*on))],
+        EpisodeEdit::FollowsOrder(order) => {
+            vec![(
+                "follows_order_id",
+                order.map_or(Value::Null, Value::Integer),
+            )]
+        }
         EpisodeEdit::Tier(tier) => vec![("tier", Value::Integer(i64::from(*tier)))],
         EpisodeEdit::ExitPlan(plan) => {
             let plan = plan.trim();
@@ -135,6 +141,7 @@ pub(super) fn edit_of(change: &Change) -> Option<(&'static str, Versioned, Field
     Some(match change {
         Change::Client(row, edit) => ("client", *row, client_fields(edit)),
         Change::Episode(row, edit) => ("episode", *row, episode_fields(edit)),
+        Change::Order { .. } | Change::CourtReview { .. } => return super::orders::edit_of(change),
         Change::Custody(row, edit) => ("custody", *row, custody_fields(edit)),
         Change::Breach {
             breach,

@@ -36,10 +36,15 @@ const CASELOAD_SELECT: &str = "
            c.consent_to_share, e.next_review_date,
            cu.reception_date, coalesce(trim(cu.handover_with), '') <> '' AS handover_named,
            cu.handover_on, coalesce(trim(cu.handover_waived), '') <> '' AS handover_waived,
-           cu.handover_prescribing, cu.handover_consent, cu.reception_kind
+           cu.handover_prescribing, cu.handover_consent, cu.reception_kind,
+           o.kind AS order_kind, o.end_date AS ends_as_made, o.early_end_date AS ends_early,
+           o.late_end_date AS ends_late,
+           (SELECT group_concat(r.review_on) FROM court_review r
+             WHERE r.court_order_id = o.id AND r.report_sent = 0) AS court_reviews
       FROM client c
       JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL
-      LEFT JOIN custody cu ON cu.client_id = c.id AND cu.actual_release_date IS NULL";
+      LEFT JOIN custody cu ON cu.client_id = c.id AND cu.actual_release_date IS NULL
+      LEFT JOIN court_order o ON o.client_id = c.id AND o.ended_on IS NULL";
 
 super::read::columns! {
     /// Where [`CASELOAD_SELECT`] put each column, found once per read.
@@ -59,6 +64,7 @@ struct CaseloadAt {
     row: CaseloadColumns,
     flags: FlagColumns,
     checklist: ChecklistColumns,
+    order: super::orders::OrderColumns,
 }
 
 impl CaseloadAt {
@@ -67,6 +73,7 @@ impl CaseloadAt {
             row: CaseloadColumns::of(stmt)?,
             flags: FlagColumns::of(stmt)?,
             checklist: ChecklistColumns::of(stmt)?,
+            order: super::orders::OrderColumns::of(stmt)?,
         })
     }
 }
@@ -118,6 +125,7 @@ fn caseload_row(r: &Row<'_>, at: &CaseloadAt) -> rusqlite::Result<CaseloadRow> {
         custody,
         last_contact: date_opt(r, c.last_contact)?,
         next_review_date: date_opt(r, c.next_review_date)?,
+        order: super::orders::order_dates(r, &at.order)?,
     })
 }
 

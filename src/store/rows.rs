@@ -39,6 +39,8 @@ pub(super) const TABLES: &[&str] = &[
     "outreach",
     "area",
     "worker",
+    "court_order",
+    "court_review",
 ];
 
 pub(super) fn known_table(table: &'static str) -> StoreResult<&'static str> {
@@ -170,6 +172,11 @@ impl Tx<'_> {
     pub(super) fn scope_of(&self, table: &'static str, row_id: i64) -> StoreResult<ClientScope> {
         let sql = match table {
             "client" => "SELECT c.area_id, c.care_coordinator_id FROM client c WHERE c.id = ?1",
+            "court_review" => {
+                "SELECT c.area_id, c.care_coordinator_id FROM court_review r
+                   JOIN court_order o ON o.id = r.court_order_id
+                   JOIN client c ON c.id = o.client_id WHERE r.id = ?1"
+            }
             "modality" | "positive_outcome" | "episode" => {
                 let join = if table == "episode" {
                     "SELECT c.area_id, c.care_coordinator_id FROM episode e

@@ -184,6 +184,7 @@ impl Tx<'_> {
                 return Err(StoreError::Invalid(why.to_owned()));
             }
         }
+        self.check_order_link(change)?;
         let mut kept = Vec::new();
         let rows = if let Some((table, row, fields)) = edit_of(change) {
             allow(self.scope_of(table, row.id)?)?;
@@ -216,6 +217,9 @@ impl Tx<'_> {
                     area_id,
                     care_coordinator_id,
                 } => self.reassign(clients, *area_id, *care_coordinator_id, bases, &allow)?,
+                Change::AddOrder { .. } | Change::AddReview { .. } => {
+                    self.record_order(change, &allow)?
+                }
                 _ => vec![self.record(&me, change, &allow)?],
             }
         };

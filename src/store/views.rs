@@ -139,12 +139,13 @@ impl Store {
             episodes: self.list(
                 "SELECT id, referral_date, referral_source, assessment_date, dan_advised, care_plan_date,
                         next_review_date, engaged, prescribed, tier, exit_plan, extension_reason,
-                        extension_review_date, closure_date, exit_reason
+                        extension_review_date, closure_date, exit_reason, follows_order_id
                    FROM episode WHERE client_id = ?1 ORDER BY referral_date DESC, id DESC",
                 client_id,
                 episode_record,
             )?,
             custody: self.custody_records(client_id)?,
+            orders: self.order_records(client_id)?,
             assessments: self.list(
                 "SELECT kind, appointment_at, outcome, id FROM required_assessment
                   WHERE client_id = ?1 ORDER BY appointment_at DESC, id DESC",
@@ -328,6 +329,9 @@ impl Store {
                  OR (entity = 'required_assessment'
                      AND row_id IN (SELECT id FROM required_assessment WHERE client_id = ?1))
                  OR (entity = 'drug_test' AND row_id IN (SELECT id FROM drug_test WHERE client_id = ?1))
+                 OR (entity = 'court_order' AND row_id IN (SELECT id FROM court_order WHERE client_id = ?1))
+                 OR (entity = 'court_review' AND row_id IN (SELECT r.id FROM court_review r
+                     JOIN court_order o ON o.id = r.court_order_id WHERE o.client_id = ?1))
               ORDER BY id DESC",
             client_id,
             |r| {
@@ -377,5 +381,6 @@ fn episode_record(r: &Row<'_>) -> rusqlite::Result<EpisodeRecord> {
             Some(date) => Some((date, vocab(r, "exit_reason")?)),
             None => None,
         },
+        follows_order: r.get("follows_order_id")?,
     })
 }

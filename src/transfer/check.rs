@@ -17,6 +17,8 @@ use super::clients::{ClientCells, client_change};
 use super::import::{Prepared, Rules};
 use super::parse::{self, Cell, Problem, Row};
 
+mod orders;
+
 /// What a plan checks rows against: a snapshot of the store, the importer, and
 /// what the file has said so far.
 pub(super) struct Context {
@@ -162,6 +164,7 @@ impl Context {
             Row::BriefIntervention(b) => self.brief_interventions(line, &b),
             Row::Assessment(a) => self.assessment(line, &a),
             Row::Engagement(e) => self.engagement(line, &e),
+            Row::Order(o) => self.order(line, &o),
         }
     }
 

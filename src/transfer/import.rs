@@ -67,6 +67,8 @@ pub enum Prepared {
     Assessment(ImportedAssessment, String),
     /// An episode's engagement, with the episode's values after it (audit text).
     Engagement(ImportedEngagement, String),
+    /// A court order or licence, with the audit text.
+    Order(crate::domain::write::NewOrder, String),
 }
 
 /// A checked file: every row ready to write, and every problem found so far.

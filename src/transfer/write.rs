@@ -48,6 +48,7 @@ impl Writer<'_, '_> {
             Prepared::Modality(m, _) => (m.client_id, &[Operation::EditClient]),
             Prepared::Assessment(a, _) => (a.client_id, &[Operation::RecordAppointment]),
             Prepared::Engagement(e, _) => (e.client_id, &[Operation::EditClient]),
+            Prepared::Order(o, _) => (o.client_id, &[Operation::EditClient]),
         };
         for op in ops {
             self.allow(client_id, *op)?;
@@ -92,6 +93,7 @@ impl Writer<'_, '_> {
             Prepared::Breach(b, audit) => self.tx.import_breach(b, audit)?,
             Prepared::Outcome(o, audit) => self.tx.import_outcome(o, audit)?,
             Prepared::Modality(m, audit) => self.tx.import_modality(m, audit)?,
+            Prepared::Order(o, audit) => self.tx.import_order(o, audit)?,
         };
         if inserted.is_some() {
             self.outcome.created += 1;
@@ -306,6 +308,15 @@ pub(super) fn row_problem(kind: Kind, line: u64, e: StoreError) -> StoreResult<P
         // An appointment's: the breach dating rule (breach_time) at the moment of writing.
         StoreError::Invalid(why) if kind == Kind::Assessments => {
             (Some("breached_at".to_owned()), why)
+        }
+        // An order's: another in force, or the stored one says otherwise.
+        StoreError::Invalid(why) if kind == Kind::Orders => {
+            let column = if why.contains("in force") {
+                "ended_on"
+            } else {
+                "start_date"
+            };
+            (Some(column.to_owned()), why)
         }
         StoreError::NotAllowed(why) | StoreError::Invalid(why) => {
             (Some(key_column.to_owned()), why)

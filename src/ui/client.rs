@@ -1,5 +1,6 @@
 //! One client's record: profile and flags, the current episode as a timeline with the
-//! 13-week clock, custody and the release checklist, Required Assessments and breaches,
+//! 13-week clock, custody and the release checklist, court orders and licences with their
+//! dates and reviews, Required Assessments and breaches,
 //! drug tests, contacts (newest first), earlier episodes, the audit history, and (for
 //! team leaders and admins) who opened it.
 
@@ -150,6 +151,7 @@ fn episode_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line
                 theme,
             ));
             lines.push(Line::from(timeline(e)));
+            lines.extend(super::orders::aftercare_line(e, r));
             if let Some(start) = e.care_plan_date {
                 if let Some(c) = clock::clock(start, e.extension.as_ref().map(|x| x.1), app.today())
                 {
@@ -462,6 +464,7 @@ fn lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     profile_lines(record, app, theme, &mut out);
     episode_lines(record, app, theme, &mut out);
     custody_lines(record, app, theme, &mut out);
+    super::orders::order_lines(record, app, theme, &mut out);
     assessment_lines(record, app, theme, &mut out);
     history_lines(record, theme, &mut out);
     viewer_lines(record, app, theme, &mut out);

@@ -8,6 +8,7 @@ mod client;
 pub mod form;
 mod help;
 mod menu;
+mod orders;
 mod releases;
 mod report;
 mod review;

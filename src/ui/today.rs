@@ -24,6 +24,8 @@ fn tag(kind: Kind) -> (&'static str, Option<Rag>) {
         ),
         Kind::Release => ("REL", Some(Rag::Amber)),
         Kind::Handover => ("HND", Some(Rag::Amber)),
+        Kind::CourtReview => ("CRT", None),
+        Kind::OrderEnd => ("ORD", None),
         Kind::Benchmark => ("13W", None),
         Kind::NoContact => ("CON", None),
         Kind::Review => ("REV", None),

@@ -11,7 +11,7 @@ use crate::common::at;
 
 /// Each form's draft key and the name its drafts had before keys existed (its title
 /// then). Written out, not derived: a draft saved today must load after any rename.
-const DRAFT_KEYS: [(FormKind, &str, &str); 33] = {
+const DRAFT_KEYS: [(FormKind, &str, &str); 38] = {
     use FormKind::*;
     [
         (Contact, "contact", "contact"),
@@ -59,6 +59,11 @@ const DRAFT_KEYS: [(FormKind, &str, &str); 33] = {
         (EndModality, "end_modality", "modality ended"),
         (DrugTest, "drug_test", "drug test"),
         (Outreach, "outreach", "outreach"),
+        (AddOrder, "add_order", "add_order"),
+        (Order, "order", "order"),
+        (AddCourtReview, "add_review", "add_review"),
+        (CourtReport, "court_review", "court_review"),
+        (Aftercare, "aftercare", "aftercare"),
     ]
 };
 

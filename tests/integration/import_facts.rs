@@ -14,7 +14,7 @@ use crate::common::{actor, date, empty_store, new_client};
 
 /// A database with areas Newport and Cardiff, this process's OS login as a `role` in
 /// Newport, and client C-1 in Newport with an episode referred on 01/09/2026.
-pub(super) fn database(role: Role) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn database(role: Role) -> (tempfile::TempDir, PathBuf) {
     let (dir, mut store) = empty_store();
     store
         .generate(
@@ -51,7 +51,7 @@ pub(super) fn database(role: Role) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Runs `caseload import KIND FILE` (with `--apply` if `apply`) on `contents`.
-pub(super) fn import(db: &Path, kind: &str, contents: &str, apply: bool) -> (bool, String) {
+pub(crate) fn import(db: &Path, kind: &str, contents: &str, apply: bool) -> (bool, String) {
     let file = db.parent().unwrap().join(format!("{kind}.csv"));
     std::fs::write(&file, contents).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_caseload"));
@@ -77,7 +77,7 @@ pub(super) fn import(db: &Path, kind: &str, contents: &str, apply: bool) -> (boo
     (output.status.success(), text)
 }
 
-pub(super) fn rows(db: &Path, sql: &str) -> Vec<String> {
+pub(crate) fn rows(db: &Path, sql: &str) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).unwrap();
     let mut stmt = conn.prepare(sql).unwrap();
     stmt.query_map([], |r| r.get(0))

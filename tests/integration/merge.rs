@@ -103,7 +103,7 @@ pub(crate) fn enter(store: &mut Store, app: &mut App) {
 
 /// C-1 with a value in every field the edit forms show, and a row for each of them:
 /// a custody not yet released, an outstanding breach, an assessment without an
-/// outcome, a modality not yet ended.
+/// outcome, a modality not yet ended, a court order in force with a review.
 pub(crate) fn fixture() -> (tempfile::TempDir, Store, Team) {
     let (dir, mut store, team) = team_store();
     let lead = as_login("lead");
@@ -196,6 +196,15 @@ pub(crate) fn fixture() -> (tempfile::TempDir, Store, Team) {
             on: date("2026-09-15"),
         },
     );
+    // A community order (no flag of its own) with a review, far from today.
+    apply(&mut store, crate::court_orders::community_order(team.c1));
+    apply(
+        &mut store,
+        Change::AddReview {
+            client_id: team.c1,
+            on: date("2027-01-20"),
+        },
+    );
     (dir, store, team)
 }
 
@@ -230,7 +239,7 @@ fn last_audit_columns(store: &Store) -> (BTreeSet<String>, BTreeSet<String>) {
 /// must name (two where the record's rules pair them: a closure's date and reason, a
 /// breach's status and date).
 /// A form kind, the (field, value) pairs to set, and the columns the audit must name.
-type Edit = (FormKind, Vec<(&'static str, String)>, Vec<&'static str>);
+pub(crate) type Edit = (FormKind, Vec<(&'static str, String)>, Vec<&'static str>);
 
 fn edits(team: &Team) -> Vec<Edit> {
     let one = |key, value: &str, column| (vec![(key, value.to_owned())], vec![column]);
@@ -329,6 +338,7 @@ fn edits(team: &Team) -> Vec<Edit> {
     table
         .into_iter()
         .map(|(kind, (fields, columns))| (kind, fields, columns))
+        .chain(crate::court_orders::order_edits())
         .collect()
 }
 

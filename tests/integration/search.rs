@@ -24,6 +24,7 @@ fn row(id: i64, family: &str, given: &str) -> CaseloadRow {
         custody: None,
         last_contact: None,
         next_review_date: None,
+        order: None,
     }
 }
 

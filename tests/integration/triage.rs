@@ -42,11 +42,12 @@ pub(crate) fn settled(id: i64) -> CaseloadRow {
         custody: None,
         last_contact: Some(ago(1)),
         next_review_date: None,
+        order: None,
     }
 }
 
 /// A hand-over to the prison drug team, recorded.
-fn handed_over() -> Handover {
+pub(crate) fn handed_over() -> Handover {
     Handover {
         prison_known: true,
         named: true,

@@ -53,6 +53,18 @@ pub struct TriageConfig {
     pub handover: f64,
     /// Weight per day since that reception (up to 14 days).
     pub handover_per_day: f64,
+    /// Days before a court order's or licence's potential end date from which it is
+    /// listed, to arrange aftercare (a team setting).
+    pub order_end_lead_days: i64,
+    /// Weight of a potential end inside that lead time, times how close it is
+    /// (at least a quarter), and in full once every end date has passed.
+    pub order_end: f64,
+    /// Days before a court review from which its progress report is listed (a team
+    /// setting).
+    pub court_review_lead_days: i64,
+    /// Weight of a court review inside that lead time, times how close it is (at
+    /// least a quarter).
+    pub court_review: f64,
 }
 
 impl Default for TriageConfig {
@@ -79,6 +91,10 @@ impl Default for TriageConfig {
             cooling_off_hours: 0,
             handover: 50.0,
             handover_per_day: 5.0,
+            order_end_lead_days: 28,
+            order_end: 40.0,
+            court_review_lead_days: 7,
+            court_review: 35.0,
         }
     }
 }

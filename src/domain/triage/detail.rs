@@ -4,8 +4,9 @@ use chrono::NaiveDateTime;
 
 use crate::domain::breach::countdown;
 use crate::domain::clock;
-use crate::domain::model::{Rag, ReceptionKind};
+use crate::domain::model::{OrderKind, Rag, ReceptionKind};
 use crate::domain::reengage::{Tried, cooling_off_phrase};
+use crate::domain::orders::{EndDue, day_words};
 use crate::domain::release::Checklist;
 
 use super::config::{ContactGroup, TriageConfig};
@@ -19,6 +20,10 @@ pub enum Kind {
     Release,
     /// Into custody, hand-over to the prison drug team not recorded.
     Handover,
+    /// A court review soon: its progress report.
+    CourtReview,
+    /// A court order or licence may end soon: aftercare.
+    OrderEnd,
     /// The 13-week benchmark needs a decision.
     Benchmark,
     /// No contact for a while.
@@ -90,6 +95,20 @@ pub enum Detail {
         /// Remanded or sentenced, if recorded.
         reception: Option<ReceptionKind>,
     },
+    /// A court order or licence may end soon, or has passed its last end date.
+    OrderEnd {
+        /// DRR, ATR, licence...
+        kind: OrderKind,
+        /// Which end, and how far away.
+        due: EndDue,
+    },
+    /// A court review soon, its progress report not sent.
+    CourtReview {
+        /// The review date.
+        on: chrono::NaiveDate,
+        /// Days to it (0 = today).
+        days: i64,
+    },
     /// Past day 91 with no extension recorded.
     PastBenchmark {
         /// Day on the caseload.
@@ -138,6 +157,8 @@ impl Detail {
             Self::Breach { rag, .. } => Kind::Breach(*rag),
             Self::Release { .. } => Kind::Release,
             Self::Handover { .. } => Kind::Handover,
+            Self::OrderEnd { .. } => Kind::OrderEnd,
+            Self::CourtReview { .. } => Kind::CourtReview,
             Self::PastBenchmark { .. }
             | Self::ExtensionReviewOverdue { .. }
             | Self::NoExitPlan { .. } => Kind::Benchmark,
@@ -152,15 +173,17 @@ impl Detail {
     /// hand-over owed since a reception before today, the 13-week benchmark passed with
     /// no extension or a passed extension review, no contact for longer than expected,
     /// a passed care-plan review, a referral older than the assessment window, an
-    /// assessment with no consent. Not late yet: a release ahead with its checklist
-    /// open, day 77-90 with no exit plan, a breach still within its deadline, a
-    /// reception today. The capacity counts of the Areas view use it.
+    /// assessment with no consent, an order past every date it could end on. Not late
+    /// yet: a release ahead with its checklist open, day 77-90 with no exit plan, a
+    /// breach still within its deadline, a reception today, an order that may end
+    /// soon, a court review ahead. The capacity counts of the Areas view use it.
     #[must_use]
     pub fn overdue(&self, now: NaiveDateTime) -> bool {
         match *self {
             Self::Breach { deadline, .. } => now > deadline,
             Self::Handover { days, .. } => days > 0,
-            Self::Release { .. } | Self::NoExitPlan { .. } => false,
+            Self::OrderEnd { due, .. } => matches!(due, EndDue::Passed { .. }),
+            Self::Release { .. } | Self::NoExitPlan { .. } | Self::CourtReview { .. } => false,
             Self::PastBenchmark { .. }
             | Self::ExtensionReviewOverdue { .. }
             | Self::NoContact { .. }
@@ -210,6 +233,18 @@ impl Detail {
                     as_f64(days.min(14)),
                 ),
             ],
+            Self::OrderEnd { due, .. } => {
+                let factor = match due {
+                    EndDue::MayEnd { days, .. } => closeness(days, cfg.order_end_lead_days),
+                    EndDue::Passed { .. } => 1.0,
+                };
+                vec![Term::new("order may end: aftercare", cfg.order_end, factor)]
+            }
+            Self::CourtReview { days, .. } => vec![Term::new(
+                "court review: progress report",
+                cfg.court_review,
+                closeness(days, cfg.court_review_lead_days),
+            )],
             Self::PastBenchmark { .. } => {
                 vec![Term::new("past 13 weeks", cfg.benchmark_overdue, 1.0)]
             }
@@ -307,6 +342,31 @@ impl Detail {
                 };
                 format!("{when}: {what}")
             }
+            Self::OrderEnd { kind, due } => match due {
+                EndDue::MayEnd { on, days } => {
+                    let when = match days {
+                        0 => "today".to_owned(),
+                        1 => "tomorrow".to_owned(),
+                        d => format!("in {d} days"),
+                    };
+                    format!(
+                        "{} may end {} ({when}): arrange aftercare",
+                        kind.short(),
+                        on.format("%d/%m")
+                    )
+                }
+                EndDue::Passed { on, .. } => format!(
+                    "{} was due to end {}: record its end",
+                    kind.short(),
+                    on.format("%d/%m")
+                ),
+            },
+            Self::CourtReview { on, .. } => {
+                format!(
+                    "Court review {}: progress report",
+                    day_words(on, now.date())
+                )
+            }
             Self::PastBenchmark { day } => {
                 format!("Day {day}: past 13 weeks, no extension recorded")
             }
@@ -352,6 +412,13 @@ const fn breach_label(rag: Rag) -> &'static str {
         Rag::Amber => "Amber breach",
         Rag::Green => "Green breach",
     }
+}
+
+/// How close `days` ahead is within a lead time of `lead` days: 1 on the day, a
+/// quarter or more at the start of the lead time.
+fn closeness(days: i64, lead: i64) -> f64 {
+    let lead = as_f64(lead.max(1));
+    ((lead - as_f64(days)) / lead).clamp(0.25, 1.0)
 }
 
 /// Day counts as factors. They are small; anything beyond `i32` saturates.

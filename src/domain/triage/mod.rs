@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::clock::{self, Stage};
 use super::handover;
 use super::model::{CaseloadRow, Flags, Rag};
+use super::orders;
 use super::release;
 
 mod config;
@@ -92,6 +93,20 @@ fn handover_detail(row: &CaseloadRow, today: NaiveDate) -> Option<Detail> {
         prison_known: custody.handover.prison_known,
         reception: custody.reception_kind,
     })
+}
+
+fn order_details(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> [Option<Detail>; 2] {
+    let Some(order) = row.order.as_deref() else {
+        return [None, None];
+    };
+    [
+        orders::end_due(order, today, cfg.order_end_lead_days).map(|due| Detail::OrderEnd {
+            kind: order.kind,
+            due,
+        }),
+        orders::review_due(order, today, cfg.court_review_lead_days)
+            .map(|(on, days)| Detail::CourtReview { on, days }),
+    ]
 }
 
 fn benchmark_detail(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Detail> {
@@ -202,9 +217,14 @@ pub fn queue<R: Borrow<CaseloadRow>>(
                 None,
                 None,
                 None,
+                None,
+                None,
             ]
         } else {
+            let [end, review] = order_details(row, today, cfg);
             [
+                end,
+                review,
                 benchmark_detail(row, today, cfg),
                 contact_detail(row, today, cfg),
                 review_detail(row, today),

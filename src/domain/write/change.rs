@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::Versioned;
 use super::new::{NewArea, NewClient, NewEpisode, NewWorker};
+use super::orders::OrderTerms;
 use crate::domain::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, ExitReason, Flags, ModalityKind,
     OutcomeKind, Rag, ReceptionKind, ReengageHow, ReferralSource, ReleaseType, Role,
@@ -77,6 +78,8 @@ pub enum EpisodeEdit {
         /// When the decision is reviewed.
         review_date: NaiveDate,
     },
+    /// The court order this episode is the aftercare of (`None`: none).
+    FollowsOrder(Option<i64>),
     /// Closure: date and exit reason.
     Close {
         /// Closure date.
@@ -210,6 +213,38 @@ pub enum Change {
         waived: String,
         /// Remanded or sentenced (`None`: not known yet).
         reception_kind: Option<ReceptionKind>,
+    },
+    /// A court order or licence made.
+    AddOrder {
+        /// Row id of the client it is about.
+        client_id: i64,
+        /// What it is and when it may end.
+        terms: OrderTerms,
+    },
+    /// A change to the order in force: its terms, or the day it ended.
+    Order {
+        /// The order, as read.
+        order: Versioned,
+        /// What it is and when it may end.
+        terms: OrderTerms,
+        /// The day it ended (`None`: in force).
+        ended_on: Option<NaiveDate>,
+    },
+    /// A court review of the client's order in force.
+    AddReview {
+        /// Row id of the client it is about.
+        client_id: i64,
+        /// The review date.
+        on: NaiveDate,
+    },
+    /// A court review's date, and whether its progress report was sent.
+    CourtReview {
+        /// The review, as read.
+        review: Versioned,
+        /// The review date.
+        on: NaiveDate,
+        /// The progress report went to the court.
+        report_sent: bool,
     },
     /// Move clients to another area and care co-ordinator (bulk from the list).
     Reassign {

@@ -7,6 +7,7 @@
 
 mod change;
 mod new;
+mod orders;
 
 use chrono::NaiveDateTime;
 
@@ -17,6 +18,7 @@ pub use new::{
     NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
     NewOutcome, NewOutreach, NewReengagement, NewRequiredAssessment, NewWorker,
 };
+pub use orders::{NewOrder, OrderTerms};
 
 /// One stored column value, as SQLite keeps it (`store` converts to and from the
 /// driver's own type), so that merges and conflicts can be described without it.

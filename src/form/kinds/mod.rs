@@ -8,6 +8,7 @@ mod contact;
 mod custody;
 mod episode;
 mod exit;
+mod orders;
 mod outcomes;
 mod profile;
 mod referral;
@@ -88,6 +89,16 @@ registry! {
     ReleaseChecklist => custody::CHECKLIST,
     /// The actual release date of the custody not yet released.
     Released => custody::RELEASED,
+    /// A court order or licence made, with every date it may end on.
+    AddOrder => orders::ADD_ORDER,
+    /// The order in force: its dates, or the day it ended.
+    Order => orders::ORDER,
+    /// A court review of the order in force.
+    AddCourtReview => orders::ADD_REVIEW,
+    /// A court review's date and progress report.
+    CourtReport => orders::REPORT,
+    /// The open episode as the aftercare of a court order.
+    Aftercare => orders::AFTERCARE,
     /// The 13-week exit plan.
     ExitPlan => exit::EXIT_PLAN,
     /// A 13-week extension.

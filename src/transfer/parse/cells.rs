@@ -17,6 +17,8 @@ use super::rows::{
     OutcomeRow, Problem, Row, TallyRow, room,
 };
 
+mod orders;
+
 pub(super) struct Cells<'a> {
     pub(super) line: u64,
     pub(super) columns: &'a [(&'static str, usize)],
@@ -325,6 +327,7 @@ impl Cells<'_> {
             Kind::BriefInterventions => Row::BriefIntervention(self.brief_interventions()),
             Kind::Assessments => Row::Assessment(self.assessment()),
             Kind::Engagement => Row::Engagement(self.engagement()),
+            Kind::Orders => Row::Order(self.order()),
         }
     }
 

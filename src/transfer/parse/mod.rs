@@ -7,7 +7,7 @@ mod rows;
 use cells::Cells;
 pub use rows::{
     AssessmentRow, BreachRow, BriefInterventionRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow,
-    CustodyRow, DrugTestRow, EngagementRow, EpisodeRow, FLAG_COLUMNS, Kind, ModalityRow,
+    CustodyRow, DrugTestRow, EngagementRow, EpisodeRow, FLAG_COLUMNS, Kind, ModalityRow, OrderRow,
     OutcomeRow, Parsed, Problem, Row, TallyRow, columns_help, max_chars, room,
 };
 

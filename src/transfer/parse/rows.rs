@@ -41,6 +41,9 @@ pub enum Kind {
     /// The day an episode's client engaged (DIR section 9 completed), keyed on the
     /// episode (client reference and referral date).
     Engagement,
+    /// Court orders and licences with every date each may end on, keyed on client
+    /// reference, kind and start date.
+    Orders,
 }
 
 impl Kind {
@@ -156,6 +159,16 @@ impl Kind {
                 ("client_reference", true),
                 ("referral_date", true),
                 ("engaged_on", true),
+            ],
+            Self::Orders => &[
+                ("client_reference", true),
+                ("kind", true),
+                ("court", true),
+                ("start_date", true),
+                ("end_date", true),
+                ("early_end_date", false),
+                ("late_end_date", false),
+                ("ended_on", false),
             ],
         }
     }
@@ -467,6 +480,28 @@ pub struct EngagementRow {
     pub engaged_on: NaiveDate,
 }
 
+/// A court order or licence row: the client, kind and start are its key; the court
+/// and every date it may end on are what it says of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRow {
+    /// Client reference.
+    pub client: String,
+    /// DRR (high or low intensity), ATR, licence, community order, suspended sentence.
+    pub kind: crate::domain::model::OrderKind,
+    /// The court that made it.
+    pub court: String,
+    /// The day it started.
+    pub start_date: NaiveDate,
+    /// The day it ends as made.
+    pub end_date: NaiveDate,
+    /// An earlier possible end, if any.
+    pub early_end_date: Option<NaiveDate>,
+    /// A later possible end, if any.
+    pub late_end_date: Option<NaiveDate>,
+    /// The day it ended, once it has.
+    pub ended_on: Option<NaiveDate>,
+}
+
 /// One parsed row, of the file's [`Kind`]: a file holds one kind only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is the row of the kind it names
@@ -483,6 +518,7 @@ pub enum Row {
     BriefIntervention(BriefInterventionRow),
     Assessment(AssessmentRow),
     Engagement(EngagementRow),
+    Order(OrderRow),
 }
 
 /// A parsed file: rows that parsed cleanly (with line numbers) and every problem.
@@ -500,9 +536,8 @@ pub struct Parsed {
 pub fn room(column: &str) -> Room {
     match column {
         "reference" | "client_reference" => Room::Reference,
-        "given_name" | "family_name" | "area" | "worker" | "care_coordinator" | "prison" => {
-            Room::Name
-        }
+        "given_name" | "family_name" | "area" | "worker" | "care_coordinator" | "prison"
+        | "court" => Room::Name,
         "note" => Room::Note,
         _ => Room::Short,
     }
