@@ -32,7 +32,7 @@ const VERSION_TABLE: &str = "CREATE TABLE schema_version (version bigint NOT NUL
 
 /// PostgreSQL's steps after [`BASELINE`]: step `i` takes version `BASELINE + i` to
 /// `BASELINE + i + 1`, as SQLite's step of the same number does.
-pub const STEPS: &[&str] = &[];
+pub const STEPS: &[&str] = &[include_str!("court_order.sql")];
 
 /// The schema version this build writes: always SQLite's.
 #[must_use]
@@ -88,6 +88,11 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<Migrated, PgError> {
         tx.execute_batch(VERSION_TABLE)?;
         tx.execute_batch(SCHEMA)?;
         tx.execute_batch(SECURITY)?;
+        // The baseline, then every step after it: a new database is built as an old
+        // one is upgraded.
+        for step in STEPS {
+            tx.execute_batch(step)?;
+        }
         tx.execute(
             "INSERT INTO schema_version (version) VALUES (?1)",
             &[Value::Integer(current_version())],
