@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use crate::domain::breach::countdown;
 use crate::domain::clock;
 use crate::domain::model::{OrderKind, Rag, ReceptionKind};
-use crate::domain::reengage::{Tried, cooling_off_phrase};
 use crate::domain::orders::{EndDue, day_words};
+use crate::domain::reengage::{Tried, cooling_off_phrase};
 use crate::domain::release::Checklist;
 
 use super::config::{ContactGroup, TriageConfig};
@@ -324,43 +324,8 @@ impl Detail {
                 days,
                 prison_known,
                 reception,
-            } => {
-                let went = match reception {
-                    Some(ReceptionKind::Remand) => "Remanded",
-                    Some(ReceptionKind::Sentence) => "Sentenced",
-                    None => "Into custody",
-                };
-                let when = match days {
-                    0 => format!("{went} today"),
-                    1 => format!("{went} yesterday"),
-                    d => format!("{went} {d} days ago"),
-                };
-                let what = if prison_known {
-                    "hand-over to CARATS not recorded"
-                } else {
-                    "prison not known, no hand-over"
-                };
-                format!("{when}: {what}")
-            }
-            Self::OrderEnd { kind, due } => match due {
-                EndDue::MayEnd { on, days } => {
-                    let when = match days {
-                        0 => "today".to_owned(),
-                        1 => "tomorrow".to_owned(),
-                        d => format!("in {d} days"),
-                    };
-                    format!(
-                        "{} may end {} ({when}): arrange aftercare",
-                        kind.short(),
-                        on.format("%d/%m")
-                    )
-                }
-                EndDue::Passed { on, .. } => format!(
-                    "{} was due to end {}: record its end",
-                    kind.short(),
-                    on.format("%d/%m")
-                ),
-            },
+            } => handover_reason(days, prison_known, reception),
+            Self::OrderEnd { kind, due } => order_end_reason(kind, due),
             Self::CourtReview { on, .. } => {
                 format!(
                     "Court review {}: progress report",
@@ -394,6 +359,49 @@ impl Detail {
             Self::Referral { days } => format!("Referral {days} days old, not assessed"),
             Self::NoConsent => "No consent to share recorded".to_owned(),
         }
+    }
+}
+
+/// "Remanded 2 days ago: hand-over to CARATS not recorded" and the like.
+fn handover_reason(days: i64, prison_known: bool, reception: Option<ReceptionKind>) -> String {
+    let went = match reception {
+        Some(ReceptionKind::Remand) => "Remanded",
+        Some(ReceptionKind::Sentence) => "Sentenced",
+        None => "Into custody",
+    };
+    let when = match days {
+        0 => format!("{went} today"),
+        1 => format!("{went} yesterday"),
+        d => format!("{went} {d} days ago"),
+    };
+    let what = if prison_known {
+        "hand-over to CARATS not recorded"
+    } else {
+        "prison not known, no hand-over"
+    };
+    format!("{when}: {what}")
+}
+
+/// "DRR may end 14/03 (in 12 days): arrange aftercare", or that it was due to end.
+fn order_end_reason(kind: OrderKind, due: EndDue) -> String {
+    match due {
+        EndDue::MayEnd { on, days } => {
+            let when = match days {
+                0 => "today".to_owned(),
+                1 => "tomorrow".to_owned(),
+                d => format!("in {d} days"),
+            };
+            format!(
+                "{} may end {} ({when}): arrange aftercare",
+                kind.short(),
+                on.format("%d/%m")
+            )
+        }
+        EndDue::Passed { on, .. } => format!(
+            "{} was due to end {}: record its end",
+            kind.short(),
+            on.format("%d/%m")
+        ),
     }
 }
 

@@ -5,6 +5,7 @@
 
 use caseload::domain::model::{CaseloadRow, OrderKind, Rag};
 use caseload::domain::orders::{EndDue, OrderDates, end_due, review_due};
+use caseload::domain::reengage::Tried;
 use caseload::domain::triage::{Detail, Kind, OpenBreach, TriageConfig, queue};
 use chrono::{Days, NaiveDate};
 
@@ -217,6 +218,7 @@ fn an_order_ranks_under_a_breach_and_rises_as_its_day_comes() {
         rag: Rag::Amber,
         deadline: at("2026-11-25 09:00"),
         raised_at: at("2026-11-22 09:00"),
+        tried: Tried::default(),
     };
     let rows = [
         row(1, drr(27, None, None, &[])),
