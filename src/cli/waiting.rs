@@ -3,6 +3,7 @@
 //! turn.
 
 use std::io::{IsTerminal, Write as _};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use super::Command;
@@ -44,7 +45,10 @@ fn activity(command: Option<&Command>) -> &'static str {
 }
 
 /// One status line on the terminal, rewritten in place and cleared when the wait ends.
+/// While it is up, Ctrl-C ends it with a sentence and a newline before the process
+/// ends as Ctrl-C ends it, so the shell's prompt starts on a line of its own.
 fn show(waiting: &Waiting) {
+    interrupt_ends_the_line(!waiting.over);
     let mut stderr = std::io::stderr().lock();
     let _ = if waiting.over {
         write!(stderr, "\r\x1b[K")
@@ -58,4 +62,49 @@ fn show(waiting: &Waiting) {
         )
     };
     let _ = stderr.flush();
+}
+
+/// SIGINT's disposition before the status line went up, while it is up.
+static BEFORE_THE_LINE: Mutex<Option<libc::sigaction>> = Mutex::new(None);
+
+/// While `up`, Ctrl-C (SIGINT) runs [`give_up`]; once the line is down SIGINT is
+/// handled as it was before.
+fn interrupt_ends_the_line(up: bool) {
+    let Ok(mut before) = BEFORE_THE_LINE.lock() else {
+        return;
+    };
+    if up && before.is_none() {
+        // SAFETY: a zeroed sigaction is a valid value (empty mask, no flags); the
+        // handler is an `extern "C" fn(c_int)`, as `sa_sigaction` without SA_SIGINFO
+        // expects; sigaction only reads `new` and fills `old`.
+        unsafe {
+            let mut new: libc::sigaction = std::mem::zeroed();
+            new.sa_sigaction = give_up as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            let mut old: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(libc::SIGINT, &raw const new, &raw mut old) == 0 {
+                *before = Some(old);
+            }
+        }
+    } else if !up {
+        if let Some(old) = before.take() {
+            // SAFETY: `old` is the disposition sigaction itself returned.
+            unsafe {
+                libc::sigaction(libc::SIGINT, &raw const old, std::ptr::null_mut());
+            }
+        }
+    }
+}
+
+/// Ctrl-C while the status line is up: replaces the line with a sentence ending in a
+/// newline, then ends the process by SIGINT as if it had not been caught (so the shell
+/// sees an interrupted command). Nothing was written: the write was still waiting.
+extern "C" fn give_up(_: libc::c_int) {
+    const LINE: &[u8] = b"\r\x1b[Kcaseload: stopped waiting (Ctrl-C): nothing was saved\n";
+    // SAFETY: write, signal and raise are async-signal-safe; SIGINT is blocked while
+    // this runs, so the raised one is delivered, with the default action, on return.
+    unsafe {
+        libc::write(libc::STDERR_FILENO, LINE.as_ptr().cast(), LINE.len());
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+        libc::raise(libc::SIGINT);
+    }
 }

@@ -11,14 +11,15 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use super::error::StoreResult;
-use super::format_timestamp;
+use super::error::{StoreError, StoreResult};
 use super::share::{self, Sharing};
+use super::{BUSY_TIMEOUT, format_timestamp};
 
 /// How long writes wait by default before giving up.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(120);
@@ -109,6 +110,86 @@ pub(super) fn process_policy() -> LockPolicy {
         .unwrap_or_default()
 }
 
+/// The longest single try for the write lock: between tries a waiting write reads who
+/// holds it and reports how long it has waited.
+const LOCK_SLICE: Duration = Duration::from_millis(250);
+
+/// Runs `change` in one `BEGIN IMMEDIATE` transaction on `conn` (open on `db`): all
+/// of it is committed if `change` says to keep it, or else (or on any error) none of
+/// it. Every write goes through here, the schema upgrade at first open included.
+///
+/// While another connection writes, this waits for it (up to `policy.wait`, telling
+/// `policy.report` how it goes about once a second); once it holds the lock it
+/// announces itself as `login` doing `policy.activity` since `now` to anyone waiting
+/// in turn, until its transaction ends.
+///
+/// # Errors
+/// [`StoreError::Busy`] if the lock stayed taken for the whole wait, or whatever
+/// `change` or SQLite returns.
+pub(super) fn write<T>(
+    conn: &mut Connection,
+    db: &Path,
+    policy: &LockPolicy,
+    (login, now): (&str, NaiveDateTime),
+    change: impl FnOnce(&Transaction<'_>) -> StoreResult<(T, bool)>,
+) -> StoreResult<T> {
+    let started = Instant::now();
+    let mut reported: Option<Instant> = None;
+    loop {
+        let remaining = policy.wait.saturating_sub(started.elapsed());
+        conn.busy_timeout(remaining.min(LOCK_SLICE))?;
+        let error = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+            Ok(tx) => {
+                tx.busy_timeout(BUSY_TIMEOUT)?;
+                if reported.is_some() {
+                    report(policy, None, started, true);
+                }
+                let announcement = Announcement::new(db, login, policy.activity, now);
+                let (value, keep) = change(&tx)?;
+                // Withdrawn before the lock is let go, so that it can never remove the
+                // next holder's announcement.
+                drop(announcement);
+                if keep {
+                    tx.commit()?;
+                } else {
+                    tx.rollback()?;
+                }
+                return Ok(value);
+            }
+            Err(error) => error,
+        };
+        if !is_busy(&error) {
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            return Err(error.into());
+        }
+        let holder = holder(db);
+        let waited = started.elapsed();
+        if waited >= policy.wait {
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            if reported.is_some() {
+                report(policy, holder.clone(), started, true);
+            }
+            return Err(StoreError::Busy { holder, waited });
+        }
+        if reported.is_none_or(|at| at.elapsed() >= REPORT_EVERY) {
+            report(policy, holder, started, false);
+            reported = Some(Instant::now());
+        }
+    }
+}
+
+/// Tells the policy's report (if any) how a wait for the lock is going.
+fn report(policy: &LockPolicy, holder: Option<Holder>, started: Instant, over: bool) {
+    if let Some(report) = policy.report {
+        report(&Waiting {
+            holder,
+            waited: started.elapsed(),
+            limit: policy.wait,
+            over,
+        });
+    }
+}
+
 /// Whether an SQLite error means another connection holds a lock we need.
 pub(super) fn is_busy(error: &rusqlite::Error) -> bool {
     matches!(
@@ -142,7 +223,7 @@ fn alive(pid: u32) -> bool {
 }
 
 /// The lock holder's announcement, removed when dropped (at the end of its write).
-pub(super) struct Announcement {
+struct Announcement {
     path: Option<PathBuf>,
 }
 
@@ -150,7 +231,7 @@ impl Announcement {
     /// Announces that `login` holds the lock on `db` for `what` since `now`. Best
     /// effort: if the directory cannot be written, waiting colleagues are only told
     /// that someone else is writing.
-    pub(super) fn new(db: &Path, login: &str, what: &str, now: NaiveDateTime) -> Self {
+    fn new(db: &Path, login: &str, what: &str, now: NaiveDateTime) -> Self {
         let holder = Holder {
             login: login.to_owned(),
             what: what.to_owned(),

@@ -35,10 +35,10 @@ mod views;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags};
 
 pub use crate::domain::write::{
     Change, ClientEdit, CustodyEdit, Draft, EpisodeEdit, FieldConflict, NewArea, NewBreach,
@@ -67,10 +67,6 @@ pub use tx::Tx;
 /// How long a read waits for SQLite's brief exclusive moments (recovering or
 /// checkpointing the WAL). Writers wait for each other by [`LockPolicy`] instead.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The longest single try for the write lock: between tries a waiting write reads who
-/// holds it and reports how long it has waited.
-const LOCK_SLICE: Duration = Duration::from_millis(250);
 
 /// Who is making a change, and when: stamped on every audit row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -359,52 +355,13 @@ impl Store {
         if self.access == Access::ReadOnly {
             return Err(StoreError::ReadOnlySession);
         }
-        let started = Instant::now();
-        let mut reported: Option<Instant> = None;
-        loop {
-            let remaining = self.lock.wait.saturating_sub(started.elapsed());
-            self.conn.busy_timeout(remaining.min(LOCK_SLICE))?;
-            let error = match self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-            {
-                Ok(tx) => {
-                    tx.busy_timeout(BUSY_TIMEOUT)?;
-                    if reported.is_some() {
-                        report(&self.lock, None, started, true);
-                    }
-                    let announcement = lock::Announcement::new(
-                        &self.path,
-                        &actor.login,
-                        self.lock.activity,
-                        actor.now,
-                    );
-                    let value = change(&Tx { tx: &tx, actor })?;
-                    // Withdrawn before the lock is let go, so that it can never remove
-                    // the next holder's announcement.
-                    drop(announcement);
-                    tx.commit()?;
-                    return Ok(value);
-                }
-                Err(error) => error,
-            };
-            if !lock::is_busy(&error) {
-                return Err(error.into());
-            }
-            let holder = lock::holder(&self.path);
-            let waited = started.elapsed();
-            if waited >= self.lock.wait {
-                self.conn.busy_timeout(BUSY_TIMEOUT)?;
-                if reported.is_some() {
-                    report(&self.lock, holder.clone(), started, true);
-                }
-                return Err(StoreError::Busy { holder, waited });
-            }
-            if reported.is_none_or(|at| at.elapsed() >= lock::REPORT_EVERY) {
-                report(&self.lock, holder, started, false);
-                reported = Some(Instant::now());
-            }
-        }
+        lock::write(
+            &mut self.conn,
+            &self.path,
+            &self.lock,
+            (&actor.login, actor.now),
+            |tx| Ok((change(&Tx { tx, actor })?, true)),
+        )
     }
 
     /// Runs SQLite's `integrity_check` and `foreign_key_check`; an empty list means
@@ -451,18 +408,6 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
-    }
-}
-
-/// Tells the policy's report (if any) how a wait for the lock is going.
-fn report(policy: &LockPolicy, holder: Option<Holder>, started: Instant, over: bool) {
-    if let Some(report) = policy.report {
-        report(&Waiting {
-            holder,
-            waited: started.elapsed(),
-            limit: policy.wait,
-            over,
-        });
     }
 }
 

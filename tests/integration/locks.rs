@@ -16,6 +16,10 @@ use crate::tmux::{Tmux, eventually};
 /// Set in the lock holder: the database path.
 const HOLDER_ENV: &str = "CASELOAD_TEST_LOCK_HOLDER";
 
+/// Set in the lock holder to stand in for an older caseload, which leaves the schema
+/// as it is: it takes the lock with SQLite alone and announces itself in the side file.
+const OLDER_ENV: &str = "CASELOAD_TEST_OLDER_CASELOAD";
+
 /// The note every test types and looks for.
 const NOTE: &str = "spoke about housing";
 
@@ -29,6 +33,9 @@ fn lock_holder_entry() {
     let Ok(path) = std::env::var(HOLDER_ENV) else {
         return;
     };
+    if std::env::var_os(OLDER_ENV).is_some() {
+        return older_caseload_holds(Path::new(&path));
+    }
     set_process_policy(LockPolicy {
         activity: "an import",
         ..LockPolicy::default()
@@ -48,6 +55,29 @@ fn lock_holder_entry() {
         .unwrap();
 }
 
+/// An older caseload's import on `db`: the write lock taken by SQLite alone (so the
+/// schema is not upgraded) and announced as every caseload announces it, until
+/// standard input closes.
+fn older_caseload_holds(db: &Path) {
+    let mut conn = rusqlite::Connection::open(db).unwrap();
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let holder = caseload::store::Holder {
+        login: "jsmith".to_owned(),
+        what: "an import".to_owned(),
+        since: "2026-11-23 09:30".to_owned(),
+        pid: std::process::id(),
+    };
+    let side_file = caseload::store::share::with_suffix(db, "-writer");
+    std::fs::write(&side_file, serde_json::to_string(&holder).unwrap()).unwrap();
+    println!("HOLDING");
+    std::io::stdout().flush().unwrap();
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+    std::fs::remove_file(side_file).unwrap();
+    tx.commit().unwrap();
+}
+
 /// A second process holding the write lock until [`LockHolder::release`] (or drop).
 pub struct LockHolder {
     child: Child,
@@ -59,7 +89,20 @@ pub struct LockHolder {
 impl LockHolder {
     /// Starts the holder on `db` and returns once it holds the lock.
     pub fn take(db: &Path) -> Self {
-        let mut child = Command::new(std::env::current_exe().unwrap())
+        Self::start(db, false)
+    }
+
+    /// [`LockHolder::take`] by an older caseload, which leaves `db`'s schema as it is.
+    fn take_as_older_caseload(db: &Path) -> Self {
+        Self::start(db, true)
+    }
+
+    fn start(db: &Path, older: bool) -> Self {
+        let mut command = Command::new(std::env::current_exe().unwrap());
+        if older {
+            command.env(OLDER_ENV, "1");
+        }
+        let mut child = command
             .args([
                 "--exact",
                 "--ignored",
@@ -206,6 +249,38 @@ fn a_cli_write_waits_for_an_import_shows_it_on_the_terminal_and_completes() {
 }
 
 #[test]
+fn ctrl_c_during_a_cli_wait_ends_the_status_line_so_the_prompt_starts_a_line() {
+    let (_dir, store, area) = demo_for_me();
+    let holder = LockHolder::take(store.path());
+    // The shell writes PROMPT> once the command ends, as a shell's prompt would; it
+    // adds no newline of its own.
+    let terminal = Tmux::start(&format!(
+        "trap 'printf PROMPT\\>' INT; {} tally --area '{area}' --date 2026-11-22 --charged 97 --tested 89 --replace; echo \" EXIT=$?\"; sleep 600",
+        caseload(store.path())
+    ));
+    terminal.wait_for("waiting for an import by jsmith (since 09:30) to finish");
+    terminal.keys(&["C-c"]);
+    let screen = terminal.wait_for("EXIT=");
+    let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
+    let prompt = lines
+        .iter()
+        .position(|l| l.starts_with("PROMPT>"))
+        .unwrap_or_else(|| panic!("the prompt starts a line:\n{screen}"));
+    assert_eq!(
+        lines[prompt - 1],
+        "caseload: stopped waiting (Ctrl-C): nothing was saved",
+        "{screen}"
+    );
+    assert_eq!(
+        lines[prompt], "PROMPT> EXIT=130",
+        "ended by Ctrl-C: {screen}"
+    );
+    assert!(!screen.contains("waiting for"), "{screen}");
+    holder.release();
+    assert!(!tallied(&store));
+}
+
+#[test]
 fn a_cli_write_that_waits_too_long_exits_75_with_a_sentence() {
     let (_dir, store, area) = demo_for_me();
     let holder = LockHolder::take(store.path());
@@ -332,4 +407,92 @@ fn closing_a_form_during_an_import_says_its_draft_stays() {
     let screen = terminal.wait_for("Its draft stays while an import by jsmith (since 09:30)");
     assert!(!screen.contains("EXIT="), "{screen}");
     holder.release();
+}
+
+/// The demo database for this login, as a caseload one schema step older left it
+/// (step 12's index not made yet), and the leader's area.
+fn demo_one_step_old() -> (tempfile::TempDir, Store, String) {
+    let (dir, store, area) = demo_for_me();
+    rusqlite::Connection::open(store.path())
+        .unwrap()
+        .execute_batch("DROP INDEX modality_natural_key; PRAGMA user_version = 11;")
+        .unwrap();
+    (dir, store, area)
+}
+
+/// The schema version of `db`, and whether step 12's index is there.
+fn schema(db: &Path) -> (i64, bool) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let version = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    let index = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'modality_natural_key'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap();
+    (version, index == 1)
+}
+
+#[test]
+fn an_upgrade_at_first_open_waits_for_an_import_as_any_write_and_says_so() {
+    let (_dir, store, area) = demo_one_step_old();
+    let holder = LockHolder::take_as_older_caseload(store.path());
+    // Two colleagues start the new caseload while the import runs: a tally, and the TUI.
+    let tally = Tmux::start(&format!(
+        "{} tally --area '{area}' --date 2026-11-22 --charged 97 --tested 89 --replace; echo EXIT=$?; sleep 600",
+        caseload(store.path())
+    ));
+    let tui = Tmux::start(&format!(
+        "{}; echo EXIT=$?; sleep 600",
+        caseload(store.path())
+    ));
+    for terminal in [&tally, &tui] {
+        let waiting = terminal.wait_for("waiting for an import by jsmith (since 09:30) to finish");
+        assert!(!waiting.contains("EXIT="), "{waiting}");
+        assert!(!waiting.contains("locked"), "{waiting}");
+    }
+    assert_eq!(schema(store.path()), (11, false), "nothing upgraded yet");
+    holder.release();
+    // One upgrades; the other waits for that upgrade, then finds nothing left to do.
+    let done = tally.wait_for("EXIT=");
+    assert!(done.contains("EXIT=0"), "{done}");
+    assert!(done.contains("97 charged, 89 tested"), "{done}");
+    assert!(
+        !done.contains("waiting for"),
+        "the status line is cleared: {done}"
+    );
+    let screen = tui.wait_for("things to do");
+    assert!(!screen.contains("EXIT="), "{screen}");
+    assert_eq!(
+        schema(store.path()),
+        (caseload::store::migrate::current_version(), true)
+    );
+    assert!(tallied(&store));
+    tui.keys(&["q"]);
+    assert!(tui.wait_for("EXIT=").contains("EXIT=0"));
+}
+
+#[test]
+fn an_upgrade_that_waits_too_long_exits_75_with_a_sentence_and_changes_nothing() {
+    let (_dir, store, _) = demo_one_step_old();
+    let holder = LockHolder::take_as_older_caseload(store.path());
+    let dir = store.path().parent().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("CASELOAD_SYSTEM_CONFIG", dir.join("system.toml"))
+        .args(["--db", store.path().to_str().unwrap(), "--wait", "1"])
+        .args(["worker", "list"])
+        .output()
+        .unwrap();
+    holder.release();
+    assert_eq!(output.status.code(), Some(75));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "caseload: gave up after waiting 1 s for an import by jsmith (since 09:30) to finish: \
+         nothing was saved; try again when it is done, or wait longer with --wait SECONDS\n"
+    );
+    assert_eq!(schema(store.path()), (11, false));
 }

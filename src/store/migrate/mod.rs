@@ -441,20 +441,46 @@ pub(super) fn migrate(
     upgraded
 }
 
-/// Runs the steps after `version`, each in its own `BEGIN IMMEDIATE` transaction.
+/// Runs the steps after `version`, each in its own `BEGIN IMMEDIATE` transaction,
+/// taken as every write takes it: waiting for a colleague's write (an import, say) as
+/// the process's [`LockPolicy`](super::LockPolicy) says, and announced to anyone
+/// waiting in turn. A step another process made while this one waited is skipped.
 fn run_steps(conn: &mut Connection, path: &Path, version: i64) -> StoreResult<()> {
+    let policy = super::LockPolicy {
+        activity: "an upgrade of the database",
+        ..super::lock::process_policy()
+    };
+    let login = crate::identity::os_login();
     for (index, step) in STEPS
         .iter()
         .enumerate()
         .skip(usize::try_from(version - 1).unwrap_or(0))
     {
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        step(&tx).map_err(|e| match e {
-            StoreError::Invalid(why) => StoreError::Invalid(format!("{}: {why}", path.display())),
-            other => other,
+        let after = i64::try_from(index).unwrap_or(0) + 2;
+        let now = crate::wallclock::WallClock::default().now();
+        super::lock::write(conn, path, &policy, (&login, now), |tx| {
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version >= after {
+                return Ok(((), false));
+            }
+            step(tx).map_err(|e| match e {
+                StoreError::Invalid(why) => {
+                    StoreError::Invalid(format!("{}: {why}", path.display()))
+                }
+                other => other,
+            })?;
+            tx.pragma_update(None, "user_version", after)?;
+            Ok(((), true))
         })?;
-        tx.pragma_update(None, "user_version", i64::try_from(index).unwrap_or(0) + 2)?;
-        tx.commit()?;
+    }
+    // A newer caseload may have upgraded it further while this one waited.
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > current_version() {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported: current_version(),
+        });
     }
     Ok(())
 }
