@@ -164,10 +164,10 @@ impl Store {
         Ok(keys)
     }
 
-    /// Runs `change` in one [`Store::write`] transaction (so it waits for other writers
-    /// as every write does), keeping its changes only if `commit` is true and `change`
-    /// says so; otherwise they are rolled back to a savepoint taken first. An import's
-    /// dry run is its write, rolled back.
+    /// Runs `change` in one write transaction, waiting for other writers as every
+    /// write does, and keeps its changes only if `commit` is true and `change` says so;
+    /// otherwise the transaction is rolled back. An import's dry run is its write,
+    /// rolled back.
     ///
     /// # Errors
     /// [`StoreError::ReadOnlySession`] in a read-only session, or whatever `change`
@@ -178,20 +178,26 @@ impl Store {
         commit: bool,
         change: impl FnOnce(&Tx<'_>) -> StoreResult<(T, bool)>,
     ) -> StoreResult<T> {
+        if self.access == super::Access::ReadOnly {
+            return Err(StoreError::ReadOnlySession);
+        }
         // A large import touches many index pages: a bigger page cache (allocated only
         // as used) keeps them in memory rather than spilling to the WAL mid-transaction.
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.conn
             .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
-        let result = self.write(actor, |tx| {
-            tx.tx.execute_batch("SAVEPOINT import")?;
-            let (value, keep) = change(tx)?;
-            if !(commit && keep) {
-                tx.tx.execute_batch("ROLLBACK TO import")?;
-            }
-            tx.tx.execute_batch("RELEASE import")?;
-            Ok(value)
-        });
+        // No savepoint: one would copy every page the import changes to a statement
+        // journal, inside the lock, only to be thrown away.
+        let result = super::lock::write(
+            &mut self.conn,
+            &self.path,
+            &self.lock,
+            (&actor.login, actor.now),
+            |tx| {
+                let (value, keep) = change(&Tx { tx, actor })?;
+                Ok((value, commit && keep))
+            },
+        );
         self.conn.pragma_update(None, "cache_size", cache)?;
         result
     }

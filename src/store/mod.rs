@@ -98,7 +98,17 @@ pub struct Store {
 /// Formats a date-time as stored (`YYYY-MM-DD HH:MM`).
 #[must_use]
 pub fn format_timestamp(at: NaiveDateTime) -> String {
-    at.format("%Y-%m-%d %H:%M").to_string()
+    use chrono::{Datelike as _, Timelike as _};
+    // Not `at.format(..)`: that parses its pattern on every call, and a large import
+    // formats two times a row inside its write transaction.
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 impl Store {
