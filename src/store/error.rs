@@ -219,7 +219,7 @@ impl std::fmt::Display for StoreError {
             ),
             Self::Sqlite(e) => match plain_words(e) {
                 Some(words) => f.write_str(words),
-                None => write!(f, "database error: {e}"),
+                None => unexplained(f, e),
             },
             Self::Io(e) => write!(f, "file error: {e}"),
         }
@@ -328,6 +328,23 @@ fn plain_words(e: &rusqlite::Error) -> Option<&'static str> {
     })
 }
 
+/// An SQLite error [`plain_words`] has no sentence for, in words all the same: SQLite's
+/// own text is for developers; its result code lets an admin look it up.
+fn unexplained(f: &mut std::fmt::Formatter<'_>, e: &rusqlite::Error) -> std::fmt::Result {
+    match e.sqlite_error() {
+        Some(failure) => write!(
+            f,
+            "the database refused this (SQLite result code {}): nothing was saved; \
+             run `caseload check`, and tell an admin if it happens again",
+            failure.extended_code
+        ),
+        None => f.write_str(
+            "the database gave an answer caseload did not expect: nothing was saved; \
+             tell an admin if it happens again",
+        ),
+    }
+}
+
 impl std::error::Error for StoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -413,3 +430,31 @@ impl From<std::io::Error> for StoreError {
 
 /// Result of a store operation.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_sqlite_error_without_plain_words_is_a_sentence_without_sqlites_text() {
+        let check = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_CHECK),
+            Some("CHECK constraint failed: kind IN ('phone')".to_owned()),
+        );
+        let unexpected = rusqlite::Error::InvalidColumnName("kind".to_owned());
+        for (error, expected) in [
+            (
+                check,
+                "the database refused this (SQLite result code 275): nothing was saved",
+            ),
+            (
+                unexpected,
+                "the database gave an answer caseload did not expect",
+            ),
+        ] {
+            let text = StoreError::Sqlite(error).to_string();
+            assert!(text.starts_with(expected), "{text}");
+            assert!(!text.contains("CHECK") && !text.contains("kind"), "{text}");
+        }
+    }
+}
