@@ -66,6 +66,27 @@ fn a_directory_is_named_as_one() {
 }
 
 #[test]
+fn a_missing_file_is_named_with_the_command_that_creates_it_and_not_created() {
+    let dir = private_dir();
+    let db = dir.path().join("team.db");
+    let path = db.to_str().unwrap();
+    for args in [
+        vec!["--db", path, "check"],
+        vec!["--db", path, "worker", "list"],
+    ] {
+        assert_eq!(
+            refusal(&args),
+            format!(
+                "caseload: no database at {path}: run `caseload init --db {path}` to create one, \
+                 or `caseload demo` to try the demo\n"
+            ),
+            "{args:?}"
+        );
+    }
+    assert!(!db.exists());
+}
+
+#[test]
 fn a_fifo_or_a_device_is_refused_at_once() {
     let dir = private_dir();
     let fifo = dir.path().join("pipe.db");
