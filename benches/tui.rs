@@ -275,6 +275,23 @@ fn view_keystrokes() -> Vec<Scenario> {
             vec![char_key('1')],
             keys(KeyCode::Char('e'), 20),
         ),
+        (
+            "Areas: Enter on an area (its workers' loads) and back".into(),
+            vec![char_key('1'), char_key('2')],
+            repeat(
+                &[
+                    Step::key(KeyCode::Enter),
+                    Step::key(KeyCode::Esc),
+                    Step::key(KeyCode::Down),
+                ],
+                10,
+            ),
+        ),
+        (
+            "Workers: sort by the next column".into(),
+            vec![Step::key(KeyCode::Enter)],
+            keys(KeyCode::Char('s'), 14),
+        ),
     ]
 }
 

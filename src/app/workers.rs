@@ -170,8 +170,8 @@ impl App {
                 workers.sort = workers.sort.next();
                 self.message = Some(format!("sorted by {}", workers.sort.label()));
             }
+            sort_rows(workers);
         }
-        self.derive_workers();
     }
 
     /// Recounts the drill-down's rows from the snapshot (a new snapshot, or a sort).
@@ -203,29 +203,35 @@ impl App {
                 });
             }
         }
-        let (sort, descending) = (workers.sort, workers.descending);
-        rows.sort_by(|a, b| {
-            let unallocated = b.worker_id.is_none().cmp(&a.worker_id.is_none());
-            let by_count = sort.count(&b.load).cmp(&sort.count(&a.load));
-            let by_count = if descending {
-                by_count.reverse()
-            } else {
-                by_count
-            };
-            let by_name = cmp_nocase(&a.name, &b.name);
-            let by_name = if descending && sort == WorkerSort::Name {
-                by_name.reverse()
-            } else {
-                by_name
-            };
-            unallocated
-                .then(by_count)
-                .then(by_name)
-                .then(a.worker_id.cmp(&b.worker_id))
-        });
         workers.rows = rows;
+        sort_rows(workers);
         let len = workers.rows.len();
         let visible = self.visible_rows_of(View::Workers);
         self.cursors[View::Workers.index()].clamp(len, visible);
     }
+}
+
+/// Puts the rows in the drill-down's order (the unallocated row first); a sort
+/// reorders the counted rows rather than counting them again.
+fn sort_rows(workers: &mut Workers) {
+    let (sort, descending) = (workers.sort, workers.descending);
+    workers.rows.sort_by(|a, b| {
+        let unallocated = b.worker_id.is_none().cmp(&a.worker_id.is_none());
+        let by_count = sort.count(&b.load).cmp(&sort.count(&a.load));
+        let by_count = if descending {
+            by_count.reverse()
+        } else {
+            by_count
+        };
+        let by_name = cmp_nocase(&a.name, &b.name);
+        let by_name = if descending && sort == WorkerSort::Name {
+            by_name.reverse()
+        } else {
+            by_name
+        };
+        unallocated
+            .then(by_count)
+            .then(by_name)
+            .then(a.worker_id.cmp(&b.worker_id))
+    });
 }
