@@ -354,7 +354,7 @@ fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<L
         lines.push(Line::from(vec![
             Span::styled(format!("   {} breach", b.rag.letter()), theme.rag(b.rag)),
             Span::raw(format!(
-                " breach {}: {state}",
+                " {}: {state}",
                 b.raised_at.format("%d/%m/%Y %H:%M")
             )),
         ]));

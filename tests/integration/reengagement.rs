@@ -194,4 +194,10 @@ fn each_attempt_is_recorded_on_its_form_and_shown_on_today_and_breaches() {
     insta::assert_snapshot!("today_in_cooling_off_80x24", screen(&app));
     press(&mut store, &mut app, &[KeyCode::Char('5')]);
     insta::assert_snapshot!("breaches_in_cooling_off_80x24", screen(&app));
+
+    // The record names the breach once, by its RAG, with the attempt under it.
+    press(&mut store, &mut app, &[KeyCode::Char('1'), KeyCode::Enter]);
+    let record = screen(&app);
+    assert!(record.contains("   A breach 2"), "{record}");
+    assert!(!record.contains("breach breach"), "{record}");
 }
