@@ -1,5 +1,6 @@
-//! SQL for importing court orders and licences: each stops at its natural key
-//! (client, kind, start), so a file imported twice stores each order once.
+//! SQL for importing court orders and licences: each is looked up by its natural key
+//! (client, kind, start) first, so a file imported twice stores each order once; the
+//! import's write transaction lets no other write in between.
 
 use rusqlite::{OptionalExtension, params};
 
@@ -17,31 +18,6 @@ impl Tx<'_> {
     /// changes one: its form does); an SQLite error (another order in force).
     pub fn import_order(&self, o: &NewOrder, audit: &str) -> StoreResult<Option<i64>> {
         let t = &o.terms;
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO court_order (client_id, kind, court, start_date, end_date,
-                                          early_end_date, late_end_date, ended_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (client_id, kind, start_date) DO NOTHING",
-            )?
-            .execute(params![
-                o.client_id,
-                t.kind.code(),
-                t.court.trim(),
-                t.start_date,
-                t.end_date,
-                t.early_end_date,
-                t.late_end_date,
-                o.ended_on
-            ])?;
-        if inserted > 0 {
-            let id = self.imported("court_order", inserted, audit)?;
-            if o.ended_on.is_none() {
-                self.flag_for(o.client_id, t.kind)?;
-            }
-            return Ok(id);
-        }
         let stored: Option<NewOrder> = self
             .tx
             .prepare_cached(
@@ -69,7 +45,14 @@ impl Tx<'_> {
                     .ended_on
                     .map_or_else(String::new, |d| format!(", ended {}", uk(d)))
             ))),
-            None => Ok(None),
+            None => {
+                let id = self.insert_order(o)?;
+                self.audit_import("court_order", id, None, audit)?;
+                if o.ended_on.is_none() {
+                    self.flag_for(o.client_id, t.kind)?;
+                }
+                Ok(Some(id))
+            }
         }
     }
 }
