@@ -58,7 +58,7 @@ impl App {
                 .data
                 .workers
                 .iter()
-                .filter(|w| matches!(w.role, Role::CareCoordinator | Role::TeamLeader))
+                .filter(|w| w.active && matches!(w.role, Role::CareCoordinator | Role::TeamLeader))
                 .map(|w| (w.id, w.name.clone()))
                 .collect(),
             home,

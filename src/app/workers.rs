@@ -1,7 +1,9 @@
 //! The Areas view's drill-down: who has capacity in one area. One row per care
 //! co-ordinator and team leader of the area (and one for clients nobody holds), with
 //! the load [`capacity::loads`] counts; Enter shows a worker's clients in the
-//! caseload, where a team leader marks several and reassigns them.
+//! caseload, where a team leader marks several and reassigns them. A worker who has
+//! left is listed only while they still hold clients, apart (after the unallocated
+//! row) and marked, so that the team leader moves those clients on.
 
 use super::{App, ListCursor, View};
 use crate::action::Effect;
@@ -83,6 +85,8 @@ pub struct WorkerRow {
     pub name: String,
     /// Their role (`None` on the unallocated row).
     pub role: Option<Role>,
+    /// They have left the team: their clients need reassigning.
+    pub left: bool,
     /// Their load in the area.
     pub load: Load,
 }
@@ -161,17 +165,21 @@ impl App {
         true
     }
 
-    /// `s` / `S` on the workers list.
+    /// `s` / `S` on the workers list: the cursor stays on its worker.
     pub(super) fn sort_workers(&mut self, reverse: bool) {
-        if let Some(workers) = self.workers.as_mut() {
-            if reverse {
-                workers.descending = !workers.descending;
-            } else {
-                workers.sort = workers.sort.next();
-                self.message = Some(format!("sorted by {}", workers.sort.label()));
-            }
-            sort_rows(workers);
+        let at = self.cursors[View::Workers.index()].selected;
+        let Some(workers) = self.workers.as_mut() else {
+            return;
+        };
+        let was = workers.rows.get(at).cloned();
+        if reverse {
+            workers.descending = !workers.descending;
+        } else {
+            workers.sort = workers.sort.next();
+            self.message = Some(format!("sorted by {}", workers.sort.label()));
         }
+        sort_rows(workers);
+        self.keep_worker(was);
     }
 
     /// Recounts the drill-down's rows from the snapshot (a new snapshot, or a sort).
@@ -180,6 +188,8 @@ impl App {
             return;
         };
         let area_id = workers.area.0;
+        let at = self.cursors[View::Workers.index()].selected;
+        let was = workers.rows.get(at).cloned();
         let mut loads = capacity::loads(&self.data.caseload, area_id, &self.data.today, self.now);
         let mut rows: Vec<WorkerRow> = Vec::new();
         if let Some(load) = loads.remove(&None) {
@@ -187,36 +197,59 @@ impl App {
                 worker_id: None,
                 name: "(unallocated)".to_owned(),
                 role: None,
+                left: false,
                 load,
             });
         }
         for worker in &self.data.workers {
             let holds = loads.remove(&Some(worker.id));
-            let of_area = worker.area_id == Some(area_id)
+            let of_area = worker.active
+                && worker.area_id == Some(area_id)
                 && matches!(worker.role, Role::CareCoordinator | Role::TeamLeader);
             if holds.is_some() || of_area {
                 rows.push(WorkerRow {
                     worker_id: Some(worker.id),
                     name: worker.name.clone(),
                     role: Some(worker.role),
+                    left: !worker.active,
                     load: holds.unwrap_or_default(),
                 });
             }
         }
         workers.rows = rows;
         sort_rows(workers);
+        self.keep_worker(was);
+    }
+
+    /// Puts the workers cursor back on the row of `worker` (as it was before a reload
+    /// or a sort), wherever that row is now; the same row number if they are gone.
+    fn keep_worker(&mut self, worker: Option<WorkerRow>) {
+        let Some(workers) = self.workers.as_ref() else {
+            return;
+        };
         let len = workers.rows.len();
+        let found =
+            worker.and_then(|w| workers.rows.iter().position(|r| r.worker_id == w.worker_id));
         let visible = self.visible_rows_of(View::Workers);
-        self.cursors[View::Workers.index()].clamp(len, visible);
+        let cursor = &mut self.cursors[View::Workers.index()];
+        if let Some(at) = found {
+            cursor.selected = at;
+        }
+        cursor.clamp(len, visible);
     }
 }
 
-/// Puts the rows in the drill-down's order (the unallocated row first); a sort
-/// reorders the counted rows rather than counting them again.
+/// Puts the rows in the drill-down's order (the unallocated row first, then those who
+/// have left: both are clients to move on); a sort reorders the counted rows rather
+/// than counting them again.
 fn sort_rows(workers: &mut Workers) {
     let (sort, descending) = (workers.sort, workers.descending);
     workers.rows.sort_by(|a, b| {
-        let unallocated = b.worker_id.is_none().cmp(&a.worker_id.is_none());
+        let unallocated = b
+            .worker_id
+            .is_none()
+            .cmp(&a.worker_id.is_none())
+            .then(b.left.cmp(&a.left));
         let by_count = sort.count(&b.load).cmp(&sort.count(&a.load));
         let by_count = if descending {
             by_count.reverse()

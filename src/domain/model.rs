@@ -375,6 +375,9 @@ pub struct Worker {
     pub role: Role,
     /// Home area (admins may have none).
     pub area_id: Option<i64>,
+    /// Still on the team: a worker who has left keeps their record (and the clients
+    /// nobody has moved yet) but may not sign in.
+    pub active: bool,
 }
 
 /// The flags and priority groups on a client.

@@ -144,6 +144,7 @@ pub(super) fn worker_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
         login: r.get("login")?,
         role: vocab::<Role>(r, "role")?,
         area_id: r.get("area_id")?,
+        active: r.get("active")?,
     })
 }
 
@@ -179,13 +180,13 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Every worker, by name.
+    /// Every worker, by name, those who have left (`active` false) too.
     ///
     /// # Errors
     /// An SQLite error.
     pub fn workers(&self) -> StoreResult<Vec<Worker>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name, login, role, area_id FROM worker ORDER BY name, id",
+            "SELECT id, name, login, role, area_id, active FROM worker ORDER BY name, id",
         )?;
         let rows = stmt.query_map([], worker_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -199,7 +200,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, name, login, role, area_id FROM worker WHERE login = ?1 AND active = 1",
+                "SELECT id, name, login, role, area_id, active FROM worker WHERE login = ?1 AND active = 1",
                 [login],
                 worker_row,
             )

@@ -50,6 +50,11 @@ fn cells(row: &WorkerRow, area_active: usize, wide: bool, theme: Theme) -> Vec<L
     let load = &row.load;
     let name = if row.worker_id.is_none() {
         Line::styled(row.name.clone(), theme.warning())
+    } else if row.left {
+        Line::styled(
+            format!("{} (left: reassign)", safe(&row.name)),
+            theme.warning(),
+        )
     } else {
         Line::from(safe(&row.name))
     };
@@ -106,8 +111,19 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             });
         // Wide, the names get what they need and the counts stay beside them.
         let name = if wide {
-            let names = workers.rows.iter().map(|r| r.name.as_str());
-            Constraint::Length(super::fitted_width(names, 20, 40))
+            let names: Vec<String> = workers
+                .rows
+                .iter()
+                .map(|r| {
+                    let left = if r.left { " (left: reassign)" } else { "" };
+                    format!("{}{left}", r.name)
+                })
+                .collect();
+            Constraint::Length(super::fitted_width(
+                names.iter().map(String::as_str),
+                20,
+                40,
+            ))
         } else {
             Constraint::Fill(1)
         };

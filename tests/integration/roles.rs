@@ -19,6 +19,7 @@ fn worker(role: Role) -> Worker {
         login: Some("pat".into()),
         role,
         area_id: Some(AREA),
+        active: true,
     }
 }
 

@@ -209,3 +209,91 @@ fn a_care_coordinator_reads_the_counts_and_cannot_mark() {
         "{message}"
     );
 }
+
+/// Runs `sql` on the demo database straight, as a colleague's write would land.
+fn exec(store: &Store, sql: &str) {
+    rusqlite::Connection::open(store.path())
+        .unwrap()
+        .execute_batch(sql)
+        .unwrap();
+}
+
+fn row_of(app: &App, name: &str) -> Option<usize> {
+    app.workers()
+        .unwrap()
+        .rows
+        .iter()
+        .position(|r| r.name == name)
+}
+
+#[test]
+fn a_worker_who_has_left_is_listed_apart_only_while_they_hold_clients() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    let row = own_area_row(&app);
+    let area = app.data().areas[row].area.id;
+    exec(
+        &store,
+        &format!(
+            "UPDATE worker SET active = 0 WHERE name = 'Owain Bevan';
+             INSERT INTO worker (name, login, role, area_id, active)
+             VALUES ('Ann Gone-Early', NULL, 'care_coordinator', {area}, 0);"
+        ),
+    );
+    press(&mut store, &mut app, &[KeyCode::Char('r')]);
+    open_area(&mut store, &mut app, row);
+    let rows = &app.workers().unwrap().rows;
+    assert_eq!(row_of(&app, "Ann Gone-Early"), None, "left, holding nobody");
+    let left = &rows[row_of(&app, "Owain Bevan").unwrap()];
+    assert!(left.left && left.load.active > 0, "{left:?}");
+    assert_eq!(row_of(&app, "Owain Bevan"), Some(0), "apart, first");
+    let text = screen(&app);
+    assert!(text.contains("Owain Bevan (left: reassign)"), "{text}");
+    assert!(
+        rows.iter().filter(|r| r.left).count() == 1,
+        "the others have not left"
+    );
+    // Whoever is sorted first by a count, the one who left stays apart.
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char('s'), KeyCode::Char('S')],
+    );
+    assert_eq!(row_of(&app, "Owain Bevan"), Some(0));
+}
+
+#[test]
+fn the_cursor_stays_on_its_worker_across_a_reload_and_a_sort() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    let row = own_area_row(&app);
+    let area = app.data().areas[row].area.id;
+    open_area(&mut store, &mut app, row);
+    let lead = row_of(&app, caseload::demo::DEMO_LEAD).unwrap();
+    for _ in 0..lead {
+        press(&mut store, &mut app, &[KeyCode::Down]);
+    }
+    let on = |app: &App| {
+        app.workers().unwrap().rows[app.cursor().selected]
+            .name
+            .clone()
+    };
+    assert_eq!(on(&app), caseload::demo::DEMO_LEAD);
+    // A colleague adds a worker whose name sorts first: every row moves down one.
+    exec(
+        &store,
+        &format!(
+            "INSERT INTO worker (name, login, role, area_id)
+             VALUES ('Aaron Newcomer', NULL, 'care_coordinator', {area});"
+        ),
+    );
+    press(&mut store, &mut app, &[KeyCode::Char('r')]);
+    assert_eq!(row_of(&app, "Aaron Newcomer"), Some(0));
+    assert_eq!(
+        on(&app),
+        caseload::demo::DEMO_LEAD,
+        "the same worker, a row lower"
+    );
+    press(&mut store, &mut app, &[KeyCode::Char('s')]);
+    assert_eq!(on(&app), caseload::demo::DEMO_LEAD, "and after a sort");
+}
