@@ -101,7 +101,11 @@ fn load_breakdown(path: &Path, now: NaiveDateTime, size: (u16, u16)) {
         report(name, &mut samples);
     };
     time("  load: area summaries", &|| {
-        drop(store.area_summaries(today()).expect("areas"));
+        drop(
+            store
+                .area_summaries(today(), caseload::domain::clock::ClockStart::default())
+                .expect("areas"),
+        );
     });
     time("  load: caseload (everything)", &|| {
         drop(store.caseload(None, None, &[]).expect("caseload"));

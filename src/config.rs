@@ -15,6 +15,7 @@
 //!
 //! [triage]                 # coefficients and thresholds of the Today ranking
 //! red_breach = 100.0
+//! clock_starts = "care-plan" # or "assessment": day 0 of the 13-week clock
 //! no_contact_days = 14
 //!
 //! [keys]                   # each action: a list of keys
@@ -74,6 +75,9 @@ pub struct Settings {
     /// follow. Unset (the default) = no window, as in 003. A team setting: put it in the
     /// system-wide file so everyone's return counts the same.
     pub kpi2_window_days: Option<i64>,
+    /// KPI 3 in the return: a police referral counts as custody tested when tested in
+    /// this many days before it (003 says not how recent). A team setting, as above.
+    pub kpi3_tested_within_days: i64,
     /// The Today ranking.
     pub triage: TriageConfig,
     /// Key overrides: action name -> keys, e.g. `quit = ["q", "ctrl-q"]`.
@@ -94,9 +98,22 @@ impl Default for Settings {
             scroll_regions: true,
             alcohol_may_be_primary: false,
             kpi2_window_days: None,
+            kpi3_tested_within_days: crate::domain::kpi::TESTED_BEFORE_DAYS,
             triage: TriageConfig::default(),
             keys: BTreeMap::new(),
             wait_seconds: crate::store::DEFAULT_WAIT.as_secs(),
+        }
+    }
+}
+
+impl Settings {
+    /// The team's choices the return states and counts by.
+    #[must_use]
+    pub const fn return_rules(&self) -> crate::domain::kpi::Rules {
+        crate::domain::kpi::Rules {
+            kpi2_window_days: self.kpi2_window_days,
+            kpi3_tested_within_days: self.kpi3_tested_within_days,
+            clock_starts: self.triage.clock_starts,
         }
     }
 }
@@ -275,6 +292,11 @@ fn check(settings: Settings) -> Result<Settings, String> {
     }
     if settings.kpi2_window_days.is_some_and(|d| d < 0) {
         return Err("kpi2_window_days must be 0 or more, or left out for no window".to_owned());
+    }
+    if !(0..=366).contains(&settings.kpi3_tested_within_days) {
+        return Err(
+            "kpi3_tested_within_days must be 0 to 366 (days before the referral)".to_owned(),
+        );
     }
     crate::keys::KeyBindings::default()
         .with_overrides(&settings.keys)

@@ -118,7 +118,12 @@ pub fn scroll_positions(lines: usize, size: (u16, u16), view: View) -> usize {
 /// record's shape without building them; `shows_viewers` when the session may see
 /// who opened it. The client view checks it against the lines it draws.
 #[must_use]
-pub fn record_lines(record: &ClientRecord, today: NaiveDate, shows_viewers: bool) -> usize {
+pub fn record_lines(
+    record: &ClientRecord,
+    today: NaiveDate,
+    clock_starts: clock::ClockStart,
+    shows_viewers: bool,
+) -> usize {
     let p = &record.profile;
     // Name, birth (or "hidden"), area, consent, flags; GP when either is known.
     let profile = 5 + usize::from(p.gp_practice.is_some() || p.prescriber.is_some());
@@ -127,9 +132,11 @@ pub fn record_lines(record: &ClientRecord, today: NaiveDate, shows_viewers: bool
         .iter()
         .find(|e| e.closure.is_none())
         .map_or(1, |e| {
-            let clock = e.care_plan_date.is_some_and(|start| {
-                clock::clock(start, e.extension.as_ref().map(|x| x.1), today).is_some()
-            });
+            let clock = clock_starts
+                .of(e.assessment_date, e.care_plan_date)
+                .is_some_and(|start| {
+                    clock::clock(start, e.extension.as_ref().map(|x| x.1), today).is_some()
+                });
             // Heading, timeline, tier; the clock, exit plan and extension when known;
             // the DAN 24/7 advice when assessed without it.
             3 + usize::from(clock)

@@ -34,7 +34,7 @@ pub fn load_scope(
     previous: &[Arc<CaseloadRow>],
 ) -> StoreResult<Data> {
     let mut data = Data {
-        areas: store.area_summaries(now.date())?,
+        areas: store.area_summaries(now.date(), triage.clock_starts)?,
         workers: store.workers()?,
         caseload: store.caseload(area, worker, previous)?,
         breaches: store.breaches(true)?,

@@ -70,8 +70,12 @@ impl Data {
             .map(|(i, w)| (w.id, i))
             .collect();
         let worker_at = &self.worker_at;
-        self.orders =
-            lists::SortOrders::new(&self.caseload, |id| worker_at.get(&id).copied(), now.date());
+        self.orders = lists::SortOrders::new(
+            &self.caseload,
+            |id| worker_at.get(&id).copied(),
+            now.date(),
+            cfg.clock_starts,
+        );
     }
 
     /// The caseload row of a client, if the client is in the snapshot.

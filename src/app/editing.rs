@@ -67,6 +67,7 @@ impl App {
             } else {
                 AlcoholRule::NotPrimary
             },
+            clock_starts: self.rules.triage.clock_starts,
             ..FormContext::default()
         }
     }

@@ -56,14 +56,20 @@ impl CaseloadFilter {
         chips
     }
 
-    fn keeps(&self, row: &CaseloadRow, me: Option<i64>, today: NaiveDate) -> bool {
+    fn keeps(
+        &self,
+        row: &CaseloadRow,
+        me: Option<i64>,
+        today: NaiveDate,
+        clock_starts: clock::ClockStart,
+    ) -> bool {
         (!self.iom || row.flags.iom)
             && (!self.ppo || row.flags.ppo)
             && (!self.custody || row.custody.is_some())
             && (!self.week_11
                 || row
                     .episode
-                    .care_plan_date
+                    .clock_start(clock_starts)
                     .is_some_and(|d| (today - d).num_days() >= clock::APPROACHING_FROM_DAY))
             && (!self.mine || (me.is_some() && row.care_coordinator_id == me))
             && self.area.as_ref().is_none_or(|(id, _)| row.area_id == *id)
@@ -174,16 +180,21 @@ pub struct SortOrders {
     /// its entry stays empty (a snapshot and a reload each save a vector).
     orders: Vec<Vec<u32>>,
     rows: u32,
+    /// The team's 13-week clock start the clock order follows, which the week-11
+    /// filter and the 13-week review list then share.
+    clock_starts: clock::ClockStart,
 }
 
 impl SortOrders {
-    /// Orders of `rows` (which arrive in name order) on `today`; `coordinator_rank`
-    /// gives a worker's place in name order.
+    /// Orders of `rows` (which arrive in name order) on `today`, the 13-week clock
+    /// starting as `clock_starts` says; `coordinator_rank` gives a worker's place in
+    /// name order.
     #[must_use]
     pub fn new<R: Borrow<CaseloadRow> + Sync>(
         rows: &[R],
         coordinator_rank: impl Fn(i64) -> Option<usize>,
         today: NaiveDate,
+        clock_starts: clock::ClockStart,
     ) -> Self {
         let orders = SortKey::ALL
             .iter()
@@ -209,14 +220,14 @@ impl SortOrders {
                 }
                 // Longest on the caseload first, not started last.
                 SortKey::Clock => order_by(rows, |r| {
-                    let start = r.episode.care_plan_date;
+                    let start = r.episode.clock_start(clock_starts);
                     (start.is_none(), start)
                 }),
                 // Longest without contact first ("never" first of all).
                 SortKey::LastContact => order_by(rows, |r| r.last_contact),
                 // Soonest first, none last.
                 SortKey::NextDate => order_by(rows, |r| {
-                    let next = status::next_key_date(r, today).map(|(_, d)| d);
+                    let next = status::next_key_date(r, today, clock_starts).map(|(_, d)| d);
                     (next.is_none(), next)
                 }),
             })
@@ -224,6 +235,7 @@ impl SortOrders {
         Self {
             orders,
             rows: index(rows.len()),
+            clock_starts,
         }
     }
 
@@ -296,7 +308,8 @@ pub fn caseload<R: Borrow<CaseloadRow>>(
     }) = search
     else {
         let order = orders.walk(sort);
-        let keep = |i: &u32| filter.keeps(rows[*i as usize].borrow(), me, today);
+        let keep =
+            |i: &u32| filter.keeps(rows[*i as usize].borrow(), me, today, orders.clock_starts);
         let entry = |i: u32| Entry::new(i, 0);
         return if descending {
             order.rev().filter(keep).map(entry).collect()
@@ -307,7 +320,7 @@ pub fn caseload<R: Borrow<CaseloadRow>>(
     let candidates: Vec<u32> = match within {
         Some(previous) => previous.iter().map(|e| e.row).collect(),
         None => (0..index(rows.len()))
-            .filter(|&i| filter.keeps(rows[i as usize].borrow(), me, today))
+            .filter(|&i| filter.keeps(rows[i as usize].borrow(), me, today, orders.clock_starts))
             .collect(),
     };
     let mut entries = score_rows(texts, &candidates, query.trim());
@@ -409,7 +422,7 @@ pub fn review<R: Borrow<CaseloadRow>>(
         rows[i as usize]
             .borrow()
             .episode
-            .care_plan_date
+            .clock_start(orders.clock_starts)
             .is_some_and(|start| start <= latest_start)
     });
     order[..reached].iter().map(|&i| i as usize).collect()

@@ -90,8 +90,8 @@ pub struct Rules {
     pub release_window_days: i64,
     /// Whether alcohol may be the primary substance (offered in the forms).
     pub alcohol_may_be_primary: bool,
-    /// KPI 2's window in the return, if the team sets one.
-    pub kpi2_window_days: Option<i64>,
+    /// The team's choices the return counts by (KPI windows, the clock's start).
+    pub report: crate::domain::kpi::Rules,
     /// The Today ranking.
     pub triage: triage::TriageConfig,
 }
@@ -103,7 +103,7 @@ impl Rules {
         Self {
             release_window_days: settings.release_window_days,
             alcohol_may_be_primary: settings.alcohol_may_be_primary,
-            kpi2_window_days: settings.kpi2_window_days,
+            report: settings.return_rules(),
             triage: settings.triage.clone(),
         }
     }
@@ -323,7 +323,12 @@ impl App {
     /// counting its lines once here rather than at every key.
     pub(super) fn refresh_client(&mut self, record: ClientRecord) {
         let shows_viewers = crate::domain::roles::may_review_access(self.session.worker.as_ref());
-        self.client_lines = crate::layout::record_lines(&record, self.today(), shows_viewers);
+        self.client_lines = crate::layout::record_lines(
+            &record,
+            self.today(),
+            self.rules.triage.clock_starts,
+            shows_viewers,
+        );
         self.client = Some(record);
     }
 

@@ -21,9 +21,7 @@ impl App {
             period: self.report_period.clone(),
             area: own.map(|a| a.area.name.clone()),
             suppress_small: false,
-            rules: crate::domain::kpi::Rules {
-                kpi2_window_days: self.rules.kpi2_window_days,
-            },
+            rules: self.rules.report,
         }
     }
 

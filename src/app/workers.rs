@@ -190,7 +190,13 @@ impl App {
         let area_id = workers.area.0;
         let at = self.cursors[View::Workers.index()].selected;
         let was = workers.rows.get(at).cloned();
-        let mut loads = capacity::loads(&self.data.caseload, area_id, &self.data.today, self.now);
+        let mut loads = capacity::loads(
+            &self.data.caseload,
+            area_id,
+            &self.data.today,
+            self.now,
+            self.rules.triage.clock_starts,
+        );
         let mut rows: Vec<WorkerRow> = Vec::new();
         if let Some(load) = loads.remove(&None) {
             rows.push(WorkerRow {

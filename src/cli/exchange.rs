@@ -203,9 +203,7 @@ pub fn run_report(db: Option<&Path>, clock: WallClock, args: &ReportArgs) -> Cli
         period: args.period.period(clock.today())?,
         area: args.area.clone(),
         suppress_small: args.suppress_small,
-        rules: crate::domain::kpi::Rules {
-            kpi2_window_days: crate::config::load_all()?.kpi2_window_days,
-        },
+        rules: crate::config::load_all()?.return_rules(),
     };
     let report = report::build(&store, &options, clock.today())?;
     let json = args.format == Format::Json;

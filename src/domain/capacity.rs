@@ -35,14 +35,16 @@ pub struct Load {
 
 /// The load of each care co-ordinator with clients in `area_id` (`None`: clients with
 /// nobody allocated), from the active caseload `rows` and the Today `queue` built from
-/// them at `now`. Rows and items of other areas are ignored; a co-ordinator with no
-/// client in the area has no entry.
+/// them at `now`, the 13-week clock starting as the team's `clock_starts` says. Rows
+/// and items of other areas are ignored; a co-ordinator with no client in the area has
+/// no entry.
 #[must_use]
 pub fn loads<R: Borrow<CaseloadRow>>(
     rows: &[R],
     area_id: i64,
     queue: &[Item],
     now: NaiveDateTime,
+    clock_starts: clock::ClockStart,
 ) -> BTreeMap<Option<i64>, Load> {
     let today = now.date();
     let mut loads: BTreeMap<Option<i64>, Load> = BTreeMap::new();
@@ -59,7 +61,7 @@ pub fn loads<R: Borrow<CaseloadRow>>(
         load.in_custody += usize::from(row.custody.is_some());
         load.past_13_weeks += usize::from(
             row.episode
-                .care_plan_date
+                .clock_start(clock_starts)
                 .is_some_and(|start| clock::at_or_past_benchmark(start, today)),
         );
     }

@@ -1,16 +1,67 @@
 //! The 13-week benchmark clock and retention bands.
 //!
-//! Day numbering: the care-plan date (caseload start) is day 0, so "day D" is the
-//! number of whole days on the caseload and week N is the Nth week (`D / 7 + 1`).
-//! The benchmark of 13 weeks (91 days) is reached on day 91; day 92 onwards without a
-//! current extension is overdue.
+//! Day numbering: the clock's start is day 0, so "day D" is the number of whole days
+//! since it and week N is the Nth week (`D / 7 + 1`). The benchmark of 13 weeks (91
+//! days) is reached on day 91; day 92 onwards without a current extension is overdue.
+//! No source says where the clock starts, so that is a team setting ([`ClockStart`]):
+//! the care-plan date (the caseload start) unless the team chooses the assessment.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 /// Length of the benchmark in days (13 weeks).
 pub const BENCHMARK_DAYS: i64 = 91;
 /// From this day (the first day of week 11) the clock shows "approaching".
 pub const APPROACHING_FROM_DAY: i64 = 70;
+
+/// Which day the 13-week clock (and the retention bands at closure) count from: a local
+/// rule, as no source says (003 only sets the 13 weeks), so a team setting. Either way a
+/// client is on the caseload only once a care plan is started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClockStart {
+    /// The care-plan date: the caseload start (the default).
+    #[default]
+    CarePlan,
+    /// The assessment (DIR) date, as teams that count from triage do; the care-plan
+    /// date when there is no assessment or the care plan came first.
+    Assessment,
+}
+
+impl ClockStart {
+    /// Day 0 of the clock for an episode with these dates; `None` until a care plan is
+    /// started (not on the caseload yet).
+    #[must_use]
+    pub fn of(
+        self,
+        assessment: Option<NaiveDate>,
+        care_plan: Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        let care_plan = care_plan?;
+        Some(match self {
+            Self::CarePlan => care_plan,
+            Self::Assessment => assessment.map_or(care_plan, |a| a.min(care_plan)),
+        })
+    }
+
+    /// The value as written in the config file.
+    #[must_use]
+    pub const fn setting(self) -> &'static str {
+        match self {
+            Self::CarePlan => "care-plan",
+            Self::Assessment => "assessment",
+        }
+    }
+
+    /// The start in words, for definitions: "the care-plan date".
+    #[must_use]
+    pub const fn words(self) -> &'static str {
+        match self {
+            Self::CarePlan => "the care-plan date",
+            Self::Assessment => "the assessment (DIR) date, or the care-plan date if earlier",
+        }
+    }
+}
 
 /// Where a client stands against the 13-week benchmark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,27 +95,28 @@ impl Stage {
 /// The clock for one episode on one day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clock {
-    /// Whole days since the care-plan date (day 0).
+    /// Whole days since the clock's start (day 0).
     pub day: i64,
     /// The week the client is in (week 1 is days 0-6).
     pub week: i64,
     /// Stage against the benchmark.
     pub stage: Stage,
-    /// The date the benchmark is reached (care-plan date + 91 days).
+    /// The date the benchmark is reached (start + 91 days).
     pub benchmark_date: NaiveDate,
 }
 
-/// Computes the clock for an episode whose caseload started on `care_plan_date`.
+/// Computes the clock for an episode whose clock started on `start` (see
+/// [`ClockStart::of`]).
 ///
 /// `extension_review_date` is the review date of a recorded extension, if any.
 /// Returns `None` for a start date in the future (not on the caseload yet).
 #[must_use]
 pub fn clock(
-    care_plan_date: NaiveDate,
+    start: NaiveDate,
     extension_review_date: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Option<Clock> {
-    let day = (today - care_plan_date).num_days();
+    let day = (today - start).num_days();
     if day < 0 {
         return None;
     }
@@ -81,14 +133,14 @@ pub fn clock(
         day,
         week: day / 7 + 1,
         stage,
-        benchmark_date: care_plan_date + chrono::Days::new(91),
+        benchmark_date: start + chrono::Days::new(91),
     })
 }
 
 /// Whether a client is at or past the benchmark (day 91 or later), extended or not.
 #[must_use]
-pub fn at_or_past_benchmark(care_plan_date: NaiveDate, today: NaiveDate) -> bool {
-    (today - care_plan_date).num_days() >= BENCHMARK_DAYS
+pub fn at_or_past_benchmark(start: NaiveDate, today: NaiveDate) -> bool {
+    (today - start).num_days() >= BENCHMARK_DAYS
 }
 
 /// Retention bands reported at closure.
@@ -117,7 +169,7 @@ impl RetentionBand {
     }
 }
 
-/// Band of an episode retained from `start` (the care-plan date) to `closure`.
+/// Band of an episode retained from `start` (the clock's start) to `closure`.
 ///
 /// Counts whole weeks, so day 83 is 11 weeks and day 84 is 12. A closure before the
 /// start (bad data) counts as 0 weeks rather than failing.

@@ -544,7 +544,8 @@ pub struct EpisodeDates {
     pub referral_date: Option<NaiveDate>,
     /// Date of the assessment (DIR).
     pub assessment_date: Option<NaiveDate>,
-    /// Care-plan date: the caseload start, from which the 13-week clock runs.
+    /// Care-plan date: the caseload start, and the 13-week clock's unless the team's
+    /// setting says the assessment.
     pub care_plan_date: Option<NaiveDate>,
     /// Engaged in treatment.
     pub engaged: bool,
@@ -552,6 +553,14 @@ pub struct EpisodeDates {
     pub exit_plan: Option<Box<str>>,
     /// Review date of a recorded 13-week extension.
     pub extension_review_date: Option<NaiveDate>,
+}
+
+impl EpisodeDates {
+    /// Day 0 of the 13-week clock under the team's `rule`; `None` before a care plan.
+    #[must_use]
+    pub fn clock_start(&self, rule: crate::domain::clock::ClockStart) -> Option<NaiveDate> {
+        rule.of(self.assessment_date, self.care_plan_date)
+    }
 }
 
 /// The parts of an open custody episode a list needs.

@@ -59,18 +59,19 @@ pub fn next_release(custody: Option<&CustodySummary>, today: NaiveDate) -> Optio
 
 /// The next date that matters for a client on the caseload, with what it is:
 /// release (in custody), else the earliest of care-plan review, 13-week benchmark (if
-/// not yet passed) and extension review.
+/// not yet passed, its clock starting as `clock_starts` says) and extension review.
 #[must_use]
 pub fn next_key_date(
     row: &super::model::CaseloadRow,
     today: NaiveDate,
+    clock_starts: super::clock::ClockStart,
 ) -> Option<(&'static str, NaiveDate)> {
     if row.custody.is_some() {
         return next_release(row.custody.as_deref(), today).map(|d| ("release", d));
     }
     let benchmark = row
         .episode
-        .care_plan_date
+        .clock_start(clock_starts)
         .map(|start| start + chrono::Days::new(91))
         .filter(|d| *d >= today);
     [

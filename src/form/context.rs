@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{FormKind, Target};
+use crate::domain::clock::ClockStart;
 use crate::domain::substances::AlcoholRule;
 use crate::domain::write::{RowBase, Versioned};
 use crate::store::{Store, StoreResult};
@@ -34,14 +35,16 @@ pub struct FormContext {
     pub orders: Vec<(i64, String)>,
     /// Area and care co-ordinator of a new client.
     pub home: Option<(i64, Option<i64>)>,
-    /// Care-plan date, to show the retention band before closing.
-    pub care_plan_date: Option<NaiveDate>,
+    /// Which day the team's 13-week clock starts (from the seed).
+    pub clock_starts: ClockStart,
+    /// The open episode's clock start, to show the retention band before closing.
+    pub clock_start: Option<NaiveDate>,
     /// Whether alcohol may be the primary substance.
     pub alcohol: AlcoholRule,
 }
 
 /// Reads what a form of `kind` needs into `seed` (which carries the time, the
-/// areas and workers offered, the user's home area and the alcohol rule): the client
+/// areas and workers offered, the user's home area, the alcohol and clock rules): the client
 /// (if any) and its open episode, the row it changes with its current values, and,
 /// for a reassign, each of `clients` (or the one client when none are marked), with
 /// the values `seed.bases` holds for it (as its list showed it) over the stored ones.
@@ -65,7 +68,9 @@ pub fn read(
         context.orders = record.orders.iter().map(|o| (o.id, o.title())).collect();
         if let Some(open) = record.episodes.iter().find(|e| e.closure.is_none()) {
             context.episode = Some(store.version_of("episode", open.id)?);
-            context.care_plan_date = open.care_plan_date;
+            context.clock_start = context
+                .clock_starts
+                .of(open.assessment_date, open.care_plan_date);
         }
         let base = match kind.spec().target {
             Target::Client => Some(store.row_base("client", id)?),

@@ -129,7 +129,7 @@ pub fn assemble(
     };
     let f = figures;
     let how_much = how_much(&mut b, f);
-    let how_well = how_well(&mut b, f);
+    let how_well = how_well(&mut b, f, options.rules.clock_starts);
     let better_off = better_off(&mut b, f);
     let (all_substances, substances) = substances(&mut b, f);
     Report {

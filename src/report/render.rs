@@ -69,10 +69,13 @@ pub fn kpi1_months(report: &Report) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The rules under the KPI definitions: the team's KPI 2 window, the no-credit rule.
+/// The rules under the KPI definitions: the team's settings where the sources leave
+/// room (KPI 2's window, KPI 3's "tested", the 13-week clock's start), the no-credit
+/// rule.
 #[must_use]
 pub fn rules(report: &Report) -> Vec<String> {
-    let window = match report.rules.kpi2_window_days {
+    let rules = &report.rules;
+    let window = match rules.kpi2_window_days {
         None => {
             "KPI 2 has no time window (003 sets none): a contact any time up to period end counts"
                 .to_owned()
@@ -82,7 +85,23 @@ pub fn rules(report: &Report) -> Vec<String> {
              (kpi2_window_days), not in 003"
         ),
     };
-    vec![window, crate::domain::kpi::NO_CREDIT.to_owned()]
+    let tested = format!(
+        "KPI 3 counts a police referral as tested when a custody test came in the {} days \
+         before it: a team setting (kpi3_tested_within_days), not in 003",
+        rules.kpi3_tested_within_days
+    );
+    let clock = format!(
+        "The 13-week clock and the retention bands count from {}: a local rule, as no source \
+         says where the clock starts (team setting [triage] clock_starts = \"{}\")",
+        rules.clock_starts.words(),
+        rules.clock_starts.setting()
+    );
+    vec![
+        window,
+        tested,
+        clock,
+        crate::domain::kpi::NO_CREDIT.to_owned(),
+    ]
 }
 
 fn label(line: &Line) -> String {

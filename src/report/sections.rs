@@ -5,6 +5,7 @@ use crate::domain::kpi::Figures;
 use crate::domain::model::{ExitReason, TestKind};
 
 use super::lines::{Builder, Line};
+use crate::domain::clock::ClockStart;
 
 impl Figures {
     fn exit(&self, reason: ExitReason) -> u64 {
@@ -356,7 +357,7 @@ pub(super) fn better_off(b: &mut Builder, f: &Figures) -> Vec<Line> {
     b.take()
 }
 
-pub(super) fn how_well(b: &mut Builder, f: &Figures) -> Vec<Line> {
+pub(super) fn how_well(b: &mut Builder, f: &Figures, clock_starts: ClockStart) -> Vec<Line> {
     b.line(
         0,
         "Closures",
@@ -407,7 +408,18 @@ pub(super) fn how_well(b: &mut Builder, f: &Figures) -> Vec<Line> {
             *n,
             Some(f.closures),
             "closures",
-            "whole weeks from the care-plan date to closure (000 gives no start; the care-plan date, the caseload start, is a local rule)",
+            match clock_starts {
+                ClockStart::CarePlan => {
+                    "whole weeks from the care-plan date (the caseload start) to closure; 000 \
+                     gives no start, so this is a local rule: the team setting clock_starts = \
+                     \"care-plan\""
+                }
+                ClockStart::Assessment => {
+                    "whole weeks from the assessment (DIR) date, or the care-plan date if \
+                     earlier, to closure; 000 gives no start, so this is a local rule: the team \
+                     setting clock_starts = \"assessment\""
+                }
+            },
         );
     }
     b.take()

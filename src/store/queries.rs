@@ -207,11 +207,16 @@ impl Store {
             .optional()?)
     }
 
-    /// Per-area counts of the active caseload on `today`.
+    /// Per-area counts of the active caseload on `today`, the 13-week clock starting
+    /// as `clock_starts` says ([`clock::ClockStart::of`], in SQL).
     ///
     /// # Errors
     /// An SQLite error.
-    pub fn area_summaries(&self, today: NaiveDate) -> StoreResult<Vec<AreaSummary>> {
+    pub fn area_summaries(
+        &self,
+        today: NaiveDate,
+        clock_starts: clock::ClockStart,
+    ) -> StoreResult<Vec<AreaSummary>> {
         // Started on or before this date means day 91 or later today.
         let benchmark_start = today - chrono::Days::new(clock::BENCHMARK_DAYS.unsigned_abs());
         // Counted in one pass over the open episodes (`+` keeps the planner from
@@ -226,7 +231,10 @@ impl Store {
                FROM area a
                LEFT JOIN (SELECT c.area_id AS area_id, count(*) AS active, sum(c.iom) AS iom,
                                  sum(c.ppo) AS ppo, count(cu.id) AS in_custody,
-                                 sum(e.care_plan_date <= ?1) AS benchmark,
+                                 sum(CASE ?2 WHEN 'assessment'
+                                     THEN min(coalesce(e.assessment_date, e.care_plan_date),
+                                              e.care_plan_date)
+                                     ELSE e.care_plan_date END <= ?1) AS benchmark,
                                  sum(c.ppo AND cu.id IS NOT NULL) AS ppo_in_custody
                             FROM episode e
                             JOIN client c ON c.id = e.client_id
@@ -236,7 +244,7 @@ impl Store {
                            GROUP BY +c.area_id) s ON s.area_id = a.id
               ORDER BY a.name",
         )?;
-        let rows = stmt.query_map(params![benchmark_start], |r| {
+        let rows = stmt.query_map(params![benchmark_start, clock_starts.setting()], |r| {
             let count = |column: &str| {
                 r.get::<_, i64>(column)
                     .map(|n| usize::try_from(n).unwrap_or(0))

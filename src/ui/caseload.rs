@@ -148,7 +148,7 @@ fn shared_widths(columns: &[usize], width: u16, gauge: bool, app: &App) -> (Vec<
 
 /// The 13-week cell: "wk12 d 80 soon", styled by stage; with `gauge`, a bar of 13.
 pub fn clock_cell(row: &CaseloadRow, app: &App, theme: Theme, gauge: bool) -> Line<'static> {
-    let Some(start) = row.episode.care_plan_date else {
+    let Some(start) = row.episode.clock_start(app.rules().triage.clock_starts) else {
         return Line::styled("not started", theme.dim());
     };
     let Some(c) = clock::clock(start, row.episode.extension_review_date, app.today()) else {
@@ -195,7 +195,9 @@ pub fn flags_cell(row: &CaseloadRow, theme: Theme) -> Line<'static> {
 }
 
 fn next_date_cell(row: &CaseloadRow, app: &App, theme: Theme) -> Line<'static> {
-    let Some((what, date)) = status::next_key_date(row, app.today()) else {
+    let Some((what, date)) =
+        status::next_key_date(row, app.today(), app.rules().triage.clock_starts)
+    else {
         return Line::from("");
     };
     let days = (date - app.today()).num_days();

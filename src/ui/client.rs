@@ -152,7 +152,8 @@ fn episode_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line
             ));
             lines.push(Line::from(timeline(e)));
             lines.extend(super::orders::aftercare_line(e, r));
-            if let Some(start) = e.care_plan_date {
+            let clock_starts = app.rules().triage.clock_starts;
+            if let Some(start) = clock_starts.of(e.assessment_date, e.care_plan_date) {
                 if let Some(c) = clock::clock(start, e.extension.as_ref().map(|x| x.1), app.today())
                 {
                     lines.push(Line::from(vec![
@@ -385,7 +386,7 @@ fn assessment_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<L
     }
 }
 
-fn history_lines(r: &ClientRecord, theme: Theme, lines: &mut Vec<Line<'static>>) {
+fn history_lines(r: &ClientRecord, app: &App, theme: Theme, lines: &mut Vec<Line<'static>>) {
     lines.push(Line::from(""));
     lines.push(heading(
         &format!("Contacts, newest first ({})", r.contacts.len()),
@@ -411,8 +412,16 @@ fn history_lines(r: &ClientRecord, theme: Theme, lines: &mut Vec<Line<'static>>)
             let Some((closed, reason)) = e.closure else {
                 continue;
             };
-            let start = e.care_plan_date.unwrap_or(e.referral_date);
-            let band = retention_band(start, closed);
+            // Retention counts from the clock's start; an episode closed before a
+            // care plan was never retained (as the return counts it).
+            let band = app
+                .rules()
+                .triage
+                .clock_starts
+                .of(e.assessment_date, e.care_plan_date)
+                .map_or("closed before the caseload", |start| {
+                    retention_band(start, closed).label()
+                });
             lines.push(Line::from(format!(
                 "   {} to {}: {} ({}, {})",
                 date(e.referral_date),
@@ -423,7 +432,7 @@ fn history_lines(r: &ClientRecord, theme: Theme, lines: &mut Vec<Line<'static>>)
                 } else {
                     "unplanned"
                 },
-                band.label()
+                band
             )));
         }
     }
@@ -466,7 +475,7 @@ fn lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     custody_lines(record, app, theme, &mut out);
     super::orders::order_lines(record, app, theme, &mut out);
     assessment_lines(record, app, theme, &mut out);
-    history_lines(record, theme, &mut out);
+    history_lines(record, app, theme, &mut out);
     viewer_lines(record, app, theme, &mut out);
     out
 }
@@ -521,6 +530,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             .map_or(0, |r| crate::layout::record_lines(
                 r,
                 app.today(),
+                app.rules().triage.clock_starts,
                 crate::domain::roles::may_review_access(app.session().worker.as_ref())
             )),
         "layout::record_lines must count what the client view draws"

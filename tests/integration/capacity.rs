@@ -145,7 +145,7 @@ fn each_coordinator_s_load_counts_their_clients_in_the_area_and_their_today_item
         tried: caseload::domain::reengage::Tried::default(),
     }];
     let items = queue(&rows, &breaches, now, &cfg);
-    let counted = loads(&rows, 1, &items, now);
+    let counted = loads(&rows, 1, &items, now, cfg.clock_starts);
     assert_eq!(
         counted.get(&Some(1)),
         Some(&Load {

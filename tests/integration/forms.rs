@@ -21,7 +21,7 @@ fn context() -> FormContext {
         client: Some(row),
         episode: Some(row),
         row: Some(row),
-        care_plan_date: Some(date("2026-08-01")),
+        clock_start: Some(date("2026-08-01")),
         ..FormContext::default()
     }
 }

@@ -7,6 +7,7 @@ mod access;
 mod breach_rules;
 mod capacity;
 mod cli;
+mod clock_start;
 mod common;
 mod concurrency;
 mod config;

@@ -325,6 +325,7 @@ fn kpi_2_counts_positives_of_arrestees_who_never_become_clients() {
     assert_eq!(total(&inputs, Rules::default())[1], Some(Ratio::new(3, 12)));
     let window = Rules {
         kpi2_window_days: Some(28),
+        ..Rules::default()
     };
     assert_eq!(total(&inputs, window)[1], Some(Ratio::new(1, 12)));
 }
@@ -538,6 +539,7 @@ fn every_format_states_kpi_1_by_month_and_the_teams_rules() {
     };
     let rules = Rules {
         kpi2_window_days: Some(28),
+        ..Rules::default()
     };
     let options = ReportOptions {
         period: q3(),

@@ -4,6 +4,7 @@
 
 use caseload::app::fuzzy::{Scorer, SearchTexts, reference_score};
 use caseload::app::lists::{CaseloadFilter, Search, SortKey, SortOrders, caseload, review};
+use caseload::domain::clock::ClockStart;
 use caseload::domain::model::{CaseloadRow, ClientLabel, EpisodeDates, Flags};
 
 use caseload::app::{App, Mode, View};
@@ -51,7 +52,7 @@ fn search_matches_exactly_what_the_matcher_matches() {
         .zip(1..)
         .map(|((family, given), id)| row(id, family, given))
         .collect();
-    let orders = SortOrders::new(&rows, |_| None, today());
+    let orders = SortOrders::new(&rows, |_| None, today(), ClockStart::default());
     let texts = texts_of(&rows);
     for query in [
         "h", "H", "hark", "Hark", "hj", "h j", "c-1", "C-10", "sian", "siân", "k", "kelvin", "øs",
@@ -96,7 +97,7 @@ fn a_long_caseload_is_searched_in_parts_with_the_same_result() {
             )
         })
         .collect();
-    let orders = SortOrders::new(&rows, |_| None, today());
+    let orders = SortOrders::new(&rows, |_| None, today(), ClockStart::default());
     let found = caseload(
         &rows,
         &orders,
@@ -177,7 +178,7 @@ fn the_review_list_is_everyone_from_day_70_longest_first_ties_by_name() {
         started(5, "Evans", Some("2026-09-14")), // day 70, after Baker by name
         started(6, "Ford", Some("2024-02-29")),
     ];
-    let orders = SortOrders::new(&rows, |_| None, today());
+    let orders = SortOrders::new(&rows, |_| None, today(), ClockStart::default());
     let families: Vec<&str> = review(&rows, &orders, today())
         .into_iter()
         .map(|i| rows[i].label.family())

@@ -241,7 +241,9 @@ pub fn compute(inputs: &Inputs, period: &Period, rules: Rules) -> Figures {
             .iter()
             .map(|band| {
                 let n = count(&closed, |(closure, _, e)| {
-                    e.care_plan_date
+                    rules
+                        .clock_starts
+                        .of(e.assessment_date, e.care_plan_date)
                         .is_some_and(|start| retention_band(start, *closure) == *band)
                 });
                 (*band, n)

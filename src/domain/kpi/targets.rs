@@ -6,20 +6,35 @@ use serde::Serialize;
 
 use super::facts::{EpisodeFacts, Inputs, TallyFacts, TestFacts};
 use super::ratio::{Ratio, count, within};
+use crate::domain::clock::ClockStart;
 use crate::domain::model::{Area, ReferralSource};
 use crate::domain::period::Period;
 
-/// Days before a referral within which a custody test counts as "tested" (KPI 3: "those
-/// NOT tested"). A local rule: 003 does not say how recent the test must be.
+/// The default of [`Rules::kpi3_tested_within_days`].
 pub const TESTED_BEFORE_DAYS: i64 = 28;
 
 /// The team's choices where the sources leave room, stated in the return's definitions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Rules {
     /// KPI 2: days after a positive test within which the contact must follow. 003 sets
     /// no window ("Even if you speak to them on a phone, record this and we get an
     /// outcome"), so `None` (the default) counts a contact any time up to period end.
     pub kpi2_window_days: Option<i64>,
+    /// KPI 3: days before a referral within which a custody test makes it "tested"
+    /// (003: "those NOT tested" says not how recent the test must be): 28 by default.
+    pub kpi3_tested_within_days: i64,
+    /// Which day the 13-week clock, and so the retention bands, count from.
+    pub clock_starts: ClockStart,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            kpi2_window_days: None,
+            kpi3_tested_within_days: TESTED_BEFORE_DAYS,
+            clock_starts: ClockStart::CarePlan,
+        }
+    }
 }
 
 /// A Home Office KPI: its number, target and wording.
@@ -58,9 +73,10 @@ pub const KPIS: [KpiDefinition; 5] = [
     KpiDefinition {
         number: 3,
         target: 60,
-        definition: "arrest referrals (source police) not custody tested in the 28 days before \
-                     (a local rule) with a DIR or a contact (ICF) by period end (003: \"Proportion \
-                     of those NOT tested that have a DIR completed to 8.2\", \"or complete an ICF\")",
+        definition: "arrest referrals (source police) not custody tested in the days before \
+                     (a team setting, below) with a DIR or a contact (ICF) by period end (003: \
+                     \"Proportion of those NOT tested that have a DIR completed to 8.2\", \"or \
+                     complete an ICF\")",
         intensive_only: false,
     },
     KpiDefinition {
@@ -204,7 +220,7 @@ pub fn kpi_ratios(
         })
         .filter(|e| {
             e.custody_test_before
-                .is_none_or(|t| (e.referral_date - t).num_days() > TESTED_BEFORE_DAYS)
+                .is_none_or(|t| (e.referral_date - t).num_days() > rules.kpi3_tested_within_days)
         })
         .collect();
     let kpi3 = Ratio::new(

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::domain::clock::ClockStart;
 use crate::domain::model::Flags;
 
 /// Coefficients and thresholds of the ranking. Every field has a default.
@@ -65,6 +66,9 @@ pub struct TriageConfig {
     /// Weight of a court review inside that lead time, times how close it is (at
     /// least a quarter).
     pub court_review: f64,
+    /// Which day the 13-week clock counts from (a team setting, as no source says):
+    /// used by Today, the record, the lists and the return's retention bands.
+    pub clock_starts: ClockStart,
 }
 
 impl Default for TriageConfig {
@@ -95,6 +99,7 @@ impl Default for TriageConfig {
             order_end: 40.0,
             court_review_lead_days: 7,
             court_review: 35.0,
+            clock_starts: ClockStart::CarePlan,
         }
     }
 }

@@ -110,7 +110,7 @@ fn order_details(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> [Op
 }
 
 fn benchmark_detail(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> Option<Detail> {
-    let start = row.episode.care_plan_date?;
+    let start = row.episode.clock_start(cfg.clock_starts)?;
     let c = clock::clock(start, row.episode.extension_review_date, today)?;
     match c.stage {
         Stage::Overdue => Some(match row.episode.extension_review_date {

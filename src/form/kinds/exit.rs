@@ -77,7 +77,7 @@ fn close_question(form: &Form, change: &Change) -> String {
     let Change::Episode(_, EpisodeEdit::Close { date, reason }) = change else {
         return format!("Save this {}?", CLOSE.title);
     };
-    let band = form.context.care_plan_date.map_or_else(
+    let band = form.context.clock_start.map_or_else(
         || "no care-plan date, so no retention band".to_owned(),
         |start| format!("retention {}", retention_band(start, *date).label()),
     );
