@@ -474,9 +474,16 @@ impl Tx<'_> {
         allow: &dyn Fn(ClientScope) -> StoreResult<()>,
     ) -> StoreResult<Vec<Written>> {
         allow(self.scope_of("required_assessment", assessment.id)?)?;
-        if breach.is_some() && outcome != AssessmentOutcome::FailedToAttend {
+        let failed = outcome == AssessmentOutcome::FailedToAttend;
+        if !failed && (breach.is_some() || breach_at.is_some()) {
             return Err(StoreError::Invalid(
                 "a breach can only be raised when the client failed to attend".to_owned(),
+            ));
+        }
+        // As the assessments import: a failed attendance is a breach, with its RAG.
+        if failed && breach.is_none() {
+            return Err(StoreError::Invalid(
+                "failing to attend is a breach: give its RAG (red, amber or green)".to_owned(),
             ));
         }
         let table = "required_assessment";

@@ -29,6 +29,7 @@ mod merge;
 mod merge_conflicts;
 mod merge_processes;
 mod mouse;
+mod outcome_round_trip;
 mod overlays;
 mod paths;
 mod postgres;

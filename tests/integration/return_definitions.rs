@@ -439,7 +439,9 @@ fn required_assessments_are_the_attended_ones() {
                     &Change::AssessmentOutcome {
                         assessment,
                         outcome,
-                        breach: None,
+                        // A failed attendance is a breach, with its RAG.
+                        breach: (outcome == AssessmentOutcome::FailedToAttend)
+                            .then_some(caseload::domain::model::Rag::Amber),
                         breach_at: None,
                     },
                 )

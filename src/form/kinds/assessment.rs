@@ -45,7 +45,8 @@ fn awaiting_outcome(record: &ClientRecord) -> Option<i64> {
         .map(|a| a.id)
 }
 
-/// Attended or failed to attend; a failure may raise a breach (RAG, and when).
+/// Attended, rescheduled or failed to attend; a failure is a breach (its RAG, and
+/// when: the appointment unless given).
 pub const OUTCOME: Spec = Spec {
     title: "Required Assessment outcome",
     key: "assessment_outcome",
@@ -58,7 +59,7 @@ pub const OUTCOME: Spec = Spec {
     fields: |_| {
         vec![
             Field::new("outcome", "outcome", vocab!(AssessmentOutcome)).required(),
-            Field::new("breach", "raise breach (RAG)", vocab!(Rag)),
+            Field::new("breach", "breach RAG (failed to attend)", vocab!(Rag)),
             Field::new(
                 "breach_at",
                 "breach at (blank: appointment)",
@@ -71,17 +72,40 @@ pub const OUTCOME: Spec = Spec {
     build: |v| {
         let outcome = v.code("outcome", AssessmentOutcome::from_code)?;
         let breach = Rag::from_code(v.raw("breach"));
-        if breach.is_some() && outcome != AssessmentOutcome::FailedToAttend {
+        let breach_at = v.at("breach_at");
+        let failed = outcome == AssessmentOutcome::FailedToAttend;
+        // The rules of the assessments import, so every outcome saved here exports and
+        // imports back: a failed attendance is a breach and needs its RAG; nothing
+        // else raises one.
+        if failed && breach.is_none() {
             return Err((
                 "breach",
-                "a breach is raised only for a failed attendance".to_owned(),
+                "failing to attend is a breach: choose its RAG (red: arrest within 24 \
+                 hours; amber, green: put out for arrest within 7 days, 1 month)"
+                    .to_owned(),
+            ));
+        }
+        if !failed && breach.is_some() {
+            return Err((
+                "breach",
+                "a breach is raised only for a failed attendance: clear the RAG, or choose \
+                 the outcome failed to attend"
+                    .to_owned(),
+            ));
+        }
+        if !failed && breach_at.is_some() {
+            return Err((
+                "breach_at",
+                "a breach is raised only for a failed attendance: clear this time, or \
+                 choose the outcome failed to attend"
+                    .to_owned(),
             ));
         }
         Ok(Change::AssessmentOutcome {
             assessment: v.row()?,
             outcome,
             breach,
-            breach_at: v.at("breach_at").filter(|_| breach.is_some()),
+            breach_at,
         })
     },
     confirm: None,
