@@ -18,9 +18,10 @@ use crate::domain::model::{
 
 /// Columns of [`CaseloadRow`], named as [`CaseloadColumns`] finds them. The scan
 /// follows the client table's own order (the row id): in name order every row would be
-/// a random page read, and so would every probe of the contact index, which made this
-/// read four times slower at 100,000 clients. [`Store::caseload`] sorts by name after.
-const CASELOAD_SELECT: &str = "
+/// a random page read, which made this read four times slower at 100,000 clients.
+/// [`Store::caseload`] sorts by name after. The last contact is the one the triggers of
+/// schema step 16 keep, not a probe of each client's contacts.
+pub(super) const CASELOAD_SELECT: &str = "
     SELECT c.id AS client_id, c.reference, c.given_name, c.family_name, c.area_id,
            c.care_coordinator_id,
            c.iom, c.ppo, c.mappa, c.marac, c.matac, c.approved_premises, c.drr, c.atr,
@@ -30,9 +31,7 @@ const CASELOAD_SELECT: &str = "
            cu.prison, cu.expected_release_date, cu.earliest_release_date, cu.appointment_booked,
            cu.prescriber_confirmed, cu.naloxone_given, cu.accommodation_confirmed,
            cu.prison_team_contacted, cu.dan_advised, cu.id IS NOT NULL AS in_custody,
-           (SELECT k.contact_at FROM contact k
-             WHERE k.client_id = c.id AND k.kind <> 'did_not_attend'
-             ORDER BY k.contact_at DESC LIMIT 1) AS last_contact,
+           lc.contact_at AS last_contact,
            c.consent_to_share, e.next_review_date,
            cu.reception_date, coalesce(trim(cu.handover_with), '') <> '' AS handover_named,
            cu.handover_on, coalesce(trim(cu.handover_waived), '') <> '' AS handover_waived,
@@ -44,7 +43,8 @@ const CASELOAD_SELECT: &str = "
       FROM client c
       JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL
       LEFT JOIN custody cu ON cu.client_id = c.id AND cu.actual_release_date IS NULL
-      LEFT JOIN court_order o ON o.client_id = c.id AND o.ended_on IS NULL";
+      LEFT JOIN court_order o ON o.client_id = c.id AND o.ended_on IS NULL
+      LEFT JOIN client_last_contact lc ON lc.client_id = c.id";
 
 super::read::columns! {
     /// Where [`CASELOAD_SELECT`] put each column, found once per read.
@@ -60,7 +60,7 @@ super::read::columns! {
 
 /// [`CASELOAD_SELECT`]'s columns, looked up once: a caseload read maps up to 100,000
 /// rows, and a search by name for each of 40 cells would cost more than the query.
-struct CaseloadAt {
+pub(super) struct CaseloadAt {
     row: CaseloadColumns,
     flags: FlagColumns,
     checklist: ChecklistColumns,
@@ -68,7 +68,7 @@ struct CaseloadAt {
 }
 
 impl CaseloadAt {
-    fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+    pub(super) fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             row: CaseloadColumns::of(stmt)?,
             flags: FlagColumns::of(stmt)?,
@@ -78,7 +78,7 @@ impl CaseloadAt {
     }
 }
 
-fn caseload_row(r: &Row<'_>, at: &CaseloadAt) -> rusqlite::Result<CaseloadRow> {
+pub(super) fn caseload_row(r: &Row<'_>, at: &CaseloadAt) -> rusqlite::Result<CaseloadRow> {
     let c = &at.row;
     let custody = if r.get::<_, bool>(c.in_custody)? {
         let prison: String = r.get(c.prison)?;
@@ -131,7 +131,7 @@ fn caseload_row(r: &Row<'_>, at: &CaseloadAt) -> rusqlite::Result<CaseloadRow> {
 
 /// Orders caseload rows as SQLite's `ORDER BY family_name COLLATE NOCASE, given_name
 /// COLLATE NOCASE, id` would. Sorting in place needs no memory beside the rows.
-fn by_name(a: &CaseloadRow, b: &CaseloadRow) -> Ordering {
+pub(super) fn by_name(a: &CaseloadRow, b: &CaseloadRow) -> Ordering {
     cmp_nocase(a.label.family(), b.label.family())
         .then_with(|| cmp_nocase(a.label.given(), b.label.given()))
         .then(a.client_id.cmp(&b.client_id))

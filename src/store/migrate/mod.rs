@@ -11,6 +11,7 @@ use rusqlite::{Connection, Transaction, params};
 use super::error::{StoreError, StoreResult};
 
 mod duties;
+mod last_contact;
 mod orders;
 mod outreach;
 
@@ -43,6 +44,7 @@ pub const STEPS: &[Step] = &[
     duties,
     brief_interventions,
     orders::court_orders,
+    last_contact::last_contact,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.

@@ -32,7 +32,10 @@ const VERSION_TABLE: &str = "CREATE TABLE schema_version (version bigint NOT NUL
 
 /// PostgreSQL's steps after [`BASELINE`]: step `i` takes version `BASELINE + i` to
 /// `BASELINE + i + 1`, as SQLite's step of the same number does.
-pub const STEPS: &[&str] = &[include_str!("court_order.sql")];
+pub const STEPS: &[&str] = &[
+    include_str!("court_order.sql"),
+    include_str!("last_contact.sql"),
+];
 
 /// The schema version this build writes: always SQLite's.
 #[must_use]
