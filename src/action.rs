@@ -226,6 +226,10 @@ pub struct SnapshotRequest {
     pub now: NaiveDateTime,
     /// The caseload rows of the snapshot on screen.
     pub previous: Vec<Arc<CaseloadRow>>,
+    /// Rows of the Today queue to show first, from a quick read of the clients its
+    /// head can come from, before the whole snapshot (0: none, the lists on screen
+    /// stay until it arrives).
+    pub first_rows: usize,
 }
 
 /// A form's change with what a save needs besides: the rows as the form read them
@@ -267,6 +271,9 @@ impl From<Done> for Message {
 /// What came of an effect or a background read: the only way results reach the app.
 #[derive(Debug)]
 pub enum Done {
+    /// The first screen of the snapshot last asked for (see [`Data::partial`]); the
+    /// whole snapshot follows.
+    FirstRows(Box<Data>),
     /// The snapshot last asked for has been read.
     Loaded(Box<Data>),
     /// Reading the snapshot failed; the sentence says what to do.

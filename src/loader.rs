@@ -16,7 +16,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::action::SnapshotRequest;
 use crate::app::Data;
 use crate::domain::model::CaseloadRow;
-use crate::domain::triage::TriageConfig;
+use crate::domain::triage::{self, Cut, TriageConfig};
 use crate::report::{self, Report, ReportOptions};
 use crate::store::{Access, Store, StoreError, StoreResult};
 
@@ -41,10 +41,57 @@ pub fn load_scope(
         dealt_with: store.breaches(false)?,
         releases: store.releases()?,
         loaded_at: Some(now),
+        scope: (area, worker),
         ..Data::default()
     };
     data.derive(now, triage);
     Ok(data)
+}
+
+/// The first screen of Today for a scope (area, worker) at `now`: for one worker's
+/// caseload, which is small, their whole queue; else the head of the queue ranked
+/// over only the clients it can come from (see [`Cut`]), once it fills `rows` rows.
+/// `None` if it does not: the whole snapshot is then the first thing shown.
+///
+/// # Errors
+/// A store error.
+pub fn load_first_screen(
+    store: &Store,
+    (area, worker): (Option<i64>, Option<i64>),
+    now: NaiveDateTime,
+    triage: &TriageConfig,
+    rows: usize,
+) -> StoreResult<Option<Data>> {
+    let open = store.open_breaches()?;
+    let (caseload, head) = if worker.is_some() {
+        let caseload = store.caseload(area, worker, &[])?;
+        let queue = triage::queue(&caseload, &open, now, triage);
+        (caseload, queue)
+    } else {
+        let mut found = None;
+        for cut in Cut::tries(now.date(), triage).unwrap_or_default() {
+            let breaches = cut.breach_clients(&open, now, triage);
+            let caseload = store.caseload_candidates((area, worker), &cut, &breaches)?;
+            let head = cut.head(triage::queue(&caseload, &open, now, triage));
+            if head.len() >= rows {
+                found = Some((caseload, head));
+                break;
+            }
+        }
+        let Some(found) = found else {
+            return Ok(None);
+        };
+        found
+    };
+    let mut data = Data {
+        workers: store.workers()?,
+        caseload,
+        loaded_at: Some(now),
+        scope: (area, worker),
+        ..Data::default()
+    };
+    data.derive_first_screen(head, now, triage);
+    Ok(Some(data))
 }
 
 /// What to read.
@@ -66,12 +113,15 @@ enum Job {
 
 /// A finished read, with the generation of the request it answers.
 enum Answer {
+    FirstRows(u64, StoreResult<Data>),
     Snapshot(u64, StoreResult<Data>),
     Report(u64, StoreResult<Report>),
 }
 
 /// What [`Loader::poll`] hands over: the newest snapshot or return, or why it failed.
 pub enum Delivery {
+    /// The first screen of the snapshot last asked for; the snapshot follows.
+    FirstRows(Data),
     /// A snapshot for the scope last asked for.
     Snapshot(StoreResult<Data>),
     /// The return last asked for.
@@ -146,6 +196,7 @@ fn file(job: Job, snapshot: &mut Option<Job>, report: &mut Option<Job>) {
 /// Whether `answer` is a snapshot read stopped by [`Loader::request`].
 fn interrupted(answer: &Answer) -> bool {
     matches!(answer, Answer::Snapshot(_, Err(StoreError::Sqlite(e)))
+        | Answer::FirstRows(_, Err(StoreError::Sqlite(e)))
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted))
 }
 
@@ -247,15 +298,22 @@ impl Loader {
         now: NaiveDateTime,
         previous: &[Arc<CaseloadRow>],
     ) {
+        self.request_snapshot(&SnapshotRequest {
+            area,
+            worker,
+            now,
+            previous: previous.to_vec(),
+            first_rows: 0,
+        });
+    }
+
+    /// Asks for the snapshot `request` describes (its first screen first, if it asks
+    /// for one), as [`Loader::request`] does.
+    pub fn request_snapshot(&mut self, request: &SnapshotRequest) {
         self.snapshot_generation += 1;
         self.send(Job::Snapshot {
             generation: self.snapshot_generation,
-            request: SnapshotRequest {
-                area,
-                worker,
-                now,
-                previous: previous.to_vec(),
-            },
+            request: request.clone(),
         });
         // The read in flight is for an older request: stop it.
         if self.reading.load(Ordering::Acquire) {
@@ -303,15 +361,17 @@ impl Loader {
     }
 
     /// Waits for the next snapshot or return asked for (for callers without keys to
-    /// keep live: tests, and the start-up of scripted runs).
+    /// keep live: tests, and the start-up of scripted runs); a first screen is passed
+    /// over, as the snapshot follows it.
     ///
     /// # Errors
     /// An error saying the reader stopped.
     pub fn wait(&self) -> StoreResult<Delivery> {
         loop {
             let answer = self.answers.recv().map_err(|_| self.stopped())?;
-            if let Some(delivery) = self.current(answer) {
-                return Ok(delivery);
+            match self.current(answer) {
+                Some(Delivery::FirstRows(_)) | None => {}
+                Some(delivery) => return Ok(delivery),
             }
         }
     }
@@ -319,13 +379,19 @@ impl Loader {
     /// `answer` if it answers the newest request of its kind.
     fn current(&self, answer: Answer) -> Option<Delivery> {
         match answer {
+            Answer::FirstRows(generation, Ok(data)) if generation == self.snapshot_generation => {
+                Some(Delivery::FirstRows(data))
+            }
             Answer::Snapshot(generation, data) if generation == self.snapshot_generation => {
                 Some(Delivery::Snapshot(data))
             }
+
             Answer::Report(generation, report) if generation == self.report_generation => {
                 Some(Delivery::Report(report))
             }
-            Answer::Snapshot(..) | Answer::Report(..) => None,
+            // Older answers; and a first screen that could not be read: the snapshot
+            // says why.
+            Answer::FirstRows(..) | Answer::Snapshot(..) | Answer::Report(..) => None,
         }
     }
 
@@ -373,7 +439,28 @@ fn start_reader(
             for job in std::iter::once(first).chain(incoming.try_iter()) {
                 file(job, &mut snapshot, &mut report);
             }
-            while let Some(job) = snapshot.take() {
+            while let Some(mut job) = snapshot.take() {
+                busy.store(true, Ordering::Release);
+                let first = first_screen(&store, &triage, &mut job);
+                busy.store(false, Ordering::Release);
+                if let Some(answer) = first {
+                    let stopped = interrupted(&answer);
+                    if !stopped && outgoing.send(answer).is_err() {
+                        return;
+                    }
+                    // A newer request meanwhile (a scope change) makes the rest of
+                    // this one useless: stop here.
+                    for job in incoming.try_iter() {
+                        file(job, &mut snapshot, &mut report);
+                    }
+                    if stopped {
+                        snapshot.get_or_insert(job);
+                        continue;
+                    }
+                    if snapshot.is_some() {
+                        continue;
+                    }
+                }
                 let again = job.clone();
                 busy.store(true, Ordering::Release);
                 let answer = work(&store, &triage, &mut returns, &counts, job);
@@ -409,6 +496,33 @@ fn start_reader(
     })
 }
 
+/// The first screen `job` asks for, if it asks for one and one can be read quickly
+/// (see [`load_first_screen`]); the job then asks for none, so that reading it again
+/// after an interruption reads only the rest.
+fn first_screen(store: &Store, triage: &TriageConfig, job: &mut Job) -> Option<Answer> {
+    let Job::Snapshot {
+        generation,
+        request,
+    } = job
+    else {
+        return None;
+    };
+    let rows = std::mem::take(&mut request.first_rows);
+    if rows == 0 {
+        return None;
+    }
+    let limits = (request.area, request.worker);
+    match load_first_screen(store, limits, request.now, triage, rows) {
+        Ok(None) => None,
+        Ok(Some(data)) => Some(Answer::FirstRows(*generation, Ok(data))),
+        Err(error) => {
+            // Stopped for a newer request: read again (this one, if none came).
+            request.first_rows = rows;
+            Some(Answer::FirstRows(*generation, Err(error)))
+        }
+    }
+}
+
 /// Does one job on the reader's connection.
 fn work(
     store: &Store,
@@ -427,6 +541,7 @@ fn work(
                 worker,
                 now,
                 previous,
+                ..
             } = request;
             let data = load_scope(store, (area, worker), now, triage, &previous);
             // Let go of the old rows before the snapshot is handed over, so the old

@@ -34,6 +34,11 @@ pub struct Data {
     pub releases: Vec<ReleaseRow>,
     /// When it was read.
     pub loaded_at: Option<NaiveDateTime>,
+    /// The scope it was read for: (area, worker) limits.
+    pub scope: (Option<i64>, Option<i64>),
+    /// A first screen: only the head of the Today queue and the rows it names were
+    /// read, and the whole snapshot follows. Other views wait for it.
+    pub partial: bool,
     /// Derived: the Today queue, ranked.
     pub today: Vec<triage::Item>,
     /// Derived: indices of `caseload` in client-id order, to find a client's row.
@@ -48,18 +53,26 @@ impl Data {
     /// Derives the Today queue, the indexes and the sort orders from what was read,
     /// for `now` and the ranking `cfg`.
     pub fn derive(&mut self, now: NaiveDateTime, cfg: &triage::TriageConfig) {
-        let open: Vec<OpenBreach> = self
-            .breaches
-            .iter()
-            .map(|b| OpenBreach {
-                client_id: b.client.client_id,
-                rag: b.rag,
-                deadline: b.deadline,
-                raised_at: b.raised_at,
-                tried: b.tried,
-            })
-            .collect();
+        let open: Vec<OpenBreach> = self.breaches.iter().map(OpenBreach::from).collect();
         self.today = triage::queue(&self.caseload, &open, now, cfg);
+        self.index(now, cfg);
+    }
+
+    /// Makes this a first screen whose Today queue is `head` (the head of the whole
+    /// queue), and derives the indexes of the rows read for it.
+    pub fn derive_first_screen(
+        &mut self,
+        head: Vec<triage::Item>,
+        now: NaiveDateTime,
+        cfg: &triage::TriageConfig,
+    ) {
+        self.today = head;
+        self.partial = true;
+        self.index(now, cfg);
+    }
+
+    /// Derives the indexes and the sort orders of the rows read.
+    fn index(&mut self, now: NaiveDateTime, cfg: &triage::TriageConfig) {
         self.by_client = (0..u32::try_from(self.caseload.len()).unwrap_or(u32::MAX)).collect();
         self.by_client
             .sort_unstable_by_key(|&i| self.caseload[i as usize].client_id);

@@ -3,7 +3,7 @@
 //! Report view by a recount). Results never clear the status line: a message shown
 //! by the key that asked for the work stays until the next key.
 
-use super::App;
+use super::{App, View};
 use crate::action::{Done, Effect, Refusal, SnapshotRequest};
 use crate::domain::write::Receipt;
 use crate::form::Form;
@@ -12,6 +12,13 @@ impl App {
     /// Applies what came of an effect; returns the follow-up effect, if any.
     pub(super) fn done(&mut self, done: Done) -> Option<Effect> {
         match done {
+            Done::FirstRows(data) => {
+                // Only while the read it belongs to is still awaited.
+                if self.loading {
+                    self.set_data(*data);
+                }
+                None
+            }
             Done::Loaded(data) => {
                 self.loading = false;
                 self.set_data(*data);
@@ -104,11 +111,21 @@ impl App {
     /// What a snapshot of the current scope is read for, now.
     fn snapshot_request(&self) -> SnapshotRequest {
         let (area, worker) = self.scope_limits();
+        // A first screen only where the list on screen is not this scope's (the start,
+        // a scope change) and the view is Today: a first screen of anything else
+        // would only replace what is shown with less.
+        let other_scope = self.data.loaded_at.is_none() || self.data.scope != (area, worker);
+        let first_rows = if other_scope && self.view == View::Today {
+            self.visible_rows_of(View::Today)
+        } else {
+            0
+        };
         SnapshotRequest {
             area,
             worker,
             now: self.now,
             previous: self.data.caseload.clone(),
+            first_rows,
         }
     }
 

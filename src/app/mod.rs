@@ -377,6 +377,9 @@ impl App {
 
     /// The client id of row `at` of `view`'s list, if the row is a client's.
     fn client_at(&self, view: View, at: usize) -> Option<i64> {
+        if self.waits_for_snapshot(view) {
+            return None;
+        }
         match view {
             View::Today => self.data.today.get(at).map(|i| i.client_id),
             View::Caseload => self
@@ -507,6 +510,9 @@ impl App {
     }
 
     fn len_of(&self, view: View) -> usize {
+        if self.waits_for_snapshot(view) {
+            return 0;
+        }
         match view {
             View::Today => self.data.today.len(),
             View::Areas => self.data.areas.len(),
@@ -524,6 +530,13 @@ impl App {
                 crate::layout::scroll_positions(lines, self.size, view)
             }
         }
+    }
+
+    /// Whether `view` waits for the whole snapshot: a first screen (see
+    /// [`Data::partial`]) holds only what Today shows, and a record is read by itself.
+    #[must_use]
+    pub fn waits_for_snapshot(&self, view: View) -> bool {
+        self.data.partial && !matches!(view, View::Today | View::Client)
     }
 
     fn show(&mut self, view: View) {

@@ -32,6 +32,7 @@ mod undo;
 mod update;
 mod value;
 mod views;
+mod window;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

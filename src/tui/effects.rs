@@ -40,11 +40,7 @@ impl Interpreter<'_> {
     pub fn perform(&mut self, effect: Effect, actor: &Actor) -> StoreResult<Option<Done>> {
         Ok(match effect {
             Effect::Reload { snapshot, record } => {
-                self.loader.request(
-                    (snapshot.area, snapshot.worker),
-                    snapshot.now,
-                    &snapshot.previous,
-                );
+                self.loader.request_snapshot(&snapshot);
                 match record {
                     Some(id) => Some(Done::ClientRefreshed(Box::new(
                         self.store.client_record(id)?,
@@ -225,6 +221,7 @@ pub fn save_draft(
 /// has gone ends both kinds of read, with one sentence).
 pub fn delivered(delivery: StoreResult<Delivery>) -> Vec<Done> {
     match delivery {
+        Ok(Delivery::FirstRows(data)) => vec![Done::FirstRows(Box::new(data))],
         Ok(Delivery::Snapshot(Ok(data))) => vec![Done::Loaded(Box::new(data))],
         Ok(Delivery::Snapshot(Err(error))) => vec![Done::LoadFailed(error.to_string())],
         Ok(Delivery::Report(Ok(report))) => vec![Done::ReportReady(Box::new(report))],
@@ -295,11 +292,7 @@ pub fn initial_app(
     let mut app = App::new(now, session, settings, size);
     let mut loader = Loader::spawn(store.path(), app.rules().triage.clone())?;
     if let Some(Effect::Reload { snapshot, .. }) = app.update(Action::Reload) {
-        loader.request(
-            (snapshot.area, snapshot.worker),
-            snapshot.now,
-            &snapshot.previous,
-        );
+        loader.request_snapshot(&snapshot);
     }
     for done in delivered(loader.wait()) {
         // On the first view (Today) a snapshot asks for nothing more.

@@ -67,7 +67,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, ctx: &Ctx) {
     }
     let [tabs, body, status, footer] = regions(screen);
     tab_bar(frame, tabs, app, theme);
-    if app.loading() && app.data().loaded_at.is_none() {
+    if (app.loading() && app.data().loaded_at.is_none()) || app.waits_for_snapshot(app.view()) {
         let text = format!(" Reading the caseload ({})...", app.scope().label());
         frame.render_widget(
             Paragraph::new(Line::styled(text, theme.dim())).block(Block::bordered()),

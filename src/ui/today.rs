@@ -55,16 +55,20 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         app.cursor_of(View::Today),
         usize::from(area.height.saturating_sub(3)).max(1),
     );
-    let block = list_block(
+    let title = if app.data().partial {
+        format!(
+            " Today: the first {} things to do ({}), reading the rest ",
+            items.len(),
+            app.scope().label()
+        )
+    } else {
         format!(
             " Today: {} things to do ({}) ",
             items.len(),
             app.scope().label()
-        ),
-        cursor,
-        items.len(),
-        theme,
-    );
+        )
+    };
+    let block = list_block(title, cursor, items.len(), theme);
     if items.is_empty() {
         let text = if app.scope() == crate::app::Scope::Everything {
             "Nothing needs doing. New referrals: N."

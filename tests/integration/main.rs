@@ -17,6 +17,7 @@ mod domain;
 mod duties;
 mod editing;
 mod event_loop;
+mod first_rows;
 mod form_specs;
 mod forms;
 mod handover;

@@ -36,6 +36,47 @@ pub enum Kind {
     Consent,
 }
 
+impl Kind {
+    /// Every kind (each RAG of a breach).
+    pub const ALL: [Self; 12] = [
+        Self::Breach(Rag::Red),
+        Self::Breach(Rag::Amber),
+        Self::Breach(Rag::Green),
+        Self::Release,
+        Self::Handover,
+        Self::CourtReview,
+        Self::OrderEnd,
+        Self::Benchmark,
+        Self::NoContact,
+        Self::Review,
+        Self::Referral,
+        Self::Consent,
+    ];
+
+    /// The highest score an item of this kind can have under `cfg`, from the factors'
+    /// ranges in [`Detail::terms`]; `None` for the kinds the first screen looks up by
+    /// their own score (a breach) or day (no contact and a referral grow without bound).
+    /// A new kind must say here how high it can score: the first screen relies on it.
+    #[must_use]
+    pub fn ceiling(self, cfg: &TriageConfig) -> Option<f64> {
+        // The most `coefficient x factor` reaches, the factor in [low, high].
+        let most =
+            |coefficient: f64, low: f64, high: f64| (coefficient * low).max(coefficient * high);
+        match self {
+            Self::Breach(_) | Self::NoContact | Self::Referral => None,
+            Self::Release => {
+                Some(most(cfg.release_soon, 0.0, 1.0) + most(cfg.release_missing, 0.0, 1.0))
+            }
+            Self::Handover => Some(cfg.handover + most(cfg.handover_per_day, 0.0, 14.0)),
+            Self::CourtReview => Some(most(cfg.court_review, 0.25, 1.0)),
+            Self::OrderEnd => Some(most(cfg.order_end, 0.25, 1.0)),
+            Self::Benchmark => Some(cfg.benchmark_overdue.max(most(cfg.exit_plan, 0.1, 1.0))),
+            Self::Review => Some(most(cfg.review_overdue_per_day, 0.0, 60.0)),
+            Self::Consent => Some(cfg.no_consent),
+        }
+    }
+}
+
 /// One term of a score: `coefficient x factor`, with what it stands for.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Term {

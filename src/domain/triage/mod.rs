@@ -16,9 +16,11 @@ use super::release;
 
 mod config;
 mod detail;
+mod window;
 
 pub use config::{ContactGroup, TriageConfig};
 pub use detail::{Detail, Kind, Term};
+pub use window::{Cut, ceiling};
 
 /// An outstanding breach, as the queue needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +35,18 @@ pub struct OpenBreach {
     pub raised_at: NaiveDateTime,
     /// What was tried to re-engage the client since.
     pub tried: crate::domain::reengage::Tried,
+}
+
+impl From<&super::record::BreachRow> for OpenBreach {
+    fn from(b: &super::record::BreachRow) -> Self {
+        Self {
+            client_id: b.client.client_id,
+            rag: b.rag,
+            deadline: b.deadline,
+            raised_at: b.raised_at,
+            tried: b.tried,
+        }
+    }
 }
 
 /// One thing to do for one client.
@@ -164,6 +178,20 @@ fn referral_detail(row: &CaseloadRow, today: NaiveDate, cfg: &TriageConfig) -> O
     (days >= cfg.referral_days).then_some(Detail::Referral { days })
 }
 
+/// The item of an outstanding breach at `now`.
+fn breach_item(b: &OpenBreach, now: NaiveDateTime, cfg: &TriageConfig) -> Item {
+    let detail = Detail::Breach {
+        rag: b.rag,
+        deadline: b.deadline,
+        cooling_off_until: crate::domain::breach::cooling_off_until(
+            b.raised_at,
+            cfg.cooling_off_hours,
+        ),
+        tried: b.tried,
+    };
+    Item::new(b.client_id, detail, now, cfg)
+}
+
 /// Highest score first; ties: breaches and releases before the rest, then by client.
 fn rank(items: &mut [Item]) {
     items.sort_by(|a, b| {
@@ -196,18 +224,7 @@ pub fn queue<R: Borrow<CaseloadRow>>(
     let mut items: Vec<Item> = breaches
         .iter()
         .filter(|b| ids.binary_search(&b.client_id).is_ok())
-        .map(|b| {
-            let detail = Detail::Breach {
-                rag: b.rag,
-                deadline: b.deadline,
-                cooling_off_until: crate::domain::breach::cooling_off_until(
-                    b.raised_at,
-                    cfg.cooling_off_hours,
-                ),
-                tried: b.tried,
-            };
-            Item::new(b.client_id, detail, now, cfg)
-        })
+        .map(|b| breach_item(b, now, cfg))
         .collect();
     for row in rows.iter().map(Borrow::borrow) {
         let details = if row.custody.is_some() {

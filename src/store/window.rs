@@ -1,0 +1,129 @@
+//! Reads for a first screen: the few caseload rows the head of the Today queue can come
+//! from (see [`Cut`]), and the outstanding breaches as the queue ranks them, so that a
+//! large caseload shows its first rows before the whole of it is read.
+
+use std::sync::Arc;
+
+use chrono::{Days, NaiveDate};
+use rusqlite::types::Value;
+
+use super::queries::{CASELOAD_SELECT, CaseloadAt, by_name, caseload_row};
+use super::{Store, StoreResult};
+use crate::domain::model::CaseloadRow;
+use crate::domain::triage::{Cut, OpenBreach};
+
+/// A day as the store writes it.
+fn day(d: NaiveDate) -> Value {
+    Value::Text(d.format("%Y-%m-%d").to_string())
+}
+
+impl Store {
+    /// The active caseload rows, in one area and/or of one care co-ordinator as
+    /// [`Store::caseload`], of every client who may have an item of the Today queue at
+    /// or above `cut`: one of `breach_clients` (whose breach scores that), no contact
+    /// since `cut.unseen_since` (or none ever, and referred by then), a referral
+    /// waiting since `cut.waiting_since`, and the clients of each other kind the cut
+    /// lets in. In name order. Each part is read from its own index (`UNION ALL`: a
+    /// plain `UNION` makes SQLite merge the parts in order, scanning every client for
+    /// the first).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn caseload_candidates(
+        &self,
+        (area_id, worker_id): (Option<i64>, Option<i64>),
+        cut: &Cut,
+        breach_clients: &[i64],
+    ) -> StoreResult<Vec<Arc<CaseloadRow>>> {
+        // A contact stamped `YYYY-MM-DD HH:MM` before the next day is on or before it.
+        let mut values = vec![
+            day(cut.unseen_since + Days::new(1)),
+            day(cut.unseen_since),
+            day(cut.waiting_since),
+            Value::Text(serde_json::to_string(breach_clients).unwrap_or_default()),
+        ];
+        let mut parts = vec![
+            "SELECT client_id FROM client_last_contact WHERE contact_at < ?1".to_owned(),
+            "SELECT n.client_id FROM client_last_contact n
+               JOIN episode w ON w.client_id = n.client_id AND w.closure_date IS NULL
+              WHERE n.contact_at IS NULL AND w.referral_date <= ?2"
+                .to_owned(),
+            "SELECT client_id FROM episode
+              WHERE closure_date IS NULL AND assessment_date IS NULL AND referral_date <= ?3"
+                .to_owned(),
+            "SELECT value FROM json_each(?4)".to_owned(),
+        ];
+        if let Some(due) = cut.review_due_by {
+            values.push(day(due));
+            parts.push(format!(
+                "SELECT client_id FROM episode
+                  WHERE closure_date IS NULL AND next_review_date <= ?{}",
+                values.len()
+            ));
+        }
+        if let Some(made) = cut.care_plan_by {
+            values.push(day(made));
+            parts.push(format!(
+                "SELECT client_id FROM episode
+                  WHERE closure_date IS NULL AND care_plan_date <= ?{}",
+                values.len()
+            ));
+        }
+        if let Some(assessed) = cut.assessed_by {
+            values.push(day(assessed));
+            parts.push(format!(
+                "SELECT client_id FROM episode
+                  WHERE closure_date IS NULL AND care_plan_date IS NOT NULL
+                    AND assessment_date <= ?{}",
+                values.len()
+            ));
+        }
+        if cut.custody {
+            parts
+                .push("SELECT client_id FROM custody WHERE actual_release_date IS NULL".to_owned());
+        }
+        if cut.orders {
+            parts.push("SELECT client_id FROM court_order WHERE ended_on IS NULL".to_owned());
+        }
+        if cut.consent {
+            parts.push(
+                "SELECT a.client_id FROM episode a JOIN client k ON k.id = a.client_id
+                  WHERE a.closure_date IS NULL AND a.assessment_date IS NOT NULL
+                    AND k.consent_to_share = 0"
+                    .to_owned(),
+            );
+        }
+        let mut limits = Vec::new();
+        if let Some(area) = area_id {
+            values.push(Value::Integer(area));
+            limits.push(format!(" AND c.area_id = ?{}", values.len()));
+        }
+        if let Some(worker) = worker_id {
+            values.push(Value::Integer(worker));
+            limits.push(format!(" AND c.care_coordinator_id = ?{}", values.len()));
+        }
+        let limits = limits.concat();
+        let sql = format!(
+            "WITH candidate (id) AS ({})
+             {CASELOAD_SELECT} WHERE c.id IN (SELECT id FROM candidate){limits}",
+            parts.join(" UNION ALL ")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let at = CaseloadAt::of(&stmt)?;
+        let mut rows = stmt
+            .query_map(rusqlite::params_from_iter(values), |r| caseload_row(r, &at))?
+            .map(|row| row.map(Arc::new))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.sort_unstable_by(|a, b| by_name(a, b));
+        Ok(rows)
+    }
+
+    /// Outstanding breaches as the Today queue ranks them, in the order of
+    /// [`Store::breaches`] (by deadline).
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn open_breaches(&self) -> StoreResult<Vec<OpenBreach>> {
+        Ok(self.breaches(true)?.iter().map(OpenBreach::from).collect())
+    }
+}

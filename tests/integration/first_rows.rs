@@ -1,0 +1,185 @@
+//! The first screen of a large caseload (issue 16): the head of the Today queue read
+//! from the few clients it can come from, before the whole snapshot. It must be the
+//! head of the whole queue, row for row, and the real loop must show it and then
+//! replace it with the whole list without moving anything on screen.
+
+use caseload::app::{App, Scope};
+use caseload::config::Settings;
+use caseload::domain::clock::ClockStart;
+use caseload::domain::triage::TriageConfig;
+use caseload::loader::{load_first_screen, load_scope};
+use caseload::store::Store;
+use caseload::tui::script::{Script, Step};
+use caseload::tui::{Screen, Start, run_with};
+use caseload::ui::Ctx;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::common::{at, demo_store};
+use crate::ui::lead_session;
+
+/// The scopes of the demo's team leader: everyone, their area, and each worker with
+/// clients in it (one co-ordinator's caseload).
+fn scopes(store: &Store) -> Vec<(Option<i64>, Option<i64>)> {
+    let rows = store.caseload(None, None, &[]).unwrap();
+    let mut scopes = vec![(None, None)];
+    let mut areas: Vec<i64> = rows.iter().map(|r| r.area_id).collect();
+    areas.sort_unstable();
+    areas.dedup();
+    scopes.extend(areas.into_iter().map(|a| (Some(a), None)));
+    let mut workers: Vec<i64> = rows.iter().filter_map(|r| r.care_coordinator_id).collect();
+    workers.sort_unstable();
+    workers.dedup();
+    scopes.extend(workers.into_iter().take(5).map(|w| (None, Some(w))));
+    scopes
+}
+
+#[test]
+fn the_first_screen_is_the_head_of_the_whole_queue_in_every_scope() {
+    let (_dir, store) = demo_store();
+    let default = TriageConfig::default();
+    // A team whose clock starts at the assessment (a few days before the care plan in
+    // the demo), who ask for an exit plan from day 91 only, and who weigh the 13 weeks
+    // and consent above hand-overs: other kinds' ceilings come first.
+    let other = TriageConfig {
+        clock_starts: ClockStart::Assessment,
+        exit_plan_from_day: 91,
+        exit_plan: 150.0,
+        benchmark_overdue: 140.0,
+        no_consent: 90.0,
+        ..TriageConfig::default()
+    };
+    let mut windows = 0;
+    for (now, cfg) in [
+        (at("2026-11-23 09:30"), &default),
+        (at("2026-11-23 23:59"), &default),
+        (at("2027-01-10 08:00"), &default),
+        (at("2026-11-23 09:30"), &other),
+    ] {
+        for scope in scopes(&store) {
+            let whole = load_scope(&store, scope, now, cfg, &[]).unwrap().today;
+            for rows in [1, 10, 25, 60] {
+                let Some(first) = load_first_screen(&store, scope, now, cfg, rows).unwrap() else {
+                    assert!(
+                        scope.1.is_none(),
+                        "a worker's caseload is always read at once"
+                    );
+                    continue;
+                };
+                assert!(first.partial);
+                let head = &first.today;
+                assert!(
+                    head.len() >= rows.min(whole.len()),
+                    "{scope:?} {now}: {} rows for {rows}",
+                    head.len()
+                );
+                assert_eq!(
+                    head[..],
+                    whole[..head.len()],
+                    "{scope:?} at {now}, {rows} rows"
+                );
+                for item in head {
+                    assert!(
+                        first.row_of_client(item.client_id).is_some(),
+                        "its row was read"
+                    );
+                }
+                if scope.1.is_none() {
+                    windows += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        windows > 20,
+        "the head was read from a few clients {windows} times"
+    );
+}
+
+#[test]
+fn without_a_positive_weight_per_day_the_whole_queue_is_ranked_first() {
+    let (_dir, store) = demo_store();
+    let cfg = TriageConfig {
+        no_contact_per_day: 0.0,
+        ..TriageConfig::default()
+    };
+    let now = at("2026-11-23 09:30");
+    assert!(
+        load_first_screen(&store, (None, None), now, &cfg, 10)
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// An in-memory terminal that keeps every frame drawn on it, as text.
+struct Frames {
+    terminal: Terminal<TestBackend>,
+    drawn: Vec<String>,
+}
+
+impl Screen for Frames {
+    fn size(&self) -> std::io::Result<(u16, u16)> {
+        Screen::size(&self.terminal)
+    }
+
+    fn draw(&mut self, app: &App, ctx: &Ctx) -> std::io::Result<()> {
+        Screen::draw(&mut self.terminal, app, ctx)?;
+        let buffer = self.terminal.backend().buffer();
+        let text = (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        self.drawn.push(text);
+        Ok(())
+    }
+
+    fn clear(&mut self) -> std::io::Result<()> {
+        Screen::clear(&mut self.terminal)
+    }
+
+    fn suspend(&mut self) -> std::io::Result<()> {
+        Screen::suspend(&mut self.terminal)
+    }
+}
+
+#[test]
+fn the_loop_shows_the_first_screen_then_the_whole_queue_without_moving_a_row() {
+    let (_dir, mut store) = demo_store();
+    let start = Start {
+        session: lead_session(&store),
+        settings: Settings::default(),
+        scope: Some(Scope::Everything),
+        remembered: None,
+    };
+    let mut screen = Frames {
+        terminal: Terminal::new(TestBackend::new(100, 30)).unwrap(),
+        drawn: Vec::new(),
+    };
+    let mut script = Script::new(at("2026-11-23 09:30"), vec![Step::Settle]);
+    let app = run_with(&mut screen, &mut script, &mut store, start).unwrap();
+    assert!(!script.spun());
+    let first = screen
+        .drawn
+        .iter()
+        .find(|frame| frame.contains("reading the rest"))
+        .expect("a frame with the first screen");
+    let settled = screen.drawn.last().unwrap();
+    assert!(!settled.contains("reading"), "{settled}");
+    // Every row of the list is the same; only the title, the position under the list
+    // and the status line differ (the last three lines: border, status, keys).
+    let rows = |frame: &str| -> Vec<String> {
+        let lines: Vec<&str> = frame.lines().collect();
+        lines[3..lines.len() - 3]
+            .iter()
+            .map(|&l| l.to_owned())
+            .collect()
+    };
+    assert_eq!(rows(first), rows(settled));
+    assert_eq!(app.cursor_of(caseload::app::View::Today).selected, 0);
+    insta::assert_snapshot!("first_rows_first_screen", first);
+    insta::assert_snapshot!("first_rows_settled", settled);
+}
