@@ -65,8 +65,13 @@ fn client_fields(edit: &ClientEdit) -> Fields {
 
 fn episode_fields(edit: &EpisodeEdit) -> Fields {
     match edit {
-        EpisodeEdit::Assessment { on, dan_advised } => vec![
+        EpisodeEdit::Assessment {
+            on,
+            assessed_need,
+            dan_advised,
+        } => vec![
             ("assessment_date", date_value(*on)),
+            ("assessed_need", flag(*assessed_need)),
             ("dan_advised", flag(*dan_advised)),
         ],
         EpisodeEdit::CarePlan(d) => vec![("care_plan_date", date_value(*d))],

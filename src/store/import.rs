@@ -56,6 +56,21 @@ pub struct Differs {
     pub file: String,
 }
 
+/// What importing an episode did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EpisodeImported {
+    /// A new episode, with its row id.
+    Created(i64),
+    /// The stored episode agrees with every value the row states.
+    Unchanged,
+    /// The stored episode took the row's assessment, as the assessment form records
+    /// it: these columns changed (`assessed_need`, and `assessment_date` where none
+    /// was stored).
+    Assessed(Vec<&'static str>),
+    /// The stored episode contradicts these values, which an import never changes.
+    Differs(Vec<Differs>),
+}
+
 /// The page cache of an import's write, in KiB as `PRAGMA cache_size` takes it (negative).
 const IMPORT_CACHE_KIB: i64 = -256 * 1024;
 
@@ -257,18 +272,26 @@ impl Tx<'_> {
             .optional()?)
     }
 
+    /// The reference of the client with row id `id`, for an import's report.
+    ///
+    /// # Errors
+    /// An SQLite error, or no such client.
+    pub fn client_reference(&self, id: i64) -> StoreResult<String> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT reference FROM client WHERE id = ?1")?
+            .query_row([id], |r| r.get("reference"))?)
+    }
+
     /// Imports an episode unless the client has one with that referral date, audited
-    /// with `audit` (the row as JSON text). `Ok(Some(id))` if inserted, `Ok(None)` if
-    /// the stored one agrees with every value the row states, `Err` with each value it
-    /// contradicts (an import never changes an episode).
+    /// with `audit` (the row as JSON text). A stored one takes the row's assessment as
+    /// the assessment form records it (`assessed_need`, and the date where none is
+    /// stored), with its version raised and an audit row of the values before; any
+    /// other value it contradicts is reported, never changed.
     ///
     /// # Errors
     /// An SQLite error (e.g. a second open episode for the client).
-    pub fn import_episode(
-        &self,
-        e: &ImportedEpisode,
-        audit: &str,
-    ) -> StoreResult<Result<Option<i64>, Vec<Differs>>> {
+    pub fn import_episode(&self, e: &ImportedEpisode, audit: &str) -> StoreResult<EpisodeImported> {
         let engaged = e.engaged.unwrap_or(false);
         // Engaged with no day given: dated as step 5 dated older engaged episodes.
         let engaged_on = e.engaged_on.or_else(|| {
@@ -302,21 +325,64 @@ impl Tx<'_> {
                 e.closure.map(|(_, reason)| reason.code()),
             ])?;
         if inserted > 0 {
-            return Ok(Ok(self.imported("episode", inserted, audit)?));
+            return Ok(self
+                .imported("episode", inserted, audit)?
+                .map_or(EpisodeImported::Unchanged, EpisodeImported::Created));
         }
-        let differs = self
+        let (id, version, stored, differs) = self
             .tx
             .prepare_cached(
-                "SELECT referral_source, assessment_date, assessed_need, care_plan_date, engaged,
-                        engaged_on, prescribed, tier, closure_date, exit_reason
+                "SELECT id, version, referral_source, assessment_date, assessed_need,
+                        care_plan_date, engaged, engaged_on, prescribed, tier, closure_date,
+                        exit_reason
                    FROM episode WHERE client_id = ?1 AND referral_date = ?2",
             )?
-            .query_row(params![e.client_id, e.referral_date], |r| differs(r, e))?;
-        Ok(if differs.is_empty() {
-            Ok(None)
-        } else {
-            Err(differs)
-        })
+            .query_row(params![e.client_id, e.referral_date], |r| {
+                Ok((
+                    r.get::<_, i64>("id")?,
+                    r.get::<_, i64>("version")?,
+                    (
+                        r.get::<_, Option<NaiveDate>>("assessment_date")?,
+                        r.get::<_, bool>("assessed_need")?,
+                    ),
+                    differs(r, e)?,
+                ))
+            })?;
+        // The assessment form's values: the need always, the date only where none is
+        // stored (a recorded DIR date is never moved by a file).
+        let (assessed, other): (Vec<Differs>, Vec<Differs>) = differs.into_iter().partition(|d| {
+            d.column == "assessed_need" || (d.column == "assessment_date" && stored.0.is_none())
+        });
+        if !other.is_empty() {
+            let mut all = other;
+            all.extend(assessed);
+            return Ok(EpisodeImported::Differs(all));
+        }
+        if assessed.is_empty() {
+            return Ok(EpisodeImported::Unchanged);
+        }
+        let updated = self
+            .tx
+            .prepare_cached(
+                "UPDATE episode
+                    SET assessment_date = coalesce(assessment_date, ?1),
+                        assessed_need = coalesce(?2, assessed_need), version = version + 1
+                  WHERE id = ?3 AND version = ?4",
+            )?
+            .execute(params![e.assessment_date, e.assessed_need, id, version])?;
+        if updated != 1 {
+            return Err(StoreError::Invalid(
+                "the episode changed while it was imported: import again".to_owned(),
+            ));
+        }
+        let before = serde_json::json!({
+            "assessment_date": stored.0.map(|d| d.to_string()),
+            "assessed_need": stored.1,
+        });
+        self.audit_import("episode", id, Some(&before.to_string()), audit)?;
+        Ok(EpisodeImported::Assessed(
+            assessed.iter().map(|d| d.column).collect(),
+        ))
     }
 
     /// Imports a custody episode unless the client has one with that reception date,

@@ -51,7 +51,7 @@ pub use access::{AccessEntry, Looked};
 pub use error::{StoreError, StoreResult};
 pub use export::{ExportKind, ExportTable};
 pub use generate::Origin;
-pub use import::{Differs, ImportKeys, ImportedEpisode};
+pub use import::{Differs, EpisodeImported, ImportKeys, ImportedEpisode};
 pub use import_appointments::{
     Imported, ImportedAssessment, ImportedBriefInterventions, ImportedEngagement,
 };

@@ -89,7 +89,7 @@ pub struct Outcome {
     /// Rows inserted (rows already there are `unchanged`).
     pub created: usize,
     /// Existing clients whose values the file changed, appointments whose outcome it
-    /// recorded, and episodes whose engagement it dated.
+    /// recorded, and episodes whose engagement it dated or assessment it recorded.
     pub updated: usize,
     /// Rows already recorded exactly so.
     pub unchanged: usize,

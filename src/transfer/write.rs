@@ -9,8 +9,8 @@ use crate::domain::model::Worker;
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::twin;
 use crate::store::{
-    Differs, Imported, ImportedAssessment, ImportedBriefInterventions, NewDrugTest, NewTally,
-    StoreError, StoreResult, Tx,
+    Differs, EpisodeImported, Imported, ImportedAssessment, ImportedBriefInterventions,
+    ImportedEpisode, NewDrugTest, NewTally, StoreError, StoreResult, Tx,
 };
 
 use super::clients::{ClientCells, ClientChange, ClientUpdate, client_change, client_json};
@@ -57,13 +57,7 @@ impl Writer<'_, '_> {
             Prepared::Client(_) | Prepared::Tally(..) | Prepared::BriefInterventions(..) => {
                 return Ok(());
             }
-            Prepared::Episode(e, audit) => match self.tx.import_episode(e, audit)? {
-                Ok(inserted) => inserted,
-                Err(differs) => {
-                    self.outcome.problems.push(episode_differs(line, &differs));
-                    return Ok(());
-                }
-            },
+            Prepared::Episode(e, audit) => return self.episode(line, e, audit),
             Prepared::DrugTest(t, audit) => match self.tx.import_drug_test(t, audit)? {
                 Ok(inserted) => inserted,
                 Err(stored) => {
@@ -99,6 +93,30 @@ impl Writer<'_, '_> {
             self.outcome.created += 1;
         } else {
             self.outcome.unchanged += 1;
+        }
+        Ok(())
+    }
+
+    /// An episode: created, unchanged, its assessment recorded on the stored one (the
+    /// report names the columns), or refused naming each value the stored one differs in.
+    fn episode(&mut self, line: u64, e: &ImportedEpisode, audit: &str) -> StoreResult<()> {
+        match self.tx.import_episode(e, audit)? {
+            EpisodeImported::Created(_) => self.outcome.created += 1,
+            EpisodeImported::Unchanged => self.outcome.unchanged += 1,
+            EpisodeImported::Assessed(columns) => {
+                self.outcome.updated += 1;
+                let episode = format!(
+                    "{}'s episode of {}",
+                    self.tx.client_reference(e.client_id)?,
+                    crate::domain::dates::uk(e.referral_date)
+                );
+                self.outcome
+                    .updates
+                    .push((line, episode, columns, Vec::new()));
+            }
+            EpisodeImported::Differs(differs) => {
+                self.outcome.problems.push(episode_differs(line, &differs));
+            }
         }
         Ok(())
     }
@@ -258,9 +276,10 @@ fn episode_differs(line: u64, differs: &[Differs]) -> Problem {
         line,
         column: differs.first().map(|d| d.column.to_owned()),
         message: format!(
-            "this episode is recorded already, and the row says otherwise: {}; an import never \
-             changes an episode: correct the row, leave those cells blank, or change the \
-             episode on its forms",
+            "this episode is recorded already, and the row says otherwise: {}; an import \
+             changes an episode only to record its assessment (assessed_need, and the \
+             assessment_date where none is stored): correct the row, leave those cells \
+             blank, or change the episode on its forms",
             values.join(", ")
         ),
     }

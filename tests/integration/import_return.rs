@@ -380,7 +380,7 @@ C-1,01/09/2026,court,05/09/2026,
         text.contains(
             "line 2, column referral_source: this episode is recorded already, and the row says \
              otherwise: referral_source court (stored: police), care_plan_date 05/09/2026 \
-             (stored: blank); an import never changes an episode"
+             (stored: blank); an import changes an episode only to record its assessment"
         ),
         "{text}"
     );

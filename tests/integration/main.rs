@@ -22,6 +22,7 @@ mod form_specs;
 mod forms;
 mod handover;
 mod hostile;
+mod import_assessed_need;
 mod import_facts;
 mod import_return;
 mod imports;

@@ -104,6 +104,7 @@ pub(crate) fn enter(store: &mut Store, app: &mut App) {
 /// C-1 with a value in every field the edit forms show, and a row for each of them:
 /// a custody not yet released, an outstanding breach, an assessment without an
 /// outcome, a modality not yet ended, a court order in force with a review.
+#[allow(clippy::too_many_lines)] // one edit per field the forms show, in form order
 pub(crate) fn fixture() -> (tempfile::TempDir, Store, Team) {
     let (dir, mut store, team) = team_store();
     let lead = as_login("lead");
@@ -113,6 +114,7 @@ pub(crate) fn fixture() -> (tempfile::TempDir, Store, Team) {
     for edit in [
         EpisodeEdit::Assessment {
             on: Some(date("2026-09-05")),
+            assessed_need: true,
             dan_advised: false,
         },
         EpisodeEdit::Review(Some(date("2026-12-01"))),

@@ -492,6 +492,7 @@ fn a_past_quarters_return_does_not_change_when_records_are_edited_later() {
         &mut store,
         EpisodeEdit::Assessment {
             on: Some(date("2026-09-05")),
+            assessed_need: true,
             dan_advised: false,
         },
     );

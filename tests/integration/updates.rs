@@ -111,6 +111,7 @@ fn every_kind_of_update_is_saved_with_an_audit_row() {
     for edit in [
         EpisodeEdit::Assessment {
             on: Some(date("2026-09-05")),
+            assessed_need: true,
             dan_advised: false,
         },
         EpisodeEdit::CarePlan(Some(date("2026-09-12"))),

@@ -55,6 +55,9 @@ pub enum EpisodeEdit {
     Assessment {
         /// Assessment date.
         on: Option<NaiveDate>,
+        /// Whether it found a need for the caseload (KPI 4: "assessed as needing a
+        /// further intervention").
+        assessed_need: bool,
         /// The DAN 24/7 number given.
         dan_advised: bool,
     },

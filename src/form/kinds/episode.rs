@@ -6,7 +6,8 @@ use crate::domain::dates::uk;
 use crate::domain::write::EpisodeEdit;
 use crate::form::spec::{Menu, Target};
 
-/// Assessment (DIR) date, and the DAN 24/7 helpline number given there.
+/// Assessment (DIR) date, whether it found a need for the caseload (KPI 4), and the
+/// DAN 24/7 helpline number given there.
 pub const ASSESSMENT: Spec = Spec {
     title: "assessment",
     key: "assessment",
@@ -16,14 +17,20 @@ pub const ASSESSMENT: Spec = Spec {
     fields: |context| {
         vec![
             on(context, "assessment date"),
+            yes("assessed_need", "found a need for the caseload (KPI 4)"),
             yes("dan_advised", "DAN 24/7 number given (003)"),
         ]
     },
-    columns: &[("on", "assessment_date"), ("dan_advised", "dan_advised")],
+    columns: &[
+        ("on", "assessment_date"),
+        ("assessed_need", "assessed_need"),
+        ("dan_advised", "dan_advised"),
+    ],
     today: Some("on"),
     build: |v| {
         v.episode_edit(EpisodeEdit::Assessment {
             on: Some(v.on()?),
+            assessed_need: v.yes("assessed_need"),
             dan_advised: v.yes("dan_advised"),
         })
     },
