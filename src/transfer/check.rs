@@ -319,6 +319,10 @@ impl Context {
                 "give a resolution date exactly when the status is not outstanding".to_owned(),
             );
         }
+        // The breach form's rule: a red breach is dealt with only once arrested.
+        let rag_ok = crate::domain::breach::check_status(b.rag, b.status)
+            .map_err(|message| self.problem(line, "status", message))
+            .is_ok();
         let ok = [
             self.once(line, "raised_at", format!("breach|{client_id}|{at}")),
             self.past(line, "raised_at", Some(b.raised_at.date())),
@@ -331,6 +335,7 @@ impl Context {
                 "date it was raised",
             ),
             status_ok,
+            rag_ok,
             self.allowed(line, "client_reference", Operation::EditClient, scope),
         ];
         if ok.contains(&false) {

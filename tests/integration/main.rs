@@ -23,6 +23,7 @@ mod forms;
 mod handover;
 mod hostile;
 mod import_assessed_need;
+mod import_breaches;
 mod import_facts;
 mod import_return;
 mod imports;
