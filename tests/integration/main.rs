@@ -44,6 +44,7 @@ mod reengagement;
 mod report;
 mod report_view;
 mod return_definitions;
+mod return_readme;
 mod roles;
 mod roles_everyone;
 mod sanitiser;
