@@ -1,6 +1,7 @@
 //! How long a large import holds the write lock: a 600,000-row contacts file applied
 //! to a demo database, timed in its two steps (read, check and prepare outside any
-//! write transaction; then the one `BEGIN IMMEDIATE` transaction) and as a dry run.
+//! write transaction; then the one `BEGIN IMMEDIATE` transaction) and as a dry run
+//! (the same write on a private copy, which takes no lock).
 //! The lock is timed as a colleague sees it: a second connection notes when the
 //! import announces that it holds the lock and when its own `BEGIN IMMEDIATE` goes
 //! through (the apply's own time also counts the checkpoint after its commit, which
@@ -176,7 +177,6 @@ fn main() {
         let seen = colleague(&path, Arc::clone(&stop));
         let dry = import::dry_run(&mut store, &actor(), &plan).expect("dry run");
         let dried = started.elapsed();
-        let (dry_held, _) = seen.recv().expect("the dry run's lock");
         let (started, cpu_before) = (Instant::now(), cpu());
         let outcome = import::apply(&mut store, &actor(), &plan).expect("apply");
         let (applied, applied_cpu) = (started.elapsed(), cpu().saturating_sub(cpu_before));
@@ -185,7 +185,7 @@ fn main() {
         assert!(outcome.written && outcome.created == rows && dry.created == rows);
         println!(
             "run {run}: read, check and prepare (no lock) {planned:>8.2?}; \
-             dry run {dried:>8.2?} (lock held {dry_held:>8.2?}); \
+             dry run {dried:>8.2?} (no lock); \
              apply {applied:>8.2?} (CPU {applied_cpu:>8.2?}): \
              write lock held {held:>8.2?} (CPU {held_cpu:>8.2?})"
         );

@@ -7,9 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
 use super::read::{FlagColumns, vocab};
-use super::{
-    Audited, NewBreach, NewClient, NewContact, NewCustody, Store, StoreError, StoreResult, Tx,
-};
+use super::{Audited, NewBreach, NewClient, NewCustody, Store, StoreError, StoreResult, Tx};
 use crate::domain::dates::uk;
 use crate::domain::model::{Ethnicity, ExitReason, ReferralSource, ReleaseType, Sex, Substance};
 use crate::domain::roles::ClientScope;
@@ -72,7 +70,7 @@ pub enum EpisodeImported {
 }
 
 /// The page cache of an import's write, in KiB as `PRAGMA cache_size` takes it (negative).
-const IMPORT_CACHE_KIB: i64 = -256 * 1024;
+pub(super) const IMPORT_CACHE_KIB: i64 = -256 * 1024;
 
 /// What an import's rows are checked against before its write: the clients, read
 /// outside the write transaction (which checks again).
@@ -180,9 +178,8 @@ impl Store {
     }
 
     /// Runs `change` in one write transaction, waiting for other writers as every
-    /// write does, and keeps its changes only if `commit` is true and `change` says so;
-    /// otherwise the transaction is rolled back. An import's dry run is its write,
-    /// rolled back.
+    /// write does, and keeps its changes only if `change` says so; otherwise the
+    /// transaction is rolled back (an import with a problem writes nothing).
     ///
     /// # Errors
     /// [`StoreError::ReadOnlySession`] in a read-only session, or whatever `change`
@@ -190,7 +187,6 @@ impl Store {
     pub fn write_or_roll_back<T>(
         &mut self,
         actor: &super::Actor,
-        commit: bool,
         change: impl FnOnce(&Tx<'_>) -> StoreResult<(T, bool)>,
     ) -> StoreResult<T> {
         if self.access == super::Access::ReadOnly {
@@ -208,10 +204,7 @@ impl Store {
             &self.path,
             &self.lock,
             (&actor.login, actor.now),
-            |tx| {
-                let (value, keep) = change(&Tx { tx, actor })?;
-                Ok((value, commit && keep))
-            },
+            |tx| change(&Tx { tx, actor }),
         );
         self.conn.pragma_update(None, "cache_size", cache)?;
         result
@@ -409,29 +402,6 @@ impl Tx<'_> {
                 c.actual_release_date,
             ])?;
         self.imported("custody", inserted, audit)
-    }
-
-    /// Imports a contact unless the same one (client, time, kind, worker, note) is
-    /// there, audited with `audit`; its id if inserted.
-    ///
-    /// # Errors
-    /// An SQLite error.
-    pub fn import_contact(&self, c: &NewContact, audit: &str) -> StoreResult<Option<i64>> {
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO contact (client_id, worker_id, contact_at, kind, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (client_id, contact_at, kind, worker_id, note) DO NOTHING",
-            )?
-            .execute(params![
-                c.client_id,
-                c.worker_id,
-                super::format_timestamp(c.contact_at),
-                c.kind.code(),
-                c.note
-            ])?;
-        self.imported("contact", inserted, audit)
     }
 
     /// Imports a breach (deadline from the RAG rule) unless the client has one raised

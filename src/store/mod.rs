@@ -11,12 +11,14 @@ mod fields;
 mod generate;
 mod import;
 mod import_appointments;
+mod import_contacts;
 mod import_facts;
 mod import_orders;
 mod lock;
 pub mod migrate;
 mod orders;
 pub mod pg;
+mod private_copy;
 mod queries;
 mod read;
 mod records;
@@ -55,11 +57,13 @@ pub use import::{Differs, EpisodeImported, ImportKeys, ImportedEpisode};
 pub use import_appointments::{
     Imported, ImportedAssessment, ImportedBriefInterventions, ImportedEngagement,
 };
+pub use import_contacts::ContactInserts;
 pub use import_facts::{ImportedModality, ImportedOutcome};
 pub use lock::{
     DEFAULT_WAIT, Holder, LockPolicy, Waiting, describe as describe_holder, holder,
     set_process_policy,
 };
+pub use private_copy::PrivateCopy;
 pub use report::{NewTally, ReplacedTally};
 pub use sample::{Draw, Offences, SampleMember};
 use tx::Audited;

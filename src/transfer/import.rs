@@ -7,7 +7,8 @@
 //! 2. [`run`] opens one `BEGIN IMMEDIATE` transaction and checks each prepared row again
 //!    against the database as it is now (natural keys, twins, the client's current values
 //!    and area), inserting or updating with prepared statements. It commits only with
-//!    `apply` and no problem; otherwise it rolls back. A dry run is therefore the apply,
+//!    `apply` and no problem; otherwise it rolls back. A dry run is the same write on a
+//!    private copy of the database (one read snapshot, so it takes no write lock),
 //!    rolled back: the same rules and the same schema constraints, so a file whose dry
 //!    run found no problem cannot fail on a row when applied.
 
@@ -21,7 +22,7 @@ use crate::domain::substances::AlcoholRule;
 use crate::store::{
     Actor, ImportedAssessment, ImportedBriefInterventions, ImportedEngagement, ImportedEpisode,
     ImportedModality, ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest, NewTally,
-    Store, StoreResult,
+    Store, StoreResult, Tx,
 };
 
 use super::check::Context;
@@ -241,38 +242,59 @@ pub fn plan(
 }
 
 /// Writes `plan` as `actor` in one short transaction, checking every row again against
-/// the database as it is now; commits only if `apply` and no row has a problem.
+/// the database as it is now; commits only if `apply` and no row has a problem. A dry
+/// run (`apply` false) makes the same write on a private copy of the database, taken as
+/// one read snapshot, and rolls it back: it never takes the write lock, so nobody waits
+/// for it, and it reports exactly what applying would have done at that moment.
 ///
 /// # Errors
 /// A store error that is not about a row (the database cannot be written, say).
 pub fn run(store: &mut Store, actor: &Actor, plan: &Plan, apply: bool) -> StoreResult<Outcome> {
-    store.write_or_roll_back(actor, apply, |tx| {
-        let mut outcome = Outcome {
-            problems: plan.problems.clone(),
-            clients: plan.kind == Kind::Clients,
-            ..Outcome::default()
-        };
-        if plan.rows.is_empty() && !plan.problems.is_empty() {
-            return Ok((outcome, false));
+    if apply {
+        store.write_or_roll_back(actor, |tx| {
+            let outcome = write(tx, plan, apply)?;
+            let keep = outcome.written;
+            Ok((outcome, keep))
+        })
+    } else {
+        store
+            .private_copy()?
+            .roll_back(actor, |tx| write(tx, plan, false))
+    }
+}
+
+/// The write step of [`run`], in `tx`.
+fn write(tx: &Tx<'_>, plan: &Plan, apply: bool) -> StoreResult<Outcome> {
+    let mut outcome = Outcome {
+        problems: plan.problems.clone(),
+        clients: plan.kind == Kind::Clients,
+        ..Outcome::default()
+    };
+    if plan.rows.is_empty() && !plan.problems.is_empty() {
+        return Ok(outcome);
+    }
+    let mut writer = Writer {
+        tx,
+        worker: tx.importer()?,
+        plan,
+        scopes: HashMap::new(),
+        contacts: if plan.kind == Kind::Contacts {
+            Some(tx.contact_inserts()?)
+        } else {
+            None
+        },
+        outcome: &mut outcome,
+    };
+    for (line, row) in &plan.rows {
+        if let Err(e) = writer.row(*line, row) {
+            let problem = row_problem(plan.kind, *line, e)?;
+            writer.outcome.problems.push(problem);
         }
-        let mut writer = Writer {
-            tx,
-            worker: tx.importer()?,
-            plan,
-            scopes: HashMap::new(),
-            outcome: &mut outcome,
-        };
-        for (line, row) in &plan.rows {
-            if let Err(e) = writer.row(*line, row) {
-                let problem = row_problem(plan.kind, *line, e)?;
-                writer.outcome.problems.push(problem);
-            }
-        }
-        outcome.problems.sort_by_key(|p| p.line);
-        outcome.written = apply && outcome.problems.is_empty();
-        let keep = outcome.written;
-        Ok((outcome, keep))
-    })
+    }
+    drop(writer);
+    outcome.problems.sort_by_key(|p| p.line);
+    outcome.written = apply && outcome.problems.is_empty();
+    Ok(outcome)
 }
 
 /// [`run`] with `apply`: writes every row, or nothing if any has a problem.

@@ -9,8 +9,9 @@ use crate::domain::model::Worker;
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::twin;
 use crate::store::{
-    Differs, EpisodeImported, Imported, ImportedAssessment, ImportedBriefInterventions,
-    ImportedEpisode, NewDrugTest, NewTally, StoreError, StoreResult, Tx,
+    ContactInserts, Differs, EpisodeImported, Imported, ImportedAssessment,
+    ImportedBriefInterventions, ImportedEpisode, NewDrugTest, NewTally, StoreError, StoreResult,
+    Tx,
 };
 
 use super::clients::{ClientCells, ClientChange, ClientUpdate, client_change, client_json};
@@ -24,6 +25,8 @@ pub(super) struct Writer<'a, 'b> {
     pub(super) worker: Worker,
     pub(super) plan: &'a Plan,
     pub(super) scopes: HashMap<i64, Option<ClientScope>>,
+    /// A contacts file's inserts, prepared once for all its rows.
+    pub(super) contacts: Option<ContactInserts<'b>>,
     pub(super) outcome: &'a mut Outcome,
 }
 
@@ -83,7 +86,10 @@ impl Writer<'_, '_> {
                 return Ok(());
             }
             Prepared::Custody(c, audit) => self.tx.import_custody(c, audit)?,
-            Prepared::Contact(c, audit) => self.tx.import_contact(c, audit)?,
+            Prepared::Contact(c, audit) => match self.contacts.as_mut() {
+                Some(inserts) => inserts.insert(c, audit)?,
+                None => self.tx.contact_inserts()?.insert(c, audit)?,
+            },
             Prepared::Breach(b, audit) => self.tx.import_breach(b, audit)?,
             Prepared::Outcome(o, audit) => self.tx.import_outcome(o, audit)?,
             Prepared::Modality(m, audit) => self.tx.import_modality(m, audit)?,

@@ -496,3 +496,86 @@ fn an_upgrade_that_waits_too_long_exits_75_with_a_sentence_and_changes_nothing()
     );
     assert_eq!(schema(store.path()), (11, false));
 }
+
+/// A dry run takes no write lock (it writes on a private copy of one read snapshot):
+/// while another process holds the lock for an import, a dry run of a 5,000-row file
+/// neither waits for it nor fails, and reports exactly what it reports once the lock
+/// is free. Anything that needed the lock would give up after `--wait 1` with exit 75.
+/// The holder then commits as usual.
+#[test]
+fn a_dry_run_takes_no_write_lock_so_it_finishes_while_an_import_holds_it() {
+    use std::fmt::Write as _;
+    let (_dir, store, _area) = demo_for_me();
+    let lead = store
+        .worker_by_login(&caseload::identity::os_login())
+        .unwrap()
+        .unwrap();
+    let mut references: Vec<String> = store
+        .import_keys()
+        .unwrap()
+        .clients
+        .into_iter()
+        .filter(|(_, (_, c))| Some(c.area_id) == lead.area_id)
+        .map(|(reference, _)| reference)
+        .collect();
+    references.sort();
+    let mut file = String::from("client_reference,worker,contact_at,kind,note\n");
+    for n in 0..5000 {
+        let client = &references[n % references.len()];
+        let minute = n / references.len();
+        writeln!(
+            file,
+            "{client},{},2026-11-20 {:02}:{:02},phone,dry run {n}",
+            lead.name,
+            8 + minute / 60,
+            minute % 60
+        )
+        .unwrap();
+    }
+    let csv = store.path().with_file_name("contacts.csv");
+    std::fs::write(&csv, file).unwrap();
+    let before = notes_like(&store, "dry run %");
+    let dry_run = || {
+        let dir = store.path().parent().unwrap();
+        Command::new(env!("CARGO_BIN_EXE_caseload"))
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .env("CASELOAD_SYSTEM_CONFIG", dir.join("system.toml"))
+            .args(["--db", store.path().to_str().unwrap()])
+            .args(["--today", "2026-11-23", "--wait", "1"])
+            .args(["import", "contacts", csv.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let holder = LockHolder::take(store.path());
+    let during = dry_run();
+    holder.release();
+    let after = dry_run();
+    assert!(
+        during.status.success(),
+        "{}",
+        String::from_utf8_lossy(&during.stderr)
+    );
+    let report = String::from_utf8_lossy(&during.stdout);
+    assert_eq!(
+        report,
+        "5000 would be created, 0 unchanged, 0 problem(s)\n\
+         Dry run: nothing was written; add --apply to import.\n"
+    );
+    assert_eq!(
+        during.stdout, after.stdout,
+        "the same report without the holder"
+    );
+    assert_eq!(notes_like(&store, "dry run %"), before, "nothing written");
+}
+
+/// How many contacts have a note `LIKE pattern`.
+fn notes_like(store: &Store, pattern: &str) -> i64 {
+    rusqlite::Connection::open(store.path())
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM contact WHERE note LIKE ?1",
+            [pattern],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
