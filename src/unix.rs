@@ -236,22 +236,10 @@ pub fn set_group(path: &Path, gid: u32) -> std::io::Result<()> {
     std::os::unix::fs::chown(path, None, Some(gid))
 }
 
-/// The network file system `path` is on, by name, or `None` for a local one. SQLite's
-/// locks are not reliable on network file systems.
+/// The network file system `path` is on, by name, or `None` for a local one (or a path
+/// that cannot be checked). SQLite's locks are not reliable on network file systems.
 #[must_use]
 pub fn network_file_system(path: &Path) -> Option<&'static str> {
-    const KINDS: &[(i64, &str)] = &[
-        (0x6969, "NFS"),
-        (0x517B, "SMB"),
-        (0xFE53_4D42, "SMB2"),
-        (0xFF53_4D42, "CIFS"),
-        (0x6573_5546, "FUSE (sshfs or similar)"),
-        (0x5346_414F, "AFS"),
-        (0x00C3_6400, "Ceph"),
-        (0x0102_1997, "9p"),
-        (0x0BD0_0BD0, "Lustre"),
-        (0x4750_4653, "GPFS"),
-    ];
     let c_path = CString::new(path.as_os_str().as_bytes()).ok()?;
     // SAFETY: a zeroed `statfs` is a valid value for the call to fill.
     let mut info: libc::statfs = unsafe { std::mem::zeroed() };
@@ -260,9 +248,64 @@ pub fn network_file_system(path: &Path) -> Option<&'static str> {
         return None;
     }
     #[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
-    let magic = i64::from(info.f_type as i64) & 0xFFFF_FFFF;
+    network_kind(i64::from(info.f_type as i64))
+}
+
+/// The network file system whose `statfs` magic number (`f_type`, as in
+/// `linux/magic.h`) is `magic`, by name, or `None` for a local one. A magic number
+/// with its top bit set may come sign-extended (`f_type` is signed on some targets).
+#[must_use]
+pub fn network_kind(magic: i64) -> Option<&'static str> {
+    const KINDS: &[(i64, &str)] = &[
+        (0x6969, "NFS"),
+        (0x517B, "SMB"),
+        (0xFE53_4D42, "SMB2"),
+        (0xFF53_4D42, "CIFS"),
+        (0x6573_5546, "FUSE (sshfs or similar)"),
+        (0x5346_414F, "AFS"),
+        (0x6B41_4653, "AFS"),
+        (0x00C3_6400, "Ceph"),
+        (0x0102_1997, "9p"),
+        (0x0BD0_0BD0, "Lustre"),
+        (0x4750_4653, "GPFS"),
+    ];
+    let magic = magic & 0xFFFF_FFFF;
     KINDS
         .iter()
         .find(|(kind, _)| *kind == magic)
         .map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::network_kind;
+
+    /// Magic numbers from `linux/magic.h` (and `statfs(2)`), by file system.
+    #[test]
+    fn network_file_systems_are_told_from_local_ones_by_their_statfs_magic() {
+        let cases: &[(i64, Option<&str>)] = &[
+            (0x6969, Some("NFS")),
+            (0x517B, Some("SMB")),
+            (0xFE53_4D42, Some("SMB2")),
+            (0xFF53_4D42, Some("CIFS")),
+            // CIFS's magic as a signed 32-bit f_type, sign-extended.
+            (-0x00AC_B2BE, Some("CIFS")),
+            (0x6573_5546, Some("FUSE (sshfs or similar)")),
+            (0x5346_414F, Some("AFS")),
+            (0x6B41_4653, Some("AFS")),
+            (0x00C3_6400, Some("Ceph")),
+            (0x0102_1997, Some("9p")),
+            (0x0BD0_0BD0, Some("Lustre")),
+            (0x4750_4653, Some("GPFS")),
+            (0xEF53, None),      // ext2/3/4
+            (0x5846_5342, None), // XFS
+            (0x9123_683E, None), // Btrfs
+            (0x0102_1994, None), // tmpfs
+            (0x794C_7630, None), // overlayfs (containers)
+            (0x2FC1_2FC1, None), // ZFS
+        ];
+        for (magic, kind) in cases {
+            assert_eq!(network_kind(*magic), *kind, "magic {magic:#x}");
+        }
+    }
 }

@@ -32,6 +32,7 @@ mod merge;
 mod merge_conflicts;
 mod merge_processes;
 mod mouse;
+mod network_fs;
 mod outcome_round_trip;
 mod overlays;
 mod paths;
