@@ -357,3 +357,104 @@ fn the_report_command_states_the_system_wide_setting() {
     );
     assert!(text.contains("clock_starts = \"assessment\""), "{text}");
 }
+
+#[test]
+fn the_13_week_review_and_the_week_11_filter_follow_the_setting() {
+    use caseload::app::lists::{CaseloadFilter, SortKey, SortOrders, caseload, review};
+    // Listed from day 70 (week 11). Client 1: DIR 75 days ago, care plan 60 days ago.
+    // Client 2: both 72 days ago. Client 3: care plan 40 days ago, no DIR.
+    let mut one = settled(1);
+    one.episode.assessment_date = Some(ago(75));
+    one.episode.care_plan_date = Some(ago(60));
+    let mut two = settled(2);
+    two.episode.assessment_date = Some(ago(72));
+    two.episode.care_plan_date = Some(ago(72));
+    let mut three = settled(3);
+    three.episode.assessment_date = None;
+    three.episode.care_plan_date = Some(ago(40));
+    let rows = [one, two, three];
+    let today = crate::common::today();
+    let ids = |indices: Vec<usize>| {
+        indices
+            .iter()
+            .map(|&i| rows[i].client_id)
+            .collect::<Vec<_>>()
+    };
+    let listed = |rule| {
+        let orders = SortOrders::new(&rows, |_| None, today, rule);
+        ids(review(&rows, &orders, today))
+    };
+    assert_eq!(listed(CarePlan), [2]);
+    // Longest on the clock first: client 1 is on day 75 from the DIR.
+    assert_eq!(listed(Assessment), [1, 2]);
+    let filter = CaseloadFilter {
+        week_11: true,
+        ..CaseloadFilter::default()
+    };
+    let kept = |rule| {
+        let orders = SortOrders::new(&rows, |_| None, today, rule);
+        let entries = caseload(
+            &rows,
+            &orders,
+            &filter,
+            None,
+            SortKey::Name,
+            false,
+            None,
+            today,
+        );
+        ids(entries.iter().map(|e| e.row()).collect())
+    };
+    assert_eq!(kept(CarePlan), [2]);
+    assert_eq!(kept(Assessment), [1, 2]);
+}
+
+#[test]
+fn the_record_shows_the_clock_from_the_chosen_start() {
+    // A demo client assessed before the care plan: the record's clock counts the days
+    // from the care plan, or from the DIR where the team says so.
+    let (_dir, mut store) = demo_store();
+    let today = crate::common::today();
+    let row = store
+        .caseload(None, None, &[])
+        .unwrap()
+        .into_iter()
+        .find(|r| {
+            r.custody.is_none()
+                && matches!(
+                    (r.episode.assessment_date, r.episode.care_plan_date),
+                    (Some(a), Some(c)) if a < c && c <= today
+                )
+        })
+        .expect("the demo has a client assessed before the care plan");
+    for (rule, start) in [
+        (CarePlan, row.episode.care_plan_date.unwrap()),
+        (Assessment, row.episode.assessment_date.unwrap()),
+    ] {
+        let settings = Settings {
+            triage: TriageConfig {
+                clock_starts: rule,
+                ..TriageConfig::default()
+            },
+            ..Settings::default()
+        };
+        let mut app = caseload::tui::initial_app(
+            &store,
+            crate::ui::lead_session(&store),
+            &settings,
+            at("2026-11-23 09:30"),
+            (120, 40),
+        )
+        .unwrap();
+        caseload::tui::perform(
+            &mut store,
+            &mut app,
+            caseload::action::Effect::OpenClient(row.client_id),
+        )
+        .unwrap();
+        let day = (today - start).num_days();
+        let expected = format!("13-week clock: week {}, day {day} ", day / 7 + 1);
+        let text = crate::ui::screen(&app);
+        assert!(text.contains(&expected), "{rule:?}: {expected}\n{text}");
+    }
+}
