@@ -41,12 +41,18 @@ fn breach_row(r: &Row<'_>) -> rusqlite::Result<BreachRow> {
         deadline: timestamp(r, "deadline")?,
         status: vocab(r, "status")?,
         resolution_date: r.get("resolution_date")?,
-        tried: Tried {
-            count: r.get("tried_count")?,
-            last: match r.get::<_, Option<String>>("tried_at")? {
-                Some(_) => Some((timestamp(r, "tried_at")?, vocab(r, "tried_how")?)),
-                None => None,
-            },
+        tried: tried(r)?,
+    })
+}
+
+/// What was tried to re-engage since a breach, from the columns `tried_count`,
+/// `tried_at` and `tried_how`.
+pub(super) fn tried(r: &Row<'_>) -> rusqlite::Result<Tried> {
+    Ok(Tried {
+        count: r.get("tried_count")?,
+        last: match r.get::<_, Option<String>>("tried_at")? {
+            Some(_) => Some((timestamp(r, "tried_at")?, vocab(r, "tried_how")?)),
+            None => None,
         },
     })
 }

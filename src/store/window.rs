@@ -8,6 +8,8 @@ use chrono::{Days, NaiveDate};
 use rusqlite::types::Value;
 
 use super::queries::{CASELOAD_SELECT, CaseloadAt, by_name, caseload_row};
+use super::read::{timestamp, vocab};
+use super::views::tried;
 use super::{Store, StoreResult};
 use crate::domain::model::CaseloadRow;
 use crate::domain::triage::{Cut, OpenBreach};
@@ -119,11 +121,31 @@ impl Store {
     }
 
     /// Outstanding breaches as the Today queue ranks them, in the order of
-    /// [`Store::breaches`] (by deadline).
+    /// [`Store::breaches`] (by deadline), without the client columns the Breaches view
+    /// shows: joining every breach's client is a random read of the client table each,
+    /// 0.1 s at 300,000 clients.
     ///
     /// # Errors
     /// An SQLite error.
     pub fn open_breaches(&self) -> StoreResult<Vec<OpenBreach>> {
-        Ok(self.breaches(true)?.iter().map(OpenBreach::from).collect())
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT b.client_id, b.rag, b.raised_at, b.deadline,
+                    (SELECT count(*) FROM reengagement r WHERE r.breach_id = b.id) AS tried_count,
+                    (SELECT r.attempted_at FROM reengagement r WHERE r.breach_id = b.id
+                      ORDER BY r.attempted_at DESC, r.id DESC LIMIT 1) AS tried_at,
+                    (SELECT r.how FROM reengagement r WHERE r.breach_id = b.id
+                      ORDER BY r.attempted_at DESC, r.id DESC LIMIT 1) AS tried_how
+               FROM breach b WHERE b.status = 'outstanding' ORDER BY b.deadline, b.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(OpenBreach {
+                client_id: r.get("client_id")?,
+                rag: vocab(r, "rag")?,
+                deadline: timestamp(r, "deadline")?,
+                raised_at: timestamp(r, "raised_at")?,
+                tried: tried(r)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -399,11 +399,12 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
     }
 
     /// How long the loop may wait for input: while the reader is busy for us, it
-    /// looks for its answer often; otherwise it wakes once a second, sooner if a
-    /// pending save or the access log's queue is due.
+    /// looks for its answer every 10 ms (a first screen shows up to that much after it
+    /// is read; the wait costs a wake-up, only while a read is under way); otherwise it
+    /// wakes once a second, sooner if a pending save or the access log's queue is due.
     fn next_wait(&self) -> Duration {
         let mut wait = if self.app.loading() || self.app.report_pending() {
-            Duration::from_millis(50)
+            Duration::from_millis(10)
         } else {
             Duration::from_secs(1)
         };
