@@ -50,6 +50,12 @@ pub enum ExportKind {
     Assessments,
     /// Every engaged episode's engagement day, in the columns of the engagement import.
     Engagement,
+    /// Every court order and licence with every date it may end on, in the columns of
+    /// the orders import, by client and start.
+    Orders,
+    /// Every court review of an order, with whether its progress report went, in the
+    /// columns of the court-reviews import, by client, order and review date.
+    CourtReviews,
 }
 
 /// References in number order: by the number they end with (`C-9` before `C-10`), then
@@ -61,6 +67,7 @@ const REFERENCE_ORDER: &str =
 impl ExportKind {
     /// The column names, in order.
     #[must_use]
+    #[allow(clippy::too_many_lines)] // the columns of every export, in one table
     pub fn columns(self) -> &'static [&'static str] {
         match self {
             Self::Caseload => &[
@@ -86,6 +93,9 @@ impl ExportKind {
                 "drr",
                 "atr",
                 "licence_condition",
+                "gp_practice",
+                "prescribing_service",
+                "da_perpetrator",
             ],
             Self::Breaches => &[
                 "client_reference",
@@ -152,6 +162,23 @@ impl ExportKind {
                 "breached_at",
             ],
             Self::Engagement => &["client_reference", "referral_date", "engaged_on"],
+            Self::Orders => &[
+                "client_reference",
+                "kind",
+                "court",
+                "start_date",
+                "end_date",
+                "early_end_date",
+                "late_end_date",
+                "ended_on",
+            ],
+            Self::CourtReviews => &[
+                "client_reference",
+                "order_kind",
+                "order_start_date",
+                "review_on",
+                "report_sent",
+            ],
         }
     }
 
@@ -239,6 +266,21 @@ impl ExportKind {
                   WHERE e.engaged = 1 AND e.engaged_on IS NOT NULL AND ?1 IS NOT NULL
                   ORDER BY {REFERENCE_ORDER}, e.referral_date"
             ),
+            Self::Orders => format!(
+                "SELECT c.reference, o.kind, o.court, o.start_date, o.end_date, o.early_end_date,
+                        o.late_end_date, o.ended_on
+                   FROM court_order o JOIN client c ON c.id = o.client_id
+                  WHERE ?1 IS NOT NULL
+                  ORDER BY {REFERENCE_ORDER}, o.start_date, o.kind"
+            ),
+            Self::CourtReviews => format!(
+                "SELECT c.reference, o.kind, o.start_date, r.review_on,
+                        CASE r.report_sent WHEN 1 THEN 'yes' ELSE 'no' END
+                   FROM court_review r JOIN court_order o ON o.id = r.court_order_id
+                   JOIN client c ON c.id = o.client_id
+                  WHERE ?1 IS NOT NULL
+                  ORDER BY {REFERENCE_ORDER}, o.start_date, o.kind, r.review_on"
+            ),
         }
     }
 }
@@ -247,7 +289,7 @@ const CLIENT_COLUMNS: &str =
     "c.reference, c.given_name, c.family_name, c.date_of_birth, a.name, c.sex,
     c.ethnicity, c.nhs_number, coalesce(w.login, w.name), c.consent_date, c.substance_1,
     c.substance_2, c.substance_3, c.iom, c.ppo, c.mappa, c.marac, c.matac, c.approved_premises,
-    c.drr, c.atr, c.licence_condition";
+    c.drr, c.atr, c.licence_condition, c.gp_practice, c.prescriber, c.domestic_abuse";
 
 impl Store {
     /// Calls `each` with every row of an export in order, as it is read, every cell as

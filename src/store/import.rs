@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
 use super::read::{FlagColumns, vocab};
-use super::{Audited, NewBreach, NewClient, NewCustody, Store, StoreError, StoreResult, Tx};
+use super::{Audited, NewBreach, NewClient, Store, StoreError, StoreResult, Tx};
 use crate::domain::dates::uk;
-use crate::domain::model::{Ethnicity, ExitReason, ReferralSource, ReleaseType, Sex, Substance};
+use crate::domain::model::{Ethnicity, ExitReason, ReferralSource, Sex, Substance};
 use crate::domain::roles::ClientScope;
 
 /// An episode to import, as a file states it: an optional value is `None` where the
@@ -27,6 +27,8 @@ pub struct ImportedEpisode {
     pub assessment_date: Option<NaiveDate>,
     /// Whether the assessment found a need for the caseload.
     pub assessed_need: Option<bool>,
+    /// The DAN 24/7 number given at assessment.
+    pub dan_advised: Option<bool>,
     /// Day the care plan started.
     pub care_plan_date: Option<NaiveDate>,
     /// Engaged in treatment.
@@ -85,7 +87,8 @@ pub struct ImportKeys {
 /// Every stored client field, as [`ClientAt`] finds them.
 const CLIENT_SELECT: &str = "SELECT id, reference, given_name, family_name, date_of_birth, sex,
     ethnicity, nhs_number, area_id, care_coordinator_id, consent_date, substance_1, substance_2,
-    substance_3, iom, ppo, mappa, marac, matac, approved_premises, drr, atr, licence_condition
+    substance_3, iom, ppo, mappa, marac, matac, approved_premises, drr, atr, licence_condition,
+    gp_practice, prescriber, domestic_abuse
     FROM client";
 
 super::read::columns! {
@@ -93,6 +96,7 @@ super::read::columns! {
     ClientColumns {
         id, reference, given_name, family_name, date_of_birth, sex, ethnicity, nhs_number,
         area_id, care_coordinator_id, consent_date, substance_1, substance_2, substance_3,
+        gp_practice, prescriber, domestic_abuse,
     }
 }
 
@@ -133,6 +137,11 @@ fn client_row(r: &rusqlite::Row<'_>, at: &ClientAt) -> rusqlite::Result<(i64, Ne
             consent_date: r.get(c.consent_date)?,
             substances: substances.into_iter().flatten().collect(),
             flags: super::read::flags(r, &at.flags)?,
+            details: crate::domain::write::ClientDetails {
+                gp_practice: r.get(c.gp_practice)?,
+                prescriber: r.get(c.prescriber)?,
+                domestic_abuse: r.get(c.domestic_abuse)?,
+            },
         },
     ))
 }
@@ -299,8 +308,8 @@ impl Tx<'_> {
             .prepare_cached(
                 "INSERT INTO episode (client_id, referral_date, referral_source, assessment_date,
                     assessed_need, care_plan_date, engaged, engaged_on, prescribed, tier,
-                    closure_date, exit_reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                    closure_date, exit_reason, dan_advised)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                  ON CONFLICT (client_id, referral_date) DO NOTHING",
             )?
             .execute(params![
@@ -316,6 +325,7 @@ impl Tx<'_> {
                 e.tier.unwrap_or(2),
                 e.closure.map(|(date, _)| date),
                 e.closure.map(|(_, reason)| reason.code()),
+                e.dan_advised.unwrap_or(false),
             ])?;
         if inserted > 0 {
             return Ok(self
@@ -327,7 +337,7 @@ impl Tx<'_> {
             .prepare_cached(
                 "SELECT id, version, referral_source, assessment_date, assessed_need,
                         care_plan_date, engaged, engaged_on, prescribed, tier, closure_date,
-                        exit_reason
+                        exit_reason, dan_advised
                    FROM episode WHERE client_id = ?1 AND referral_date = ?2",
             )?
             .query_row(params![e.client_id, e.referral_date], |r| {
@@ -376,32 +386,6 @@ impl Tx<'_> {
         Ok(EpisodeImported::Assessed(
             assessed.iter().map(|d| d.column).collect(),
         ))
-    }
-
-    /// Imports a custody episode unless the client has one with that reception date,
-    /// audited with `audit`; its id if inserted.
-    ///
-    /// # Errors
-    /// An SQLite error (e.g. the client is already in custody).
-    pub fn import_custody(&self, c: &NewCustody, audit: &str) -> StoreResult<Option<i64>> {
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO custody (client_id, prison, reception_date, expected_release_date,
-                    earliest_release_date, release_type, actual_release_date)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (client_id, reception_date) DO NOTHING",
-            )?
-            .execute(params![
-                c.client_id,
-                c.prison,
-                c.reception_date,
-                c.expected_release_date,
-                c.earliest_release_date,
-                c.release_type.map(ReleaseType::code),
-                c.actual_release_date,
-            ])?;
-        self.imported("custody", inserted, audit)
     }
 
     /// Imports a breach (deadline from the RAG rule) unless the client has one raised
@@ -537,7 +521,8 @@ impl Tx<'_> {
                     consent_to_share = ?10, consent_date = ?11, substance_1 = ?12,
                     substance_2 = ?13, substance_3 = ?14, iom = ?15, ppo = ?16, mappa = ?17,
                     marac = ?18, matac = ?19, approved_premises = ?20, drr = ?21, atr = ?22,
-                    licence_condition = ?23, version = version + 1
+                    licence_condition = ?23, gp_practice = ?24, prescriber = ?25,
+                    domestic_abuse = ?26, version = version + 1
               WHERE id = ?1",
             rusqlite::params_from_iter(super::records::client_params(&id, c)),
         )?;
@@ -596,6 +581,11 @@ fn differs(r: &rusqlite::Row<'_>, e: &ImportedEpisode) -> rusqlite::Result<Vec<D
         "prescribed",
         yes(r.get("prescribed")?),
         e.prescribed.map(yes),
+    );
+    compare(
+        "dan_advised",
+        yes(r.get("dan_advised")?),
+        e.dan_advised.map(yes),
     );
     compare(
         "tier",

@@ -12,6 +12,7 @@ mod generate;
 mod import;
 mod import_appointments;
 mod import_contacts;
+mod import_duties;
 mod import_facts;
 mod import_orders;
 mod lock;
@@ -58,6 +59,7 @@ pub use import_appointments::{
     Imported, ImportedAssessment, ImportedBriefInterventions, ImportedEngagement,
 };
 pub use import_contacts::ContactInserts;
+pub use import_duties::{ImportedCustody, ImportedReengagement, ImportedReview};
 pub use import_facts::{ImportedModality, ImportedOutcome};
 pub use lock::{
     DEFAULT_WAIT, Holder, LockPolicy, Waiting, describe as describe_holder, holder,

@@ -50,6 +50,9 @@ pub(super) fn client_params<'a>(
         Box::new(f.drr),
         Box::new(f.atr),
         Box::new(f.licence_condition),
+        Box::new(&c.details.gp_practice),
+        Box::new(&c.details.prescriber),
+        Box::new(c.details.domestic_abuse),
     ]
 }
 
@@ -95,9 +98,10 @@ impl Tx<'_> {
                 "INSERT INTO client (reference, given_name, family_name, date_of_birth, sex,
                     ethnicity, nhs_number, area_id, care_coordinator_id, consent_to_share,
                     consent_date, substance_1, substance_2, substance_3, iom, ppo, mappa, marac,
-                    matac, approved_premises, drr, atr, licence_condition)
+                    matac, approved_premises, drr, atr, licence_condition, gp_practice, prescriber,
+                    domestic_abuse)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                    ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
             )?
             .execute(rusqlite::params_from_iter(client_params(&c.reference, c)))?;
         let id = self.tx.last_insert_rowid();

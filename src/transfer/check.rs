@@ -9,14 +9,13 @@ use crate::domain::dates::{self, uk};
 use crate::domain::model::{BreachStatus, Worker};
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::twin;
-use crate::store::{
-    ImportKeys, ImportedEpisode, NewBreach, NewContact, NewCustody, format_timestamp,
-};
+use crate::store::{ImportKeys, ImportedEpisode, NewBreach, NewContact, format_timestamp};
 
 use super::clients::{ClientCells, client_change};
 use super::import::{Prepared, Rules};
 use super::parse::{self, Cell, Problem, Row};
 
+mod duties;
 mod orders;
 
 /// What a plan checks rows against: a snapshot of the store, the importer, and
@@ -165,6 +164,8 @@ impl Context {
             Row::Assessment(a) => self.assessment(line, &a),
             Row::Engagement(e) => self.engagement(line, &e),
             Row::Order(o) => self.order(line, &o),
+            Row::Reengagement(r) => self.reengagement(line, r),
+            Row::CourtReview(r) => self.court_review(line, &r),
         }
     }
 
@@ -221,58 +222,13 @@ impl Context {
                 referral_source: e.referral_source,
                 assessment_date: e.assessment_date,
                 assessed_need: e.assessed_need,
+                dan_advised: e.dan_advised,
                 care_plan_date: e.care_plan_date,
                 engaged: e.engaged,
                 engaged_on: e.engaged_on,
                 prescribed: e.prescribed,
                 tier: e.tier,
                 closure: e.closure,
-            },
-            audit.to_string(),
-        ))
-    }
-
-    fn custody(&mut self, line: u64, c: parse::CustodyRow) -> Option<Prepared> {
-        let (client_id, scope) = self.client(line, &c.client)?;
-        let key = format!("custody|{client_id}|{}", c.reception_date);
-        let earliest_ok = match (c.earliest_release_date, c.expected_release_date) {
-            (Some(earliest), Some(expected)) if earliest > expected => {
-                self.problem(line, "earliest_release_date", format!(
-                    "{} is after the expected release date ({}): the earliest release cannot be later",
-                    uk(earliest), uk(expected)));
-                false
-            }
-            _ => true,
-        };
-        let ok = [
-            self.once(line, "reception_date", key),
-            self.past(line, "reception_date", Some(c.reception_date)),
-            self.past(line, "actual_release_date", c.actual_release_date),
-            self.not_before(
-                line,
-                "actual_release_date",
-                c.actual_release_date,
-                Some(c.reception_date),
-                "reception date",
-            ),
-            earliest_ok,
-            self.allowed(line, "client_reference", Operation::EditClient, scope),
-        ];
-        if ok.contains(&false) {
-            return None;
-        }
-        let audit = serde_json::json!({ "line": line, "client_id": client_id, "reception_date": c.reception_date.to_string() });
-        Some(Prepared::Custody(
-            NewCustody {
-                client_id,
-                prison: c.prison,
-                reception_date: c.reception_date,
-                reception_kind: None,
-                expected_release_date: c.expected_release_date,
-                earliest_release_date: c.earliest_release_date,
-                release_type: c.release_type,
-                checklist: crate::domain::release::Checklist::default(),
-                actual_release_date: c.actual_release_date,
             },
             audit.to_string(),
         ))
@@ -407,6 +363,9 @@ impl Context {
             consent_date: c.consent_date,
             substances: c.substances,
             flags: c.flags,
+            gp_practice: c.gp_practice,
+            prescriber: c.prescriber,
+            domestic_abuse: c.domestic_abuse,
         };
         let stored = self.keys.clients.get(&cells.reference).cloned();
         let twin_of = self.keys.people.get(&key).cloned();

@@ -8,6 +8,7 @@ use crate::domain::dates::uk;
 use crate::domain::model::{Ethnicity, Flags, Sex, Substance, Worker};
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::substances::Ranked;
+use crate::domain::write::ClientDetails;
 use crate::store::NewClient;
 
 use super::import::Rules;
@@ -40,6 +41,12 @@ pub struct ClientCells {
     pub substances: [Cell<Substance>; 3],
     /// Yes/no columns, in `parse::FLAG_COLUMNS` order.
     pub flags: [Option<bool>; 9],
+    /// GP practice: absent or blank keeps the stored one.
+    pub gp_practice: Cell<String>,
+    /// Prescribing service: absent or blank keeps the stored one.
+    pub prescriber: Cell<String>,
+    /// Domestic-abuse perpetrator; `None` keeps the stored value.
+    pub domestic_abuse: Option<bool>,
 }
 
 /// What a client row does to the client stored under its reference (if any).
@@ -172,6 +179,18 @@ fn merged(cells: &ClientCells, base: Option<&NewClient>, substances: Vec<Substan
         consent_date: cells.consent_date.over(base.and_then(|b| b.consent_date)),
         substances,
         flags: merge_flags(base.map(|b| b.flags).unwrap_or_default(), cells.flags),
+        details: ClientDetails {
+            gp_practice: cells
+                .gp_practice
+                .over(base.and_then(|b| b.details.gp_practice.clone())),
+            prescriber: cells
+                .prescriber
+                .over(base.and_then(|b| b.details.prescriber.clone())),
+            domestic_abuse: cells
+                .domestic_abuse
+                .or(base.map(|b| b.details.domestic_abuse))
+                .unwrap_or(false),
+        },
     }
 }
 
@@ -289,6 +308,12 @@ fn cleared_columns(before: &NewClient, after: &NewClient) -> Vec<&'static str> {
     if before.consent_date.is_some() && after.consent_date.is_none() {
         cleared.push("consent_date");
     }
+    if before.details.gp_practice.is_some() && after.details.gp_practice.is_none() {
+        cleared.push("gp_practice");
+    }
+    if before.details.prescriber.is_some() && after.details.prescriber.is_none() {
+        cleared.push("prescribing_service");
+    }
     for (i, column) in ["substance_1", "substance_2", "substance_3"]
         .into_iter()
         .enumerate()
@@ -316,6 +341,9 @@ fn changed_fields(old: &NewClient, new: &NewClient) -> Vec<&'static str> {
         "consent_date",
         "substances",
         "flags",
+        "gp_practice",
+        "prescribing_service",
+        "da_perpetrator",
     ]
     .into_iter()
     .filter(|f| old.get(f) != new.get(f))
@@ -332,6 +360,7 @@ pub fn client_json(c: &NewClient) -> serde_json::Value {
         "care_coordinator_id": c.care_coordinator_id,
         "consent_date": c.consent_date.map(|d| d.to_string()),
         "substances": c.substances.iter().map(|s| s.code()).collect::<Vec<_>>(),
-        "flags": c.flags,
+        "flags": c.flags, "gp_practice": c.details.gp_practice,
+        "prescribing_service": c.details.prescriber, "da_perpetrator": c.details.domestic_abuse,
     })
 }

@@ -21,8 +21,8 @@ use crate::domain::roles;
 use crate::domain::substances::AlcoholRule;
 use crate::store::{
     Actor, ImportedAssessment, ImportedBriefInterventions, ImportedEngagement, ImportedEpisode,
-    ImportedModality, ImportedOutcome, NewBreach, NewContact, NewCustody, NewDrugTest, NewTally,
-    Store, StoreResult, Tx,
+    ImportedModality, ImportedOutcome, NewBreach, NewContact, NewDrugTest, NewTally, Store,
+    StoreResult, Tx,
 };
 
 use super::check::Context;
@@ -46,8 +46,8 @@ pub enum Prepared {
     Client(Box<ClientCells>),
     /// An episode, as the file states it.
     Episode(ImportedEpisode, String),
-    /// A custody episode.
-    Custody(NewCustody, String),
+    /// A custody episode, with what the file says of its hand-over.
+    Custody(Box<crate::store::ImportedCustody>, String),
     /// A contact.
     Contact(NewContact, String),
     /// A breach.
@@ -70,6 +70,10 @@ pub enum Prepared {
     Engagement(ImportedEngagement, String),
     /// A court order or licence, with the audit text.
     Order(crate::domain::write::NewOrder, String),
+    /// An attempt to re-engage a client after a breach, with the audit text.
+    Reengagement(crate::store::ImportedReengagement, String),
+    /// A court review, with the audit text.
+    CourtReview(crate::store::ImportedReview, String),
 }
 
 /// A checked file: every row ready to write, and every problem found so far.

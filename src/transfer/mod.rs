@@ -9,6 +9,7 @@ pub mod export;
 pub mod import;
 pub mod parse;
 mod write;
+mod write_duties;
 
 use std::io::Write;
 

@@ -52,6 +52,8 @@ impl Writer<'_, '_> {
             Prepared::Assessment(a, _) => (a.client_id, &[Operation::RecordAppointment]),
             Prepared::Engagement(e, _) => (e.client_id, &[Operation::EditClient]),
             Prepared::Order(o, _) => (o.client_id, &[Operation::EditClient]),
+            Prepared::Reengagement(r, _) => (r.client_id, &[Operation::RecordContact]),
+            Prepared::CourtReview(r, _) => (r.client_id, &[Operation::EditClient]),
         };
         for op in ops {
             self.allow(client_id, *op)?;
@@ -85,7 +87,9 @@ impl Writer<'_, '_> {
                 }
                 return Ok(());
             }
-            Prepared::Custody(c, audit) => self.tx.import_custody(c, audit)?,
+            Prepared::Custody(c, audit) => return self.custody(line, c, audit),
+            Prepared::Reengagement(r, audit) => return self.reengagement(line, r, audit),
+            Prepared::CourtReview(r, audit) => return self.court_review(line, r, audit),
             Prepared::Contact(c, audit) => match self.contacts.as_mut() {
                 Some(inserts) => inserts.insert(c, audit)?,
                 None => self.tx.contact_inserts()?.insert(c, audit)?,

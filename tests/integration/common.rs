@@ -180,6 +180,7 @@ pub fn new_client(reference: &str, given: &str, area_id: i64, cc: Option<i64>) -
         consent_date: None,
         substances: Vec::new(),
         flags: Flags::default(),
+        details: caseload::domain::write::ClientDetails::default(),
     }
 }
 

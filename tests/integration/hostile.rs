@@ -98,6 +98,7 @@ fn hostile_names_and_notes_never_reach_the_terminal() {
                         consent_date: None,
                         substances: Vec::new(),
                         flags: Flags::default(),
+                        details: caseload::domain::write::ClientDetails::default(),
                     })?;
                     tx.insert_episode(&caseload::store::NewEpisode {
                         client_id: id,

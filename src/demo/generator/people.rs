@@ -185,6 +185,7 @@ impl Generator<'_, '_> {
             consent_date: None,
             substances,
             flags,
+            details: crate::domain::write::ClientDetails::default(),
         }
     }
 }

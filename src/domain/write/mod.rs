@@ -15,8 +15,8 @@ use crate::domain::roles::Operation;
 
 pub use change::{Change, ClientEdit, CustodyEdit, EpisodeEdit, ReferralFor, StaffChange};
 pub use new::{
-    NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
-    NewOutcome, NewOutreach, NewReengagement, NewRequiredAssessment, NewWorker,
+    ClientDetails, NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode,
+    NewModality, NewOutcome, NewOutreach, NewReengagement, NewRequiredAssessment, NewWorker,
 };
 pub use orders::{NewOrder, OrderTerms};
 

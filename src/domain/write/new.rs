@@ -59,6 +59,21 @@ pub struct NewClient {
     pub substances: Vec<Substance>,
     /// Flags and priority groups.
     pub flags: Flags,
+    /// GP practice, prescribing service, domestic-abuse perpetrator.
+    pub details: ClientDetails,
+}
+
+/// A client's practical details (issue 15, section 5): where they are registered
+/// and prescribed, and whether they are a domestic-abuse perpetrator (a priority
+/// cohort, 004).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientDetails {
+    /// GP practice name.
+    pub gp_practice: Option<String>,
+    /// Prescribing service.
+    pub prescriber: Option<String>,
+    /// A domestic-abuse perpetrator.
+    pub domestic_abuse: bool,
 }
 
 /// A new episode (open, or already closed when importing history).

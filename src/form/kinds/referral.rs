@@ -44,6 +44,7 @@ pub const NEW_CLIENT: Spec = Spec {
                 consent_date: None,
                 substances: Vec::new(),
                 flags: Flags::default(),
+                details: crate::domain::write::ClientDetails::default(),
             })),
             date: v.on()?,
             source: v.code("source", ReferralSource::from_code)?,

@@ -6,17 +6,18 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use crate::domain::dates::parse_date;
 use crate::domain::model::{
     AssessmentKind, AssessmentOutcome, BreachStatus, ContactKind, Ethnicity, ExitReason,
-    ModalityKind, OutcomeKind, Rag, ReferralSource, ReleaseType, Sex, SignpostDestination,
-    Substance, TestKind, TestResult,
+    ModalityKind, OutcomeKind, Rag, ReferralSource, Sex, SignpostDestination, Substance, TestKind,
+    TestResult,
 };
 use crate::domain::safe_text::refused_text;
 
 use super::rows::{
     AssessmentRow, BreachRow, BriefInterventionRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow,
-    CustodyRow, DrugTestRow, EngagementRow, EpisodeRow, FLAG_COLUMNS, Kind, ModalityRow,
-    OutcomeRow, Problem, Row, TallyRow, room,
+    DrugTestRow, EngagementRow, EpisodeRow, FLAG_COLUMNS, Kind, ModalityRow, OutcomeRow, Problem,
+    Row, TallyRow, room,
 };
 
+mod duties;
 mod orders;
 
 pub(super) struct Cells<'a> {
@@ -234,19 +235,7 @@ impl Cells<'_> {
         match kind {
             Kind::Clients => Row::Client(self.client()),
             Kind::Episodes => Row::Episode(self.episode()),
-            Kind::Custody => Row::Custody(CustodyRow {
-                client: self.required("client_reference"),
-                prison: self.required("prison"),
-                reception_date: self.required_date("reception_date"),
-                expected_release_date: self.date("expected_release_date"),
-                earliest_release_date: self.date("earliest_release_date"),
-                release_type: self.code(
-                    "release_type",
-                    ReleaseType::from_code,
-                    &codes(ReleaseType::ALL, ReleaseType::code),
-                ),
-                actual_release_date: self.date("actual_release_date"),
-            }),
+            Kind::Custody => Row::Custody(self.custody()),
             Kind::Contacts => Row::Contact(ContactRow {
                 client: self.required("client_reference"),
                 worker: self.required("worker"),
@@ -328,6 +317,8 @@ impl Cells<'_> {
             Kind::Assessments => Row::Assessment(self.assessment()),
             Kind::Engagement => Row::Engagement(self.engagement()),
             Kind::Orders => Row::Order(self.order()),
+            Kind::Reengagement => Row::Reengagement(self.reengagement()),
+            Kind::CourtReviews => Row::CourtReview(self.court_review()),
         }
     }
 
@@ -474,6 +465,9 @@ impl Cells<'_> {
             }),
             substances,
             flags: FLAG_COLUMNS.map(|column| self.yes_no(column)),
+            gp_practice: self.cell("gp_practice", |_, text| Some(text)),
+            prescriber: self.cell("prescribing_service", |_, text| Some(text)),
+            domestic_abuse: self.yes_no("da_perpetrator"),
         }
     }
 
@@ -532,6 +526,7 @@ impl Cells<'_> {
             engaged: engaged.or(engaged_on.map(|_| true)),
             engaged_on,
             assessed_need,
+            dan_advised: self.yes_no("dan_advised"),
             prescribed: self.yes_no("prescribed"),
             tier,
             closure: closure_date.zip(exit),

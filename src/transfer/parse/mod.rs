@@ -2,9 +2,11 @@
 //! column. No store access: references to clients, areas and workers stay as text.
 
 mod cells;
+mod duty_rows;
 mod rows;
 
 use cells::Cells;
+pub use duty_rows::{CourtReviewRow, HandoverCells, ReengagementRow};
 pub use rows::{
     AssessmentRow, BreachRow, BriefInterventionRow, CLEAR, CLEARABLE, Cell, ClientRow, ContactRow,
     CustodyRow, DrugTestRow, EngagementRow, EpisodeRow, FLAG_COLUMNS, Kind, ModalityRow, OrderRow,

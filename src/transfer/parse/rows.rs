@@ -44,6 +44,12 @@ pub enum Kind {
     /// Court orders and licences with every date each may end on, keyed on client
     /// reference, kind and start date.
     Orders,
+    /// Attempts to re-engage a client after a breach, keyed on the breach (client
+    /// reference and time raised), the time and how.
+    Reengagement,
+    /// Court reviews of an order (client reference, kind and start date), keyed on
+    /// the order and the review date.
+    CourtReviews,
 }
 
 impl Kind {
@@ -75,6 +81,9 @@ impl Kind {
                 ("drr", false),
                 ("atr", false),
                 ("licence_condition", false),
+                ("gp_practice", false),
+                ("prescribing_service", false),
+                ("da_perpetrator", false),
             ],
             Self::Episodes => &[
                 ("client_reference", true),
@@ -89,15 +98,22 @@ impl Kind {
                 ("exit_reason", false),
                 ("assessed_need", false),
                 ("engaged_on", false),
+                ("dan_advised", false),
             ],
             Self::Custody => &[
                 ("client_reference", true),
-                ("prison", true),
+                ("prison", false),
                 ("reception_date", true),
                 ("expected_release_date", false),
                 ("earliest_release_date", false),
                 ("release_type", false),
                 ("actual_release_date", false),
+                ("reception_kind", false),
+                ("handover_with", false),
+                ("handover_on", false),
+                ("prescribing_confirmed", false),
+                ("consent_confirmed", false),
+                ("dan_advised", false),
             ],
             Self::Contacts => &[
                 ("client_reference", true),
@@ -170,6 +186,8 @@ impl Kind {
                 ("late_end_date", false),
                 ("ended_on", false),
             ],
+            Self::Reengagement => super::duty_rows::REENGAGEMENT_COLUMNS,
+            Self::CourtReviews => super::duty_rows::COURT_REVIEW_COLUMNS,
         }
     }
 }
@@ -220,13 +238,15 @@ impl std::fmt::Display for Problem {
 pub const CLEAR: &str = "(clear)";
 
 /// The optional client columns that [`CLEAR`] may empty.
-pub const CLEARABLE: [&str; 6] = [
+pub const CLEARABLE: [&str; 8] = [
     "nhs_number",
     "care_coordinator",
     "consent_date",
     "substance_1",
     "substance_2",
     "substance_3",
+    "gp_practice",
+    "prescribing_service",
 ];
 
 /// The yes/no client columns, in the order of [`ClientRow::flags`].
@@ -293,6 +313,12 @@ pub struct ClientRow {
     pub substances: [Cell<Substance>; 3],
     /// Yes/no columns in [`FLAG_COLUMNS`] order; `None` where absent or blank.
     pub flags: [Option<bool>; 9],
+    /// GP practice.
+    pub gp_practice: Cell<String>,
+    /// Prescribing service.
+    pub prescriber: Cell<String>,
+    /// A domestic-abuse perpetrator (a priority cohort); `None` where blank.
+    pub domestic_abuse: Option<bool>,
 }
 
 /// An episode row: one referral of a client, keyed on its client and referral date.
@@ -316,6 +342,8 @@ pub struct EpisodeRow {
     pub engaged_on: Option<NaiveDate>,
     /// Whether the assessment found a need for the caseload (`yes`/`no`; blank is yes).
     pub assessed_need: Option<bool>,
+    /// The DAN 24/7 number given at assessment (`yes`/`no`; blank is no).
+    pub dan_advised: Option<bool>,
     /// Prescribed (`yes`/`no`; blank is no).
     pub prescribed: Option<bool>,
     /// Tier 1-4 (blank is 2).
@@ -341,6 +369,8 @@ pub struct CustodyRow {
     pub release_type: Option<ReleaseType>,
     /// Day actually released; blank while the client is inside.
     pub actual_release_date: Option<NaiveDate>,
+    /// What it says of the reception and its hand-over to the prison.
+    pub handover: super::HandoverCells,
 }
 
 /// A contact row, keyed on its client, time and kind.
@@ -519,6 +549,8 @@ pub enum Row {
     Assessment(AssessmentRow),
     Engagement(EngagementRow),
     Order(OrderRow),
+    Reengagement(super::ReengagementRow),
+    CourtReview(super::CourtReviewRow),
 }
 
 /// A parsed file: rows that parsed cleanly (with line numbers) and every problem.
@@ -536,8 +568,16 @@ pub struct Parsed {
 pub fn room(column: &str) -> Room {
     match column {
         "reference" | "client_reference" => Room::Reference,
-        "given_name" | "family_name" | "area" | "worker" | "care_coordinator" | "prison"
-        | "court" => Room::Name,
+        "given_name"
+        | "family_name"
+        | "area"
+        | "worker"
+        | "care_coordinator"
+        | "prison"
+        | "court"
+        | "gp_practice"
+        | "prescribing_service"
+        | "handover_with" => Room::Name,
         "note" => Room::Note,
         _ => Room::Short,
     }
