@@ -23,6 +23,8 @@ pub enum FilterChip {
     Iom,
     /// PPO only.
     Ppo,
+    /// Domestic-abuse perpetrators only.
+    DomesticAbuse,
     /// In custody only.
     Custody,
     /// Week 11 or later only.

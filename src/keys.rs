@@ -176,6 +176,7 @@ key_table! {
     reverse:          ReverseSort,                            [ch('S')],            "reverse the sort";
     filter_iom:       ToggleFilter(FilterChip::Iom),          [ch('i')],            "filter: IOM";
     filter_ppo:       ToggleFilter(FilterChip::Ppo),          [ch('p')],            "filter: PPO";
+    filter_da:        ToggleFilter(FilterChip::DomesticAbuse), [ch('d')],           "filter: DA perpetrator";
     filter_custody:   ToggleFilter(FilterChip::Custody),      [ch('c')],            "filter: in custody";
     filter_week11:    ToggleFilter(FilterChip::Week11),       [ch('w')],            "filter: week 11+";
     filter_mine:      ToggleFilter(FilterChip::Mine),         [ch('m')],            "filter: my clients";
@@ -242,25 +243,41 @@ impl KeyBindings {
             .unwrap_or_default()
     }
 
-    /// (keys, what they do) for every binding, for the help. The six view keys share
-    /// one row, so the help fits an 80x24 terminal.
+    /// (keys, what they do) for every binding, for the help. The seven view keys share
+    /// one row, and the caseload filters two (the priority groups, then the others),
+    /// so the help fits an 80x24 terminal.
     #[must_use]
     pub fn help(&self) -> Vec<(String, &'static str)> {
-        let is_view = |b: &Binding| matches!(b.action, Action::ShowView(_));
+        const VIEWS: &str = "views, in tab order";
+        const GROUPS: &str = "filter: IOM/PPO/DA";
+        const OTHERS: &str = "filter: custody/wk11+/mine";
+        let row_of = |b: &Binding| match b.action {
+            Action::ShowView(_) => Some(VIEWS),
+            Action::ToggleFilter(FilterChip::Iom | FilterChip::Ppo | FilterChip::DomesticAbuse) => {
+                Some(GROUPS)
+            }
+            Action::ToggleFilter(_) => Some(OTHERS),
+            _ => None,
+        };
         let entries = self.entries();
-        let views: String = entries
-            .iter()
-            .filter(|(_, b)| is_view(b))
-            .map(|(_, b)| key_names(&b.keys))
-            .collect();
+        let shared = |what: &str, gap: &str| -> String {
+            entries
+                .iter()
+                .filter(|(_, b)| row_of(b) == Some(what))
+                .map(|(_, b)| key_names(&b.keys))
+                .filter(|k| !k.is_empty())
+                .collect::<Vec<_>>()
+                .join(gap)
+        };
         let mut rows = Vec::new();
-        for (_, binding) in entries {
-            if is_view(binding) {
-                if rows.iter().all(|(_, what)| *what != "views, in tab order") {
-                    rows.push((views.clone(), "views, in tab order"));
+        for (_, binding) in &entries {
+            match row_of(binding) {
+                Some(what) if rows.iter().all(|(_, seen)| *seen != what) => {
+                    let gap = if what == VIEWS { "" } else { " " };
+                    rows.push((shared(what, gap), what));
                 }
-            } else {
-                rows.push((key_names(&binding.keys), binding.help));
+                Some(_) => {}
+                None => rows.push((key_names(&binding.keys), binding.help)),
             }
         }
         rows

@@ -19,6 +19,8 @@ pub struct CaseloadFilter {
     pub iom: bool,
     /// Only PPO clients.
     pub ppo: bool,
+    /// Only domestic-abuse perpetrators.
+    pub domestic_abuse: bool,
     /// Only clients in custody.
     pub custody: bool,
     /// Only clients in week 11 or later.
@@ -39,6 +41,7 @@ impl CaseloadFilter {
         let mut chips: Vec<String> = [
             (self.iom, "IOM"),
             (self.ppo, "PPO"),
+            (self.domestic_abuse, "DA"),
             (self.custody, "custody"),
             (self.week_11, "wk11+"),
             (self.mine, "mine"),
@@ -65,6 +68,7 @@ impl CaseloadFilter {
     ) -> bool {
         (!self.iom || row.flags.iom)
             && (!self.ppo || row.flags.ppo)
+            && (!self.domestic_abuse || row.domestic_abuse)
             && (!self.custody || row.custody.is_some())
             && (!self.week_11
                 || row

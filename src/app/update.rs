@@ -264,6 +264,7 @@ impl App {
         match chip {
             FilterChip::Iom => f.iom = !f.iom,
             FilterChip::Ppo => f.ppo = !f.ppo,
+            FilterChip::DomesticAbuse => f.domestic_abuse = !f.domestic_abuse,
             FilterChip::Custody => f.custody = !f.custody,
             FilterChip::Week11 => f.week_11 = !f.week_11,
             FilterChip::Mine => f.mine = !f.mine,

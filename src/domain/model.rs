@@ -507,6 +507,8 @@ pub struct CaseloadRow {
     pub care_coordinator_id: Option<i64>,
     /// Consent to share is recorded.
     pub consent: bool,
+    /// A domestic-abuse perpetrator (a priority cohort, 004).
+    pub domestic_abuse: bool,
     /// Flags and priority groups.
     pub flags: Flags,
     /// The open episode's dates.

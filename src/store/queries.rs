@@ -32,7 +32,7 @@ pub(super) const CASELOAD_SELECT: &str = "
            cu.prescriber_confirmed, cu.naloxone_given, cu.accommodation_confirmed,
            cu.prison_team_contacted, cu.dan_advised, cu.id IS NOT NULL AS in_custody,
            lc.contact_at AS last_contact,
-           c.consent_to_share, e.next_review_date,
+           c.consent_to_share, c.domestic_abuse, e.next_review_date,
            cu.reception_date, coalesce(trim(cu.handover_with), '') <> '' AS handover_named,
            cu.handover_on, coalesce(trim(cu.handover_waived), '') <> '' AS handover_waived,
            cu.handover_prescribing, cu.handover_consent, cu.reception_kind,
@@ -52,7 +52,7 @@ super::read::columns! {
         client_id, reference, given_name, family_name, area_id, care_coordinator_id,
         episode_id, referral_date, assessment_date, care_plan_date, engaged, exit_plan,
         extension_review_date, prison, expected_release_date, earliest_release_date,
-        in_custody, last_contact, consent_to_share, next_review_date, reception_date,
+        in_custody, last_contact, consent_to_share, domestic_abuse, next_review_date, reception_date,
         handover_named, handover_on, handover_waived, handover_prescribing, handover_consent,
         reception_kind,
     }
@@ -112,6 +112,7 @@ pub(super) fn caseload_row(r: &Row<'_>, at: &CaseloadAt) -> rusqlite::Result<Cas
         area_id: r.get(c.area_id)?,
         care_coordinator_id: r.get(c.care_coordinator_id)?,
         consent: r.get(c.consent_to_share)?,
+        domestic_abuse: r.get(c.domestic_abuse)?,
         flags: flags(r, &at.flags)?,
         episode: EpisodeDates {
             id: r.get(c.episode_id)?,

@@ -49,7 +49,7 @@ const COLUMNS: [Column; 8] = [
     Column {
         header: "Flags",
         sort: SortKey::Name,
-        width: 9,
+        width: 10,
         priority: 2,
     },
     Column {
@@ -175,7 +175,8 @@ pub fn clock_cell(row: &CaseloadRow, app: &App, theme: Theme, gauge: bool) -> Li
     Line::from(spans)
 }
 
-/// IOM/PPO and a count of other priority groups, e.g. "IOM PPO+2".
+/// IOM, PPO, DA (a domestic-abuse perpetrator: worth knowing before a home visit)
+/// and a count of other priority groups, e.g. "IOM DA+2".
 pub fn flags_cell(row: &CaseloadRow, theme: Theme) -> Line<'static> {
     let f = &row.flags;
     let mut parts: Vec<String> = Vec::new();
@@ -184,6 +185,9 @@ pub fn flags_cell(row: &CaseloadRow, theme: Theme) -> Line<'static> {
     }
     if f.ppo {
         parts.push("PPO".to_owned());
+    }
+    if row.domestic_abuse {
+        parts.push("DA".to_owned());
     }
     let mut text = parts.join(" ");
     let others = f.priority_tags().len();

@@ -13,6 +13,7 @@ mod concurrency;
 mod config;
 mod corpus;
 mod court_orders;
+mod da_flag;
 mod domain;
 mod duties;
 mod editing;

@@ -20,6 +20,7 @@ fn row(id: i64, family: &str, given: &str) -> CaseloadRow {
         area_id: 1,
         care_coordinator_id: None,
         consent: true,
+        domestic_abuse: false,
         flags: Flags::default(),
         episode: EpisodeDates::default(),
         custody: None,

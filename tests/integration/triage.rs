@@ -29,6 +29,7 @@ pub(crate) fn settled(id: i64) -> CaseloadRow {
         area_id: 1,
         care_coordinator_id: Some(1),
         consent: true,
+        domestic_abuse: false,
         flags: Flags::default(),
         episode: EpisodeDates {
             id,

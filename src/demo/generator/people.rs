@@ -185,7 +185,11 @@ impl Generator<'_, '_> {
             consent_date: None,
             substances,
             flags,
-            details: crate::domain::write::ClientDetails::default(),
+            // One in fifteen, without a draw of its own: the other draws stay as they were.
+            details: crate::domain::write::ClientDetails {
+                domestic_abuse: index % 15 == 4,
+                ..crate::domain::write::ClientDetails::default()
+            },
         }
     }
 }
