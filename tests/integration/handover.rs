@@ -82,6 +82,18 @@ fn a_reception_with_the_prison_not_known_says_so() {
         handover_reasons(&app),
         vec!["Into custody today: prison not known, no hand-over".to_owned()]
     );
+    // The record says whom to ask while nobody knows the prison (003).
+    caseload::tui::perform(
+        &mut store,
+        &mut app,
+        caseload::action::Effect::OpenClient(team.c1),
+    )
+    .unwrap();
+    let text = crate::ui::screen(&app);
+    assert!(
+        text.contains("prison not known yet, ask the custody suite"),
+        "{text}"
+    );
     open(&mut store, &mut app, FormKind::Handover, team.c1);
     assert_eq!(app.form().unwrap().value("prison"), "not known yet");
     press(&mut store, &mut app, &[KeyCode::Esc]);
