@@ -11,6 +11,7 @@ mod fields;
 mod generate;
 mod import;
 mod import_appointments;
+mod import_clients;
 mod import_contacts;
 mod import_duties;
 mod import_facts;
