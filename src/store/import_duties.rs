@@ -78,10 +78,15 @@ pub struct ImportedReview {
 /// A row refused by what is stored: the column to correct and a sentence.
 pub type Refused = (&'static str, String);
 
-/// The hand-over facts of a stored custody, as compared with a file's.
+/// The hand-over facts and release dates of a stored custody, as compared with a
+/// file's.
 struct StoredHandover {
     id: i64,
     prison: String,
+    expected: Option<NaiveDate>,
+    earliest: Option<NaiveDate>,
+    release_type: Option<String>,
+    released: Option<NaiveDate>,
     reception_kind: Option<String>,
     with: Option<String>,
     on: Option<NaiveDate>,
@@ -90,11 +95,28 @@ struct StoredHandover {
     dan_advised: bool,
 }
 
+impl StoredHandover {
+    /// The values a file may fill in, as the audit row's before.
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "prison": self.prison, "reception_kind": self.reception_kind,
+            "handover_with": self.with, "handover_on": self.on.map(|d| d.to_string()),
+            "handover_prescribing": self.prescribing, "handover_consent": self.consent,
+            "dan_advised": self.dan_advised,
+            "expected_release_date": self.expected.map(|d| d.to_string()),
+            "earliest_release_date": self.earliest.map(|d| d.to_string()),
+            "release_type": self.release_type,
+            "actual_release_date": self.released.map(|d| d.to_string()),
+        })
+    }
+}
+
 impl Tx<'_> {
     /// Imports a custody: inserted if the client has none received that day;
-    /// otherwise the file's hand-over facts fill in what the stored one lacks (the
-    /// prison once known, who was contacted and when, each tick), as the hand-over
-    /// form would, and any it contradicts are returned (nothing written).
+    /// otherwise the file fills in what the stored one lacks (the prison once known,
+    /// who was contacted and when, each tick, the release dates and type, the day of
+    /// release), as the hand-over, release-dates and released forms would, and any
+    /// value it contradicts is returned (nothing written).
     ///
     /// # Errors
     /// An SQLite error (e.g. the client is already in custody).
@@ -138,13 +160,19 @@ impl Tx<'_> {
             .tx
             .prepare_cached(
                 "SELECT id, prison, reception_kind, handover_with, handover_on,
-                        handover_prescribing, handover_consent, dan_advised
+                        handover_prescribing, handover_consent, dan_advised,
+                        expected_release_date, earliest_release_date, release_type,
+                        actual_release_date
                    FROM custody WHERE client_id = ?1 AND reception_date = ?2",
             )?
             .query_row(params![c.client_id, c.reception_date], |r| {
                 Ok(StoredHandover {
                     id: r.get("id")?,
                     prison: r.get("prison")?,
+                    expected: r.get("expected_release_date")?,
+                    earliest: r.get("earliest_release_date")?,
+                    release_type: r.get("release_type")?,
+                    released: r.get("actual_release_date")?,
                     reception_kind: r.get("reception_kind")?,
                     with: r.get("handover_with")?,
                     on: r.get("handover_on")?,
@@ -177,12 +205,7 @@ impl Tx<'_> {
             ),
             rusqlite::params_from_iter(values),
         )?;
-        let before = serde_json::json!({
-            "prison": stored.prison, "reception_kind": stored.reception_kind,
-            "handover_with": stored.with, "handover_on": stored.on.map(|d| d.to_string()),
-            "handover_prescribing": stored.prescribing, "handover_consent": stored.consent,
-            "dan_advised": stored.dan_advised,
-        });
+        let before = stored.json();
         let after: serde_json::Map<String, serde_json::Value> = fills
             .iter()
             .map(|(column, value)| ((*column).to_owned(), value.json()))
@@ -411,14 +434,38 @@ fn handover_fills(
         stored.with.as_deref(),
         c.handover_with.as_deref(),
     );
-    match (stored.on, c.handover_on) {
-        (None, Some(on)) => fills.push(("handover_on", Fill::Day(on))),
-        (Some(s), Some(on)) if s != on => differs.push(Differs {
-            column: "handover_on",
-            stored: uk(s),
-            file: uk(on),
-        }),
-        _ => {}
+    text(
+        "release_type",
+        stored.release_type.as_deref(),
+        c.release_type.map(ReleaseType::code),
+    );
+    for (column, stored, file) in [
+        ("handover_on", stored.on, c.handover_on),
+        (
+            "expected_release_date",
+            stored.expected,
+            c.expected_release_date,
+        ),
+        (
+            "earliest_release_date",
+            stored.earliest,
+            c.earliest_release_date,
+        ),
+        (
+            "actual_release_date",
+            stored.released,
+            c.actual_release_date,
+        ),
+    ] {
+        match (stored, file) {
+            (None, Some(day)) => fills.push((column, Fill::Day(day))),
+            (Some(s), Some(day)) if s != day => differs.push(Differs {
+                column,
+                stored: uk(s),
+                file: uk(day),
+            }),
+            _ => {}
+        }
     }
     for (column, file_column, stored, file) in [
         (

@@ -69,7 +69,7 @@ impl Writer<'_, '_> {
     }
 }
 
-/// A custody stored already whose hand-over the row contradicts, naming each value.
+/// A custody stored already that the row contradicts, naming each value.
 fn custody_differs(line: u64, differs: &[Differs]) -> Problem {
     let values: Vec<String> = differs
         .iter()
@@ -80,8 +80,8 @@ fn custody_differs(line: u64, differs: &[Differs]) -> Problem {
         column: differs.first().map(|d| d.column.to_owned()),
         message: format!(
             "this custody is recorded already, and the row says otherwise: {}; an import never \
-             changes a recorded hand-over: correct the row, leave those cells blank, or change \
-             it on the hand-over form",
+             changes a recorded value: correct the row, leave those cells blank, or change it \
+             on the custody's forms (hand-over, release dates, released)",
             values.join(", ")
         ),
     }

@@ -75,7 +75,7 @@ C-1,HMP Swansea,20/11/2026,sentence,Sam Carats (CARATS),22/11/2026,no
     assert!(!ok, "{text}");
     for expected in [
         "line 2, column prison: this custody is recorded already, and the row says otherwise: prison HMP Swansea (stored: HMP Cardiff), handover_on 22/11/2026 (stored: 21/11/2026), prescribing_confirmed no (stored: yes)",
-        "an import never changes a recorded hand-over",
+        "an import never changes a recorded value",
         "Nothing was written",
     ] {
         assert!(text.contains(expected), "{expected}\n{text}");
@@ -84,6 +84,34 @@ C-1,HMP Swansea,20/11/2026,sentence,Sam Carats (CARATS),22/11/2026,no
         rows(&db, HANDOVER),
         ["HMP Cardiff - Sam Carats (CARATS) 2026-11-21 111 11 v1"]
     );
+}
+
+#[test]
+fn a_release_recorded_later_in_the_sheet_completes_the_stored_custody() {
+    let (_dir, db) = database(Role::CareCoordinator);
+    let inside = "client_reference,prison,reception_date,expected_release_date
+C-1,HMP Cardiff,01/10/2026,
+";
+    assert!(import(&db, "custody", inside, true).0);
+    let released = "client_reference,prison,reception_date,expected_release_date,release_type,actual_release_date
+C-1,HMP Cardiff,01/10/2026,20/11/2026,licence,21/11/2026
+";
+    let (ok, text) = import(&db, "custody", released, true);
+    assert!(
+        ok && text.contains("0 created, 0 unchanged, 1 updated"),
+        "{text}"
+    );
+    let stored = "SELECT expected_release_date || ' ' || release_type || ' ' || actual_release_date
+                         || ' v' || version FROM custody";
+    assert_eq!(rows(&db, stored), ["2026-11-20 licence 2026-11-21 v2"]);
+    let later = released.replace("20/11/2026", "27/11/2026");
+    let (ok, text) = import(&db, "custody", &later, true);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("expected_release_date 27/11/2026 (stored: 20/11/2026)"),
+        "{text}"
+    );
+    assert_eq!(rows(&db, stored), ["2026-11-20 licence 2026-11-21 v2"]);
 }
 
 #[test]
