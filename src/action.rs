@@ -232,6 +232,8 @@ pub struct SnapshotRequest {
     /// head can come from, before the whole snapshot (0: none, the lists on screen
     /// stay until it arrives).
     pub first_rows: usize,
+    /// The first rows are the Caseload view's first page in name order instead.
+    pub first_page: bool,
 }
 
 /// A form's change with what a save needs besides: the rows as the form read them

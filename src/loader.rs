@@ -94,6 +94,29 @@ pub fn load_first_screen(
     Ok(Some(data))
 }
 
+/// The Caseload view's first page for a scope (area, worker): its first `rows` rows
+/// in name order, read in name order from the name index.
+///
+/// # Errors
+/// A store error.
+pub fn load_first_page(
+    store: &Store,
+    (area, worker): (Option<i64>, Option<i64>),
+    now: NaiveDateTime,
+    triage: &TriageConfig,
+    rows: usize,
+) -> StoreResult<Data> {
+    let mut data = Data {
+        workers: store.workers()?,
+        caseload: store.caseload_page((area, worker), rows)?,
+        loaded_at: Some(now),
+        scope: (area, worker),
+        ..Data::default()
+    };
+    data.derive_first_page(now, triage);
+    Ok(data)
+}
+
 /// What to read.
 #[derive(Clone)]
 enum Job {
@@ -304,6 +327,7 @@ impl Loader {
             now,
             previous: previous.to_vec(),
             first_rows: 0,
+            first_page: false,
         });
     }
 
@@ -512,7 +536,12 @@ fn first_screen(store: &Store, triage: &TriageConfig, job: &mut Job) -> Option<A
         return None;
     }
     let limits = (request.area, request.worker);
-    match load_first_screen(store, limits, request.now, triage, rows) {
+    let first = if request.first_page {
+        load_first_page(store, limits, request.now, triage, rows).map(Some)
+    } else {
+        load_first_screen(store, limits, request.now, triage, rows)
+    };
+    match first {
         Ok(None) => None,
         Ok(Some(data)) => Some(Answer::FirstRows(*generation, Ok(data))),
         Err(error) => {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
-use super::lists;
+use super::{View, lists};
 use crate::domain::model::{AreaSummary, CaseloadRow, Worker};
 use crate::domain::record::{BreachRow, ReleaseRow};
 use crate::domain::triage::{self, OpenBreach};
@@ -36,9 +36,10 @@ pub struct Data {
     pub loaded_at: Option<NaiveDateTime>,
     /// The scope it was read for: (area, worker) limits.
     pub scope: (Option<i64>, Option<i64>),
-    /// A first screen: only the head of the Today queue and the rows it names were
-    /// read, and the whole snapshot follows. Other views wait for it.
-    pub partial: bool,
+    /// A first screen of this view: only the head of the Today queue and the rows it
+    /// names, or the Caseload's first page, were read, and the whole snapshot
+    /// follows. Other views wait for it.
+    pub partial: Option<View>,
     /// Derived: the Today queue, ranked.
     pub today: Vec<triage::Item>,
     /// Derived: indices of `caseload` in client-id order, to find a client's row.
@@ -67,7 +68,14 @@ impl Data {
         cfg: &triage::TriageConfig,
     ) {
         self.today = head;
-        self.partial = true;
+        self.partial = Some(View::Today);
+        self.index(now, cfg);
+    }
+
+    /// Makes this the Caseload's first page (its rows, in name order), and derives
+    /// the indexes and sort orders of those rows.
+    pub fn derive_first_page(&mut self, now: NaiveDateTime, cfg: &triage::TriageConfig) {
+        self.partial = Some(View::Caseload);
         self.index(now, cfg);
     }
 

@@ -112,11 +112,13 @@ impl App {
     fn snapshot_request(&self) -> SnapshotRequest {
         let (area, worker) = self.scope_limits();
         // A first screen only where the list on screen is not this scope's (the start,
-        // a scope change) and the view is Today: a first screen of anything else
-        // would only replace what is shown with less.
+        // a scope change) and the view is Today, or the Caseload in name order with
+        // no filter or search (its first page is then the first rows by name): a
+        // first screen of anything else would only replace what is shown with less.
         let other_scope = self.data.loaded_at.is_none() || self.data.scope != (area, worker);
-        let first_rows = if other_scope && self.view == View::Today {
-            self.visible_rows_of(View::Today)
+        let first_page = self.view == View::Caseload && self.caseload_by_name_alone();
+        let first_rows = if other_scope && (self.view == View::Today || first_page) {
+            self.visible_rows_of(self.view)
         } else {
             0
         };
@@ -126,6 +128,7 @@ impl App {
             now: self.now,
             previous: self.data.caseload.clone(),
             first_rows,
+            first_page,
         }
     }
 

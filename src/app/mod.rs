@@ -533,10 +533,27 @@ impl App {
     }
 
     /// Whether `view` waits for the whole snapshot: a first screen (see
-    /// [`Data::partial`]) holds only what Today shows, and a record is read by itself.
+    /// [`Data::partial`]) holds only what its own view shows, and a record is read by
+    /// itself.
+    /// The Caseload's first page is only its list in name order with no filter or
+    /// search: in any other order or filter it waits too.
     #[must_use]
     pub fn waits_for_snapshot(&self, view: View) -> bool {
-        self.data.partial && !matches!(view, View::Today | View::Client)
+        match self.data.partial {
+            None => false,
+            Some(_) if view == View::Client => false,
+            Some(View::Caseload) if view == View::Caseload => !self.caseload_by_name_alone(),
+            Some(first) => view != first,
+        }
+    }
+
+    /// Whether the Caseload lists every client in scope in name order (no filter, no
+    /// search, not reversed): the order its first page is read in.
+    fn caseload_by_name_alone(&self) -> bool {
+        self.sort == SortKey::Name
+            && !self.descending
+            && self.filter == CaseloadFilter::default()
+            && self.search.trim().is_empty()
     }
 
     fn show(&mut self, view: View) {

@@ -120,6 +120,58 @@ impl Store {
         Ok(rows)
     }
 
+    /// The first `rows` active caseload rows in name order, in one area and/or of one
+    /// care co-ordinator as [`Store::caseload`]: the Caseload view's first page, read
+    /// along the name index.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn caseload_page(
+        &self,
+        (area_id, worker_id): (Option<i64>, Option<i64>),
+        rows: usize,
+    ) -> StoreResult<Vec<Arc<CaseloadRow>>> {
+        let mut values = vec![Value::Integer(i64::try_from(rows).unwrap_or(i64::MAX))];
+        let mut limits = Vec::new();
+        if let Some(area) = area_id {
+            values.push(Value::Integer(area));
+            limits.push(format!("c.area_id = ?{}", values.len()));
+        }
+        if let Some(worker) = worker_id {
+            values.push(Value::Integer(worker));
+            limits.push(format!("c.care_coordinator_id = ?{}", values.len()));
+        }
+        let limits = if limits.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", limits.join(" AND "))
+        };
+        // The order of `by_name`, which the whole read sorts by. Walking the name index
+        // finds the first page of an area or of everyone after a few rows, where
+        // SQLite's own plan sorts the whole scope (50-75 ms at 100,000 clients); one
+        // worker's few clients are found by their own index instead.
+        let select = if worker_id.is_none() {
+            CASELOAD_SELECT.replacen(
+                "FROM client c",
+                "FROM client c INDEXED BY client_name_dob",
+                1,
+            )
+        } else {
+            CASELOAD_SELECT.to_owned()
+        };
+        let sql = format!(
+            "{select} {limits}
+             ORDER BY c.family_name COLLATE NOCASE, c.given_name COLLATE NOCASE, c.id LIMIT ?1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let at = CaseloadAt::of(&stmt)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(values), |r| caseload_row(r, &at))?
+            .map(|row| row.map(Arc::new))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     /// Outstanding breaches as the Today queue ranks them, in the order of
     /// [`Store::breaches`] (by deadline), without the client columns the Breaches view
     /// shows: joining every breach's client is a random read of the client table each,

@@ -260,11 +260,19 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let list = app.caseload_list();
     let visible = usize::from(area.height.saturating_sub(3)).max(1);
     let cursor = window(app.cursor_of(View::Caseload), visible);
-    let mut title = format!(
-        " Caseload ({}): {} clients",
-        app.scope().label(),
-        list.len()
-    );
+    let mut title = if app.data().partial.is_some() {
+        format!(
+            " Caseload ({}): the first {} clients, reading the rest",
+            app.scope().label(),
+            list.len()
+        )
+    } else {
+        format!(
+            " Caseload ({}): {} clients",
+            app.scope().label(),
+            list.len()
+        )
+    };
     let chips = app.filter().chips();
     if !chips.is_empty() {
         let _ = write!(title, " [{}]", chips.join("] ["));

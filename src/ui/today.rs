@@ -55,7 +55,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         app.cursor_of(View::Today),
         usize::from(area.height.saturating_sub(3)).max(1),
     );
-    let title = if app.data().partial {
+    let title = if app.data().partial.is_some() {
         format!(
             " Today: the first {} things to do ({}), reading the rest ",
             items.len(),
