@@ -1,7 +1,7 @@
 //! The checks a plan makes on each parsed row against its snapshot of the store:
 //! names resolved, repeats within the file found, domain and role rules applied.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -24,6 +24,8 @@ pub(super) struct Context {
     pub(super) areas: Vec<(String, i64)>,
     /// Lower-case login or name -> worker id.
     pub(super) names: HashMap<String, i64>,
+    /// Workers who have left (inactive): they keep their contacts but take no new client.
+    pub(super) left: HashSet<i64>,
     pub(super) keys: ImportKeys,
     pub(super) worker: Worker,
     pub(super) rules: Rules,
@@ -328,9 +330,29 @@ impl Context {
         let coordinator = match &c.care_coordinator {
             Cell::Keep => Some(Cell::Keep),
             Cell::Clear => Some(Cell::Clear),
-            Cell::Set(text) => self
-                .worker_id(line, "care_coordinator", text)
-                .map(Cell::Set),
+            Cell::Set(text) => match self.worker_id(line, "care_coordinator", text) {
+                // A client may stay with someone who has left until reassigned, but is
+                // not given to them.
+                Some(id)
+                    if self.left.contains(&id)
+                        && self
+                            .keys
+                            .clients
+                            .get(&c.reference)
+                            .is_none_or(|(_, s)| s.care_coordinator_id != Some(id)) =>
+                {
+                    self.problem(
+                        line,
+                        "care_coordinator",
+                        format!(
+                            "{text} has left the team (their worker record is inactive): give \
+                             a current care co-ordinator, or leave the cell blank"
+                        ),
+                    );
+                    None
+                }
+                found => found.map(Cell::Set),
+            },
         };
         // A date after today is refused as such, below.
         if c.date_of_birth <= self.rules.today {

@@ -211,14 +211,19 @@ pub fn plan(
         return Ok(plan);
     };
     let mut names = HashMap::new();
-    for w in store.workers()? {
+    let workers = store.workers()?;
+    // Those still on the team first: a name shared with someone who left finds them.
+    let (here, left): (Vec<_>, Vec<_>) = workers.iter().partition(|w| w.active);
+    for w in here.iter().chain(&left) {
         for name in w.login.iter().chain([&w.name]) {
             names.entry(name.to_lowercase()).or_insert(w.id);
         }
     }
+    let left = left.iter().map(|w| w.id).collect();
     let mut ctx = Context {
         areas: store.areas()?.into_iter().map(|a| (a.name, a.id)).collect(),
         names,
+        left,
         keys: store.import_keys()?,
         worker,
         rules,

@@ -385,3 +385,37 @@ C-1,01/04/2025,police,,01/05/2025,other,maybe
     assert!(!ok, "{text}");
     assert!(text.contains("dan_advised no (stored: yes)"), "{text}");
 }
+
+#[test]
+fn a_co_ordinator_who_has_left_takes_no_new_client_but_keeps_their_history() {
+    let (_dir, db) = database(Role::TeamLeader);
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO worker (name, login, role, area_id, active)
+             VALUES ('Gwen Gone', 'gwen', 'care_coordinator', 1, 0);
+             UPDATE client SET care_coordinator_id = (SELECT id FROM worker WHERE login = 'gwen')
+              WHERE reference = 'C-1';",
+        )
+        .unwrap();
+    let file = "reference,given_name,family_name,date_of_birth,area,care_coordinator
+C-1,Ada,Testperson,15/01/1990,Newport,gwen
+C-2,Bea,Example,01/02/1990,Newport,Gwen Gone
+";
+    let (ok, text) = import(&db, "clients", file, true);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("line 3, column care_coordinator: Gwen Gone has left the team (their worker record is inactive): give a current care co-ordinator, or leave the cell blank"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("line 2"),
+        "C-1 stays with her until reassigned: {text}"
+    );
+    // Her contacts before she left still import.
+    let contacts = "client_reference,worker,contact_at,kind
+C-1,gwen,01/11/2026 10:00,phone
+";
+    let (ok, text) = import(&db, "contacts", contacts, true);
+    assert!(ok && text.starts_with("1 created"), "{text}");
+}
