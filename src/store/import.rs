@@ -134,6 +134,9 @@ impl Store {
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.conn
             .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+        // Each insert that fires a trigger (a contact's last-contact trigger) keeps a
+        // statement journal of the pages it changes; in memory, not in a temporary file.
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         // No savepoint: one would copy every page the import changes to a statement
         // journal, inside the lock, only to be thrown away.
         let result = super::lock::write(
@@ -144,6 +147,7 @@ impl Store {
             |tx| change(&Tx { tx, actor }),
         );
         self.conn.pragma_update(None, "cache_size", cache)?;
+        self.conn.pragma_update(None, "temp_store", "DEFAULT")?;
         result
     }
 }

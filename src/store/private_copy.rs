@@ -41,7 +41,10 @@ impl Store {
             }
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // As an import's write (`Store::write_or_roll_back`): a large page cache, and
+        // statement journals in memory.
         conn.pragma_update(None, "cache_size", super::import::IMPORT_CACHE_KIB)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         Ok(PrivateCopy { conn })
     }
 }
