@@ -321,6 +321,36 @@ fn doctor_prints_the_fix_for_each_problem_and_exits_1() {
     );
 }
 
+/// Anyone could plant a `-wal` beside a database in a world-writable directory: doctor
+/// names it as a problem with the fix, and cannot open the database there.
+#[test]
+fn doctor_refuses_a_world_writable_directory_with_its_fix() {
+    let (group, _) = own_group();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("srv");
+    let db = dir.join("team.db");
+    let init = run(caseload(home.path())
+        .args(["init", "--db"])
+        .arg(&db)
+        .args(["--group", &group]));
+    assert!(init.status.success(), "{}", stderr(&init));
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o2777)).unwrap();
+    let doctor = run(caseload(home.path()).args(["doctor", "--db"]).arg(&db));
+    let text = stdout(&doctor);
+    assert_eq!(doctor.status.code(), Some(1), "{text}");
+    for expected in [
+        format!(
+            "PROBLEM  directory {}: it is writable by every user (mode 2777), so anyone could \
+             plant a -wal file beside the database",
+            dir.display()
+        ),
+        format!("fix: chgrp {group} {0} && chmod 2770 {0}", dir.display()),
+        "PROBLEM  you cannot open the database".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "missing {expected:?} in\n{text}");
+    }
+}
+
 #[test]
 fn a_stopped_backup_leaves_nothing_and_a_finished_one_is_shared_as_the_database() {
     let home = tempfile::tempdir().unwrap();
