@@ -173,9 +173,9 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
                 self.keep_last_draft()?;
                 break;
             }
+            self.retry_pending_save()?;
             self.keep_draft_when_due()?;
             self.remember_scope();
-            self.retry_pending_save()?;
             self.draw_if_changed()?;
             // After the frame: the record is on screen before its opening is written.
             if self.access.due() {
@@ -285,6 +285,11 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
     }
 
     /// Tries a pending save again once due, unless its form has closed or changed.
+    ///
+    /// A retry takes the lock only if it is free at once, and the loop makes it right
+    /// after looking for a hang-up: were it to wait, a hang-up arriving meanwhile could
+    /// be followed by the colleague's write ending and the save going through, though
+    /// nobody saw it and the loop was about to keep the form as a draft.
     fn retry_pending_save(&mut self) -> std::io::Result<()> {
         let Some(save) = self.pending.take_if(|p| Instant::now() >= p.next_try) else {
             return Ok(());
@@ -293,7 +298,12 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
         let done = match self.app.form() {
             None => return Ok(()),
             Some(form) if form.to_json() != save.fields => Done::SaveOutdated,
-            Some(_) => self.try_save(save),
+            Some(_) => {
+                self.store.set_lock_wait(Duration::ZERO);
+                let done = self.try_save(save);
+                self.store.set_lock_wait(LOCK_TRY);
+                done
+            }
         };
         self.dispatch(done)
     }

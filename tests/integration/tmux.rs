@@ -99,13 +99,33 @@ impl Tmux {
     }
 
     /// Closes the terminal, as a dropped connection does: the command gets SIGHUP and
-    /// its terminal hangs up.
+    /// its terminal hangs up. Returns once the terminal is closed: `kill-server` only
+    /// asks the server to go, and on a loaded machine the server may still be closing
+    /// its terminals after the request returns, so a test acting "after the hang-up"
+    /// (such as letting go of a lock the command waits for) could otherwise act first.
     pub fn hang_up(&self) {
+        let server = self.server_pid();
         let _ = self
             .command()
             .arg("kill-server")
             .stderr(std::process::Stdio::null())
             .status();
+        if let Some(pid) = server {
+            eventually("the tmux server to close its terminal", || {
+                ended(pid).then_some(())
+            });
+        }
+    }
+
+    /// The tmux server's process id, if it is still running.
+    fn server_pid(&self) -> Option<u32> {
+        let output = self
+            .command()
+            .args(["display-message", "-p", "#{pid}"])
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&output.stdout).trim().parse().ok()
     }
 }
 
@@ -113,6 +133,19 @@ impl Drop for Tmux {
     fn drop(&mut self) {
         self.hang_up();
     }
+}
+
+/// Whether process `pid` has ended (its open files, a terminal among them, are then
+/// closed), whether or not its parent has reaped it yet.
+fn ended(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return true;
+    };
+    // The state follows the command name in parentheses, which may hold spaces.
+    let state = stat
+        .rsplit_once(") ")
+        .and_then(|(_, rest)| rest.chars().next());
+    matches!(state, Some('Z' | 'X'))
 }
 
 /// Polls `done` until it holds (for effects outside the screen, such as a row in the
