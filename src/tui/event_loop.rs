@@ -164,8 +164,22 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
     }
 
     /// Runs until the user quits or the terminal goes; then writes what is left of
-    /// the access log's queue.
+    /// the access log's queue. A terminal that fails (a write to a connection that
+    /// dropped before its hang-up was seen) still leaves the open form as a draft.
     fn run(mut self) -> Result<App, Box<dyn std::error::Error>> {
+        if let Err(error) = self.turn_until_done() {
+            // The error is what the user needs to hear; a draft that cannot be kept
+            // either adds nothing to it.
+            let _ = self.keep_last_draft();
+            return Err(error);
+        }
+        self.access
+            .finish(self.store, &self.app.session().login, self.patience)?;
+        Ok(self.app)
+    }
+
+    /// Turns the loop until the user quits or the terminal hangs up.
+    fn turn_until_done(&mut self) -> Result<(), Box<dyn std::error::Error>> {
         while !self.app.quitting() {
             if self.events.stopping() {
                 // The SSH connection dropped (SIGHUP) or we were asked to stop: keep
@@ -201,9 +215,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
                 Input::Event(event) => self.handle(&event)?,
             }
         }
-        self.access
-            .finish(self.store, &self.app.session().login, self.patience)?;
-        Ok(self.app)
+        Ok(())
     }
 
     /// Feeds `message` to `App::update` and carries out what it asks for, feeding each

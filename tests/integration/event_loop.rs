@@ -129,6 +129,61 @@ fn a_hang_up_in_a_form_keeps_its_draft_and_the_next_run_offers_it_back() {
     );
 }
 
+/// A terminal whose connection drops once the note is typed: drawing that frame fails
+/// as a write to a closed SSH connection does, before any hang-up is seen.
+struct DropsAfterTheNote(Counted);
+
+impl Screen for DropsAfterTheNote {
+    fn size(&self) -> std::io::Result<(u16, u16)> {
+        self.0.size()
+    }
+
+    fn draw(&mut self, app: &App, ctx: &Ctx) -> std::io::Result<()> {
+        if app.form().is_some_and(|form| form.value("note") == NOTE) {
+            return Err(std::io::Error::from_raw_os_error(libc::EIO));
+        }
+        self.0.draw(app, ctx)
+    }
+
+    fn clear(&mut self) -> std::io::Result<()> {
+        self.0.clear()
+    }
+
+    fn suspend(&mut self) -> std::io::Result<()> {
+        self.0.suspend()
+    }
+}
+
+#[test]
+fn a_terminal_that_fails_to_draw_still_leaves_the_typing_as_a_draft() {
+    let (_dir, mut store) = demo_store();
+    let reference = a_reference(&store);
+    let mut steps = vec![Step::Settle, Step::key(KeyCode::Char(':'))];
+    steps.extend(Step::typing(&format!("client {reference}")));
+    steps.extend([
+        Step::key(KeyCode::Enter),
+        Step::key(KeyCode::Char('n')),
+        Step::key(KeyCode::Tab),
+        Step::key(KeyCode::Tab),
+    ]);
+    steps.extend(Step::typing(NOTE));
+    let start = Start {
+        session: lead_session(&store),
+        settings: Settings::default(),
+        scope: None,
+        remembered: None,
+    };
+    let mut script = Script::new(at("2026-11-23 09:30"), steps);
+    let mut screen = DropsAfterTheNote(Counted::new());
+    let error = run_with(&mut screen, &mut script, &mut store, start)
+        .expect_err("the loop ends with the terminal's error");
+    assert!(error.to_string().contains("Input/output error"), "{error}");
+
+    let drafts = store.drafts("tester").unwrap();
+    assert_eq!(drafts.len(), 1, "the typing was kept: {}", screen.0.text());
+    assert_eq!(drafts[0].fields["note"], NOTE);
+}
+
 #[test]
 fn a_key_that_changes_nothing_on_screen_writes_no_frame() {
     let (_dir, mut store) = demo_store();
