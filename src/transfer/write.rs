@@ -125,7 +125,14 @@ impl Writer<'_, '_> {
                     .push((line, episode, columns, Vec::new()));
             }
             EpisodeImported::Differs(differs) => {
-                self.outcome.problems.push(episode_differs(line, &differs));
+                self.outcome.problems.push(recorded_differs(
+                    line,
+                    "this episode",
+                    &differs,
+                    "an import changes an episode only to record its assessment \
+                     (assessed_need, and the assessment_date where none is stored): correct \
+                     the row, leave those cells blank, or change the episode on its forms",
+                ));
             }
         }
         Ok(())
@@ -276,8 +283,14 @@ impl Writer<'_, '_> {
     }
 }
 
-/// An episode stored already that the row contradicts, as a problem naming each value.
-fn episode_differs(line: u64, differs: &[Differs]) -> Problem {
+/// A row stored already that the import's row contradicts (`what`: "this episode"),
+/// as a problem naming each value, then what the user can do (`instead`).
+pub(super) fn recorded_differs(
+    line: u64,
+    what: &str,
+    differs: &[Differs],
+    instead: &str,
+) -> Problem {
     let values: Vec<String> = differs
         .iter()
         .map(|d| format!("{} {} (stored: {})", d.column, d.file, d.stored))
@@ -286,10 +299,7 @@ fn episode_differs(line: u64, differs: &[Differs]) -> Problem {
         line,
         column: differs.first().map(|d| d.column.to_owned()),
         message: format!(
-            "this episode is recorded already, and the row says otherwise: {}; an import \
-             changes an episode only to record its assessment (assessed_need, and the \
-             assessment_date where none is stored): correct the row, leave those cells \
-             blank, or change the episode on its forms",
+            "{what} is recorded already, and the row says otherwise: {}; {instead}",
             values.join(", ")
         ),
     }

@@ -2,12 +2,10 @@
 //! hand-over, a re-engagement attempt, a court review. Each is created, left
 //! unchanged, completed (counted as updated), or refused with the column to correct.
 
-use crate::store::{
-    Differs, Imported, ImportedCustody, ImportedReengagement, ImportedReview, StoreResult,
-};
+use crate::store::{Imported, ImportedCustody, ImportedReengagement, ImportedReview, StoreResult};
 
 use super::parse::Problem;
-use super::write::Writer;
+use super::write::{Writer, recorded_differs};
 
 impl Writer<'_, '_> {
     /// A custody: created, its hand-over completed, or the stored values it
@@ -20,7 +18,13 @@ impl Writer<'_, '_> {
     ) -> StoreResult<()> {
         match self.tx.import_custody(c, audit)? {
             Ok(imported) => self.count(imported),
-            Err(differs) => self.outcome.problems.push(custody_differs(line, &differs)),
+            Err(differs) => self.outcome.problems.push(recorded_differs(
+                line,
+                "this custody",
+                &differs,
+                "an import never changes a recorded value: correct the row, leave those cells \
+                 blank, or change it on the custody's forms (hand-over, release dates, released)",
+            )),
         }
         Ok(())
     }
@@ -66,23 +70,5 @@ impl Writer<'_, '_> {
                 message,
             }),
         }
-    }
-}
-
-/// A custody stored already that the row contradicts, naming each value.
-fn custody_differs(line: u64, differs: &[Differs]) -> Problem {
-    let values: Vec<String> = differs
-        .iter()
-        .map(|d| format!("{} {} (stored: {})", d.column, d.file, d.stored))
-        .collect();
-    Problem {
-        line,
-        column: differs.first().map(|d| d.column.to_owned()),
-        message: format!(
-            "this custody is recorded already, and the row says otherwise: {}; an import never \
-             changes a recorded value: correct the row, leave those cells blank, or change it \
-             on the custody's forms (hand-over, release dates, released)",
-            values.join(", ")
-        ),
     }
 }
