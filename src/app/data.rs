@@ -40,6 +40,9 @@ pub struct Data {
     /// names, or the Caseload's first page, were read, and the whole snapshot
     /// follows. Other views wait for it.
     pub partial: Option<View>,
+    /// With a first screen: the Areas view's counts (areas, releases, outstanding
+    /// breaches) are read too, so that view need not wait for the whole snapshot.
+    pub areas_read: bool,
     /// Derived: the Today queue, ranked.
     pub today: Vec<triage::Item>,
     /// Derived: indices of `caseload` in client-id order, to find a client's row.

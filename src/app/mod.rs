@@ -533,8 +533,8 @@ impl App {
     }
 
     /// Whether `view` waits for the whole snapshot: a first screen (see
-    /// [`Data::partial`]) holds only what its own view shows, and a record is read by
-    /// itself.
+    /// [`Data::partial`]) holds only what its own view shows, and the Areas view's
+    /// counts once they are read; a record is read by itself.
     /// The Caseload's first page is only its list in name order with no filter or
     /// search: in any other order or filter it waits too.
     #[must_use]
@@ -542,6 +542,7 @@ impl App {
         match self.data.partial {
             None => false,
             Some(_) if view == View::Client => false,
+            Some(_) if view == View::Areas => !self.data.areas_read,
             Some(View::Caseload) if view == View::Caseload => !self.caseload_by_name_alone(),
             Some(first) => view != first,
         }

@@ -7,7 +7,7 @@ use caseload::app::{App, Scope};
 use caseload::config::Settings;
 use caseload::domain::clock::ClockStart;
 use caseload::domain::triage::TriageConfig;
-use caseload::loader::{load_first_page, load_first_screen, load_scope};
+use caseload::loader::{load_area_counts, load_first_page, load_first_screen, load_scope};
 use caseload::store::Store;
 use caseload::tui::script::{Script, Step};
 use caseload::tui::{Screen, Start, run_with};
@@ -273,4 +273,66 @@ fn a_first_page_shows_only_in_name_order_and_a_sort_waits_for_the_whole_list() {
     let text = screen(&app);
     assert!(text.contains("Reading the caseload"), "{text}");
     assert!(!text.contains("the first 20"), "{text}");
+}
+
+#[test]
+fn the_areas_counts_read_with_the_first_screen_are_the_whole_reads() {
+    let (_dir, store) = demo_store();
+    let cfg = TriageConfig::default();
+    let now = at("2026-11-23 09:30");
+    let mut compared = 0;
+    for scope in scopes(&store) {
+        let whole = load_scope(&store, scope, now, &cfg, &[]).unwrap();
+        let Some(mut first) = load_first_screen(&store, scope, now, &cfg, 20).unwrap() else {
+            continue;
+        };
+        assert!(!first.areas_read);
+        load_area_counts(&store, &mut first, now.date(), &cfg).unwrap();
+        assert!(first.areas_read);
+        assert_eq!(format!("{:?}", first.areas), format!("{:?}", whole.areas));
+        assert_eq!(
+            format!("{:?}", first.releases),
+            format!("{:?}", whole.releases)
+        );
+        assert_eq!(
+            format!("{:?}", first.breaches),
+            format!("{:?}", whole.breaches)
+        );
+        compared += 1;
+    }
+    assert!(compared > 1, "compared in {compared} scopes");
+}
+
+#[test]
+fn the_areas_view_shows_its_counts_before_the_whole_caseload_is_read() {
+    let (_dir, mut store) = demo_store();
+    let start = Start {
+        session: lead_session(&store),
+        settings: Settings::default(),
+        scope: Some(Scope::Everything),
+        remembered: None,
+    };
+    let mut screen = Frames {
+        terminal: Terminal::new(TestBackend::new(100, 30)).unwrap(),
+        drawn: Vec::new(),
+    };
+    let steps = vec![Step::key(KeyCode::Char('2')), Step::Settle];
+    let mut script = Script::new(at("2026-11-23 09:30"), steps);
+    run_with(&mut screen, &mut script, &mut store, start).unwrap();
+    let early = screen
+        .drawn
+        .iter()
+        .find(|frame| frame.contains("Caseloads by area") && frame.contains("| reading..."))
+        .expect("the areas table while the rest is read");
+    let settled = screen.drawn.last().unwrap();
+    assert!(!settled.contains("reading"), "{settled}");
+    // The table is the same; only the status and keys lines differ.
+    let table = |frame: &str| -> Vec<String> {
+        let lines: Vec<&str> = frame.lines().collect();
+        lines[..lines.len() - 2]
+            .iter()
+            .map(|&l| l.to_owned())
+            .collect()
+    };
+    assert_eq!(table(early), table(settled));
 }

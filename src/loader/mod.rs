@@ -16,9 +16,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::action::SnapshotRequest;
 use crate::app::Data;
 use crate::domain::model::CaseloadRow;
-use crate::domain::triage::{self, Cut, TriageConfig};
+use crate::domain::triage::TriageConfig;
 use crate::report::{self, Report, ReportOptions};
 use crate::store::{Access, Store, StoreError, StoreResult};
+
+mod first;
+
+pub use first::{load_area_counts, load_first_page, load_first_screen};
 
 /// Reads the snapshot for a scope given by its limits (area, worker) at `now`, and
 /// derives what its lists are built from (`triage` ranks the Today queue). Caseload
@@ -45,75 +49,6 @@ pub fn load_scope(
         ..Data::default()
     };
     data.derive(now, triage);
-    Ok(data)
-}
-
-/// The first screen of Today for a scope (area, worker) at `now`: for one worker's
-/// caseload, which is small, their whole queue; else the head of the queue ranked
-/// over only the clients it can come from (see [`Cut`]), once it fills `rows` rows.
-/// `None` if it does not: the whole snapshot is then the first thing shown.
-///
-/// # Errors
-/// A store error.
-pub fn load_first_screen(
-    store: &Store,
-    (area, worker): (Option<i64>, Option<i64>),
-    now: NaiveDateTime,
-    triage: &TriageConfig,
-    rows: usize,
-) -> StoreResult<Option<Data>> {
-    let open = store.open_breaches()?;
-    let (caseload, head) = if worker.is_some() {
-        let caseload = store.caseload(area, worker, &[])?;
-        let queue = triage::queue(&caseload, &open, now, triage);
-        (caseload, queue)
-    } else {
-        let mut found = None;
-        for cut in Cut::tries(now.date(), triage).unwrap_or_default() {
-            let breaches = cut.breach_clients(&open, now, triage);
-            let caseload = store.caseload_candidates((area, worker), &cut, &breaches)?;
-            let head = cut.head(triage::queue(&caseload, &open, now, triage));
-            if head.len() >= rows {
-                found = Some((caseload, head));
-                break;
-            }
-        }
-        let Some(found) = found else {
-            return Ok(None);
-        };
-        found
-    };
-    let mut data = Data {
-        workers: store.workers()?,
-        caseload,
-        loaded_at: Some(now),
-        scope: (area, worker),
-        ..Data::default()
-    };
-    data.derive_first_screen(head, now, triage);
-    Ok(Some(data))
-}
-
-/// The Caseload view's first page for a scope (area, worker): its first `rows` rows
-/// in name order, read in name order from the name index.
-///
-/// # Errors
-/// A store error.
-pub fn load_first_page(
-    store: &Store,
-    (area, worker): (Option<i64>, Option<i64>),
-    now: NaiveDateTime,
-    triage: &TriageConfig,
-    rows: usize,
-) -> StoreResult<Data> {
-    let mut data = Data {
-        workers: store.workers()?,
-        caseload: store.caseload_page((area, worker), rows)?,
-        loaded_at: Some(now),
-        scope: (area, worker),
-        ..Data::default()
-    };
-    data.derive_first_page(now, triage);
     Ok(data)
 }
 
@@ -469,6 +404,12 @@ fn start_reader(
                 busy.store(false, Ordering::Release);
                 if let Some(answer) = first {
                     let stopped = interrupted(&answer);
+                    let shown = match &answer {
+                        Answer::FirstRows(generation, Ok(data)) => {
+                            Some((*generation, data.clone()))
+                        }
+                        _ => None,
+                    };
                     if !stopped && outgoing.send(answer).is_err() {
                         return;
                     }
@@ -483,6 +424,27 @@ fn start_reader(
                     }
                     if snapshot.is_some() {
                         continue;
+                    }
+                    // Then the Areas view's counts, well before the rest.
+                    if let Some((generation, mut data)) = shown {
+                        busy.store(true, Ordering::Release);
+                        let read = area_counts(&store, &triage, &job, &mut data);
+                        busy.store(false, Ordering::Release);
+                        if read.is_ok()
+                            && outgoing
+                                .send(Answer::FirstRows(generation, Ok(data)))
+                                .is_err()
+                        {
+                            return;
+                        }
+                        // An interruption (or a failure, which the whole read
+                        // meets again and reports) leaves the Areas view waiting.
+                        for job in incoming.try_iter() {
+                            file(job, &mut snapshot, &mut report);
+                        }
+                        if snapshot.is_some() {
+                            continue;
+                        }
                     }
                 }
                 let again = job.clone();
@@ -549,6 +511,19 @@ fn first_screen(store: &Store, triage: &TriageConfig, job: &mut Job) -> Option<A
             request.first_rows = rows;
             Some(Answer::FirstRows(*generation, Err(error)))
         }
+    }
+}
+
+/// Adds the Areas view's counts to `data`, the first screen of snapshot `job`.
+fn area_counts(
+    store: &Store,
+    triage: &TriageConfig,
+    job: &Job,
+    data: &mut Data,
+) -> StoreResult<()> {
+    match job {
+        Job::Snapshot { request, .. } => load_area_counts(store, data, request.now.date(), triage),
+        Job::Report { .. } => Ok(()),
     }
 }
 
