@@ -94,10 +94,8 @@ fn a_reference(store: &Store) -> String {
     rows[0].label.reference().to_owned()
 }
 
-#[test]
-fn a_hang_up_in_a_form_keeps_its_draft_and_the_next_run_offers_it_back() {
-    let (_dir, mut store) = demo_store();
-    let reference = a_reference(&store);
+/// The steps that open `reference`'s record and type [`NOTE`] into a new contact.
+fn typing_a_contact_note(reference: &str) -> Vec<Step> {
     let mut steps = vec![Step::Settle, Step::key(KeyCode::Char(':'))];
     steps.extend(Step::typing(&format!("client {reference}")));
     steps.extend([
@@ -107,6 +105,14 @@ fn a_hang_up_in_a_form_keeps_its_draft_and_the_next_run_offers_it_back() {
         Step::key(KeyCode::Tab),
     ]);
     steps.extend(Step::typing(NOTE));
+    steps
+}
+
+#[test]
+fn a_hang_up_in_a_form_keeps_its_draft_and_the_next_run_offers_it_back() {
+    let (_dir, mut store) = demo_store();
+    let reference = a_reference(&store);
+    let mut steps = typing_a_contact_note(&reference);
     steps.push(Step::HangUp);
     let mut screen = Counted::new();
     let left = run(&mut store, &mut screen, steps);
@@ -158,15 +164,7 @@ impl Screen for DropsAfterTheNote {
 fn a_terminal_that_fails_to_draw_still_leaves_the_typing_as_a_draft() {
     let (_dir, mut store) = demo_store();
     let reference = a_reference(&store);
-    let mut steps = vec![Step::Settle, Step::key(KeyCode::Char(':'))];
-    steps.extend(Step::typing(&format!("client {reference}")));
-    steps.extend([
-        Step::key(KeyCode::Enter),
-        Step::key(KeyCode::Char('n')),
-        Step::key(KeyCode::Tab),
-        Step::key(KeyCode::Tab),
-    ]);
-    steps.extend(Step::typing(NOTE));
+    let steps = typing_a_contact_note(&reference);
     let start = Start {
         session: lead_session(&store),
         settings: Settings::default(),

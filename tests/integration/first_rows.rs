@@ -147,11 +147,11 @@ impl Screen for Frames {
     }
 }
 
-#[test]
-fn the_loop_shows_the_first_screen_then_the_whole_queue_without_moving_a_row() {
-    let (_dir, mut store) = demo_store();
+/// Runs the real loop at 100x30 as the demo's team leader in scope "everything"
+/// through `steps`; the loop must never spin.
+fn run_everything(store: &mut Store, steps: Vec<Step>) -> (App, Frames) {
     let start = Start {
-        session: lead_session(&store),
+        session: lead_session(store),
         settings: Settings::default(),
         scope: Some(Scope::Everything),
         remembered: None,
@@ -160,9 +160,16 @@ fn the_loop_shows_the_first_screen_then_the_whole_queue_without_moving_a_row() {
         terminal: Terminal::new(TestBackend::new(100, 30)).unwrap(),
         drawn: Vec::new(),
     };
-    let mut script = Script::new(at("2026-11-23 09:30"), vec![Step::Settle]);
-    let app = run_with(&mut screen, &mut script, &mut store, start).unwrap();
+    let mut script = Script::new(at("2026-11-23 09:30"), steps);
+    let app = run_with(&mut screen, &mut script, store, start).unwrap();
     assert!(!script.spun());
+    (app, screen)
+}
+
+#[test]
+fn the_loop_shows_the_first_screen_then_the_whole_queue_without_moving_a_row() {
+    let (_dir, mut store) = demo_store();
+    let (app, screen) = run_everything(&mut store, vec![Step::Settle]);
     let first = screen
         .drawn
         .iter()
@@ -208,16 +215,6 @@ fn the_caseload_first_page_is_the_first_rows_by_name_in_every_scope() {
 #[test]
 fn a_scope_change_on_the_caseload_shows_its_first_page_then_the_whole_list() {
     let (_dir, mut store) = demo_store();
-    let start = Start {
-        session: lead_session(&store),
-        settings: Settings::default(),
-        scope: Some(Scope::Everything),
-        remembered: None,
-    };
-    let mut screen = Frames {
-        terminal: Terminal::new(TestBackend::new(100, 30)).unwrap(),
-        drawn: Vec::new(),
-    };
     let steps = vec![
         Step::Settle,
         Step::key(KeyCode::Char('3')),
@@ -227,8 +224,7 @@ fn a_scope_change_on_the_caseload_shows_its_first_page_then_the_whole_list() {
         Step::key(KeyCode::Char('o')),
         Step::Settle,
     ];
-    let mut script = Script::new(at("2026-11-23 09:30"), steps);
-    run_with(&mut screen, &mut script, &mut store, start).unwrap();
+    let (_, screen) = run_everything(&mut store, steps);
     let first = screen
         .drawn
         .iter()
@@ -306,19 +302,8 @@ fn the_areas_counts_read_with_the_first_screen_are_the_whole_reads() {
 #[test]
 fn the_areas_view_shows_its_counts_before_the_whole_caseload_is_read() {
     let (_dir, mut store) = demo_store();
-    let start = Start {
-        session: lead_session(&store),
-        settings: Settings::default(),
-        scope: Some(Scope::Everything),
-        remembered: None,
-    };
-    let mut screen = Frames {
-        terminal: Terminal::new(TestBackend::new(100, 30)).unwrap(),
-        drawn: Vec::new(),
-    };
     let steps = vec![Step::key(KeyCode::Char('2')), Step::Settle];
-    let mut script = Script::new(at("2026-11-23 09:30"), steps);
-    run_with(&mut screen, &mut script, &mut store, start).unwrap();
+    let (_, screen) = run_everything(&mut store, steps);
     let early = screen
         .drawn
         .iter()
