@@ -199,11 +199,11 @@ fn custody_lines(c: &CustodyRecord) -> usize {
     1 + usize::from(handover) + checklist
 }
 
-/// How many lines the report view draws for `report` (one line of "counting" or "not
-/// loaded" without one), counted without building them. The report view checks it
-/// against the lines it draws.
+/// How many lines the report view draws for `report` at an inner width of `width`
+/// columns (one line of "counting" or "not loaded" without one), counted without
+/// building them. The report view checks it against the lines it draws.
 #[must_use]
-pub fn return_lines(report: Option<&Report>) -> usize {
+pub fn return_lines(report: Option<&Report>, width: usize) -> usize {
     let Some(report) = report else {
         return 1;
     };
@@ -215,7 +215,35 @@ pub fn return_lines(report: Option<&Report>) -> usize {
         .sum();
     let months = report.kpi1_by_month.len();
     let by_month = if months > 0 { 2 + months } else { 0 };
-    let definitions =
-        2 + crate::domain::kpi::KPIS.len() + crate::report::render::rules(report).len();
+    let definitions = 2 + return_definitions(report, width).len();
     kpis + sections + by_month + definitions
+}
+
+/// The return's definitions (each KPI's, then the team's rules and settings) as the
+/// report view shows them at an inner width of `width` columns: wrapped at spaces, each
+/// indented two columns and its following lines four, so that all of each can be read
+/// on a narrow terminal.
+#[must_use]
+pub fn return_definitions(report: &Report, width: usize) -> Vec<String> {
+    let kpis = crate::domain::kpi::KPIS
+        .iter()
+        .map(|kpi| format!("KPI {} ({}%): {}", kpi.number, kpi.target, kpi.definition));
+    let mut lines = Vec::new();
+    for text in kpis.chain(crate::report::render::rules(report)) {
+        let mut line = String::from("  ");
+        let mut words = 0;
+        for word in text.split_whitespace() {
+            if words > 0 && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::replace(&mut line, String::from("    ")));
+                words = 0;
+            }
+            if words > 0 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            words += 1;
+        }
+        lines.push(line);
+    }
+    lines
 }

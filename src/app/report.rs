@@ -33,7 +33,7 @@ impl App {
             .report
             .as_ref()
             .is_some_and(|r| r.period == report.period && r.scope == report.scope);
-        self.return_lines = crate::layout::return_lines(Some(&report));
+        self.return_lines = crate::layout::return_lines(Some(&report), self.return_width());
         self.report = Some(report);
         if !same {
             self.cursors[View::Report.index()] = ListCursor::default();
@@ -43,6 +43,16 @@ impl App {
         self.cursors[View::Report.index()].clamp(len, visible);
     }
 
+    /// The report view's inner width, which its wrapped definitions depend on.
+    pub(super) fn return_width(&self) -> usize {
+        usize::from(self.size.0.saturating_sub(2))
+    }
+
+    /// Counts the return's lines again at the terminal's width (after a resize).
+    pub(super) fn count_return_lines(&mut self) {
+        self.return_lines = crate::layout::return_lines(self.report.as_ref(), self.return_width());
+    }
+
     /// Notes that the return for `options` is being counted in the background. The
     /// return on screen stays while it is recounted, unless it is for another quarter
     /// or scope.
@@ -50,7 +60,7 @@ impl App {
         self.report_pending = true;
         if !self.report.as_ref().is_some_and(|r| options.covers(r)) {
             self.report = None;
-            self.return_lines = crate::layout::return_lines(None);
+            self.return_lines = crate::layout::return_lines(None, self.return_width());
         }
     }
 

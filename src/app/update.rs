@@ -132,6 +132,7 @@ impl App {
 
     fn resize(&mut self, columns: u16, rows: u16) -> Option<Effect> {
         self.size = (columns, rows);
+        self.count_return_lines();
         self.clamp_cursors();
         None
     }

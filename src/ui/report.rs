@@ -134,15 +134,11 @@ fn lines(app: &App, width: usize, theme: Theme) -> Vec<Line<'static>> {
     }
     out.push(Line::from(""));
     out.push(heading("KPI definitions", theme));
-    for kpi in KPIS {
-        out.push(Line::from(format!(
-            "  KPI {} ({}%): {}",
-            kpi.number, kpi.target, kpi.definition
-        )));
-    }
-    for rule in crate::report::render::rules(report) {
-        out.push(Line::from(format!("  {rule}")));
-    }
+    out.extend(
+        crate::layout::return_definitions(report, width)
+            .into_iter()
+            .map(Line::from),
+    );
     out
 }
 
@@ -158,7 +154,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let all = lines(app, inner_width(area.width), theme);
     debug_assert_eq!(
         all.len(),
-        crate::layout::return_lines(app.report()),
+        crate::layout::return_lines(app.report(), inner_width(area.width)),
         "layout::return_lines must count what the report view draws"
     );
     let shown: Vec<Line<'static>> = all.into_iter().skip(top).take(visible).collect();
