@@ -23,14 +23,15 @@ now_ms() { date +%s%3N; }
 load() { uptime | sed 's/.*load average: //'; }
 cat "$db" > /dev/null
 
-# first NAME READY COMMAND: starts COMMAND in an 80x24 pane and waits until the screen
-# shows READY (a grep -E pattern).
+# first NAME READY COMMAND [KEYS]: starts COMMAND in an 80x24 pane, types KEYS into it
+# at once, and waits until the screen shows READY (a grep -E pattern).
 first() {
-    name=$1 ready=$2 command=$3
+    name=$1 ready=$2 command=$3 keys=${4:-}
     run=1
     while [ "$run" -le "$runs" ]; do
         start=$(now_ms)
         tmux -S "$sock" new-session -d -x 80 -y 24 "$command"
+        [ -z "$keys" ] || tmux -S "$sock" send-keys "$keys"
         until tmux -S "$sock" capture-pane -p 2>/dev/null | grep -Eq "$ready"; do
             tmux -S "$sock" has-session 2>/dev/null || { echo "$command ended early" >&2; exit 1; }
             sleep 0.01
@@ -50,6 +51,11 @@ for scope in mine area all; do
     # The Today title with a row under it: "things to do" and a score.
     first "caseload --scope $scope" 'things to do' \
         "$bin --db $db --today 2026-11-23 --scope $scope"
+done
+for scope in mine area all; do
+    # `2` at start: the Areas view, until its first area's row has its counts.
+    first "caseload --scope $scope, the Areas counts" '[A-Za-z] +(yes|no) +[0-9]+ +[0-9]' \
+        "$bin --db $db --today 2026-11-23 --scope $scope" 2
 done
 out=$work/caseload.csv
 /usr/bin/time -f "export caseload: peak %M KiB in %e s (load $(load))" \
