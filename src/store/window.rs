@@ -55,30 +55,23 @@ impl Store {
                 .to_owned(),
             "SELECT value FROM json_each(?4)".to_owned(),
         ];
-        if let Some(due) = cut.review_due_by {
-            values.push(day(due));
-            parts.push(format!(
-                "SELECT client_id FROM episode
-                  WHERE closure_date IS NULL AND next_review_date <= ?{}",
-                values.len()
-            ));
-        }
-        if let Some(made) = cut.care_plan_by {
-            values.push(day(made));
-            parts.push(format!(
-                "SELECT client_id FROM episode
-                  WHERE closure_date IS NULL AND care_plan_date <= ?{}",
-                values.len()
-            ));
-        }
-        if let Some(assessed) = cut.assessed_by {
-            values.push(day(assessed));
-            parts.push(format!(
-                "SELECT client_id FROM episode
-                  WHERE closure_date IS NULL AND care_plan_date IS NOT NULL
-                    AND assessment_date <= ?{}",
-                values.len()
-            ));
+        // The open episodes past one of the cut's dates, each only when the cut has it.
+        for (by, condition) in [
+            (cut.review_due_by, "next_review_date"),
+            (cut.care_plan_by, "care_plan_date"),
+            (
+                cut.assessed_by,
+                "care_plan_date IS NOT NULL AND assessment_date",
+            ),
+        ] {
+            if let Some(by) = by {
+                values.push(day(by));
+                parts.push(format!(
+                    "SELECT client_id FROM episode
+                      WHERE closure_date IS NULL AND {condition} <= ?{}",
+                    values.len()
+                ));
+            }
         }
         if cut.custody {
             parts
