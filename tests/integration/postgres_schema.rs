@@ -81,6 +81,17 @@ fn postgres_columns(db: &Connection) -> Tables {
     tables
 }
 
+/// A fresh test database with caseload's schema, and a connection to it; `None`
+/// without a test cluster.
+fn migrated() -> Option<(PgDatabase, Connection)> {
+    let pg = PgDatabase::create()?;
+    let db = pg.connect();
+    let tx = db.transaction().unwrap();
+    migrate::migrate(&tx).unwrap();
+    tx.commit().unwrap();
+    Some((pg, db))
+}
+
 #[test]
 fn both_migration_sets_make_the_same_tables_and_columns_at_the_same_version() {
     let Some(pg) = PgDatabase::create() else {
@@ -103,13 +114,9 @@ fn both_migration_sets_make_the_same_tables_and_columns_at_the_same_version() {
 
 #[test]
 fn dates_and_times_are_refused_as_sqlite_refuses_them() {
-    let Some(pg) = PgDatabase::create() else {
+    let Some((_pg, db)) = migrated() else {
         return;
     };
-    let db = pg.connect();
-    let tx = db.transaction().unwrap();
-    migrate::migrate(&tx).unwrap();
-    tx.commit().unwrap();
     db.execute_batch("INSERT INTO area (id, name) VALUES (1, 'North')")
         .unwrap();
     let add = |born: &str| {
@@ -175,13 +182,9 @@ fn sqlite_indexes() -> Vec<String> {
 
 #[test]
 fn both_sets_make_the_same_indexes_and_every_postgres_table_has_row_security() {
-    let Some(pg) = PgDatabase::create() else {
+    let Some((_pg, db)) = migrated() else {
         return;
     };
-    let db = pg.connect();
-    let tx = db.transaction().unwrap();
-    migrate::migrate(&tx).unwrap();
-    tx.commit().unwrap();
     // The natural keys above all: an import relies on them to store a row once.
     let postgres: Vec<String> = db
         .query(
