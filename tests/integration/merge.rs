@@ -23,6 +23,11 @@ use crate::ui::press;
 
 /// The app as `login` (their worker record), on the fixed test time.
 pub(crate) fn app_as(store: &Store, login: &str) -> App {
+    app_as_sized(store, login, (100, 30))
+}
+
+/// [`app_as`] on a terminal of `size` (columns, rows).
+pub(crate) fn app_as_sized(store: &Store, login: &str, size: (u16, u16)) -> App {
     let worker = store
         .workers()
         .unwrap()
@@ -40,7 +45,7 @@ pub(crate) fn app_as(store: &Store, login: &str) -> App {
         session,
         &Settings::default(),
         at("2026-11-23 09:30"),
-        (100, 30),
+        size,
     )
     .unwrap()
 }

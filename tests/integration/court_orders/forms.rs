@@ -3,40 +3,20 @@
 //! the audit rows.
 
 use caseload::action::Effect;
-use caseload::app::{App, Session};
-use caseload::config::Settings;
+use caseload::app::App;
 use caseload::domain::triage::Kind;
 use caseload::form::{FormKind, Stage};
 use caseload::store::{Change, EpisodeEdit, Store, StoreError};
-use caseload::tui::{initial_app, perform};
+use caseload::tui::perform;
 use rusqlite::Connection;
 
-use crate::common::{as_login, at, team_store};
+use crate::common::{as_login, team_store};
 use crate::merge::{audit_count, enter, open, set};
 
 /// The app as `login`, on the fixed test time (Monday 23/11/2026), tall enough to
 /// show a whole record.
 fn app_as(store: &Store, login: &str) -> App {
-    let worker = store
-        .workers()
-        .unwrap()
-        .into_iter()
-        .find(|w| w.login.as_deref() == Some(login));
-    let session = Session {
-        login: login.to_owned(),
-        worker,
-        database: "test.db".to_owned(),
-        read_only: false,
-        redact: false,
-    };
-    initial_app(
-        store,
-        session,
-        &Settings::default(),
-        at("2026-11-23 09:30"),
-        (100, 50),
-    )
-    .unwrap()
+    crate::merge::app_as_sized(store, login, (100, 50))
 }
 
 fn order_reasons(app: &App, client: i64) -> Vec<String> {
