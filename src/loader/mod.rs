@@ -383,7 +383,7 @@ fn start_reader(
     }
     let counts = Arc::clone(counted);
     let reading = Arc::new(AtomicBool::new(false));
-    let interrupt = store.interrupt_handle();
+    let interrupt = store.interrupt_handle()?;
     let busy = Arc::clone(&reading);
     let (path, triage) = (path.to_owned(), triage.clone());
     std::thread::spawn(move || {

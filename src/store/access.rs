@@ -66,17 +66,17 @@ impl Store {
             return Ok(());
         }
         let result = match self.access {
-            Access::ReadWrite => append(&mut self.conn, login, entries, wait),
+            Access::ReadWrite => append(self.sqlite()?, login, entries, wait),
             Access::ReadOnly => {
                 let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                Connection::open_with_flags(&self.path, flags)
+                Connection::open_with_flags(self.path(), flags)
                     .map_err(StoreError::from)
-                    .and_then(|mut conn| append(&mut conn, login, entries, wait))
+                    .and_then(|conn| append(&conn, login, entries, wait))
             }
         };
         result.map_err(|e| match e {
             StoreError::Busy { .. } => StoreError::Busy {
-                holder: super::lock::holder(&self.path),
+                holder: super::lock::holder(self.path()),
                 waited: wait,
             },
             StoreError::Sqlite(inner)
@@ -92,7 +92,7 @@ impl Store {
                 StoreError::Invalid(format!(
                     "the access log in {} cannot be written from your login (the file or its \
                      directory is read-only for you): `caseload doctor --db {0}` says why",
-                    self.path.display()
+                    self.path().display()
                 ))
             }
             other => other,
@@ -105,7 +105,7 @@ impl Store {
     /// # Errors
     /// An SQLite error.
     pub fn viewers(&self, client_id: i64) -> StoreResult<Vec<Viewer>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT l.login, w.name, w.role, max(l.at) AS last, count(*) AS times FROM access_log l
                LEFT JOIN worker w ON w.login = l.login
               WHERE l.client_id = ?1
@@ -129,14 +129,14 @@ impl Store {
 /// Inserts `entries` in one `BEGIN IMMEDIATE` transaction on `conn`, waiting at most
 /// `wait` for the write lock.
 fn append(
-    conn: &mut Connection,
+    conn: &Connection,
     login: &str,
     entries: &[AccessEntry],
     wait: Duration,
 ) -> StoreResult<()> {
     conn.busy_timeout(wait)?;
     let result = (|| {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO access_log (at, login, what, detail, client_id, row_count)

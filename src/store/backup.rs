@@ -66,7 +66,8 @@ impl Store {
             return Err(StoreError::Interrupted(String::new()));
         }
         let done = AtomicBool::new(false);
-        let interrupt = self.conn.get_interrupt_handle();
+        let conn = self.sqlite()?;
+        let interrupt = conn.get_interrupt_handle();
         std::thread::scope(|scope| {
             scope.spawn(|| {
                 while !done.load(Ordering::Relaxed) {
@@ -77,9 +78,7 @@ impl Store {
                     std::thread::sleep(Duration::from_millis(20));
                 }
             });
-            let result = self
-                .conn
-                .execute("VACUUM INTO ?1", [partial.to_string_lossy()]);
+            let result = conn.execute("VACUUM INTO ?1", [partial.to_string_lossy()]);
             done.store(true, Ordering::Relaxed);
             result
         })?;

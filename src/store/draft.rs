@@ -24,9 +24,9 @@ impl Store {
         fields: &serde_json::Value,
     ) -> StoreResult<()> {
         self.write(actor, |tx| {
-            tx.tx
+            tx.sqlite()?
                 .execute(DELETE_DRAFT, params![actor.login, form, client_id])?;
-            tx.tx.execute(
+            tx.sqlite()?.execute(
                 "INSERT INTO draft (login, form, client_id, fields, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
                     actor.login,
@@ -45,7 +45,7 @@ impl Store {
     /// # Errors
     /// An SQLite error (a draft whose fields are not JSON comes back as `null`).
     pub fn drafts(&self, login: &str) -> StoreResult<Vec<Draft>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT login, form, client_id, fields, saved_at FROM draft
               WHERE login = ?1 ORDER BY saved_at DESC, id DESC",
         )?;
@@ -75,7 +75,7 @@ impl Store {
         client_id: Option<i64>,
     ) -> StoreResult<()> {
         self.write(actor, |tx| {
-            tx.tx
+            tx.sqlite()?
                 .execute(DELETE_DRAFT, params![actor.login, form, client_id])?;
             Ok(())
         })

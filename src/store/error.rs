@@ -123,6 +123,11 @@ pub enum StoreError {
     ReadOnlySession,
     /// Any other SQLite error.
     Sqlite(rusqlite::Error),
+    /// Something that still reaches SQLite directly, asked of a PostgreSQL database.
+    NotOnPostgres,
+    /// The SQL layer's error that is not SQLite's (PostgreSQL's, or a row of the
+    /// wrong shape).
+    Sql(super::sql::Error),
     /// A file-system error.
     Io(std::io::Error),
 }
@@ -221,6 +226,10 @@ impl std::fmt::Display for StoreError {
                 Some(words) => f.write_str(words),
                 None => unexplained(f, e),
             },
+            Self::NotOnPostgres => f.write_str(
+                "this is not available on PostgreSQL yet: nothing was changed; use it on an SQLite database (README, \"Moving to PostgreSQL\", lists what runs on PostgreSQL)",
+            ),
+            Self::Sql(e) => e.fmt(f),
             Self::Io(e) => write!(f, "file error: {e}"),
         }
     }
@@ -349,6 +358,7 @@ impl std::error::Error for StoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Sqlite(e) => Some(e),
+            Self::Sql(e) => Some(e),
             Self::Io(e) => Some(e),
             _ => None,
         }
@@ -420,6 +430,17 @@ fn natural_key_clash(e: &rusqlite::Error) -> Option<&'static str> {
         }
         _ => return None,
     })
+}
+
+impl From<super::sql::Error> for StoreError {
+    /// SQLite's errors as [`From<rusqlite::Error>`] has them; any other stays the SQL
+    /// layer's.
+    fn from(e: super::sql::Error) -> Self {
+        match e {
+            super::sql::Error::Sqlite(e) => e.into(),
+            other => Self::Sql(other),
+        }
+    }
 }
 
 impl From<std::io::Error> for StoreError {

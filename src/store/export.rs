@@ -304,7 +304,10 @@ impl Store {
         today: NaiveDate,
         mut each: impl FnMut(&mut [String]) -> Result<(), E>,
     ) -> Result<(), E> {
-        let mut stmt = self.conn.prepare(&kind.sql()).map_err(StoreError::from)?;
+        let mut stmt = self
+            .sqlite()?
+            .prepare(&kind.sql())
+            .map_err(StoreError::from)?;
         let mut rows = stmt.query(params![today]).map_err(StoreError::from)?;
         let mut cells = vec![String::new(); kind.columns().len()];
         while let Some(r) = rows.next().map_err(StoreError::from)? {
@@ -334,7 +337,7 @@ impl Store {
     /// # Errors
     /// An SQLite error.
     pub fn export_count(&self, kind: ExportKind, today: NaiveDate) -> StoreResult<usize> {
-        let count: i64 = self.conn.query_row(
+        let count: i64 = self.sqlite()?.query_row(
             &format!("SELECT count(*) FROM ({})", kind.sql()),
             params![today],
             |r| r.get(0),

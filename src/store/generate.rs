@@ -37,7 +37,7 @@ impl Store {
             let value = build(tx)?;
             let count = |table: &str| -> StoreResult<i64> {
                 Ok(tx
-                    .tx
+                    .sqlite()?
                     .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
             };
             let (clients, contacts) = (count("client")?, count("contact")?);

@@ -94,7 +94,7 @@ impl Store {
         // One read transaction, so both lists come from one snapshot: a colleague's
         // import committed between two separate reads would show its clients' twin
         // keys without the clients, and every row would look like a twin.
-        let snapshot = self.conn.unchecked_transaction()?;
+        let snapshot = self.sqlite()?.unchecked_transaction()?;
         let mut keys = ImportKeys::default();
         {
             let mut clients = snapshot.prepare(CLIENT_SELECT)?;
@@ -131,23 +131,26 @@ impl Store {
         }
         // A large import touches many index pages: a bigger page cache (allocated only
         // as used) keeps them in memory rather than spilling to the WAL mid-transaction.
-        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn
+        let cache: i64 = self
+            .sqlite()?
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.sqlite()?
             .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
         // Each insert that fires a trigger (a contact's last-contact trigger) keeps a
         // statement journal of the pages it changes; in memory, not in a temporary file.
-        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        self.sqlite()?.pragma_update(None, "temp_store", "MEMORY")?;
         // No savepoint: one would copy every page the import changes to a statement
         // journal, inside the lock, only to be thrown away.
         let result = super::lock::write(
-            &mut self.conn,
-            &self.path,
+            &self.conn,
+            self.location.file(),
             &self.lock,
             (&actor.login, actor.now),
             |tx| change(&Tx { tx, actor }),
         );
-        self.conn.pragma_update(None, "cache_size", cache)?;
-        self.conn.pragma_update(None, "temp_store", "DEFAULT")?;
+        self.sqlite()?.pragma_update(None, "cache_size", cache)?;
+        self.sqlite()?
+            .pragma_update(None, "temp_store", "DEFAULT")?;
         result
     }
 }
@@ -168,7 +171,7 @@ impl Tx<'_> {
     /// An SQLite error.
     pub fn client_scope(&self, id: i64) -> StoreResult<Option<ClientScope>> {
         Ok(self
-            .tx
+            .sqlite()?
             .prepare_cached("SELECT area_id, care_coordinator_id FROM client WHERE id = ?1")?
             .query_row([id], |r| {
                 Ok(ClientScope {
@@ -185,7 +188,7 @@ impl Tx<'_> {
     /// An SQLite error, or no such client.
     pub fn client_reference(&self, id: i64) -> StoreResult<String> {
         Ok(self
-            .tx
+            .sqlite()?
             .prepare_cached("SELECT reference FROM client WHERE id = ?1")?
             .query_row([id], |r| r.get("reference"))?)
     }
@@ -209,7 +212,7 @@ impl Tx<'_> {
             })
         });
         let inserted = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "INSERT INTO episode (client_id, referral_date, referral_source, assessment_date,
                     assessed_need, care_plan_date, engaged, engaged_on, prescribed, tier,
@@ -238,7 +241,7 @@ impl Tx<'_> {
                 .map_or(EpisodeImported::Unchanged, EpisodeImported::Created));
         }
         let (id, version, stored, differs) = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT id, version, referral_source, assessment_date, assessed_need,
                         care_plan_date, engaged, engaged_on, prescribed, tier, closure_date,
@@ -270,7 +273,7 @@ impl Tx<'_> {
             return Ok(EpisodeImported::Unchanged);
         }
         let updated = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "UPDATE episode
                     SET assessment_date = coalesce(assessment_date, ?1),
@@ -301,7 +304,7 @@ impl Tx<'_> {
     pub fn import_breach(&self, b: &NewBreach, audit: &str) -> StoreResult<Option<i64>> {
         let deadline = crate::domain::breach::deadline(b.raised_at, b.rag);
         let inserted = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "INSERT INTO breach (client_id, raised_at, rag, deadline, status, resolution_date)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -329,7 +332,7 @@ impl Tx<'_> {
         if inserted == 0 {
             return Ok(None);
         }
-        let id = self.tx.last_insert_rowid();
+        let id = self.sqlite()?.last_insert_rowid();
         self.audit_import(entity, id, None, after)?;
         Ok(Some(id))
     }
@@ -343,7 +346,7 @@ impl Tx<'_> {
         before: Option<&str>,
         after: &str,
     ) -> StoreResult<()> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO audit (at, who, entity, row_id, action, before, after)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -82,7 +82,7 @@ impl Tx<'_> {
         audit: &str,
     ) -> StoreResult<Result<Imported, AssessmentOutcome>> {
         let stored: Vec<(i64, Option<AssessmentOutcome>)> = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT id, outcome FROM required_assessment
                   WHERE client_id = ?1 AND appointment_at = ?2 AND kind = ?3 ORDER BY id",
@@ -111,7 +111,7 @@ impl Tx<'_> {
             self.audit_import("required_assessment", id, None, audit)?;
             (id, Imported::Created)
         } else if let Some((id, _)) = stored.iter().find(|(_, outcome)| outcome.is_none()) {
-            self.tx
+            self.sqlite()?
                 .prepare_cached(
                     "UPDATE required_assessment SET outcome = ?1, version = version + 1
                       WHERE id = ?2",
@@ -150,7 +150,7 @@ impl Tx<'_> {
     ) -> StoreResult<Result<bool, u32>> {
         let signposted_to = b.signposted_to.map(SignpostDestination::code);
         let stored: u32 = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT count(*) FROM outreach WHERE area_id = ?1 AND recorded_on = ?2
                     AND worker_id = ?3 AND signposted_to IS ?4",
@@ -192,7 +192,7 @@ impl Tx<'_> {
     ) -> StoreResult<Result<Imported, NaiveDate>> {
         let episode = self.episode_referred(e.client_id, e.referral_date)?;
         let (engaged, on): (bool, Option<NaiveDate>) = self
-            .tx
+            .sqlite()?
             .prepare_cached("SELECT engaged, engaged_on FROM episode WHERE id = ?1")?
             .query_row([episode], |r| Ok((r.get("engaged")?, r.get("engaged_on")?)))?;
         match on.filter(|_| engaged) {
@@ -200,7 +200,7 @@ impl Tx<'_> {
             Some(day) => return Ok(Err(day)),
             None => {}
         }
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "UPDATE episode SET engaged = 1, engaged_on = ?1, version = version + 1
                   WHERE id = ?2",

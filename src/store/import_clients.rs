@@ -76,7 +76,7 @@ pub(super) fn client_row(
 
 /// The client `sql` (a [`CLIENT_SELECT`] for one row) finds with `key`, if any.
 pub(super) fn one_client(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     sql: &str,
     key: impl rusqlite::ToSql,
 ) -> StoreResult<Option<(i64, NewClient)>> {
@@ -92,7 +92,7 @@ impl Tx<'_> {
     /// An SQLite error.
     pub fn client_by_reference(&self, reference: &str) -> StoreResult<Option<(i64, NewClient)>> {
         one_client(
-            self.tx,
+            self.sqlite()?,
             &format!("{CLIENT_SELECT} WHERE reference = ?1"),
             reference,
         )
@@ -104,7 +104,7 @@ impl Tx<'_> {
     /// An SQLite error.
     pub fn twin_holder(&self, key: &str) -> StoreResult<Option<String>> {
         Ok(self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT c.reference FROM client_twin t JOIN client c ON c.id = t.client_id
                   WHERE t.key = ?1",
@@ -131,7 +131,7 @@ impl Tx<'_> {
     pub(super) fn set_twin_key(&self, id: i64, c: &NewClient) -> StoreResult<()> {
         let key = crate::domain::twin::key(&c.family_name, &c.given_name, c.date_of_birth);
         let result = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "INSERT INTO client_twin (key, client_id) VALUES (?1, ?2)
                  ON CONFLICT (client_id) DO UPDATE SET key = excluded.key",
@@ -140,7 +140,7 @@ impl Tx<'_> {
         match result {
             Ok(_) => Ok(()),
             Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                let (client_id, reference) = self.tx.query_row(
+                let (client_id, reference) = self.sqlite()?.query_row(
                     "SELECT c.id, c.reference FROM client_twin t JOIN client c ON c.id = t.client_id
                       WHERE t.key = ?1",
                     [&key],
@@ -167,13 +167,17 @@ impl Tx<'_> {
         old: &str,
         new: &str,
     ) -> StoreResult<NewClient> {
-        let before = one_client(self.tx, &format!("{CLIENT_SELECT} WHERE id = ?1"), id)?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "client",
-                key: id.to_string(),
-            })?
-            .1;
-        self.tx.execute(
+        let before = one_client(
+            self.sqlite()?,
+            &format!("{CLIENT_SELECT} WHERE id = ?1"),
+            id,
+        )?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "client",
+            key: id.to_string(),
+        })?
+        .1;
+        self.sqlite()?.execute(
             "UPDATE client SET given_name = ?2, family_name = ?3, date_of_birth = ?4, sex = ?5,
                     ethnicity = ?6, nhs_number = ?7, area_id = ?8, care_coordinator_id = ?9,
                     consent_to_share = ?10, consent_date = ?11, substance_1 = ?12,

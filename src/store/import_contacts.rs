@@ -10,7 +10,7 @@ use super::{Audited, NewContact, StoreResult, Tx, format_timestamp};
 pub struct ContactInserts<'t> {
     contact: Statement<'t>,
     audit: Statement<'t>,
-    conn: &'t rusqlite::Transaction<'t>,
+    conn: &'t rusqlite::Connection,
     at: String,
     who: &'t str,
 }
@@ -21,17 +21,18 @@ impl<'t> Tx<'t> {
     /// # Errors
     /// An SQLite error.
     pub fn contact_inserts(&self) -> StoreResult<ContactInserts<'t>> {
+        let conn = self.sqlite()?;
         Ok(ContactInserts {
-            contact: self.tx.prepare(
+            contact: conn.prepare(
                 "INSERT INTO contact (client_id, worker_id, contact_at, kind, note)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (client_id, contact_at, kind, worker_id, note) DO NOTHING",
             )?,
-            audit: self.tx.prepare(
+            audit: conn.prepare(
                 "INSERT INTO audit (at, who, entity, row_id, action, before, after)
                  VALUES (?1, ?2, 'contact', ?3, ?4, NULL, ?5)",
             )?,
-            conn: self.tx,
+            conn,
             at: format_timestamp(self.actor.now),
             who: &self.actor.login,
         })

@@ -127,7 +127,7 @@ impl Tx<'_> {
     ) -> StoreResult<Result<Imported, Vec<Differs>>> {
         let named = c.handover_with.is_some() && c.handover_on.is_some();
         let inserted = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "INSERT INTO custody (client_id, prison, reception_date, expected_release_date,
                     earliest_release_date, release_type, actual_release_date, reception_kind,
@@ -157,7 +157,7 @@ impl Tx<'_> {
             return Ok(Ok(Imported::Created));
         }
         let stored = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT id, prison, reception_kind, handover_with, handover_on,
                         handover_prescribing, handover_consent, dan_advised,
@@ -198,7 +198,7 @@ impl Tx<'_> {
             let value: Box<dyn rusqlite::ToSql> = Box::new(v.clone());
             value
         }));
-        self.tx.execute(
+        self.sqlite()?.execute(
             &format!(
                 "UPDATE custody SET {}, version = version + 1 WHERE id = ?1",
                 sets.join(", ")
@@ -231,7 +231,7 @@ impl Tx<'_> {
         audit: &str,
     ) -> StoreResult<Result<Imported, Refused>> {
         let breach: Option<(i64, NaiveDateTime)> = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT id, raised_at FROM breach WHERE client_id = ?1 AND raised_at = ?2",
             )?
@@ -255,7 +255,7 @@ impl Tx<'_> {
             return Ok(Err(("attempted_at", why)));
         }
         let stored: Option<String> = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT note FROM reengagement WHERE breach_id = ?1 AND attempted_at = ?2 AND how = ?3",
             )?
@@ -299,7 +299,7 @@ impl Tx<'_> {
         audit: &str,
     ) -> StoreResult<Result<Imported, Refused>> {
         let order: Option<i64> = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT id FROM court_order WHERE client_id = ?1 AND kind = ?2 AND start_date = ?3",
             )?
@@ -330,7 +330,7 @@ impl Tx<'_> {
             )));
         }
         let stored: Option<(i64, bool)> = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT id, report_sent FROM court_review WHERE court_order_id = ?1 AND review_on = ?2",
             )?
@@ -351,7 +351,7 @@ impl Tx<'_> {
                     .to_owned(),
             ))),
             (Some((id, false)), Some(true)) => {
-                self.tx.execute(
+                self.sqlite()?.execute(
                     "UPDATE court_review SET report_sent = 1, version = version + 1 WHERE id = ?1",
                     [id],
                 )?;

@@ -54,7 +54,7 @@ impl Tx<'_> {
         audit: &str,
     ) -> StoreResult<Result<Option<i64>, Vec<TestResult>>> {
         let stored: Vec<TestResult> = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT result FROM drug_test WHERE client_id = ?1 AND tested_on = ?2 AND kind = ?3
                   ORDER BY id",
@@ -70,7 +70,7 @@ impl Tx<'_> {
             return Ok(Err(stored));
         }
         let inserted = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "INSERT INTO drug_test (client_id, tested_on, kind, result) VALUES (?1, ?2, ?3, ?4)",
             )?
@@ -96,7 +96,7 @@ impl Tx<'_> {
         audit: &str,
     ) -> StoreResult<Result<Option<i64>, ReplacedTally>> {
         let inserted = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "INSERT INTO custody_tally (area_id, recorded_on, charged, tested, positive)
                  VALUES (?1, ?2, ?3, ?4, ?5)
@@ -113,7 +113,7 @@ impl Tx<'_> {
             return Ok(Ok(self.imported("custody_tally", inserted, audit)?));
         }
         let stored = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT charged, tested, positive FROM custody_tally
                   WHERE area_id = ?1 AND recorded_on = ?2",
@@ -144,7 +144,7 @@ impl Tx<'_> {
     pub fn import_outcome(&self, o: &ImportedOutcome, audit: &str) -> StoreResult<Option<i64>> {
         let episode = self.episode_referred(o.client_id, o.referral_date)?;
         let inserted = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "INSERT INTO positive_outcome (episode_id, recorded_on, kind)
                  VALUES (?1, ?2, ?3)
@@ -164,7 +164,7 @@ impl Tx<'_> {
         referral_date: NaiveDate,
     ) -> StoreResult<i64> {
         let episode: Option<i64> = self
-            .tx
+            .sqlite()?
             .prepare_cached("SELECT id FROM episode WHERE client_id = ?1 AND referral_date = ?2")?
             .query_row(params![client_id, referral_date], |r| r.get("id"))
             .optional()?;
@@ -188,7 +188,7 @@ impl Tx<'_> {
     pub fn import_modality(&self, m: &ImportedModality, audit: &str) -> StoreResult<Option<i64>> {
         let episode = self.episode_referred(m.client_id, m.referral_date)?;
         let inserted = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "INSERT INTO modality (episode_id, kind, started_on, ended_on, completed)
                  VALUES (?1, ?2, ?3, ?4, ?5)
@@ -205,7 +205,7 @@ impl Tx<'_> {
             return self.imported("modality", inserted, audit);
         }
         let (ended_on, completed): (Option<NaiveDate>, bool) = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT ended_on, completed FROM modality
                   WHERE episode_id = ?1 AND kind = ?2 AND started_on = ?3",

@@ -19,7 +19,7 @@ impl Tx<'_> {
     pub fn import_order(&self, o: &NewOrder, audit: &str) -> StoreResult<Option<i64>> {
         let t = &o.terms;
         let stored: Option<NewOrder> = self
-            .tx
+            .sqlite()?
             .prepare_cached(
                 "SELECT court, end_date, early_end_date, late_end_date, ended_on FROM court_order
                   WHERE client_id = ?1 AND kind = ?2 AND start_date = ?3",

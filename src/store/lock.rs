@@ -14,11 +14,11 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
-use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use super::error::{StoreError, StoreResult};
 use super::share::{self, Sharing};
+use super::sql::{self, Connection, Transaction};
 use super::{BUSY_TIMEOUT, format_timestamp};
 
 /// How long writes wait by default before giving up.
@@ -114,33 +114,45 @@ pub(super) fn process_policy() -> LockPolicy {
 /// holds it and reports how long it has waited.
 const LOCK_SLICE: Duration = Duration::from_millis(250);
 
-/// Runs `change` in one `BEGIN IMMEDIATE` transaction on `conn` (open on `db`): all
-/// of it is committed if `change` says to keep it, or else (or on any error) none of
-/// it. Every write goes through here, the schema upgrade at first open included.
+/// Runs `change` in one write transaction ([`Connection::transaction`]: `BEGIN
+/// IMMEDIATE` on SQLite) on `conn`: all of it is committed if `change` says to keep it,
+/// or else (or on any error) none of it. Every write goes through here, the schema
+/// upgrade at first open included.
 ///
-/// While another connection writes, this waits for it (up to `policy.wait`, telling
-/// `policy.report` how it goes about once a second); once it holds the lock it
-/// announces itself as `login` doing `policy.activity` since `now` to anyone waiting
-/// in turn, until its transaction ends.
+/// On the SQLite file `db`, while another connection writes, this waits for it (up to
+/// `policy.wait`, telling `policy.report` how it goes about once a second); once it
+/// holds the lock it announces itself as `login` doing `policy.activity` since `now` to
+/// anyone waiting in turn, until its transaction ends. On PostgreSQL (`db` is `None`)
+/// writers do not exclude each other: each locks the rows it compares versions of.
 ///
 /// # Errors
 /// [`StoreError::Busy`] if the lock stayed taken for the whole wait, or whatever
-/// `change` or SQLite returns.
+/// `change` or the engine returns.
 pub(super) fn write<T>(
-    conn: &mut Connection,
-    db: &Path,
+    conn: &Connection,
+    db: Option<&Path>,
     policy: &LockPolicy,
     (login, now): (&str, NaiveDateTime),
     change: impl FnOnce(&Transaction<'_>) -> StoreResult<(T, bool)>,
 ) -> StoreResult<T> {
+    let (Some(db), Some(sqlite)) = (db, conn.as_sqlite()) else {
+        let tx = conn.transaction()?;
+        let (value, keep) = change(&tx)?;
+        if keep {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
+        return Ok(value);
+    };
     let started = Instant::now();
     let mut reported: Option<Instant> = None;
     loop {
         let remaining = policy.wait.saturating_sub(started.elapsed());
-        conn.busy_timeout(remaining.min(LOCK_SLICE))?;
-        let error = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        sqlite.busy_timeout(remaining.min(LOCK_SLICE))?;
+        match conn.transaction() {
             Ok(tx) => {
-                tx.busy_timeout(BUSY_TIMEOUT)?;
+                sqlite.busy_timeout(BUSY_TIMEOUT)?;
                 if reported.is_some() {
                     report(policy, None, started, true);
                 }
@@ -156,16 +168,16 @@ pub(super) fn write<T>(
                 }
                 return Ok(value);
             }
-            Err(error) => error,
-        };
-        if !is_busy(&error) {
-            conn.busy_timeout(BUSY_TIMEOUT)?;
-            return Err(error.into());
+            Err(sql::Error::Sqlite(error)) if is_busy(&error) => {}
+            Err(error) => {
+                sqlite.busy_timeout(BUSY_TIMEOUT)?;
+                return Err(error.into());
+            }
         }
         let holder = holder(db);
         let waited = started.elapsed();
         if waited >= policy.wait {
-            conn.busy_timeout(BUSY_TIMEOUT)?;
+            sqlite.busy_timeout(BUSY_TIMEOUT)?;
             if reported.is_some() {
                 report(policy, holder.clone(), started, true);
             }

@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::OpenFlags;
 
 pub use crate::domain::write::{
     Change, ClientEdit, CustodyEdit, Draft, EpisodeEdit, FieldConflict, NewArea, NewBreach,
@@ -94,13 +94,39 @@ pub enum Access {
     ReadOnly,
 }
 
+/// Where a store's database is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// An SQLite file.
+    File(PathBuf),
+    /// A PostgreSQL database: its URL as shown to people, without a password.
+    Postgres(String),
+}
+
+impl Location {
+    /// The SQLite file, if it is one.
+    #[must_use]
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Self::File(path) => Some(path),
+            Self::Postgres(_) => None,
+        }
+    }
+}
+
 /// An open caseload database.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    conn: sql::Connection,
+    location: Location,
     access: Access,
     lock: LockPolicy,
+}
+
+/// The SQLite connection under `conn`, for store code that still uses rusqlite
+/// directly; on PostgreSQL, [`StoreError::NotOnPostgres`].
+fn sqlite_of(conn: &sql::Connection) -> StoreResult<&rusqlite::Connection> {
+    conn.as_sqlite().ok_or(StoreError::NotOnPostgres)
 }
 
 /// Formats a date-time as stored (`YYYY-MM-DD HH:MM`).
@@ -188,9 +214,10 @@ impl Store {
     /// Closes the connection letting SQLite fold the WAL into the file and remove the
     /// `-wal` and `-shm`, so the file alone is the whole database (before a rename).
     fn close_discarding_wal(self) -> StoreResult<()> {
-        set_persistent_wal(&self.conn, false)?;
-        let path = self.path.clone();
-        self.conn.close().map_err(|(_, e)| StoreError::from(e))?;
+        set_persistent_wal(self.sqlite()?, false)?;
+        let path = self.path().to_path_buf();
+        let conn = self.conn.into_sqlite().ok_or(StoreError::NotOnPostgres)?;
+        conn.close().map_err(|(_, e)| StoreError::from(e))?;
         if share::COMPANIONS
             .iter()
             .any(|suffix| share::with_suffix(&path, suffix).exists())
@@ -267,20 +294,22 @@ impl Store {
             Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
             Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = if access == Access::ReadOnly && share::frozen(path) {
-            Connection::open_with_flags(
+        let conn = if access == Access::ReadOnly && share::frozen(path) {
+            rusqlite::Connection::open_with_flags(
                 format!("file:{}?immutable=1", uri_path(path)),
                 flags | OpenFlags::SQLITE_OPEN_URI,
             )?
         } else {
-            Connection::open_with_flags(path, flags)?
+            rusqlite::Connection::open_with_flags(path, flags)?
         };
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Keep the -wal and -shm when the last session closes: the next colleague then
         // finds them already shared, instead of re-creating them with their own group.
         set_persistent_wal(&conn, true)?;
+        let wrapped = sql::Connection::sqlite(conn);
         // Reading any pragma touches the header: a non-SQLite file fails here, unchanged.
-        migrate::migrate(&mut conn, path, access == Access::ReadWrite, initialise)?;
+        migrate::migrate(&wrapped, path, access == Access::ReadWrite, initialise)?;
+        let conn = sqlite_of(&wrapped)?;
         if access == Access::ReadWrite {
             let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
@@ -299,8 +328,8 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         Ok(Self {
-            conn,
-            path: path.to_path_buf(),
+            conn: wrapped,
+            location: Location::File(path.to_path_buf()),
             access,
             lock: lock::process_policy(),
         })
@@ -312,7 +341,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::AlreadyExists`] if something is there, or the OS error.
     pub fn create_file(&self, path: &Path) -> StoreResult<std::fs::File> {
-        let metadata = std::fs::metadata(&self.path)?;
+        let metadata = std::fs::metadata(self.path())?;
         share::Sharing::of(&metadata).create(path)
     }
 
@@ -323,15 +352,31 @@ impl Store {
     /// # Errors
     /// An SQLite error.
     pub fn limit_page_cache(&self, kib: u32) -> StoreResult<()> {
-        self.conn
+        self.sqlite()?
             .pragma_update(None, "cache_size", -i64::from(kib))?;
         Ok(())
     }
 
-    /// The file this store is on.
+    /// The file this store is on (for a PostgreSQL database, its URL without a
+    /// password, as a path).
     #[must_use]
     pub fn path(&self) -> &Path {
-        &self.path
+        match &self.location {
+            Location::File(path) => path,
+            Location::Postgres(shown) => Path::new(shown),
+        }
+    }
+
+    /// Where this store's database is.
+    #[must_use]
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The SQLite connection, for store code that still uses rusqlite directly (while
+    /// the store moves onto [`sql`]); on PostgreSQL, [`StoreError::NotOnPostgres`].
+    fn sqlite(&self) -> StoreResult<&rusqlite::Connection> {
+        sqlite_of(&self.conn)
     }
 
     /// Whether writes are possible in this session.
@@ -374,8 +419,8 @@ impl Store {
             return Err(StoreError::ReadOnlySession);
         }
         lock::write(
-            &mut self.conn,
-            &self.path,
+            &self.conn,
+            self.location.file(),
             &self.lock,
             (&actor.login, actor.now),
             |tx| Ok((change(&Tx { tx, actor })?, true)),
@@ -389,14 +434,15 @@ impl Store {
     /// An SQLite error if the checks themselves cannot run.
     pub fn check(&self) -> StoreResult<Vec<String>> {
         let mut problems = Vec::new();
-        let mut integrity = self.conn.prepare("PRAGMA integrity_check")?;
+        let conn = self.sqlite()?;
+        let mut integrity = conn.prepare("PRAGMA integrity_check")?;
         for line in integrity.query_map([], |r| r.get::<_, String>(0))? {
             let line = line?;
             if line != "ok" {
                 problems.push(format!("integrity: {line}"));
             }
         }
-        let mut foreign = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let mut foreign = conn.prepare("PRAGMA foreign_key_check")?;
         for row in foreign.query_map([], |r| {
             Ok(format!(
                 "foreign key: {} row {} refers to a missing {}",
@@ -412,9 +458,11 @@ impl Store {
 
     /// A handle that stops this connection's statement in flight from another thread
     /// (the statement fails with SQLite's "interrupted").
-    #[must_use]
-    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
-        self.conn.get_interrupt_handle()
+    ///
+    /// # Errors
+    /// [`StoreError::NotOnPostgres`] on PostgreSQL.
+    pub fn interrupt_handle(&self) -> StoreResult<rusqlite::InterruptHandle> {
+        Ok(self.sqlite()?.get_interrupt_handle())
     }
 
     /// SQLite's `data_version`: changes when another connection commits, so a session
@@ -424,7 +472,7 @@ impl Store {
     /// An SQLite error.
     pub fn data_version(&self) -> StoreResult<i64> {
         Ok(self
-            .conn
+            .sqlite()?
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 }
@@ -446,7 +494,7 @@ fn uri_path(path: &Path) -> String {
 }
 
 /// Sets SQLite's persistent-WAL file control on `conn`'s main database.
-fn set_persistent_wal(conn: &Connection, on: bool) -> StoreResult<()> {
+fn set_persistent_wal(conn: &rusqlite::Connection, on: bool) -> StoreResult<()> {
     let mut flag = std::ffi::c_int::from(on);
     // SAFETY: the handle is valid while `conn` lives; the file control reads and writes
     // one int, which `flag` is, for the duration of the call.

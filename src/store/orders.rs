@@ -112,7 +112,7 @@ const fn flag_of(kind: OrderKind) -> Option<&'static str> {
 impl Store {
     /// The client's court orders and licences, newest first, with their reviews.
     pub(super) fn order_records(&self, client_id: i64) -> StoreResult<Vec<OrderRecord>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT id, kind, court, start_date, end_date, early_end_date, late_end_date,
                     ended_on
                FROM court_order WHERE client_id = ?1 ORDER BY start_date DESC, id DESC",
@@ -134,7 +134,7 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut reviews = self.conn.prepare_cached(
+        let mut reviews = self.sqlite()?.prepare_cached(
             "SELECT id, review_on, report_sent FROM court_review
               WHERE court_order_id = ?1 ORDER BY review_on, id",
         )?;
@@ -160,7 +160,7 @@ impl Tx<'_> {
     /// An SQLite error (a second order in force, or the same order twice).
     pub fn insert_order(&self, o: &NewOrder) -> StoreResult<i64> {
         let t = &o.terms;
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO court_order (client_id, kind, court, start_date, end_date,
                                           early_end_date, late_end_date, ended_on)
@@ -176,7 +176,7 @@ impl Tx<'_> {
                 t.late_end_date,
                 o.ended_on
             ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Inserts a court review of order `order_id` and returns its id.
@@ -189,13 +189,13 @@ impl Tx<'_> {
         on: NaiveDate,
         report_sent: bool,
     ) -> StoreResult<i64> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO court_review (court_order_id, review_on, report_sent)
                  VALUES (?1, ?2, ?3)",
             )?
             .execute(params![order_id, on, report_sent])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Records an order made or a review added, for a client `allow` lets the
@@ -212,7 +212,7 @@ impl Tx<'_> {
                 if let Some((_, why)) = terms.date_problem() {
                     return Err(StoreError::Invalid(format!("{why}.")));
                 }
-                let in_force: bool = self.tx.query_row(
+                let in_force: bool = self.sqlite()?.query_row(
                     "SELECT EXISTS (SELECT 1 FROM court_order WHERE client_id = ?1 AND ended_on IS NULL)",
                     [client_id],
                     |r| r.get(0),
@@ -234,7 +234,7 @@ impl Tx<'_> {
             Change::AddReview { client_id, on } => {
                 allow(self.scope_of("client", *client_id)?)?;
                 let order: Option<i64> = self
-                    .tx
+                    .sqlite()?
                     .query_row(
                         "SELECT id FROM court_order WHERE client_id = ?1 AND ended_on IS NULL",
                         [client_id],
@@ -263,7 +263,7 @@ impl Tx<'_> {
         let Some(flag) = flag_of(kind) else {
             return Ok(None);
         };
-        let version: i64 = self.tx.query_row(
+        let version: i64 = self.sqlite()?.query_row(
             "SELECT version FROM client WHERE id = ?1",
             [client_id],
             |r| r.get(0),
@@ -292,7 +292,7 @@ impl Tx<'_> {
             return Ok(());
         };
         let same: Option<bool> = self
-            .tx
+            .sqlite()?
             .query_row(
                 "SELECT o.client_id = e.client_id FROM court_order o, episode e
                   WHERE o.id = ?1 AND e.id = ?2",

@@ -10,7 +10,7 @@ use super::{Actor, Store, StoreError, StoreResult, Tx};
 /// this process can reach it (the file is removed as soon as it is open, so nothing
 /// is left behind even if the process is killed), and it is gone when this is dropped.
 pub struct PrivateCopy {
-    conn: Connection,
+    conn: super::sql::Connection,
 }
 
 impl Store {
@@ -26,7 +26,7 @@ impl Store {
         {
             // One read transaction for the whole copy: a commit by a colleague meanwhile
             // is not in it and does not restart it.
-            let snapshot = self.conn.unchecked_transaction()?;
+            let snapshot = self.sqlite()?.unchecked_transaction()?;
             snapshot.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
                 r.get::<_, i64>(0)
             })?;
@@ -45,7 +45,9 @@ impl Store {
         // statement journals in memory.
         conn.pragma_update(None, "cache_size", super::import::IMPORT_CACHE_KIB)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        Ok(PrivateCopy { conn })
+        Ok(PrivateCopy {
+            conn: super::sql::Connection::sqlite(conn),
+        })
     }
 }
 

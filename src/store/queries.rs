@@ -156,7 +156,7 @@ impl Store {
     /// An SQLite error.
     pub fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         Ok(self
-            .conn
+            .sqlite()?
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| {
                 r.get("value")
             })
@@ -169,7 +169,7 @@ impl Store {
     /// An SQLite error.
     pub fn areas(&self) -> StoreResult<Vec<Area>> {
         let mut stmt = self
-            .conn
+            .sqlite()?
             .prepare_cached("SELECT id, name, intensive FROM area ORDER BY name")?;
         let rows = stmt.query_map([], |r| {
             Ok(Area {
@@ -186,7 +186,7 @@ impl Store {
     /// # Errors
     /// An SQLite error.
     pub fn workers(&self) -> StoreResult<Vec<Worker>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT id, name, login, role, area_id, active FROM worker ORDER BY name, id",
         )?;
         let rows = stmt.query_map([], worker_row)?;
@@ -199,7 +199,7 @@ impl Store {
     /// An SQLite error.
     pub fn worker_by_login(&self, login: &str) -> StoreResult<Option<Worker>> {
         Ok(self
-            .conn
+            .sqlite()?
             .query_row(
                 "SELECT id, name, login, role, area_id, active FROM worker WHERE login = ?1 AND active = 1",
                 [login],
@@ -223,7 +223,7 @@ impl Store {
         // Counted in one pass over the open episodes (`+` keeps the planner from
         // walking clients by area, a random page read per client), then joined to
         // every area, so an area with nobody on its caseload still has its row.
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT a.id, a.name, a.intensive,
                     coalesce(s.active, 0) AS active, coalesce(s.iom, 0) AS iom,
                     coalesce(s.ppo, 0) AS ppo, coalesce(s.in_custody, 0) AS in_custody,
@@ -302,7 +302,7 @@ impl Store {
         // Counted first, so the rows go straight into a vector of the right size: a
         // growing one would hold up to twice the caseload while it is copied.
         let count: i64 = self
-            .conn
+            .sqlite()?
             .prepare_cached(&format!(
                 "SELECT count(*) FROM client c
                JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL {limits}"
@@ -310,7 +310,7 @@ impl Store {
             .query_row(rusqlite::params_from_iter(&values), |r| r.get(0))?;
         let mut rows = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
         let mut stmt = self
-            .conn
+            .sqlite()?
             .prepare_cached(&format!("{CASELOAD_SELECT} {limits}"))?;
         let at = CaseloadAt::of(&stmt)?;
         let mut by_id: Vec<&Arc<CaseloadRow>> = previous.iter().collect();

@@ -62,11 +62,11 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error (e.g. the name is taken).
     pub fn insert_area(&self, area: &NewArea) -> StoreResult<i64> {
-        self.tx.execute(
+        self.sqlite()?.execute(
             "INSERT INTO area (name, intensive) VALUES (?1, ?2)",
             params![area.name, area.intensive],
         )?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Inserts a worker and returns its id.
@@ -74,7 +74,7 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_worker(&self, worker: &NewWorker) -> StoreResult<i64> {
-        self.tx.execute(
+        self.sqlite()?.execute(
             "INSERT INTO worker (name, login, role, area_id) VALUES (?1, ?2, ?3, ?4)",
             params![
                 worker.name,
@@ -83,7 +83,7 @@ impl Tx<'_> {
                 worker.area_id
             ],
         )?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Inserts a client, with its twin key, and returns its id.
@@ -93,7 +93,7 @@ impl Tx<'_> {
     /// (as `domain::twin` compares them); an SQLite error (duplicate reference, a CHECK
     /// failing...).
     pub fn insert_client(&self, c: &NewClient) -> StoreResult<i64> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO client (reference, given_name, family_name, date_of_birth, sex,
                     ethnicity, nhs_number, area_id, care_coordinator_id, consent_to_share,
@@ -104,7 +104,7 @@ impl Tx<'_> {
                     ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
             )?
             .execute(rusqlite::params_from_iter(client_params(&c.reference, c)))?;
-        let id = self.tx.last_insert_rowid();
+        let id = self.sqlite()?.last_insert_rowid();
         self.set_twin_key(id, c)?;
         Ok(id)
     }
@@ -114,7 +114,7 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error (e.g. a second open episode for the client).
     pub fn insert_episode(&self, e: &NewEpisode) -> StoreResult<i64> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO episode (client_id, referral_date, referral_source, assessment_date,
                     care_plan_date, next_review_date, engaged, prescribed, tier, exit_plan,
@@ -137,7 +137,7 @@ impl Tx<'_> {
                 e.closure.map(|(date, _)| date),
                 e.closure.map(|(_, reason)| reason.code()),
             ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Inserts a custody episode and returns its id.
@@ -146,7 +146,7 @@ impl Tx<'_> {
     /// An SQLite error (e.g. the client is already in custody).
     pub fn insert_custody(&self, c: &NewCustody) -> StoreResult<i64> {
         let k = &c.checklist;
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO custody (client_id, prison, reception_date, expected_release_date,
                     earliest_release_date, release_type, appointment_booked, prescriber_confirmed,
@@ -170,7 +170,7 @@ impl Tx<'_> {
                 k.dan_advised,
                 c.reception_kind.map(ReceptionKind::code),
             ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Records that a custody was handed over to `with` at CARATS or the prison drug
@@ -179,7 +179,7 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn set_handover(&self, custody_id: i64, with: &str, on: NaiveDate) -> StoreResult<()> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "UPDATE custody SET handover_with = ?2, handover_on = ?3 WHERE id = ?1",
             )?
@@ -192,7 +192,7 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_contact(&self, c: &NewContact) -> StoreResult<i64> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO contact (client_id, worker_id, contact_at, kind, note)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -204,7 +204,7 @@ impl Tx<'_> {
                 c.kind.code(),
                 c.note
             ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Inserts a drug test and returns its id.
@@ -212,12 +212,12 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_drug_test(&self, t: &NewDrugTest) -> StoreResult<i64> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO drug_test (client_id, tested_on, kind, result) VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![t.client_id, t.tested_on, t.kind.code(), t.result.code()])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Inserts a Required Assessment appointment and returns its id.
@@ -225,7 +225,7 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_required_assessment(&self, a: &NewRequiredAssessment) -> StoreResult<i64> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO required_assessment (client_id, kind, appointment_at, outcome)
                  VALUES (?1, ?2, ?3, ?4)",
@@ -236,7 +236,7 @@ impl Tx<'_> {
                 format_timestamp(a.appointment_at),
                 a.outcome.map(AssessmentOutcome::code)
             ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Raises the breach of the missed appointment `assessment_id`, outstanding, marked
@@ -253,7 +253,7 @@ impl Tx<'_> {
         rag: Rag,
         at: Option<NaiveDateTime>,
     ) -> StoreResult<i64> {
-        let (client_id, appointment_at): (i64, NaiveDateTime) = self.tx.query_row(
+        let (client_id, appointment_at): (i64, NaiveDateTime) = self.sqlite()?.query_row(
             "SELECT client_id, appointment_at FROM required_assessment WHERE id = ?1",
             [assessment_id],
             |r| {
@@ -280,7 +280,7 @@ impl Tx<'_> {
     /// An SQLite error.
     pub fn insert_breach(&self, b: &NewBreach) -> StoreResult<i64> {
         let deadline = crate::domain::breach::deadline(b.raised_at, b.rag);
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO breach (client_id, required_assessment_id, raised_at, rag, deadline,
                     status, resolution_date)
@@ -295,7 +295,7 @@ impl Tx<'_> {
                 b.status.code(),
                 b.resolution_date
             ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Inserts a care-plan modality and returns its id.
@@ -303,7 +303,7 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_modality(&self, m: &NewModality) -> StoreResult<i64> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO modality (episode_id, kind, started_on, ended_on, completed)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -315,7 +315,7 @@ impl Tx<'_> {
                 m.ended_on,
                 m.completed
             ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Inserts a positive outcome and returns its id.
@@ -323,12 +323,12 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_outcome(&self, o: &NewOutcome) -> StoreResult<i64> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO positive_outcome (episode_id, recorded_on, kind) VALUES (?1, ?2, ?3)",
             )?
             .execute(params![o.episode_id, o.recorded_on, o.kind.code()])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 
     /// Inserts a brief intervention (an outreach tally) and returns its id.
@@ -336,7 +336,7 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_outreach(&self, o: &NewOutreach) -> StoreResult<i64> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO outreach (recorded_on, worker_id, area_id, signposted_to)
                  VALUES (?1, ?2, ?3, ?4)",
@@ -347,6 +347,6 @@ impl Tx<'_> {
                 o.area_id,
                 o.signposted_to.map(SignpostDestination::code)
             ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 }

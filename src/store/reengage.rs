@@ -39,7 +39,7 @@ impl Tx<'_> {
     /// # Errors
     /// [`StoreError::Invalid`] naming the fix if there is none, or an SQLite error.
     pub(super) fn outstanding_breach(&self, client_id: i64, at: NaiveDateTime) -> StoreResult<i64> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "SELECT id FROM breach WHERE client_id = ?1 AND status = 'outstanding'
                   ORDER BY raised_at <= ?2 DESC, raised_at DESC, id DESC LIMIT 1",
@@ -56,7 +56,7 @@ impl Tx<'_> {
 
     /// When breach `breach_id` happened.
     fn breach_raised_at(&self, breach_id: i64) -> StoreResult<NaiveDateTime> {
-        self.tx
+        self.sqlite()?
             .prepare_cached("SELECT raised_at FROM breach WHERE id = ?1")?
             .query_row([breach_id], |r| timestamp(r, "raised_at"))
             .optional()?
@@ -71,7 +71,7 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error (the same attempt twice is refused by its natural key).
     pub fn insert_reengagement(&self, r: &NewReengagement) -> StoreResult<i64> {
-        self.tx
+        self.sqlite()?
             .prepare_cached(
                 "INSERT INTO reengagement (breach_id, attempted_at, how, note)
                  VALUES (?1, ?2, ?3, ?4)",
@@ -82,6 +82,6 @@ impl Tx<'_> {
                 r.how.code(),
                 r.note
             ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(self.sqlite()?.last_insert_rowid())
     }
 }

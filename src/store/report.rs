@@ -92,12 +92,12 @@ impl Tx<'_> {
         )?;
         check_tally(t)?;
         let area: String =
-            self.tx
+            self.sqlite()?
                 .query_row("SELECT name FROM area WHERE id = ?1", [t.area_id], |r| {
                     r.get("name")
                 })?;
         let existing: Option<(i64, ReplacedTally)> = self
-            .tx
+            .sqlite()?
             .query_row(
                 "SELECT id, charged, tested, positive FROM custody_tally
                   WHERE area_id = ?1 AND recorded_on = ?2",
@@ -134,7 +134,7 @@ impl Tx<'_> {
         };
         if !replace {
             let by: Option<(String, String)> = self
-                .tx
+                .sqlite()?
                 .query_row(
                     "SELECT who, at FROM audit WHERE entity = 'custody_tally' AND row_id = ?1
                       ORDER BY id DESC LIMIT 1",
@@ -154,7 +154,7 @@ impl Tx<'_> {
                 before.positive
             )));
         }
-        self.tx.execute(
+        self.sqlite()?.execute(
             "UPDATE custody_tally SET charged = ?1, tested = ?2, positive = ?3,
                     version = version + 1
               WHERE id = ?4",
@@ -178,7 +178,7 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error, e.g. more tested than charged.
     pub fn set_tally(&self, t: &NewTally) -> StoreResult<i64> {
-        let id: i64 = self.tx.query_row(
+        let id: i64 = self.sqlite()?.query_row(
             "INSERT INTO custody_tally (area_id, recorded_on, charged, tested, positive)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (area_id, recorded_on) DO UPDATE
@@ -196,7 +196,7 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn set_assessed_need(&self, episode_id: i64, need: bool) -> StoreResult<()> {
-        self.tx.execute(
+        self.sqlite()?.execute(
             "UPDATE episode SET assessed_need = ?1, version = version + 1 WHERE id = ?2",
             params![need, episode_id],
         )?;
@@ -310,7 +310,7 @@ impl Store {
         within: Option<&Period>,
         map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
     ) -> StoreResult<Vec<T>> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut stmt = self.sqlite()?.prepare_cached(sql)?;
         let rows = match within {
             Some(period) => stmt.query_map(params![period.from, period.to], map)?,
             None => stmt.query_map([], map)?,
@@ -319,7 +319,7 @@ impl Store {
     }
 
     fn episode_facts(&self, period: &Period) -> StoreResult<Vec<EpisodeFacts>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT c.area_id, e.referral_date, e.referral_source, e.assessment_date,
                     e.assessed_need, e.care_plan_date,
                     coalesce(e.engaged_on, CASE WHEN e.engaged = 1 THEN e.care_plan_date END)

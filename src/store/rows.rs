@@ -148,14 +148,14 @@ impl super::Store {
         op: Operation,
         scope: Option<ClientScope>,
     ) -> StoreResult<Worker> {
-        authorise(&self.conn, login, op, scope)
+        authorise(self.sqlite()?, login, op, scope)
     }
 }
 
 impl Tx<'_> {
     /// The acting worker, refused unless an active worker record has the actor's login.
     pub(super) fn signed_in(&self) -> StoreResult<Worker> {
-        signed_in(self.tx, &self.actor.login)
+        signed_in(self.sqlite()?, &self.actor.login)
     }
 
     /// [`authorise`] for the actor, inside this transaction (so a role changed a
@@ -165,7 +165,7 @@ impl Tx<'_> {
         op: Operation,
         scope: Option<ClientScope>,
     ) -> StoreResult<Worker> {
-        authorise(self.tx, &self.actor.login, op, scope)
+        authorise(self.sqlite()?, &self.actor.login, op, scope)
     }
 
     /// The client a row belongs to, and that client's role scope.
@@ -204,7 +204,7 @@ impl Tx<'_> {
     }
 
     fn scope_query(&self, sql: &str, table: &'static str, row_id: i64) -> StoreResult<ClientScope> {
-        self.tx
+        self.sqlite()?
             .query_row(sql, [row_id], |r| {
                 Ok(ClientScope {
                     area_id: r.get("area_id")?,
@@ -222,7 +222,7 @@ impl Tx<'_> {
         row_id: i64,
     ) -> StoreResult<Option<(String, String)>> {
         Ok(self
-            .tx
+            .sqlite()?
             .query_row(
                 "SELECT who, at FROM audit WHERE entity = ?1 AND row_id = ?2 ORDER BY id DESC LIMIT 1",
                 rusqlite::params![table, row_id],
@@ -234,7 +234,7 @@ impl Tx<'_> {
     /// Refuses with a conflict unless `row` is still at the version that was read.
     pub(super) fn current_version(&self, table: &'static str, row: Versioned) -> StoreResult<()> {
         let version: i64 = self
-            .tx
+            .sqlite()?
             .query_row(
                 &format!("SELECT version FROM {} WHERE id = ?1", known_table(table)?),
                 [row.id],
@@ -260,7 +260,7 @@ impl Tx<'_> {
         column: &str,
     ) -> StoreResult<Option<(String, String)>> {
         Ok(self
-            .tx
+            .sqlite()?
             .query_row(
                 "SELECT who, at FROM audit WHERE entity = ?1 AND row_id = ?2
                    AND json_type(after, '$.' || ?3) IS NOT NULL ORDER BY id DESC LIMIT 1",
@@ -330,7 +330,7 @@ impl Tx<'_> {
     ) -> StoreResult<Plan> {
         let columns: Vec<&str> = fields.iter().map(|(c, _)| *c).collect();
         let (version, now): (i64, Vec<Value>) = self
-            .tx
+            .sqlite()?
             .query_row(
                 &format!(
                     "SELECT {} FROM {} WHERE id = ?1",
@@ -426,7 +426,7 @@ impl Tx<'_> {
             .collect();
         let values = std::iter::once(Value::Integer(row_id))
             .chain(plan.write.iter().map(|&i| fields[i].1.clone()));
-        self.tx
+        self.sqlite()?
             .execute(
                 &format!(
                     "UPDATE {} SET {}, version = version + 1 WHERE id = ?1",
@@ -466,7 +466,7 @@ impl Tx<'_> {
     /// The whole row as JSON (column name to value).
     pub(super) fn row_json(&self, table: &'static str, row_id: i64) -> StoreResult<Json> {
         Ok(Json::Object(
-            read_row(self.tx, table, row_id)?
+            read_row(self.sqlite()?, table, row_id)?
                 .into_iter()
                 .map(|(name, value)| (name, to_json(&value)))
                 .collect(),

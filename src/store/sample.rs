@@ -74,7 +74,7 @@ impl Store {
     /// An SQLite error.
     pub fn sample_draw(&self, label: &str) -> StoreResult<Option<Draw>> {
         let head = self
-            .conn
+            .sqlite()?
             .query_row(
                 "SELECT seed, eligible, drawn_at, drawn_by FROM reoffending_draw WHERE period = ?1",
                 [label],
@@ -91,7 +91,7 @@ impl Store {
         let Some((seed, eligible, drawn_at, drawn_by)) = head else {
             return Ok(None);
         };
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT c.reference, e.id AS episode_id, e.closure_date, e.exit_reason, s.offences_before,
                     s.offences_during, s.offences_after_3m, s.offences_after_12m
                FROM reoffending_sample s JOIN episode e ON e.id = s.episode_id
@@ -133,7 +133,7 @@ impl Store {
     ) -> StoreResult<(Draw, bool)> {
         let created = self.write(actor, |tx| {
             tx.authorise(Operation::DrawSample, None)?;
-            let exists: bool = tx.tx.query_row(
+            let exists: bool = tx.sqlite()?.query_row(
                 "SELECT EXISTS (SELECT 1 FROM reoffending_draw WHERE period = ?1)",
                 [&quarter.label],
                 |r| r.get(0),
@@ -141,14 +141,14 @@ impl Store {
             if exists {
                 return Ok(false);
             }
-            let mut stmt = tx.tx.prepare(
+            let mut stmt = tx.sqlite()?.prepare(
                 "SELECT id FROM episode WHERE closure_date BETWEEN ?1 AND ?2 ORDER BY id",
             )?;
             let eligible: Vec<i64> = stmt
                 .query_map(params![quarter.from, quarter.to], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let chosen = draw(&eligible, seed, SAMPLE_SIZE);
-            tx.tx.execute(
+            tx.sqlite()?.execute(
                 "INSERT INTO reoffending_draw (period, seed, eligible, drawn_at, drawn_by)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
@@ -160,7 +160,7 @@ impl Store {
                 ],
             )?;
             for episode_id in &chosen {
-                tx.tx.execute(
+                tx.sqlite()?.execute(
                     "INSERT INTO reoffending_sample (period, episode_id) VALUES (?1, ?2)",
                     params![quarter.label, episode_id],
                 )?;
@@ -202,7 +202,7 @@ impl Store {
         self.write(actor, |tx| {
             tx.signed_in()?;
             let row = tx
-                .tx
+                .sqlite()?
                 .query_row(
                     "SELECT s.id, s.offences_before, s.offences_during, s.offences_after_3m,
                             s.offences_after_12m, c.area_id, c.care_coordinator_id
@@ -233,7 +233,7 @@ impl Store {
                 after_3m: counts.after_3m.or(old.after_3m),
                 after_12m: counts.after_12m.or(old.after_12m),
             };
-            tx.tx.execute(
+            tx.sqlite()?.execute(
                 "UPDATE reoffending_sample SET offences_before = ?1, offences_during = ?2,
                         offences_after_3m = ?3, offences_after_12m = ?4, version = version + 1
                   WHERE id = ?5",

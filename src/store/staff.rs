@@ -25,7 +25,7 @@ impl Store {
     pub fn add_first_admin(&mut self, actor: &Actor) -> StoreResult<i64> {
         self.write(actor, |tx| {
             let workers: i64 = tx
-                .tx
+                .sqlite()?
                 .query_row("SELECT count(*) FROM worker", [], |r| r.get(0))?;
             if workers > 0 {
                 return Err(StoreError::NotAllowed(

@@ -2,7 +2,7 @@
 
 use rusqlite::params;
 
-use super::{Actor, StoreResult, format_timestamp};
+use super::{Actor, StoreResult, format_timestamp, sql};
 
 /// What an audit row says was done: the word stored in `audit.action`. Only the
 /// store writes audit rows, so these are the only words there (besides the
@@ -48,8 +48,17 @@ impl Audited {
 
 /// A write transaction in progress, with the actor to stamp on audit rows.
 pub struct Tx<'a> {
-    pub(super) tx: &'a rusqlite::Transaction<'a>,
+    pub(super) tx: &'a sql::Transaction<'a>,
     pub(super) actor: &'a Actor,
+}
+
+impl<'a> Tx<'a> {
+    /// The SQLite connection the transaction is on, for store code that still uses
+    /// rusqlite directly (while the store moves onto [`sql`]); on PostgreSQL,
+    /// [`StoreError::NotOnPostgres`](super::StoreError::NotOnPostgres).
+    pub(super) fn sqlite(&self) -> StoreResult<&'a rusqlite::Connection> {
+        super::sqlite_of(self.tx)
+    }
 }
 
 impl Tx<'_> {
@@ -63,7 +72,7 @@ impl Tx<'_> {
         before: Option<&serde_json::Value>,
         after: Option<&serde_json::Value>,
     ) -> StoreResult<()> {
-        self.tx.execute(
+        self.sqlite()?.execute(
             "INSERT INTO audit (at, who, entity, row_id, action, before, after)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
@@ -81,7 +90,7 @@ impl Tx<'_> {
 
     /// Sets a `meta` key (used for facts about the file, such as the demo's seed).
     pub(super) fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
-        self.tx.execute(
+        self.sqlite()?.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![key, value],
@@ -93,7 +102,7 @@ impl Tx<'_> {
     /// worker whose login changes gets its audit row.
     pub(super) fn assign_login(&self, worker_id: i64, login: &str) -> StoreResult<()> {
         let set_login = |id: i64, before: Option<&str>, after: Option<&str>| {
-            self.tx.execute(
+            self.sqlite()?.execute(
                 "UPDATE worker SET login = ?1, version = version + 1 WHERE id = ?2",
                 params![after, id],
             )?;
@@ -106,18 +115,18 @@ impl Tx<'_> {
             )
         };
         let holders: Vec<i64> = self
-            .tx
+            .sqlite()?
             .prepare("SELECT id FROM worker WHERE login = ?1 AND id <> ?2")?
             .query_map(params![login, worker_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for holder in holders {
             set_login(holder, Some(login), None)?;
         }
-        let before: Option<String> =
-            self.tx
-                .query_row("SELECT login FROM worker WHERE id = ?1", [worker_id], |r| {
-                    r.get(0)
-                })?;
+        let before: Option<String> = self.sqlite()?.query_row(
+            "SELECT login FROM worker WHERE id = ?1",
+            [worker_id],
+            |r| r.get(0),
+        )?;
         set_login(worker_id, before.as_deref(), Some(login))
     }
 }

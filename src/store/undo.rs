@@ -73,7 +73,7 @@ impl Tx<'_> {
                 other => other,
             })?;
         let before = self.row_json(written.table, row.id)?;
-        self.tx
+        self.sqlite()?
             .execute(
                 &format!("DELETE FROM {} WHERE id = ?1", written.table),
                 [row.id],

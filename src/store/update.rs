@@ -85,7 +85,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::NotFound`] or an SQLite error.
     pub fn row_base(&self, table: &'static str, row_id: i64) -> StoreResult<RowBase> {
-        let values = read_row(&self.conn, table, row_id)?;
+        let values = read_row(self.sqlite()?, table, row_id)?;
         let version = values
             .iter()
             .find_map(|(name, value)| match (name.as_str(), value) {
@@ -109,7 +109,7 @@ impl Store {
     /// An SQLite error.
     pub fn find_duplicate(&self, client: &super::NewClient) -> StoreResult<Option<(i64, String)>> {
         Ok(self
-            .conn
+            .sqlite()?
             .query_row(
                 DUPLICATE_SQL,
                 rusqlite::params![
@@ -129,7 +129,7 @@ impl Store {
     /// [`StoreError::NotFound`] or an SQLite error.
     pub fn version_of(&self, table: &'static str, row_id: i64) -> StoreResult<Versioned> {
         let version = self
-            .conn
+            .sqlite()?
             .query_row(
                 &format!("SELECT version FROM {} WHERE id = ?1", known_table(table)?),
                 [row_id],
@@ -162,7 +162,7 @@ impl Tx<'_> {
                 ));
             }
             let rag: Option<String> = self
-                .tx
+                .sqlite()?
                 .query_row("SELECT rag FROM breach WHERE id = ?1", [breach.id], |r| {
                     r.get(0)
                 })
@@ -233,7 +233,7 @@ impl Tx<'_> {
     /// The hand-over of the newest custody of the client of `episode_id`, if any.
     fn newest_handover(&self, episode_id: i64) -> StoreResult<Option<Handover>> {
         Ok(self
-            .tx
+            .sqlite()?
             .query_row(
                 "SELECT prison, coalesce(trim(handover_with), '') <> '' AS named, handover_on,
                         coalesce(trim(handover_waived), '') <> '' AS waived,
@@ -422,7 +422,7 @@ impl Tx<'_> {
                     care_coordinator_id: new.care_coordinator_id,
                 })?;
                 let twin: Option<(i64, String)> = self
-                    .tx
+                    .sqlite()?
                     .query_row(
                         DUPLICATE_SQL,
                         rusqlite::params![
@@ -447,7 +447,7 @@ impl Tx<'_> {
             }
             ReferralFor::Existing(id) => {
                 allow(self.scope_of("client", *id)?)?;
-                let open: bool = self.tx.query_row(
+                let open: bool = self.sqlite()?.query_row(
                     "SELECT EXISTS (SELECT 1 FROM episode WHERE client_id = ?1 AND closure_date IS NULL)",
                     [id],
                     |r| r.get(0),
@@ -517,7 +517,7 @@ impl Tx<'_> {
     ) -> StoreResult<Vec<Written>> {
         if let Some(id) = care_coordinator_id {
             let target: Option<(String, Option<i64>)> = self
-                .tx
+                .sqlite()?
                 .query_row(
                     "SELECT role, area_id FROM worker WHERE id = ?1 AND active = 1",
                     [id],

@@ -83,7 +83,7 @@ impl Store {
                   ORDER BY b.resolution_date DESC, b.id DESC"
             )
         };
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
         let rows = stmt.query_map([], breach_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -103,7 +103,7 @@ impl Store {
               ORDER BY coalesce(cu.earliest_release_date, cu.expected_release_date) IS NULL,
                        coalesce(cu.earliest_release_date, cu.expected_release_date), cu.id"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
         let at = ChecklistColumns::of(&stmt)?;
         let rows = stmt.query_map([], |r| {
             Ok(ReleaseRow {
@@ -125,7 +125,7 @@ impl Store {
     /// An SQLite error.
     pub fn client_id_by_reference(&self, reference: &str) -> StoreResult<Option<i64>> {
         Ok(self
-            .conn
+            .sqlite()?
             .query_row(
                 "SELECT id FROM client WHERE reference = ?1 COLLATE NOCASE",
                 [reference.trim()],
@@ -232,7 +232,7 @@ impl Store {
 
     /// The client row itself, with the names of its area and care co-ordinator.
     fn profile(&self, client_id: i64) -> StoreResult<Profile> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT c.id, c.reference, c.given_name, c.family_name, c.date_of_birth, c.sex,
                     c.ethnicity, c.nhs_number, a.name AS area, w.name AS care_coordinator,
                     c.consent_date, c.substance_1, c.substance_2, c.substance_3, c.iom, c.ppo,
@@ -282,7 +282,7 @@ impl Store {
 
     /// The client's custody episodes, newest first, with their hand-overs.
     fn custody_records(&self, client_id: i64) -> StoreResult<Vec<CustodyRecord>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT prison, reception_date, expected_release_date, earliest_release_date,
                     release_type, appointment_booked, prescriber_confirmed, naloxone_given,
                     accommodation_confirmed, prison_team_contacted, dan_advised, reception_kind,
@@ -360,7 +360,7 @@ impl Store {
         id: i64,
         map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
     ) -> StoreResult<Vec<T>> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut stmt = self.sqlite()?.prepare_cached(sql)?;
         let rows = stmt.query_map([id], map)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

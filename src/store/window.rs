@@ -103,7 +103,7 @@ impl Store {
              {CASELOAD_SELECT} WHERE c.id IN (SELECT id FROM candidate){limits}",
             parts.join(" UNION ALL ")
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
         let at = CaseloadAt::of(&stmt)?;
         let mut rows = stmt
             .query_map(rusqlite::params_from_iter(values), |r| caseload_row(r, &at))?
@@ -156,7 +156,7 @@ impl Store {
             "{select} {limits}
              ORDER BY c.family_name COLLATE NOCASE, c.given_name COLLATE NOCASE, c.id LIMIT ?1"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
         let at = CaseloadAt::of(&stmt)?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(values), |r| caseload_row(r, &at))?
@@ -173,7 +173,7 @@ impl Store {
     /// # Errors
     /// An SQLite error.
     pub fn open_breaches(&self) -> StoreResult<Vec<OpenBreach>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT b.client_id, b.rag, b.raised_at, b.deadline,
                     (SELECT count(*) FROM reengagement r WHERE r.breach_id = b.id) AS tried_count,
                     (SELECT r.attempted_at FROM reengagement r WHERE r.breach_id = b.id

@@ -1,6 +1,6 @@
 //! Step 13: the duties of 003 and 002 the record did not carry.
 
-use rusqlite::Transaction;
+use rusqlite::Connection;
 
 use super::{add_columns, index_missing};
 use crate::store::error::StoreResult;
@@ -32,7 +32,7 @@ const EPISODE_COLUMNS: [(&str, &str); 1] = [(
 /// before release (003 asks for it at both points), and each attempt to re-engage a
 /// client after a breach (002's cooling-off period). Columns are added as step 7's
 /// are; the table unless it is there already.
-pub(super) fn duties(tx: &Transaction<'_>) -> StoreResult<()> {
+pub(super) fn duties(tx: &Connection) -> StoreResult<()> {
     add_columns(tx, "custody", &CUSTODY_COLUMNS)?;
     add_columns(tx, "episode", &EPISODE_COLUMNS)?;
     if index_missing(tx, "reengagement")? {

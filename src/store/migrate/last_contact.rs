@@ -2,7 +2,7 @@
 //! first screen finds the clients longest without contact from an index, and the
 //! caseload read joins one row per client instead of probing every client's contacts.
 
-use rusqlite::Transaction;
+use rusqlite::Connection;
 
 use crate::store::error::StoreResult;
 
@@ -11,7 +11,7 @@ const LAST_CONTACT: &str = include_str!("last_contact.sql");
 
 /// Step 16: the table, its triggers and the index of waiting referrals, the table
 /// filled from the contacts recorded (all made again where a test's rewind left them).
-pub(super) fn last_contact(tx: &Transaction<'_>) -> StoreResult<()> {
+pub(super) fn last_contact(tx: &Connection) -> StoreResult<()> {
     for trigger in ["new_client", "client_gone", "added", "removed", "changed"] {
         tx.execute_batch(&format!(
             "DROP TRIGGER IF EXISTS client_last_contact_{trigger};"

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, params};
 
 use super::error::{StoreError, StoreResult};
 
@@ -26,7 +26,7 @@ pub const APPLICATION_ID: i64 = 0x4353_4C44;
 
 /// One migration step: runs inside the upgrade's `BEGIN IMMEDIATE` transaction, and
 /// returns an error (nothing changed) if the file cannot be upgraded as it stands.
-pub type Step = fn(&Transaction<'_>) -> StoreResult<()>;
+pub type Step = fn(&Connection) -> StoreResult<()>;
 
 /// Migration steps after schema version 1; step `i` takes version `i + 1` to `i + 2`.
 pub const STEPS: &[Step] = &[
@@ -78,7 +78,7 @@ pub(super) const UPGRADE: &str = "caseload upgrade";
 /// contacts.) Twins (clients
 /// with the same name and date of birth under different references) are kept; only the
 /// oldest gets the twin key, and each other one gets an audit row naming it.
-fn natural_keys(tx: &Transaction<'_>) -> StoreResult<()> {
+fn natural_keys(tx: &Connection) -> StoreResult<()> {
     let tables: [(&str, &[&str], &[&str]); 4] = [
         (
             "episode",
@@ -148,7 +148,7 @@ const ACCESS_LOG: &str = include_str!("access_log.sql");
 
 /// Step 4: the append-only access log (who opened which client record, and who
 /// exported or listed how many).
-fn access_log(tx: &Transaction<'_>) -> StoreResult<()> {
+fn access_log(tx: &Connection) -> StoreResult<()> {
     tx.execute_batch(ACCESS_LOG)?;
     Ok(())
 }
@@ -156,7 +156,7 @@ fn access_log(tx: &Transaction<'_>) -> StoreResult<()> {
 /// Deletes each row of `table` identical (but for id and version) to an earlier one with
 /// the same `key` and not referred to from `referrers`, each with an audit row holding its values.
 fn remove_exact_copies(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     table: &str,
     key: &[&str],
     referrers: &[&str],
@@ -203,7 +203,7 @@ fn remove_exact_copies(
 }
 
 /// Up to three sentences naming rows of `table` that share `key` but differ.
-fn clashing_keys(tx: &Transaction<'_>, table: &str, key: &[&str]) -> StoreResult<Vec<String>> {
+fn clashing_keys(tx: &Connection, table: &str, key: &[&str]) -> StoreResult<Vec<String>> {
     let key = key.join(", ");
     let mut stmt = tx.prepare(&format!(
         "SELECT group_concat(id, ', ') FROM {table} GROUP BY {key} HAVING count(*) > 1 LIMIT 3"
@@ -236,7 +236,7 @@ const BREACH_REBUILD: &str = concat!(
 /// Step 3: a breach can be "put out for arrest" (amber and green, 000 appendix B), never
 /// a red one. A CHECK cannot be altered in place, so the table is rebuilt with the same
 /// rows; no other table refers to `breach`.
-fn breach_put_out_for_arrest(tx: &Transaction<'_>) -> StoreResult<()> {
+fn breach_put_out_for_arrest(tx: &Connection) -> StoreResult<()> {
     tx.execute_batch(BREACH_REBUILD)?;
     Ok(())
 }
@@ -263,12 +263,12 @@ const HANDOVER_COLUMNS: [(&str, &str); 5] = [
 /// when, prescribing and consent confirmed, or a team leader's reason there is none.
 /// Each column is added unless the table has it already, so the step can follow a
 /// test's rewind of an earlier one.
-fn custody_handover(tx: &Transaction<'_>) -> StoreResult<()> {
+fn custody_handover(tx: &Connection) -> StoreResult<()> {
     add_columns(tx, "custody", &HANDOVER_COLUMNS)
 }
 
 /// Adds each of `columns` to `table` unless it has it already.
-fn add_columns(tx: &Transaction<'_>, table: &str, columns: &[(&str, &str)]) -> StoreResult<()> {
+fn add_columns(tx: &Connection, table: &str, columns: &[(&str, &str)]) -> StoreResult<()> {
     for (column, definition) in columns {
         let present: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
@@ -290,7 +290,7 @@ const PRACTICE_COLUMNS: [(&str, &str); 2] = [("gp_practice", "TEXT"), ("prescrib
 /// Step 8: the client's GP practice and prescribing service (003: knowing the
 /// surgery helps to check medication and whether prescribing continues after
 /// custody). Added as step 7's columns are.
-fn client_practice(tx: &Transaction<'_>) -> StoreResult<()> {
+fn client_practice(tx: &Connection) -> StoreResult<()> {
     add_columns(tx, "client", &PRACTICE_COLUMNS)
 }
 
@@ -302,7 +302,7 @@ const DOMESTIC_ABUSE_COLUMNS: [(&str, &str); 1] = [(
 
 /// Step 9: the domestic-abuse perpetrator priority flag (004 lists domestic abuse
 /// perpetrators among the priority cohorts). Added as step 7's columns are.
-fn domestic_abuse(tx: &Transaction<'_>) -> StoreResult<()> {
+fn domestic_abuse(tx: &Connection) -> StoreResult<()> {
     add_columns(tx, "client", &DOMESTIC_ABUSE_COLUMNS)
 }
 
@@ -315,7 +315,7 @@ const DRUG_TEST_KEY: &str = "CREATE UNIQUE INDEX drug_test_natural_key ON drug_t
 /// entered twice. Such copies in an older file are removed with an audit row holding
 /// their values (step 2's rule); no two rows can share the key and differ, so the step
 /// never refuses. Skipped if the index is there already.
-fn drug_test_key(tx: &Transaction<'_>) -> StoreResult<()> {
+fn drug_test_key(tx: &Connection) -> StoreResult<()> {
     if index_missing(tx, "drug_test_natural_key")? {
         remove_exact_copies(
             tx,
@@ -330,7 +330,7 @@ fn drug_test_key(tx: &Transaction<'_>) -> StoreResult<()> {
 
 /// Whether the index (or table) `name` is still to be made: steps 10 and later are skipped
 /// where it is.
-fn index_missing(tx: &Transaction<'_>, name: &str) -> StoreResult<bool> {
+fn index_missing(tx: &Connection, name: &str) -> StoreResult<bool> {
     let present: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1)",
         [name],
@@ -344,7 +344,7 @@ const POSITIVE_OUTCOME_KEY: &str = "CREATE UNIQUE INDEX positive_outcome_natural
 
 /// Step 11: a natural key for positive outcomes, the whole outcome (episode, day,
 /// kind), added as step 10's is: copies removed with an audit row, never a clash.
-fn positive_outcome_key(tx: &Transaction<'_>) -> StoreResult<()> {
+fn positive_outcome_key(tx: &Connection) -> StoreResult<()> {
     if index_missing(tx, "positive_outcome_natural_key")? {
         remove_exact_copies(
             tx,
@@ -364,7 +364,7 @@ const MODALITY_KEY: &str =
 /// Step 12: a natural key for modalities (episode, kind, start), with step 2's rule:
 /// exact copies removed with an audit row; two that share the key but differ (in
 /// their end) stop the upgrade, named, with nothing changed.
-fn modality_key(tx: &Transaction<'_>) -> StoreResult<()> {
+fn modality_key(tx: &Connection) -> StoreResult<()> {
     if !index_missing(tx, "modality_natural_key")? {
         return Ok(());
     }
@@ -395,11 +395,12 @@ pub fn current_version() -> i64 {
 /// by `Store::create_with`); any other empty file is refused, unchanged: opening a
 /// mistyped path must never turn it into a database with no admin.
 pub(super) fn migrate(
-    conn: &mut Connection,
+    wrapped: &super::sql::Connection,
     path: &Path,
     writable: bool,
     initialise: bool,
 ) -> StoreResult<()> {
+    let conn = super::sqlite_of(wrapped)?;
     let application_id: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(|e| not_a_database(e, path))?;
@@ -410,10 +411,10 @@ pub(super) fn migrate(
         if !writable || !initialise {
             return Err(StoreError::EmptyFile(path.to_path_buf()));
         }
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(SCHEMA)?;
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.pragma_update(None, "user_version", current_version())?;
+        let tx = wrapped.transaction()?;
+        conn.execute_batch(SCHEMA)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        conn.pragma_update(None, "user_version", current_version())?;
         tx.commit()?;
         return Ok(());
     }
@@ -438,7 +439,7 @@ pub(super) fn migrate(
     // documented procedure; the pragma cannot change inside a transaction). Each such
     // step checks the references itself before it commits.
     conn.pragma_update(None, "foreign_keys", "OFF")?;
-    let upgraded = run_steps(conn, path, version);
+    let upgraded = run_steps(wrapped, path, version);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     upgraded
 }
@@ -447,7 +448,8 @@ pub(super) fn migrate(
 /// taken as every write takes it: waiting for a colleague's write (an import, say) as
 /// the process's [`LockPolicy`](super::LockPolicy) says, and announced to anyone
 /// waiting in turn. A step another process made while this one waited is skipped.
-fn run_steps(conn: &mut Connection, path: &Path, version: i64) -> StoreResult<()> {
+fn run_steps(wrapped: &super::sql::Connection, path: &Path, version: i64) -> StoreResult<()> {
+    let conn = super::sqlite_of(wrapped)?;
     let policy = super::LockPolicy {
         activity: "an upgrade of the database",
         ..super::lock::process_policy()
@@ -460,18 +462,18 @@ fn run_steps(conn: &mut Connection, path: &Path, version: i64) -> StoreResult<()
     {
         let after = i64::try_from(index).unwrap_or(0) + 2;
         let now = crate::wallclock::WallClock::default().now();
-        super::lock::write(conn, path, &policy, (&login, now), |tx| {
-            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        super::lock::write(wrapped, Some(path), &policy, (&login, now), |_| {
+            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             if version >= after {
                 return Ok(((), false));
             }
-            step(tx).map_err(|e| match e {
+            step(conn).map_err(|e| match e {
                 StoreError::Invalid(why) => {
                     StoreError::Invalid(format!("{}: {why}", path.display()))
                 }
                 other => other,
             })?;
-            tx.pragma_update(None, "user_version", after)?;
+            conn.pragma_update(None, "user_version", after)?;
             Ok(((), true))
         })?;
     }
@@ -508,7 +510,7 @@ const RETURN_FACTS: &str = concat!(
 /// (KPI 2 counts arrestees who never become clients); engagement has a date (KPI 5), so
 /// a past quarter's return stays as it was. Episodes already engaged are dated at their
 /// care plan (else assessment, else referral), the best date an older file has.
-fn return_facts(tx: &Transaction<'_>) -> StoreResult<()> {
+fn return_facts(tx: &Connection) -> StoreResult<()> {
     tx.execute_batch(RETURN_FACTS)?;
     Ok(())
 }
@@ -529,7 +531,7 @@ const RESTRICTION_ON_BAIL: &str = concat!(
 /// Step 6: Restriction on Bail appointments, breachable like Required Assessments
 /// (002, Recommendation 6: "breaching individuals who fail to attend both Required
 /// Assessments and Restrictions on Bail appointments").
-fn restriction_on_bail(tx: &Transaction<'_>) -> StoreResult<()> {
+fn restriction_on_bail(tx: &Connection) -> StoreResult<()> {
     tx.execute_batch(RESTRICTION_ON_BAIL)?;
     let dangling: i64 = tx.query_row(
         "SELECT count(*) FROM pragma_foreign_key_check('breach')",

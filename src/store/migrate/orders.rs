@@ -2,7 +2,7 @@
 //! court's reviews of it, and the link from an aftercare episode to the order it
 //! follows (003, "Completing a court sentence and DIP").
 
-use rusqlite::Transaction;
+use rusqlite::Connection;
 
 use super::{add_columns, index_missing};
 use crate::store::error::StoreResult;
@@ -18,7 +18,7 @@ const AFTERCARE_COLUMNS: [(&str, &str); 1] =
 /// rewind left them), and `episode.follows_order_id`. The DRR, ATR and licence flags
 /// of older clients stay as they are: a flag holds no court, start or end date, so
 /// no order can be made from one without inventing them.
-pub(super) fn court_orders(tx: &Transaction<'_>) -> StoreResult<()> {
+pub(super) fn court_orders(tx: &Connection) -> StoreResult<()> {
     if index_missing(tx, "court_order")? {
         tx.execute_batch(COURT_ORDER)?;
     }

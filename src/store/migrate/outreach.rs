@@ -1,6 +1,6 @@
 //! Step 14: signposting becomes the outcome of a brief intervention.
 
-use rusqlite::Transaction;
+use rusqlite::Connection;
 
 use super::UPGRADE;
 use crate::store::error::{StoreError, StoreResult};
@@ -37,7 +37,7 @@ const OUTREACH_AUDIT: &str = "INSERT INTO audit (at, who, entity, row_id, action
 /// change: it already counted every outreach row as a brief intervention. Skipped where
 /// the table has no `kind` (built by this schema already). No table refers to
 /// `outreach`.
-pub(super) fn brief_interventions(tx: &Transaction<'_>) -> StoreResult<()> {
+pub(super) fn brief_interventions(tx: &Connection) -> StoreResult<()> {
     let has_kind: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM pragma_table_info('outreach') WHERE name = 'kind')",
         [],

@@ -35,8 +35,7 @@ const PARAMETERS_PER_INSERT: usize = 30_000;
 /// that already holds something, [`PgError::Mismatch`] if the counts differ, or the
 /// engines' errors. Nothing is committed on any error.
 pub fn copy_from_sqlite(from: &Path, to: &str) -> Result<Copied, PgError> {
-    let Store { conn, .. } = Store::open(from, Access::ReadOnly).map_err(PgError::Store)?;
-    let source = Connection::sqlite(conn);
+    let Store { conn: source, .. } = Store::open(from, Access::ReadOnly).map_err(PgError::Store)?;
     let target = Connection::postgres(to)?;
     let may_create_roles = target.query_row(
         "SELECT current_user::text AS role, rolcreaterole OR rolsuper AS may

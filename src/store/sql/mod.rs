@@ -166,6 +166,26 @@ impl Connection {
         })
     }
 
+    /// The SQLite connection underneath, for what only SQLite has (its pragmas, the
+    /// backup API, `VACUUM INTO`); `None` on PostgreSQL.
+    #[must_use]
+    pub fn as_sqlite(&self) -> Option<&rusqlite::Connection> {
+        match &self.engine {
+            Engine::Sqlite(conn) => Some(conn),
+            Engine::Postgres(_) => None,
+        }
+    }
+
+    /// The SQLite connection underneath, taken (to close it and see its error); on
+    /// PostgreSQL `None`, the connection closed.
+    #[must_use]
+    pub fn into_sqlite(self) -> Option<rusqlite::Connection> {
+        match self.engine {
+            Engine::Sqlite(conn) => Some(conn),
+            Engine::Postgres(_) => None,
+        }
+    }
+
     /// The engine this connection talks to.
     #[must_use]
     pub fn dialect(&self) -> Dialect {
@@ -350,8 +370,22 @@ impl Transaction<'_> {
     /// # Errors
     /// The engine's error (nothing is committed then).
     pub fn commit(mut self) -> Result<()> {
+        // Still open until it succeeds: a COMMIT SQLite refuses leaves the transaction
+        // open, and dropping this then rolls it back (as rusqlite's does).
+        self.conn.execute_batch("COMMIT")?;
         self.open = false;
-        self.conn.execute_batch("COMMIT")
+        Ok(())
+    }
+
+    /// Undoes everything done in the transaction (as dropping it does, but saying
+    /// whether the engine could).
+    ///
+    /// # Errors
+    /// The engine's error.
+    pub fn rollback(mut self) -> Result<()> {
+        self.conn.execute_batch("ROLLBACK")?;
+        self.open = false;
+        Ok(())
     }
 
     /// The `version` of row `id` of `table` (`None` if there is no such row), locked
