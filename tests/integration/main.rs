@@ -40,6 +40,7 @@ mod overlays;
 mod paths;
 mod postgres;
 mod postgres_migrate;
+mod postgres_notify;
 mod postgres_schema;
 mod postgres_sql;
 mod reassign_processes;

@@ -83,7 +83,7 @@ fn postgres_columns(db: &Connection) -> Tables {
 
 /// A fresh test database with caseload's schema, and a connection to it; `None`
 /// without a test cluster.
-fn migrated() -> Option<(PgDatabase, Connection)> {
+pub fn migrated() -> Option<(PgDatabase, Connection)> {
     let pg = PgDatabase::create()?;
     let db = pg.connect();
     let tx = db.transaction().unwrap();

@@ -14,6 +14,17 @@
 //! test without PostgreSQL; `tests/integration/postgres_schema.rs` compares the two
 //! schemas column by column and index by index, and checks that every table but `meta`
 //! has row-level security, when `scripts/pg-test.sh` runs it.
+//!
+//! A change PostgreSQL alone needs, with no SQLite twin, does not take a number: a
+//! step would bump SQLite's `user_version` for nothing (and make older caseloads
+//! refuse the file). Such a change is written to be run again and runs after the steps
+//! whenever it is missing. There is one: live refresh (`notify.sql`), a trigger on
+//! every table that notifies listening sessions of each commit (`store/sql/notify.rs`).
+//! It runs when a database is created or upgraded, and when one already current lacks
+//! a trigger (made before live refresh existed): a check of the catalogue, so a
+//! migration of a current database stays one query more. A table a later step adds
+//! gets its trigger the same way; `tests/integration/postgres_notify.rs` fails if any
+//! table has none.
 
 use super::PgError;
 use crate::store::sql::{Transaction, Value};
@@ -26,6 +37,9 @@ const SCHEMA: &str = include_str!("schema.sql");
 
 /// Roles, grants and row-level security at [`BASELINE`].
 const SECURITY: &str = include_str!("security.sql");
+
+/// Live refresh's trigger on every table that has none (run again safely).
+const NOTIFY: &str = include_str!("notify.sql");
 
 /// Where the schema version is kept.
 const VERSION_TABLE: &str = "CREATE TABLE schema_version (version bigint NOT NULL);";
@@ -100,6 +114,7 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<Migrated, PgError> {
             "INSERT INTO schema_version (version) VALUES (?1)",
             &[Value::Integer(current_version())],
         )?;
+        announce_changes(tx)?;
         return Ok(Migrated::Created);
     }
     let found: i64 = tx
@@ -112,6 +127,7 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<Migrated, PgError> {
         });
     }
     if found == current_version() {
+        announce_changes(tx)?;
         return Ok(Migrated::Current);
     }
     for step in STEPS
@@ -124,7 +140,28 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<Migrated, PgError> {
         "UPDATE schema_version SET version = ?1",
         &[Value::Integer(current_version())],
     )?;
+    announce_changes(tx)?;
     Ok(Migrated::Upgraded { from: found })
+}
+
+/// Gives every table that lacks it live refresh's trigger ([`NOTIFY`]); checks the
+/// catalogue first, so that a current database is not changed.
+fn announce_changes(tx: &Transaction<'_>) -> Result<(), PgError> {
+    let missing: bool = tx
+        .query_row(
+            "SELECT EXISTS (
+                 SELECT 1 FROM pg_class c
+                  WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+                    AND NOT EXISTS (SELECT 1 FROM pg_trigger g
+                                     WHERE g.tgrelid = c.oid AND g.tgname = 'caseload_changed')
+             ) AS missing",
+            &[],
+        )?
+        .get("missing")?;
+    if missing {
+        tx.execute_batch(NOTIFY)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! See ARCHITECTURE.md, "One SQL for two engines".
 
 mod dialect;
+mod notify;
 mod row;
 mod value;
 
@@ -128,6 +129,8 @@ impl From<postgres::Error> for Error {
 /// An open connection to SQLite or PostgreSQL.
 pub struct Connection {
     engine: Engine,
+    /// What a PostgreSQL connection has heard of others' commits (`notify.rs`).
+    heard: notify::Heard,
 }
 
 enum Engine {
@@ -150,6 +153,7 @@ impl Connection {
     pub fn sqlite(conn: rusqlite::Connection) -> Self {
         Self {
             engine: Engine::Sqlite(conn),
+            heard: notify::Heard::default(),
         }
     }
 
@@ -163,6 +167,7 @@ impl Connection {
         let client = postgres::Client::connect(url, postgres::NoTls)?;
         Ok(Self {
             engine: Engine::Postgres(RefCell::new(client)),
+            heard: notify::Heard::default(),
         })
     }
 
