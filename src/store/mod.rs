@@ -465,15 +465,15 @@ impl Store {
         Ok(self.sqlite()?.get_interrupt_handle())
     }
 
-    /// SQLite's `data_version`: changes when another connection commits, so a session
-    /// can notice colleagues' writes cheaply.
+    /// Changes when another connection commits, not for this store's own commits, so a
+    /// session can notice colleagues' writes cheaply: SQLite's `data_version`, or on
+    /// PostgreSQL the commits heard by `LISTEN`, counted without a query
+    /// ([`sql::Connection::data_version`]).
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The engine's error (on PostgreSQL, a closed connection).
     pub fn data_version(&self) -> StoreResult<i64> {
-        Ok(self
-            .sqlite()?
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self.conn.data_version()?)
     }
 }
 
