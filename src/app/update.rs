@@ -334,7 +334,7 @@ impl App {
                 self.mode = Mode::Normal;
             }
             _ if self.view == View::Client => self.view = self.previous,
-            _ if self.view == View::Workers => self.view = View::Areas,
+            _ if self.view == View::Workers => return self.back_to_areas(),
             _ if self.view == View::Caseload => self.back_in_caseload(),
             _ => {}
         }

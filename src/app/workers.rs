@@ -5,7 +5,7 @@
 //! left is listed only while they still hold clients, apart (after the unallocated
 //! row) and marked, so that the team leader moves those clients on.
 
-use super::{App, ListCursor, View};
+use super::{App, ListCursor, Scope, View};
 use crate::action::Effect;
 use crate::domain::capacity::{self, Load};
 use crate::domain::model::{Role, cmp_nocase};
@@ -104,6 +104,9 @@ pub struct Workers {
     pub rows: Vec<WorkerRow>,
     /// The caseload shows a worker's clients, opened from here (Esc comes back).
     drilled: bool,
+    /// The scope before opening this area widened it to everything: Esc back to the
+    /// areas restores it.
+    widened_from: Option<Scope>,
 }
 
 impl App {
@@ -125,11 +128,31 @@ impl App {
             descending: false,
             rows: Vec::new(),
             drilled: false,
+            widened_from: None,
         });
         self.cursors[View::Workers.index()] = ListCursor::default();
         self.show(View::Workers);
         self.derive_workers();
-        self.widen_scope_for_area(Some(id))
+        let before = self.scope;
+        let effect = self.widen_scope_for_area(Some(id));
+        if effect.is_some()
+            && let Some(workers) = self.workers.as_mut()
+        {
+            workers.widened_from = Some(before);
+        }
+        effect
+    }
+
+    /// Esc on the workers list: back to the areas, in the scope the user had before
+    /// the area widened it (unless they chose another scope meanwhile).
+    pub(super) fn back_to_areas(&mut self) -> Option<Effect> {
+        self.view = View::Areas;
+        let before = self.workers.as_mut()?.widened_from.take()?;
+        if self.scope != Scope::Everything {
+            return None;
+        }
+        self.scope = before;
+        Some(self.reload())
     }
 
     /// Enter on a worker: their clients in the area, in the caseload.

@@ -168,6 +168,34 @@ fn enter_shows_a_workers_clients_and_esc_goes_back_up() {
 }
 
 #[test]
+fn esc_from_another_areas_workers_gives_back_the_scope_it_widened() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (80, 24));
+    let before = app.scope();
+    assert_ne!(
+        before,
+        Scope::Everything,
+        "a team leader starts in their area"
+    );
+    let row = (own_area_row(&app) + 1) % app.data().areas.len();
+    open_area(&mut store, &mut app, row);
+    assert_eq!(app.scope(), Scope::Everything);
+    // Into a worker's clients and back, then back to the areas.
+    press(&mut store, &mut app, &[KeyCode::Enter, KeyCode::Esc]);
+    assert_eq!(app.view(), View::Workers);
+    assert_eq!(app.scope(), Scope::Everything);
+    press(&mut store, &mut app, &[KeyCode::Esc]);
+    assert_eq!(app.view(), View::Areas);
+    assert_eq!(app.scope(), before, "the scope is the user's again");
+    // Their own area needed no widening: Esc leaves the scope alone.
+    let row = own_area_row(&app);
+    open_area(&mut store, &mut app, row);
+    assert_eq!(app.scope(), before);
+    press(&mut store, &mut app, &[KeyCode::Esc]);
+    assert_eq!(app.scope(), before);
+}
+
+#[test]
 fn a_care_coordinator_reads_the_counts_and_cannot_mark() {
     let (_dir, mut store) = demo_store();
     let lead = lead_session(&store).worker.unwrap();
