@@ -4,7 +4,8 @@
 //! file is refused with the line and what was wrong.
 //!
 //! ```toml
-//! db = "/srv/caseload/team.db"   # the database used without --db (an absolute path)
+//! db = "/srv/caseload/team.db"   # the database used without --db (an absolute path,
+//!                                # or a postgres://ROLE@HOST/DATABASE URL)
 //! release_window_days = 28
 //! colour = true            # false = no colour, as with NO_COLOR
 //! palette = "ansi16"       # or "ansi256", "truecolor": finer shades, same meanings
@@ -273,8 +274,14 @@ pub fn parse(text: &str) -> Result<Settings, String> {
 
 /// The rules serde cannot express.
 fn check(settings: Settings) -> Result<Settings, String> {
-    if settings.db.as_ref().is_some_and(|db| !db.is_absolute()) {
-        return Err("db must be an absolute path, e.g. db = \"/srv/caseload/team.db\"".to_owned());
+    if settings
+        .db
+        .as_ref()
+        .is_some_and(|db| !db.is_absolute() && crate::store::postgres_url(db).is_none())
+    {
+        return Err(
+            "db must be an absolute path, e.g. db = \"/srv/caseload/team.db\", or a PostgreSQL URL, e.g. db = \"postgres://caseload-db/team\"".to_owned(),
+        );
     }
     if settings.release_window_days < 0 {
         return Err("release_window_days must be 0 or more".to_owned());

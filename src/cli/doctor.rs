@@ -133,6 +133,13 @@ impl Report {
 /// A config file that cannot be read; every finding about the set-up is printed instead.
 pub fn run(db: Option<&Path>, args: &DoctorArgs) -> CliResult {
     let (path, source) = chosen_database(db, "caseload.db")?;
+    if crate::store::postgres_url(&path).is_some() {
+        return Err(crate::store::StoreError::SqliteOnly {
+            what: "caseload doctor",
+            instead: "on PostgreSQL the server checks its own files and logins; `caseload info` says whether you can sign in",
+        }
+        .into());
+    }
     let dir = directory_of(&path);
     let db_meta = std::fs::metadata(&path).ok();
     let group = match &args.group {

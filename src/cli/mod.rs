@@ -26,9 +26,9 @@ use crate::wallclock::WallClock;
 #[derive(Debug, Parser)]
 #[command(name = "caseload", version, about, long_about = None)]
 pub struct Cli {
-    /// Database file [default: `CASELOAD_DB`, else `db` in your config, else in
-    /// /etc/caseload/config.toml, else caseload.db in the XDG data directory; for `demo`,
-    /// demo.db there].
+    /// Database file, or a PostgreSQL database's postgres:// URL [default: `CASELOAD_DB`,
+    /// else `db` in your config, else in /etc/caseload/config.toml, else caseload.db in
+    /// the XDG data directory; for `demo`, demo.db there].
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Treat this day as today (dd/mm/yyyy or yyyy-mm-dd): for demos, training and tests.
@@ -323,6 +323,10 @@ fn run_demo(cli: &Cli, args: &DemoArgs, clock: WallClock) -> CliResult {
 
 fn run_init(db: Option<&Path>, args: &InitArgs, clock: WallClock) -> CliResult {
     let (path, source) = chosen_database(db, "caseload.db")?;
+    if crate::store::postgres_url(&path).is_some() {
+        // Before anything looks for a directory or group by that name.
+        return Err(crate::store::StoreError::NotOnPostgres.into());
+    }
     let gid = match &args.group {
         Some(name) => {
             let group = crate::unix::group_by_name(name).ok_or_else(|| {
@@ -370,12 +374,17 @@ fn run_init(db: Option<&Path>, args: &InitArgs, clock: WallClock) -> CliResult {
 fn run_info(db: Option<&Path>) -> CliResult {
     let (path, source) = chosen_database(db, "caseload.db")?;
     let login = crate::identity::os_login();
-    let state = match path.try_exists() {
-        Ok(true) => "",
-        Ok(false) => " (does not exist)",
-        Err(_) => " (you may not reach it)",
-    };
-    println!("database:  {}{state}", path.display());
+    let postgres = crate::store::postgres_url(&path);
+    if let Some(url) = postgres {
+        println!("database:  {} (PostgreSQL)", crate::store::shown_url(url));
+    } else {
+        let state = match path.try_exists() {
+            Ok(true) => "",
+            Ok(false) => " (does not exist)",
+            Err(_) => " (you may not reach it)",
+        };
+        println!("database:  {}{state}", path.display());
+    }
     println!("chosen by: {source}");
     match crate::config::config_path() {
         Some(config) => {
@@ -398,7 +407,7 @@ fn run_info(db: Option<&Path>) -> CliResult {
             " (not present)"
         }
     );
-    if let Some(dir) = path.parent() {
+    if let Some(dir) = path.parent().filter(|_| postgres.is_none()) {
         println!("data dir:  {}", dir.display());
     }
     let role = match Store::open(&path, Access::ReadOnly) {

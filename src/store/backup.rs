@@ -29,8 +29,14 @@ impl Store {
     /// # Errors
     /// [`StoreError::AlreadyExists`] if `target` exists; [`StoreError::Interrupted`] if
     /// stopped; [`StoreError::Invalid`] if the copy fails its check; an SQLite or I/O
-    /// error.
+    /// error; [`StoreError::SqliteOnly`] on PostgreSQL.
     pub fn backup_until(&self, target: &Path, stop: &AtomicBool) -> StoreResult<()> {
+        if self.location.file().is_none() {
+            return Err(StoreError::SqliteOnly {
+                what: "caseload backup",
+                instead: "back a PostgreSQL database up with its own tools (pg_dump, or the server's base backups)",
+            });
+        }
         if target.exists() {
             return Err(StoreError::AlreadyExists(target.to_path_buf()));
         }

@@ -125,9 +125,18 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     /// Something that still reaches SQLite directly, asked of a PostgreSQL database.
     NotOnPostgres,
-    /// The SQL layer's error that is not SQLite's (PostgreSQL's, or a row of the
+    /// Something that only an SQLite file has, asked of a PostgreSQL database.
+    SqliteOnly {
+        /// What was asked for, e.g. "caseload backup".
+        what: &'static str,
+        /// What to do on PostgreSQL instead.
+        instead: &'static str,
+    },
+    /// The SQL layer's error that is neither SQLite's nor PostgreSQL's (a row of the
     /// wrong shape).
     Sql(super::sql::Error),
+    /// What went wrong reaching or using PostgreSQL, in words (see `error_pg.rs`).
+    Postgres(super::error_pg::PgProblem),
     /// A file-system error.
     Io(std::io::Error),
 }
@@ -226,16 +235,30 @@ impl std::fmt::Display for StoreError {
                 Some(words) => f.write_str(words),
                 None => unexplained(f, e),
             },
-            Self::NotOnPostgres => f.write_str(
-                "this is not available on PostgreSQL yet: nothing was changed; use it on an SQLite database (README, \"Moving to PostgreSQL\", lists what runs on PostgreSQL)",
-            ),
-            Self::Sql(e) => e.fmt(f),
+            Self::NotOnPostgres | Self::SqliteOnly { .. } | Self::Sql(_) | Self::Postgres(_) => {
+                self.fmt_engine(f)
+            }
             Self::Io(e) => write!(f, "file error: {e}"),
         }
     }
 }
 
 impl StoreError {
+    /// The sentences for what differs between the two engines.
+    fn fmt_engine(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+                Self::NotOnPostgres => f.write_str(
+                    "this is not available on PostgreSQL yet: nothing was changed; use it on an SQLite database (README, \"Moving to PostgreSQL\", lists what runs on PostgreSQL)",
+                ),
+                Self::SqliteOnly { what, instead } => {
+                    write!(f, "{what} works on an SQLite file only: {instead}")
+                }
+                Self::Sql(e) => std::fmt::Display::fmt(e, f),
+                Self::Postgres(problem) => std::fmt::Display::fmt(problem, f),
+                _ => Ok(()),
+        }
+    }
+
     /// The sentences for a path that is not a database file.
     fn fmt_not_a_database(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -392,52 +415,90 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// A sentence for a row refused by one of the natural keys (schema steps 2 and 10-12).
+/// The natural keys (schema steps 2 and 10-12, 15): SQLite's columns as its
+/// "UNIQUE constraint failed" message lists them, PostgreSQL's index name, and the
+/// sentence for a row either refuses.
+const NATURAL_KEYS: &[(&str, &str, &str)] = &[
+    (
+        "episode.client_id, episode.referral_date",
+        "episode_natural_key",
+        "this client already has an episode with this referral date: open that one instead; nothing was saved",
+    ),
+    (
+        "custody.client_id, custody.reception_date",
+        "custody_natural_key",
+        "this client already has a custody record with this reception date: open that one instead; nothing was saved",
+    ),
+    (
+        "contact.client_id, contact.contact_at, contact.kind, contact.worker_id, contact.note",
+        "contact_natural_key",
+        "this contact (same client, time, kind, worker and note) is already recorded: nothing was saved",
+    ),
+    (
+        "drug_test.client_id, drug_test.tested_on, drug_test.kind, drug_test.result",
+        "drug_test_natural_key",
+        "this drug test (same client, day, kind and result) is already recorded: nothing was saved",
+    ),
+    (
+        "positive_outcome.episode_id, positive_outcome.recorded_on, positive_outcome.kind",
+        "positive_outcome_natural_key",
+        "this positive outcome (same episode, day and kind) is already recorded: nothing was saved",
+    ),
+    (
+        "modality.episode_id, modality.kind, modality.started_on",
+        "modality_natural_key",
+        "this episode already has a modality of this kind started on this day: end or open that one instead; nothing was saved",
+    ),
+    (
+        "reengagement.breach_id, reengagement.attempted_at, reengagement.how",
+        "reengagement_natural_key",
+        "this attempt to re-engage (same breach, time and way) is already recorded: nothing was saved",
+    ),
+    (
+        "court_order.client_id, court_order.kind, court_order.start_date",
+        "court_order_natural_key",
+        "this client already has an order of this kind starting on this day: open that one instead; nothing was saved",
+    ),
+    (
+        "court_order.client_id",
+        "court_order_one_in_force",
+        "this client already has a court order or licence in force: record the day it ended first; nothing was saved",
+    ),
+    (
+        "breach.client_id, breach.raised_at",
+        "breach_natural_key",
+        "this client already has a breach raised at this time: open that one instead; nothing was saved",
+    ),
+];
+
+/// A sentence for a row refused by one of the [`NATURAL_KEYS`] on SQLite.
 fn natural_key_clash(e: &rusqlite::Error) -> Option<&'static str> {
     let rusqlite::Error::SqliteFailure(_, Some(message)) = e else {
         return None;
     };
-    Some(match message.strip_prefix("UNIQUE constraint failed: ")? {
-        "episode.client_id, episode.referral_date" => {
-            "this client already has an episode with this referral date: open that one instead; nothing was saved"
-        }
-        "custody.client_id, custody.reception_date" => {
-            "this client already has a custody record with this reception date: open that one instead; nothing was saved"
-        }
-        "contact.client_id, contact.contact_at, contact.kind, contact.worker_id, contact.note" => {
-            "this contact (same client, time, kind, worker and note) is already recorded: nothing was saved"
-        }
-        "drug_test.client_id, drug_test.tested_on, drug_test.kind, drug_test.result" => {
-            "this drug test (same client, day, kind and result) is already recorded: nothing was saved"
-        }
-        "positive_outcome.episode_id, positive_outcome.recorded_on, positive_outcome.kind" => {
-            "this positive outcome (same episode, day and kind) is already recorded: nothing was saved"
-        }
-        "modality.episode_id, modality.kind, modality.started_on" => {
-            "this episode already has a modality of this kind started on this day: end or open that one instead; nothing was saved"
-        }
-        "reengagement.breach_id, reengagement.attempted_at, reengagement.how" => {
-            "this attempt to re-engage (same breach, time and way) is already recorded: nothing was saved"
-        }
-        "court_order.client_id, court_order.kind, court_order.start_date" => {
-            "this client already has an order of this kind starting on this day: open that one instead; nothing was saved"
-        }
-        "court_order.client_id" => {
-            "this client already has a court order or licence in force: record the day it ended first; nothing was saved"
-        }
-        "breach.client_id, breach.raised_at" => {
-            "this client already has a breach raised at this time: open that one instead; nothing was saved"
-        }
-        _ => return None,
-    })
+    let columns = message.strip_prefix("UNIQUE constraint failed: ")?;
+    NATURAL_KEYS
+        .iter()
+        .find(|(sqlite, _, _)| *sqlite == columns)
+        .map(|(_, _, sentence)| *sentence)
+}
+
+/// A sentence for a row refused by one of the [`NATURAL_KEYS`] on PostgreSQL, by the
+/// name of its index.
+pub(super) fn natural_key_clash_pg(index: &str) -> Option<&'static str> {
+    NATURAL_KEYS
+        .iter()
+        .find(|(_, name, _)| *name == index)
+        .map(|(_, _, sentence)| *sentence)
 }
 
 impl From<super::sql::Error> for StoreError {
-    /// SQLite's errors as [`From<rusqlite::Error>`] has them; any other stays the SQL
-    /// layer's.
+    /// SQLite's errors as [`From<rusqlite::Error>`] has them, PostgreSQL's in words as
+    /// `error_pg.rs` has them; any other stays the SQL layer's.
     fn from(e: super::sql::Error) -> Self {
         match e {
             super::sql::Error::Sqlite(e) => e.into(),
+            super::sql::Error::Postgres(e) => super::error_pg::from_postgres(&e),
             other => Self::Sql(other),
         }
     }

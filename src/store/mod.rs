@@ -6,6 +6,7 @@ mod access;
 mod backup;
 mod draft;
 mod error;
+mod error_pg;
 mod export;
 mod fields;
 mod generate;
@@ -20,6 +21,7 @@ mod lock;
 pub mod migrate;
 mod orders;
 pub mod pg;
+mod postgres;
 mod private_copy;
 mod queries;
 mod read;
@@ -53,6 +55,7 @@ pub use crate::domain::write::{
 };
 pub use access::{AccessEntry, Looked};
 pub use error::{StoreError, StoreResult};
+pub use error_pg::{PgProblem, shown_url};
 pub use export::{ExportKind, ExportTable};
 pub use generate::Origin;
 pub use import::{Differs, EpisodeImported, ImportKeys, ImportedEpisode};
@@ -66,6 +69,7 @@ pub use lock::{
     DEFAULT_WAIT, Holder, LockPolicy, Waiting, describe as describe_holder, holder,
     set_process_policy,
 };
+pub use postgres::postgres_url;
 pub use private_copy::PrivateCopy;
 pub use report::{NewTally, ReplacedTally};
 pub use sample::{Draw, Offences, SampleMember};
@@ -164,12 +168,17 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::AlreadyExists`] if a file is there, [`StoreError::MissingDirectory`]
-    /// if its directory is missing, whatever `build` returns, or an SQLite/IO error.
+    /// if its directory is missing, whatever `build` returns, or an SQLite/IO error;
+    /// [`StoreError::NotOnPostgres`] for a PostgreSQL URL (for now `caseload migrate`
+    /// fills a new PostgreSQL database).
     pub fn create_with<T>(
         path: &Path,
         gid: Option<u32>,
         build: impl FnOnce(&mut Self) -> StoreResult<T>,
     ) -> StoreResult<(Self, T)> {
+        if postgres_url(path).is_some() {
+            return Err(StoreError::NotOnPostgres);
+        }
         let dir = share::directory_of(path);
         if !dir.is_dir() {
             return Err(StoreError::MissingDirectory(dir));
@@ -230,15 +239,21 @@ impl Store {
         Ok(())
     }
 
-    /// Opens an existing caseload database, migrating it to the current schema.
+    /// Opens an existing caseload database, migrating it to the current schema:
+    /// the SQLite file `path`, or the PostgreSQL database if `path` is a `postgres://`
+    /// URL ([`postgres_url`]).
     ///
     /// # Errors
     /// A [`StoreError`] naming the problem and the fix: missing file, not SQLite, not
     /// ours, newer schema, read-only file for a writable session, world-readable, or
     /// not usable by this user (not in the group that shares it, read-only directory,
-    /// a `-wal` or `-shm` that is not shared).
+    /// a `-wal` or `-shm` that is not shared); for PostgreSQL, a server that cannot be
+    /// reached, a refused login, a missing database or one without caseload's schema.
     pub fn open(path: &Path, access: Access) -> StoreResult<Self> {
-        Self::open_as(path, access, false)
+        match postgres_url(path) {
+            Some(url) => Self::open_postgres(url, access),
+            None => Self::open_as(path, access, false),
+        }
     }
 
     /// [`Store::open`]; an empty file gets the schema only if `initialise` (a file
@@ -339,9 +354,11 @@ impl Store {
     /// database is: its group, and its owner and group permissions.
     ///
     /// # Errors
-    /// [`StoreError::AlreadyExists`] if something is there, or the OS error.
+    /// [`StoreError::AlreadyExists`] if something is there, or the OS error;
+    /// [`StoreError::NotOnPostgres`] on PostgreSQL.
     pub fn create_file(&self, path: &Path) -> StoreResult<std::fs::File> {
-        let metadata = std::fs::metadata(self.path())?;
+        let db = self.location.file().ok_or(StoreError::NotOnPostgres)?;
+        let metadata = std::fs::metadata(db)?;
         share::Sharing::of(&metadata).create(path)
     }
 

@@ -43,6 +43,7 @@ mod postgres_migrate;
 mod postgres_notify;
 mod postgres_schema;
 mod postgres_sql;
+mod postgres_store;
 mod reassign_processes;
 mod reengagement;
 mod report;

@@ -78,3 +78,19 @@ fn with_database(url: &str, name: &str) -> String {
         .map_or(String::new(), |(_, q)| format!("?{q}"));
     format!("{scheme}://{host}/{name}{query}")
 }
+
+/// The standard demo copied (by `caseload migrate`'s copy) into a fresh PostgreSQL
+/// database, and a store open on it; `None` without a cluster.
+pub fn demo_on_postgres() -> Option<(PgDatabase, caseload::store::Store)> {
+    let pg = PgDatabase::create()?;
+    let (_dir, store) = crate::common::demo_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    caseload::store::pg::copy_from_sqlite(&path, &pg.url).unwrap();
+    let store = caseload::store::Store::open(
+        std::path::Path::new(&pg.url),
+        caseload::store::Access::ReadWrite,
+    )
+    .unwrap();
+    Some((pg, store))
+}
