@@ -190,7 +190,7 @@ pub fn field_text(kind: &FieldKind, value: &Value) -> String {
     match (kind, value) {
         (FieldKind::YesNo, Value::Integer(on)) => if *on == 0 { "no" } else { "yes" }.to_owned(),
         (FieldKind::YesNo, _) => "no".to_owned(),
-        (_, Value::Null | Value::Blob(_)) => String::new(),
+        (_, Value::Null) => String::new(),
         (_, Value::Integer(i)) => i.to_string(),
         (_, Value::Real(r)) => r.to_string(),
         (FieldKind::Date { .. }, Value::Text(text)) => {

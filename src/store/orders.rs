@@ -292,14 +292,14 @@ impl Tx<'_> {
             return Ok(());
         };
         let same: Option<bool> = self
-            .sqlite()?
-            .query_row(
-                "SELECT o.client_id = e.client_id FROM court_order o, episode e
+            .tx
+            .query_opt(
+                "SELECT o.client_id = e.client_id AS same FROM court_order o, episode e
                   WHERE o.id = ?1 AND e.id = ?2",
-                [order, &episode.id],
-                |r| r.get(0),
-            )
-            .optional()?;
+                &[(*order).into(), episode.id.into()],
+            )?
+            .map(|row| row.get("same"))
+            .transpose()?;
         if same == Some(true) {
             Ok(())
         } else {

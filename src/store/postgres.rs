@@ -35,12 +35,14 @@ impl Store {
                 supported: current,
             });
         }
-        if found < current {
-            if access == Access::ReadOnly {
-                return Err(StoreError::Invalid(format!(
-                    "{shown} needs upgrading to schema {current} first: open it once without --readonly, as the role that owns its tables"
-                )));
-            }
+        if found < current && access == Access::ReadOnly {
+            return Err(StoreError::Invalid(format!(
+                "{shown} needs upgrading to schema {current} first: open it once without --readonly, as the role that owns its tables"
+            )));
+        }
+        if access == Access::ReadWrite {
+            // As SQLite's open does: the steps it lacks, and what PostgreSQL alone
+            // needs (live refresh's triggers); a current database is left as it is.
             let tx = conn.transaction()?;
             migrate::migrate(&tx).map_err(|e| from_pg(e, &shown))?;
             tx.commit()?;

@@ -79,6 +79,16 @@ pub(super) fn vocab_opt<T: Vocabulary>(
         .transpose()
 }
 
+/// A vocabulary value stored as its code, from a row of the SQL layer.
+pub(super) fn code<T: Vocabulary>(row: &super::sql::Row, column: &str) -> super::sql::Result<T> {
+    let text: String = row.get(column)?;
+    T::from_code(&text).ok_or_else(|| super::sql::Error::Conversion {
+        column: column.to_owned(),
+        wanted: std::any::type_name::<T>(),
+        found: format!("the text {text:?}"),
+    })
+}
+
 /// A stored `YYYY-MM-DD HH:MM` date-time.
 pub(super) fn timestamp(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<NaiveDateTime> {
     let index = position(r, index)?;

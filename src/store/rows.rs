@@ -3,12 +3,11 @@
 //! Table and column names come from code, never from input, and table names are
 //! checked against [`TABLES`] before they go into SQL text.
 
-use crate::domain::write::Value;
-use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde_json::{Map, Value as Json};
 
+use super::sql::{Connection, Value};
 use super::{Audited, StoreError, StoreResult, Tx};
-use crate::domain::model::Worker;
+use crate::domain::model::{Role, Worker};
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::write::{FieldConflict, Versioned, Written};
 
@@ -63,18 +62,14 @@ pub(super) fn read_row(
     table: &'static str,
     row_id: i64,
 ) -> StoreResult<Vec<(String, Value)>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT * FROM {} WHERE id = ?1",
-        known_table(table)?
-    ))?;
-    let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
-    let values: Vec<Value> = stmt
-        .query_row([row_id], |r| {
-            (0..names.len()).map(|i| r.get::<_, Value>(i)).collect()
-        })
-        .optional()?
+    let row = conn
+        .query_opt(
+            &format!("SELECT * FROM {} WHERE id = ?1", known_table(table)?),
+            &[Value::Integer(row_id)],
+        )?
         .ok_or_else(|| not_found(table, row_id))?;
-    Ok(names.into_iter().zip(values).collect())
+    let names = row.names().to_vec();
+    Ok(names.into_iter().zip(row.into_values()).collect())
 }
 
 /// A database value as JSON for the audit log.
@@ -84,7 +79,6 @@ fn to_json(value: &Value) -> Json {
         Value::Integer(i) => Json::from(*i),
         Value::Real(r) => Json::from(*r),
         Value::Text(t) => Json::from(t.as_str()),
-        Value::Blob(b) => Json::from(format!("<{} bytes>", b.len())),
     }
 }
 
@@ -105,20 +99,28 @@ pub(super) fn explain_constraint(e: StoreError) -> StoreError {
 /// The active worker signed in as `login`. Refuses a login with no worker record, or
 /// an inactive one, with the sentence saying what to do.
 pub(super) fn signed_in(conn: &Connection, login: &str) -> StoreResult<Worker> {
-    let found: Option<(Worker, bool)> = conn
-        .query_row(
-            "SELECT id, name, login, role, area_id, active FROM worker
-              WHERE login = ?1 ORDER BY active DESC LIMIT 1",
-            [login],
-            |r| Ok((super::queries::worker_row(r)?, r.get("active")?)),
-        )
-        .optional()?;
-    match found {
-        None => Err(StoreError::NotAllowed(roles::no_worker_message(login))),
-        Some((_, false)) => Err(StoreError::NotAllowed(roles::inactive_worker_message(
+    let found = conn.query_opt(
+        "SELECT id, name, login, role, area_id, active FROM worker
+          WHERE login = ?1 ORDER BY active DESC LIMIT 1",
+        &[login.into()],
+    )?;
+    let Some(row) = found else {
+        return Err(StoreError::NotAllowed(roles::no_worker_message(login)));
+    };
+    let worker = Worker {
+        id: row.get("id")?,
+        name: row.get("name")?,
+        login: row.get("login")?,
+        role: super::read::code::<Role>(&row, "role")?,
+        area_id: row.get("area_id")?,
+        active: row.get("active")?,
+    };
+    if worker.active {
+        Ok(worker)
+    } else {
+        Err(StoreError::NotAllowed(roles::inactive_worker_message(
             login,
-        ))),
-        Some((worker, true)) => Ok(worker),
+        )))
     }
 }
 
@@ -148,14 +150,14 @@ impl super::Store {
         op: Operation,
         scope: Option<ClientScope>,
     ) -> StoreResult<Worker> {
-        authorise(self.sqlite()?, login, op, scope)
+        authorise(&self.conn, login, op, scope)
     }
 }
 
 impl Tx<'_> {
     /// The acting worker, refused unless an active worker record has the actor's login.
     pub(super) fn signed_in(&self) -> StoreResult<Worker> {
-        signed_in(self.sqlite()?, &self.actor.login)
+        signed_in(self.tx, &self.actor.login)
     }
 
     /// [`authorise`] for the actor, inside this transaction (so a role changed a
@@ -165,7 +167,7 @@ impl Tx<'_> {
         op: Operation,
         scope: Option<ClientScope>,
     ) -> StoreResult<Worker> {
-        authorise(self.sqlite()?, &self.actor.login, op, scope)
+        authorise(self.tx, &self.actor.login, op, scope)
     }
 
     /// The client a row belongs to, and that client's role scope.
@@ -204,15 +206,14 @@ impl Tx<'_> {
     }
 
     fn scope_query(&self, sql: &str, table: &'static str, row_id: i64) -> StoreResult<ClientScope> {
-        self.sqlite()?
-            .query_row(sql, [row_id], |r| {
-                Ok(ClientScope {
-                    area_id: r.get("area_id")?,
-                    care_coordinator_id: r.get("care_coordinator_id")?,
-                })
-            })
-            .optional()?
-            .ok_or_else(|| not_found(table, row_id))
+        let row = self
+            .tx
+            .query_opt(sql, &[Value::Integer(row_id)])?
+            .ok_or_else(|| not_found(table, row_id))?;
+        Ok(ClientScope {
+            area_id: row.get("area_id")?,
+            care_coordinator_id: row.get("care_coordinator_id")?,
+        })
     }
 
     /// Who last changed a row and when, from the audit log.
@@ -221,26 +222,29 @@ impl Tx<'_> {
         table: &'static str,
         row_id: i64,
     ) -> StoreResult<Option<(String, String)>> {
-        Ok(self
-            .sqlite()?
-            .query_row(
-                "SELECT who, at FROM audit WHERE entity = ?1 AND row_id = ?2 ORDER BY id DESC LIMIT 1",
-                rusqlite::params![table, row_id],
-                |r| Ok((r.get("who")?, r.get("at")?)),
-            )
-            .optional()?)
+        self.who_and_when(
+            "SELECT who, at FROM audit WHERE entity = ?1 AND row_id = ?2 ORDER BY id DESC LIMIT 1",
+            &[table.into(), row_id.into()],
+        )
     }
 
-    /// Refuses with a conflict unless `row` is still at the version that was read.
+    /// The `who` and `at` of the audit row `sql` finds, if any.
+    fn who_and_when(&self, sql: &str, params: &[Value]) -> StoreResult<Option<(String, String)>> {
+        self.tx
+            .query_opt(sql, params)?
+            .map(|row| Ok((row.get("who")?, row.get("at")?)))
+            .transpose()
+    }
+
+    /// Refuses with a conflict unless `row` is still at the version that was read; the
+    /// row stays locked until the transaction ends ([`sql::Transaction::lock_version`]),
+    /// so no one changes it between this check and the write.
+    ///
+    /// [`sql::Transaction::lock_version`]: super::sql::Transaction::lock_version
     pub(super) fn current_version(&self, table: &'static str, row: Versioned) -> StoreResult<()> {
-        let version: i64 = self
-            .sqlite()?
-            .query_row(
-                &format!("SELECT version FROM {} WHERE id = ?1", known_table(table)?),
-                [row.id],
-                |r| r.get(0),
-            )
-            .optional()?
+        let version = self
+            .tx
+            .lock_version(known_table(table)?, row.id)?
             .ok_or_else(|| not_found(table, row.id))?;
         if version == row.version {
             return Ok(());
@@ -259,15 +263,12 @@ impl Tx<'_> {
         row_id: i64,
         column: &str,
     ) -> StoreResult<Option<(String, String)>> {
-        Ok(self
-            .sqlite()?
-            .query_row(
-                "SELECT who, at FROM audit WHERE entity = ?1 AND row_id = ?2
-                   AND json_type(after, '$.' || ?3) IS NOT NULL ORDER BY id DESC LIMIT 1",
-                rusqlite::params![table, row_id, column],
-                |r| Ok((r.get("who")?, r.get("at")?)),
-            )
-            .optional()?)
+        let sql = format!(
+            "SELECT who, at FROM audit WHERE entity = ?1 AND row_id = ?2
+               AND {} ORDER BY id DESC LIMIT 1",
+            self.tx.dialect().json_has_key("after", "?3")
+        );
+        self.who_and_when(&sql, &[table.into(), row_id.into(), column.into()])
     }
 
     /// Writes `fields` to `row` if it is still at the version read, bumping the
@@ -329,9 +330,14 @@ impl Tx<'_> {
         fields: &[(&'static str, Value)],
     ) -> StoreResult<Plan> {
         let columns: Vec<&str> = fields.iter().map(|(c, _)| *c).collect();
-        let (version, now): (i64, Vec<Value>) = self
-            .sqlite()?
-            .query_row(
+        // Locked first: on PostgreSQL a colleague's write of the row waits from here
+        // until this one ends, and the read below sees theirs if it came first.
+        self.tx
+            .lock_version(known_table(table)?, row.id)?
+            .ok_or_else(|| not_found(table, row.id))?;
+        let read = self
+            .tx
+            .query_opt(
                 &format!(
                     "SELECT {} FROM {} WHERE id = ?1",
                     std::iter::once("version")
@@ -340,19 +346,11 @@ impl Tx<'_> {
                         .join(", "),
                     known_table(table)?
                 ),
-                [row.id],
-                |r| {
-                    Ok((
-                        r.get("version")?,
-                        columns
-                            .iter()
-                            .map(|column| r.get::<_, Value>(*column))
-                            .collect::<rusqlite::Result<_>>()?,
-                    ))
-                },
-            )
-            .optional()?
+                &[Value::Integer(row.id)],
+            )?
             .ok_or_else(|| not_found(table, row.id))?;
+        let version: i64 = read.get("version")?;
+        let now: Vec<Value> = read.into_values().into_iter().skip(1).collect();
         let base: Vec<Value> = match base {
             Some(base) => columns
                 .iter()
@@ -424,16 +422,17 @@ impl Tx<'_> {
             .enumerate()
             .map(|(n, &i)| format!("{} = ?{}", fields[i].0, n + 2))
             .collect();
-        let values = std::iter::once(Value::Integer(row_id))
-            .chain(plan.write.iter().map(|&i| fields[i].1.clone()));
-        self.sqlite()?
+        let values: Vec<Value> = std::iter::once(Value::Integer(row_id))
+            .chain(plan.write.iter().map(|&i| fields[i].1.clone()))
+            .collect();
+        self.tx
             .execute(
                 &format!(
                     "UPDATE {} SET {}, version = version + 1 WHERE id = ?1",
                     known_table(table)?,
                     set.join(", ")
                 ),
-                params_from_iter(values),
+                &values,
             )
             .map_err(|e| explain_constraint(e.into()))?;
         let (mut old, mut new) = (Map::new(), Map::new());
@@ -466,7 +465,7 @@ impl Tx<'_> {
     /// The whole row as JSON (column name to value).
     pub(super) fn row_json(&self, table: &'static str, row_id: i64) -> StoreResult<Json> {
         Ok(Json::Object(
-            read_row(self.sqlite()?, table, row_id)?
+            read_row(self.tx, table, row_id)?
                 .into_iter()
                 .map(|(name, value)| (name, to_json(&value)))
                 .collect(),

@@ -1,8 +1,7 @@
 //! The write transaction handed to typed writes, and the audit row every write leaves.
 
-use rusqlite::params;
-
-use super::{Actor, StoreResult, format_timestamp, sql};
+use super::sql::{self, Value};
+use super::{Actor, StoreResult, format_timestamp};
 
 /// What an audit row says was done: the word stored in `audit.action`. Only the
 /// store writes audit rows, so these are the only words there (besides the
@@ -72,17 +71,17 @@ impl Tx<'_> {
         before: Option<&serde_json::Value>,
         after: Option<&serde_json::Value>,
     ) -> StoreResult<()> {
-        self.sqlite()?.execute(
+        self.tx.execute(
             "INSERT INTO audit (at, who, entity, row_id, action, before, after)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                format_timestamp(self.actor.now),
-                self.actor.login,
-                entity,
-                row_id,
-                action.word(),
-                before.map(ToString::to_string),
-                after.map(ToString::to_string),
+            &[
+                format_timestamp(self.actor.now).into(),
+                self.actor.login.as_str().into(),
+                entity.into(),
+                row_id.into(),
+                action.word().into(),
+                before.map(ToString::to_string).into(),
+                after.map(ToString::to_string).into(),
             ],
         )?;
         Ok(())
@@ -90,10 +89,10 @@ impl Tx<'_> {
 
     /// Sets a `meta` key (used for facts about the file, such as the demo's seed).
     pub(super) fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
-        self.sqlite()?.execute(
+        self.tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
+            &[key.into(), value.into()],
         )?;
         Ok(())
     }
@@ -102,9 +101,9 @@ impl Tx<'_> {
     /// worker whose login changes gets its audit row.
     pub(super) fn assign_login(&self, worker_id: i64, login: &str) -> StoreResult<()> {
         let set_login = |id: i64, before: Option<&str>, after: Option<&str>| {
-            self.sqlite()?.execute(
+            self.tx.execute(
                 "UPDATE worker SET login = ?1, version = version + 1 WHERE id = ?2",
-                params![after, id],
+                &[after.into(), id.into()],
             )?;
             self.audit(
                 "worker",
@@ -114,19 +113,20 @@ impl Tx<'_> {
                 Some(&serde_json::json!({ "login": after })),
             )
         };
-        let holders: Vec<i64> = self
-            .sqlite()?
-            .prepare("SELECT id FROM worker WHERE login = ?1 AND id <> ?2")?
-            .query_map(params![login, worker_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for holder in holders {
-            set_login(holder, Some(login), None)?;
-        }
-        let before: Option<String> = self.sqlite()?.query_row(
-            "SELECT login FROM worker WHERE id = ?1",
-            [worker_id],
-            |r| r.get(0),
+        let holders = self.tx.query(
+            "SELECT id FROM worker WHERE login = ?1 AND id <> ?2",
+            &[login.into(), worker_id.into()],
         )?;
+        for holder in holders {
+            set_login(holder.get("id")?, Some(login), None)?;
+        }
+        let before: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT login FROM worker WHERE id = ?1",
+                &[Value::Integer(worker_id)],
+            )?
+            .get("login")?;
         set_login(worker_id, before.as_deref(), Some(login))
     }
 }

@@ -85,7 +85,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::NotFound`] or an SQLite error.
     pub fn row_base(&self, table: &'static str, row_id: i64) -> StoreResult<RowBase> {
-        let values = read_row(self.sqlite()?, table, row_id)?;
+        let values = read_row(&self.conn, table, row_id)?;
         let version = values
             .iter()
             .find_map(|(name, value)| match (name.as_str(), value) {
@@ -129,14 +129,13 @@ impl Store {
     /// [`StoreError::NotFound`] or an SQLite error.
     pub fn version_of(&self, table: &'static str, row_id: i64) -> StoreResult<Versioned> {
         let version = self
-            .sqlite()?
-            .query_row(
+            .conn
+            .query_opt(
                 &format!("SELECT version FROM {} WHERE id = ?1", known_table(table)?),
-                [row_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| not_found(table, row_id))?;
+                &[Value::Integer(row_id)],
+            )?
+            .ok_or_else(|| not_found(table, row_id))?
+            .get("version")?;
         Ok(Versioned {
             id: row_id,
             version,
@@ -162,11 +161,13 @@ impl Tx<'_> {
                 ));
             }
             let rag: Option<String> = self
-                .sqlite()?
-                .query_row("SELECT rag FROM breach WHERE id = ?1", [breach.id], |r| {
-                    r.get(0)
-                })
-                .optional()?;
+                .tx
+                .query_opt(
+                    "SELECT rag FROM breach WHERE id = ?1",
+                    &[Value::Integer(breach.id)],
+                )?
+                .map(|row| row.get("rag"))
+                .transpose()?;
             if let Some(rag) = rag.as_deref().and_then(Rag::from_code) {
                 crate::domain::breach::check_status(rag, *status).map_err(StoreError::Invalid)?;
             }
@@ -232,28 +233,26 @@ impl Tx<'_> {
 
     /// The hand-over of the newest custody of the client of `episode_id`, if any.
     fn newest_handover(&self, episode_id: i64) -> StoreResult<Option<Handover>> {
-        Ok(self
-            .sqlite()?
-            .query_row(
-                "SELECT prison, coalesce(trim(handover_with), '') <> '' AS named, handover_on,
-                        coalesce(trim(handover_waived), '') <> '' AS waived,
-                        handover_prescribing, handover_consent
-                   FROM custody
-                  WHERE client_id = (SELECT client_id FROM episode WHERE id = ?1)
-                  ORDER BY reception_date DESC, id DESC LIMIT 1",
-                [episode_id],
-                |r| {
-                    Ok(Handover {
-                        prison_known: r.get::<_, String>("prison")? != PRISON_NOT_KNOWN,
-                        named: r.get("named")?,
-                        contacted_on: super::read::date_opt(r, "handover_on")?,
-                        waived: r.get("waived")?,
-                        prescribing_confirmed: r.get("handover_prescribing")?,
-                        consent_confirmed: r.get("handover_consent")?,
-                    })
-                },
-            )
-            .optional()?)
+        let found = self.tx.query_opt(
+            "SELECT prison, coalesce(trim(handover_with), '') <> '' AS named, handover_on,
+                    coalesce(trim(handover_waived), '') <> '' AS waived,
+                    handover_prescribing, handover_consent
+               FROM custody
+              WHERE client_id = (SELECT client_id FROM episode WHERE id = ?1)
+              ORDER BY reception_date DESC, id DESC LIMIT 1",
+            &[Value::Integer(episode_id)],
+        )?;
+        let Some(r) = found else {
+            return Ok(None);
+        };
+        Ok(Some(Handover {
+            prison_known: r.get::<String>("prison")? != PRISON_NOT_KNOWN,
+            named: r.get("named")?,
+            contacted_on: r.get("handover_on")?,
+            waived: r.get("waived")?,
+            prescribing_confirmed: r.get("handover_prescribing")?,
+            consent_confirmed: r.get("handover_consent")?,
+        }))
     }
 
     /// Inserts the row of a change that records something new.

@@ -44,6 +44,7 @@ mod postgres_notify;
 mod postgres_schema;
 mod postgres_sql;
 mod postgres_store;
+mod postgres_writes;
 mod reassign_processes;
 mod reengagement;
 mod report;

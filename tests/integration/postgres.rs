@@ -79,18 +79,31 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{scheme}://{host}/{name}{query}")
 }
 
-/// The standard demo copied (by `caseload migrate`'s copy) into a fresh PostgreSQL
-/// database, and a store open on it; `None` without a cluster.
-pub fn demo_on_postgres() -> Option<(PgDatabase, caseload::store::Store)> {
+/// The SQLite database of `store` copied (by `caseload migrate`'s copy) into a fresh
+/// PostgreSQL database, and a store open on that; `None` without a cluster.
+pub fn copied(store: caseload::store::Store) -> Option<(PgDatabase, caseload::store::Store)> {
     let pg = PgDatabase::create()?;
-    let (_dir, store) = crate::common::demo_store();
     let path = store.path().to_path_buf();
     drop(store);
     caseload::store::pg::copy_from_sqlite(&path, &pg.url).unwrap();
-    let store = caseload::store::Store::open(
-        std::path::Path::new(&pg.url),
-        caseload::store::Access::ReadWrite,
-    )
-    .unwrap();
+    let store = pg.open();
     Some((pg, store))
+}
+
+impl PgDatabase {
+    /// A writable store on it, as its owner.
+    pub fn open(&self) -> caseload::store::Store {
+        caseload::store::Store::open(
+            std::path::Path::new(&self.url),
+            caseload::store::Access::ReadWrite,
+        )
+        .unwrap()
+    }
+}
+
+/// The standard demo copied into a fresh PostgreSQL database, and a store open on it;
+/// `None` without a cluster.
+pub fn demo_on_postgres() -> Option<(PgDatabase, caseload::store::Store)> {
+    let (_dir, store) = crate::common::demo_store();
+    copied(store)
 }

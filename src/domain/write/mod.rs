@@ -20,8 +20,9 @@ pub use new::{
 };
 pub use orders::{NewOrder, OrderTerms};
 
-/// One stored column value, as SQLite keeps it (`store` converts to and from the
-/// driver's own type), so that merges and conflicts can be described without it.
+/// One stored column value, of the four kinds both engines store for caseload (the
+/// store's SQL layer takes and gives these, as `store::sql::Value`), so that merges
+/// and conflicts can be described without a driver's type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// No value.
@@ -32,8 +33,6 @@ pub enum Value {
     Real(f64),
     /// Text (also dates, as `YYYY-MM-DD`, and codes).
     Text(String),
-    /// Bytes, which no column of ours holds but SQLite allows.
-    Blob(Vec<u8>),
 }
 
 /// A row as the user read it: its id and the `version` they saw. A save succeeds only
@@ -104,7 +103,6 @@ pub fn value_text(value: &Value) -> String {
         Value::Integer(i) => i.to_string(),
         Value::Real(r) => r.to_string(),
         Value::Text(t) => t.clone(),
-        Value::Blob(b) => format!("<{} bytes>", b.len()),
     }
 }
 

@@ -106,6 +106,17 @@ impl Dialect {
         }
     }
 
+    /// A condition that the JSON object in the text column `json` has the key the
+    /// parameter `key` (a placeholder such as `?3`) names.
+    #[must_use]
+    pub fn json_has_key(self, json: &str, key: &str) -> String {
+        match self {
+            Self::Sqlite => format!("json_type({json}, '$.' || {key}) IS NOT NULL"),
+            // A function, not the `?` operator, which would read as a placeholder.
+            Self::Postgres => format!("jsonb_exists({json}::jsonb, {key})"),
+        }
+    }
+
     /// What ends a `SELECT` of rows a write is about to change, so that no one else
     /// changes them before it commits: nothing on SQLite, where `BEGIN IMMEDIATE`
     /// already holds the only write lock; ` FOR UPDATE` on PostgreSQL.

@@ -212,7 +212,10 @@ impl Connection {
     pub fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
         match &self.engine {
             Engine::Sqlite(conn) => {
-                let changed = conn.execute(sql, rusqlite::params_from_iter(params))?;
+                // Cached, as the store's statements run again and again.
+                let changed = conn
+                    .prepare_cached(sql)?
+                    .execute(rusqlite::params_from_iter(params))?;
                 Ok(u64::try_from(changed).unwrap_or(u64::MAX))
             }
             Engine::Postgres(cell) => {
@@ -246,7 +249,7 @@ impl Connection {
     ) -> Result<()> {
         match &self.engine {
             Engine::Sqlite(conn) => {
-                let mut stmt = conn.prepare(sql)?;
+                let mut stmt = conn.prepare_cached(sql)?;
                 let names: Arc<[String]> = stmt.column_names().map(String::from).collect();
                 let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
                 while let Some(r) = rows.next()? {

@@ -6,18 +6,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use postgres::types::{IsNull, Type, to_sql_checked};
 
-/// One SQL value: the four kinds both engines store for caseload.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    /// SQL NULL.
-    Null,
-    /// A whole number (also a flag: 0 or 1).
-    Integer(i64),
-    /// A floating-point number.
-    Real(f64),
-    /// Text (also dates and date-times, as stored).
-    Text(String),
-}
+/// One SQL value: the four kinds both engines store for caseload (the domain's own
+/// value type, so that a store function hands the domain what it read).
+pub use crate::domain::write::Value;
 
 impl Value {
     /// The kind's name, for a message about a value of the wrong kind.

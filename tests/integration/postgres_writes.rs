@@ -1,0 +1,175 @@
+//! Version-checked writes on both engines: the same edit leaves the same row and audit
+//! row on SQLite and PostgreSQL, the role rules refuse the same way, and a second
+//! writer of a row waits for the first and is told of its change instead of
+//! overwriting it (no lost update: on PostgreSQL the row's version is locked before it
+//! is compared). SQLite always; PostgreSQL with `CASELOAD_TEST_PG`.
+
+use caseload::store::sql::{Connection, Value};
+use caseload::store::{Access, Change, ClientEdit, Store, StoreError, Versioned};
+
+use crate::common::{Team, as_login, team_store};
+use crate::postgres::{PgDatabase, copied};
+
+/// One engine's copy of the small synthetic team.
+struct Engine {
+    store: Store,
+    team: Team,
+    pg: Option<PgDatabase>,
+    _dir: tempfile::TempDir,
+}
+
+impl Engine {
+    /// Another store on the same database (a colleague's session).
+    fn second(&self) -> Store {
+        match &self.pg {
+            Some(pg) => pg.open(),
+            None => Store::open(self.store.path(), Access::ReadWrite).unwrap(),
+        }
+    }
+
+    /// A bare connection to the same database, as its owner.
+    fn connect(&self) -> Connection {
+        if let Some(pg) = &self.pg {
+            return pg.connect();
+        }
+        let conn = rusqlite::Connection::open(self.store.path()).unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(60))
+            .unwrap();
+        Connection::sqlite(conn)
+    }
+}
+
+/// The team on SQLite, and on PostgreSQL when there is a cluster.
+fn engines() -> Vec<Engine> {
+    let (dir, store, team) = team_store();
+    let mut all = Vec::new();
+    let (copy_dir, copy, _) = team_store();
+    if let Some((pg, on_pg)) = copied(copy) {
+        all.push(Engine {
+            store: on_pg,
+            team,
+            pg: Some(pg),
+            _dir: copy_dir,
+        });
+    }
+    all.insert(
+        0,
+        Engine {
+            store,
+            team,
+            pg: None,
+            _dir: dir,
+        },
+    );
+    all
+}
+
+fn practice(gp: &str) -> ClientEdit {
+    ClientEdit::Practice {
+        gp: gp.to_owned(),
+        prescriber: String::new(),
+    }
+}
+
+fn gp_of(store: &Store, client: i64) -> Value {
+    store
+        .row_base("client", client)
+        .unwrap()
+        .get("gp_practice")
+        .cloned()
+        .unwrap()
+}
+
+#[test]
+fn an_edit_leaves_the_same_row_and_audit_row_on_both_engines() {
+    let mut audits = Vec::new();
+    for mut engine in engines() {
+        let c1 = engine.team.c1;
+        let before = engine.store.version_of("client", c1).unwrap();
+        let receipt = engine
+            .store
+            .apply(
+                &as_login("cora"),
+                &Change::Client(before, practice("Hill Surgery")),
+            )
+            .unwrap();
+        assert_eq!(receipt.rows.len(), 1);
+        assert_eq!(receipt.rows[0].version, before.version + 1);
+        assert_eq!(gp_of(&engine.store, c1), Value::from("Hill Surgery"));
+        let audit = engine
+            .connect()
+            .query_row(
+                "SELECT who, action, before, after FROM audit
+                  WHERE entity = 'client' AND row_id = ?1 ORDER BY id DESC LIMIT 1",
+                &[Value::Integer(c1)],
+            )
+            .unwrap()
+            .into_values();
+        audits.push(audit);
+
+        // A support worker may not change a client's record, on either engine.
+        let v = engine.store.version_of("client", c1).unwrap();
+        let refused = engine
+            .store
+            .apply(&as_login("sam"), &Change::Client(v, practice("Elsewhere")))
+            .unwrap_err();
+        assert!(matches!(refused, StoreError::NotAllowed(_)), "{refused}");
+        assert_eq!(gp_of(&engine.store, c1), Value::from("Hill Surgery"));
+    }
+    assert!(audits.windows(2).all(|w| w[0] == w[1]), "{audits:?}");
+    assert_eq!(audits[0][0], Value::from("cora"));
+}
+
+/// Whether a session of the database `db` is waiting for a lock another holds (on
+/// PostgreSQL; SQLite's writers queue at BEGIN IMMEDIATE, so there is nothing to see).
+fn someone_waits(db: &Connection) -> bool {
+    let waiting: i64 = db
+        .query_row(
+            "SELECT count(*) AS waiting FROM pg_stat_activity
+              WHERE wait_event_type = 'Lock' AND datname = current_database()",
+            &[],
+        )
+        .unwrap()
+        .get("waiting")
+        .unwrap();
+    waiting > 0
+}
+
+#[test]
+fn a_second_writer_of_a_row_waits_and_is_told_of_the_first_change_instead_of_losing_it() {
+    for engine in engines() {
+        let c1 = engine.team.c1;
+        let read: Versioned = engine.store.version_of("client", c1).unwrap();
+        // A colleague is part-way through saving the same client.
+        let colleague = engine.connect();
+        let tx = colleague.transaction().unwrap();
+        assert_eq!(tx.lock_version("client", c1).unwrap(), Some(read.version));
+        tx.execute(
+            "UPDATE client SET gp_practice = 'Colleague Surgery', version = version + 1
+              WHERE id = ?1",
+            &[Value::Integer(c1)],
+        )
+        .unwrap();
+        // Meanwhile this session saves its own change to the version it read.
+        let mut mine = engine.second();
+        let saving = std::thread::spawn(move || {
+            mine.apply(
+                &as_login("cora"),
+                &Change::Client(read, practice("My Surgery")),
+            )
+        });
+        if engine.pg.is_some() {
+            let watcher = engine.connect();
+            while !someone_waits(&watcher) {
+                std::thread::yield_now();
+            }
+        }
+        tx.commit().unwrap();
+        let saved = saving.join().unwrap();
+        assert!(
+            matches!(saved, Err(StoreError::Conflict { row_id, .. }) if row_id == c1),
+            "{saved:?}"
+        );
+        assert_eq!(gp_of(&engine.store, c1), Value::from("Colleague Surgery"));
+    }
+}
