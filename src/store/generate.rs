@@ -37,8 +37,9 @@ impl Store {
             let value = build(tx)?;
             let count = |table: &str| -> StoreResult<i64> {
                 Ok(tx
-                    .sqlite()?
-                    .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+                    .tx
+                    .query_row(&format!("SELECT count(*) AS n FROM {table}"), &[])?
+                    .get("n")?)
             };
             let (clients, contacts) = (count("client")?, count("contact")?);
             let (action, after) = match origin {

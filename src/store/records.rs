@@ -6,8 +6,9 @@
 //! generator) and does it in the same transaction with [`Tx::audit`].
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{ToSql, params};
+use rusqlite::ToSql;
 
+use super::sql::Value;
 use super::{StoreError, StoreResult, Tx, format_timestamp};
 use crate::domain::model::{
     AssessmentOutcome, BreachStatus, Rag, ReceptionKind, ReleaseType, SignpostDestination,
@@ -57,16 +58,20 @@ pub(super) fn client_params<'a>(
 }
 
 impl Tx<'_> {
+    /// Runs `sql`, an `INSERT ... RETURNING id`, and returns the new row's id.
+    fn insert_returning_id(&self, sql: &str, params: &[Value]) -> StoreResult<i64> {
+        Ok(self.tx.query_row(sql, params)?.get("id")?)
+    }
+
     /// Inserts an area and returns its id.
     ///
     /// # Errors
     /// An SQLite error (e.g. the name is taken).
     pub fn insert_area(&self, area: &NewArea) -> StoreResult<i64> {
-        self.sqlite()?.execute(
-            "INSERT INTO area (name, intensive) VALUES (?1, ?2)",
-            params![area.name, area.intensive],
-        )?;
-        Ok(self.sqlite()?.last_insert_rowid())
+        self.insert_returning_id(
+            "INSERT INTO area (name, intensive) VALUES (?1, ?2) RETURNING id",
+            &[area.name.as_str().into(), area.intensive.into()],
+        )
     }
 
     /// Inserts a worker and returns its id.
@@ -74,16 +79,15 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_worker(&self, worker: &NewWorker) -> StoreResult<i64> {
-        self.sqlite()?.execute(
-            "INSERT INTO worker (name, login, role, area_id) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                worker.name,
-                worker.login,
-                worker.role.code(),
-                worker.area_id
+        self.insert_returning_id(
+            "INSERT INTO worker (name, login, role, area_id) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+            &[
+                worker.name.as_str().into(),
+                worker.login.as_deref().into(),
+                worker.role.code().into(),
+                worker.area_id.into(),
             ],
-        )?;
-        Ok(self.sqlite()?.last_insert_rowid())
+        )
     }
 
     /// Inserts a client, with its twin key, and returns its id.
@@ -114,30 +118,28 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error (e.g. a second open episode for the client).
     pub fn insert_episode(&self, e: &NewEpisode) -> StoreResult<i64> {
-        self.sqlite()?
-            .prepare_cached(
-                "INSERT INTO episode (client_id, referral_date, referral_source, assessment_date,
+        self.insert_returning_id(
+            "INSERT INTO episode (client_id, referral_date, referral_source, assessment_date,
                     care_plan_date, next_review_date, engaged, prescribed, tier, exit_plan,
                     extension_reason, extension_review_date, closure_date, exit_reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            )?
-            .execute(params![
-                e.client_id,
-                e.referral_date,
-                e.referral_source.code(),
-                e.assessment_date,
-                e.care_plan_date,
-                e.next_review_date,
-                e.engaged,
-                e.prescribed,
-                e.tier,
-                e.exit_plan,
-                e.extension.as_ref().map(|(reason, _)| reason),
-                e.extension.as_ref().map(|(_, date)| date),
-                e.closure.map(|(date, _)| date),
-                e.closure.map(|(_, reason)| reason.code()),
-            ])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
+            &[
+                Value::from(e.client_id),
+                Value::from(e.referral_date),
+                Value::from(e.referral_source.code()),
+                Value::from(e.assessment_date),
+                Value::from(e.care_plan_date),
+                Value::from(e.next_review_date),
+                Value::from(e.engaged),
+                Value::from(e.prescribed),
+                Value::from(i64::from(e.tier)),
+                Value::from(e.exit_plan.as_deref()),
+                Value::from(e.extension.as_ref().map(|(reason, _)| reason.as_str())),
+                Value::from(e.extension.as_ref().map(|(_, date)| *date)),
+                Value::from(e.closure.map(|(date, _)| date)),
+                Value::from(e.closure.map(|(_, reason)| reason.code())),
+            ],
+        )
     }
 
     /// Inserts a custody episode and returns its id.
@@ -146,31 +148,29 @@ impl Tx<'_> {
     /// An SQLite error (e.g. the client is already in custody).
     pub fn insert_custody(&self, c: &NewCustody) -> StoreResult<i64> {
         let k = &c.checklist;
-        self.sqlite()?
-            .prepare_cached(
-                "INSERT INTO custody (client_id, prison, reception_date, expected_release_date,
+        self.insert_returning_id(
+            "INSERT INTO custody (client_id, prison, reception_date, expected_release_date,
                     earliest_release_date, release_type, appointment_booked, prescriber_confirmed,
                     naloxone_given, accommodation_confirmed, prison_team_contacted,
                     actual_release_date, dan_advised, reception_kind)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            )?
-            .execute(params![
-                c.client_id,
-                c.prison,
-                c.reception_date,
-                c.expected_release_date,
-                c.earliest_release_date,
-                c.release_type.map(ReleaseType::code),
-                k.appointment_booked,
-                k.prescriber_confirmed,
-                k.naloxone_given,
-                k.accommodation_confirmed,
-                k.prison_team_contacted,
-                c.actual_release_date,
-                k.dan_advised,
-                c.reception_kind.map(ReceptionKind::code),
-            ])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
+            &[
+                Value::from(c.client_id),
+                Value::from(c.prison.as_str()),
+                Value::from(c.reception_date),
+                Value::from(c.expected_release_date),
+                Value::from(c.earliest_release_date),
+                Value::from(c.release_type.map(ReleaseType::code)),
+                Value::from(k.appointment_booked),
+                Value::from(k.prescriber_confirmed),
+                Value::from(k.naloxone_given),
+                Value::from(k.accommodation_confirmed),
+                Value::from(k.prison_team_contacted),
+                Value::from(c.actual_release_date),
+                Value::from(k.dan_advised),
+                Value::from(c.reception_kind.map(ReceptionKind::code)),
+            ],
+        )
     }
 
     /// Records that a custody was handed over to `with` at CARATS or the prison drug
@@ -179,11 +179,10 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn set_handover(&self, custody_id: i64, with: &str, on: NaiveDate) -> StoreResult<()> {
-        self.sqlite()?
-            .prepare_cached(
-                "UPDATE custody SET handover_with = ?2, handover_on = ?3 WHERE id = ?1",
-            )?
-            .execute(params![custody_id, with, on])?;
+        self.tx.execute(
+            "UPDATE custody SET handover_with = ?2, handover_on = ?3 WHERE id = ?1",
+            &[custody_id.into(), with.into(), on.into()],
+        )?;
         Ok(())
     }
 
@@ -192,19 +191,17 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_contact(&self, c: &NewContact) -> StoreResult<i64> {
-        self.sqlite()?
-            .prepare_cached(
-                "INSERT INTO contact (client_id, worker_id, contact_at, kind, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                c.client_id,
-                c.worker_id,
-                format_timestamp(c.contact_at),
-                c.kind.code(),
-                c.note
-            ])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+        self.insert_returning_id(
+            "INSERT INTO contact (client_id, worker_id, contact_at, kind, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+            &[
+                Value::from(c.client_id),
+                Value::from(c.worker_id),
+                Value::from(format_timestamp(c.contact_at)),
+                Value::from(c.kind.code()),
+                Value::from(c.note.as_str()),
+            ],
+        )
     }
 
     /// Inserts a drug test and returns its id.
@@ -212,12 +209,15 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_drug_test(&self, t: &NewDrugTest) -> StoreResult<i64> {
-        self.sqlite()?
-            .prepare_cached(
-                "INSERT INTO drug_test (client_id, tested_on, kind, result) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![t.client_id, t.tested_on, t.kind.code(), t.result.code()])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+        self.insert_returning_id(
+            "INSERT INTO drug_test (client_id, tested_on, kind, result) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+            &[
+                Value::from(t.client_id),
+                Value::from(t.tested_on),
+                Value::from(t.kind.code()),
+                Value::from(t.result.code()),
+            ],
+        )
     }
 
     /// Inserts a Required Assessment appointment and returns its id.
@@ -225,18 +225,16 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_required_assessment(&self, a: &NewRequiredAssessment) -> StoreResult<i64> {
-        self.sqlite()?
-            .prepare_cached(
-                "INSERT INTO required_assessment (client_id, kind, appointment_at, outcome)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![
-                a.client_id,
-                a.kind.code(),
-                format_timestamp(a.appointment_at),
-                a.outcome.map(AssessmentOutcome::code)
-            ])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+        self.insert_returning_id(
+            "INSERT INTO required_assessment (client_id, kind, appointment_at, outcome)
+                 VALUES (?1, ?2, ?3, ?4) RETURNING id",
+            &[
+                Value::from(a.client_id),
+                Value::from(a.kind.code()),
+                Value::from(format_timestamp(a.appointment_at)),
+                Value::from(a.outcome.map(AssessmentOutcome::code)),
+            ],
+        )
     }
 
     /// Raises the breach of the missed appointment `assessment_id`, outstanding, marked
@@ -253,16 +251,12 @@ impl Tx<'_> {
         rag: Rag,
         at: Option<NaiveDateTime>,
     ) -> StoreResult<i64> {
-        let (client_id, appointment_at): (i64, NaiveDateTime) = self.sqlite()?.query_row(
+        let row = self.tx.query_row(
             "SELECT client_id, appointment_at FROM required_assessment WHERE id = ?1",
-            [assessment_id],
-            |r| {
-                Ok((
-                    r.get("client_id")?,
-                    super::read::timestamp(r, "appointment_at")?,
-                ))
-            },
+            &[Value::Integer(assessment_id)],
         )?;
+        let (client_id, appointment_at): (i64, NaiveDateTime) =
+            (row.get("client_id")?, row.get("appointment_at")?);
         self.insert_breach(&NewBreach {
             client_id,
             required_assessment_id: Some(assessment_id),
@@ -280,22 +274,20 @@ impl Tx<'_> {
     /// An SQLite error.
     pub fn insert_breach(&self, b: &NewBreach) -> StoreResult<i64> {
         let deadline = crate::domain::breach::deadline(b.raised_at, b.rag);
-        self.sqlite()?
-            .prepare_cached(
-                "INSERT INTO breach (client_id, required_assessment_id, raised_at, rag, deadline,
+        self.insert_returning_id(
+            "INSERT INTO breach (client_id, required_assessment_id, raised_at, rag, deadline,
                     status, resolution_date)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                b.client_id,
-                b.required_assessment_id,
-                format_timestamp(b.raised_at),
-                b.rag.code(),
-                format_timestamp(deadline),
-                b.status.code(),
-                b.resolution_date
-            ])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            &[
+                Value::from(b.client_id),
+                Value::from(b.required_assessment_id),
+                Value::from(format_timestamp(b.raised_at)),
+                Value::from(b.rag.code()),
+                Value::from(format_timestamp(deadline)),
+                Value::from(b.status.code()),
+                Value::from(b.resolution_date),
+            ],
+        )
     }
 
     /// Inserts a care-plan modality and returns its id.
@@ -303,19 +295,17 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_modality(&self, m: &NewModality) -> StoreResult<i64> {
-        self.sqlite()?
-            .prepare_cached(
-                "INSERT INTO modality (episode_id, kind, started_on, ended_on, completed)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                m.episode_id,
-                m.kind.code(),
-                m.started_on,
-                m.ended_on,
-                m.completed
-            ])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+        self.insert_returning_id(
+            "INSERT INTO modality (episode_id, kind, started_on, ended_on, completed)
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+            &[
+                Value::from(m.episode_id),
+                Value::from(m.kind.code()),
+                Value::from(m.started_on),
+                Value::from(m.ended_on),
+                Value::from(m.completed),
+            ],
+        )
     }
 
     /// Inserts a positive outcome and returns its id.
@@ -323,12 +313,14 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_outcome(&self, o: &NewOutcome) -> StoreResult<i64> {
-        self.sqlite()?
-            .prepare_cached(
-                "INSERT INTO positive_outcome (episode_id, recorded_on, kind) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![o.episode_id, o.recorded_on, o.kind.code()])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+        self.insert_returning_id(
+            "INSERT INTO positive_outcome (episode_id, recorded_on, kind) VALUES (?1, ?2, ?3) RETURNING id",
+            &[
+                Value::from(o.episode_id),
+                Value::from(o.recorded_on),
+                Value::from(o.kind.code()),
+            ],
+        )
     }
 
     /// Inserts a brief intervention (an outreach tally) and returns its id.
@@ -336,17 +328,15 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn insert_outreach(&self, o: &NewOutreach) -> StoreResult<i64> {
-        self.sqlite()?
-            .prepare_cached(
-                "INSERT INTO outreach (recorded_on, worker_id, area_id, signposted_to)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![
-                o.recorded_on,
-                o.worker_id,
-                o.area_id,
-                o.signposted_to.map(SignpostDestination::code)
-            ])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+        self.insert_returning_id(
+            "INSERT INTO outreach (recorded_on, worker_id, area_id, signposted_to)
+                 VALUES (?1, ?2, ?3, ?4) RETURNING id",
+            &[
+                Value::from(o.recorded_on),
+                Value::from(o.worker_id),
+                Value::from(o.area_id),
+                Value::from(o.signposted_to.map(SignpostDestination::code)),
+            ],
+        )
     }
 }

@@ -173,3 +173,84 @@ fn a_second_writer_of_a_row_waits_and_is_told_of_the_first_change_instead_of_los
         assert_eq!(gp_of(&engine.store, c1), Value::from("Colleague Surgery"));
     }
 }
+
+/// Every row `sql` finds on `engine`'s database, as values.
+fn rows_of(engine: &Engine, sql: &str) -> Vec<Vec<Value>> {
+    engine
+        .connect()
+        .query(sql, &[])
+        .unwrap()
+        .into_iter()
+        .map(caseload::store::sql::Row::into_values)
+        .collect()
+}
+
+#[test]
+fn new_rows_are_the_same_rows_on_both_engines() {
+    use crate::common::{at, date};
+    use caseload::domain::model::{AssessmentKind, ContactKind, Rag, Role, TestKind, TestResult};
+    use caseload::store::{
+        NewArea, NewContact, NewDrugTest, NewOutreach, NewRequiredAssessment, NewWorker, Origin,
+    };
+
+    let mut written = Vec::new();
+    for mut engine in engines() {
+        let team = engine.team;
+        engine
+            .store
+            .generate(&as_login("lead"), Origin::Synthetic("both engines"), |tx| {
+                let area = tx.insert_area(&NewArea {
+                    name: "Eastfield".to_owned(),
+                    intensive: true,
+                })?;
+                let worker = tx.insert_worker(&NewWorker {
+                    name: "Erin East".to_owned(),
+                    login: Some("erin".to_owned()),
+                    role: Role::CareCoordinator,
+                    area_id: Some(area),
+                })?;
+                tx.insert_contact(&NewContact {
+                    client_id: team.c1,
+                    worker_id: worker,
+                    contact_at: at("2026-11-20 10:15"),
+                    kind: ContactKind::Phone,
+                    note: "Ann's call".to_owned(),
+                })?;
+                tx.insert_drug_test(&NewDrugTest {
+                    client_id: team.c1,
+                    tested_on: date("2026-11-19"),
+                    kind: TestKind::Treatment,
+                    result: TestResult::Negative,
+                })?;
+                let missed = tx.insert_required_assessment(&NewRequiredAssessment {
+                    client_id: team.c2,
+                    kind: AssessmentKind::Initial,
+                    appointment_at: at("2026-11-18 14:00"),
+                    outcome: None,
+                })?;
+                tx.raise_breach(missed, Rag::Amber, None)?;
+                tx.insert_outreach(&NewOutreach {
+                    recorded_on: date("2026-11-17"),
+                    worker_id: worker,
+                    area_id: area,
+                    signposted_to: None,
+                })
+            })
+            .unwrap();
+        written.push(
+            [
+                "SELECT * FROM area ORDER BY id",
+                "SELECT * FROM worker ORDER BY id",
+                "SELECT * FROM contact ORDER BY id",
+                "SELECT * FROM drug_test ORDER BY id",
+                "SELECT * FROM required_assessment ORDER BY id",
+                "SELECT * FROM breach ORDER BY id",
+                "SELECT * FROM outreach ORDER BY id",
+                "SELECT who, entity, action, after FROM audit ORDER BY id DESC LIMIT 1",
+            ]
+            .map(|sql| rows_of(&engine, sql)),
+        );
+    }
+    assert!(written.windows(2).all(|w| w[0] == w[1]), "{written:#?}");
+    assert!(written[0][0].len() > 2, "{:?}", written[0][0]);
+}
