@@ -2,8 +2,8 @@
 //! loses nothing. Saving replaces the previous draft of the same form and client.
 
 use chrono::NaiveDateTime;
-use rusqlite::params;
 
+use super::sql::Value;
 use super::{Actor, Store, StoreResult, format_timestamp};
 use crate::domain::write::Draft;
 
@@ -24,16 +24,18 @@ impl Store {
         fields: &serde_json::Value,
     ) -> StoreResult<()> {
         self.write(actor, |tx| {
-            tx.sqlite()?
-                .execute(DELETE_DRAFT, params![actor.login, form, client_id])?;
-            tx.sqlite()?.execute(
+            tx.tx.execute(
+                DELETE_DRAFT,
+                &[actor.login.as_str().into(), form.into(), client_id.into()],
+            )?;
+            tx.tx.execute(
                 "INSERT INTO draft (login, form, client_id, fields, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    actor.login,
-                    form,
-                    client_id,
-                    fields.to_string(),
-                    format_timestamp(actor.now)
+                &[
+                    actor.login.as_str().into(),
+                    form.into(),
+                    client_id.into(),
+                    fields.to_string().into(),
+                    format_timestamp(actor.now).into(),
                 ],
             )?;
             Ok(())
@@ -45,23 +47,25 @@ impl Store {
     /// # Errors
     /// An SQLite error (a draft whose fields are not JSON comes back as `null`).
     pub fn drafts(&self, login: &str) -> StoreResult<Vec<Draft>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
+        let rows = self.conn.query(
             "SELECT login, form, client_id, fields, saved_at FROM draft
               WHERE login = ?1 ORDER BY saved_at DESC, id DESC",
+            &[Value::from(login)],
         )?;
-        let rows = stmt.query_map([login], |r| {
-            let fields: String = r.get("fields")?;
-            let saved_at: String = r.get("saved_at")?;
-            Ok(Draft {
-                login: r.get("login")?,
-                form: r.get("form")?,
-                client_id: r.get("client_id")?,
-                fields: serde_json::from_str(&fields).unwrap_or_default(),
-                saved_at: NaiveDateTime::parse_from_str(&saved_at, "%Y-%m-%d %H:%M")
-                    .unwrap_or_default(),
+        rows.into_iter()
+            .map(|r| {
+                let fields: String = r.get("fields")?;
+                let saved_at: String = r.get("saved_at")?;
+                Ok(Draft {
+                    login: r.get("login")?,
+                    form: r.get("form")?,
+                    client_id: r.get("client_id")?,
+                    fields: serde_json::from_str(&fields).unwrap_or_default(),
+                    saved_at: NaiveDateTime::parse_from_str(&saved_at, "%Y-%m-%d %H:%M")
+                        .unwrap_or_default(),
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect()
     }
 
     /// Discards `actor`'s draft of `form` for `client_id` (after saving or abandoning).
@@ -75,8 +79,10 @@ impl Store {
         client_id: Option<i64>,
     ) -> StoreResult<()> {
         self.write(actor, |tx| {
-            tx.sqlite()?
-                .execute(DELETE_DRAFT, params![actor.login, form, client_id])?;
+            tx.tx.execute(
+                DELETE_DRAFT,
+                &[actor.login.as_str().into(), form.into(), client_id.into()],
+            )?;
             Ok(())
         })
     }

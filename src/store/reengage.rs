@@ -1,12 +1,10 @@
 //! SQL for attempts to re-engage a client after a breach (002's cooling-off period):
 //! the form's insert, checked against the breach, and the import's.
 
-use chrono::NaiveDateTime;
-use rusqlite::{OptionalExtension, params};
-
-use super::read::timestamp;
+use super::sql::Value;
 use super::{NewReengagement, StoreError, StoreResult, Tx, format_timestamp};
 use crate::domain::model::ReengageHow;
+use chrono::NaiveDateTime;
 
 impl Tx<'_> {
     /// The attempt to insert, once it is checked against its breach: made after the
@@ -39,13 +37,14 @@ impl Tx<'_> {
     /// # Errors
     /// [`StoreError::Invalid`] naming the fix if there is none, or an SQLite error.
     pub(super) fn outstanding_breach(&self, client_id: i64, at: NaiveDateTime) -> StoreResult<i64> {
-        self.sqlite()?
-            .prepare_cached(
+        self.tx
+            .query_opt(
                 "SELECT id FROM breach WHERE client_id = ?1 AND status = 'outstanding'
                   ORDER BY raised_at <= ?2 DESC, raised_at DESC, id DESC LIMIT 1",
+                &[client_id.into(), format_timestamp(at).into()],
             )?
-            .query_row(params![client_id, format_timestamp(at)], |r| r.get("id"))
-            .optional()?
+            .map(|row| row.get("id"))
+            .transpose()?
             .ok_or_else(|| {
                 StoreError::Invalid(
                     "this client has no outstanding breach: re-engagement is recorded against                      one, so record the missed appointment and its breach first"
@@ -56,10 +55,13 @@ impl Tx<'_> {
 
     /// When breach `breach_id` happened.
     fn breach_raised_at(&self, breach_id: i64) -> StoreResult<NaiveDateTime> {
-        self.sqlite()?
-            .prepare_cached("SELECT raised_at FROM breach WHERE id = ?1")?
-            .query_row([breach_id], |r| timestamp(r, "raised_at"))
-            .optional()?
+        self.tx
+            .query_opt(
+                "SELECT raised_at FROM breach WHERE id = ?1",
+                &[Value::Integer(breach_id)],
+            )?
+            .map(|row| row.get("raised_at"))
+            .transpose()?
             .ok_or_else(|| StoreError::NotFound {
                 entity: "breach",
                 key: format!("#{breach_id}"),
@@ -71,17 +73,18 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error (the same attempt twice is refused by its natural key).
     pub fn insert_reengagement(&self, r: &NewReengagement) -> StoreResult<i64> {
-        self.sqlite()?
-            .prepare_cached(
+        Ok(self
+            .tx
+            .query_row(
                 "INSERT INTO reengagement (breach_id, attempted_at, how, note)
-                 VALUES (?1, ?2, ?3, ?4)",
+                 VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                &[
+                    r.breach_id.into(),
+                    format_timestamp(r.attempted_at).into(),
+                    r.how.code().into(),
+                    r.note.as_str().into(),
+                ],
             )?
-            .execute(params![
-                r.breach_id,
-                format_timestamp(r.attempted_at),
-                r.how.code(),
-                r.note
-            ])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+            .get("id")?)
     }
 }

@@ -73,10 +73,10 @@ impl Tx<'_> {
                 other => other,
             })?;
         let before = self.row_json(written.table, row.id)?;
-        self.sqlite()?
+        self.tx
             .execute(
                 &format!("DELETE FROM {} WHERE id = ?1", written.table),
-                [row.id],
+                &[row.id.into()],
             )
             .map_err(|e| match explain_constraint(e.into()) {
                 StoreError::Invalid(_) => StoreError::Invalid(

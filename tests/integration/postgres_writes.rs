@@ -254,3 +254,89 @@ fn new_rows_are_the_same_rows_on_both_engines() {
     assert!(written.windows(2).all(|w| w[0] == w[1]), "{written:#?}");
     assert!(written[0][0].len() > 2, "{:?}", written[0][0]);
 }
+
+#[test]
+fn an_edit_is_undone_and_a_draft_kept_and_discarded_alike_on_both_engines() {
+    for mut engine in engines() {
+        let c1 = engine.team.c1;
+        let cora = as_login("cora");
+        let read = engine.store.version_of("client", c1).unwrap();
+        let receipt = engine
+            .store
+            .apply(&cora, &Change::Client(read, practice("Hill Surgery")))
+            .unwrap();
+        let undone = engine.store.undo(&cora, &receipt).unwrap();
+        assert_eq!(undone.rows.len(), 1);
+        assert_eq!(gp_of(&engine.store, c1), Value::Null);
+        let actions = rows_of(
+            &engine,
+            "SELECT action FROM audit WHERE entity = 'client' ORDER BY id DESC LIMIT 2",
+        );
+        assert_eq!(
+            actions,
+            vec![vec![Value::from("undo")], vec![Value::from("update")]]
+        );
+
+        let fields = serde_json::json!({ "note": "Ann's first call" });
+        engine
+            .store
+            .save_draft(&cora, "contact", Some(c1), &fields)
+            .unwrap();
+        engine
+            .store
+            .save_draft(&cora, "contact", Some(c1), &fields)
+            .unwrap();
+        let drafts = engine.store.drafts("cora").unwrap();
+        assert_eq!(drafts.len(), 1, "{drafts:?}");
+        assert_eq!(drafts[0].fields, fields);
+        assert_eq!(drafts[0].client_id, Some(c1));
+        engine
+            .store
+            .discard_draft(&cora, "contact", Some(c1))
+            .unwrap();
+        assert!(engine.store.drafts("cora").unwrap().is_empty());
+    }
+}
+
+#[test]
+fn the_same_attempt_twice_is_refused_in_the_same_words_and_nothing_is_kept_on_both_engines() {
+    use caseload::domain::model::{AssessmentKind, Rag, ReengageHow};
+    use caseload::store::{NewReengagement, NewRequiredAssessment, Origin};
+
+    use crate::common::at;
+
+    let mut refusals = Vec::new();
+    for mut engine in engines() {
+        let team = engine.team;
+        let before = rows_of(&engine, "SELECT count(*) AS n FROM reengagement");
+        let refused = engine
+            .store
+            .generate(&as_login("lead"), Origin::Synthetic("twice"), |tx| {
+                let missed = tx.insert_required_assessment(&NewRequiredAssessment {
+                    client_id: team.c2,
+                    kind: AssessmentKind::Initial,
+                    appointment_at: at("2026-11-18 14:00"),
+                    outcome: None,
+                })?;
+                let attempt = NewReengagement {
+                    breach_id: tx.raise_breach(missed, Rag::Red, None)?,
+                    attempted_at: at("2026-11-18 16:30"),
+                    how: ReengageHow::Phone,
+                    note: "no answer".to_owned(),
+                };
+                tx.insert_reengagement(&attempt)?;
+                tx.insert_reengagement(&attempt)
+            })
+            .unwrap_err();
+        refusals.push(refused.to_string());
+        assert_eq!(
+            rows_of(&engine, "SELECT count(*) AS n FROM reengagement"),
+            before
+        );
+    }
+    assert_eq!(
+        refusals[0],
+        "this attempt to re-engage (same breach, time and way) is already recorded: nothing was saved"
+    );
+    assert!(refusals.windows(2).all(|w| w[0] == w[1]), "{refusals:?}");
+}
