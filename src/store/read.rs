@@ -89,6 +89,17 @@ pub(super) fn code<T: Vocabulary>(row: &super::sql::Row, column: &str) -> super:
     })
 }
 
+/// An optional vocabulary value, from a row of the SQL layer.
+pub(super) fn code_opt<T: Vocabulary>(
+    row: &super::sql::Row,
+    column: &str,
+) -> super::sql::Result<Option<T>> {
+    match row.get::<Option<String>>(column)? {
+        None => Ok(None),
+        Some(_) => code(row, column).map(Some),
+    }
+}
+
 /// A stored `YYYY-MM-DD HH:MM` date-time.
 pub(super) fn timestamp(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<NaiveDateTime> {
     let index = position(r, index)?;

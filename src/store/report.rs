@@ -2,9 +2,9 @@
 //! `domain::kpi` input types. Which records count for a period is decided there.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Row, params};
 
-use super::read::{vocab, vocab_opt};
+use super::read::{code, code_opt};
+use super::sql::{Row, Value};
 use super::{Actor, Audited, Store, StoreError, StoreResult, Tx};
 use crate::domain::kpi::{
     Dated, EpisodeFacts, Inputs, ModalityFacts, OutreachFacts, SampleFacts, TallyFacts, TestFacts,
@@ -91,29 +91,31 @@ impl Tx<'_> {
             }),
         )?;
         check_tally(t)?;
-        let area: String =
-            self.sqlite()?
-                .query_row("SELECT name FROM area WHERE id = ?1", [t.area_id], |r| {
-                    r.get("name")
-                })?;
-        let existing: Option<(i64, ReplacedTally)> = self
-            .sqlite()?
+        let area: String = self
+            .tx
             .query_row(
+                "SELECT name FROM area WHERE id = ?1",
+                &[Value::Integer(t.area_id)],
+            )?
+            .get("name")?;
+        let existing: Option<(i64, ReplacedTally)> = self
+            .tx
+            .query_opt(
                 "SELECT id, charged, tested, positive FROM custody_tally
                   WHERE area_id = ?1 AND recorded_on = ?2",
-                params![t.area_id, t.recorded_on],
-                |r| {
-                    Ok((
-                        r.get("id")?,
-                        ReplacedTally {
-                            charged: r.get("charged")?,
-                            tested: r.get("tested")?,
-                            positive: r.get("positive")?,
-                        },
-                    ))
-                },
-            )
-            .optional()?;
+                &[t.area_id.into(), t.recorded_on.into()],
+            )?
+            .map(|r| -> StoreResult<_> {
+                Ok((
+                    r.get("id")?,
+                    ReplacedTally {
+                        charged: r.get("charged")?,
+                        tested: r.get("tested")?,
+                        positive: r.get("positive")?,
+                    },
+                ))
+            })
+            .transpose()?;
         let values = |charged: u32, tested: u32, positive: u32| {
             serde_json::json!({
                 "area": area, "recorded_on": t.recorded_on.to_string(),
@@ -134,14 +136,14 @@ impl Tx<'_> {
         };
         if !replace {
             let by: Option<(String, String)> = self
-                .sqlite()?
-                .query_row(
+                .tx
+                .query_opt(
                     "SELECT who, at FROM audit WHERE entity = 'custody_tally' AND row_id = ?1
                       ORDER BY id DESC LIMIT 1",
-                    [id],
-                    |r| Ok((r.get("who")?, r.get("at")?)),
-                )
-                .optional()?;
+                    &[Value::Integer(id)],
+                )?
+                .map(|r| -> StoreResult<_> { Ok((r.get("who")?, r.get("at")?)) })
+                .transpose()?;
             let by = by.map_or_else(String::new, |(who, at)| {
                 format!(" (recorded by {who} at {at})")
             });
@@ -154,11 +156,16 @@ impl Tx<'_> {
                 before.positive
             )));
         }
-        self.sqlite()?.execute(
+        self.tx.execute(
             "UPDATE custody_tally SET charged = ?1, tested = ?2, positive = ?3,
                     version = version + 1
               WHERE id = ?4",
-            params![t.charged, t.tested, t.positive, id],
+            &[
+                i64::from(t.charged).into(),
+                i64::from(t.tested).into(),
+                i64::from(t.positive).into(),
+                id.into(),
+            ],
         )?;
         let old = values(before.charged, before.tested, before.positive);
         self.audit(
@@ -178,17 +185,24 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error, e.g. more tested than charged.
     pub fn set_tally(&self, t: &NewTally) -> StoreResult<i64> {
-        let id: i64 = self.sqlite()?.query_row(
-            "INSERT INTO custody_tally (area_id, recorded_on, charged, tested, positive)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (area_id, recorded_on) DO UPDATE
-                SET charged = excluded.charged, tested = excluded.tested,
-                    positive = excluded.positive, version = version + 1
-             RETURNING id",
-            params![t.area_id, t.recorded_on, t.charged, t.tested, t.positive],
-            |r| r.get("id"),
-        )?;
-        Ok(id)
+        Ok(self
+            .tx
+            .query_row(
+                "INSERT INTO custody_tally (area_id, recorded_on, charged, tested, positive)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (area_id, recorded_on) DO UPDATE
+                    SET charged = excluded.charged, tested = excluded.tested,
+                        positive = excluded.positive, version = custody_tally.version + 1
+                 RETURNING id",
+                &[
+                    t.area_id.into(),
+                    t.recorded_on.into(),
+                    i64::from(t.charged).into(),
+                    i64::from(t.tested).into(),
+                    i64::from(t.positive).into(),
+                ],
+            )?
+            .get("id")?)
     }
 
     /// Marks an episode's assessment as having found no need for the caseload.
@@ -196,9 +210,9 @@ impl Tx<'_> {
     /// # Errors
     /// An SQLite error.
     pub fn set_assessed_need(&self, episode_id: i64, need: bool) -> StoreResult<()> {
-        self.sqlite()?.execute(
+        self.tx.execute(
             "UPDATE episode SET assessed_need = ?1, version = version + 1 WHERE id = ?2",
-            params![need, episode_id],
+            &[need.into(), episode_id.into()],
         )?;
         Ok(())
     }
@@ -227,9 +241,9 @@ impl Store {
                     Ok(TallyFacts {
                         area_id: r.get("area_id")?,
                         on: r.get("recorded_on")?,
-                        charged: r.get::<_, i64>("charged")?.unsigned_abs(),
-                        tested: r.get::<_, i64>("tested")?.unsigned_abs(),
-                        positive: r.get::<_, i64>("positive")?.unsigned_abs(),
+                        charged: r.get::<i64>("charged")?.unsigned_abs(),
+                        tested: r.get::<i64>("tested")?.unsigned_abs(),
+                        positive: r.get::<i64>("positive")?.unsigned_abs(),
                     })
                 },
             )?,
@@ -272,7 +286,7 @@ impl Store {
                     Ok(OutreachFacts {
                         area_id: r.get("area_id")?,
                         on: r.get("recorded_on")?,
-                        signposted_to: vocab_opt::<SignpostDestination>(r, "signposted_to")?,
+                        signposted_to: code_opt::<SignpostDestination>(r, "signposted_to")?,
                     })
                 },
             )?,
@@ -285,7 +299,7 @@ impl Store {
                     |r| {
                         Ok((
                             r.get("area_id")?,
-                            r.get::<_, String>("period")?,
+                            r.get::<String>("period")?,
                             r.get("offences_after_3m")?,
                             r.get("offences_after_12m")?,
                         ))
@@ -304,22 +318,34 @@ impl Store {
         })
     }
 
+    /// Every row `sql` finds (with the period's first and last day as `?1` and `?2`,
+    /// if `within` one), mapped by `map` as it is read.
     fn rows<T>(
         &self,
         sql: &str,
         within: Option<&Period>,
-        map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+        mut map: impl FnMut(&Row) -> StoreResult<T>,
     ) -> StoreResult<Vec<T>> {
-        let mut stmt = self.sqlite()?.prepare_cached(sql)?;
-        let rows = match within {
-            Some(period) => stmt.query_map(params![period.from, period.to], map)?,
-            None => stmt.query_map([], map)?,
-        };
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let params: Vec<Value> = within
+            .map(|period| vec![period.from.into(), period.to.into()])
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        let mut failed = None;
+        self.conn.for_each(sql, &params, |row| {
+            match map(&row) {
+                Ok(value) => out.push(value),
+                Err(e) => failed = Some(e),
+            }
+            Ok(())
+        })?;
+        failed.map_or(Ok(out), Err)
     }
 
     fn episode_facts(&self, period: &Period) -> StoreResult<Vec<EpisodeFacts>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
+        let period_start = [Value::from(period.from)];
+        let mut out = Vec::new();
+        let mut failed = None;
+        self.conn.for_each(
             "SELECT c.area_id, e.referral_date, e.referral_source, e.assessment_date,
                     e.assessed_need, e.care_plan_date,
                     coalesce(e.engaged_on, CASE WHEN e.engaged = 1 THEN e.care_plan_date END)
@@ -335,35 +361,16 @@ impl Store {
                         AND k.contact_at >= e.referral_date) AS first_contact
                FROM episode e JOIN client c ON c.id = e.client_id
               WHERE e.closure_date IS NULL OR e.closure_date >= ?1",
+            &period_start,
+            |r| {
+                match episode_of(&r) {
+                    Ok(facts) => out.push(facts),
+                    Err(e) => failed = Some(e),
+                }
+                Ok(())
+            },
         )?;
-        let c = EpisodeColumns::of(&stmt)?;
-        let rows = stmt.query_map(params![period.from], |r| {
-            let closure: Option<NaiveDate> = r.get(c.closure_date)?;
-            let reason = vocab_opt::<ExitReason>(r, c.exit_reason)?;
-            Ok(EpisodeFacts {
-                area_id: r.get(c.area_id)?,
-                referral_date: r.get(c.referral_date)?,
-                referral_source: vocab::<ReferralSource>(r, c.referral_source)?,
-                assessment_date: r.get(c.assessment_date)?,
-                assessed_need: r.get(c.assessed_need)?,
-                care_plan_date: r.get(c.care_plan_date)?,
-                engaged_on: date_of(r.get(c.engaged_on)?),
-                prescribed: r.get(c.prescribed)?,
-                closure: closure.zip(reason),
-                iom: r.get(c.iom)?,
-                substances: [
-                    vocab_opt::<Substance>(r, c.substance_1)?,
-                    vocab_opt::<Substance>(r, c.substance_2)?,
-                    vocab_opt::<Substance>(r, c.substance_3)?,
-                ],
-                custody_test_before: date_of(r.get(c.custody_test_before)?),
-                first_contact: date_of(
-                    r.get::<_, Option<String>>(c.first_contact)?
-                        .map(|t| t.chars().take(10).collect()),
-                ),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        failed.map_or(Ok(out), Err)
     }
 
     fn test_facts(&self, period: &Period) -> StoreResult<Vec<TestFacts>> {
@@ -375,7 +382,7 @@ impl Store {
                            AND substr(k.contact_at, 1, 10) >= t.tested_on
                         UNION ALL
                         SELECT e.assessment_date FROM episode e
-                         WHERE e.client_id = t.client_id AND e.assessment_date >= t.tested_on))
+                         WHERE e.client_id = t.client_id AND e.assessment_date >= t.tested_on) AS follow_ups)
                         AS first_follow_up
                FROM drug_test t JOIN client c ON c.id = t.client_id
               WHERE t.tested_on BETWEEN ?1 AND ?2",
@@ -385,8 +392,8 @@ impl Store {
                     client_id: r.get("client_id")?,
                     area_id: r.get("area_id")?,
                     tested_on: r.get("tested_on")?,
-                    kind: vocab::<TestKind>(r, "kind")?,
-                    result: vocab::<TestResult>(r, "result")?,
+                    kind: code::<TestKind>(r, "kind")?,
+                    result: code::<TestResult>(r, "result")?,
                     first_follow_up: date_of(r.get("first_follow_up")?),
                 })
             },
@@ -394,24 +401,38 @@ impl Store {
     }
 }
 
-/// An area and a date, from columns `area_id` and `on_date`.
-fn dated(r: &Row<'_>) -> rusqlite::Result<Dated> {
-    let on: String = r.get("on_date")?;
-    Ok(Dated {
+/// An episode's facts, from a row of [`Store::episode_facts`]'s query.
+fn episode_of(r: &Row) -> StoreResult<EpisodeFacts> {
+    let closure: Option<NaiveDate> = r.get("closure_date")?;
+    let reason = code_opt::<ExitReason>(r, "exit_reason")?;
+    Ok(EpisodeFacts {
         area_id: r.get("area_id")?,
-        on: NaiveDate::parse_from_str(&on, "%Y-%m-%d").map_err(|e| {
-            let index = r.as_ref().column_index("on_date").unwrap_or_default();
-            rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into())
-        })?,
+        referral_date: r.get("referral_date")?,
+        referral_source: code::<ReferralSource>(r, "referral_source")?,
+        assessment_date: r.get("assessment_date")?,
+        assessed_need: r.get("assessed_need")?,
+        care_plan_date: r.get("care_plan_date")?,
+        engaged_on: date_of(r.get("engaged_on")?),
+        prescribed: r.get("prescribed")?,
+        closure: closure.zip(reason),
+        iom: r.get("iom")?,
+        substances: [
+            code_opt::<Substance>(r, "substance_1")?,
+            code_opt::<Substance>(r, "substance_2")?,
+            code_opt::<Substance>(r, "substance_3")?,
+        ],
+        custody_test_before: date_of(r.get("custody_test_before")?),
+        first_contact: date_of(
+            r.get::<Option<String>>("first_contact")?
+                .map(|t| t.chars().take(10).collect()),
+        ),
     })
 }
 
-super::read::columns! {
-    /// Where [`Store::episode_facts`]'s query put each column, found once: a return
-    /// reads every episode not closed before its quarter.
-    EpisodeColumns {
-        area_id, referral_date, referral_source, assessment_date, assessed_need,
-        care_plan_date, engaged_on, prescribed, closure_date, exit_reason, iom, substance_1,
-        substance_2, substance_3, custody_test_before, first_contact,
-    }
+/// An area and a date, from columns `area_id` and `on_date`.
+fn dated(r: &Row) -> StoreResult<Dated> {
+    Ok(Dated {
+        area_id: r.get("area_id")?,
+        on: r.get("on_date")?,
+    })
 }

@@ -340,3 +340,49 @@ fn the_same_attempt_twice_is_refused_in_the_same_words_and_nothing_is_kept_on_bo
     );
     assert!(refusals.windows(2).all(|w| w[0] == w[1]), "{refusals:?}");
 }
+
+#[test]
+fn a_custody_suite_tally_is_recorded_refused_and_replaced_alike_on_both_engines() {
+    use caseload::store::NewTally;
+
+    use crate::common::date;
+
+    let mut seen = Vec::new();
+    for mut engine in engines() {
+        let lead = as_login("lead");
+        let tally = NewTally {
+            area_id: engine.team.north,
+            recorded_on: date("2026-11-20"),
+            charged: 9,
+            tested: 6,
+            positive: 2,
+        };
+        assert_eq!(
+            engine.store.record_tally(&lead, &tally, false).unwrap(),
+            None
+        );
+        let again = NewTally { tested: 7, ..tally };
+        let refused = engine
+            .store
+            .record_tally(&lead, &again, false)
+            .unwrap_err()
+            .to_string();
+        let replaced = engine.store.record_tally(&lead, &again, true).unwrap();
+        assert_eq!(replaced.map(|r| r.tested), Some(6));
+        let stored = rows_of(
+            &engine,
+            "SELECT charged, tested, positive, version FROM custody_tally",
+        );
+        let audit = rows_of(
+            &engine,
+            "SELECT action, before, after FROM audit WHERE entity = 'custody_tally' ORDER BY id",
+        );
+        seen.push((refused, stored, audit));
+    }
+    assert!(
+        seen[0].0.contains("already has a custody-suite tally for 20/11/2026: 9 charged, 6 tested, 2 positive (recorded by lead at 2026-11-23 09:30)"),
+        "{}",
+        seen[0].0
+    );
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:#?}");
+}

@@ -89,6 +89,15 @@ impl FromValue for i64 {
     }
 }
 
+impl FromValue for u32 {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Integer(i) => u32::try_from(*i).map_err(|_| format!("the integer {i}")),
+            other => Err(other.kind().to_owned()),
+        }
+    }
+}
+
 impl FromValue for bool {
     fn from_value(value: &Value) -> Result<Self, String> {
         match value {
