@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use rusqlite::OpenFlags;
 
+use super::sql::{Connection, Dialect, Value};
 use super::{Access, BUSY_TIMEOUT, Store, StoreError, StoreResult};
 use crate::domain::model::Role;
 use crate::domain::record::Viewer;
@@ -65,14 +66,14 @@ impl Store {
         if entries.is_empty() {
             return Ok(());
         }
-        let result = match self.access {
-            Access::ReadWrite => append(self.sqlite()?, login, entries, wait),
-            Access::ReadOnly => {
+        let result = match (self.access, self.location.file()) {
+            (Access::ReadOnly, Some(file)) => {
                 let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                Connection::open_with_flags(self.path(), flags)
+                rusqlite::Connection::open_with_flags(file, flags)
                     .map_err(StoreError::from)
-                    .and_then(|conn| append(&conn, login, entries, wait))
+                    .and_then(|conn| append(&Connection::sqlite(conn), login, entries, wait))
             }
+            _ => append(&self.conn, login, entries, wait),
         };
         result.map_err(|e| match e {
             StoreError::Busy { .. } => StoreError::Busy {
@@ -105,60 +106,73 @@ impl Store {
     /// # Errors
     /// An SQLite error.
     pub fn viewers(&self, client_id: i64) -> StoreResult<Vec<Viewer>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
+        // Grouped by the worker's columns too: PostgreSQL names every column it shows.
+        let rows = self.conn.query(
             "SELECT l.login, w.name, w.role, max(l.at) AS last, count(*) AS times FROM access_log l
                LEFT JOIN worker w ON w.login = l.login
               WHERE l.client_id = ?1
-              GROUP BY l.login ORDER BY max(l.at) DESC, l.login LIMIT 20",
+              GROUP BY l.login, w.name, w.role ORDER BY max(l.at) DESC, l.login LIMIT 20",
+            &[Value::Integer(client_id)],
         )?;
-        let rows = stmt.query_map([client_id], |r| {
-            Ok(Viewer {
-                login: r.get("login")?,
-                name: r.get("name")?,
-                role: r
-                    .get::<_, Option<String>>("role")?
-                    .and_then(|code| Role::from_code(&code)),
-                last: r.get("last")?,
-                times: r.get("times")?,
+        rows.into_iter()
+            .map(|r| {
+                Ok(Viewer {
+                    login: r.get("login")?,
+                    name: r.get("name")?,
+                    role: r
+                        .get::<Option<String>>("role")?
+                        .and_then(|code| Role::from_code(&code)),
+                    last: r.get("last")?,
+                    times: r.get("times")?,
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect()
     }
 }
 
-/// Inserts `entries` in one `BEGIN IMMEDIATE` transaction on `conn`, waiting at most
-/// `wait` for the write lock.
+/// Inserts `entries` in one write transaction on `conn`, waiting at most `wait` for
+/// SQLite's write lock.
 fn append(
     conn: &Connection,
     login: &str,
     entries: &[AccessEntry],
     wait: Duration,
 ) -> StoreResult<()> {
-    conn.busy_timeout(wait)?;
-    let result = (|| {
-        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        {
-            let mut insert = tx.prepare_cached(
+    if let Some(sqlite) = conn.as_sqlite() {
+        sqlite.busy_timeout(wait)?;
+    }
+    let result = (|| -> StoreResult<()> {
+        let tx = conn.transaction()?;
+        if conn.dialect() == Dialect::Postgres {
+            // A --readonly session's transactions are read-only in the server; what it
+            // looked at is logged all the same (row-level security: in its own name).
+            tx.execute_batch("SET TRANSACTION READ WRITE")?;
+        }
+        for entry in entries {
+            let (what, detail, client, rows) = match &entry.looked {
+                Looked::Record(id) => ("record", "", Some(*id), None),
+                Looked::Export { detail, rows } => ("export", detail.as_str(), None, Some(*rows)),
+                Looked::Report { detail, rows } => ("report", detail.as_str(), None, Some(*rows)),
+            };
+            let rows = rows.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+            tx.execute(
                 "INSERT INTO access_log (at, login, what, detail, client_id, row_count)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                &[
+                    stamp(entry.at).into(),
+                    login.into(),
+                    what.into(),
+                    detail.into(),
+                    client.into(),
+                    rows.into(),
+                ],
             )?;
-            for entry in entries {
-                let (what, detail, client, rows) = match &entry.looked {
-                    Looked::Record(id) => ("record", "", Some(*id), None),
-                    Looked::Export { detail, rows } => {
-                        ("export", detail.as_str(), None, Some(*rows))
-                    }
-                    Looked::Report { detail, rows } => {
-                        ("report", detail.as_str(), None, Some(*rows))
-                    }
-                };
-                let rows = rows.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
-                insert.execute(params![stamp(entry.at), login, what, detail, client, rows])?;
-            }
         }
         tx.commit()?;
         Ok(())
     })();
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    if let Some(sqlite) = conn.as_sqlite() {
+        sqlite.busy_timeout(BUSY_TIMEOUT)?;
+    }
     result
 }

@@ -4,6 +4,8 @@
 //! overwriting it (no lost update: on PostgreSQL the row's version is locked before it
 //! is compared). SQLite always; PostgreSQL with `CASELOAD_TEST_PG`.
 
+use std::path::Path;
+
 use caseload::store::sql::{Connection, Value};
 use caseload::store::{Access, Change, ClientEdit, Store, StoreError, Versioned};
 
@@ -385,4 +387,43 @@ fn a_custody_suite_tally_is_recorded_refused_and_replaced_alike_on_both_engines(
         seen[0].0
     );
     assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:#?}");
+}
+
+#[test]
+fn who_opened_a_record_is_logged_and_listed_alike_on_both_engines_read_only_too() {
+    use caseload::store::{AccessEntry, Looked};
+
+    use crate::common::at;
+
+    let mut listed = Vec::new();
+    for mut engine in engines() {
+        let c1 = engine.team.c1;
+        let opened = |minute: &str| AccessEntry {
+            at: at(&format!("2026-11-23 09:{minute}")),
+            looked: Looked::Record(c1),
+        };
+        engine
+            .store
+            .log_access(
+                "cora",
+                &[opened("10"), opened("20")],
+                std::time::Duration::ZERO,
+            )
+            .unwrap();
+        let mut readonly = match &engine.pg {
+            Some(pg) => Store::open(Path::new(&pg.url), Access::ReadOnly).unwrap(),
+            None => Store::open(engine.store.path(), Access::ReadOnly).unwrap(),
+        };
+        readonly
+            .log_access("lead", &[opened("30")], std::time::Duration::ZERO)
+            .unwrap();
+        listed.push(format!("{:?}", engine.store.viewers(c1).unwrap()));
+    }
+    assert!(listed[0].contains("times: 2"), "{}", listed[0]);
+    assert!(
+        listed[0].find("\"lead\"") < listed[0].find("\"cora\""),
+        "{}",
+        listed[0]
+    );
+    assert!(listed.windows(2).all(|w| w[0] == w[1]), "{listed:?}");
 }
