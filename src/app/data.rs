@@ -40,9 +40,11 @@ pub struct Data {
     /// names, or the Caseload's first page, were read, and the whole snapshot
     /// follows. Other views wait for it.
     pub partial: Option<View>,
-    /// With a first screen: the Areas view's counts (areas, releases, outstanding
-    /// breaches) are read too, so that view need not wait for the whole snapshot.
-    pub areas_read: bool,
+    /// With a first screen, once read: the Areas view's release and breach counts per
+    /// area (with `areas`), counted in SQL without reading those lists, so that view
+    /// need not wait for the whole snapshot. `None` in a whole snapshot, whose lists
+    /// they are counted from.
+    pub area_counts: Option<Vec<lists::AreaCounts>>,
     /// Derived: the Today queue, ranked.
     pub today: Vec<triage::Item>,
     /// Derived: indices of `caseload` in client-id order, to find a client's row.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::fuzzy::{Scorer, SearchTexts};
 use crate::domain::clock;
-use crate::domain::model::{AreaSummary, CaseloadRow, cmp_nocase};
+use crate::domain::model::{AreaSummary, CaseloadRow, Rag, ReleaseDates, cmp_nocase};
 use crate::domain::record::{BreachRow, ClientRef, ReleaseRow};
 use crate::domain::status;
 
@@ -374,13 +374,19 @@ pub struct AreaCounts {
     pub breaches: [usize; 3],
 }
 
-/// [`AreaCounts`] for each area of `areas`, in the same order, in one pass over the
-/// releases and breaches.
+/// How many days ahead the Areas view counts releases ("Rel: releases within 14
+/// days"), today included as day 0.
+pub const AREA_RELEASE_DAYS: u64 = 14;
+
+/// [`AreaCounts`] for each area of `areas`, in the same order: of `releases` (open
+/// custody of clients on the caseload), those whose planning date falls within
+/// [`AREA_RELEASE_DAYS`] of `today`; and the outstanding breaches, given as (area,
+/// RAG, how many).
 #[must_use]
 pub fn area_counts(
     areas: &[AreaSummary],
-    releases: &[ReleaseRow],
-    breaches: &[BreachRow],
+    releases: impl IntoIterator<Item = ReleaseDates>,
+    breaches: impl IntoIterator<Item = (i64, Rag, usize)>,
     today: NaiveDate,
 ) -> Vec<AreaCounts> {
     let index: std::collections::HashMap<i64, usize> = areas
@@ -389,23 +395,44 @@ pub fn area_counts(
         .map(|(i, a)| (a.area.id, i))
         .collect();
     let mut counts = vec![AreaCounts::default(); areas.len()];
-    for r in releases.iter().filter(|r| r.client.on_caseload) {
-        let soon = crate::domain::release::planning_date(
-            r.expected_release_date,
-            r.earliest_release_date,
-            today,
-        )
-        .is_some_and(|d| (0..=14).contains(&(d - today).num_days()));
-        if let (true, Some(&i)) = (soon, index.get(&r.client.area_id)) {
+    let days = 0..=i64::try_from(AREA_RELEASE_DAYS).unwrap_or(i64::MAX);
+    for r in releases {
+        let soon = crate::domain::release::planning_date(r.expected, r.earliest, today)
+            .is_some_and(|d| days.contains(&(d - today).num_days()));
+        if let (true, Some(&i)) = (soon, index.get(&r.area_id)) {
             counts[i].releases_14_days += 1;
         }
     }
-    for b in breaches {
-        if let Some(&i) = index.get(&b.client.area_id) {
-            counts[i].breaches[b.rag as usize] += 1;
+    for (area, rag, n) in breaches {
+        if let Some(&i) = index.get(&area) {
+            counts[i].breaches[rag as usize] += n;
         }
     }
     counts
+}
+
+/// [`area_counts`] from a whole snapshot's lists: its releases (those of clients on
+/// the caseload) and its outstanding breaches.
+#[must_use]
+pub fn area_counts_of_lists(
+    areas: &[AreaSummary],
+    releases: &[ReleaseRow],
+    breaches: &[BreachRow],
+    today: NaiveDate,
+) -> Vec<AreaCounts> {
+    area_counts(
+        areas,
+        releases
+            .iter()
+            .filter(|r| r.client.on_caseload)
+            .map(|r| ReleaseDates {
+                area_id: r.client.area_id,
+                expected: r.expected_release_date,
+                earliest: r.earliest_release_date,
+            }),
+        breaches.iter().map(|b| (b.client.area_id, b.rag, 1)),
+        today,
+    )
 }
 
 /// Clients from week 11 onwards, longest on the caseload first (ties in name order):

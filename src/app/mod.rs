@@ -427,12 +427,14 @@ impl App {
             today,
         );
         self.breach_list = lists::breaches(self.breach_source(), area, worker);
-        self.area_counts = lists::area_counts(
-            &self.data.areas,
-            &self.data.releases,
-            &self.data.breaches,
-            today,
-        );
+        self.area_counts = self.data.area_counts.clone().unwrap_or_else(|| {
+            lists::area_counts_of_lists(
+                &self.data.areas,
+                &self.data.releases,
+                &self.data.breaches,
+                today,
+            )
+        });
         self.derive_workers();
         self.clamp_cursors();
     }
@@ -542,7 +544,7 @@ impl App {
         match self.data.partial {
             None => false,
             Some(_) if view == View::Client => false,
-            Some(_) if view == View::Areas => !self.data.areas_read,
+            Some(_) if view == View::Areas => self.data.area_counts.is_none(),
             Some(View::Caseload) if view == View::Caseload => !self.caseload_by_name_alone(),
             Some(first) => view != first,
         }

@@ -603,5 +603,17 @@ pub struct AreaSummary {
     pub at_or_past_13_weeks: usize,
 }
 
+/// An open custody episode of a client on the caseload, with the dates the Areas
+/// view's count of releases is made from (see `release::planning_date`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReleaseDates {
+    /// The client's area.
+    pub area_id: i64,
+    /// Expected release date.
+    pub expected: Option<NaiveDate>,
+    /// Earliest release date.
+    pub earliest: Option<NaiveDate>,
+}
+
 /// A date-time as used throughout: local wall time of the service, minute precision.
 pub type Timestamp = NaiveDateTime;

@@ -1,9 +1,10 @@
 //! The first things a snapshot shows, read before the whole of it: the head of the
 //! Today queue, the Caseload's first page, and what the Areas view counts.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Days, NaiveDate, NaiveDateTime};
 
-use crate::app::Data;
+use crate::app::{Data, lists};
+use crate::domain::model::AreaSummary;
 use crate::domain::triage::{self, Cut, TriageConfig};
 use crate::store::{Store, StoreResult};
 
@@ -76,10 +77,43 @@ pub fn load_first_page(
     Ok(data)
 }
 
-/// Adds to a first screen what the Areas view shows: each area's caseload counts
-/// (as of `today`), the releases and the outstanding breaches it counts per area. The
-/// Areas view then need not wait for the whole snapshot; the views of those lists
-/// still do.
+/// What the Areas view shows of every area: its caseload counts and its releases soon
+/// and outstanding breaches, read for a first screen (see [`read_area_counts`]).
+#[derive(Debug)]
+pub(super) struct AreasRead {
+    areas: Vec<AreaSummary>,
+    counts: Vec<lists::AreaCounts>,
+}
+
+impl AreasRead {
+    /// Puts the counts into `data`, a first screen: the Areas view then need not wait
+    /// for the whole snapshot.
+    pub(super) fn add_to(self, data: &mut Data) {
+        data.areas = self.areas;
+        data.area_counts = Some(self.counts);
+    }
+}
+
+/// Reads what the Areas view shows: each area's caseload counts (as of `today`) and
+/// its releases soon and outstanding breaches, counted in SQL without reading those
+/// lists (their views still wait for the whole snapshot).
+///
+/// # Errors
+/// A store error.
+pub(super) fn read_area_counts(
+    store: &Store,
+    today: NaiveDate,
+    triage: &TriageConfig,
+) -> StoreResult<AreasRead> {
+    let areas = store.area_summaries(today, triage.clock_starts)?;
+    let last = today + Days::new(lists::AREA_RELEASE_DAYS);
+    let releases = store.releases_between(today, last)?;
+    let breaches = store.outstanding_breaches_by_area()?;
+    let counts = lists::area_counts(&areas, releases, breaches, today);
+    Ok(AreasRead { areas, counts })
+}
+
+/// Adds to a first screen what the Areas view shows ([`read_area_counts`]).
 ///
 /// # Errors
 /// A store error.
@@ -89,9 +123,6 @@ pub fn load_area_counts(
     today: NaiveDate,
     triage: &TriageConfig,
 ) -> StoreResult<()> {
-    data.areas = store.area_summaries(today, triage.clock_starts)?;
-    data.releases = store.releases()?;
-    data.breaches = store.breaches(true)?;
-    data.areas_read = true;
+    read_area_counts(store, today, triage)?.add_to(data);
     Ok(())
 }

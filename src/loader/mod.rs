@@ -3,7 +3,8 @@
 //! counting a quarterly return ever freezes the keys. Requests carry a generation:
 //! only the newest answer of each kind is used. A return is counted once per
 //! (period, area, data version) and reused until a commit changes the data. A reader
-//! that has gone is said so once, and the next request starts a new one.
+//! that has gone is said so once, and the next request starts a new one. Beside a
+//! first screen, a third connection counts what the Areas view shows (`counts.rs`).
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use crate::domain::triage::TriageConfig;
 use crate::report::{self, Report, ReportOptions};
 use crate::store::{Access, Store, StoreError, StoreResult};
 
+mod counts;
 mod first;
 
 pub use first::{load_area_counts, load_first_page, load_first_screen};
@@ -101,6 +103,8 @@ pub struct Loader {
     /// useless, so a scope change never waits for the read before it.
     reading: Arc<AtomicBool>,
     interrupt: rusqlite::InterruptHandle,
+    /// Stops the Areas view's count under way (see [`counts::Counter`]).
+    counts_interrupt: rusqlite::InterruptHandle,
     /// The reader's thread has gone and [`Loader::poll`] has said so since the last
     /// request: saying it again at every poll would keep the loop from ever waiting.
     told_gone: Cell<bool>,
@@ -135,12 +139,13 @@ fn told_to_stop(path: &Path) -> bool {
 }
 
 /// The thread's ends of a reader: where jobs arrive, where answers go, whether a
-/// snapshot is being read and how to stop it.
+/// snapshot is being read and how to stop it (and its count of the Areas view).
 struct Reader {
     jobs: Sender<Job>,
     answers: Receiver<Answer>,
     reading: Arc<AtomicBool>,
     interrupt: rusqlite::InterruptHandle,
+    counts_interrupt: rusqlite::InterruptHandle,
 }
 
 /// Files `job` as the newest of its kind.
@@ -221,6 +226,7 @@ impl Loader {
             counted,
             reading: reader.reading,
             interrupt: reader.interrupt,
+            counts_interrupt: reader.counts_interrupt,
             told_gone: Cell::new(false),
             restart_failed: None,
         })
@@ -241,6 +247,7 @@ impl Loader {
                 self.answers = reader.answers;
                 self.reading = reader.reading;
                 self.interrupt = reader.interrupt;
+                self.counts_interrupt = reader.counts_interrupt;
                 // Just started: it is waiting for this job.
                 let _ = self.jobs.send(job);
             }
@@ -277,6 +284,7 @@ impl Loader {
         // The read in flight is for an older request: stop it.
         if self.reading.load(Ordering::Acquire) {
             self.interrupt.interrupt();
+            self.counts_interrupt.interrupt();
         }
     }
 
@@ -384,6 +392,7 @@ fn start_reader(
     let counts = Arc::clone(counted);
     let reading = Arc::new(AtomicBool::new(false));
     let interrupt = store.interrupt_handle()?;
+    let (mut areas, counts_interrupt) = counts::Counter::start(path, triage)?;
     let busy = Arc::clone(&reading);
     let (path, triage) = (path.to_owned(), triage.clone());
     std::thread::spawn(move || {
@@ -399,17 +408,13 @@ fn start_reader(
                 file(job, &mut snapshot, &mut report);
             }
             while let Some(mut job) = snapshot.take() {
+                ask_area_counts(&mut areas, &job);
                 busy.store(true, Ordering::Release);
                 let first = first_screen(&store, &triage, &mut job);
                 busy.store(false, Ordering::Release);
-                if let Some(answer) = first {
+                if let Some(mut answer) = first {
                     let stopped = interrupted(&answer);
-                    let shown = match &answer {
-                        Answer::FirstRows(generation, Ok(data)) => {
-                            Some((*generation, data.clone()))
-                        }
-                        _ => None,
-                    };
+                    let shown = with_area_counts(&mut answer, &areas);
                     if !stopped && outgoing.send(answer).is_err() {
                         return;
                     }
@@ -428,14 +433,16 @@ fn start_reader(
                     // Then the Areas view's counts, well before the rest.
                     if let Some((generation, mut data)) = shown {
                         busy.store(true, Ordering::Release);
-                        let read = area_counts(&store, &triage, &job, &mut data);
+                        let counts = areas.take(true);
                         busy.store(false, Ordering::Release);
-                        if read.is_ok()
-                            && outgoing
+                        if let Some(counts) = counts {
+                            counts.add_to(&mut data);
+                            if outgoing
                                 .send(Answer::FirstRows(generation, Ok(data)))
                                 .is_err()
-                        {
-                            return;
+                            {
+                                return;
+                            }
                         }
                         // An interruption (or a failure, which the whole read
                         // meets again and reports) leaves the Areas view waiting.
@@ -479,6 +486,7 @@ fn start_reader(
         answers,
         reading,
         interrupt,
+        counts_interrupt,
     })
 }
 
@@ -514,16 +522,29 @@ fn first_screen(store: &Store, triage: &TriageConfig, job: &mut Job) -> Option<A
     }
 }
 
-/// Adds the Areas view's counts to `data`, the first screen of snapshot `job`.
-fn area_counts(
-    store: &Store,
-    triage: &TriageConfig,
-    job: &Job,
-    data: &mut Data,
-) -> StoreResult<()> {
-    match job {
-        Job::Snapshot { request, .. } => load_area_counts(store, data, request.now.date(), triage),
-        Job::Report { .. } => Ok(()),
+/// Asks `areas` for the Areas view's counts if `job` asks for a first screen: they are
+/// read beside it.
+fn ask_area_counts(areas: &mut counts::Counter, job: &Job) {
+    if let Job::Snapshot { request, .. } = job {
+        if request.first_rows > 0 {
+            areas.ask(request.now.date());
+        }
+    }
+}
+
+/// Adds the Areas view's counts to a first screen `answer` if `areas` has them in
+/// already; else the first screen, to send again once they are (`None` if `answer`
+/// is not a first screen, or has them).
+fn with_area_counts(answer: &mut Answer, areas: &counts::Counter) -> Option<(u64, Data)> {
+    let Answer::FirstRows(generation, Ok(data)) = answer else {
+        return None;
+    };
+    match areas.take(false) {
+        Some(counts) => {
+            counts.add_to(data);
+            None
+        }
+        None => Some((*generation, data.clone())),
     }
 }
 

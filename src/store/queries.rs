@@ -12,8 +12,8 @@ use super::{Store, StoreResult};
 use crate::domain::clock;
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::{
-    Area, AreaSummary, CaseloadRow, ClientLabel, CustodySummary, EpisodeDates, Role, Worker,
-    cmp_nocase,
+    Area, AreaSummary, CaseloadRow, ClientLabel, CustodySummary, EpisodeDates, Rag, ReleaseDates,
+    Role, Worker, cmp_nocase,
 };
 
 /// Columns of [`CaseloadRow`], named as [`CaseloadColumns`] finds them. The scan
@@ -263,6 +263,61 @@ impl Store {
                 at_or_past_13_weeks: count("benchmark")?,
                 ppo_in_custody: count("ppo_in_custody")?,
             })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The open custody episodes of clients on the caseload whose release may fall
+    /// from `today` to `last` (its expected or earliest release date does): what the
+    /// Areas view counts its releases from, read from the open-custody index without
+    /// the client columns the Releases view shows. `release::planning_date` decides.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn releases_between(
+        &self,
+        today: NaiveDate,
+        last: NaiveDate,
+    ) -> StoreResult<Vec<ReleaseDates>> {
+        let mut stmt = self.sqlite()?.prepare_cached(
+            // CROSS JOIN: from the open custody episodes to their clients. Left to
+            // itself SQLite walks every client by area (0.15 s at 300,000 clients).
+            "SELECT c.area_id, cu.expected_release_date, cu.earliest_release_date
+               FROM custody cu CROSS JOIN client c ON c.id = cu.client_id
+              WHERE cu.actual_release_date IS NULL
+                AND (cu.expected_release_date BETWEEN ?1 AND ?2
+                     OR cu.earliest_release_date BETWEEN ?1 AND ?2)
+                AND EXISTS (SELECT 1 FROM episode e
+                             WHERE e.client_id = cu.client_id AND e.closure_date IS NULL)",
+        )?;
+        let rows = stmt.query_map(params![today, last], |r| {
+            Ok(ReleaseDates {
+                area_id: r.get("area_id")?,
+                expected: r.get("expected_release_date")?,
+                earliest: r.get("earliest_release_date")?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many breaches are outstanding per area and RAG: (area, RAG, count), for
+    /// the Areas view, without reading the breaches themselves.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn outstanding_breaches_by_area(&self) -> StoreResult<Vec<(i64, Rag, usize)>> {
+        let mut stmt = self.sqlite()?.prepare_cached(
+            "SELECT c.area_id, b.rag, count(*) AS n
+               FROM breach b JOIN client c ON c.id = b.client_id
+              WHERE b.status = 'outstanding'
+              GROUP BY c.area_id, b.rag",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get("area_id")?,
+                vocab(r, "rag")?,
+                usize::try_from(r.get::<_, i64>("n")?).unwrap_or(0),
+            ))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

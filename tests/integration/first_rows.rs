@@ -3,6 +3,7 @@
 //! head of the whole queue, row for row, and the real loop must show it and then
 //! replace it with the whole list without moving anything on screen.
 
+use caseload::app::lists::area_counts_of_lists;
 use caseload::app::{App, Scope};
 use caseload::config::Settings;
 use caseload::domain::clock::ClockStart;
@@ -275,28 +276,45 @@ fn a_first_page_shows_only_in_name_order_and_a_sort_waits_for_the_whole_list() {
 fn the_areas_counts_read_with_the_first_screen_are_the_whole_reads() {
     let (_dir, store) = demo_store();
     let cfg = TriageConfig::default();
-    let now = at("2026-11-23 09:30");
     let mut compared = 0;
-    for scope in scopes(&store) {
-        let whole = load_scope(&store, scope, now, &cfg, &[]).unwrap();
-        let Some(mut first) = load_first_screen(&store, scope, now, &cfg, 20).unwrap() else {
-            continue;
-        };
-        assert!(!first.areas_read);
-        load_area_counts(&store, &mut first, now.date(), &cfg).unwrap();
-        assert!(first.areas_read);
-        assert_eq!(format!("{:?}", first.areas), format!("{:?}", whole.areas));
-        assert_eq!(
-            format!("{:?}", first.releases),
-            format!("{:?}", whole.releases)
+    // Days whose 14-day window holds releases at its first and last day, and some
+    // whose earliest release has passed (the expected date then counts).
+    for now in ["2026-11-23 09:30", "2026-12-07 09:30", "2027-01-10 08:00"] {
+        let now = at(now);
+        let today = now.date();
+        for scope in scopes(&store) {
+            let whole = load_scope(&store, scope, now, &cfg, &[]).unwrap();
+            let Some(mut first) = load_first_screen(&store, scope, now, &cfg, 20).unwrap() else {
+                continue;
+            };
+            assert!(first.area_counts.is_none());
+            load_area_counts(&store, &mut first, today, &cfg).unwrap();
+            assert_eq!(format!("{:?}", first.areas), format!("{:?}", whole.areas));
+            let counted =
+                area_counts_of_lists(&whole.areas, &whole.releases, &whole.breaches, today);
+            assert_eq!(
+                first.area_counts.as_ref(),
+                Some(&counted),
+                "{now} {scope:?}"
+            );
+            assert!(first.releases.is_empty() && first.breaches.is_empty());
+            compared += 1;
+        }
+        let counted = area_counts_of_lists(
+            &load_scope(&store, (None, None), now, &cfg, &[])
+                .unwrap()
+                .areas,
+            &store.releases().unwrap(),
+            &store.breaches(true).unwrap(),
+            today,
         );
-        assert_eq!(
-            format!("{:?}", first.breaches),
-            format!("{:?}", whole.breaches)
+        assert!(
+            counted.iter().any(|c| c.releases_14_days > 0),
+            "{now}: {counted:?}"
         );
-        compared += 1;
+        assert!(counted.iter().any(|c| c.breaches.iter().sum::<usize>() > 0));
     }
-    assert!(compared > 1, "compared in {compared} scopes");
+    assert!(compared > 3, "compared in {compared} scopes");
 }
 
 #[test]
