@@ -17,6 +17,9 @@ pub(super) struct Counter {
     answers: Receiver<(u64, StoreResult<AreasRead>)>,
     /// How many counts have been asked for: an answer to an older one is passed over.
     asked: u64,
+    /// The answer to the last count asked for has been taken (read, stopped or
+    /// failed): waiting again would wait for ever.
+    taken: bool,
 }
 
 impl Counter {
@@ -49,6 +52,7 @@ impl Counter {
             jobs,
             answers,
             asked: 0,
+            taken: false,
         };
         Ok((counter, interrupt))
     }
@@ -56,6 +60,7 @@ impl Counter {
     /// Asks for the counts as of `today`.
     pub(super) fn ask(&mut self, today: NaiveDate) {
         self.asked += 1;
+        self.taken = false;
         // If the thread has gone, `take` finds no answer: the whole read counts them.
         let _ = self.jobs.send((self.asked, today));
     }
@@ -63,16 +68,18 @@ impl Counter {
     /// The counts last asked for once read (`wait`: waiting for them, else only if
     /// they are in already). `None` if they are not, or could not be read (stopped for
     /// a newer request, or failed: the whole read then meets the failure and says it).
-    pub(super) fn take(&self, wait: bool) -> Option<AreasRead> {
-        loop {
+    pub(super) fn take(&mut self, wait: bool) -> Option<AreasRead> {
+        while !self.taken {
             let (asked, counts) = if wait {
                 self.answers.recv().ok()?
             } else {
                 self.answers.try_recv().ok()?
             };
             if asked == self.asked {
+                self.taken = true;
                 return counts.ok();
             }
         }
+        None
     }
 }

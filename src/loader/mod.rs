@@ -414,7 +414,7 @@ fn start_reader(
                 busy.store(false, Ordering::Release);
                 if let Some(mut answer) = first {
                     let stopped = interrupted(&answer);
-                    let shown = with_area_counts(&mut answer, &areas);
+                    let shown = with_area_counts(&mut answer, &mut areas);
                     if !stopped && outgoing.send(answer).is_err() {
                         return;
                     }
@@ -535,7 +535,7 @@ fn ask_area_counts(areas: &mut counts::Counter, job: &Job) {
 /// Adds the Areas view's counts to a first screen `answer` if `areas` has them in
 /// already; else the first screen, to send again once they are (`None` if `answer`
 /// is not a first screen, or has them).
-fn with_area_counts(answer: &mut Answer, areas: &counts::Counter) -> Option<(u64, Data)> {
+fn with_area_counts(answer: &mut Answer, areas: &mut counts::Counter) -> Option<(u64, Data)> {
     let Answer::FirstRows(generation, Ok(data)) = answer else {
         return None;
     };
