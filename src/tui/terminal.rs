@@ -167,6 +167,12 @@ impl Events for TtyEvents {
     }
 
     fn next(&mut self, _app: &App, wait: Duration) -> std::io::Result<Input> {
+        // A hang-up first: crossterm's poll would spin on it for ever (see below), and
+        // it may have come while the loop was busy (a key typed, then the connection
+        // dropped during a long read).
+        if let TtyState::HungUp = wait_for_terminal(&self.tty, Duration::ZERO)? {
+            return Ok(Input::HungUp);
+        }
         if event::poll(Duration::ZERO)? {
             return Ok(Input::Event(event::read()?));
         }
