@@ -3,9 +3,8 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use rusqlite::params;
-use rusqlite::types::ValueRef;
 
+use super::sql::Value;
 use super::{Store, StoreError, StoreResult};
 
 /// Rows to export, whole: column names and text cells (for small tables and tests; an
@@ -182,14 +181,15 @@ impl ExportKind {
         }
     }
 
-    /// The query: `?1` is today.
+    /// The query: `?1` is today (as text; the exports that do not compare with it
+    /// still take it, as [`EVERY_DAY`]).
     fn sql(self) -> String {
         match self {
             Self::Caseload => format!(
                 "SELECT {CLIENT_COLUMNS} FROM client c JOIN area a ON a.id = c.area_id
                    LEFT JOIN worker w ON w.id = c.care_coordinator_id
                   WHERE EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closure_date IS NULL)
-                    AND ?1 IS NOT NULL
+                    AND {EVERY_DAY}
                   ORDER BY {REFERENCE_ORDER}"
             ),
             Self::Breaches => format!(
@@ -207,32 +207,35 @@ impl ExportKind {
                         cu.naloxone_given, cu.accommodation_confirmed, cu.prison_team_contacted,
                         cu.dan_advised
                    FROM custody cu JOIN client c ON c.id = cu.client_id JOIN area a ON a.id = c.area_id
-                  WHERE cu.actual_release_date IS NULL AND ?1 IS NOT NULL
+                  WHERE cu.actual_release_date IS NULL AND {EVERY_DAY}
                   ORDER BY cu.expected_release_date IS NULL, cu.expected_release_date, {REFERENCE_ORDER}"
             ),
-            Self::Audit => "SELECT id, at, who, entity, row_id, action, before, after FROM audit
-                  WHERE ?1 IS NOT NULL ORDER BY id"
-                .to_owned(),
-            Self::Access => "SELECT l.id, l.at, l.login, w.name, l.what, l.detail, c.reference, l.row_count
+            Self::Audit => format!(
+                "SELECT id, at, who, entity, row_id, action, before, after FROM audit
+                  WHERE {EVERY_DAY} ORDER BY id"
+            ),
+            Self::Access => format!(
+                "SELECT l.id, l.at, l.login, w.name, l.what, l.detail, c.reference, l.row_count
                    FROM access_log l LEFT JOIN worker w ON w.login = l.login
                    LEFT JOIN client c ON c.id = l.client_id
-                  WHERE ?1 IS NOT NULL ORDER BY l.id"
-                .to_owned(),
+                  WHERE {EVERY_DAY} ORDER BY l.id"
+            ),
             Self::DrugTests => format!(
                 "SELECT c.reference, t.tested_on, t.kind, t.result
                    FROM drug_test t JOIN client c ON c.id = t.client_id
-                  WHERE ?1 IS NOT NULL
+                  WHERE {EVERY_DAY}
                   ORDER BY {REFERENCE_ORDER}, t.tested_on, t.kind, t.result"
             ),
-            Self::Tallies => "SELECT a.name, t.recorded_on, t.charged, t.tested, t.positive
+            Self::Tallies => format!(
+                "SELECT a.name, t.recorded_on, t.charged, t.tested, t.positive
                    FROM custody_tally t JOIN area a ON a.id = t.area_id
-                  WHERE ?1 IS NOT NULL ORDER BY a.name, t.recorded_on"
-                .to_owned(),
+                  WHERE {EVERY_DAY} ORDER BY a.name, t.recorded_on"
+            ),
             Self::Outcomes => format!(
                 "SELECT c.reference, e.referral_date, o.recorded_on, o.kind
                    FROM positive_outcome o JOIN episode e ON e.id = o.episode_id
                    JOIN client c ON c.id = e.client_id
-                  WHERE ?1 IS NOT NULL
+                  WHERE {EVERY_DAY}
                   ORDER BY {REFERENCE_ORDER}, e.referral_date, o.recorded_on, o.kind"
             ),
             Self::Modalities => format!(
@@ -240,37 +243,38 @@ impl ExportKind {
                         CASE m.completed WHEN 1 THEN 'yes' ELSE 'no' END
                    FROM modality m JOIN episode e ON e.id = m.episode_id
                    JOIN client c ON c.id = e.client_id
-                  WHERE ?1 IS NOT NULL
+                  WHERE {EVERY_DAY}
                   ORDER BY {REFERENCE_ORDER}, e.referral_date, m.started_on, m.kind"
             ),
-            Self::BriefInterventions => {
+            // Grouped by the joined rows' keys (the same groups as the outreach row's
+            // area and worker), so PostgreSQL sees their names are one per group.
+            Self::BriefInterventions => format!(
                 "SELECT a.name, o.recorded_on, coalesce(w.login, w.name), o.signposted_to, count(*)
                    FROM outreach o JOIN area a ON a.id = o.area_id JOIN worker w ON w.id = o.worker_id
-                  WHERE ?1 IS NOT NULL
-                  GROUP BY o.area_id, o.recorded_on, o.worker_id, o.signposted_to
+                  WHERE {EVERY_DAY}
+                  GROUP BY a.id, o.recorded_on, w.id, o.signposted_to
                   ORDER BY a.name, o.recorded_on, 3, o.signposted_to IS NOT NULL, o.signposted_to"
-                    .to_owned()
-            }
+            ),
             // A failed attendance's first breach (the one its outcome raised).
             Self::Assessments => format!(
                 "SELECT c.reference, r.appointment_at, r.kind, r.outcome, b.rag, b.raised_at
                    FROM required_assessment r JOIN client c ON c.id = r.client_id
                    LEFT JOIN breach b ON b.id = (SELECT min(id) FROM breach
                                                   WHERE required_assessment_id = r.id)
-                  WHERE ?1 IS NOT NULL
+                  WHERE {EVERY_DAY}
                   ORDER BY {REFERENCE_ORDER}, r.appointment_at, r.kind"
             ),
             Self::Engagement => format!(
                 "SELECT c.reference, e.referral_date, e.engaged_on
                    FROM episode e JOIN client c ON c.id = e.client_id
-                  WHERE e.engaged = 1 AND e.engaged_on IS NOT NULL AND ?1 IS NOT NULL
+                  WHERE e.engaged = 1 AND e.engaged_on IS NOT NULL AND {EVERY_DAY}
                   ORDER BY {REFERENCE_ORDER}, e.referral_date"
             ),
             Self::Orders => format!(
                 "SELECT c.reference, o.kind, o.court, o.start_date, o.end_date, o.early_end_date,
                         o.late_end_date, o.ended_on
                    FROM court_order o JOIN client c ON c.id = o.client_id
-                  WHERE ?1 IS NOT NULL
+                  WHERE {EVERY_DAY}
                   ORDER BY {REFERENCE_ORDER}, o.start_date, o.kind"
             ),
             Self::CourtReviews => format!(
@@ -278,12 +282,16 @@ impl ExportKind {
                         CASE r.report_sent WHEN 1 THEN 'yes' ELSE 'no' END
                    FROM court_review r JOIN court_order o ON o.id = r.court_order_id
                    JOIN client c ON c.id = o.client_id
-                  WHERE ?1 IS NOT NULL
+                  WHERE {EVERY_DAY}
                   ORDER BY {REFERENCE_ORDER}, o.start_date, o.kind, r.review_on"
             ),
         }
     }
 }
+
+/// The condition of an export that does not compare with today: it still takes `?1`,
+/// typed, as PostgreSQL must know every parameter's type.
+const EVERY_DAY: &str = "CAST(?1 AS TEXT) IS NOT NULL";
 
 const CLIENT_COLUMNS: &str =
     "c.reference, c.given_name, c.family_name, c.date_of_birth, a.name, c.sex,
@@ -294,61 +302,60 @@ const CLIENT_COLUMNS: &str =
 impl Store {
     /// Calls `each` with every row of an export in order, as it is read, every cell as
     /// text ("" for NULL); the cells are `kind.columns()`. Nothing is held beyond one
-    /// row, so an export of any size runs in the same memory.
+    /// row, so an export of any size runs in the same memory, on either engine.
     ///
     /// # Errors
-    /// An SQLite error, or the first error `each` returns (which stops the export).
+    /// The engine's error, or the first error `each` returns (which stops the export).
     pub fn export_each<E: From<StoreError>>(
         &self,
         kind: ExportKind,
         today: NaiveDate,
         mut each: impl FnMut(&mut [String]) -> Result<(), E>,
     ) -> Result<(), E> {
-        let mut stmt = self
-            .sqlite()?
-            .prepare(&kind.sql())
-            .map_err(StoreError::from)?;
-        let mut rows = stmt.query(params![today]).map_err(StoreError::from)?;
         let mut cells = vec![String::new(); kind.columns().len()];
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
-            for (i, cell) in cells.iter_mut().enumerate() {
-                cell.clear();
-                match r.get_ref(i).map_err(StoreError::from)? {
-                    ValueRef::Null => {}
-                    ValueRef::Integer(n) => {
-                        let _ = write!(cell, "{n}");
-                    }
-                    ValueRef::Real(x) => {
-                        let _ = write!(cell, "{x}");
-                    }
-                    ValueRef::Text(t) | ValueRef::Blob(t) => {
-                        cell.push_str(&String::from_utf8_lossy(t));
+        self.conn
+            .try_for_each(&kind.sql(), &[today.into()], |row| {
+                for (cell, value) in cells.iter_mut().zip(row.values()) {
+                    cell.clear();
+                    match value {
+                        Value::Null => {}
+                        Value::Integer(n) => {
+                            let _ = write!(cell, "{n}");
+                        }
+                        Value::Real(x) => {
+                            let _ = write!(cell, "{x}");
+                        }
+                        Value::Text(t) => cell.push_str(t),
                     }
                 }
-            }
-            each(&mut cells)?;
-        }
-        Ok(())
+                each(&mut cells).map_err(Stop::Each)
+            })
+            .map_err(|stop| match stop {
+                Stop::Each(e) => e,
+                Stop::Read(e) => StoreError::from(e).into(),
+            })
     }
 
     /// How many rows the `kind` export has now (for the access log, which records an
     /// export before it is written).
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The engine's error.
     pub fn export_count(&self, kind: ExportKind, today: NaiveDate) -> StoreResult<usize> {
-        let count: i64 = self.sqlite()?.query_row(
-            &format!("SELECT count(*) FROM ({})", kind.sql()),
-            params![today],
-            |r| r.get(0),
-        )?;
+        let count: i64 = self
+            .conn
+            .query_row(
+                &format!("SELECT count(*) AS n FROM ({}) AS export", kind.sql()),
+                &[today.into()],
+            )?
+            .get("n")?;
         Ok(usize::try_from(count).unwrap_or(0))
     }
 
     /// One export table, whole.
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The engine's error.
     pub fn export_table(&self, kind: ExportKind, today: NaiveDate) -> StoreResult<ExportTable> {
         let mut rows = Vec::new();
         self.export_each(kind, today, |row: &mut [String]| -> StoreResult<()> {
@@ -359,5 +366,17 @@ impl Store {
             columns: kind.columns().to_vec(),
             rows,
         })
+    }
+}
+
+/// Why an export's read stopped: the engine, or the caller's `each`.
+enum Stop<E> {
+    Read(super::sql::Error),
+    Each(E),
+}
+
+impl<E> From<super::sql::Error> for Stop<E> {
+    fn from(e: super::sql::Error) -> Self {
+        Self::Read(e)
     }
 }

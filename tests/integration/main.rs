@@ -41,6 +41,7 @@ mod paths;
 mod postgres;
 mod postgres_migrate;
 mod postgres_notify;
+mod postgres_parity;
 mod postgres_schema;
 mod postgres_sql;
 mod postgres_store;

@@ -245,7 +245,39 @@ impl Connection {
         &self,
         sql: &str,
         params: &[Value],
-        mut each: impl FnMut(Row) -> Result<()>,
+        each: impl FnMut(Row) -> Result<()>,
+    ) -> Result<()> {
+        self.try_for_each(sql, params, each)
+    }
+
+    /// [`Connection::for_each`] with `each`'s own error, returned as it is (an
+    /// export's write error stays a write error).
+    ///
+    /// # Errors
+    /// The engine's error, a value of a type caseload never stores, or `each`'s.
+    pub fn try_for_each<E: From<Error>>(
+        &self,
+        sql: &str,
+        params: &[Value],
+        mut each: impl FnMut(Row) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut stopped = None;
+        self.each_row(sql, params, |row| match each(row) {
+            Ok(()) => true,
+            Err(e) => {
+                stopped = Some(e);
+                false
+            }
+        })?;
+        stopped.map_or(Ok(()), Err)
+    }
+
+    /// [`Connection::try_for_each`]'s reading: `each` says whether to go on.
+    fn each_row(
+        &self,
+        sql: &str,
+        params: &[Value],
+        mut each: impl FnMut(Row) -> bool,
     ) -> Result<()> {
         match &self.engine {
             Engine::Sqlite(conn) => {
@@ -262,7 +294,9 @@ impl Connection {
                             }
                         })?);
                     }
-                    each(Row::new(Arc::clone(&names), values))?;
+                    if !each(Row::new(Arc::clone(&names), values)) {
+                        break;
+                    }
                 }
                 Ok(())
             }
@@ -284,7 +318,9 @@ impl Connection {
                             },
                         })?);
                     }
-                    each(Row::new(Arc::clone(&names), values))?;
+                    if !each(Row::new(Arc::clone(&names), values)) {
+                        break;
+                    }
                 }
                 Ok(())
             }
@@ -297,9 +333,9 @@ impl Connection {
     /// As [`Connection::for_each`].
     pub fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         let mut rows = Vec::new();
-        self.for_each(sql, params, |row| {
+        self.each_row(sql, params, |row| {
             rows.push(row);
-            Ok(())
+            true
         })?;
         Ok(rows)
     }
