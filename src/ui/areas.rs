@@ -7,14 +7,40 @@ use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::theme::Theme;
 use super::{list_block, row_style, safe, window};
+use crate::app::lists::AreaCounts;
 use crate::app::{App, View};
-use crate::domain::model::Rag;
+use crate::domain::model::{AreaSummary, Rag};
 
 /// Percentage as a whole number, or "-" when there is nothing to divide by.
 fn percent(part: usize, whole: usize) -> String {
     (part * 100 + whole / 2)
         .checked_div(whole)
         .map_or_else(|| "-".to_owned(), |p| format!("{p}%"))
+}
+
+/// The widths of the count columns (Active to 13wk+): each its usual width, or more
+/// when a count has more digits, so a large region's figures are never cut.
+fn count_widths(areas: &[AreaSummary], counts: &[AreaCounts]) -> [u16; 8] {
+    let mut widths = [6, 4, 4, 3, 4, 4, 4, 5];
+    for (i, a) in areas.iter().enumerate() {
+        let releases = counts.get(i).map_or(0, |c| c.releases_14_days);
+        // The IOM% column is at most "100%", within its usual width.
+        let values = [
+            a.active,
+            a.iom,
+            0,
+            a.ppo,
+            a.ppo_in_custody,
+            a.in_custody,
+            releases,
+            a.at_or_past_13_weeks,
+        ];
+        for (width, value) in widths.iter_mut().zip(values) {
+            let digits = u16::try_from(value.to_string().len()).unwrap_or(u16::MAX);
+            *width = (*width).max(digits);
+        }
+    }
+    widths
 }
 
 /// Draws the areas table and its legend into `area`.
@@ -57,19 +83,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             ])
             .style(row_style(i == cursor.selected, theme))
         });
-    let widths = [
-        Constraint::Fill(1),
-        Constraint::Length(3),
-        Constraint::Length(6),
-        Constraint::Length(4),
-        Constraint::Length(4),
-        Constraint::Length(3),
-        Constraint::Length(4),
-        Constraint::Length(4),
-        Constraint::Length(4),
-        Constraint::Length(5),
-        Constraint::Length(12),
-    ];
+    let counts = count_widths(areas, app.area_counts());
+    let widths = [Constraint::Fill(1), Constraint::Length(3)]
+        .into_iter()
+        .chain(counts.map(Constraint::Length))
+        .chain([Constraint::Length(12)]);
     let header = Row::new([
         "Area", "Int", "Active", "IOM", "IOM%", "PPO", "in", "Cust", "Rel", "13wk+", "Breaches",
     ])
@@ -93,4 +111,38 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         ),
     ];
     frame.render_widget(Paragraph::new(legend), legend_area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::Area;
+
+    fn summary(active: usize, iom: usize) -> AreaSummary {
+        AreaSummary {
+            area: Area {
+                id: 1,
+                name: "Leeds".to_owned(),
+                intensive: false,
+            },
+            active,
+            iom,
+            ppo: 3,
+            in_custody: 2,
+            ppo_in_custody: 1,
+            at_or_past_13_weeks: 4,
+        }
+    }
+
+    #[test]
+    fn a_count_wider_than_its_column_widens_it_and_no_other() {
+        let usual = count_widths(&[summary(45, 39)], &[]);
+        assert_eq!(usual, [6, 4, 4, 3, 4, 4, 4, 5]);
+        let releases = AreaCounts {
+            releases_14_days: 123_456,
+            breaches: [0; 3],
+        };
+        let wide = count_widths(&[summary(45, 39), summary(15_000, 12_006)], &[releases]);
+        assert_eq!(wide, [6, 5, 4, 3, 4, 4, 6, 5]);
+    }
 }
