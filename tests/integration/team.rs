@@ -55,6 +55,21 @@ fn own_group() -> (String, u32) {
     (caseload::unix::group_name(gid), gid)
 }
 
+/// A team database made by `caseload init --group` (the test's own group) in a new
+/// directory `srv` of a temporary home: (home, directory, database).
+fn team_database() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (group, _) = own_group();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("srv");
+    let db = dir.join("team.db");
+    let init = run(caseload(home.path())
+        .args(["init", "--db"])
+        .arg(&db)
+        .args(["--group", &group]));
+    assert!(init.status.success(), "{}", stderr(&init));
+    (home, dir, db)
+}
+
 /// `sh -c 'umask U; exec BIN ARGS'`, as a command to add arguments to.
 fn under_umask(umask: &str, program: &Path) -> Command {
     let mut command = Command::new("sh");
@@ -240,14 +255,7 @@ fn wal_files_stay_in_place_between_sessions() {
 #[test]
 fn doctor_prints_the_fix_for_each_problem_and_exits_1() {
     let (group, _) = own_group();
-    let home = tempfile::tempdir().unwrap();
-    let dir = home.path().join("srv");
-    let db = dir.join("team.db");
-    let init = run(caseload(home.path())
-        .args(["init", "--db"])
-        .arg(&db)
-        .args(["--group", &group]));
-    assert!(init.status.success(), "{}", stderr(&init));
+    let (home, dir, db) = team_database();
     let doctor = || run(caseload(home.path()).args(["doctor", "--db"]).arg(&db));
     let healthy = doctor();
     assert!(healthy.status.success(), "{}", stdout(&healthy));
@@ -326,14 +334,7 @@ fn doctor_prints_the_fix_for_each_problem_and_exits_1() {
 #[test]
 fn doctor_refuses_a_world_writable_directory_with_its_fix() {
     let (group, _) = own_group();
-    let home = tempfile::tempdir().unwrap();
-    let dir = home.path().join("srv");
-    let db = dir.join("team.db");
-    let init = run(caseload(home.path())
-        .args(["init", "--db"])
-        .arg(&db)
-        .args(["--group", &group]));
-    assert!(init.status.success(), "{}", stderr(&init));
+    let (home, dir, db) = team_database();
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o2777)).unwrap();
     let doctor = run(caseload(home.path()).args(["doctor", "--db"]).arg(&db));
     let text = stdout(&doctor);
