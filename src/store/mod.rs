@@ -3,6 +3,7 @@
 //! transaction that leaves an audit row.
 
 mod access;
+mod area_counts;
 mod backup;
 mod draft;
 mod error;

@@ -4,16 +4,13 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row};
 
 use super::read::{ChecklistColumns, FlagColumns, checklist, date_opt, flags, vocab, vocab_opt};
 use super::{Store, StoreResult};
-use crate::domain::clock;
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::{
-    Area, AreaSummary, CaseloadRow, ClientLabel, CustodySummary, EpisodeDates, Rag, ReleaseDates,
-    Role, Worker, cmp_nocase,
+    Area, CaseloadRow, ClientLabel, CustodySummary, EpisodeDates, Role, Worker, cmp_nocase,
 };
 
 /// Columns of [`CaseloadRow`], named as [`CaseloadColumns`] finds them. The scan
@@ -206,120 +203,6 @@ impl Store {
                 worker_row,
             )
             .optional()?)
-    }
-
-    /// Per-area counts of the active caseload on `today`, the 13-week clock starting
-    /// as `clock_starts` says ([`clock::ClockStart::of`], in SQL).
-    ///
-    /// # Errors
-    /// An SQLite error.
-    pub fn area_summaries(
-        &self,
-        today: NaiveDate,
-        clock_starts: clock::ClockStart,
-    ) -> StoreResult<Vec<AreaSummary>> {
-        // Started on or before this date means day 91 or later today.
-        let benchmark_start = today - chrono::Days::new(clock::BENCHMARK_DAYS.unsigned_abs());
-        // Counted in one pass over the open episodes (`+` keeps the planner from
-        // walking clients by area, a random page read per client), then joined to
-        // every area, so an area with nobody on its caseload still has its row.
-        let mut stmt = self.sqlite()?.prepare_cached(
-            "SELECT a.id, a.name, a.intensive,
-                    coalesce(s.active, 0) AS active, coalesce(s.iom, 0) AS iom,
-                    coalesce(s.ppo, 0) AS ppo, coalesce(s.in_custody, 0) AS in_custody,
-                    coalesce(s.benchmark, 0) AS benchmark,
-                    coalesce(s.ppo_in_custody, 0) AS ppo_in_custody
-               FROM area a
-               LEFT JOIN (SELECT c.area_id AS area_id, count(*) AS active, sum(c.iom) AS iom,
-                                 sum(c.ppo) AS ppo, count(cu.id) AS in_custody,
-                                 sum(CASE ?2 WHEN 'assessment'
-                                     THEN min(coalesce(e.assessment_date, e.care_plan_date),
-                                              e.care_plan_date)
-                                     ELSE e.care_plan_date END <= ?1) AS benchmark,
-                                 sum(c.ppo AND cu.id IS NOT NULL) AS ppo_in_custody
-                            FROM episode e
-                            JOIN client c ON c.id = e.client_id
-                            LEFT JOIN custody cu
-                                   ON cu.client_id = c.id AND cu.actual_release_date IS NULL
-                           WHERE e.closure_date IS NULL
-                           GROUP BY +c.area_id) s ON s.area_id = a.id
-              ORDER BY a.name",
-        )?;
-        let rows = stmt.query_map(params![benchmark_start, clock_starts.setting()], |r| {
-            let count = |column: &str| {
-                r.get::<_, i64>(column)
-                    .map(|n| usize::try_from(n).unwrap_or(0))
-            };
-            Ok(AreaSummary {
-                area: Area {
-                    id: r.get("id")?,
-                    name: r.get("name")?,
-                    intensive: r.get("intensive")?,
-                },
-                active: count("active")?,
-                iom: count("iom")?,
-                ppo: count("ppo")?,
-                in_custody: count("in_custody")?,
-                at_or_past_13_weeks: count("benchmark")?,
-                ppo_in_custody: count("ppo_in_custody")?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The open custody episodes of clients on the caseload whose release may fall
-    /// from `today` to `last` (its expected or earliest release date does): what the
-    /// Areas view counts its releases from, read from the open-custody index without
-    /// the client columns the Releases view shows. `release::planning_date` decides.
-    ///
-    /// # Errors
-    /// An SQLite error.
-    pub fn releases_between(
-        &self,
-        today: NaiveDate,
-        last: NaiveDate,
-    ) -> StoreResult<Vec<ReleaseDates>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
-            // CROSS JOIN: from the open custody episodes to their clients. Left to
-            // itself SQLite walks every client by area (0.15 s at 300,000 clients).
-            "SELECT c.area_id, cu.expected_release_date, cu.earliest_release_date
-               FROM custody cu CROSS JOIN client c ON c.id = cu.client_id
-              WHERE cu.actual_release_date IS NULL
-                AND (cu.expected_release_date BETWEEN ?1 AND ?2
-                     OR cu.earliest_release_date BETWEEN ?1 AND ?2)
-                AND EXISTS (SELECT 1 FROM episode e
-                             WHERE e.client_id = cu.client_id AND e.closure_date IS NULL)",
-        )?;
-        let rows = stmt.query_map(params![today, last], |r| {
-            Ok(ReleaseDates {
-                area_id: r.get("area_id")?,
-                expected: r.get("expected_release_date")?,
-                earliest: r.get("earliest_release_date")?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// How many breaches are outstanding per area and RAG: (area, RAG, count), for
-    /// the Areas view, without reading the breaches themselves.
-    ///
-    /// # Errors
-    /// An SQLite error.
-    pub fn outstanding_breaches_by_area(&self) -> StoreResult<Vec<(i64, Rag, usize)>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
-            "SELECT c.area_id, b.rag, count(*) AS n
-               FROM breach b JOIN client c ON c.id = b.client_id
-              WHERE b.status = 'outstanding'
-              GROUP BY c.area_id, b.rag",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get("area_id")?,
-                vocab(r, "rag")?,
-                usize::try_from(r.get::<_, i64>("n")?).unwrap_or(0),
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The active caseload (clients with an open episode), in name order (the caseload
