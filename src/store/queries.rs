@@ -4,9 +4,9 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::Row;
 
-use super::read::{ChecklistColumns, FlagColumns, checklist, date_opt, flags, vocab, vocab_opt};
+use super::read::{ChecklistColumns, FlagColumns, checklist, code, date_opt, flags, vocab_opt};
 use super::{Store, StoreResult};
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::{
@@ -135,12 +135,13 @@ pub(super) fn by_name(a: &CaseloadRow, b: &CaseloadRow) -> Ordering {
         .then(a.client_id.cmp(&b.client_id))
 }
 
-pub(super) fn worker_row(r: &Row<'_>) -> rusqlite::Result<Worker> {
+/// A worker from a row of `id, name, login, role, area_id, active`.
+pub(super) fn worker_row(r: &super::sql::Row) -> super::sql::Result<Worker> {
     Ok(Worker {
         id: r.get("id")?,
         name: r.get("name")?,
         login: r.get("login")?,
-        role: vocab::<Role>(r, "role")?,
+        role: code::<Role>(r, "role")?,
         area_id: r.get("area_id")?,
         active: r.get("active")?,
     })
@@ -150,59 +151,68 @@ impl Store {
     /// A `meta` value, if set.
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The database's error.
     pub fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         Ok(self
-            .sqlite()?
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| {
-                r.get("value")
-            })
-            .optional()?)
+            .conn
+            .query_opt("SELECT value FROM meta WHERE key = ?1", &[key.into()])?
+            .map(|r| r.get("value"))
+            .transpose()?)
     }
 
-    /// Every area, by name.
+    /// Every area, by name (ignoring case, as SQLite's `NOCASE` compares).
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The database's error.
     pub fn areas(&self) -> StoreResult<Vec<Area>> {
-        let mut stmt = self
-            .sqlite()?
-            .prepare_cached("SELECT id, name, intensive FROM area ORDER BY name")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Area {
-                id: r.get("id")?,
-                name: r.get("name")?,
-                intensive: r.get("intensive")?,
+        let sql = format!(
+            "SELECT id, name, intensive FROM area ORDER BY {}, id",
+            self.conn.dialect().nocase("name")
+        );
+        let rows = self.conn.query(&sql, &[])?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                Ok(Area {
+                    id: r.get("id")?,
+                    name: r.get("name")?,
+                    intensive: r.get("intensive")?,
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect::<super::sql::Result<_>>()?)
     }
 
-    /// Every worker, by name, those who have left (`active` false) too.
+    /// Every worker, by name (byte order), those who have left (`active` false) too.
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The database's error.
     pub fn workers(&self) -> StoreResult<Vec<Worker>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
-            "SELECT id, name, login, role, area_id, active FROM worker ORDER BY name, id",
-        )?;
-        let rows = stmt.query_map([], worker_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = format!(
+            "SELECT id, name, login, role, area_id, active FROM worker ORDER BY {}, id",
+            self.conn.dialect().binary("name")
+        );
+        let rows = self.conn.query(&sql, &[])?;
+        Ok(rows
+            .iter()
+            .map(worker_row)
+            .collect::<super::sql::Result<_>>()?)
     }
 
     /// The active worker who signs in as `login`, if any.
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The database's error.
     pub fn worker_by_login(&self, login: &str) -> StoreResult<Option<Worker>> {
         Ok(self
-            .sqlite()?
-            .query_row(
-                "SELECT id, name, login, role, area_id, active FROM worker WHERE login = ?1 AND active = 1",
-                [login],
-                worker_row,
-            )
-            .optional()?)
+            .conn
+            .query_opt(
+                "SELECT id, name, login, role, area_id, active FROM worker \
+                 WHERE login = ?1 AND active = 1",
+                &[login.into()],
+            )?
+            .as_ref()
+            .map(worker_row)
+            .transpose()?)
     }
 
     /// The active caseload (clients with an open episode), in name order (the caseload

@@ -42,6 +42,7 @@ mod postgres;
 mod postgres_migrate;
 mod postgres_notify;
 mod postgres_parity;
+mod postgres_reads;
 mod postgres_schema;
 mod postgres_sql;
 mod postgres_store;

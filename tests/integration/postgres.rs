@@ -19,6 +19,12 @@ pub struct PgDatabase {
 impl PgDatabase {
     /// A fresh, empty database, or `None` (after saying so once) without a cluster.
     pub fn create() -> Option<Self> {
+        Self::create_with("")
+    }
+
+    /// A fresh, empty database made with `options` after `CREATE DATABASE name` (its
+    /// collation, say), or `None` without a cluster.
+    pub fn create_with(options: &str) -> Option<Self> {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let Ok(admin) = std::env::var("CASELOAD_TEST_PG") else {
             static SAID: Once = Once::new();
@@ -39,7 +45,7 @@ impl PgDatabase {
         );
         let server = Connection::postgres(&admin).expect("reach CASELOAD_TEST_PG");
         server
-            .execute_batch(&format!("CREATE DATABASE {name}"))
+            .execute_batch(&format!("CREATE DATABASE {name} {options}"))
             .unwrap();
         let url = with_database(&admin, &name);
         Some(Self { admin, name, url })
@@ -82,12 +88,19 @@ fn with_database(url: &str, name: &str) -> String {
 /// The SQLite database of `store` copied (by `caseload migrate`'s copy) into a fresh
 /// PostgreSQL database, and a store open on that; `None` without a cluster.
 pub fn copied(store: caseload::store::Store) -> Option<(PgDatabase, caseload::store::Store)> {
-    let pg = PgDatabase::create()?;
+    Some(copied_into(PgDatabase::create()?, store))
+}
+
+/// The SQLite database of `store` copied into `pg`, and a store open on that.
+pub fn copied_into(
+    pg: PgDatabase,
+    store: caseload::store::Store,
+) -> (PgDatabase, caseload::store::Store) {
     let path = store.path().to_path_buf();
     drop(store);
     caseload::store::pg::copy_from_sqlite(&path, &pg.url).unwrap();
     let store = pg.open();
-    Some((pg, store))
+    (pg, store)
 }
 
 impl PgDatabase {

@@ -10,6 +10,8 @@
 //!   PostgreSQL);
 //! - a boolean expression (`x IS NOT NULL AS flag`) reads as 0 or 1 on both, since rows
 //!   turn PostgreSQL's booleans into integers (see `row.rs`);
+//! - text is ordered as SQLite orders it, not by the database's collation, through
+//!   [`Dialect::nocase`] and [`Dialect::binary`];
 //! - upserts are `INSERT ... ON CONFLICT ... DO NOTHING/UPDATE` and new ids come back
 //!   with `RETURNING id` on both (SQLite 3.35 or later); case-blind comparisons are
 //!   written `lower(a) = lower(b)`, which both index.
@@ -114,6 +116,28 @@ impl Dialect {
             Self::Sqlite => format!("json_type({json}, '$.' || {key}) IS NOT NULL"),
             // A function, not the `?` operator, which would read as a placeholder.
             Self::Postgres => format!("jsonb_exists({json}::jsonb, {key})"),
+        }
+    }
+
+    /// `text` (a column or expression) as ordered and compared ignoring ASCII case,
+    /// as SQLite's `NOCASE` does: on PostgreSQL it is lowered in the `"C"` collation,
+    /// which folds ASCII letters only and compares bytes, whatever the database's
+    /// collation.
+    #[must_use]
+    pub fn nocase(self, text: &str) -> String {
+        match self {
+            Self::Sqlite => format!("{text} COLLATE NOCASE"),
+            Self::Postgres => format!("lower({text} COLLATE \"C\")"),
+        }
+    }
+
+    /// `text` (a column or expression) as ordered byte for byte, as SQLite's default
+    /// `BINARY` does: on PostgreSQL in the `"C"` collation, not the database's.
+    #[must_use]
+    pub fn binary(self, text: &str) -> String {
+        match self {
+            Self::Sqlite => format!("{text} COLLATE BINARY"),
+            Self::Postgres => format!("{text} COLLATE \"C\""),
         }
     }
 
