@@ -232,8 +232,9 @@ pub struct SnapshotRequest {
     /// head can come from, before the whole snapshot (0: none, the lists on screen
     /// stay until it arrives).
     pub first_rows: usize,
-    /// The first rows are the Caseload view's first page in name order instead.
-    pub first_page: bool,
+    /// The first rows are the Caseload view's first page instead, in this order (sort
+    /// key, reversed).
+    pub first_page: Option<(crate::app::lists::SortKey, bool)>,
 }
 
 /// A form's change with what a save needs besides: the rows as the form read them

@@ -40,6 +40,9 @@ pub struct Data {
     /// names, or the Caseload's first page, were read, and the whole snapshot
     /// follows. Other views wait for it.
     pub partial: Option<View>,
+    /// With the Caseload's first page: the order (sort key, reversed) whose first rows
+    /// it holds.
+    pub page_order: Option<(lists::SortKey, bool)>,
     /// With a first screen, once read: the Areas view's release and breach counts per
     /// area (with `areas`), counted in SQL without reading those lists, so that view
     /// need not wait for the whole snapshot. `None` in a whole snapshot, whose lists

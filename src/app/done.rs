@@ -112,12 +112,19 @@ impl App {
     fn snapshot_request(&self) -> SnapshotRequest {
         let (area, worker) = self.scope_limits();
         // A first screen only where the list on screen is not this scope's (the start,
-        // a scope change) and the view is Today, or the Caseload in name order with
-        // no filter or search (its first page is then the first rows by name): a
-        // first screen of anything else would only replace what is shown with less.
+        // a scope change) or is a first screen itself, and the view is Today, or the
+        // Caseload in an order read windowed with no filter or search (its first page
+        // is then its first rows): a first screen of anything else would only replace
+        // what is shown with less.
         let other_scope = self.data.loaded_at.is_none() || self.data.scope != (area, worker);
-        let first_page = self.view == View::Caseload && self.caseload_by_name_alone();
-        let first_rows = if other_scope && (self.view == View::Today || first_page) {
+        let first_page = if self.view == View::Caseload {
+            self.page_order()
+        } else {
+            None
+        };
+        let first_rows = if (other_scope || self.data.partial.is_some())
+            && (self.view == View::Today || first_page.is_some())
+        {
             self.visible_rows_of(self.view)
         } else {
             0

@@ -537,26 +537,41 @@ impl App {
     /// Whether `view` waits for the whole snapshot: a first screen (see
     /// [`Data::partial`]) holds only what its own view shows, and the Areas view's
     /// counts once they are read; a record is read by itself.
-    /// The Caseload's first page is only its list in name order with no filter or
-    /// search: in any other order or filter it waits too.
+    /// The Caseload's first page is its list in the order it was read for, with no
+    /// filter or search: in any other, it waits too.
     #[must_use]
     pub fn waits_for_snapshot(&self, view: View) -> bool {
         match self.data.partial {
             None => false,
             Some(_) if view == View::Client => false,
             Some(_) if view == View::Areas => self.data.area_counts.is_none(),
-            Some(View::Caseload) if view == View::Caseload => !self.caseload_by_name_alone(),
+            Some(View::Caseload) if view == View::Caseload => {
+                self.page_order().is_none() || self.data.page_order != self.page_order()
+            }
             Some(first) => view != first,
         }
     }
 
-    /// Whether the Caseload lists every client in scope in name order (no filter, no
-    /// search, not reversed): the order its first page is read in.
-    fn caseload_by_name_alone(&self) -> bool {
-        self.sort == SortKey::Name
-            && !self.descending
+    /// The order (sort key, reversed) the Caseload's first page is read in, if it lists
+    /// every client in scope (no filter, no search) in an order read windowed.
+    fn page_order(&self) -> Option<(SortKey, bool)> {
+        (self.sort.windowed()
             && self.filter == CaseloadFilter::default()
-            && self.search.trim().is_empty()
+            && self.search.trim().is_empty())
+        .then_some((self.sort, self.descending))
+    }
+
+    /// While a first screen is shown and the rest is read: a read of the Caseload's
+    /// first page in its order now, if it is on screen and the first screen is not
+    /// that page. It stops the read in flight, which follows the page again.
+    fn page_effect(&mut self) -> Option<crate::action::Effect> {
+        let wanted = self.loading
+            && self.view == View::Caseload
+            && self.data.partial.is_some()
+            && self
+                .page_order()
+                .is_some_and(|order| self.data.page_order != Some(order));
+        wanted.then(|| self.reload())
     }
 
     fn show(&mut self, view: View) {

@@ -55,7 +55,7 @@ impl App {
             Action::Explain => self.toggle_explain(),
             Action::ShowView(view) => {
                 self.show(view);
-                self.report_effect()
+                self.page_effect().or_else(|| self.report_effect())
             }
             Action::NextView | Action::PrevView => self.next_view(action),
             Action::Up if self.mode == Mode::Menu => {
@@ -166,7 +166,7 @@ impl App {
             at + tabs.len() - 1
         };
         self.show(tabs[next % tabs.len()]);
-        self.report_effect()
+        self.page_effect().or_else(|| self.report_effect())
     }
 
     fn start_search(&mut self) -> Option<Effect> {
@@ -247,7 +247,7 @@ impl App {
         self.sort = self.sort.next();
         self.message = Some(format!("sorted by {}", self.sort.label()));
         self.derive_caseload();
-        None
+        self.page_effect()
     }
 
     fn reverse_sort(&mut self) -> Option<Effect> {
@@ -257,7 +257,7 @@ impl App {
         }
         self.descending = !self.descending;
         self.derive_caseload();
-        None
+        self.page_effect()
     }
 
     fn toggle_filter(&mut self, chip: FilterChip) -> Option<Effect> {

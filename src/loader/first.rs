@@ -1,12 +1,15 @@
 //! The first things a snapshot shows, read before the whole of it: the head of the
 //! Today queue, the Caseload's first page, and what the Areas view counts.
 
+use std::sync::Arc;
+
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
+use crate::app::lists::SortKey;
 use crate::app::{Data, lists};
 use crate::domain::model::AreaSummary;
 use crate::domain::triage::{self, Cut, TriageConfig};
-use crate::store::{Store, StoreResult};
+use crate::store::{Only, Store, StoreResult, Window, in_name_order};
 
 /// The first screen of Today for a scope (area, worker) at `now`: for one worker's
 /// caseload, which is small, their whole queue; else the head of the queue ranked
@@ -54,27 +57,89 @@ pub fn load_first_screen(
     Ok(Some(data))
 }
 
-/// The Caseload view's first page for a scope (area, worker): its first `rows` rows
-/// in name order, read in name order from the name index.
+/// The Caseload view's first page for a scope (area, worker) in `order` (a sort key,
+/// reversed or not): the first `rows` rows of the whole caseload in that order, from
+/// windowed reads that hold them (see [`Store::caseload_window`]), sorted by the
+/// list's own order. `None` in an order not read windowed ([`SortKey::windowed`]).
 ///
 /// # Errors
 /// A store error.
 pub fn load_first_page(
     store: &Store,
-    (area, worker): (Option<i64>, Option<i64>),
+    scope: (Option<i64>, Option<i64>),
     now: NaiveDateTime,
     triage: &TriageConfig,
     rows: usize,
-) -> StoreResult<Data> {
+    (key, descending): (SortKey, bool),
+) -> StoreResult<Option<Data>> {
+    let workers = store.workers()?;
+    let window = |window, rows| store.caseload_window(scope, window, rows, descending);
+    let mut caseload = match key {
+        SortKey::Name => window(Window::Names(Only::All), rows)?,
+        SortKey::Reference => window(Window::References, rows)?,
+        SortKey::LastContact => window(Window::LastContacts, rows)?,
+        // Not started (no care plan) last; reversed, first.
+        SortKey::Clock => {
+            let (first, then) = if descending {
+                (Window::Names(Only::NoCarePlan), Window::ClockStarts)
+            } else {
+                (Window::ClockStarts, Window::Names(Only::NoCarePlan))
+            };
+            let mut caseload = window(first, rows)?;
+            if caseload.len() < rows {
+                caseload.extend(window(then, rows - caseload.len())?);
+            }
+            caseload
+        }
+        // Unallocated first, then each worker in name order; reversed, the other way.
+        SortKey::Coordinator => {
+            let mut holders: Vec<Only> = std::iter::once(Only::Unallocated)
+                .chain(workers.iter().map(|w| Only::HeldBy(w.id)))
+                .collect();
+            if descending {
+                holders.reverse();
+            }
+            let mut caseload = Vec::new();
+            for holder in holders {
+                if caseload.len() >= rows {
+                    break;
+                }
+                caseload.extend(window(Window::Names(holder), rows - caseload.len())?);
+            }
+            caseload
+        }
+        SortKey::Status | SortKey::NextDate => return Ok(None),
+    };
+    in_name_order(&mut caseload);
     let mut data = Data {
-        workers: store.workers()?,
-        caseload: store.caseload_page((area, worker), rows)?,
+        workers,
+        caseload,
         loaded_at: Some(now),
-        scope: (area, worker),
+        scope,
         ..Data::default()
     };
+    // The window may hold more than the first rows: keep those the list shows first.
     data.derive_first_page(now, triage);
-    Ok(data)
+    let first = lists::caseload(
+        &data.caseload,
+        &data.orders,
+        &lists::CaseloadFilter::default(),
+        None,
+        key,
+        descending,
+        None,
+        now.date(),
+    );
+    let mut caseload: Vec<_> = first
+        .iter()
+        .take(rows)
+        .map(|entry| Arc::clone(&data.caseload[entry.row()]))
+        .collect();
+    in_name_order(&mut caseload);
+    data.caseload = caseload;
+    data.derive_first_page(now, triage);
+    data.page_order = Some((key, descending));
+    Ok(Some(data))
 }
 
 /// What the Areas view shows of every area: its caseload counts and its releases soon

@@ -269,7 +269,7 @@ impl Loader {
             now,
             previous: previous.to_vec(),
             first_rows: 0,
-            first_page: false,
+            first_page: None,
         });
     }
 
@@ -506,8 +506,8 @@ fn first_screen(store: &Store, triage: &TriageConfig, job: &mut Job) -> Option<A
         return None;
     }
     let limits = (request.area, request.worker);
-    let first = if request.first_page {
-        load_first_page(store, limits, request.now, triage, rows).map(Some)
+    let first = if let Some(order) = request.first_page {
+        load_first_page(store, limits, request.now, triage, rows, order)
     } else {
         load_first_screen(store, limits, request.now, triage, rows)
     };

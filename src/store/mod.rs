@@ -76,6 +76,7 @@ pub use report::{NewTally, ReplacedTally};
 pub use sample::{Draw, Offences, SampleMember};
 use tx::Audited;
 pub use tx::Tx;
+pub use window::{Only, Window, in_name_order};
 
 /// How long a read waits for SQLite's brief exclusive moments (recovering or
 /// checkpointing the WAL). Writers wait for each other by [`LockPolicy`] instead.

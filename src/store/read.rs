@@ -110,7 +110,7 @@ pub(super) fn timestamp(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<N
 
 /// The date that starts a stored `YYYY-MM-DD` text (a date-time's date part too), read
 /// without a format parser: the caseload reads eight per row, 80,000 rows at a time.
-fn leading_date(text: &str) -> Option<NaiveDate> {
+pub(super) fn leading_date(text: &str) -> Option<NaiveDate> {
     let b = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         b.get(range)?.iter().try_fold(0, |n, &c| {

@@ -8,7 +8,7 @@ use chrono::{Days, NaiveDate};
 use rusqlite::types::Value;
 
 use super::queries::{CASELOAD_SELECT, CaseloadAt, by_name, caseload_row};
-use super::read::{timestamp, vocab};
+use super::read::{leading_date, timestamp, vocab};
 use super::views::tried;
 use super::{Store, StoreResult};
 use crate::domain::model::CaseloadRow;
@@ -17,6 +17,40 @@ use crate::domain::triage::{Cut, OpenBreach};
 /// A day as the store writes it.
 fn day(d: NaiveDate) -> Value {
     Value::Text(d.format("%Y-%m-%d").to_string())
+}
+
+/// Which rows a windowed caseload read picks (see [`Store::caseload_window`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// The first rows in name order of those `Only` keeps.
+    Names(Only),
+    /// The first rows in reference order (by length, then ignoring case).
+    References,
+    /// The first rows by last contact, never contacted first.
+    LastContacts,
+    /// Of the rows with a care plan date, those whose 13-week clock may start among
+    /// the first (or the last) rows'.
+    ClockStarts,
+}
+
+/// The rows a window in name order keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Only {
+    /// Every row in scope.
+    All,
+    /// The clients nobody holds.
+    Unallocated,
+    /// The clients of this worker.
+    HeldBy(i64),
+    /// The clients without a care plan date.
+    NoCarePlan,
+}
+
+/// Sorts caseload rows read by several windows into name order, the order a whole
+/// read has, each row once.
+pub fn in_name_order(rows: &mut Vec<Arc<CaseloadRow>>) {
+    rows.sort_unstable_by(|a, b| by_name(a, b));
+    rows.dedup_by_key(|r| r.client_id);
 }
 
 impl Store {
@@ -113,18 +147,22 @@ impl Store {
         Ok(rows)
     }
 
-    /// The first `rows` active caseload rows in name order, in one area and/or of one
-    /// care co-ordinator as [`Store::caseload`]: the Caseload view's first page, read
-    /// along the name index.
+    /// Active caseload rows in one area and/or of one care co-ordinator (as
+    /// [`Store::caseload`]) that `window` picks for a first page of `rows` rows
+    /// (`descending`: from the end of its order), in name order. A window holds at
+    /// least the rows its order puts first (ties included), and may hold a few more:
+    /// the caller sorts them by the domain's own order and keeps the first `rows`.
     ///
     /// # Errors
     /// An SQLite error.
-    pub fn caseload_page(
+    pub fn caseload_window(
         &self,
         (area_id, worker_id): (Option<i64>, Option<i64>),
+        window: Window,
         rows: usize,
+        descending: bool,
     ) -> StoreResult<Vec<Arc<CaseloadRow>>> {
-        let mut values = vec![Value::Integer(i64::try_from(rows).unwrap_or(i64::MAX))];
+        let mut values = Vec::new();
         let mut limits = Vec::new();
         if let Some(area) = area_id {
             values.push(Value::Integer(area));
@@ -134,16 +172,18 @@ impl Store {
             values.push(Value::Integer(worker));
             limits.push(format!("c.care_coordinator_id = ?{}", values.len()));
         }
+        let order = self.narrow(window, rows, descending, &mut limits, &mut values)?;
         let limits = if limits.is_empty() {
             String::new()
         } else {
             format!("WHERE {}", limits.join(" AND "))
         };
-        // The order of `by_name`, which the whole read sorts by. Walking the name index
-        // finds the first page of an area or of everyone after a few rows, where
-        // SQLite's own plan sorts the whole scope (50-75 ms at 100,000 clients); one
-        // worker's few clients are found by their own index instead.
-        let select = if worker_id.is_none() {
+        // Walking the name index finds the first page of an area or of everyone after
+        // a few rows, where SQLite's own plan sorts the whole scope (50-75 ms at
+        // 100,000 clients); one worker's few clients are found by their own index.
+        let select = if worker_id.is_none()
+            && matches!(window, Window::Names(Only::All | Only::NoCarePlan))
+        {
             CASELOAD_SELECT.replacen(
                 "FROM client c",
                 "FROM client c INDEXED BY client_name_dob",
@@ -152,17 +192,155 @@ impl Store {
         } else {
             CASELOAD_SELECT.to_owned()
         };
-        let sql = format!(
-            "{select} {limits}
-             ORDER BY c.family_name COLLATE NOCASE, c.given_name COLLATE NOCASE, c.id LIMIT ?1"
-        );
+        let sql = format!("{select} {limits} {order}");
         let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
         let at = CaseloadAt::of(&stmt)?;
-        let rows = stmt
+        let mut rows = stmt
             .query_map(rusqlite::params_from_iter(values), |r| caseload_row(r, &at))?
             .map(|row| row.map(Arc::new))
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        in_name_order(&mut rows);
         Ok(rows)
+    }
+
+    /// Adds to `limits` (with their `values`) what picks `window`'s rows for a first
+    /// page of `rows` rows (`descending`: from the end); returns the order and limit a
+    /// window in name order reads them by (empty for the others).
+    fn narrow(
+        &self,
+        window: Window,
+        rows: usize,
+        descending: bool,
+        limits: &mut Vec<String>,
+        values: &mut Vec<Value>,
+    ) -> StoreResult<String> {
+        let (first, then) = if descending { ("DESC", ">") } else { ("", "<") };
+        let limit = i64::try_from(rows).unwrap_or(i64::MAX);
+        let mut order = String::new();
+        match window {
+            Window::Names(only) => {
+                match only {
+                    Only::All => {}
+                    Only::Unallocated => limits.push("c.care_coordinator_id IS NULL".to_owned()),
+                    Only::HeldBy(worker) => {
+                        values.push(Value::Integer(worker));
+                        limits.push(format!("c.care_coordinator_id = ?{}", values.len()));
+                    }
+                    Only::NoCarePlan => limits.push("e.care_plan_date IS NULL".to_owned()),
+                }
+                values.push(Value::Integer(limit));
+                order = format!(
+                    "ORDER BY c.family_name COLLATE NOCASE {first}, c.given_name COLLATE NOCASE {first},
+                              c.id {first} LIMIT ?{}",
+                    values.len()
+                );
+            }
+            Window::References => {
+                // The order of references by number (`C-99` before `C-100`): by length,
+                // then as text ignoring case.
+                let key = "length(c.reference), c.reference";
+                let sort =
+                    format!("length(c.reference) {first}, c.reference COLLATE NOCASE {first}");
+                if let Some(at) = self.nth(limits, values, key, &sort, rows)? {
+                    values.extend(at);
+                    let n = values.len();
+                    limits.push(format!(
+                        "(length(c.reference) {then} ?{m} OR (length(c.reference) = ?{m}
+                          AND c.reference COLLATE NOCASE {then}= ?{n}))",
+                        m = n - 1
+                    ));
+                }
+            }
+            Window::LastContacts => {
+                // Never contacted first (SQLite's NULLs sort first).
+                let sort = format!("lc.contact_at {first}");
+                let at = self.nth(limits, values, "lc.contact_at", &sort, rows)?;
+                // No `rows`-th row, or (reversed) fewer contacted: every row.
+                match at.and_then(|mut at| at.pop()) {
+                    Some(Value::Null) if !descending => {
+                        limits.push("lc.contact_at IS NULL".to_owned());
+                    }
+                    // The list orders by the day of the last contact, so the whole
+                    // day of the `rows`-th (a contact stamped `YYYY-MM-DD HH:MM` is on
+                    // or after that day, and before the next).
+                    Some(Value::Text(at)) => {
+                        if let Some(on) = leading_date(&at) {
+                            let (from, on) = if descending {
+                                (">=", on)
+                            } else {
+                                ("<", on + Days::new(1))
+                            };
+                            values.push(day(on));
+                            let n = values.len();
+                            limits.push(if descending {
+                                format!("lc.contact_at {from} ?{n}")
+                            } else {
+                                format!("(lc.contact_at IS NULL OR lc.contact_at {from} ?{n})")
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Window::ClockStarts => {
+                // A clock starts on the assessment or the care plan date, never after
+                // the care plan: the `rows`-th care plan date bounds the first rows'
+                // starts, and the `rows`-th latest of the earlier of the two dates
+                // bounds the last rows'.
+                limits.push("e.care_plan_date IS NOT NULL".to_owned());
+                let key = if descending {
+                    "min(coalesce(e.assessment_date, e.care_plan_date), e.care_plan_date)"
+                } else {
+                    "e.care_plan_date"
+                };
+                let sort = format!("{key} {first}");
+                if let Some(mut at) = self.nth(limits, values, key, &sort, rows)? {
+                    values.extend(at.pop());
+                    let n = values.len();
+                    limits.push(if descending {
+                        format!("e.care_plan_date >= ?{n}")
+                    } else {
+                        format!("(e.care_plan_date <= ?{n} OR e.assessment_date <= ?{n})")
+                    });
+                }
+            }
+        }
+        Ok(order)
+    }
+
+    /// The values of `key` in the `rows`-th of the scope's rows (those `limits` keep)
+    /// in the order `sort`; `None` if there are fewer rows.
+    fn nth(
+        &self,
+        limits: &[String],
+        values: &[Value],
+        key: &str,
+        sort: &str,
+        rows: usize,
+    ) -> StoreResult<Option<Vec<Value>>> {
+        let limits = if limits.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", limits.join(" AND "))
+        };
+        let offset = i64::try_from(rows.saturating_sub(1)).unwrap_or(i64::MAX);
+        let sql = format!(
+            "SELECT {key} FROM client c
+               JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL
+               LEFT JOIN client_last_contact lc ON lc.client_id = c.id
+             {limits} ORDER BY {sort} LIMIT 1 OFFSET {offset}"
+        );
+        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
+        let width = stmt.column_count();
+        let mut found = stmt.query(rusqlite::params_from_iter(values))?;
+        let Some(row) = found.next()? else {
+            return Ok(None);
+        };
+        Ok(Some(
+            (0..width)
+                .map(|i| row.get::<_, Value>(i))
+                .collect::<rusqlite::Result<_>>()?,
+        ))
     }
 
     /// Outstanding breaches as the Today queue ranks them, in the order of

@@ -8,7 +8,7 @@ use caseload::app::{App, Scope};
 use caseload::config::Settings;
 use caseload::domain::clock::ClockStart;
 use caseload::domain::triage::TriageConfig;
-use caseload::loader::{load_area_counts, load_first_page, load_first_screen, load_scope};
+use caseload::loader::{load_area_counts, load_first_screen, load_scope};
 use caseload::store::Store;
 use caseload::tui::script::{Script, Step};
 use caseload::tui::{Screen, Start, run_with};
@@ -18,11 +18,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use crate::common::{at, demo_store};
-use crate::ui::{app_for, lead_session, press, screen};
+use crate::ui::lead_session;
 
 /// The scopes of the demo's team leader: everyone, their area, and each worker with
 /// clients in it (one co-ordinator's caseload).
-fn scopes(store: &Store) -> Vec<(Option<i64>, Option<i64>)> {
+pub(crate) fn scopes(store: &Store) -> Vec<(Option<i64>, Option<i64>)> {
     let rows = store.caseload(None, None, &[]).unwrap();
     let mut scopes = vec![(None, None)];
     let mut areas: Vec<i64> = rows.iter().map(|r| r.area_id).collect();
@@ -194,82 +194,38 @@ fn the_loop_shows_the_first_screen_then_the_whole_queue_without_moving_a_row() {
 }
 
 #[test]
-fn the_caseload_first_page_is_the_first_rows_by_name_in_every_scope() {
-    let (_dir, store) = demo_store();
-    let cfg = TriageConfig::default();
-    let now = at("2026-11-23 09:30");
-    for scope in scopes(&store) {
-        let whole = store.caseload(scope.0, scope.1, &[]).unwrap();
-        for rows in [1, 20, 45] {
-            let page = load_first_page(&store, scope, now, &cfg, rows).unwrap();
-            assert_eq!(page.partial, Some(caseload::app::View::Caseload));
-            let ids = |rows: &[std::sync::Arc<caseload::domain::model::CaseloadRow>]| {
-                rows.iter().map(|r| r.client_id).collect::<Vec<_>>()
-            };
-            let expected = &whole[..rows.min(whole.len())];
-            assert_eq!(ids(&page.caseload), ids(expected), "{scope:?}, {rows} rows");
-            assert_eq!(page.caseload[..], *expected, "{scope:?}: the same rows");
-        }
-    }
-}
-
-#[test]
 fn a_scope_change_on_the_caseload_shows_its_first_page_then_the_whole_list() {
-    let (_dir, mut store) = demo_store();
-    let steps = vec![
-        Step::Settle,
-        Step::key(KeyCode::Char('3')),
+    // By name; by reference; by the 13-week clock, reversed; by last contact.
+    let orders: [&[char]; 4] = [&[], &['s'], &['s', 's', 's', 's', 'S'], &['s'; 5]];
+    for sort in orders {
+        let (_dir, mut store) = demo_store();
+        let mut steps = vec![Step::Settle, Step::key(KeyCode::Char('3'))];
+        steps.extend(sort.iter().map(|&c| Step::key(KeyCode::Char(c))));
         // Everything -> my caseload -> my area.
-        Step::key(KeyCode::Char('o')),
-        Step::Settle,
-        Step::key(KeyCode::Char('o')),
-        Step::Settle,
-    ];
-    let (_, screen) = run_everything(&mut store, steps);
-    let first = screen
-        .drawn
-        .iter()
-        .find(|frame| frame.contains("Caseload (my area): the first"))
-        .expect("a frame with the area's first page");
-    let settled = screen.drawn.last().unwrap();
-    assert!(settled.contains("Caseload (my area):"), "{settled}");
-    assert!(!settled.contains("reading"), "{settled}");
-    let rows = |frame: &str| -> Vec<String> {
-        let lines: Vec<&str> = frame.lines().collect();
-        lines[3..lines.len() - 3]
+        steps.extend([
+            Step::key(KeyCode::Char('o')),
+            Step::Settle,
+            Step::key(KeyCode::Char('o')),
+            Step::Settle,
+        ]);
+        let (_, screen) = run_everything(&mut store, steps);
+        let first = screen
+            .drawn
             .iter()
-            .map(|&l| l.to_owned())
-            .collect()
-    };
-    assert_eq!(rows(first), rows(settled));
-}
-
-#[test]
-fn a_first_page_shows_only_in_name_order_and_a_sort_waits_for_the_whole_list() {
-    let (_dir, mut store) = demo_store();
-    let mut app = app_for(&store, (100, 30));
-    press(&mut store, &mut app, &[KeyCode::Char('3')]);
-    // A read under way (as after a scope change), and its first page arrives.
-    let _reading = app.update(caseload::action::Action::Reload);
-    let page = load_first_page(
-        &store,
-        (None, None),
-        at("2026-11-23 09:30"),
-        &TriageConfig::default(),
-        20,
-    )
-    .unwrap();
-    app.update(caseload::action::Done::FirstRows(Box::new(page)));
-    let text = screen(&app);
-    assert!(
-        text.contains("the first 20 clients, reading the rest"),
-        "{text}"
-    );
-    // Sorted by another column, the first page by name is not its first page.
-    press(&mut store, &mut app, &[KeyCode::Char('s')]);
-    let text = screen(&app);
-    assert!(text.contains("Reading the caseload"), "{text}");
-    assert!(!text.contains("the first 20"), "{text}");
+            .find(|frame| frame.contains("Caseload (my area): the first"))
+            .unwrap_or_else(|| panic!("a frame with the area's first page, sorted {sort:?}"));
+        let settled = screen.drawn.last().unwrap();
+        assert!(settled.contains("Caseload (my area):"), "{settled}");
+        assert!(!settled.contains("reading"), "{settled}");
+        let rows = |frame: &str| -> Vec<String> {
+            let lines: Vec<&str> = frame.lines().collect();
+            lines[3..lines.len() - 3]
+                .iter()
+                .map(|&l| l.to_owned())
+                .collect()
+        };
+        assert_eq!(rows(first), rows(settled), "sorted {sort:?}");
+    }
 }
 
 #[test]

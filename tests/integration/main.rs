@@ -18,6 +18,7 @@ mod domain;
 mod duties;
 mod editing;
 mod event_loop;
+mod first_page;
 mod first_rows;
 mod form_specs;
 mod forms;

@@ -1,0 +1,151 @@
+//! The Caseload's first page in every sort order (issue 16): read windowed before the
+//! whole caseload, it must be the first rows of the whole list in that order, row for
+//! row, so that nothing moves when the whole list arrives; and a sort change while
+//! the rest is read asks for the page in the new order.
+
+use caseload::action::{Action, Done, Effect};
+use caseload::app::lists::{self, CaseloadFilter, SortKey};
+use caseload::app::{Data, View};
+use caseload::domain::clock::ClockStart;
+use caseload::domain::triage::TriageConfig;
+use caseload::loader::{load_first_page, load_scope};
+use chrono::NaiveDate;
+use crossterm::event::KeyCode;
+
+use crate::common::{at, demo_store};
+use crate::first_rows::scopes;
+use crate::ui::{app_for, press, screen};
+
+/// The client ids of the first `rows` rows of `data`'s caseload as the Caseload view
+/// lists them in `order` (sort key, reversed) on `today`, with no filter or search.
+fn first_ids(
+    data: &Data,
+    (key, descending): (SortKey, bool),
+    today: NaiveDate,
+    rows: usize,
+) -> Vec<i64> {
+    let list = lists::caseload(
+        &data.caseload,
+        &data.orders,
+        &CaseloadFilter::default(),
+        None,
+        key,
+        descending,
+        None,
+        today,
+    );
+    list.iter()
+        .take(rows)
+        .map(|entry| data.caseload[entry.row()].client_id)
+        .collect()
+}
+
+#[test]
+fn the_first_page_in_every_order_is_the_first_rows_of_the_whole_list() {
+    let (_dir, store) = demo_store();
+    let default = TriageConfig::default();
+    // A clock that starts at the assessment, a few days before the care plan in the demo.
+    let assessment = TriageConfig {
+        clock_starts: ClockStart::Assessment,
+        ..TriageConfig::default()
+    };
+    let mut compared = 0;
+    for (now, cfg) in [
+        ("2026-11-23 09:30", &default),
+        ("2027-01-10 08:00", &default),
+        ("2026-09-01 12:00", &assessment),
+        ("2026-11-23 23:59", &assessment),
+    ] {
+        let now = at(now);
+        let today = now.date();
+        for scope in scopes(&store) {
+            let whole = load_scope(&store, scope, now, cfg, &[]).unwrap();
+            for order in SortKey::ALL
+                .into_iter()
+                .flat_map(|k| [(k, false), (k, true)])
+            {
+                for rows in [1, 20, 45] {
+                    let page = load_first_page(&store, scope, now, cfg, rows, order).unwrap();
+                    let Some(page) = page else {
+                        assert!(!order.0.windowed(), "{order:?} is read windowed");
+                        continue;
+                    };
+                    assert!(order.0.windowed(), "{order:?}");
+                    assert_eq!(page.partial, Some(View::Caseload));
+                    assert_eq!(page.page_order, Some(order));
+                    let expected = first_ids(&whole, order, today, rows);
+                    let at = format!("{now} {scope:?} {order:?} {rows} rows");
+                    // Exactly the first rows: a row past them could be scrolled to.
+                    assert_eq!(page.caseload.len(), expected.len(), "{at}");
+                    assert_eq!(first_ids(&page, order, today, rows), expected, "{at}");
+                    for row in &page.caseload {
+                        assert!(whole.caseload.contains(row), "{at}: {row:?}");
+                    }
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared > 500, "compared {compared} pages");
+}
+
+/// The Reload effect's first page, if the update asked for one.
+fn page_asked(effect: Option<Effect>) -> Option<(SortKey, bool)> {
+    match effect {
+        Some(Effect::Reload { snapshot, .. }) if snapshot.first_rows > 0 => snapshot.first_page,
+        _ => None,
+    }
+}
+
+#[test]
+fn a_sort_change_over_a_first_page_asks_for_the_page_in_the_new_order() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (100, 30));
+    press(&mut store, &mut app, &[KeyCode::Char('3')]);
+    // A read under way (as after a scope change), and its first page arrives.
+    let _reading = app.update(Action::Reload);
+    let page = |order| {
+        let cfg = TriageConfig::default();
+        let now = at("2026-11-23 09:30");
+        load_first_page(&store, (None, None), now, &cfg, 20, order)
+            .unwrap()
+            .unwrap()
+    };
+    app.update(Done::FirstRows(Box::new(page((SortKey::Name, false)))));
+    let text = screen(&app);
+    assert!(
+        text.contains("the first 20 clients, reading the rest"),
+        "{text}"
+    );
+    // By reference, the first page by name is not its first page: the read in flight
+    // gives way to one of the page in that order, and the view waits for it.
+    let asked = page_asked(app.update(Action::CycleSort));
+    assert_eq!(asked, Some((SortKey::Reference, false)));
+    let text = screen(&app);
+    assert!(text.contains("Reading the caseload"), "{text}");
+    assert!(!text.contains("the first 20"), "{text}");
+    app.update(Done::FirstRows(Box::new(page((SortKey::Reference, false)))));
+    let text = screen(&app);
+    assert!(
+        text.contains("the first 20 clients, reading the rest"),
+        "{text}"
+    );
+    assert_eq!(
+        page_asked(app.update(Action::ReverseSort)),
+        Some((SortKey::Reference, true))
+    );
+    assert_eq!(
+        page_asked(app.update(Action::CycleSort)),
+        Some((SortKey::Coordinator, true))
+    );
+    // By status, which no window bounds: the read in flight goes on, and the view
+    // waits for it.
+    assert_eq!(app.update(Action::CycleSort).map(|_| "an effect"), None);
+    let text = screen(&app);
+    assert!(text.contains("Reading the caseload"), "{text}");
+    // With a filter, the first rows by name would not be its first rows either.
+    press(&mut store, &mut app, &[KeyCode::Char('i')]);
+    assert_eq!(app.update(Action::CycleSort).map(|_| "an effect"), None);
+    assert_eq!(app.update(Action::CycleSort).map(|_| "an effect"), None);
+    assert!(screen(&app).contains("Reading the caseload"));
+}
