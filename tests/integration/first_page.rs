@@ -8,7 +8,7 @@ use caseload::app::lists::{self, CaseloadFilter, SortKey};
 use caseload::app::{Data, View};
 use caseload::domain::clock::ClockStart;
 use caseload::domain::triage::TriageConfig;
-use caseload::loader::{load_first_page, load_scope};
+use caseload::loader::{load_first_page, load_first_screen, load_scope};
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 
@@ -148,4 +148,30 @@ fn a_sort_change_over_a_first_page_asks_for_the_page_in_the_new_order() {
     assert_eq!(app.update(Action::CycleSort).map(|_| "an effect"), None);
     assert_eq!(app.update(Action::CycleSort).map(|_| "an effect"), None);
     assert!(screen(&app).contains("Reading the caseload"));
+}
+
+#[test]
+fn opening_the_caseload_over_the_first_screen_of_today_asks_for_its_first_page() {
+    let (_dir, mut store) = demo_store();
+    let mut app = app_for(&store, (100, 30));
+    let _reading = app.update(Action::Reload);
+    let cfg = TriageConfig::default();
+    let first = load_first_screen(&store, (None, None), at("2026-11-23 09:30"), &cfg, 20)
+        .unwrap()
+        .unwrap();
+    app.update(Done::FirstRows(Box::new(first)));
+    assert_eq!(
+        page_asked(app.update(Action::ShowView(View::Caseload))),
+        Some((SortKey::Name, false))
+    );
+    // Once the whole read is in, opening a view reads nothing.
+    press(
+        &mut store,
+        &mut app,
+        &[KeyCode::Char('r'), KeyCode::Char('1')],
+    );
+    assert_eq!(
+        page_asked(app.update(Action::ShowView(View::Caseload))),
+        None
+    );
 }
