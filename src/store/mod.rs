@@ -63,7 +63,6 @@ pub use import::{Differs, EpisodeImported, ImportKeys, ImportedEpisode};
 pub use import_appointments::{
     Imported, ImportedAssessment, ImportedBriefInterventions, ImportedEngagement,
 };
-pub use import_contacts::ContactInserts;
 pub use import_duties::{ImportedCustody, ImportedReengagement, ImportedReview};
 pub use import_facts::{ImportedModality, ImportedOutcome};
 pub use lock::{

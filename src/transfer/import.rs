@@ -6,11 +6,12 @@
 //!    row: its values and its audit text.
 //! 2. [`run`] opens one `BEGIN IMMEDIATE` transaction and checks each prepared row again
 //!    against the database as it is now (natural keys, twins, the client's current values
-//!    and area), inserting or updating with prepared statements. It commits only with
-//!    `apply` and no problem; otherwise it rolls back. A dry run is the same write on a
-//!    private copy of the database (one read snapshot, so it takes no write lock),
-//!    rolled back: the same rules and the same schema constraints, so a file whose dry
-//!    run found no problem cannot fail on a row when applied.
+//!    and area), inserting or updating with prepared statements (a contacts file's rows
+//!    are staged on the connection before the lock and copied with one statement). It
+//!    commits only with `apply` and no problem; otherwise it rolls back. A dry run is
+//!    the same write on a private copy of the database (one read snapshot, so it takes
+//!    no write lock), rolled back: the same rules and the same schema constraints, so a
+//!    file whose dry run found no problem cannot fail on a row when applied.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -261,20 +262,39 @@ pub fn plan(
 /// A store error that is not about a row (the database cannot be written, say).
 pub fn run(store: &mut Store, actor: &Actor, plan: &Plan, apply: bool) -> StoreResult<Outcome> {
     if apply {
-        store.write_or_roll_back(actor, |tx| {
-            let outcome = write(tx, plan, apply)?;
+        // A contacts file's rows are staged before the lock is taken, so that the write
+        // holds it only to copy them into place.
+        let staged = plan.kind == Kind::Contacts;
+        if staged {
+            store.stage_contacts(contacts(plan))?;
+        }
+        let outcome = store.write_or_roll_back(actor, |tx| {
+            let outcome = write(tx, plan, apply, staged)?;
             let keep = outcome.written;
             Ok((outcome, keep))
-        })
+        });
+        if staged {
+            store.unstage_contacts()?;
+        }
+        outcome
     } else {
         store
             .private_copy()?
-            .roll_back(actor, |tx| write(tx, plan, false))
+            .roll_back(actor, |tx| write(tx, plan, false, false))
     }
 }
 
-/// The write step of [`run`], in `tx`.
-fn write(tx: &Tx<'_>, plan: &Plan, apply: bool) -> StoreResult<Outcome> {
+/// A plan's contacts with their audit texts, in the order they are written.
+fn contacts(plan: &Plan) -> impl Iterator<Item = (&NewContact, &str)> {
+    plan.rows.iter().filter_map(|(_, row)| match row {
+        Prepared::Contact(c, audit) => Some((c, audit.as_str())),
+        _ => None,
+    })
+}
+
+/// The write step of [`run`], in `tx`; a contacts file's rows are `staged` on its
+/// connection already, or are staged here.
+fn write(tx: &Tx<'_>, plan: &Plan, apply: bool, staged: bool) -> StoreResult<Outcome> {
     let mut outcome = Outcome {
         problems: plan.problems.clone(),
         clients: plan.kind == Kind::Clients,
@@ -283,23 +303,35 @@ fn write(tx: &Tx<'_>, plan: &Plan, apply: bool) -> StoreResult<Outcome> {
     if plan.rows.is_empty() && !plan.problems.is_empty() {
         return Ok(outcome);
     }
+    let bulk = plan.kind == Kind::Contacts;
+    if bulk && !staged {
+        tx.stage_contacts(contacts(plan))?;
+    }
     let mut writer = Writer {
         tx,
         worker: tx.importer()?,
         plan,
         scopes: HashMap::new(),
-        contacts: if plan.kind == Kind::Contacts {
-            Some(tx.contact_inserts()?)
-        } else {
-            None
-        },
+        contacts: 0,
         outcome: &mut outcome,
     };
+    // Contacts are numbered from 1 in the order they were staged.
+    let mut seq = 0_i64;
     for (line, row) in &plan.rows {
+        let contact = matches!(row, Prepared::Contact(..));
+        seq += i64::from(contact);
         if let Err(e) = writer.row(*line, row) {
+            if contact {
+                tx.unstage_contact(seq)?;
+            }
             let problem = row_problem(plan.kind, *line, e)?;
             writer.outcome.problems.push(problem);
         }
+    }
+    if bulk {
+        let created = tx.insert_staged_contacts()?;
+        writer.outcome.created += created;
+        writer.outcome.unchanged += writer.contacts - created;
     }
     drop(writer);
     outcome.problems.sort_by_key(|p| p.line);

@@ -9,9 +9,8 @@ use crate::domain::model::Worker;
 use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::twin;
 use crate::store::{
-    ContactInserts, Differs, EpisodeImported, Imported, ImportedAssessment,
-    ImportedBriefInterventions, ImportedEpisode, NewDrugTest, NewTally, StoreError, StoreResult,
-    Tx,
+    Differs, EpisodeImported, Imported, ImportedAssessment, ImportedBriefInterventions,
+    ImportedEpisode, NewDrugTest, NewTally, StoreError, StoreResult, Tx,
 };
 
 use super::clients::{ClientCells, ClientChange, ClientUpdate, client_change, client_json};
@@ -25,8 +24,9 @@ pub(super) struct Writer<'a, 'b> {
     pub(super) worker: Worker,
     pub(super) plan: &'a Plan,
     pub(super) scopes: HashMap<i64, Option<ClientScope>>,
-    /// A contacts file's inserts, prepared once for all its rows.
-    pub(super) contacts: Option<ContactInserts<'b>>,
+    /// Contacts checked and left staged, to be inserted together once every row is
+    /// checked (`Tx::insert_staged_contacts`).
+    pub(super) contacts: usize,
     pub(super) outcome: &'a mut Outcome,
 }
 
@@ -90,10 +90,10 @@ impl Writer<'_, '_> {
             Prepared::Custody(c, audit) => return self.custody(line, c, audit),
             Prepared::Reengagement(r, audit) => return self.reengagement(line, r, audit),
             Prepared::CourtReview(r, audit) => return self.court_review(line, r, audit),
-            Prepared::Contact(c, audit) => match self.contacts.as_mut() {
-                Some(inserts) => inserts.insert(c, audit)?,
-                None => self.tx.contact_inserts()?.insert(c, audit)?,
-            },
+            Prepared::Contact(..) => {
+                self.contacts += 1;
+                return Ok(());
+            }
             Prepared::Breach(b, audit) => self.tx.import_breach(b, audit)?,
             Prepared::Outcome(o, audit) => self.tx.import_outcome(o, audit)?,
             Prepared::Modality(m, audit) => self.tx.import_modality(m, audit)?,

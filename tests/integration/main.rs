@@ -26,6 +26,7 @@ mod handover;
 mod hostile;
 mod import_assessed_need;
 mod import_breaches;
+mod import_contacts;
 mod import_duties;
 mod import_facts;
 mod import_return;
