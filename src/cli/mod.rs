@@ -306,7 +306,7 @@ fn run_demo(cli: &Cli, args: &DemoArgs, clock: WallClock) -> CliResult {
             Store::create_with(&path, None, |store| demo::generate(store, &actor, &options))?;
         eprintln!(
             "Created demo database {}: {} clients, {} episodes, {} contacts, {} workers (synthetic people only).",
-            path.display(),
+            store.path().display(),
             summary.clients,
             summary.episodes,
             summary.contacts,
@@ -323,9 +323,9 @@ fn run_demo(cli: &Cli, args: &DemoArgs, clock: WallClock) -> CliResult {
 
 fn run_init(db: Option<&Path>, args: &InitArgs, clock: WallClock) -> CliResult {
     let (path, source) = chosen_database(db, "caseload.db")?;
-    if crate::store::postgres_url(&path).is_some() {
+    if let Some(url) = crate::store::postgres_url(&path) {
         // Before anything looks for a directory or group by that name.
-        return Err(crate::store::StoreError::NotOnPostgres.into());
+        return init_postgres(url, args, clock);
     }
     let gid = match &args.group {
         Some(name) => {
@@ -368,6 +368,29 @@ fn run_init(db: Option<&Path>, args: &InitArgs, clock: WallClock) -> CliResult {
             }
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `caseload init` on a PostgreSQL URL: the schema, and this login its first admin.
+fn init_postgres(url: &str, args: &InitArgs, clock: WallClock) -> CliResult {
+    if args.group.is_some() {
+        return Err(
+            "--group shares an SQLite file with a Unix group; on PostgreSQL each worker \
+             connects as their own role instead: leave out --group"
+                .into(),
+        );
+    }
+    let actor = Actor {
+        login: crate::identity::os_login(),
+        now: clock.now(),
+    };
+    let (store, _) =
+        Store::create_with(Path::new(url), None, |store| store.add_first_admin(&actor))?;
+    println!(
+        "Created caseload's tables in {}; {} is its first admin.",
+        store.path().display(),
+        actor.login
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -431,13 +454,14 @@ fn run_check(db: Option<&Path>) -> CliResult {
     let store = Store::open(&path, Access::ReadOnly)?;
     let problems = store.check()?;
     if problems.is_empty() {
-        println!(
-            "{}: ok (integrity and foreign keys checked)",
-            path.display()
-        );
+        println!("{}: ok ({})", store.path().display(), store.check_covers());
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{}: {} problem(s) found", path.display(), problems.len());
+        println!(
+            "{}: {} problem(s) found",
+            store.path().display(),
+            problems.len()
+        );
         for problem in &problems {
             println!("  {problem}");
         }

@@ -59,16 +59,5 @@ pub fn generate(
 /// # Errors
 /// A [`crate::store::StoreError`] if the demo lead is missing or cannot be updated.
 pub fn claim_demo_lead(store: &mut Store, actor: &Actor) -> StoreResult<()> {
-    let lead = store
-        .workers()?
-        .into_iter()
-        .find(|w| w.name == DEMO_LEAD)
-        .ok_or_else(|| crate::store::StoreError::NotFound {
-            entity: "worker",
-            key: DEMO_LEAD.to_owned(),
-        })?;
-    if lead.login.as_deref() == Some(actor.login.as_str()) {
-        return Ok(());
-    }
-    store.assign_login(actor, lead.id, &actor.login)
+    store.claim_worker_named(actor, DEMO_LEAD)
 }

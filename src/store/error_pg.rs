@@ -23,6 +23,13 @@ pub enum PgProblem {
     NoDatabase(String),
     /// The database holds no caseload schema.
     NotCaseload(String),
+    /// A new caseload database was asked for where one with rows already is.
+    InUse {
+        /// The database's URL, as shown.
+        url: String,
+        /// Its tables that hold rows, with their counts.
+        tables: Vec<(String, i64)>,
+    },
     /// The connection failed after it was made.
     Lost,
     /// A refusal with no plainer words: its SQLSTATE, for an admin to look up.
@@ -52,6 +59,14 @@ impl fmt::Display for PgProblem {
                 f,
                 "the PostgreSQL database {url} holds no caseload database: run `caseload init --db {url}` for a new one, or copy a team in with `caseload migrate --from FILE --to {url}`"
             ),
+            Self::InUse { url, tables } => {
+                let listed: Vec<String> = tables.iter().map(|(t, n)| format!("{t} {n}")).collect();
+                write!(
+                    f,
+                    "the PostgreSQL database {url} already holds a caseload database ({}); nothing was created. Use it as it is (--db {url}), or make a new, empty database (createdb NAME) for a new one",
+                    listed.join(", ")
+                )
+            }
             Self::Lost => f.write_str(
                 "the connection to PostgreSQL failed (the server may have stopped or the network dropped): nothing was saved; check the server and try again",
             ),

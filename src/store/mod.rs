@@ -169,16 +169,17 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::AlreadyExists`] if a file is there, [`StoreError::MissingDirectory`]
-    /// if its directory is missing, whatever `build` returns, or an SQLite/IO error;
-    /// [`StoreError::NotOnPostgres`] for a PostgreSQL URL (for now `caseload migrate`
-    /// fills a new PostgreSQL database).
+    /// if its directory is missing, whatever `build` returns, or an SQLite/IO error.
+    /// On a `postgres://` URL the database must exist and hold no caseload rows
+    /// ([`PgProblem::InUse`] otherwise): its schema is created and committed first,
+    /// then `build` fills it (`gid` plays no part; roles share it there).
     pub fn create_with<T>(
         path: &Path,
         gid: Option<u32>,
         build: impl FnOnce(&mut Self) -> StoreResult<T>,
     ) -> StoreResult<(Self, T)> {
-        if postgres_url(path).is_some() {
-            return Err(StoreError::NotOnPostgres);
+        if let Some(url) = postgres_url(path) {
+            return Self::create_postgres(url, build);
         }
         let dir = share::directory_of(path);
         if !dir.is_dir() {
@@ -445,14 +446,16 @@ impl Store {
         )
     }
 
-    /// Runs SQLite's `integrity_check` and `foreign_key_check`; an empty list means
-    /// the file is sound.
+    /// Runs SQLite's `integrity_check` and `foreign_key_check` (on PostgreSQL, the
+    /// checks [`Store::check_covers`] names); an empty list means the database is sound.
     ///
     /// # Errors
-    /// An SQLite error if the checks themselves cannot run.
+    /// The engine's error if the checks themselves cannot run.
     pub fn check(&self) -> StoreResult<Vec<String>> {
         let mut problems = Vec::new();
-        let conn = self.sqlite()?;
+        let Some(conn) = self.conn.as_sqlite() else {
+            return postgres::check(&self.conn);
+        };
         let mut integrity = conn.prepare("PRAGMA integrity_check")?;
         for line in integrity.query_map([], |r| r.get::<_, String>(0))? {
             let line = line?;
@@ -472,6 +475,19 @@ impl Store {
             problems.push(row?);
         }
         Ok(problems)
+    }
+
+    /// What [`Store::check`] checks on this store's engine, in words.
+    #[must_use]
+    pub fn check_covers(&self) -> &'static str {
+        match self.location {
+            Location::File(_) => "integrity and foreign keys checked",
+            Location::Postgres(_) => {
+                "PostgreSQL: schema version, constraints validated, indexes valid, \
+                 row-level security on, foreign keys re-checked row by row; pg_amcheck \
+                 checks the server's pages"
+            }
+        }
     }
 
     /// A handle that stops this connection's statement in flight from another thread

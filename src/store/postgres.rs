@@ -17,13 +17,45 @@ pub fn postgres_url(db: &Path) -> Option<&str> {
 }
 
 impl Store {
+    /// [`Store::create_with`] on the PostgreSQL database `url` names, which must exist
+    /// (`createdb`) and be empty, or hold caseload's schema with no rows: the schema is
+    /// created (or brought up to date) and committed, then `build` fills it in its own
+    /// transactions. A `build` that fails leaves the schema without rows, which the next
+    /// `init` or `demo` accepts as empty.
+    ///
+    /// # Errors
+    /// [`PgProblem::InUse`] for a database with caseload rows, another program's
+    /// tables, the connection's errors ([`Store::open`]), or whatever `build` returns.
+    pub(super) fn create_postgres<T>(
+        url: &str,
+        build: impl FnOnce(&mut Self) -> StoreResult<T>,
+    ) -> StoreResult<(Self, T)> {
+        let shown = shown_url(url);
+        let conn = connect(url, &shown)?;
+        let tx = conn.transaction()?;
+        migrate::migrate(&tx).map_err(|e| from_pg(e, &shown))?;
+        let tables = filled_tables(&tx)?;
+        if !tables.is_empty() {
+            return Err(StoreError::Postgres(PgProblem::InUse {
+                url: shown,
+                tables,
+            }));
+        }
+        tx.commit()?;
+        let mut store = Self {
+            conn,
+            location: Location::Postgres(shown),
+            access: Access::ReadWrite,
+            lock: lock::process_policy(),
+        };
+        let value = build(&mut store)?;
+        Ok((store, value))
+    }
+
     /// [`Store::open`] on the PostgreSQL database `url` names.
     pub(super) fn open_postgres(url: &str, access: Access) -> StoreResult<Self> {
         let shown = shown_url(url);
-        let conn = sql::Connection::postgres(url).map_err(|e| match e {
-            sql::Error::Postgres(e) => connecting(&e, &shown),
-            other => other.into(),
-        })?;
+        let conn = connect(url, &shown)?;
         let Some(found) = schema_version(&conn)? else {
             return Err(StoreError::Postgres(PgProblem::NotCaseload(shown)));
         };
@@ -60,6 +92,36 @@ impl Store {
     }
 }
 
+/// A connection to `url`, its failure in words naming `shown`.
+fn connect(url: &str, shown: &str) -> StoreResult<sql::Connection> {
+    sql::Connection::postgres(url).map_err(|e| match e {
+        sql::Error::Postgres(e) => connecting(&e, shown),
+        other => other.into(),
+    })
+}
+
+/// Caseload's tables that hold rows (all but the schema's own bookkeeping), with
+/// their counts, by name.
+fn filled_tables(conn: &sql::Connection) -> StoreResult<Vec<(String, i64)>> {
+    let mut filled = Vec::new();
+    for row in conn.query(
+        "SELECT table_name::text AS name FROM information_schema.tables
+          WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+            AND table_name NOT IN ('schema_version', 'meta')
+          ORDER BY table_name",
+        &[],
+    )? {
+        let table: String = row.get("name")?;
+        let rows: i64 = conn
+            .query_row(&format!("SELECT count(*) AS n FROM \"{table}\""), &[])?
+            .get("n")?;
+        if rows > 0 {
+            filled.push((table, rows));
+        }
+    }
+    Ok(filled)
+}
+
 /// The caseload schema version of the database `conn` is on; `None` if it holds none.
 fn schema_version(conn: &sql::Connection) -> StoreResult<Option<i64>> {
     let ours: bool = conn
@@ -89,4 +151,92 @@ fn from_pg(e: PgError, shown: &str) -> StoreError {
         },
         other => StoreError::Invalid(other.to_string()),
     }
+}
+
+/// [`Store::check`] on PostgreSQL, which has no `PRAGMA integrity_check` (the server
+/// keeps its pages sound; `pg_amcheck` checks them): the schema version, every
+/// constraint validated, every index valid, row-level security on every table but
+/// `meta` and `schema_version`, and every foreign key re-checked row by row (a bulk
+/// load with triggers off, say, could have broken one).
+pub(super) fn check(conn: &sql::Connection) -> StoreResult<Vec<String>> {
+    let mut problems = Vec::new();
+    match schema_version(conn)? {
+        Some(found) if found == migrate::current_version() => {}
+        found => problems.push(format!(
+            "schema: version {} where this caseload writes {}",
+            found.map_or_else(|| "none".to_owned(), |v| v.to_string()),
+            migrate::current_version()
+        )),
+    }
+    for row in conn.query(
+        "SELECT conrelid::regclass::text AS tab, conname::text AS name FROM pg_constraint
+          WHERE connamespace = 'public'::regnamespace AND NOT convalidated ORDER BY 1, 2",
+        &[],
+    )? {
+        problems.push(format!(
+            "constraint: {} on {} is not validated (ALTER TABLE {} VALIDATE CONSTRAINT {})",
+            row.get::<String>("name")?,
+            row.get::<String>("tab")?,
+            row.get::<String>("tab")?,
+            row.get::<String>("name")?
+        ));
+    }
+    for row in conn.query(
+        "SELECT i.indexrelid::regclass::text AS name FROM pg_index i
+           JOIN pg_class c ON c.oid = i.indexrelid
+          WHERE c.relnamespace = 'public'::regnamespace AND NOT (i.indisvalid AND i.indisready)
+          ORDER BY 1",
+        &[],
+    )? {
+        problems.push(format!(
+            "index: {} is not valid (REINDEX INDEX {0})",
+            row.get::<String>("name")?
+        ));
+    }
+    for row in conn.query(
+        "SELECT relname::text AS name FROM pg_class
+          WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+            AND NOT relrowsecurity AND relname NOT IN ('meta', 'schema_version') ORDER BY 1",
+        &[],
+    )? {
+        problems.push(format!(
+            "row-level security: off on {}, so every worker reads all of it",
+            row.get::<String>("name")?
+        ));
+    }
+    for row in conn.query(
+        "SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent,
+                (SELECT string_agg(format('k.%I = p.%I', a.attname, b.attname), ' AND ')
+                   FROM unnest(c.conkey, c.confkey) AS u(ck, pk)
+                   JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = u.ck
+                   JOIN pg_attribute b ON b.attrelid = c.confrelid AND b.attnum = u.pk)
+                  AS joined,
+                (SELECT string_agg(format('k.%I IS NOT NULL', a.attname), ' AND ')
+                   FROM unnest(c.conkey) AS u(ck)
+                   JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = u.ck)
+                  AS given
+           FROM pg_constraint c
+          WHERE c.connamespace = 'public'::regnamespace AND c.contype = 'f'
+          ORDER BY 1, 2, 3",
+        &[],
+    )? {
+        let (child, parent): (String, String) = (row.get("child")?, row.get("parent")?);
+        let missing: i64 = conn
+            .query_row(
+                &format!(
+                    "SELECT count(*) AS n FROM {child} k WHERE {} AND NOT EXISTS
+                        (SELECT 1 FROM {parent} p WHERE {})",
+                    row.get::<String>("given")?,
+                    row.get::<String>("joined")?
+                ),
+                &[],
+            )?
+            .get("n")?;
+        if missing > 0 {
+            problems.push(format!(
+                "foreign key: {missing} {child} row(s) refer to a missing {parent}"
+            ));
+        }
+    }
+    Ok(problems)
 }

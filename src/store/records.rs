@@ -19,41 +19,51 @@ use crate::domain::write::{
 };
 
 /// The values of a client row: `first` (the reference for an insert, the row id for
-/// an update) as `?1`, then every other column, `?2`..`?23`, in the order both
+/// an update) as `?1`, then every other column, `?2`..`?26`, in the order both
 /// `insert_client` and the import's `update_client` name them.
 pub(super) fn client_params<'a>(
     first: &'a dyn ToSql,
     c: &'a NewClient,
 ) -> Vec<Box<dyn ToSql + 'a>> {
-    let substance = |i: usize| c.substances.get(i).map(|s| s.code());
+    let mut params: Vec<Box<dyn ToSql + 'a>> = vec![Box::new(first)];
+    params.extend(
+        client_columns(c)
+            .into_iter()
+            .map(|v| Box::new(v) as Box<dyn ToSql>),
+    );
+    params
+}
+
+/// Every column of a client row but the first ([`client_params`]'s `?2`..`?26`).
+fn client_columns(c: &NewClient) -> Vec<Value> {
+    let substance = |i: usize| c.substances.get(i).map(|s| s.code()).into();
     let f = &c.flags;
     vec![
-        Box::new(first),
-        Box::new(&c.given_name),
-        Box::new(&c.family_name),
-        Box::new(c.date_of_birth),
-        Box::new(c.sex.code()),
-        Box::new(c.ethnicity.code()),
-        Box::new(&c.nhs_number),
-        Box::new(c.area_id),
-        Box::new(c.care_coordinator_id),
-        Box::new(c.consent_date.is_some()),
-        Box::new(c.consent_date),
-        Box::new(substance(0)),
-        Box::new(substance(1)),
-        Box::new(substance(2)),
-        Box::new(f.iom),
-        Box::new(f.ppo),
-        Box::new(f.mappa),
-        Box::new(f.marac),
-        Box::new(f.matac),
-        Box::new(f.approved_premises),
-        Box::new(f.drr),
-        Box::new(f.atr),
-        Box::new(f.licence_condition),
-        Box::new(&c.details.gp_practice),
-        Box::new(&c.details.prescriber),
-        Box::new(c.details.domestic_abuse),
+        c.given_name.as_str().into(),
+        c.family_name.as_str().into(),
+        c.date_of_birth.into(),
+        c.sex.code().into(),
+        c.ethnicity.code().into(),
+        c.nhs_number.as_deref().into(),
+        c.area_id.into(),
+        c.care_coordinator_id.into(),
+        c.consent_date.is_some().into(),
+        c.consent_date.into(),
+        substance(0),
+        substance(1),
+        substance(2),
+        f.iom.into(),
+        f.ppo.into(),
+        f.mappa.into(),
+        f.marac.into(),
+        f.matac.into(),
+        f.approved_premises.into(),
+        f.drr.into(),
+        f.atr.into(),
+        f.licence_condition.into(),
+        c.details.gp_practice.as_deref().into(),
+        c.details.prescriber.as_deref().into(),
+        c.details.domestic_abuse.into(),
     ]
 }
 
@@ -97,20 +107,44 @@ impl Tx<'_> {
     /// (as `domain::twin` compares them); an SQLite error (duplicate reference, a CHECK
     /// failing...).
     pub fn insert_client(&self, c: &NewClient) -> StoreResult<i64> {
-        self.sqlite()?
-            .prepare_cached(
-                "INSERT INTO client (reference, given_name, family_name, date_of_birth, sex,
-                    ethnicity, nhs_number, area_id, care_coordinator_id, consent_to_share,
-                    consent_date, substance_1, substance_2, substance_3, iom, ppo, mappa, marac,
-                    matac, approved_premises, drr, atr, licence_condition, gp_practice, prescriber,
-                    domestic_abuse)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
-            )?
-            .execute(rusqlite::params_from_iter(client_params(&c.reference, c)))?;
-        let id = self.sqlite()?.last_insert_rowid();
-        self.set_twin_key(id, c)?;
+        let mut params = vec![Value::from(c.reference.as_str())];
+        params.extend(client_columns(c));
+        let id = self.insert_returning_id(
+            "INSERT INTO client (reference, given_name, family_name, date_of_birth, sex,
+                ethnicity, nhs_number, area_id, care_coordinator_id, consent_to_share,
+                consent_date, substance_1, substance_2, substance_3, iom, ppo, mappa, marac,
+                matac, approved_premises, drr, atr, licence_condition, gp_practice, prescriber,
+                domestic_abuse)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) RETURNING id",
+            &params,
+        )?;
+        self.add_twin_key(id, c)?;
         Ok(id)
+    }
+
+    /// Records a new client's twin key (`domain::twin`), refusing a second client with
+    /// the same name and date of birth.
+    ///
+    /// # Errors
+    /// [`StoreError::Duplicate`] naming the twin, or the engine's error.
+    fn add_twin_key(&self, id: i64, c: &NewClient) -> StoreResult<()> {
+        let key = crate::domain::twin::key(&c.family_name, &c.given_name, c.date_of_birth);
+        if let Some(twin) = self.tx.query_opt(
+            "SELECT c.id, c.reference FROM client_twin t JOIN client c ON c.id = t.client_id
+              WHERE t.key = ?1",
+            &[key.as_str().into()],
+        )? {
+            return Err(StoreError::Duplicate {
+                client_id: twin.get("id")?,
+                reference: twin.get("reference")?,
+            });
+        }
+        self.tx.execute(
+            "INSERT INTO client_twin (key, client_id) VALUES (?1, ?2)",
+            &[key.into(), id.into()],
+        )?;
+        Ok(())
     }
 
     /// Inserts an episode and returns its id.

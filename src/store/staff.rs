@@ -25,8 +25,9 @@ impl Store {
     pub fn add_first_admin(&mut self, actor: &Actor) -> StoreResult<i64> {
         self.write(actor, |tx| {
             let workers: i64 = tx
-                .sqlite()?
-                .query_row("SELECT count(*) FROM worker", [], |r| r.get(0))?;
+                .tx
+                .query_row("SELECT count(*) AS n FROM worker", &[])?
+                .get("n")?;
             if workers > 0 {
                 return Err(StoreError::NotAllowed(
                     "this database has workers already: ask one of its admins to add you \
@@ -58,6 +59,31 @@ impl Store {
     /// [`StoreError::ReadOnlySession`], or an SQLite error.
     pub fn assign_login(&mut self, actor: &Actor, worker_id: i64, login: &str) -> StoreResult<()> {
         self.write(actor, |tx| tx.assign_login(worker_id, login))
+    }
+
+    /// Gives `actor`'s login to the worker named `name` (the first of that name), in one
+    /// transaction with no role check, unless it is theirs already: whoever runs the
+    /// demo becomes its team leader this way.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] if no worker has that name, or the engine's error.
+    pub fn claim_worker_named(&mut self, actor: &Actor, name: &str) -> StoreResult<()> {
+        self.write(actor, |tx| {
+            let worker = tx
+                .tx
+                .query_opt(
+                    "SELECT id, login FROM worker WHERE name = ?1 ORDER BY id LIMIT 1",
+                    &[name.into()],
+                )?
+                .ok_or_else(|| StoreError::NotFound {
+                    entity: "worker",
+                    key: name.to_owned(),
+                })?;
+            if worker.get::<Option<String>>("login")?.as_deref() == Some(actor.login.as_str()) {
+                return Ok(());
+            }
+            tx.assign_login(worker.get("id")?, &actor.login)
+        })
     }
 
     /// The worker who signs in as `login` (active or not) and the version read.

@@ -6,11 +6,9 @@
 //! Otherwise only the fields that differ are written, the version is bumped, and one
 //! audit row records each changed field's before and after.
 
-use chrono::NaiveDateTime;
-use rusqlite::OptionalExtension;
-
 use super::fields::{edit_of, text};
 use super::rows::{known_table, not_found, read_row};
+use super::sql::{Connection, Dialect};
 use super::{Actor, Audited, Store, StoreError, StoreResult, Tx};
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::{
@@ -22,6 +20,7 @@ use crate::domain::write::{
     Change, EpisodeEdit, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality, NewOutcome,
     NewOutreach, NewRequiredAssessment, Receipt, ReferralFor, RowBase, Value, Versioned, Written,
 };
+use chrono::NaiveDateTime;
 
 /// The values in `bases` of the columns `fields` writes to `table` row `row_id`.
 fn base_of(
@@ -41,12 +40,44 @@ fn base_of(
     )
 }
 
-/// Finds an existing client by reference, or by name and date of birth.
-const DUPLICATE_SQL: &str = "SELECT id, reference FROM client
-     WHERE reference = ?1
-        OR (family_name = ?2 COLLATE NOCASE AND given_name = ?3 COLLATE NOCASE
-            AND date_of_birth = ?4)
-     ORDER BY reference = ?1 DESC, id LIMIT 1";
+/// Finds an existing client by reference, or by name and date of birth (letters'
+/// case aside, as the index `client_name_dob` compares them on each engine).
+fn duplicate_sql(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => {
+            "SELECT id, reference FROM client
+              WHERE reference = ?1
+                 OR (family_name = ?2 COLLATE NOCASE AND given_name = ?3 COLLATE NOCASE
+                     AND date_of_birth = ?4)
+              ORDER BY reference = ?1 DESC, id LIMIT 1"
+        }
+        Dialect::Postgres => {
+            "SELECT id, reference FROM client
+              WHERE reference = ?1
+                 OR (lower(family_name) = lower(?2) AND lower(given_name) = lower(?3)
+                     AND date_of_birth = ?4)
+              ORDER BY reference = ?1 DESC, id LIMIT 1"
+        }
+    }
+}
+
+/// The existing client `client` would duplicate, as `(id, reference)`, read on `conn`.
+fn duplicate_of(
+    conn: &Connection,
+    client: &super::NewClient,
+) -> StoreResult<Option<(i64, String)>> {
+    conn.query_opt(
+        duplicate_sql(conn.dialect()),
+        &[
+            client.reference.as_str().into(),
+            client.family_name.as_str().into(),
+            client.given_name.as_str().into(),
+            client.date_of_birth.into(),
+        ],
+    )?
+    .map(|row| Ok((row.get("id")?, row.get("reference")?)))
+    .transpose()
+}
 
 impl Store {
     /// Saves `change` as `actor`, in one transaction: the role rules for the worker
@@ -108,19 +139,7 @@ impl Store {
     /// # Errors
     /// An SQLite error.
     pub fn find_duplicate(&self, client: &super::NewClient) -> StoreResult<Option<(i64, String)>> {
-        Ok(self
-            .sqlite()?
-            .query_row(
-                DUPLICATE_SQL,
-                rusqlite::params![
-                    client.reference,
-                    client.family_name,
-                    client.given_name,
-                    client.date_of_birth
-                ],
-                |r| Ok((r.get("id")?, r.get("reference")?)),
-            )
-            .optional()?)
+        duplicate_of(&self.conn, client)
     }
 
     /// The current version of a row, to start an edit from.
@@ -420,20 +439,7 @@ impl Tx<'_> {
                     area_id: new.area_id,
                     care_coordinator_id: new.care_coordinator_id,
                 })?;
-                let twin: Option<(i64, String)> = self
-                    .sqlite()?
-                    .query_row(
-                        DUPLICATE_SQL,
-                        rusqlite::params![
-                            new.reference,
-                            new.family_name,
-                            new.given_name,
-                            new.date_of_birth
-                        ],
-                        |r| Ok((r.get("id")?, r.get("reference")?)),
-                    )
-                    .optional()?;
-                if let Some((client_id, reference)) = twin {
+                if let Some((client_id, reference)) = duplicate_of(self.tx, new)? {
                     return Err(StoreError::Duplicate {
                         client_id,
                         reference,
@@ -446,11 +452,13 @@ impl Tx<'_> {
             }
             ReferralFor::Existing(id) => {
                 allow(self.scope_of("client", *id)?)?;
-                let open: bool = self.sqlite()?.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM episode WHERE client_id = ?1 AND closure_date IS NULL)",
-                    [id],
-                    |r| r.get(0),
-                )?;
+                let open: bool = self
+                    .tx
+                    .query_row(
+                        "SELECT EXISTS (SELECT 1 FROM episode WHERE client_id = ?1 AND closure_date IS NULL) AS open",
+                        &[Value::Integer(*id)],
+                    )?
+                    .get("open")?;
                 if open {
                     return Err(StoreError::Invalid(
                         "this client already has an open episode: update it, or close it before a new referral".to_owned(),
@@ -516,13 +524,13 @@ impl Tx<'_> {
     ) -> StoreResult<Vec<Written>> {
         if let Some(id) = care_coordinator_id {
             let target: Option<(String, Option<i64>)> = self
-                .sqlite()?
-                .query_row(
+                .tx
+                .query_opt(
                     "SELECT role, area_id FROM worker WHERE id = ?1 AND active = 1",
-                    [id],
-                    |r| Ok((r.get("role")?, r.get("area_id")?)),
-                )
-                .optional()?;
+                    &[Value::Integer(id)],
+                )?
+                .map(|row| Ok::<_, super::sql::Error>((row.get("role")?, row.get("area_id")?)))
+                .transpose()?;
             let fits = target.is_some_and(|(role, area)| {
                 area == Some(area_id)
                     && matches!(

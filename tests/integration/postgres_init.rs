@@ -1,0 +1,212 @@
+//! `caseload init` and `caseload demo` on a `postgres://` URL, through the real binary:
+//! the schema and the first admin, the same demo rows as on SQLite for the same seed
+//! and `--today`, and a database that already holds something refused, unchanged.
+//! Runs with `CASELOAD_TEST_PG` (`scripts/pg-test.sh`).
+
+use std::path::Path;
+
+use caseload::store::sql::{Connection, Value};
+
+use crate::postgres::PgDatabase;
+use crate::postgres_store::{caseload, text};
+
+/// Every row of every table but the audit and access logs (whose times are the wall
+/// clock's), each row as its columns by name, the rows sorted: what the two engines
+/// must agree on whatever order their columns were added in.
+fn rows(db: &Connection, tables: &[String]) -> Vec<(String, Vec<(String, Value)>)> {
+    let mut all = Vec::new();
+    for table in tables {
+        let mut rows: Vec<Vec<(String, Value)>> = db
+            .query(&format!("SELECT * FROM \"{table}\""), &[])
+            .unwrap()
+            .into_iter()
+            .map(|row| {
+                let mut columns: Vec<(String, Value)> = row
+                    .names()
+                    .iter()
+                    .cloned()
+                    .zip(row.values().iter().cloned())
+                    .collect();
+                columns.sort_by(|a, b| a.0.cmp(&b.0));
+                columns
+            })
+            .collect();
+        rows.sort_by_key(|row| format!("{row:?}"));
+        all.extend(rows.into_iter().map(|row| (table.clone(), row)));
+    }
+    all
+}
+
+/// The SQLite file's tables, but for the two logs.
+fn tables(sqlite: &Connection) -> Vec<String> {
+    sqlite
+        .query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'
+               AND name NOT IN ('audit', 'access_log') ORDER BY name",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get("name").unwrap())
+        .collect()
+}
+
+fn count(db: &Connection, table: &str) -> i64 {
+    db.query_row(&format!("SELECT count(*) AS n FROM {table}"), &[])
+        .unwrap()
+        .get("n")
+        .unwrap()
+}
+
+#[test]
+fn init_makes_the_schema_and_its_first_admin_and_refuses_a_second_time() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let output = caseload(&["init", "--db", &pg.url], home.path(), &[]);
+    let printed = text(&output);
+    assert!(output.status.success(), "{printed}");
+    let login = caseload::identity::os_login();
+    assert!(
+        printed.contains(&format!("{login} is its first admin")),
+        "{printed}"
+    );
+    let db = pg.connect();
+    let admin = db.query_row("SELECT login, role FROM worker", &[]).unwrap();
+    assert_eq!(admin.get::<String>("login").unwrap(), login);
+    assert_eq!(admin.get::<String>("role").unwrap(), "admin");
+
+    for args in [
+        vec!["init", "--db", &pg.url],
+        vec!["demo", "--db", &pg.url, "--no-tui"],
+    ] {
+        let output = caseload(&args, home.path(), &[]);
+        let printed = text(&output);
+        assert!(!output.status.success(), "{printed}");
+        assert!(
+            printed.contains("already holds a caseload database (audit 1, worker 1)"),
+            "{printed}"
+        );
+        assert!(printed.contains("nothing was created"), "{printed}");
+        assert_eq!(count(&db, "worker"), 1);
+        assert_eq!(count(&db, "client"), 0);
+    }
+}
+
+#[test]
+fn init_refuses_a_database_holding_another_programs_tables() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    pg.connect()
+        .execute_batch("CREATE TABLE invoices (id bigint)")
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let output = caseload(&["init", "--db", &pg.url], home.path(), &[]);
+    let printed = text(&output);
+    assert!(!output.status.success(), "{printed}");
+    assert!(
+        printed.contains("1 tables that are not caseload's"),
+        "{printed}"
+    );
+    assert!(!printed.contains("panicked"), "{printed}");
+}
+
+#[test]
+fn the_demo_on_postgres_holds_the_rows_of_the_demo_on_sqlite() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("demo.db");
+    let file = file.to_str().unwrap();
+    for db in [file, pg.url.as_str()] {
+        let output = caseload(
+            &[
+                "--today",
+                "2026-11-23",
+                "demo",
+                "--db",
+                db,
+                "--seed",
+                "7",
+                "--clients",
+                "60",
+                "--no-tui",
+            ],
+            home.path(),
+            &[],
+        );
+        let printed = text(&output);
+        assert!(output.status.success(), "{printed}");
+        assert!(printed.contains("Created demo database"), "{printed}");
+    }
+    let sqlite = Connection::sqlite(rusqlite::Connection::open(Path::new(file)).unwrap());
+    let postgres = pg.connect();
+    let tables = tables(&sqlite);
+    assert!(tables.contains(&"client".to_owned()));
+    let on_sqlite = rows(&sqlite, &tables);
+    assert_eq!(on_sqlite.iter().filter(|(t, _)| t == "client").count(), 60);
+    let on_postgres = rows(&postgres, &tables);
+    let first_difference = on_sqlite.iter().zip(&on_postgres).find(|(a, b)| a != b);
+    assert_eq!(first_difference, None);
+    assert_eq!(on_postgres.len(), on_sqlite.len());
+}
+
+#[test]
+fn check_on_postgres_passes_on_the_demo_and_names_what_is_broken() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let demo = caseload(
+        &[
+            "--today",
+            "2026-11-23",
+            "demo",
+            "--db",
+            &pg.url,
+            "--clients",
+            "30",
+            "--no-tui",
+        ],
+        home.path(),
+        &[],
+    );
+    assert!(demo.status.success(), "{}", text(&demo));
+    let output = caseload(&["check", "--db", &pg.url], home.path(), &[]);
+    let printed = text(&output);
+    assert!(output.status.success(), "{printed}");
+    assert!(
+        printed.contains(": ok (PostgreSQL: schema version"),
+        "{printed}"
+    );
+
+    // What PostgreSQL would refuse, done with its triggers off (as a careless bulk load
+    // might), and a row-level security switched off.
+    let db = pg.connect();
+    db.execute_batch(
+        "SET session_replication_role = replica;
+         DELETE FROM area WHERE id = (SELECT area_id FROM client ORDER BY id LIMIT 1);
+         SET session_replication_role = origin;
+         ALTER TABLE outreach DISABLE ROW LEVEL SECURITY;",
+    )
+    .unwrap();
+    let output = caseload(&["check", "--db", &pg.url], home.path(), &[]);
+    let printed = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{printed}");
+    assert!(printed.contains("problem(s) found"), "{printed}");
+    assert!(
+        printed.contains("client row(s) refer to a missing area"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("row-level security: off on outreach"),
+        "{printed}"
+    );
+    assert!(
+        !printed.contains("not available on PostgreSQL"),
+        "{printed}"
+    );
+}
