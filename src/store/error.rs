@@ -469,6 +469,16 @@ const NATURAL_KEYS: &[(&str, &str, &str)] = &[
         "breach_natural_key",
         "this client already has a breach raised at this time: open that one instead; nothing was saved",
     ),
+    (
+        "area.name",
+        "area_name",
+        "there is already an area with this name (letters' case aside): choose another name; nothing was saved",
+    ),
+    (
+        "worker.login",
+        "worker_login_key",
+        "another worker already has this login: give each worker their own; nothing was saved",
+    ),
 ];
 
 /// A sentence for a row refused by one of the [`NATURAL_KEYS`] on SQLite.

@@ -123,7 +123,8 @@ const LOCK_SLICE: Duration = Duration::from_millis(250);
 /// `policy.wait`, telling `policy.report` how it goes about once a second); once it
 /// holds the lock it announces itself as `login` doing `policy.activity` since `now` to
 /// anyone waiting in turn, until its transaction ends. On PostgreSQL (`db` is `None`)
-/// writers do not exclude each other: each locks the rows it compares versions of.
+/// writers do not exclude each other: each locks the rows it compares versions of,
+/// waiting for another writer's lock as [`write_postgres`] says.
 ///
 /// # Errors
 /// [`StoreError::Busy`] if the lock stayed taken for the whole wait, or whatever
@@ -136,14 +137,7 @@ pub(super) fn write<T>(
     change: impl FnOnce(&Transaction<'_>) -> StoreResult<(T, bool)>,
 ) -> StoreResult<T> {
     let (Some(db), Some(sqlite)) = (db, conn.as_sqlite()) else {
-        let tx = conn.transaction()?;
-        let (value, keep) = change(&tx)?;
-        if keep {
-            tx.commit()?;
-        } else {
-            tx.rollback()?;
-        }
-        return Ok(value);
+        return write_postgres(conn, policy, (login, now), change);
     };
     let started = Instant::now();
     let mut reported: Option<Instant> = None;
@@ -188,6 +182,81 @@ pub(super) fn write<T>(
             reported = Some(Instant::now());
         }
     }
+}
+
+/// What a PostgreSQL write transaction is announced as in `application_name`, which
+/// [`postgres_holder`] reads back: the prefix, then the holder's since, login and what,
+/// separated by `|` (what last: the server cuts the name at 63 bytes).
+const PG_ANNOUNCED: &str = "caseload|";
+
+/// [`write`] on PostgreSQL. Each statement waits at most `policy.wait` for a lock another
+/// transaction holds (`lock_timeout`, set for this transaction only); one that waits
+/// longer ends the write with [`StoreError::Busy`], naming the writer it waited for if
+/// that was a caseload (each announces itself in its transaction's `application_name`).
+fn write_postgres<T>(
+    conn: &Connection,
+    policy: &LockPolicy,
+    (login, now): (&str, NaiveDateTime),
+    change: impl FnOnce(&Transaction<'_>) -> StoreResult<(T, bool)>,
+) -> StoreResult<T> {
+    let tx = conn.transaction()?;
+    let announced = format!(
+        "{PG_ANNOUNCED}{}|{login}|{}",
+        format_timestamp(now),
+        policy.activity
+    );
+    // Zero would mean no limit at all.
+    let limit = format!("{}ms", policy.wait.as_millis().max(1));
+    tx.query_row(
+        "SELECT set_config('lock_timeout', ?1, true) AS waits,
+                set_config('application_name', ?2, true) AS announced",
+        &[limit.into(), announced.into()],
+    )?;
+    let started = Instant::now();
+    let (value, keep) = match change(&tx) {
+        Ok(done) => done,
+        // PostgreSQL's lock_timeout (a deadlock or a serialization failure is also
+        // Busy, but comes sooner than the whole wait).
+        Err(StoreError::Busy { .. }) if started.elapsed() >= policy.wait => {
+            drop(tx);
+            let holder = postgres_holder(conn);
+            let waited = started.elapsed();
+            if policy.report.is_some() {
+                report(policy, holder.clone(), started, true);
+            }
+            return Err(StoreError::Busy { holder, waited });
+        }
+        Err(other) => return Err(other),
+    };
+    if keep {
+        tx.commit()?;
+    } else {
+        tx.rollback()?;
+    }
+    Ok(value)
+}
+
+/// The caseload write in progress on the same PostgreSQL database that began first,
+/// as it announced itself; `None` if there is none (the wait was for something else,
+/// or it has just ended).
+fn postgres_holder(conn: &Connection) -> Option<Holder> {
+    let row = conn
+        .query_opt(
+            "SELECT application_name AS announced, pid FROM pg_stat_activity
+              WHERE pid <> pg_backend_pid() AND datname = current_database()
+                AND starts_with(application_name, ?1)
+              ORDER BY application_name LIMIT 1",
+            &[PG_ANNOUNCED.into()],
+        )
+        .ok()??;
+    let announced: String = row.get("announced").ok()?;
+    let mut parts = announced.strip_prefix(PG_ANNOUNCED)?.splitn(3, '|');
+    Some(Holder {
+        since: parts.next()?.to_owned(),
+        login: parts.next()?.to_owned(),
+        what: parts.next()?.to_owned(),
+        pid: u32::try_from(row.get::<i64>("pid").ok()?).ok()?,
+    })
 }
 
 /// Tells the policy's report (if any) how a wait for the lock is going.

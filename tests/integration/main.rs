@@ -49,6 +49,7 @@ mod postgres_reads;
 mod postgres_schema;
 mod postgres_sql;
 mod postgres_store;
+mod postgres_wait;
 mod postgres_writes;
 mod reassign_processes;
 mod reengagement;
