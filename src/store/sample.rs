@@ -2,10 +2,10 @@
 //! offence counts are filled in as they come back from the police national computer.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::read::vocab;
+use super::read::code;
+use super::sql::{self, Row, Value};
 use super::{Actor, Audited, Store, StoreError, StoreResult, format_timestamp};
 use crate::domain::model::ExitReason;
 use crate::domain::period::Period;
@@ -58,7 +58,7 @@ pub struct SampleMember {
 }
 
 /// A sample member's offence counts, from their four `offences_*` columns.
-fn offences(r: &rusqlite::Row<'_>) -> rusqlite::Result<Offences> {
+fn offences(r: &Row) -> sql::Result<Offences> {
     Ok(Offences {
         before: r.get("offences_before")?,
         during: r.get("offences_during")?,
@@ -73,48 +73,41 @@ impl Store {
     /// # Errors
     /// An SQLite error.
     pub fn sample_draw(&self, label: &str) -> StoreResult<Option<Draw>> {
-        let head = self
-            .sqlite()?
-            .query_row(
-                "SELECT seed, eligible, drawn_at, drawn_by FROM reoffending_draw WHERE period = ?1",
-                [label],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>("seed")?,
-                        r.get::<_, i64>("eligible")?,
-                        r.get::<_, String>("drawn_at")?,
-                        r.get::<_, String>("drawn_by")?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((seed, eligible, drawn_at, drawn_by)) = head else {
+        let Some(head) = self.conn.query_opt(
+            "SELECT seed, eligible, drawn_at, drawn_by FROM reoffending_draw WHERE period = ?1",
+            &[label.into()],
+        )?
+        else {
             return Ok(None);
         };
-        let mut stmt = self.sqlite()?.prepare_cached(
-            "SELECT c.reference, e.id AS episode_id, e.closure_date, e.exit_reason, s.offences_before,
-                    s.offences_during, s.offences_after_3m, s.offences_after_12m
-               FROM reoffending_sample s JOIN episode e ON e.id = s.episode_id
-               JOIN client c ON c.id = e.client_id
-              WHERE s.period = ?1 ORDER BY c.reference",
-        )?;
-        let members = stmt
-            .query_map([label], |r| {
+        let members = self
+            .conn
+            .query(
+                "SELECT c.reference, e.id AS episode_id, e.closure_date, e.exit_reason,
+                        s.offences_before, s.offences_during, s.offences_after_3m,
+                        s.offences_after_12m
+                   FROM reoffending_sample s JOIN episode e ON e.id = s.episode_id
+                   JOIN client c ON c.id = e.client_id
+                  WHERE s.period = ?1 ORDER BY c.reference",
+                &[label.into()],
+            )?
+            .iter()
+            .map(|r| {
                 Ok(SampleMember {
                     reference: r.get("reference")?,
                     episode_id: r.get("episode_id")?,
                     closure_date: r.get("closure_date")?,
-                    exit_reason: vocab::<ExitReason>(r, "exit_reason")?,
+                    exit_reason: code::<ExitReason>(r, "exit_reason")?,
                     offences: offences(r)?,
                 })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            })
+            .collect::<sql::Result<_>>()?;
         Ok(Some(Draw {
             period: label.to_owned(),
-            seed: u64::from_ne_bytes(seed.to_ne_bytes()),
-            eligible: eligible.unsigned_abs(),
-            drawn_at,
-            drawn_by,
+            seed: u64::from_ne_bytes(head.get::<i64>("seed")?.to_ne_bytes()),
+            eligible: head.get::<i64>("eligible")?.unsigned_abs(),
+            drawn_at: head.get("drawn_at")?,
+            drawn_by: head.get("drawn_by")?,
             members,
         }))
     }
@@ -133,36 +126,41 @@ impl Store {
     ) -> StoreResult<(Draw, bool)> {
         let created = self.write(actor, |tx| {
             tx.authorise(Operation::DrawSample, None)?;
-            let exists: bool = tx.sqlite()?.query_row(
-                "SELECT EXISTS (SELECT 1 FROM reoffending_draw WHERE period = ?1)",
-                [&quarter.label],
-                |r| r.get(0),
-            )?;
+            let exists: bool = tx
+                .tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM reoffending_draw WHERE period = ?1) AS drawn",
+                    &[quarter.label.as_str().into()],
+                )?
+                .get("drawn")?;
             if exists {
                 return Ok(false);
             }
-            let mut stmt = tx.sqlite()?.prepare(
-                "SELECT id FROM episode WHERE closure_date BETWEEN ?1 AND ?2 ORDER BY id",
-            )?;
-            let eligible: Vec<i64> = stmt
-                .query_map(params![quarter.from, quarter.to], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let eligible: Vec<i64> = tx
+                .tx
+                .query(
+                    "SELECT id FROM episode WHERE closure_date BETWEEN ?1 AND ?2 ORDER BY id",
+                    &[quarter.from.into(), quarter.to.into()],
+                )?
+                .iter()
+                .map(|r| r.get("id"))
+                .collect::<sql::Result<_>>()?;
             let chosen = draw(&eligible, seed, SAMPLE_SIZE);
-            tx.sqlite()?.execute(
+            tx.tx.execute(
                 "INSERT INTO reoffending_draw (period, seed, eligible, drawn_at, drawn_by)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    quarter.label,
-                    i64::from_ne_bytes(seed.to_ne_bytes()),
-                    i64::try_from(eligible.len()).unwrap_or(i64::MAX),
-                    format_timestamp(actor.now),
-                    actor.login
+                &[
+                    quarter.label.as_str().into(),
+                    i64::from_ne_bytes(seed.to_ne_bytes()).into(),
+                    i64::try_from(eligible.len()).unwrap_or(i64::MAX).into(),
+                    format_timestamp(actor.now).into(),
+                    actor.login.as_str().into(),
                 ],
             )?;
-            for episode_id in &chosen {
-                tx.sqlite()?.execute(
+            for &episode_id in &chosen {
+                tx.tx.execute(
                     "INSERT INTO reoffending_sample (period, episode_id) VALUES (?1, ?2)",
-                    params![quarter.label, episode_id],
+                    &[quarter.label.as_str().into(), episode_id.into()],
                 )?;
             }
             tx.audit(
@@ -202,26 +200,29 @@ impl Store {
         self.write(actor, |tx| {
             tx.signed_in()?;
             let row = tx
-                .sqlite()?
-                .query_row(
-                    "SELECT s.id, s.offences_before, s.offences_during, s.offences_after_3m,
-                            s.offences_after_12m, c.area_id, c.care_coordinator_id
-                       FROM reoffending_sample s JOIN episode e ON e.id = s.episode_id
-                       JOIN client c ON c.id = e.client_id
-                      WHERE s.period = ?1 AND c.reference = ?2",
-                    params![label, reference],
-                    |r| {
-                        Ok((
-                            r.get::<_, i64>("id")?,
-                            offences(r)?,
-                            ClientScope {
-                                area_id: r.get("area_id")?,
-                                care_coordinator_id: r.get("care_coordinator_id")?,
-                            },
-                        ))
-                    },
-                )
-                .optional()?;
+                .tx
+                .query_opt(
+                    &format!(
+                        "SELECT s.id, s.offences_before, s.offences_during, s.offences_after_3m,
+                                s.offences_after_12m, c.area_id, c.care_coordinator_id
+                           FROM reoffending_sample s JOIN episode e ON e.id = s.episode_id
+                           JOIN client c ON c.id = e.client_id
+                          WHERE s.period = ?1 AND c.reference = ?2{}",
+                        tx.tx.dialect().for_update()
+                    ),
+                    &[label.into(), reference.into()],
+                )?
+                .map(|r| {
+                    Ok::<_, sql::Error>((
+                        r.get::<i64>("id")?,
+                        offences(&r)?,
+                        ClientScope {
+                            area_id: r.get("area_id")?,
+                            care_coordinator_id: r.get("care_coordinator_id")?,
+                        },
+                    ))
+                })
+                .transpose()?;
             let (id, old, scope) = row.ok_or_else(|| StoreError::NotFound {
                 entity: "sampled client",
                 key: format!("{reference} in the {label} sample"),
@@ -233,11 +234,18 @@ impl Store {
                 after_3m: counts.after_3m.or(old.after_3m),
                 after_12m: counts.after_12m.or(old.after_12m),
             };
-            tx.sqlite()?.execute(
+            let count = |n: Option<u32>| Value::from(n.map(i64::from));
+            tx.tx.execute(
                 "UPDATE reoffending_sample SET offences_before = ?1, offences_during = ?2,
                         offences_after_3m = ?3, offences_after_12m = ?4, version = version + 1
                   WHERE id = ?5",
-                params![new.before, new.during, new.after_3m, new.after_12m, id],
+                &[
+                    count(new.before),
+                    count(new.during),
+                    count(new.after_3m),
+                    count(new.after_12m),
+                    id.into(),
+                ],
             )?;
             tx.audit(
                 "reoffending_sample",

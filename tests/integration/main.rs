@@ -48,6 +48,7 @@ mod postgres_parity;
 mod postgres_reads;
 mod postgres_schema;
 mod postgres_sql;
+mod postgres_staff;
 mod postgres_store;
 mod postgres_wait;
 mod postgres_writes;
