@@ -210,3 +210,48 @@ fn check_on_postgres_passes_on_the_demo_and_names_what_is_broken() {
         "{printed}"
     );
 }
+
+#[test]
+fn the_demo_gives_byte_identical_report_json_on_both_engines_and_check_passes_on_both() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("demo.db");
+    let file = file.to_str().unwrap();
+    let mut reports = Vec::new();
+    for db in [file, pg.url.as_str()] {
+        let run = |args: &[&str]| {
+            let mut all = vec!["--db", db, "--today", "2026-11-23"];
+            all.extend_from_slice(args);
+            let output = caseload(&all, home.path(), &[]);
+            assert!(
+                output.status.success(),
+                "{args:?} on {db}: {}",
+                text(&output)
+            );
+            output
+        };
+        run(&["demo", "--seed", "2014", "--no-tui"]);
+        let check = String::from_utf8(run(&["check"]).stdout).unwrap();
+        assert!(check.contains(": ok ("), "{check}");
+        let mut json = Vec::new();
+        // The default period (the last complete quarter) and a whole year.
+        for period in [&[][..], &["--from", "2025-04-01", "--to", "2026-03-31"][..]] {
+            let mut args = vec!["report", "--format", "json"];
+            args.extend_from_slice(period);
+            json.push(run(&args).stdout);
+        }
+        reports.push(json);
+    }
+    for json in &reports[0] {
+        let report: serde_json::Value = serde_json::from_slice(json).unwrap();
+        assert!(report.is_object(), "{report}");
+    }
+    assert!(
+        reports[0] == reports[1],
+        "SQLite:\n{}\nPostgreSQL:\n{}",
+        String::from_utf8_lossy(&reports[0][0]),
+        String::from_utf8_lossy(&reports[1][0])
+    );
+}
