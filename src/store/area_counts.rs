@@ -1,20 +1,25 @@
 //! The Areas view's counts: per-area totals of the active caseload, releases due and
-//! outstanding breaches, counted in SQL so that the view never reads every client.
+//! outstanding breaches, counted in SQL so that the view never reads every client (the
+//! caseload's totals from the counts schema step 17's triggers keep).
 
 use chrono::NaiveDate;
 use rusqlite::params;
 
 use super::read::vocab;
+use super::sql::Value;
 use super::{Store, StoreResult};
 use crate::domain::clock;
 use crate::domain::model::{Area, AreaSummary, Rag, ReleaseDates};
 
 impl Store {
     /// Per-area counts of the active caseload on `today`, the 13-week clock starting
-    /// as `clock_starts` says ([`clock::ClockStart::of`], in SQL).
+    /// as `clock_starts` says ([`clock::ClockStart::of`], in SQL): sums of the counts
+    /// schema step 17's triggers keep (`area_count`), so no open episode is read. On
+    /// PostgreSQL a worker reads the counts of the areas row security lets them read
+    /// (their own; an admin every area): another area's row shows no one.
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The engine's error.
     pub fn area_summaries(
         &self,
         today: NaiveDate,
@@ -22,51 +27,50 @@ impl Store {
     ) -> StoreResult<Vec<AreaSummary>> {
         // Started on or before this date means day 91 or later today.
         let benchmark_start = today - chrono::Days::new(clock::BENCHMARK_DAYS.unsigned_abs());
-        // Counted in one pass over the open episodes (`+` keeps the planner from
-        // walking clients by area, a random page read per client), then joined to
-        // every area, so an area with nobody on its caseload still has its row.
-        let mut stmt = self.sqlite()?.prepare_cached(
+        // Every area, so an area with nobody on its caseload still has its row.
+        let rows = self.conn.query(
             "SELECT a.id, a.name, a.intensive,
                     coalesce(s.active, 0) AS active, coalesce(s.iom, 0) AS iom,
                     coalesce(s.ppo, 0) AS ppo, coalesce(s.in_custody, 0) AS in_custody,
                     coalesce(s.benchmark, 0) AS benchmark,
                     coalesce(s.ppo_in_custody, 0) AS ppo_in_custody
                FROM area a
-               LEFT JOIN (SELECT c.area_id AS area_id, count(*) AS active, sum(c.iom) AS iom,
-                                 sum(c.ppo) AS ppo, count(cu.id) AS in_custody,
-                                 sum(CASE ?2 WHEN 'assessment'
-                                     THEN min(coalesce(e.assessment_date, e.care_plan_date),
-                                              e.care_plan_date)
-                                     ELSE e.care_plan_date END <= ?1) AS benchmark,
-                                 sum(c.ppo AND cu.id IS NOT NULL) AS ppo_in_custody
-                            FROM episode e
-                            JOIN client c ON c.id = e.client_id
-                            LEFT JOIN custody cu
-                                   ON cu.client_id = c.id AND cu.actual_release_date IS NULL
-                           WHERE e.closure_date IS NULL
-                           GROUP BY +c.area_id) s ON s.area_id = a.id
+               LEFT JOIN (SELECT area_id, CAST(sum(active) AS BIGINT) AS active,
+                                 CAST(sum(iom) AS BIGINT) AS iom,
+                                 CAST(sum(ppo) AS BIGINT) AS ppo,
+                                 CAST(sum(in_custody) AS BIGINT) AS in_custody,
+                                 CAST(sum(CASE WHEN started <= ?1 THEN active ELSE 0 END)
+                                      AS BIGINT) AS benchmark,
+                                 CAST(sum(ppo_in_custody) AS BIGINT) AS ppo_in_custody
+                            FROM area_count WHERE clock = ?2
+                           GROUP BY area_id) s ON s.area_id = a.id
               ORDER BY a.name",
+            &[
+                Value::from(benchmark_start),
+                Value::from(clock_starts.setting()),
+            ],
         )?;
-        let rows = stmt.query_map(params![benchmark_start, clock_starts.setting()], |r| {
-            let count = |column: &str| {
-                r.get::<_, i64>(column)
-                    .map(|n| usize::try_from(n).unwrap_or(0))
-            };
-            Ok(AreaSummary {
-                area: Area {
-                    id: r.get("id")?,
-                    name: r.get("name")?,
-                    intensive: r.get("intensive")?,
-                },
-                active: count("active")?,
-                iom: count("iom")?,
-                ppo: count("ppo")?,
-                in_custody: count("in_custody")?,
-                at_or_past_13_weeks: count("benchmark")?,
-                ppo_in_custody: count("ppo_in_custody")?,
+        rows.iter()
+            .map(|r| {
+                let count = |column: &str| {
+                    r.get::<i64>(column)
+                        .map(|n| usize::try_from(n).unwrap_or(0))
+                };
+                Ok(AreaSummary {
+                    area: Area {
+                        id: r.get("id")?,
+                        name: r.get("name")?,
+                        intensive: r.get("intensive")?,
+                    },
+                    active: count("active")?,
+                    iom: count("iom")?,
+                    ppo: count("ppo")?,
+                    in_custody: count("in_custody")?,
+                    at_or_past_13_weeks: count("benchmark")?,
+                    ppo_in_custody: count("ppo_in_custody")?,
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect()
     }
 
     /// The open custody episodes of clients on the caseload whose release may fall

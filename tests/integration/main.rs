@@ -41,6 +41,7 @@ mod outcome_round_trip;
 mod overlays;
 mod paths;
 mod postgres;
+mod postgres_area_count;
 mod postgres_init;
 mod postgres_migrate;
 mod postgres_notify;

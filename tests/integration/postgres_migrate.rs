@@ -28,7 +28,7 @@ fn rows(db: &Connection, table: &str) -> Vec<Vec<Value>> {
 
 /// The demo, copied into a fresh PostgreSQL database by the binary (what it printed),
 /// with the SQLite file it came from.
-fn migrated_demo() -> Option<(PgDatabase, tempfile::TempDir, std::path::PathBuf, String)> {
+pub fn migrated_demo() -> Option<(PgDatabase, tempfile::TempDir, std::path::PathBuf, String)> {
     let pg = PgDatabase::create()?;
     let (dir, store) = demo_store();
     let path = store.path().to_path_buf();
@@ -57,6 +57,24 @@ fn the_demo_is_copied_row_for_row_and_byte_for_byte() {
         .collect();
     assert!(tables.contains(&"audit".to_owned()));
     for table in &tables {
+        if table == "area_count" {
+            // Not copied: PostgreSQL's triggers count the rows copied, to the same
+            // counts (SQLite's may keep rows counted down to nought).
+            let counted = "SELECT * FROM area_count WHERE active <> 0 ORDER BY 1, 2, 3";
+            let kept = postgres.query(counted, &[]).unwrap();
+            assert!(!kept.is_empty());
+            let sqlite_rows: Vec<Vec<Value>> = sqlite
+                .query(counted, &[])
+                .unwrap()
+                .into_iter()
+                .map(Row::into_values)
+                .collect();
+            assert_eq!(
+                kept.into_iter().map(Row::into_values).collect::<Vec<_>>(),
+                sqlite_rows
+            );
+            continue;
+        }
         let copied = rows(&postgres, table);
         assert_eq!(copied, rows(&sqlite, table), "table {table}");
         let line = format!("  {table} ");
@@ -108,7 +126,7 @@ fn a_database_already_holding_rows_is_refused_and_left_as_it_was() {
 
 /// Gives the first worker of `role` in the first area that has one the login `login`,
 /// made a PostgreSQL role as `caseload migrate` makes them; their worker id and area.
-fn log_in_as(owner: &Connection, role: &str, login: &str) -> (i64, i64) {
+pub fn log_in_as(owner: &Connection, role: &str, login: &str) -> (i64, i64) {
     let worker = owner
         .query_row(
             "SELECT id, area_id FROM worker WHERE role = ?1 AND area_id IS NOT NULL
@@ -132,7 +150,7 @@ fn log_in_as(owner: &Connection, role: &str, login: &str) -> (i64, i64) {
     (id, area)
 }
 
-fn count(db: &Connection, sql: &str, params: &[Value]) -> i64 {
+pub fn count(db: &Connection, sql: &str, params: &[Value]) -> i64 {
     db.query_row(sql, params).unwrap().get_at(0).unwrap()
 }
 

@@ -10,6 +10,7 @@ use rusqlite::{Connection, params};
 
 use super::error::{StoreError, StoreResult};
 
+mod area_count;
 mod duties;
 mod last_contact;
 mod orders;
@@ -45,6 +46,7 @@ pub const STEPS: &[Step] = &[
     brief_interventions,
     orders::court_orders,
     last_contact::last_contact,
+    area_count::area_count,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.

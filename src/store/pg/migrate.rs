@@ -49,6 +49,7 @@ const VERSION_TABLE: &str = "CREATE TABLE schema_version (version bigint NOT NUL
 pub const STEPS: &[&str] = &[
     include_str!("court_order.sql"),
     include_str!("last_contact.sql"),
+    include_str!("area_count.sql"),
 ];
 
 /// The schema version this build writes: always SQLite's.
