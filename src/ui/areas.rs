@@ -43,12 +43,29 @@ fn count_widths(areas: &[AreaSummary], counts: &[AreaCounts]) -> [u16; 8] {
     widths
 }
 
+/// The widths of the Breaches cell's red and amber parts ("R12 "), each its letter,
+/// its largest count and a space, at least four (as "R0  "), so that four-digit counts
+/// stay apart; and the cell's whole width with the green part, at least 12.
+fn breach_widths(counts: &[AreaCounts]) -> ([usize; 2], u16) {
+    let digits = |rag: Rag| {
+        counts
+            .iter()
+            .map(|c| c.breaches[rag as usize].to_string().len())
+            .max()
+            .unwrap_or(1)
+    };
+    let parts = [Rag::Red, Rag::Amber].map(|rag| (digits(rag) + 2).max(4));
+    let cell = parts[0] + parts[1] + 1 + digits(Rag::Green);
+    (parts, u16::try_from(cell).unwrap_or(u16::MAX).max(12))
+}
+
 /// Draws the areas table and its legend into `area`.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let [table_area, legend_area] = crate::layout::areas_split(area);
     let areas = &app.data().areas;
     let visible = usize::from(table_area.height.saturating_sub(3)).max(1);
     let cursor = window(app.cursor_of(View::Areas), visible);
+    let ([red, amber], breaches_width) = breach_widths(app.area_counts());
     let block = list_block(" Caseloads by area ".to_owned(), cursor, areas.len(), theme);
     let rows = areas
         .iter()
@@ -60,9 +77,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             let breaches = |rag: Rag| counts.breaches[rag as usize];
             let releases = counts.releases_14_days;
             let rag_cell = Line::from(vec![
-                Span::styled(format!("R{:<3}", breaches(Rag::Red)), theme.rag(Rag::Red)),
                 Span::styled(
-                    format!("A{:<3}", breaches(Rag::Amber)),
+                    format!("{:<red$}", format!("R{}", breaches(Rag::Red))),
+                    theme.rag(Rag::Red),
+                ),
+                Span::styled(
+                    format!("{:<amber$}", format!("A{}", breaches(Rag::Amber))),
                     theme.rag(Rag::Amber),
                 ),
                 Span::styled(format!("G{}", breaches(Rag::Green)), theme.rag(Rag::Green)),
@@ -87,7 +107,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let widths = [Constraint::Fill(1), Constraint::Length(3)]
         .into_iter()
         .chain(counts.map(Constraint::Length))
-        .chain([Constraint::Length(12)]);
+        .chain([Constraint::Length(breaches_width)]);
     let header = Row::new([
         "Area", "Int", "Active", "IOM", "IOM%", "PPO", "in", "Cust", "Rel", "13wk+", "Breaches",
     ])
@@ -144,5 +164,19 @@ mod tests {
         };
         let wide = count_widths(&[summary(45, 39), summary(15_000, 12_006)], &[releases]);
         assert_eq!(wide, [6, 5, 4, 3, 4, 4, 6, 5]);
+    }
+
+    #[test]
+    fn four_digit_breach_counts_stay_apart() {
+        let few = AreaCounts {
+            releases_14_days: 0,
+            breaches: [3, 4, 2],
+        };
+        assert_eq!(breach_widths(&[few]), ([4, 4], 12));
+        let many = AreaCounts {
+            releases_14_days: 0,
+            breaches: [1_234, 12, 2_048],
+        };
+        assert_eq!(breach_widths(&[few, many]), ([6, 4], 15));
     }
 }

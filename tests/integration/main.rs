@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod access;
+mod areas_view;
 mod breach_rules;
 mod capacity;
 mod cli;
