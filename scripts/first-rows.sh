@@ -4,7 +4,12 @@
 # when `vd` is installed (`pip install visidata`); and the peak memory of `export
 # caseload`. Each figure is printed with the load average (`uptime`) at the time.
 #
-#   scripts/first-rows.sh DB [BINARY] [RUNS]
+#   scripts/first-rows.sh DB [BINARY] [RUNS] [SORTS]
+#
+# With SORTS (sort orders, e.g. "name ref co-ordinator status 13-week last-contact
+# next-date", each optionally followed by ":rev"), only the Caseload view is measured:
+# per scope and order, `3` and the sort keys (`s`, `S`) are typed as the pane starts,
+# and the time is to its first rows in that order.
 #
 # DB is a demo database (`caseload demo --clients 100000 --no-tui --today 23/11/2026
 # --db DB`, or scripts/bench.sh, which makes it; not committed). The screen is polled
@@ -16,6 +21,7 @@ set -eu
 db=$1
 bin=${2:-target/release/caseload}
 runs=${3:-3}
+sorts=${4:-}
 work=$(mktemp -d /tmp/first-rows.XXXXXX)
 sock=$work/tmux.sock
 trap 'tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -42,6 +48,26 @@ first() {
         run=$((run + 1))
     done
 }
+
+if [ -n "$sorts" ]; then
+    for sort in $sorts; do
+        # The keys that sort the Caseload so: `s` steps through the orders from name.
+        keys=3
+        for name in name ref co-ordinator status 13-week last-contact next-date; do
+            [ "$name" = "${sort%:rev}" ] && break
+            keys=${keys}s
+        done
+        [ "$name" = "${sort%:rev}" ] || { echo "no sort order $sort" >&2; exit 1; }
+        [ "$sort" = "${sort%:rev}" ] || keys=${keys}S
+        for scope in mine area all; do
+            # The Caseload title with a count: its first page, or the whole list.
+            first "caseload --scope $scope, the Caseload by $sort" \
+                'Caseload \([a-z ]+\): (the first )?[0-9,]+ clients' \
+                "$bin --db $db --today 2026-11-23 --scope $scope" "$keys"
+        done
+    done
+    exit 0
+fi
 
 # The floor: tmux starting a pane and the binary drawing its first frame (the tab bar,
 # before any data).

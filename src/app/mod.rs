@@ -561,13 +561,13 @@ impl App {
         .then_some((self.sort, self.descending))
     }
 
-    /// While a first screen is shown and the rest is read: a read of the Caseload's
-    /// first page in its order now, if it is on screen and the first screen is not
-    /// that page. It stops the read in flight, which follows the page again.
+    /// While nothing or a first screen is shown and the rest is read: a read of the
+    /// Caseload's first page in its order now, if it is on screen and the first screen
+    /// is not that page. It stops the read in flight, which follows the page again.
     fn page_effect(&mut self) -> Option<crate::action::Effect> {
         let wanted = self.loading
             && self.view == View::Caseload
-            && self.data.partial.is_some()
+            && (self.data.partial.is_some() || self.data.loaded_at.is_none())
             && self
                 .page_order()
                 .is_some_and(|order| self.data.page_order != Some(order));

@@ -229,6 +229,35 @@ fn a_scope_change_on_the_caseload_shows_its_first_page_then_the_whole_list() {
 }
 
 #[test]
+fn keys_typed_at_start_show_the_caseloads_first_page_in_their_order() {
+    let (_dir, mut store) = demo_store();
+    // The Caseload by the 13-week clock, typed before anything is read.
+    let mut steps: Vec<Step> = "3ssss"
+        .chars()
+        .map(|c| Step::key(KeyCode::Char(c)))
+        .collect();
+    steps.push(Step::Settle);
+    let (_, screen) = run_everything(&mut store, steps);
+    // The last first page drawn: one in name order may come between the keys.
+    let first = screen
+        .drawn
+        .iter()
+        .rev()
+        .find(|frame| frame.contains("Caseload (everything): the first"))
+        .expect("a frame with the first page");
+    let settled = screen.drawn.last().unwrap();
+    assert!(settled.contains("Caseload (everything): 2"), "{settled}");
+    let rows = |frame: &str| -> Vec<String> {
+        let lines: Vec<&str> = frame.lines().collect();
+        lines[3..lines.len() - 3]
+            .iter()
+            .map(|&l| l.to_owned())
+            .collect()
+    };
+    assert_eq!(rows(first), rows(settled));
+}
+
+#[test]
 fn the_areas_counts_read_with_the_first_screen_are_the_whole_reads() {
     let (_dir, store) = demo_store();
     let cfg = TriageConfig::default();
