@@ -44,6 +44,8 @@ pub enum Only {
     HeldBy(i64),
     /// The clients without a care plan date.
     NoCarePlan,
+    /// The clients never contacted.
+    NeverContacted,
 }
 
 /// Sorts caseload rows read by several windows into name order, the order a whole
@@ -227,6 +229,7 @@ impl Store {
                         limits.push(format!("c.care_coordinator_id = ?{}", values.len()));
                     }
                     Only::NoCarePlan => limits.push("e.care_plan_date IS NULL".to_owned()),
+                    Only::NeverContacted => limits.push("lc.contact_at IS NULL".to_owned()),
                 }
                 values.push(Value::Integer(limit));
                 order = format!(
@@ -257,8 +260,15 @@ impl Store {
                 let at = self.nth(limits, values, "lc.contact_at", &sort, rows)?;
                 // No `rows`-th row, or (reversed) fewer contacted: every row.
                 match at.and_then(|mut at| at.pop()) {
+                    // Never contacted, all tied: the first of them by name.
                     Some(Value::Null) if !descending => {
-                        limits.push("lc.contact_at IS NULL".to_owned());
+                        return self.narrow(
+                            Window::Names(Only::NeverContacted),
+                            rows,
+                            false,
+                            limits,
+                            values,
+                        );
                     }
                     // The list orders by the day of the last contact, so the whole
                     // day of the `rows`-th (a contact stamped `YYYY-MM-DD HH:MM` is on
