@@ -91,6 +91,8 @@ pub fn load_first_page(
             }
             caseload
         }
+        // One worker's caseload: one co-ordinator, so by name.
+        SortKey::Coordinator if scope.1.is_some() => window(Window::Names(Only::All), rows)?,
         // Unallocated first, then each worker in name order; reversed, the other way.
         SortKey::Coordinator => {
             let mut holders: Vec<Only> = std::iter::once(Only::Unallocated)

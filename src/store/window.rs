@@ -216,7 +216,7 @@ impl Store {
         limits: &mut Vec<String>,
         values: &mut Vec<Value>,
     ) -> StoreResult<String> {
-        let (first, then) = if descending { ("DESC", ">") } else { ("", "<") };
+        let first = if descending { "DESC" } else { "" };
         let limit = i64::try_from(rows).unwrap_or(i64::MAX);
         let mut order = String::new();
         match window {
@@ -238,22 +238,7 @@ impl Store {
                     values.len()
                 );
             }
-            Window::References => {
-                // The order of references by number (`C-99` before `C-100`): by length,
-                // then as text ignoring case.
-                let key = "length(c.reference), c.reference";
-                let sort =
-                    format!("length(c.reference) {first}, c.reference COLLATE NOCASE {first}");
-                if let Some(at) = self.nth(limits, values, key, &sort, rows)? {
-                    values.extend(at);
-                    let n = values.len();
-                    limits.push(format!(
-                        "(length(c.reference) {then} ?{m} OR (length(c.reference) = ?{m}
-                          AND c.reference COLLATE NOCASE {then}= ?{n}))",
-                        m = n - 1
-                    ));
-                }
-            }
+            Window::References => self.references(rows, first, limits, values)?,
             Window::LastContacts => {
                 // Never contacted first (SQLite's NULLs sort first).
                 let sort = format!("lc.contact_at {first}");
@@ -318,6 +303,47 @@ impl Store {
         Ok(order)
     }
 
+    /// Adds to `limits` what picks the first `rows` in reference order (`first`:
+    /// `DESC` reversed, else empty).
+    fn references(
+        &self,
+        rows: usize,
+        first: &str,
+        limits: &mut Vec<String>,
+        values: &mut Vec<Value>,
+    ) -> StoreResult<()> {
+        // The order of references by number (`C-99` before `C-100`): by length,
+        // then as text ignoring case. The first rows, and any reference equal to
+        // the last ignoring case: found in the reference index, as such a
+        // reference lies between the last in capitals and in small letters.
+        let sort = format!("length(c.reference) {first}, c.reference COLLATE NOCASE {first}");
+        let head = self.head(limits, values, "c.id, c.reference", &sort, rows)?;
+        if let (true, Some([_, Value::Text(last)])) =
+            (head.len() == rows, head.last().map(Vec::as_slice))
+        {
+            let ids: Vec<String> = head
+                .iter()
+                .filter_map(|r| match r.first() {
+                    Some(Value::Integer(id)) => Some(id.to_string()),
+                    _ => None,
+                })
+                .collect();
+            values.push(Value::Text(format!("[{}]", ids.join(","))));
+            values.push(Value::Text(last.to_ascii_uppercase()));
+            values.push(Value::Text(last.to_ascii_lowercase()));
+            values.push(Value::Text(last.clone()));
+            let n = values.len();
+            limits.push(format!(
+                "(c.id IN (SELECT value FROM json_each(?{})) OR (c.reference BETWEEN ?{} AND ?{}
+                  AND c.reference = ?{n} COLLATE NOCASE))",
+                n - 3,
+                n - 2,
+                n - 1
+            ));
+        }
+        Ok(())
+    }
+
     /// The values of `key` in the `rows`-th of the scope's rows (those `limits` keep)
     /// in the order `sort`; `None` if there are fewer rows.
     fn nth(
@@ -328,29 +354,40 @@ impl Store {
         sort: &str,
         rows: usize,
     ) -> StoreResult<Option<Vec<Value>>> {
+        let mut head = self.head(limits, values, key, sort, rows)?;
+        Ok(if head.len() == rows { head.pop() } else { None })
+    }
+
+    /// The values of `key` in the first `rows` of the scope's rows (those `limits`
+    /// keep) in the order `sort`.
+    fn head(
+        &self,
+        limits: &[String],
+        values: &[Value],
+        key: &str,
+        sort: &str,
+        rows: usize,
+    ) -> StoreResult<Vec<Vec<Value>>> {
         let limits = if limits.is_empty() {
             String::new()
         } else {
             format!("WHERE {}", limits.join(" AND "))
         };
-        let offset = i64::try_from(rows.saturating_sub(1)).unwrap_or(i64::MAX);
+        let limit = i64::try_from(rows).unwrap_or(i64::MAX);
         let sql = format!(
             "SELECT {key} FROM client c
                JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL
                LEFT JOIN client_last_contact lc ON lc.client_id = c.id
-             {limits} ORDER BY {sort} LIMIT 1 OFFSET {offset}"
+             {limits} ORDER BY {sort} LIMIT {limit}"
         );
         let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
         let width = stmt.column_count();
-        let mut found = stmt.query(rusqlite::params_from_iter(values))?;
-        let Some(row) = found.next()? else {
-            return Ok(None);
-        };
-        Ok(Some(
+        let found = stmt.query_map(rusqlite::params_from_iter(values), |row| {
             (0..width)
                 .map(|i| row.get::<_, Value>(i))
-                .collect::<rusqlite::Result<_>>()?,
-        ))
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        Ok(found.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Outstanding breaches as the Today queue ranks them, in the order of
