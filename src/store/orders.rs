@@ -3,10 +3,10 @@
 //! version-checked and audited like every other write.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Row, params};
 
 use super::fields::Fields;
-use super::read::{columns, date_opt, vocab};
+use super::read::{code, columns, date_opt};
+use super::sql::{self, Row};
 use super::{Audited, Store, StoreError, StoreResult, Tx};
 use crate::domain::model::OrderKind;
 use crate::domain::orders::OrderDates;
@@ -23,22 +23,12 @@ columns! {
 
 /// The order in force of a caseload row, with its review dates whose report has not
 /// gone (a comma-separated list, sorted here).
-pub(super) fn order_dates(
-    r: &Row<'_>,
-    at: &OrderColumns,
-) -> rusqlite::Result<Option<Box<OrderDates>>> {
-    let Some(kind) = r.get::<_, Option<String>>(at.order_kind)? else {
+pub(super) fn order_dates(r: &Row, at: &OrderColumns) -> sql::Result<Option<Box<OrderDates>>> {
+    let Some(kind) = super::read::code_opt::<OrderKind>(r, at.order_kind)? else {
         return Ok(None);
     };
-    let kind = OrderKind::from_code(&kind).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            at.order_kind,
-            rusqlite::types::Type::Text,
-            format!("unexpected order kind {kind:?}").into(),
-        )
-    })?;
-    let reviews: Option<String> = r.get(at.court_reviews)?;
-    let mut reviews: Vec<NaiveDate> = reviews
+    let mut reviews: Vec<NaiveDate> = r
+        .text_at(at.court_reviews)?
         .unwrap_or_default()
         .split(',')
         .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
@@ -46,7 +36,7 @@ pub(super) fn order_dates(
     reviews.sort_unstable();
     Ok(Some(Box::new(OrderDates {
         kind,
-        end_date: r.get(at.ends_as_made)?,
+        end_date: r.get_at(at.ends_as_made)?,
         early_end_date: date_opt(r, at.ends_early)?,
         late_end_date: date_opt(r, at.ends_late)?,
         reviews: reviews.into_boxed_slice(),
@@ -112,17 +102,36 @@ const fn flag_of(kind: OrderKind) -> Option<&'static str> {
 impl Store {
     /// The client's court orders and licences, newest first, with their reviews.
     pub(super) fn order_records(&self, client_id: i64) -> StoreResult<Vec<OrderRecord>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
+        let orders = self.conn.query(
             "SELECT id, kind, court, start_date, end_date, early_end_date, late_end_date,
                     ended_on
                FROM court_order WHERE client_id = ?1 ORDER BY start_date DESC, id DESC",
+            &[client_id.into()],
         )?;
-        let mut orders = stmt
-            .query_map([client_id], |r| {
+        orders
+            .iter()
+            .map(|r| {
+                let id = r.get("id")?;
+                let reviews = self
+                    .conn
+                    .query(
+                        "SELECT id, review_on, report_sent FROM court_review
+                          WHERE court_order_id = ?1 ORDER BY review_on, id",
+                        &[Value::Integer(id)],
+                    )?
+                    .iter()
+                    .map(|r| {
+                        Ok(ReviewRecord {
+                            id: r.get("id")?,
+                            on: r.get("review_on")?,
+                            report_sent: r.get("report_sent")?,
+                        })
+                    })
+                    .collect::<sql::Result<_>>()?;
                 Ok(OrderRecord {
-                    id: r.get("id")?,
+                    id,
                     terms: OrderTerms {
-                        kind: vocab(r, "kind")?,
+                        kind: code(r, "kind")?,
                         court: r.get("court")?,
                         start_date: r.get("start_date")?,
                         end_date: r.get("end_date")?,
@@ -130,26 +139,10 @@ impl Store {
                         late_end_date: r.get("late_end_date")?,
                     },
                     ended_on: r.get("ended_on")?,
-                    reviews: Vec::new(),
+                    reviews,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut reviews = self.sqlite()?.prepare_cached(
-            "SELECT id, review_on, report_sent FROM court_review
-              WHERE court_order_id = ?1 ORDER BY review_on, id",
-        )?;
-        for order in &mut orders {
-            order.reviews = reviews
-                .query_map([order.id], |r| {
-                    Ok(ReviewRecord {
-                        id: r.get("id")?,
-                        on: r.get("review_on")?,
-                        report_sent: r.get("report_sent")?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-        }
-        Ok(orders)
+            })
+            .collect()
     }
 }
 
@@ -160,23 +153,24 @@ impl Tx<'_> {
     /// An SQLite error (a second order in force, or the same order twice).
     pub fn insert_order(&self, o: &NewOrder) -> StoreResult<i64> {
         let t = &o.terms;
-        self.sqlite()?
-            .prepare_cached(
+        Ok(self
+            .tx
+            .query_row(
                 "INSERT INTO court_order (client_id, kind, court, start_date, end_date,
                                           early_end_date, late_end_date, ended_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                &[
+                    o.client_id.into(),
+                    t.kind.code().into(),
+                    t.court.trim().into(),
+                    t.start_date.into(),
+                    t.end_date.into(),
+                    t.early_end_date.into(),
+                    t.late_end_date.into(),
+                    o.ended_on.into(),
+                ],
             )?
-            .execute(params![
-                o.client_id,
-                t.kind.code(),
-                t.court.trim(),
-                t.start_date,
-                t.end_date,
-                t.early_end_date,
-                t.late_end_date,
-                o.ended_on
-            ])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+            .get("id")?)
     }
 
     /// Inserts a court review of order `order_id` and returns its id.
@@ -189,13 +183,14 @@ impl Tx<'_> {
         on: NaiveDate,
         report_sent: bool,
     ) -> StoreResult<i64> {
-        self.sqlite()?
-            .prepare_cached(
+        Ok(self
+            .tx
+            .query_row(
                 "INSERT INTO court_review (court_order_id, review_on, report_sent)
-                 VALUES (?1, ?2, ?3)",
+                 VALUES (?1, ?2, ?3) RETURNING id",
+                &[order_id.into(), on.into(), report_sent.into()],
             )?
-            .execute(params![order_id, on, report_sent])?;
-        Ok(self.sqlite()?.last_insert_rowid())
+            .get("id")?)
     }
 
     /// Records an order made or a review added, for a client `allow` lets the
@@ -212,11 +207,14 @@ impl Tx<'_> {
                 if let Some((_, why)) = terms.date_problem() {
                     return Err(StoreError::Invalid(format!("{why}.")));
                 }
-                let in_force: bool = self.sqlite()?.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM court_order WHERE client_id = ?1 AND ended_on IS NULL)",
-                    [client_id],
-                    |r| r.get(0),
-                )?;
+                let in_force: bool = self
+                    .tx
+                    .query_row(
+                        "SELECT EXISTS (SELECT 1 FROM court_order
+                                         WHERE client_id = ?1 AND ended_on IS NULL) AS in_force",
+                        &[(*client_id).into()],
+                    )?
+                    .get("in_force")?;
                 if in_force {
                     return Err(StoreError::Invalid(
                         "this client already has a court order or licence in force: record the day it ended first".to_owned(),
@@ -234,13 +232,13 @@ impl Tx<'_> {
             Change::AddReview { client_id, on } => {
                 allow(self.scope_of("client", *client_id)?)?;
                 let order: Option<i64> = self
-                    .sqlite()?
-                    .query_row(
+                    .tx
+                    .query_opt(
                         "SELECT id FROM court_order WHERE client_id = ?1 AND ended_on IS NULL",
-                        [client_id],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
+                        &[(*client_id).into()],
+                    )?
+                    .map(|r| r.get("id"))
+                    .transpose()?;
                 let order = order.ok_or_else(|| {
                     StoreError::Invalid(
                         "this client has no court order or licence in force: record the order first".to_owned(),
@@ -263,11 +261,13 @@ impl Tx<'_> {
         let Some(flag) = flag_of(kind) else {
             return Ok(None);
         };
-        let version: i64 = self.sqlite()?.query_row(
-            "SELECT version FROM client WHERE id = ?1",
-            [client_id],
-            |r| r.get(0),
-        )?;
+        let version: i64 = self
+            .tx
+            .query_row(
+                "SELECT version FROM client WHERE id = ?1",
+                &[client_id.into()],
+            )?
+            .get("version")?;
         let row = Versioned {
             id: client_id,
             version,

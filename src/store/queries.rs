@@ -4,9 +4,8 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use rusqlite::Row;
-
-use super::read::{ChecklistColumns, FlagColumns, checklist, code, date_opt, flags, vocab_opt};
+use super::read::{ChecklistColumns, FlagColumns, checklist, code, code_opt, date_opt, flags_of};
+use super::sql::{self, Row, Value};
 use super::{Store, StoreResult};
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::{
@@ -35,7 +34,7 @@ pub(super) const CASELOAD_SELECT: &str = "
            cu.handover_prescribing, cu.handover_consent, cu.reception_kind,
            o.kind AS order_kind, o.end_date AS ends_as_made, o.early_end_date AS ends_early,
            o.late_end_date AS ends_late,
-           (SELECT group_concat(r.review_on) FROM court_review r
+           (SELECT string_agg(r.review_on, ',') FROM court_review r
              WHERE r.court_order_id = o.id AND r.report_sent = 0) AS court_reviews
       FROM client c
       JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL
@@ -57,7 +56,7 @@ super::read::columns! {
 
 /// [`CASELOAD_SELECT`]'s columns, looked up once: a caseload read maps up to 100,000
 /// rows, and a search by name for each of 40 cells would cost more than the query.
-pub(super) struct CaseloadAt {
+struct CaseloadAt {
     row: CaseloadColumns,
     flags: FlagColumns,
     checklist: ChecklistColumns,
@@ -65,59 +64,67 @@ pub(super) struct CaseloadAt {
 }
 
 impl CaseloadAt {
-    pub(super) fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+    /// The positions in `row`'s statement (every row of it has the same).
+    fn of(row: &Row) -> sql::Result<Self> {
         Ok(Self {
-            row: CaseloadColumns::of(stmt)?,
-            flags: FlagColumns::of(stmt)?,
-            checklist: ChecklistColumns::of(stmt)?,
-            order: super::orders::OrderColumns::of(stmt)?,
+            row: CaseloadColumns::of(row)?,
+            flags: FlagColumns::of(row)?,
+            checklist: ChecklistColumns::of(row)?,
+            order: super::orders::OrderColumns::of(row)?,
         })
     }
 }
 
-pub(super) fn caseload_row(r: &Row<'_>, at: &CaseloadAt) -> rusqlite::Result<CaseloadRow> {
+/// A row of [`CASELOAD_SELECT`], its columns where `at` found them.
+fn caseload_row(r: &Row, at: &CaseloadAt) -> sql::Result<CaseloadRow> {
     let c = &at.row;
-    let custody = if r.get::<_, bool>(c.in_custody)? {
-        let prison: String = r.get(c.prison)?;
+    let custody = if r.get_at::<bool>(c.in_custody)? {
+        let prison: String = r.get_at(c.prison)?;
         Some(Box::new(CustodySummary {
             expected_release_date: date_opt(r, c.expected_release_date)?,
             earliest_release_date: date_opt(r, c.earliest_release_date)?,
             checklist: checklist(r, &at.checklist)?,
-            reception_date: r.get(c.reception_date)?,
-            reception_kind: vocab_opt(r, c.reception_kind)?,
+            reception_date: r.get_at(c.reception_date)?,
+            reception_kind: code_opt(r, c.reception_kind)?,
             handover: Handover {
                 prison_known: prison != PRISON_NOT_KNOWN,
-                named: r.get(c.handover_named)?,
+                named: r.get_at(c.handover_named)?,
                 contacted_on: date_opt(r, c.handover_on)?,
-                waived: r.get(c.handover_waived)?,
-                prescribing_confirmed: r.get(c.handover_prescribing)?,
-                consent_confirmed: r.get(c.handover_consent)?,
+                waived: r.get_at(c.handover_waived)?,
+                prescribing_confirmed: r.get_at(c.handover_prescribing)?,
+                consent_confirmed: r.get_at(c.handover_consent)?,
             },
             prison,
         }))
     } else {
         None
     };
-    let exit_plan = r.get_ref(c.exit_plan)?.as_str_or_null()?;
+    let text = |index| -> sql::Result<&str> {
+        r.text_at(index)?.ok_or_else(|| sql::Error::Conversion {
+            column: r.names()[index].clone(),
+            wanted: "text",
+            found: "null".to_owned(),
+        })
+    };
     Ok(CaseloadRow {
-        client_id: r.get(c.client_id)?,
+        client_id: r.get_at(c.client_id)?,
         label: ClientLabel::new(
-            r.get_ref(c.family_name)?.as_str()?,
-            r.get_ref(c.given_name)?.as_str()?,
-            r.get_ref(c.reference)?.as_str()?,
+            text(c.family_name)?,
+            text(c.given_name)?,
+            text(c.reference)?,
         ),
-        area_id: r.get(c.area_id)?,
-        care_coordinator_id: r.get(c.care_coordinator_id)?,
-        consent: r.get(c.consent_to_share)?,
-        domestic_abuse: r.get(c.domestic_abuse)?,
-        flags: flags(r, &at.flags)?,
+        area_id: r.get_at(c.area_id)?,
+        care_coordinator_id: r.get_at(c.care_coordinator_id)?,
+        consent: r.get_at(c.consent_to_share)?,
+        domestic_abuse: r.get_at(c.domestic_abuse)?,
+        flags: flags_of(r, &at.flags)?,
         episode: EpisodeDates {
-            id: r.get(c.episode_id)?,
+            id: r.get_at(c.episode_id)?,
             referral_date: date_opt(r, c.referral_date)?,
             assessment_date: date_opt(r, c.assessment_date)?,
             care_plan_date: date_opt(r, c.care_plan_date)?,
-            engaged: r.get(c.engaged)?,
-            exit_plan: exit_plan.map(Box::from),
+            engaged: r.get_at(c.engaged)?,
+            exit_plan: r.text_at(c.exit_plan)?.map(Box::from),
             extension_review_date: date_opt(r, c.extension_review_date)?,
         },
         custody,
@@ -136,7 +143,7 @@ pub(super) fn by_name(a: &CaseloadRow, b: &CaseloadRow) -> Ordering {
 }
 
 /// A worker from a row of `id, name, login, role, area_id, active`.
-pub(super) fn worker_row(r: &super::sql::Row) -> super::sql::Result<Worker> {
+fn worker_row(r: &Row) -> sql::Result<Worker> {
     Ok(Worker {
         id: r.get("id")?,
         name: r.get("name")?,
@@ -179,7 +186,7 @@ impl Store {
                     intensive: r.get("intensive")?,
                 })
             })
-            .collect::<super::sql::Result<_>>()?)
+            .collect::<sql::Result<_>>()?)
     }
 
     /// Every worker, by name (byte order), those who have left (`active` false) too.
@@ -192,10 +199,7 @@ impl Store {
             self.conn.dialect().binary("name")
         );
         let rows = self.conn.query(&sql, &[])?;
-        Ok(rows
-            .iter()
-            .map(worker_row)
-            .collect::<super::sql::Result<_>>()?)
+        Ok(rows.iter().map(worker_row).collect::<sql::Result<_>>()?)
     }
 
     /// The active worker who signs in as `login`, if any.
@@ -213,6 +217,29 @@ impl Store {
             .as_ref()
             .map(worker_row)
             .transpose()?)
+    }
+
+    /// Hands each row of `sql` (a [`CASELOAD_SELECT`] with its conditions) to `each`,
+    /// as it is read, its columns looked up once for the whole read.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub(super) fn each_caseload_row(
+        &self,
+        sql: &str,
+        values: &[Value],
+        mut each: impl FnMut(CaseloadRow),
+    ) -> StoreResult<()> {
+        let mut at = None;
+        self.conn.scan(sql, values, |row| {
+            let at = match at {
+                Some(ref at) => at,
+                None => at.insert(CaseloadAt::of(row)?),
+            };
+            each(caseload_row(row, at)?);
+            Ok(())
+        })?;
+        Ok(())
     }
 
     /// The active caseload (clients with an open episode), in name order (the caseload
@@ -235,12 +262,12 @@ impl Store {
         let mut limits = Vec::new();
         let mut values = Vec::new();
         if let Some(area) = area_id {
-            limits.push("c.area_id = ?");
-            values.push(area);
+            values.push(Value::Integer(area));
+            limits.push(format!("c.area_id = ?{}", values.len()));
         }
         if let Some(worker) = worker_id {
-            limits.push("c.care_coordinator_id = ?");
-            values.push(worker);
+            values.push(Value::Integer(worker));
+            limits.push(format!("c.care_coordinator_id = ?{}", values.len()));
         }
         let limits = if limits.is_empty() {
             String::new()
@@ -250,28 +277,26 @@ impl Store {
         // Counted first, so the rows go straight into a vector of the right size: a
         // growing one would hold up to twice the caseload while it is copied.
         let count: i64 = self
-            .sqlite()?
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM client c
-               JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL {limits}"
-            ))?
-            .query_row(rusqlite::params_from_iter(&values), |r| r.get(0))?;
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT count(*) AS n FROM client c
+                       JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL {limits}"
+                ),
+                &values,
+            )?
+            .get_at(0)?;
         let mut rows = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
-        let mut stmt = self
-            .sqlite()?
-            .prepare_cached(&format!("{CASELOAD_SELECT} {limits}"))?;
-        let at = CaseloadAt::of(&stmt)?;
         let mut by_id: Vec<&Arc<CaseloadRow>> = previous.iter().collect();
         by_id.sort_unstable_by_key(|r| r.client_id);
-        for row in stmt.query_map(rusqlite::params_from_iter(values), |r| caseload_row(r, &at))? {
-            let row = row?;
+        self.each_caseload_row(&format!("{CASELOAD_SELECT} {limits}"), &values, |row| {
             let same = by_id
                 .binary_search_by_key(&row.client_id, |r| r.client_id)
                 .ok()
                 .map(|i| by_id[i])
                 .filter(|old| ***old == row);
             rows.push(same.map_or_else(|| Arc::new(row), Arc::clone));
-        }
+        })?;
         rows.sort_unstable_by(|a, b| by_name(a, b));
         Ok(rows)
     }

@@ -3,17 +3,52 @@
 //! Columns are read by name (a `&str`), or, in reads of many rows, by positions
 //! looked up by name once per statement with [`columns!`]; only a query of one
 //! column (a count, a pragma) reads position 0.
+//!
+//! Two sets: for rows of the SQL layer ([`code`], [`code_opt`], [`date_opt`],
+//! [`flags_of`], [`checklist`]; date-times read as `NaiveDateTime`), and for
+//! rusqlite's rows, which the store files not yet moved onto the SQL layer still read
+//! ([`vocab`], [`vocab_opt`], [`timestamp`], [`flags`]).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Row, RowIndex};
 
+use super::sql;
 use crate::domain::model::{Flags, Vocabulary};
 use crate::domain::release::Checklist;
 
+/// What column positions are looked up in: a prepared rusqlite statement, or a row of
+/// the SQL layer (whose names are its statement's).
+pub(super) trait Names {
+    /// The error of a name the statement lacks.
+    type Error;
+
+    /// The position of `column` among the result columns.
+    ///
+    /// # Errors
+    /// When there is no such column.
+    fn position(&self, column: &str) -> Result<usize, Self::Error>;
+}
+
+impl Names for rusqlite::Statement<'_> {
+    type Error = rusqlite::Error;
+
+    fn position(&self, column: &str) -> rusqlite::Result<usize> {
+        self.column_index(column)
+    }
+}
+
+impl Names for sql::Row {
+    type Error = sql::Error;
+
+    fn position(&self, column: &str) -> sql::Result<usize> {
+        self.index(column)
+    }
+}
+
 /// Declares a struct of column positions, one `usize` field per column name, and
-/// `of(statement)` to look them all up by name: a read of thousands of rows then
-/// names its columns without searching the names for every cell, and a column the
-/// query lacks fails when the statement is prepared, not on some later row.
+/// `of(statement or row)` to look them all up by name: a read of thousands of rows
+/// then names its columns without searching the names for every cell, and a column
+/// the query lacks fails at once, not on some later row.
 macro_rules! columns {
     ($(#[$doc:meta])* $vis:vis $name:ident { $($column:ident),* $(,)? }) => {
         $(#[$doc])*
@@ -22,16 +57,106 @@ macro_rules! columns {
         }
 
         impl $name {
-            /// Looks every column up by name in `stmt`'s result columns.
-            $vis fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+            /// Looks every column up by name in `source`'s result columns.
+            $vis fn of<S: $crate::store::read::Names>(source: &S) -> Result<Self, S::Error> {
                 Ok(Self {
-                    $($column: stmt.column_index(stringify!($column))?,)*
+                    $($column: source.position(stringify!($column))?,)*
                 })
             }
         }
     };
 }
 pub(super) use columns;
+
+/// A column of a row of the SQL layer: its name, or its position looked up once.
+pub(super) trait Column: Copy {
+    /// Its position in `row`.
+    ///
+    /// # Errors
+    /// [`sql::Error::NoColumn`] for a name the row lacks.
+    fn position(self, row: &sql::Row) -> sql::Result<usize>;
+}
+
+impl Column for usize {
+    fn position(self, _: &sql::Row) -> sql::Result<usize> {
+        Ok(self)
+    }
+}
+
+impl Column for &str {
+    fn position(self, row: &sql::Row) -> sql::Result<usize> {
+        row.index(self)
+    }
+}
+
+/// The error of a stored text that is not what its column holds.
+fn unexpected(row: &sql::Row, index: usize, wanted: &'static str, text: &str) -> sql::Error {
+    sql::Error::Conversion {
+        column: row.names()[index].clone(),
+        wanted,
+        found: format!("the text {text:?}"),
+    }
+}
+
+/// A vocabulary value stored as its code, from a row of the SQL layer.
+pub(super) fn code<T: Vocabulary>(row: &sql::Row, column: impl Column) -> sql::Result<T> {
+    let index = column.position(row)?;
+    code_opt(row, index)?.ok_or_else(|| sql::Error::Conversion {
+        column: row.names()[index].clone(),
+        wanted: std::any::type_name::<T>(),
+        found: "null".to_owned(),
+    })
+}
+
+/// An optional vocabulary value, from a row of the SQL layer.
+pub(super) fn code_opt<T: Vocabulary>(
+    row: &sql::Row,
+    column: impl Column,
+) -> sql::Result<Option<T>> {
+    let index = column.position(row)?;
+    row.text_at(index)?
+        .map(|text| {
+            T::from_code(text)
+                .ok_or_else(|| unexpected(row, index, std::any::type_name::<T>(), text))
+        })
+        .transpose()
+}
+
+/// An optional stored date, or the date part of a stored date-time, from a row of the
+/// SQL layer.
+pub(super) fn date_opt(row: &sql::Row, column: impl Column) -> sql::Result<Option<NaiveDate>> {
+    let index = column.position(row)?;
+    row.text_at(index)?
+        .map(|text| leading_date(text).ok_or_else(|| unexpected(row, index, "date", text)))
+        .transpose()
+}
+
+/// The release checklist, from the columns `at` found.
+pub(super) fn checklist(row: &sql::Row, at: &ChecklistColumns) -> sql::Result<Checklist> {
+    Ok(Checklist {
+        appointment_booked: row.get_at(at.appointment_booked)?,
+        prescriber_confirmed: row.get_at(at.prescriber_confirmed)?,
+        naloxone_given: row.get_at(at.naloxone_given)?,
+        accommodation_confirmed: row.get_at(at.accommodation_confirmed)?,
+        prison_team_contacted: row.get_at(at.prison_team_contacted)?,
+        dan_advised: row.get_at(at.dan_advised)?,
+    })
+}
+
+/// The flags, from the columns `at` found in a row of the SQL layer.
+pub(super) fn flags_of(row: &sql::Row, at: &FlagColumns) -> sql::Result<Flags> {
+    Ok(Flags {
+        iom: row.get_at(at.iom)?,
+        ppo: row.get_at(at.ppo)?,
+        mappa: row.get_at(at.mappa)?,
+        marac: row.get_at(at.marac)?,
+        matac: row.get_at(at.matac)?,
+        approved_premises: row.get_at(at.approved_premises)?,
+        drr: row.get_at(at.drr)?,
+        atr: row.get_at(at.atr)?,
+        licence_condition: row.get_at(at.licence_condition)?,
+    })
+}
 
 columns! {
     /// Where a query put the nine flag columns (`iom` .. `licence_condition`).
@@ -79,27 +204,6 @@ pub(super) fn vocab_opt<T: Vocabulary>(
         .transpose()
 }
 
-/// A vocabulary value stored as its code, from a row of the SQL layer.
-pub(super) fn code<T: Vocabulary>(row: &super::sql::Row, column: &str) -> super::sql::Result<T> {
-    let text: String = row.get(column)?;
-    T::from_code(&text).ok_or_else(|| super::sql::Error::Conversion {
-        column: column.to_owned(),
-        wanted: std::any::type_name::<T>(),
-        found: format!("the text {text:?}"),
-    })
-}
-
-/// An optional vocabulary value, from a row of the SQL layer.
-pub(super) fn code_opt<T: Vocabulary>(
-    row: &super::sql::Row,
-    column: &str,
-) -> super::sql::Result<Option<T>> {
-    match row.get::<Option<String>>(column)? {
-        None => Ok(None),
-        Some(_) => code(row, column).map(Some),
-    }
-}
-
 /// A stored `YYYY-MM-DD HH:MM` date-time.
 pub(super) fn timestamp(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<NaiveDateTime> {
     let index = position(r, index)?;
@@ -128,29 +232,6 @@ pub(super) fn leading_date(text: &str) -> Option<NaiveDate> {
         digits(5..7)?,
         digits(8..10)?,
     )
-}
-
-/// An optional stored date, or the date part of a stored date-time.
-pub(super) fn date_opt(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<Option<NaiveDate>> {
-    let index = position(r, index)?;
-    match r.get_ref(index)?.as_str_or_null()? {
-        None => Ok(None),
-        Some(text) => leading_date(text)
-            .map(Some)
-            .ok_or_else(|| conversion_error(index, text)),
-    }
-}
-
-/// The release checklist, from the columns `at` found.
-pub(super) fn checklist(r: &Row<'_>, at: &ChecklistColumns) -> rusqlite::Result<Checklist> {
-    Ok(Checklist {
-        appointment_booked: r.get(at.appointment_booked)?,
-        prescriber_confirmed: r.get(at.prescriber_confirmed)?,
-        naloxone_given: r.get(at.naloxone_given)?,
-        accommodation_confirmed: r.get(at.accommodation_confirmed)?,
-        prison_team_contacted: r.get(at.prison_team_contacted)?,
-        dan_advised: r.get(at.dan_advised)?,
-    })
 }
 
 /// The flags, from the columns `at` found.

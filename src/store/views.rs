@@ -1,9 +1,8 @@
 //! Reads for the breaches, releases and client-record views. Columns are read by
 //! name; a column two joined tables share gets an alias saying whose it is.
 
-use rusqlite::{OptionalExtension, Row};
-
-use super::read::{ChecklistColumns, FlagColumns, checklist, flags, timestamp, vocab, vocab_opt};
+use super::read::{ChecklistColumns, FlagColumns, checklist, code, code_opt, flags_of};
+use super::sql::{self, Row, Value};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::handover::{Handover, PRISON_NOT_KNOWN};
 use crate::domain::model::Substance;
@@ -21,7 +20,7 @@ const CLIENT_REF: &str =
     EXISTS (SELECT 1 FROM episode e WHERE e.client_id = c.id AND e.closure_date IS NULL)
         AS on_caseload";
 
-fn client_ref(r: &Row<'_>) -> rusqlite::Result<ClientRef> {
+fn client_ref(r: &Row) -> sql::Result<ClientRef> {
     Ok(ClientRef {
         client_id: r.get("client_id")?,
         reference: r.get("reference")?,
@@ -32,14 +31,14 @@ fn client_ref(r: &Row<'_>) -> rusqlite::Result<ClientRef> {
     })
 }
 
-fn breach_row(r: &Row<'_>) -> rusqlite::Result<BreachRow> {
+fn breach_row(r: &Row) -> sql::Result<BreachRow> {
     Ok(BreachRow {
         client: client_ref(r)?,
         id: r.get("breach_id")?,
-        rag: vocab(r, "rag")?,
-        raised_at: timestamp(r, "raised_at")?,
-        deadline: timestamp(r, "deadline")?,
-        status: vocab(r, "status")?,
+        rag: code(r, "rag")?,
+        raised_at: r.get("raised_at")?,
+        deadline: r.get("deadline")?,
+        status: code(r, "status")?,
         resolution_date: r.get("resolution_date")?,
         tried: tried(r)?,
     })
@@ -47,11 +46,11 @@ fn breach_row(r: &Row<'_>) -> rusqlite::Result<BreachRow> {
 
 /// What was tried to re-engage since a breach, from the columns `tried_count`,
 /// `tried_at` and `tried_how`.
-pub(super) fn tried(r: &Row<'_>) -> rusqlite::Result<Tried> {
+pub(super) fn tried(r: &Row) -> sql::Result<Tried> {
     Ok(Tried {
         count: r.get("tried_count")?,
-        last: match r.get::<_, Option<String>>("tried_at")? {
-            Some(_) => Some((timestamp(r, "tried_at")?, vocab(r, "tried_how")?)),
+        last: match r.get("tried_at")? {
+            Some(at) => Some((at, code(r, "tried_how")?)),
             None => None,
         },
     })
@@ -83,9 +82,8 @@ impl Store {
                   ORDER BY b.resolution_date DESC, b.id DESC"
             )
         };
-        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], breach_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = self.conn.query(&sql, &[])?;
+        Ok(rows.iter().map(breach_row).collect::<sql::Result<_>>()?)
     }
 
     /// Everyone in custody now, soonest expected release first (unknown dates last).
@@ -103,20 +101,21 @@ impl Store {
               ORDER BY coalesce(cu.earliest_release_date, cu.expected_release_date) IS NULL,
                        coalesce(cu.earliest_release_date, cu.expected_release_date), cu.id"
         );
-        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
-        let at = ChecklistColumns::of(&stmt)?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ReleaseRow {
-                client: client_ref(r)?,
-                id: r.get("custody_id")?,
-                prison: r.get("prison")?,
-                expected_release_date: r.get("expected_release_date")?,
-                earliest_release_date: r.get("earliest_release_date")?,
-                release_type: vocab_opt(r, "release_type")?,
-                checklist: checklist(r, &at)?,
+        let rows = self.conn.query(&sql, &[])?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                Ok(ReleaseRow {
+                    client: client_ref(r)?,
+                    id: r.get("custody_id")?,
+                    prison: r.get("prison")?,
+                    expected_release_date: r.get("expected_release_date")?,
+                    earliest_release_date: r.get("earliest_release_date")?,
+                    release_type: code_opt(r, "release_type")?,
+                    checklist: checklist(r, &ChecklistColumns::of(r)?)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect::<sql::Result<_>>()?)
     }
 
     /// The client id for a reference (ignoring case), if there is one.
@@ -125,13 +124,13 @@ impl Store {
     /// An SQLite error.
     pub fn client_id_by_reference(&self, reference: &str) -> StoreResult<Option<i64>> {
         Ok(self
-            .sqlite()?
-            .query_row(
-                "SELECT id FROM client WHERE reference = ?1 COLLATE NOCASE",
-                [reference.trim()],
-                |r| r.get("id"),
-            )
-            .optional()?)
+            .conn
+            .query_opt(
+                "SELECT id FROM client WHERE lower(reference) = lower(?1)",
+                &[reference.trim().into()],
+            )?
+            .map(|r| r.get("id"))
+            .transpose()?)
     }
 
     /// Everything about one client, for the client record view: one query per
@@ -158,9 +157,9 @@ impl Store {
                 client_id,
                 |r| {
                     Ok(AssessmentRecord {
-                        kind: vocab(r, "kind")?,
-                        appointment_at: timestamp(r, "appointment_at")?,
-                        outcome: vocab_opt(r, "outcome")?,
+                        kind: code(r, "kind")?,
+                        appointment_at: r.get("appointment_at")?,
+                        outcome: code_opt(r, "outcome")?,
                         id: r.get("id")?,
                     })
                 },
@@ -173,7 +172,7 @@ impl Store {
                 |r| {
                     Ok(ModalityRecord {
                         id: r.get("id")?,
-                        kind: vocab(r, "kind")?,
+                        kind: code(r, "kind")?,
                         started_on: r.get("started_on")?,
                         ended_on: r.get("ended_on")?,
                         completed: r.get("completed")?,
@@ -193,8 +192,8 @@ impl Store {
                 |r| {
                     Ok(ReengagementRecord {
                         breach_id: r.get("breach_id")?,
-                        at: timestamp(r, "attempted_at")?,
-                        how: vocab(r, "how")?,
+                        at: r.get("attempted_at")?,
+                        how: code(r, "how")?,
                         note: r.get("note")?,
                     })
                 },
@@ -206,8 +205,8 @@ impl Store {
                 |r| {
                     Ok(TestRecord {
                         tested_on: r.get("tested_on")?,
-                        kind: vocab(r, "kind")?,
-                        result: vocab(r, "result")?,
+                        kind: code(r, "kind")?,
+                        result: code(r, "result")?,
                     })
                 },
             )?,
@@ -218,8 +217,8 @@ impl Store {
                 client_id,
                 |r| {
                     Ok(ContactRecord {
-                        contact_at: timestamp(r, "contact_at")?,
-                        kind: vocab(r, "kind")?,
+                        contact_at: r.get("contact_at")?,
+                        kind: code(r, "kind")?,
                         worker: r.get("worker")?,
                         note: r.get("note")?,
                     })
@@ -232,7 +231,7 @@ impl Store {
 
     /// The client row itself, with the names of its area and care co-ordinator.
     fn profile(&self, client_id: i64) -> StoreResult<Profile> {
-        let mut stmt = self.sqlite()?.prepare_cached(
+        let row = self.conn.query_opt(
             "SELECT c.id, c.reference, c.given_name, c.family_name, c.date_of_birth, c.sex,
                     c.ethnicity, c.nhs_number, a.name AS area, w.name AS care_coordinator,
                     c.consent_date, c.substance_1, c.substance_2, c.substance_3, c.iom, c.ppo,
@@ -243,46 +242,45 @@ impl Store {
                FROM client c JOIN area a ON a.id = c.area_id
                LEFT JOIN worker w ON w.id = c.care_coordinator_id
               WHERE c.id = ?1",
+            &[Value::Integer(client_id)],
         )?;
-        let at = FlagColumns::of(&stmt)?;
-        stmt.query_row([client_id], |r| {
-            let substances = ["substance_1", "substance_2", "substance_3"]
-                .into_iter()
-                .map(|column| vocab_opt::<Substance>(r, column))
-                .collect::<rusqlite::Result<Vec<_>>>()?
-                .into_iter()
-                .flatten()
-                .collect();
-            Ok(Profile {
-                id: r.get("id")?,
-                reference: r.get("reference")?,
-                given_name: r.get("given_name")?,
-                family_name: r.get("family_name")?,
-                date_of_birth: r.get("date_of_birth")?,
-                sex: vocab(r, "sex")?,
-                ethnicity: vocab(r, "ethnicity")?,
-                nhs_number: r.get("nhs_number")?,
-                area: r.get("area")?,
-                care_coordinator: r.get("care_coordinator")?,
-                consent_date: r.get("consent_date")?,
-                substances,
-                flags: flags(r, &at)?,
-                version: r.get("version")?,
-                gp_practice: r.get("gp_practice")?,
-                prescriber: r.get("prescriber")?,
-                domestic_abuse: r.get("domestic_abuse")?,
-            })
-        })
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound {
-            entity: "client",
-            key: format!("#{client_id}"),
+        let Some(r) = row else {
+            return Err(StoreError::NotFound {
+                entity: "client",
+                key: format!("#{client_id}"),
+            });
+        };
+        let substances = ["substance_1", "substance_2", "substance_3"]
+            .into_iter()
+            .map(|column| code_opt::<Substance>(&r, column))
+            .collect::<sql::Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        Ok(Profile {
+            id: r.get("id")?,
+            reference: r.get("reference")?,
+            given_name: r.get("given_name")?,
+            family_name: r.get("family_name")?,
+            date_of_birth: r.get("date_of_birth")?,
+            sex: code(&r, "sex")?,
+            ethnicity: code(&r, "ethnicity")?,
+            nhs_number: r.get("nhs_number")?,
+            area: r.get("area")?,
+            care_coordinator: r.get("care_coordinator")?,
+            consent_date: r.get("consent_date")?,
+            substances,
+            flags: flags_of(&r, &FlagColumns::of(&r)?)?,
+            version: r.get("version")?,
+            gp_practice: r.get("gp_practice")?,
+            prescriber: r.get("prescriber")?,
+            domestic_abuse: r.get("domestic_abuse")?,
         })
     }
 
     /// The client's custody episodes, newest first, with their hand-overs.
     fn custody_records(&self, client_id: i64) -> StoreResult<Vec<CustodyRecord>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
+        self.list(
             "SELECT prison, reception_date, expected_release_date, earliest_release_date,
                     release_type, appointment_booked, prescriber_confirmed, naloxone_given,
                     accommodation_confirmed, prison_team_contacted, dan_advised, reception_kind,
@@ -291,36 +289,35 @@ impl Store {
                     handover_prescribing, handover_consent,
                     nullif(trim(handover_waived), '') AS handover_waived
                FROM custody WHERE client_id = ?1 ORDER BY reception_date DESC, id DESC",
-        )?;
-        let at = ChecklistColumns::of(&stmt)?;
-        let rows = stmt.query_map([client_id], |r| {
-            let prison: String = r.get("prison")?;
-            let handover_with: Option<String> = r.get("handover_with")?;
-            let handover_waived: Option<String> = r.get("handover_waived")?;
-            let handover = Handover {
-                prison_known: prison != PRISON_NOT_KNOWN,
-                named: handover_with.is_some(),
-                contacted_on: r.get("handover_on")?,
-                prescribing_confirmed: r.get("handover_prescribing")?,
-                consent_confirmed: r.get("handover_consent")?,
-                waived: handover_waived.is_some(),
-            };
-            Ok(CustodyRecord {
-                handover,
-                handover_with,
-                handover_waived,
-                prison,
-                reception_date: r.get("reception_date")?,
-                reception_kind: vocab_opt(r, "reception_kind")?,
-                expected_release_date: r.get("expected_release_date")?,
-                earliest_release_date: r.get("earliest_release_date")?,
-                release_type: vocab_opt(r, "release_type")?,
-                checklist: checklist(r, &at)?,
-                actual_release_date: r.get("actual_release_date")?,
-                id: r.get("id")?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            client_id,
+            |r| {
+                let prison: String = r.get("prison")?;
+                let handover_with: Option<String> = r.get("handover_with")?;
+                let handover_waived: Option<String> = r.get("handover_waived")?;
+                let handover = Handover {
+                    prison_known: prison != PRISON_NOT_KNOWN,
+                    named: handover_with.is_some(),
+                    contacted_on: r.get("handover_on")?,
+                    prescribing_confirmed: r.get("handover_prescribing")?,
+                    consent_confirmed: r.get("handover_consent")?,
+                    waived: handover_waived.is_some(),
+                };
+                Ok(CustodyRecord {
+                    handover,
+                    handover_with,
+                    handover_waived,
+                    prison,
+                    reception_date: r.get("reception_date")?,
+                    reception_kind: code_opt(r, "reception_kind")?,
+                    expected_release_date: r.get("expected_release_date")?,
+                    earliest_release_date: r.get("earliest_release_date")?,
+                    release_type: code_opt(r, "release_type")?,
+                    checklist: checklist(r, &ChecklistColumns::of(r)?)?,
+                    actual_release_date: r.get("actual_release_date")?,
+                    id: r.get("id")?,
+                })
+            },
+        )
     }
 
     /// Audit rows about the client row and the rows that belong to it.
@@ -358,22 +355,21 @@ impl Store {
         &self,
         sql: &str,
         id: i64,
-        map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+        map: impl FnMut(&Row) -> sql::Result<T>,
     ) -> StoreResult<Vec<T>> {
-        let mut stmt = self.sqlite()?.prepare_cached(sql)?;
-        let rows = stmt.query_map([id], map)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = self.conn.query(sql, &[Value::Integer(id)])?;
+        Ok(rows.iter().map(map).collect::<sql::Result<_>>()?)
     }
 }
 
 /// One episode of the client record.
-fn episode_record(r: &Row<'_>) -> rusqlite::Result<EpisodeRecord> {
+fn episode_record(r: &Row) -> sql::Result<EpisodeRecord> {
     let extension: Option<String> = r.get("extension_reason")?;
-    let closure = r.get::<_, Option<chrono::NaiveDate>>("closure_date")?;
+    let closure = r.get::<Option<chrono::NaiveDate>>("closure_date")?;
     Ok(EpisodeRecord {
         id: r.get("id")?,
         referral_date: r.get("referral_date")?,
-        referral_source: vocab(r, "referral_source")?,
+        referral_source: code(r, "referral_source")?,
         assessment_date: r.get("assessment_date")?,
         dan_advised: r.get("dan_advised")?,
         care_plan_date: r.get("care_plan_date")?,
@@ -384,7 +380,7 @@ fn episode_record(r: &Row<'_>) -> rusqlite::Result<EpisodeRecord> {
         exit_plan: r.get("exit_plan")?,
         extension: extension.zip(r.get("extension_review_date")?),
         closure: match closure {
-            Some(date) => Some((date, vocab(r, "exit_reason")?)),
+            Some(date) => Some((date, code(r, "exit_reason")?)),
             None => None,
         },
         follows_order: r.get("follows_order_id")?,

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
-use rusqlite::types::Value;
 
-use super::queries::{CASELOAD_SELECT, CaseloadAt, by_name, caseload_row};
-use super::read::{leading_date, timestamp, vocab};
+use super::queries::{CASELOAD_SELECT, by_name};
+use super::read::{code, leading_date};
+use super::sql::{self, Value};
 use super::views::tried;
 use super::{Store, StoreResult};
 use crate::domain::model::CaseloadRow;
@@ -139,12 +139,8 @@ impl Store {
              {CASELOAD_SELECT} WHERE c.id IN (SELECT id FROM candidate){limits}",
             parts.join(" UNION ALL ")
         );
-        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
-        let at = CaseloadAt::of(&stmt)?;
-        let mut rows = stmt
-            .query_map(rusqlite::params_from_iter(values), |r| caseload_row(r, &at))?
-            .map(|row| row.map(Arc::new))
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut rows = Vec::new();
+        self.each_caseload_row(&sql, &values, |row| rows.push(Arc::new(row)))?;
         rows.sort_unstable_by(|a, b| by_name(a, b));
         Ok(rows)
     }
@@ -195,12 +191,8 @@ impl Store {
             CASELOAD_SELECT.to_owned()
         };
         let sql = format!("{select} {limits} {order}");
-        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
-        let at = CaseloadAt::of(&stmt)?;
-        let mut rows = stmt
-            .query_map(rusqlite::params_from_iter(values), |r| caseload_row(r, &at))?
-            .map(|row| row.map(Arc::new))
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut rows = Vec::new();
+        self.each_caseload_row(&sql, &values, |row| rows.push(Arc::new(row)))?;
         in_name_order(&mut rows);
         Ok(rows)
     }
@@ -380,14 +372,12 @@ impl Store {
                LEFT JOIN client_last_contact lc ON lc.client_id = c.id
              {limits} ORDER BY {sort} LIMIT {limit}"
         );
-        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
-        let width = stmt.column_count();
-        let found = stmt.query_map(rusqlite::params_from_iter(values), |row| {
-            (0..width)
-                .map(|i| row.get::<_, Value>(i))
-                .collect::<rusqlite::Result<Vec<_>>>()
-        })?;
-        Ok(found.collect::<rusqlite::Result<_>>()?)
+        Ok(self
+            .conn
+            .query(&sql, values)?
+            .into_iter()
+            .map(sql::Row::into_values)
+            .collect())
     }
 
     /// Outstanding breaches as the Today queue ranks them, in the order of
@@ -398,7 +388,7 @@ impl Store {
     /// # Errors
     /// An SQLite error.
     pub fn open_breaches(&self) -> StoreResult<Vec<OpenBreach>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
+        let rows = self.conn.query(
             "SELECT b.client_id, b.rag, b.raised_at, b.deadline,
                     (SELECT count(*) FROM reengagement r WHERE r.breach_id = b.id) AS tried_count,
                     (SELECT r.attempted_at FROM reengagement r WHERE r.breach_id = b.id
@@ -406,16 +396,17 @@ impl Store {
                     (SELECT r.how FROM reengagement r WHERE r.breach_id = b.id
                       ORDER BY r.attempted_at DESC, r.id DESC LIMIT 1) AS tried_how
                FROM breach b WHERE b.status = 'outstanding' ORDER BY b.deadline, b.id",
+            &[],
         )?;
-        let rows = stmt.query_map([], |r| {
+        let breaches = rows.iter().map(|r| {
             Ok(OpenBreach {
                 client_id: r.get("client_id")?,
-                rag: vocab(r, "rag")?,
-                deadline: timestamp(r, "deadline")?,
-                raised_at: timestamp(r, "raised_at")?,
+                rag: code(r, "rag")?,
+                deadline: r.get("deadline")?,
+                raised_at: r.get("raised_at")?,
                 tried: tried(r)?,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        });
+        Ok(breaches.collect::<sql::Result<_>>()?)
     }
 }

@@ -164,3 +164,102 @@ fn areas_and_workers_come_in_sqlites_order_whatever_the_databases_collation() {
     );
     assert_eq!(on_postgres.worker_by_login("nobody").unwrap(), None);
 }
+
+#[test]
+fn the_views_read_the_same_rows_on_postgres_as_on_sqlite() {
+    let Some((_pg, on_postgres)) = crate::postgres::demo_on_postgres() else {
+        return;
+    };
+    let (_dir, on_sqlite) = demo_store();
+    let caseload = on_sqlite.caseload(None, None, &[]).unwrap();
+    assert_eq!(on_postgres.caseload(None, None, &[]).unwrap(), caseload);
+    let held = caseload.iter().find_map(|r| r.care_coordinator_id).unwrap();
+    let area = caseload[0].area_id;
+    for limits in [
+        (Some(area), None),
+        (None, Some(held)),
+        (Some(area), Some(held)),
+    ] {
+        let rows = on_sqlite.caseload(limits.0, limits.1, &[]).unwrap();
+        assert!(
+            !rows.is_empty() && rows.len() < caseload.len(),
+            "{limits:?}"
+        );
+        assert_eq!(on_postgres.caseload(limits.0, limits.1, &[]).unwrap(), rows);
+    }
+    // The demo has custody rows and contacts (its orders are in the next test).
+    assert!(caseload.iter().any(|r| r.custody.is_some()));
+    assert!(caseload.iter().any(|r| r.last_contact.is_some()));
+
+    for outstanding in [true, false] {
+        let breaches = on_sqlite.breaches(outstanding).unwrap();
+        assert!(!breaches.is_empty());
+        assert_eq!(on_postgres.breaches(outstanding).unwrap(), breaches);
+    }
+    let releases = on_sqlite.releases().unwrap();
+    assert!(!releases.is_empty());
+    assert_eq!(on_postgres.releases().unwrap(), releases);
+    assert_eq!(
+        on_postgres.open_breaches().unwrap(),
+        on_sqlite.open_breaches().unwrap()
+    );
+
+    // Every client's record: orders, custody, breaches, contacts, audit rows.
+    for row in &caseload {
+        let record = on_sqlite.client_record(row.client_id).unwrap();
+        assert_eq!(on_postgres.client_record(row.client_id).unwrap(), record);
+    }
+    let reference = caseload[7].label.reference().to_lowercase();
+    assert_eq!(
+        on_postgres.client_id_by_reference(&reference).unwrap(),
+        Some(caseload[7].client_id)
+    );
+    assert_eq!(on_postgres.client_id_by_reference("no such").unwrap(), None);
+    assert!(matches!(
+        on_postgres.client_record(-1),
+        Err(caseload::store::StoreError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn an_order_and_its_review_are_recorded_and_read_back_alike_on_both_engines() {
+    use caseload::store::Change;
+
+    let (_dir, store, team) = crate::common::team_store();
+    let (_copy_dir, copy, _) = crate::common::team_store();
+    let Some((_pg, mut on_postgres)) = copied(copy) else {
+        return;
+    };
+    let mut on_sqlite = store;
+    let mut records = Vec::new();
+    for store in [&mut on_sqlite, &mut on_postgres] {
+        let lead = as_login("lead");
+        store
+            .apply(&lead, &crate::court_orders::community_order(team.c1))
+            .unwrap();
+        store
+            .apply(
+                &lead,
+                &Change::AddReview {
+                    client_id: team.c1,
+                    on: crate::common::date("2026-12-01"),
+                },
+            )
+            .unwrap();
+        let again = store
+            .apply(&lead, &crate::court_orders::community_order(team.c1))
+            .unwrap_err();
+        assert!(
+            again.to_string().contains("already has a court order"),
+            "{again}"
+        );
+        let rows = store.caseload(None, None, &[]).unwrap();
+        records.push((store.client_record(team.c1).unwrap(), rows));
+    }
+    let (record, rows) = &records[0];
+    assert_eq!(record.orders.len(), 1);
+    assert_eq!(record.orders[0].reviews.len(), 1);
+    let c1 = rows.iter().find(|r| r.client_id == team.c1).unwrap();
+    assert_eq!(c1.order.as_ref().unwrap().reviews.len(), 1);
+    assert_eq!(records[1], records[0]);
+}

@@ -19,6 +19,11 @@ impl Row {
         Self { names, values }
     }
 
+    /// The values, to be written over by the next row of the same statement.
+    pub(super) fn values_mut(&mut self) -> &mut [Value] {
+        &mut self.values
+    }
+
     /// The position of `column` among the statement's result columns.
     ///
     /// # Errors
@@ -52,6 +57,25 @@ impl Row {
             wanted: std::any::type_name::<T>(),
             found,
         })
+    }
+
+    /// The text at position `index`, borrowed (`None` for NULL): a read of many rows
+    /// parses dates and codes without copying them first.
+    ///
+    /// # Errors
+    /// [`Error::NoColumn`] past the last column, or [`Error::Conversion`] for a value
+    /// that is not text.
+    pub fn text_at(&self, index: usize) -> Result<Option<&str>> {
+        match self.values.get(index) {
+            None => Err(Error::NoColumn(format!("#{index}"))),
+            Some(Value::Null) => Ok(None),
+            Some(Value::Text(text)) => Ok(Some(text)),
+            Some(other) => Err(Error::Conversion {
+                column: self.names[index].clone(),
+                wanted: "text",
+                found: other.kind().to_owned(),
+            }),
+        }
     }
 
     /// The statement's column names, in order.

@@ -98,6 +98,15 @@ impl FromValue for u32 {
     }
 }
 
+impl FromValue for u8 {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Integer(i) => u8::try_from(*i).map_err(|_| format!("the integer {i}")),
+            other => Err(other.kind().to_owned()),
+        }
+    }
+}
+
 impl FromValue for bool {
     fn from_value(value: &Value) -> Result<Self, String> {
         match value {
@@ -173,6 +182,41 @@ pub(super) fn from_sqlite(value: rusqlite::types::ValueRef<'_>) -> Option<Value>
         ValueRef::Text(t) => Some(Value::Text(String::from_utf8_lossy(t).into_owned())),
         ValueRef::Blob(_) => None,
     }
+}
+
+/// `value` written over `into`, reusing text buffers: the one `into` holds, or one
+/// from `spare`, where a text written over by a number or NULL leaves its buffer. A
+/// read of many rows then allocates nothing per row. `false` for a blob (which
+/// caseload never stores).
+pub(super) fn refill_from_sqlite(
+    into: &mut Value,
+    value: rusqlite::types::ValueRef<'_>,
+    spare: &mut Vec<String>,
+) -> bool {
+    use rusqlite::types::ValueRef;
+    let new = match value {
+        ValueRef::Text(t) => {
+            let text = std::str::from_utf8(t)
+                .map_or_else(|_| String::from_utf8_lossy(t), std::borrow::Cow::Borrowed);
+            if let Value::Text(buffer) = into {
+                buffer.clear();
+                buffer.push_str(&text);
+                return true;
+            }
+            let mut buffer = spare.pop().unwrap_or_default();
+            buffer.clear();
+            buffer.push_str(&text);
+            Value::Text(buffer)
+        }
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Integer(i),
+        ValueRef::Real(r) => Value::Real(r),
+        ValueRef::Blob(_) => return false,
+    };
+    if let Value::Text(old) = std::mem::replace(into, new) {
+        spare.push(old);
+    }
+    true
 }
 
 /// Whether PostgreSQL's type `ty` holds text.
