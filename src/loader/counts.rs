@@ -2,14 +2,13 @@
 //! the first screen: on two cores the two reads overlap, so the counts are on screen
 //! about as soon as the first screen instead of a count of every area after it.
 
-use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use chrono::NaiveDate;
 
 use super::first::{AreasRead, read_area_counts};
 use crate::domain::triage::TriageConfig;
-use crate::store::{Access, Store, StoreResult};
+use crate::store::{Access, StoreResult, Target};
 
 /// A thread that counts what the Areas view shows, on its own read-only connection.
 pub(super) struct Counter {
@@ -23,16 +22,16 @@ pub(super) struct Counter {
 }
 
 impl Counter {
-    /// Opens a read-only connection to `path` and starts the thread; with the handle
+    /// Opens a read-only connection to `target` and starts the thread; with the handle
     /// that stops a count under way (a newer request makes it useless).
     ///
     /// # Errors
     /// The store's error if the file cannot be opened.
     pub(super) fn start(
-        path: &Path,
+        target: &Target,
         triage: &TriageConfig,
     ) -> StoreResult<(Self, rusqlite::InterruptHandle)> {
-        let store = Store::open(path, Access::ReadOnly)?;
+        let store = target.open(Access::ReadOnly)?;
         store.limit_page_cache(256)?;
         let interrupt = store.interrupt_handle()?;
         let (jobs, incoming) = channel::<(u64, NaiveDate)>();

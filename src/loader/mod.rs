@@ -19,7 +19,7 @@ use crate::app::Data;
 use crate::domain::model::CaseloadRow;
 use crate::domain::triage::TriageConfig;
 use crate::report::{self, Report, ReportOptions};
-use crate::store::{Access, Store, StoreError, StoreResult};
+use crate::store::{Access, Store, StoreError, StoreResult, Target};
 
 mod counts;
 mod first;
@@ -92,7 +92,7 @@ pub enum Delivery {
 pub struct Loader {
     /// The database read, and how each snapshot's Today queue is ranked: kept to start
     /// a new reader if this one goes.
-    path: PathBuf,
+    target: Target,
     triage: TriageConfig,
     jobs: Sender<Job>,
     answers: Receiver<Answer>,
@@ -208,16 +208,16 @@ impl Counted {
 }
 
 impl Loader {
-    /// Opens a read-only connection to `path` and starts the thread, which ranks each
+    /// Opens a read-only connection to `target` and starts the thread, which ranks each
     /// snapshot's Today queue with `triage`.
     ///
     /// # Errors
     /// The store's error if the file cannot be opened.
-    pub fn spawn(path: &Path, triage: TriageConfig) -> StoreResult<Self> {
+    pub fn spawn(target: &Target, triage: TriageConfig) -> StoreResult<Self> {
         let counted = Arc::new(AtomicU64::new(0));
-        let reader = start_reader(path, &triage, &counted, &channel().1)?;
+        let reader = start_reader(target, &triage, &counted, &channel().1)?;
         Ok(Self {
-            path: path.to_owned(),
+            target: target.clone(),
             triage,
             jobs: reader.jobs,
             answers: reader.answers,
@@ -240,7 +240,7 @@ impl Loader {
         let Err(SendError(job)) = self.jobs.send(job) else {
             return;
         };
-        match start_reader(&self.path, &self.triage, &self.counted, &self.answers) {
+        match start_reader(&self.target, &self.triage, &self.counted, &self.answers) {
             Ok(reader) => {
                 self.restart_failed = None;
                 self.jobs = reader.jobs;
@@ -372,16 +372,16 @@ impl Loader {
     }
 }
 
-/// Opens a read-only connection to `path` and starts a reader's thread on it, which
+/// Opens a read-only connection to `target` and starts a reader's thread on it, which
 /// ranks each snapshot's Today queue with `triage` and counts returns in `counted`.
 /// `left` (answers an earlier reader sent before it went) are handed over first.
 fn start_reader(
-    path: &Path,
+    target: &Target,
     triage: &TriageConfig,
     counted: &Arc<AtomicU64>,
     left: &Receiver<Answer>,
 ) -> StoreResult<Reader> {
-    let store = Store::open(path, Access::ReadOnly)?;
+    let store = target.open(Access::ReadOnly)?;
     store.limit_page_cache(256)?;
     let (jobs, incoming) = channel::<Job>();
     let (outgoing, answers) = channel();
@@ -392,13 +392,13 @@ fn start_reader(
     let counts = Arc::clone(counted);
     let reading = Arc::new(AtomicBool::new(false));
     let interrupt = store.interrupt_handle()?;
-    let (mut areas, counts_interrupt) = counts::Counter::start(path, triage)?;
+    let (mut areas, counts_interrupt) = counts::Counter::start(target, triage)?;
     let busy = Arc::clone(&reading);
-    let (path, triage) = (path.to_owned(), triage.clone());
+    let triage = triage.clone();
     std::thread::spawn(move || {
         let mut returns = Counted::default();
         while let Ok(first) = incoming.recv() {
-            if told_to_stop(&path) {
+            if told_to_stop(store.path()) {
                 return;
             }
             // Keep only the newest job of each kind: older answers would be thrown

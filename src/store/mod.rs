@@ -34,6 +34,7 @@ mod sample;
 pub mod share;
 pub mod sql;
 mod staff;
+mod target;
 mod tx;
 mod undo;
 mod update;
@@ -73,6 +74,7 @@ pub use postgres::postgres_url;
 pub use private_copy::PrivateCopy;
 pub use report::{NewTally, ReplacedTally};
 pub use sample::{Draw, Offences, SampleMember};
+pub use target::Target;
 use tx::Audited;
 pub use tx::Tx;
 pub use window::{Only, Window, in_name_order};
@@ -124,6 +126,7 @@ impl Location {
 pub struct Store {
     conn: sql::Connection,
     location: Location,
+    target: Target,
     access: Access,
     lock: LockPolicy,
 }
@@ -347,6 +350,7 @@ impl Store {
         Ok(Self {
             conn: wrapped,
             location: Location::File(path.to_path_buf()),
+            target: Target(path.to_path_buf()),
             access,
             lock: lock::process_policy(),
         })
@@ -390,6 +394,12 @@ impl Store {
     #[must_use]
     pub fn location(&self) -> &Location {
         &self.location
+    }
+
+    /// What opens this store's database again (a PostgreSQL URL with its password).
+    #[must_use]
+    pub fn target(&self) -> Target {
+        self.target.clone()
     }
 
     /// The SQLite connection, for store code that still uses rusqlite directly (while

@@ -45,6 +45,7 @@ impl Store {
         let mut store = Self {
             conn,
             location: Location::Postgres(shown),
+            target: super::Target(PathBuf::from(url)),
             access: Access::ReadWrite,
             lock: lock::process_policy(),
         };
@@ -86,6 +87,7 @@ impl Store {
         Ok(Self {
             conn,
             location: Location::Postgres(shown),
+            target: super::Target(PathBuf::from(url)),
             access,
             lock: lock::process_policy(),
         })

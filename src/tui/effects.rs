@@ -242,7 +242,7 @@ pub fn delivered(delivery: StoreResult<Delivery>) -> Vec<Done> {
 /// # Errors
 /// A store error, as [`Interpreter::perform`] returns it.
 pub fn perform(store: &mut Store, app: &mut App, effect: Effect) -> StoreResult<()> {
-    let mut loader = Loader::spawn(store.path(), app.rules().triage.clone())?;
+    let mut loader = Loader::spawn(&store.target(), app.rules().triage.clone())?;
     let (mut snapshots, mut reports) = (0_usize, 0_usize);
     let mut next = Some(effect);
     loop {
@@ -290,7 +290,7 @@ pub fn initial_app(
     size: (u16, u16),
 ) -> StoreResult<App> {
     let mut app = App::new(now, session, settings, size);
-    let mut loader = Loader::spawn(store.path(), app.rules().triage.clone())?;
+    let mut loader = Loader::spawn(&store.target(), app.rules().triage.clone())?;
     if let Some(Effect::Reload { snapshot, .. }) = app.update(Action::Reload) {
         loader.request_snapshot(&snapshot);
     }

@@ -134,7 +134,7 @@ impl<'a, S: Screen, E: Events> Loop<'a, S, E> {
         {
             app = app.starting_in(scope);
         }
-        let loader = Loader::spawn(store.path(), app.rules().triage.clone())?;
+        let loader = Loader::spawn(&store.target(), app.rules().triage.clone())?;
         let seen_version = store.data_version()?;
         let mut this = Self {
             remembered: (remembered, app.scope()),

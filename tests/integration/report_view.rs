@@ -35,7 +35,7 @@ fn the_return_is_counted_in_the_background_and_only_the_newest_is_delivered() {
     use caseload::loader::{Delivery, Loader};
     let (_dir, store) = demo_store();
     let mut loader = Loader::spawn(
-        store.path(),
+        &store.target(),
         caseload::domain::triage::TriageConfig::default(),
     )
     .expect("reader");
@@ -67,7 +67,7 @@ fn the_return_is_counted_once_per_data_version_and_reused_until_the_data_changes
     use caseload::loader::{Delivery, Loader};
     let (_dir, mut store) = demo_store();
     let mut loader = Loader::spawn(
-        store.path(),
+        &store.target(),
         caseload::domain::triage::TriageConfig::default(),
     )
     .expect("reader");

@@ -99,7 +99,7 @@ fn a_newer_scope_stops_the_read_in_flight_and_only_its_snapshot_arrives() {
     };
     let (everything, one_area) = (count((None, None)), count((Some(1), None)));
     assert_ne!(everything, one_area);
-    let mut loader = Loader::spawn(store.path(), triage.clone()).unwrap();
+    let mut loader = Loader::spawn(&store.target(), triage.clone()).unwrap();
     // Each request lands while the one before is being read (or just after): the
     // stopped reads never show, and a stop that comes late is read again.
     for round in 0..20 {
