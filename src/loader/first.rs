@@ -74,23 +74,27 @@ pub fn load_first_page(
 ) -> StoreResult<Option<Data>> {
     let workers = store.workers()?;
     let window = |window, rows| store.caseload_window(scope, window, rows, descending);
+    // The rows of a window whose rows come first in the order (the other, reversed),
+    // then if they are too few, of the other.
+    let in_turn = |first, then| -> StoreResult<Vec<_>> {
+        let (first, then) = if descending {
+            (then, first)
+        } else {
+            (first, then)
+        };
+        let mut caseload = window(first, rows)?;
+        if caseload.len() < rows {
+            caseload.extend(window(then, rows - caseload.len())?);
+        }
+        Ok(caseload)
+    };
     let mut caseload = match key {
         SortKey::Name => window(Window::Names(Only::All), rows)?,
         SortKey::Reference => window(Window::References, rows)?,
-        SortKey::LastContact => window(Window::LastContacts, rows)?,
+        // Never contacted first, all tied (so by name); reversed, last.
+        SortKey::LastContact => in_turn(Window::Names(Only::NeverContacted), Window::LastContacts)?,
         // Not started (no care plan) last; reversed, first.
-        SortKey::Clock => {
-            let (first, then) = if descending {
-                (Window::Names(Only::NoCarePlan), Window::ClockStarts)
-            } else {
-                (Window::ClockStarts, Window::Names(Only::NoCarePlan))
-            };
-            let mut caseload = window(first, rows)?;
-            if caseload.len() < rows {
-                caseload.extend(window(then, rows - caseload.len())?);
-            }
-            caseload
-        }
+        SortKey::Clock => in_turn(Window::ClockStarts, Window::Names(Only::NoCarePlan))?,
         // One worker's caseload: one co-ordinator, so by name.
         SortKey::Coordinator if scope.1.is_some() => window(Window::Names(Only::All), rows)?,
         // Unallocated first, then each worker in name order; reversed, the other way.

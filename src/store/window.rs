@@ -14,6 +14,26 @@ use super::{Store, StoreResult};
 use crate::domain::model::CaseloadRow;
 use crate::domain::triage::{Cut, OpenBreach};
 
+/// The active caseload's rows, as the windows' look-ups join them.
+const SCOPE: &str = "client c
+    JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL
+    LEFT JOIN client_last_contact lc ON lc.client_id = c.id";
+
+/// [`SCOPE`] from the last contacts, so that SQLite can walk their `contact_at` index.
+const CONTACTS: &str = "client_last_contact lc
+    JOIN client c ON c.id = lc.client_id
+    JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL";
+
+/// The rows whose last contact meets `condition` (on `contact_at`): from the last
+/// contacts' index, or (`few`, one worker's caseload) as each row is read.
+fn contacts(few: bool, condition: &str) -> String {
+    if few {
+        format!("lc.{condition}")
+    } else {
+        format!("c.id IN (SELECT client_id FROM client_last_contact WHERE {condition})")
+    }
+}
+
 /// A day as the store writes it.
 fn day(d: NaiveDate) -> Value {
     Value::Text(d.format("%Y-%m-%d").to_string())
@@ -26,7 +46,7 @@ pub enum Window {
     Names(Only),
     /// The first rows in reference order (by length, then ignoring case).
     References,
-    /// The first rows by last contact, never contacted first.
+    /// Of the clients contacted, the first rows by last contact.
     LastContacts,
     /// Of the rows with a care plan date, those whose 13-week clock may start among
     /// the first (or the last) rows'.
@@ -170,7 +190,8 @@ impl Store {
             values.push(Value::Integer(worker));
             limits.push(format!("c.care_coordinator_id = ?{}", values.len()));
         }
-        let order = self.narrow(window, rows, descending, &mut limits, &mut values)?;
+        let few = worker_id.is_some();
+        let order = self.narrow(window, rows, (descending, few), &mut limits, &mut values)?;
         let limits = if limits.is_empty() {
             String::new()
         } else {
@@ -200,11 +221,12 @@ impl Store {
     /// Adds to `limits` (with their `values`) what picks `window`'s rows for a first
     /// page of `rows` rows (`descending`: from the end); returns the order and limit a
     /// window in name order reads them by (empty for the others).
+    /// `few`: the scope is one worker's caseload, whose rows their own index finds.
     fn narrow(
         &self,
         window: Window,
         rows: usize,
-        descending: bool,
+        (descending, few): (bool, bool),
         limits: &mut Vec<String>,
         values: &mut Vec<Value>,
     ) -> StoreResult<String> {
@@ -221,7 +243,7 @@ impl Store {
                         limits.push(format!("c.care_coordinator_id = ?{}", values.len()));
                     }
                     Only::NoCarePlan => limits.push("e.care_plan_date IS NULL".to_owned()),
-                    Only::NeverContacted => limits.push("lc.contact_at IS NULL".to_owned()),
+                    Only::NeverContacted => limits.push(contacts(few, "contact_at IS NULL")),
                 }
                 values.push(Value::Integer(limit));
                 order = format!(
@@ -232,42 +254,33 @@ impl Store {
             }
             Window::References => self.references(rows, first, limits, values)?,
             Window::LastContacts => {
-                // Never contacted first (SQLite's NULLs sort first).
+                // Read from the `contact_at` index: every client has a row there, whose
+                // date is NULL until a first contact.
+                let mut contacted = limits.clone();
+                contacted.push("lc.contact_at IS NOT NULL".to_owned());
                 let sort = format!("lc.contact_at {first}");
-                let at = self.nth(limits, values, "lc.contact_at", &sort, rows)?;
-                // No `rows`-th row, or (reversed) fewer contacted: every row.
-                match at.and_then(|mut at| at.pop()) {
-                    // Never contacted, all tied: the first of them by name.
-                    Some(Value::Null) if !descending => {
-                        return self.narrow(
-                            Window::Names(Only::NeverContacted),
-                            rows,
-                            false,
-                            limits,
-                            values,
-                        );
+                let from = if few { SCOPE } else { CONTACTS };
+                let at = self.nth_from(from, &contacted, values, "lc.contact_at", &sort, rows)?;
+                // The list orders by the day of the last contact, so the whole day of
+                // the `rows`-th (a contact stamped `YYYY-MM-DD HH:MM` is on or after
+                // that day, and before the next).
+                let on = at.and_then(|mut at| at.pop()).and_then(|at| match at {
+                    Value::Text(at) => leading_date(&at),
+                    _ => None,
+                });
+                let since = match on {
+                    Some(on) => {
+                        let (from, on) = if descending {
+                            (">=", on)
+                        } else {
+                            ("<", on + Days::new(1))
+                        };
+                        values.push(day(on));
+                        format!("contact_at {from} ?{}", values.len())
                     }
-                    // The list orders by the day of the last contact, so the whole
-                    // day of the `rows`-th (a contact stamped `YYYY-MM-DD HH:MM` is on
-                    // or after that day, and before the next).
-                    Some(Value::Text(at)) => {
-                        if let Some(on) = leading_date(&at) {
-                            let (from, on) = if descending {
-                                (">=", on)
-                            } else {
-                                ("<", on + Days::new(1))
-                            };
-                            values.push(day(on));
-                            let n = values.len();
-                            limits.push(if descending {
-                                format!("lc.contact_at {from} ?{n}")
-                            } else {
-                                format!("(lc.contact_at IS NULL OR lc.contact_at {from} ?{n})")
-                            });
-                        }
-                    }
-                    _ => {}
-                }
+                    None => "contact_at IS NOT NULL".to_owned(),
+                };
+                limits.push(contacts(few, &since));
             }
             Window::ClockStarts => {
                 // A clock starts on the assessment or the care plan date, never after
@@ -346,7 +359,20 @@ impl Store {
         sort: &str,
         rows: usize,
     ) -> StoreResult<Option<Vec<Value>>> {
-        let mut head = self.head(limits, values, key, sort, rows)?;
+        self.nth_from(SCOPE, limits, values, key, sort, rows)
+    }
+
+    /// [`Store::nth`] of the rows joined as `from` says.
+    fn nth_from(
+        &self,
+        from: &str,
+        limits: &[String],
+        values: &[Value],
+        key: &str,
+        sort: &str,
+        rows: usize,
+    ) -> StoreResult<Option<Vec<Value>>> {
+        let mut head = self.head_from(from, limits, values, key, sort, rows)?;
         Ok(if head.len() == rows { head.pop() } else { None })
     }
 
@@ -360,18 +386,26 @@ impl Store {
         sort: &str,
         rows: usize,
     ) -> StoreResult<Vec<Vec<Value>>> {
+        self.head_from(SCOPE, limits, values, key, sort, rows)
+    }
+
+    /// [`Store::head`] of the rows joined as `from` says.
+    fn head_from(
+        &self,
+        from: &str,
+        limits: &[String],
+        values: &[Value],
+        key: &str,
+        sort: &str,
+        rows: usize,
+    ) -> StoreResult<Vec<Vec<Value>>> {
         let limits = if limits.is_empty() {
             String::new()
         } else {
             format!("WHERE {}", limits.join(" AND "))
         };
         let limit = i64::try_from(rows).unwrap_or(i64::MAX);
-        let sql = format!(
-            "SELECT {key} FROM client c
-               JOIN episode e ON e.client_id = c.id AND e.closure_date IS NULL
-               LEFT JOIN client_last_contact lc ON lc.client_id = c.id
-             {limits} ORDER BY {sort} LIMIT {limit}"
-        );
+        let sql = format!("SELECT {key} FROM {from} {limits} ORDER BY {sort} LIMIT {limit}");
         Ok(self
             .conn
             .query(&sql, values)?
