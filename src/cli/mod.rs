@@ -391,6 +391,7 @@ fn init_postgres(url: &str, args: &InitArgs, clock: WallClock) -> CliResult {
         store.path().display(),
         actor.login
     );
+    staff::enrol(&store, &actor.login);
     Ok(ExitCode::SUCCESS)
 }
 

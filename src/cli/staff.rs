@@ -53,6 +53,7 @@ pub fn run_worker(path: &Path, command: &WorkerCommand, clock: WallClock) -> Cli
             });
             store.manage_staff(&actor, &change)?;
             println!("Added {} ({}) as {role}.", visible(name), visible(login));
+            enrol(&store, login);
         }
         WorkerCommand::List => {
             let areas = store.areas()?;
@@ -112,6 +113,25 @@ pub fn run_area(path: &Path, command: &AreaCommand, clock: WallClock) -> CliResu
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// On PostgreSQL, makes `login` a role its worker connects as, or says who can.
+pub fn enrol(store: &Store, login: &str) {
+    if store.location().file().is_some() {
+        return;
+    }
+    match store.enrol(login) {
+        Ok(_) => println!(
+            "{} may connect as the PostgreSQL role of that name (peer or certificate authentication).",
+            visible(login)
+        ),
+        Err(e) => println!(
+            "{} is not a PostgreSQL role yet ({e}): the database's owner makes it one with \
+             psql -c \"SELECT caseload_enrol('{}')\"",
+            visible(login),
+            visible(login)
+        ),
+    }
 }
 
 fn area_id(store: &Store, name: &str) -> Result<i64, Box<dyn std::error::Error>> {

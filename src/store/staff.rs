@@ -86,6 +86,23 @@ impl Store {
         })
     }
 
+    /// On PostgreSQL, makes `login` a role that may log in, in the group
+    /// `caseload_worker` (`caseload_enrol`), so that its worker connects as themselves;
+    /// true if the role was created now. On SQLite there are no roles: `false`.
+    ///
+    /// # Errors
+    /// [`StoreError::NotAllowed`] if this connection's role may not enrol (only the
+    /// tables' owner may, with CREATEROLE), or the engine's error.
+    pub fn enrol(&self, login: &str) -> StoreResult<bool> {
+        if self.conn.dialect() == super::sql::Dialect::Sqlite {
+            return Ok(false);
+        }
+        Ok(self
+            .conn
+            .query_row("SELECT caseload_enrol(?1) AS created", &[login.into()])?
+            .get("created")?)
+    }
+
     /// The worker who signs in as `login` (active or not) and the version read.
     ///
     /// # Errors

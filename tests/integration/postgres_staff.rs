@@ -158,6 +158,24 @@ fn worker_and_area_commands_answer_alike_on_sqlite_and_postgres() {
             answers.last_mut().unwrap().push(text(&output));
         }
     }
+    // On PostgreSQL each new worker's login becomes a role it connects as.
+    let enrolled = "abyron may connect as the PostgreSQL role of that name";
+    assert!(answers[1][2].contains(enrolled), "{}", answers[1][2]);
+    assert!(!answers[0][2].contains(enrolled), "{}", answers[0][2]);
+    answers[1][2] = answers[1][2].replace(
+        &format!("\n{enrolled} (peer or certificate authentication)."),
+        "",
+    );
+    let member: bool = pg
+        .connect()
+        .query_row(
+            "SELECT pg_has_role('abyron', 'caseload_worker', 'MEMBER') AS member",
+            &[],
+        )
+        .unwrap()
+        .get("member")
+        .unwrap();
+    assert!(member);
     assert!(answers[0][4].contains("abyron"), "{}", answers[0][4]);
     assert!(answers[0][4].contains("team_leader"), "{}", answers[0][4]);
     assert!(
