@@ -2,14 +2,12 @@
 //! outstanding breaches, counted in SQL so that the view never reads every client (the
 //! caseload's totals from the counts schema step 17's triggers keep).
 
-use chrono::NaiveDate;
-use rusqlite::params;
-
-use super::read::vocab;
+use super::read::code;
 use super::sql::Value;
 use super::{Store, StoreResult};
 use crate::domain::clock;
 use crate::domain::model::{Area, AreaSummary, Rag, ReleaseDates};
+use chrono::NaiveDate;
 
 impl Store {
     /// Per-area counts of the active caseload on `today`, the 13-week clock starting
@@ -79,52 +77,59 @@ impl Store {
     /// the client columns the Releases view shows. `release::planning_date` decides.
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The engine's error.
     pub fn releases_between(
         &self,
         today: NaiveDate,
         last: NaiveDate,
     ) -> StoreResult<Vec<ReleaseDates>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
+        let rows = self.conn.query(
             // CROSS JOIN: from the open custody episodes to their clients. Left to
             // itself SQLite walks every client by area (0.15 s at 300,000 clients).
+            // The join's condition is in WHERE, as PostgreSQL (which plans the join
+            // itself) takes no ON after CROSS JOIN.
             "SELECT c.area_id, cu.expected_release_date, cu.earliest_release_date
-               FROM custody cu CROSS JOIN client c ON c.id = cu.client_id
-              WHERE cu.actual_release_date IS NULL
+               FROM custody cu CROSS JOIN client c
+              WHERE c.id = cu.client_id
+                AND cu.actual_release_date IS NULL
                 AND (cu.expected_release_date BETWEEN ?1 AND ?2
                      OR cu.earliest_release_date BETWEEN ?1 AND ?2)
                 AND EXISTS (SELECT 1 FROM episode e
                              WHERE e.client_id = cu.client_id AND e.closure_date IS NULL)",
+            &[Value::from(today), Value::from(last)],
         )?;
-        let rows = stmt.query_map(params![today, last], |r| {
-            Ok(ReleaseDates {
-                area_id: r.get("area_id")?,
-                expected: r.get("expected_release_date")?,
-                earliest: r.get("earliest_release_date")?,
+        rows.iter()
+            .map(|r| {
+                Ok(ReleaseDates {
+                    area_id: r.get("area_id")?,
+                    expected: r.get("expected_release_date")?,
+                    earliest: r.get("earliest_release_date")?,
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect()
     }
 
     /// How many breaches are outstanding per area and RAG: (area, RAG, count), for
     /// the Areas view, without reading the breaches themselves.
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The engine's error.
     pub fn outstanding_breaches_by_area(&self) -> StoreResult<Vec<(i64, Rag, usize)>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
+        let rows = self.conn.query(
             "SELECT c.area_id, b.rag, count(*) AS n
                FROM breach b JOIN client c ON c.id = b.client_id
               WHERE b.status = 'outstanding'
               GROUP BY c.area_id, b.rag",
+            &[],
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get("area_id")?,
-                vocab(r, "rag")?,
-                usize::try_from(r.get::<_, i64>("n")?).unwrap_or(0),
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.get("area_id")?,
+                    code(r, "rag")?,
+                    usize::try_from(r.get::<i64>("n")?).unwrap_or(0),
+                ))
+            })
+            .collect()
     }
 }
