@@ -5,7 +5,8 @@
 
 use caseload::action::{Action, Done, Effect};
 use caseload::app::lists::{self, CaseloadFilter, SortKey};
-use caseload::app::{Data, View};
+use caseload::app::{App, Data, View};
+use caseload::config::Settings;
 use caseload::domain::clock::ClockStart;
 use caseload::domain::triage::TriageConfig;
 use caseload::loader::{load_first_page, load_first_screen, load_scope};
@@ -14,7 +15,7 @@ use crossterm::event::KeyCode;
 
 use crate::common::{at, demo_store};
 use crate::first_rows::scopes;
-use crate::ui::{app_for, press, screen};
+use crate::ui::{app_for, lead_session, press, screen};
 
 /// The client ids of the first `rows` rows of `data`'s caseload as the Caseload view
 /// lists them in `order` (sort key, reversed) on `today`, with no filter or search.
@@ -173,5 +174,36 @@ fn opening_the_caseload_over_the_first_screen_of_today_asks_for_its_first_page()
     assert_eq!(
         page_asked(app.update(Action::ShowView(View::Caseload))),
         None
+    );
+}
+
+#[test]
+fn keys_typed_before_anything_is_read_ask_for_the_first_page_in_their_order() {
+    let (_dir, store) = demo_store();
+    // The app as the terminal starts it: nothing read yet, the first read under way.
+    let mut app = App::new(
+        at("2026-11-23 09:30"),
+        lead_session(&store),
+        &Settings::default(),
+        (100, 30),
+    );
+    let _reading = app.update(Action::Reload);
+    assert_eq!(
+        page_asked(app.update(Action::ShowView(View::Caseload))),
+        Some((SortKey::Name, false))
+    );
+    assert_eq!(
+        page_asked(app.update(Action::CycleSort)),
+        Some((SortKey::Reference, false))
+    );
+    assert_eq!(
+        page_asked(app.update(Action::CycleSort)),
+        Some((SortKey::Coordinator, false))
+    );
+    // By status no window bounds the first page: the read in flight goes on.
+    assert_eq!(app.update(Action::CycleSort).map(|_| "an effect"), None);
+    assert_eq!(
+        page_asked(app.update(Action::CycleSort)),
+        Some((SortKey::Clock, false))
     );
 }

@@ -231,22 +231,6 @@ fn a_scope_change_on_the_caseload_shows_its_first_page_then_the_whole_list() {
 #[test]
 fn keys_typed_at_start_show_the_caseloads_first_page_in_their_order() {
     let (_dir, mut store) = demo_store();
-    // The Caseload by the 13-week clock, typed before anything is read.
-    let mut steps: Vec<Step> = "3ssss"
-        .chars()
-        .map(|c| Step::key(KeyCode::Char(c)))
-        .collect();
-    steps.push(Step::Settle);
-    let (_, screen) = run_everything(&mut store, steps);
-    // The last first page drawn: one in name order may come between the keys.
-    let first = screen
-        .drawn
-        .iter()
-        .rev()
-        .find(|frame| frame.contains("Caseload (everything): the first"))
-        .expect("a frame with the first page");
-    let settled = screen.drawn.last().unwrap();
-    assert!(settled.contains("Caseload (everything): 2"), "{settled}");
     let rows = |frame: &str| -> Vec<String> {
         let lines: Vec<&str> = frame.lines().collect();
         lines[3..lines.len() - 3]
@@ -254,7 +238,29 @@ fn keys_typed_at_start_show_the_caseloads_first_page_in_their_order() {
             .map(|&l| l.to_owned())
             .collect()
     };
-    assert_eq!(rows(first), rows(settled));
+    // The keys race the reader thread: on a busy machine the whole list can arrive
+    // before the page asked for by the last key, and the last page drawn is then one
+    // asked for by an earlier key (in its own order). So the start is tried a few
+    // times; a page in the wrong order would fail every try.
+    let shown_its_page = (0..8).any(|_| {
+        // The Caseload by the 13-week clock, typed before anything is read.
+        let mut steps: Vec<Step> = "3ssss"
+            .chars()
+            .map(|c| Step::key(KeyCode::Char(c)))
+            .collect();
+        steps.push(Step::Settle);
+        let (_, screen) = run_everything(&mut store, steps);
+        let settled = screen.drawn.last().unwrap();
+        assert!(settled.contains("Caseload (everything): 2"), "{settled}");
+        // The last first page drawn: one in name order may come between the keys.
+        screen
+            .drawn
+            .iter()
+            .rev()
+            .find(|frame| frame.contains("Caseload (everything): the first"))
+            .is_some_and(|first| rows(first) == rows(settled))
+    });
+    assert!(shown_its_page, "no try showed the 13-week page first");
 }
 
 #[test]
