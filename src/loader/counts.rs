@@ -30,7 +30,7 @@ impl Counter {
     pub(super) fn start(
         target: &Target,
         triage: &TriageConfig,
-    ) -> StoreResult<(Self, rusqlite::InterruptHandle)> {
+    ) -> StoreResult<(Self, crate::store::sql::Interrupt)> {
         let store = target.open(Access::ReadOnly)?;
         store.limit_page_cache(256)?;
         let interrupt = store.interrupt_handle()?;

@@ -102,9 +102,9 @@ pub struct Loader {
     /// Whether a snapshot is being read, and how to stop it: a newer request makes it
     /// useless, so a scope change never waits for the read before it.
     reading: Arc<AtomicBool>,
-    interrupt: rusqlite::InterruptHandle,
+    interrupt: crate::store::sql::Interrupt,
     /// Stops the Areas view's count under way (see [`counts::Counter`]).
-    counts_interrupt: rusqlite::InterruptHandle,
+    counts_interrupt: crate::store::sql::Interrupt,
     /// The reader's thread has gone and [`Loader::poll`] has said so since the last
     /// request: saying it again at every poll would keep the loop from ever waiting.
     told_gone: Cell<bool>,
@@ -144,8 +144,8 @@ struct Reader {
     jobs: Sender<Job>,
     answers: Receiver<Answer>,
     reading: Arc<AtomicBool>,
-    interrupt: rusqlite::InterruptHandle,
-    counts_interrupt: rusqlite::InterruptHandle,
+    interrupt: crate::store::sql::Interrupt,
+    counts_interrupt: crate::store::sql::Interrupt,
 }
 
 /// Files `job` as the newest of its kind.
@@ -158,9 +158,8 @@ fn file(job: Job, snapshot: &mut Option<Job>, report: &mut Option<Job>) {
 
 /// Whether `answer` is a snapshot read stopped by [`Loader::request`].
 fn interrupted(answer: &Answer) -> bool {
-    matches!(answer, Answer::Snapshot(_, Err(StoreError::Sqlite(e)))
-        | Answer::FirstRows(_, Err(StoreError::Sqlite(e)))
-        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted))
+    matches!(answer, Answer::Snapshot(_, Err(e)) | Answer::FirstRows(_, Err(e))
+        if e.interrupted())
 }
 
 /// Returns already counted, reused while the data version they were counted at holds
@@ -472,10 +471,14 @@ fn start_reader(
                 }
             }
             if let Some(job) = report {
-                if outgoing
-                    .send(work(&store, &triage, &mut returns, &counts, job))
-                    .is_err()
-                {
+                let again = job.clone();
+                let mut answer = work(&store, &triage, &mut returns, &counts, job);
+                // PostgreSQL's cancel is sent asynchronously: one meant for a snapshot
+                // read that has ended may stop this read instead. Read it again.
+                if matches!(&answer, Answer::Report(_, Err(e)) if e.interrupted()) {
+                    answer = work(&store, &triage, &mut returns, &counts, again);
+                }
+                if outgoing.send(answer).is_err() {
                     return;
                 }
             }

@@ -244,6 +244,21 @@ impl std::fmt::Display for StoreError {
 }
 
 impl StoreError {
+    /// Whether this is a statement stopped by [`super::Store::interrupt_handle`]'s
+    /// handle (SQLite's "interrupted", PostgreSQL's "query canceled").
+    #[must_use]
+    pub fn interrupted(&self) -> bool {
+        match self {
+            Self::Sqlite(e) => {
+                e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted)
+            }
+            Self::Postgres(super::error_pg::PgProblem::Refused(code)) => {
+                code == postgres::error::SqlState::QUERY_CANCELED.code()
+            }
+            _ => false,
+        }
+    }
+
     /// The sentences for what differs between the two engines.
     fn fmt_engine(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -370,13 +370,16 @@ impl Store {
 
     /// Caps this connection's page cache at `kib` KiB (SQLite's default is 2,000). The
     /// background reader scans more pages than any cache would hold, so a small one
-    /// reads as fast and keeps the session's memory down.
+    /// reads as fast and keeps the session's memory down. On PostgreSQL it does
+    /// nothing: the server's shared buffers are its administrator's to size, and a
+    /// connection keeps no page cache of its own.
     ///
     /// # Errors
     /// An SQLite error.
     pub fn limit_page_cache(&self, kib: u32) -> StoreResult<()> {
-        self.sqlite()?
-            .pragma_update(None, "cache_size", -i64::from(kib))?;
+        if let Some(conn) = self.conn.as_sqlite() {
+            conn.pragma_update(None, "cache_size", -i64::from(kib))?;
+        }
         Ok(())
     }
 
@@ -501,12 +504,13 @@ impl Store {
     }
 
     /// A handle that stops this connection's statement in flight from another thread
-    /// (the statement fails with SQLite's "interrupted").
+    /// (SQLite's interrupt, PostgreSQL's cancel request): the statement fails with an
+    /// error for which [`StoreError::interrupted`] is true.
     ///
     /// # Errors
-    /// [`StoreError::NotOnPostgres`] on PostgreSQL.
-    pub fn interrupt_handle(&self) -> StoreResult<rusqlite::InterruptHandle> {
-        Ok(self.sqlite()?.get_interrupt_handle())
+    /// The SQL layer's error (see [`sql::Connection::interrupt_handle`]).
+    pub fn interrupt_handle(&self) -> StoreResult<sql::Interrupt> {
+        Ok(self.conn.interrupt_handle()?)
     }
 
     /// Changes when another connection commits, not for this store's own commits, so a

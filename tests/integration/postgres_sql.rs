@@ -135,3 +135,33 @@ fn a_locked_version_makes_a_second_postgres_writer_wait_and_see_the_first_change
     tx.commit().unwrap();
     assert_eq!(second.join().unwrap(), Some(2));
 }
+
+#[test]
+fn a_statement_in_flight_is_stopped_from_another_thread_on_both_engines() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    for (db, _pg, _dir) in engines() {
+        let interrupt = db.interrupt_handle().unwrap();
+        let done = Arc::new(AtomicBool::new(false));
+        // Stops whatever runs until the read has ended: the read may not have started
+        // when the first stop arrives, so it is sent again until it has.
+        let stopper = {
+            let done = Arc::clone(&done);
+            std::thread::spawn(move || {
+                while !done.load(Ordering::Acquire) {
+                    interrupt.interrupt();
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+            })
+        };
+        // Counts for ever unless stopped.
+        let endless = db.query(
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT max(x) FROM n",
+            &[],
+        );
+        done.store(true, Ordering::Release);
+        stopper.join().unwrap();
+        let error = caseload::store::StoreError::from(endless.unwrap_err());
+        assert!(error.interrupted(), "{:?}: {error:?}", db.dialect());
+    }
+}

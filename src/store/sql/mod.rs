@@ -405,6 +405,17 @@ impl Connection {
         })
     }
 
+    /// What stops this connection's statement in flight from another thread.
+    ///
+    /// # Errors
+    /// [`Error::Reentered`] on PostgreSQL while the connection is returning rows.
+    pub fn interrupt_handle(&self) -> Result<Interrupt> {
+        match &self.engine {
+            Engine::Sqlite(conn) => Ok(Interrupt::Sqlite(conn.get_interrupt_handle())),
+            Engine::Postgres(cell) => Ok(Interrupt::Postgres(Self::client(cell)?.cancel_token())),
+        }
+    }
+
     /// Starts a read-only snapshot ([`Dialect::begin_snapshot`]): every read in it
     /// sees the database as at its first read, whatever others commit meanwhile.
     ///
@@ -416,6 +427,34 @@ impl Connection {
             conn: self,
             open: true,
         })
+    }
+}
+
+/// What stops a connection's statement in flight from another thread: SQLite's
+/// interrupt, or PostgreSQL's cancel request (sent on a connection of its own). The
+/// statement fails ([`crate::store::StoreError::interrupted`] says so); one that has
+/// already ended is not affected, though on PostgreSQL a cancel that arrives late may
+/// stop the connection's next statement instead, so a reader that stops reads this way
+/// reads again what was stopped for nothing.
+pub enum Interrupt {
+    /// SQLite's handle.
+    Sqlite(rusqlite::InterruptHandle),
+    /// PostgreSQL's token for the connection's backend.
+    Postgres(postgres::CancelToken),
+}
+
+impl Interrupt {
+    /// Stops the statement in flight, if any. On PostgreSQL the request is sent from a
+    /// thread of its own, so that a keystroke never waits for the server to answer.
+    pub fn interrupt(&self) {
+        match self {
+            Self::Sqlite(handle) => handle.interrupt(),
+            Self::Postgres(token) => {
+                let token = token.clone();
+                // Nothing to do if it fails: the read then runs to its end.
+                std::thread::spawn(move || token.cancel_query(postgres::NoTls));
+            }
+        }
     }
 }
 
