@@ -148,6 +148,13 @@ impl Screen for Frames {
     }
 }
 
+/// The list's rows in a frame: every line but the title, the column heads and the
+/// last three (the border, the status line and the keys).
+fn list_rows(frame: &str) -> Vec<&str> {
+    let lines: Vec<&str> = frame.lines().collect();
+    lines[3..lines.len() - 3].to_vec()
+}
+
 /// Runs the real loop at 100x30 as the demo's team leader in scope "everything"
 /// through `steps`; the loop must never spin.
 fn run_everything(store: &mut Store, steps: Vec<Step>) -> (App, Frames) {
@@ -180,14 +187,7 @@ fn the_loop_shows_the_first_screen_then_the_whole_queue_without_moving_a_row() {
     assert!(!settled.contains("reading"), "{settled}");
     // Every row of the list is the same; only the title, the position under the list
     // and the status line differ (the last three lines: border, status, keys).
-    let rows = |frame: &str| -> Vec<String> {
-        let lines: Vec<&str> = frame.lines().collect();
-        lines[3..lines.len() - 3]
-            .iter()
-            .map(|&l| l.to_owned())
-            .collect()
-    };
-    assert_eq!(rows(first), rows(settled));
+    assert_eq!(list_rows(first), list_rows(settled));
     assert_eq!(app.cursor_of(caseload::app::View::Today).selected, 0);
     insta::assert_snapshot!("first_rows_first_screen", first);
     insta::assert_snapshot!("first_rows_settled", settled);
@@ -217,27 +217,13 @@ fn a_scope_change_on_the_caseload_shows_its_first_page_then_the_whole_list() {
         let settled = screen.drawn.last().unwrap();
         assert!(settled.contains("Caseload (my area):"), "{settled}");
         assert!(!settled.contains("reading"), "{settled}");
-        let rows = |frame: &str| -> Vec<String> {
-            let lines: Vec<&str> = frame.lines().collect();
-            lines[3..lines.len() - 3]
-                .iter()
-                .map(|&l| l.to_owned())
-                .collect()
-        };
-        assert_eq!(rows(first), rows(settled), "sorted {sort:?}");
+        assert_eq!(list_rows(first), list_rows(settled), "sorted {sort:?}");
     }
 }
 
 #[test]
 fn keys_typed_at_start_show_the_caseloads_first_page_in_their_order() {
     let (_dir, mut store) = demo_store();
-    let rows = |frame: &str| -> Vec<String> {
-        let lines: Vec<&str> = frame.lines().collect();
-        lines[3..lines.len() - 3]
-            .iter()
-            .map(|&l| l.to_owned())
-            .collect()
-    };
     // The keys race the reader thread: on a busy machine the whole list can arrive
     // before the page asked for by the last key, and the last page drawn is then one
     // asked for by an earlier key (in its own order). So the start is tried a few
@@ -258,7 +244,7 @@ fn keys_typed_at_start_show_the_caseloads_first_page_in_their_order() {
             .iter()
             .rev()
             .find(|frame| frame.contains("Caseload (everything): the first"))
-            .is_some_and(|first| rows(first) == rows(settled))
+            .is_some_and(|first| list_rows(first) == list_rows(settled))
     });
     assert!(shown_its_page, "no try showed the 13-week page first");
 }
