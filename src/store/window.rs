@@ -109,7 +109,7 @@ impl Store {
             "SELECT client_id FROM episode
               WHERE closure_date IS NULL AND assessment_date IS NULL AND referral_date <= ?3"
                 .to_owned(),
-            "SELECT value FROM json_each(?4)".to_owned(),
+            self.conn.dialect().json_integers("?4"),
         ];
         // The open episodes past one of the cut's dates, each only when the cut has it.
         for (by, condition) in [
@@ -205,7 +205,10 @@ impl Store {
         {
             CASELOAD_SELECT.replacen(
                 "FROM client c",
-                "FROM client c INDEXED BY client_name_dob",
+                &format!(
+                    "FROM client c{}",
+                    self.conn.dialect().indexed_by("client_name_dob")
+                ),
                 1,
             )
         } else {
@@ -246,9 +249,11 @@ impl Store {
                     Only::NeverContacted => limits.push(contacts(few, "contact_at IS NULL")),
                 }
                 values.push(Value::Integer(limit));
+                let dialect = self.conn.dialect();
                 order = format!(
-                    "ORDER BY c.family_name COLLATE NOCASE {first}, c.given_name COLLATE NOCASE {first},
-                              c.id {first} LIMIT ?{}",
+                    "ORDER BY {} {first}, {} {first}, c.id {first} LIMIT ?{}",
+                    dialect.nocase("c.family_name"),
+                    dialect.nocase("c.given_name"),
                     values.len()
                 );
             }
@@ -289,12 +294,15 @@ impl Store {
                 // bounds the last rows'.
                 limits.push("e.care_plan_date IS NOT NULL".to_owned());
                 let key = if descending {
-                    "min(coalesce(e.assessment_date, e.care_plan_date), e.care_plan_date)"
+                    self.conn.dialect().least(
+                        "coalesce(e.assessment_date, e.care_plan_date)",
+                        "e.care_plan_date",
+                    )
                 } else {
-                    "e.care_plan_date"
+                    "e.care_plan_date".to_owned()
                 };
                 let sort = format!("{key} {first}");
-                if let Some(mut at) = self.nth(limits, values, key, &sort, rows)? {
+                if let Some(mut at) = self.nth(limits, values, &key, &sort, rows)? {
                     values.extend(at.pop());
                     let n = values.len();
                     limits.push(if descending {
@@ -321,7 +329,11 @@ impl Store {
         // then as text ignoring case. The first rows, and any reference equal to
         // the last ignoring case: found in the reference index, as such a
         // reference lies between the last in capitals and in small letters.
-        let sort = format!("length(c.reference) {first}, c.reference COLLATE NOCASE {first}");
+        let dialect = self.conn.dialect();
+        let sort = format!(
+            "length(c.reference) {first}, {} {first}",
+            dialect.nocase("c.reference")
+        );
         let head = self.head(limits, values, "c.id, c.reference", &sort, rows)?;
         if let (true, Some([_, Value::Text(last)])) =
             (head.len() == rows, head.last().map(Vec::as_slice))
@@ -338,12 +350,16 @@ impl Store {
             values.push(Value::Text(last.to_ascii_lowercase()));
             values.push(Value::Text(last.clone()));
             let n = values.len();
+            // Between the capitals and the small letters byte for byte, as the
+            // reference index (SQLite's) orders them.
             limits.push(format!(
-                "(c.id IN (SELECT value FROM json_each(?{})) OR (c.reference BETWEEN ?{} AND ?{}
-                  AND c.reference = ?{n} COLLATE NOCASE))",
-                n - 3,
+                "(c.id IN ({}) OR ({} BETWEEN ?{} AND ?{} AND {} = {}))",
+                dialect.json_integers(&format!("?{}", n - 3)),
+                dialect.binary("c.reference"),
                 n - 2,
-                n - 1
+                n - 1,
+                dialect.nocase("c.reference"),
+                dialect.nocase(&format!("CAST(?{n} AS TEXT)")),
             ));
         }
         Ok(())

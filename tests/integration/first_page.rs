@@ -44,6 +44,21 @@ fn first_ids(
 #[test]
 fn the_first_page_in_every_order_is_the_first_rows_of_the_whole_list() {
     let (_dir, store) = demo_store();
+    every_first_page_is_the_head_of_the_whole_list(&store);
+}
+
+#[test]
+fn the_first_pages_are_the_first_rows_on_postgres_too() {
+    let (_dir, store) = demo_store();
+    let Some((_pg, store)) = crate::postgres::copied(store) else {
+        return;
+    };
+    every_first_page_is_the_head_of_the_whole_list(&store);
+}
+
+/// Every first page of `store`'s demo (in every order, scope and size, on a few days
+/// and clock rules) is exactly the first rows of the whole list in its order.
+fn every_first_page_is_the_head_of_the_whole_list(store: &caseload::store::Store) {
     let default = TriageConfig::default();
     // A clock that starts at the assessment, a few days before the care plan in the demo.
     let assessment = TriageConfig {
@@ -59,14 +74,14 @@ fn the_first_page_in_every_order_is_the_first_rows_of_the_whole_list() {
     ] {
         let now = at(now);
         let today = now.date();
-        for scope in scopes(&store) {
-            let whole = load_scope(&store, scope, now, cfg, &[]).unwrap();
+        for scope in scopes(store) {
+            let whole = load_scope(store, scope, now, cfg, &[]).unwrap();
             for order in SortKey::ALL
                 .into_iter()
                 .flat_map(|k| [(k, false), (k, true)])
             {
                 for rows in [1, 20, 45] {
-                    let page = load_first_page(&store, scope, now, cfg, rows, order).unwrap();
+                    let page = load_first_page(store, scope, now, cfg, rows, order).unwrap();
                     let Some(page) = page else {
                         assert!(!order.0.windowed(), "{order:?} is read windowed");
                         continue;

@@ -141,6 +141,41 @@ impl Dialect {
         }
     }
 
+    /// A query of one column, `value`, of the integers in the JSON array that the
+    /// parameter `list` (a placeholder such as `?4`, bound to text) holds: SQLite's
+    /// `json_each`, PostgreSQL's `jsonb_array_elements_text`.
+    #[must_use]
+    pub fn json_integers(self, list: &str) -> String {
+        match self {
+            Self::Sqlite => format!("SELECT value FROM json_each({list})"),
+            Self::Postgres => format!(
+                "SELECT CAST(value AS BIGINT) AS value
+                   FROM jsonb_array_elements_text(CAST(CAST({list} AS TEXT) AS JSONB)) AS j (value)"
+            ),
+        }
+    }
+
+    /// What follows `FROM table alias` to make SQLite read it by `index`, where its own
+    /// plan would not (SQLite's `INDEXED BY`); nothing on PostgreSQL, which has no such
+    /// hint and plans from its statistics.
+    #[must_use]
+    pub fn indexed_by(self, index: &str) -> String {
+        match self {
+            Self::Sqlite => format!(" INDEXED BY {index}"),
+            Self::Postgres => String::new(),
+        }
+    }
+
+    /// The smaller of two values that are not NULL: SQLite's two-argument `min`,
+    /// PostgreSQL's `least`.
+    #[must_use]
+    pub fn least(self, a: &str, b: &str) -> String {
+        match self {
+            Self::Sqlite => format!("min({a}, {b})"),
+            Self::Postgres => format!("least({a}, {b})"),
+        }
+    }
+
     /// What ends a `SELECT` of rows a write is about to change, so that no one else
     /// changes them before it commits: nothing on SQLite, where `BEGIN IMMEDIATE`
     /// already holds the only write lock; ` FOR UPDATE` on PostgreSQL.
