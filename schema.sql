@@ -711,3 +711,8 @@ WHEN old.actual_release_date IS NULL BEGIN
            in_custody = in_custody + excluded.in_custody,
            ppo_in_custody = ppo_in_custody + excluded.ppo_in_custody;
 END;
+
+-- Schema step 18: open episodes by assessment date, so that the Caseload's first page by
+-- the 13-week clock finds the clocks that started at an assessment before the care plan
+-- without reading every open episode.
+CREATE INDEX episode_assessment ON episode (assessment_date) WHERE closure_date IS NULL;

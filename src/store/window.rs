@@ -292,6 +292,7 @@ impl Store {
                 // the care plan: the `rows`-th care plan date bounds the first rows'
                 // starts, and the `rows`-th latest of the earlier of the two dates
                 // bounds the last rows'.
+                let everyone = limits.is_empty();
                 limits.push("e.care_plan_date IS NOT NULL".to_owned());
                 let key = if descending {
                     self.conn.dialect().least(
@@ -307,6 +308,20 @@ impl Store {
                     let n = values.len();
                     limits.push(if descending {
                         format!("e.care_plan_date >= ?{n}")
+                    } else if everyone {
+                        // Everyone's: each side from its own index
+                        // (`episode_care_plan`, `episode_assessment`); with `OR`
+                        // SQLite read every open episode (0.3 s at 300,000 clients).
+                        // Not in an area or a worker's caseload, whose clients are
+                        // found first: there the day bounds the whole region's
+                        // episodes, many more than the scope's (seconds).
+                        format!(
+                            "e.id IN (SELECT id FROM episode
+                                       WHERE closure_date IS NULL AND care_plan_date <= ?{n}
+                                      UNION ALL
+                                      SELECT id FROM episode
+                                       WHERE closure_date IS NULL AND assessment_date <= ?{n})"
+                        )
                     } else {
                         format!("(e.care_plan_date <= ?{n} OR e.assessment_date <= ?{n})")
                     });

@@ -105,6 +105,43 @@ fn every_first_page_is_the_head_of_the_whole_list(store: &caseload::store::Store
     assert!(compared > 500, "compared {compared} pages");
 }
 
+#[test]
+fn a_clock_started_long_before_its_care_plan_heads_the_first_page_by_the_clock() {
+    let (dir, store) = demo_store();
+    // One client assessed two years before their care plan: under the assessment rule
+    // their clock is everyone's longest, though their care plan date is not the first.
+    let raw = rusqlite::Connection::open(dir.path().join("test.db")).unwrap();
+    let changed = raw
+        .execute(
+            "UPDATE episode SET referral_date = '2024-06-03', assessment_date = '2024-06-10'
+              WHERE id = (SELECT id FROM episode WHERE closure_date IS NULL
+                             AND care_plan_date IS NOT NULL
+                           ORDER BY care_plan_date DESC LIMIT 1)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let cfg = TriageConfig {
+        clock_starts: ClockStart::Assessment,
+        ..TriageConfig::default()
+    };
+    let now = at("2026-11-23 09:30");
+    let order = (SortKey::Clock, false);
+    for scope in scopes(&store) {
+        let whole = load_scope(&store, scope, now, &cfg, &[]).unwrap();
+        for rows in [1, 20] {
+            let page = load_first_page(&store, scope, now, &cfg, rows, order)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                first_ids(&page, order, now.date(), rows),
+                first_ids(&whole, order, now.date(), rows),
+                "{scope:?} {rows} rows"
+            );
+        }
+    }
+}
+
 /// The Reload effect's first page, if the update asked for one.
 fn page_asked(effect: Option<Effect>) -> Option<(SortKey, bool)> {
     match effect {

@@ -50,6 +50,7 @@ pub const STEPS: &[&str] = &[
     include_str!("court_order.sql"),
     include_str!("last_contact.sql"),
     include_str!("area_count.sql"),
+    include_str!("episode_assessment.sql"),
 ];
 
 /// The schema version this build writes: always SQLite's.
