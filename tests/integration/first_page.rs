@@ -259,3 +259,26 @@ fn keys_typed_before_anything_is_read_ask_for_the_first_page_in_their_order() {
         Some((SortKey::Clock, false))
     );
 }
+
+#[test]
+fn the_first_screen_is_the_same_on_postgres_as_on_sqlite() {
+    let (_dir, store) = demo_store();
+    let now = at("2026-11-23 09:30");
+    let cfg = TriageConfig::default();
+    let scopes = scopes(&store);
+    // The head of the Today queue and the rows it is read with, per scope.
+    let read = |store: &caseload::store::Store| -> Vec<String> {
+        scopes
+            .iter()
+            .filter_map(|&scope| load_first_screen(store, scope, now, &cfg, 20).unwrap())
+            .map(|first| format!("{:?} {:?}", first.today, first.caseload))
+            .collect()
+    };
+    let on_sqlite = read(&store);
+    // Read windowed (not every scope is: a worker's caseload is read at once).
+    assert!(!on_sqlite.is_empty());
+    let Some((_pg, on_postgres)) = crate::postgres::copied(store) else {
+        return;
+    };
+    assert_eq!(read(&on_postgres), on_sqlite);
+}
