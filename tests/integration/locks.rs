@@ -98,20 +98,26 @@ impl LockHolder {
     }
 
     fn start(db: &Path, older: bool) -> Self {
-        let mut command = Command::new(std::env::current_exe().unwrap());
+        let mut envs = vec![(HOLDER_ENV, db.as_os_str())];
         if older {
-            command.env(OLDER_ENV, "1");
+            envs.push((OLDER_ENV, std::ffi::OsStr::new("1")));
         }
-        let mut child = command
+        Self::run_entry("locks::lock_holder_entry", &envs)
+    }
+
+    /// Runs the ignored test `entry` of this binary as the holder, with `envs`, and
+    /// returns once it prints `HOLDING`.
+    pub fn run_entry(entry: &str, envs: &[(&str, &std::ffi::OsStr)]) -> Self {
+        let mut child = Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
                 "--ignored",
-                "locks::lock_holder_entry",
+                entry,
                 "--nocapture",
                 "--test-threads=1",
                 "-q",
             ])
-            .env(HOLDER_ENV, db)
+            .envs(envs.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -143,7 +149,7 @@ impl Drop for LockHolder {
 
 /// The demo database, with this OS login as its team leader (the TUI and the CLI act
 /// as the process's real login); and the leader's area.
-fn demo_for_me() -> (tempfile::TempDir, Store, String) {
+pub fn demo_for_me() -> (tempfile::TempDir, Store, String) {
     let (dir, mut store) = demo_store();
     let me = Actor {
         login: caseload::identity::os_login(),

@@ -35,21 +35,8 @@ fn said(output: Output) -> (Option<i32>, String, String) {
 
 #[test]
 fn report_and_tally_print_the_same_on_postgres_as_on_sqlite() {
-    let (dir, mut store) = demo_store();
     // The tally is written as the one running the test, as the demo's team leader.
-    let me = caseload::store::Actor {
-        login: caseload::identity::os_login(),
-        ..as_login("x")
-    };
-    caseload::demo::claim_demo_lead(&mut store, &me).unwrap();
-    let lead = store.worker_by_login(&me.login).unwrap().unwrap();
-    let area = store
-        .areas()
-        .unwrap()
-        .into_iter()
-        .find(|a| Some(a.id) == lead.area_id)
-        .unwrap()
-        .name;
+    let (dir, store, area) = crate::locks::demo_for_me();
     let file = store.path().to_str().unwrap().to_owned();
     let Some((pg, on_postgres)) = copied(store) else {
         return;

@@ -5,13 +5,14 @@
 //! sentence and the exit status SQLite's wait gives (`locks.rs`). With
 //! `CASELOAD_TEST_PG` (`scripts/pg-test.sh`).
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use caseload::store::{Access, LockPolicy, NewArea, Origin, Store, set_process_policy};
 
 use crate::common::as_login;
+use crate::locks::LockHolder;
 use crate::postgres::PgDatabase;
 use crate::postgres_store::{caseload, text};
 
@@ -46,51 +47,11 @@ fn postgres_holder_entry() {
 }
 
 /// A caseload process in a write that has added [`AREA`], until released.
-struct Holder {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    /// Kept open: the holder writes its test summary here when it ends.
-    _stdout: std::io::Lines<BufReader<std::process::ChildStdout>>,
-}
-
-impl Holder {
-    fn take(url: &str) -> Self {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "--ignored",
-                "postgres_wait::postgres_holder_entry",
-                "--nocapture",
-                "--test-threads=1",
-                "-q",
-            ])
-            .env(HOLDER_ENV, url)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        while lines.next().expect("holder ended early").unwrap() != "HOLDING" {}
-        Self {
-            child,
-            stdin,
-            _stdout: lines,
-        }
-    }
-
-    fn release(mut self) {
-        drop(self.stdin.take());
-        assert!(self.child.wait().unwrap().success());
-    }
-}
-
-impl Drop for Holder {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn hold(url: &str) -> LockHolder {
+    LockHolder::run_entry(
+        "postgres_wait::postgres_holder_entry",
+        &[(HOLDER_ENV, std::ffi::OsStr::new(url))],
+    )
 }
 
 /// A PostgreSQL database made by `caseload init` (this login its admin).
@@ -107,7 +68,7 @@ fn a_cli_write_that_waits_too_long_on_postgres_exits_75_with_the_sqlite_sentence
     let Some((pg, home)) = team() else {
         return;
     };
-    let holder = Holder::take(&pg.url);
+    let holder = hold(&pg.url);
     let output = caseload(
         &["--wait", "1", "--db", &pg.url, "area", "add", AREA],
         home.path(),
@@ -134,7 +95,7 @@ fn a_cli_write_on_postgres_waits_for_the_holder_and_then_goes_on() {
     let Some((pg, home)) = team() else {
         return;
     };
-    let holder = Holder::take(&pg.url);
+    let holder = hold(&pg.url);
     let waiting = Command::new(env!("CARGO_BIN_EXE_caseload"))
         .args(["--wait", "600", "--db", &pg.url, "area", "add", AREA])
         .env("HOME", home.path())
