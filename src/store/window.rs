@@ -303,7 +303,7 @@ impl Store {
                     "e.care_plan_date".to_owned()
                 };
                 let sort = format!("{key} {first}");
-                if let Some(mut at) = self.nth(limits, values, &key, &sort, rows)? {
+                if let Some(mut at) = self.nth_from(SCOPE, limits, values, &key, &sort, rows)? {
                     values.extend(at.pop());
                     let n = values.len();
                     limits.push(if descending {
@@ -349,7 +349,7 @@ impl Store {
             "length(c.reference) {first}, {} {first}",
             dialect.nocase("c.reference")
         );
-        let head = self.head(limits, values, "c.id, c.reference", &sort, rows)?;
+        let head = self.head_from(SCOPE, limits, values, "c.id, c.reference", &sort, rows)?;
         if let (true, Some([_, Value::Text(last)])) =
             (head.len() == rows, head.last().map(Vec::as_slice))
         {
@@ -380,20 +380,9 @@ impl Store {
         Ok(())
     }
 
-    /// The values of `key` in the `rows`-th of the scope's rows (those `limits` keep)
-    /// in the order `sort`; `None` if there are fewer rows.
-    fn nth(
-        &self,
-        limits: &[String],
-        values: &[Value],
-        key: &str,
-        sort: &str,
-        rows: usize,
-    ) -> StoreResult<Option<Vec<Value>>> {
-        self.nth_from(SCOPE, limits, values, key, sort, rows)
-    }
-
-    /// [`Store::nth`] of the rows joined as `from` says.
+    /// The values of `key` in the `rows`-th of the rows joined as `from` says (the
+    /// scope's: [`SCOPE`]) that `limits` keep, in the order `sort`; `None` if there are
+    /// fewer rows.
     fn nth_from(
         &self,
         from: &str,
@@ -407,20 +396,8 @@ impl Store {
         Ok(if head.len() == rows { head.pop() } else { None })
     }
 
-    /// The values of `key` in the first `rows` of the scope's rows (those `limits`
-    /// keep) in the order `sort`.
-    fn head(
-        &self,
-        limits: &[String],
-        values: &[Value],
-        key: &str,
-        sort: &str,
-        rows: usize,
-    ) -> StoreResult<Vec<Vec<Value>>> {
-        self.head_from(SCOPE, limits, values, key, sort, rows)
-    }
-
-    /// [`Store::head`] of the rows joined as `from` says.
+    /// The values of `key` in the first `rows` of the rows joined as `from` says (the
+    /// scope's: [`SCOPE`]) that `limits` keep, in the order `sort`.
     fn head_from(
         &self,
         from: &str,
