@@ -508,6 +508,73 @@ fn natural_key_clash(e: &rusqlite::Error) -> Option<&'static str> {
         .map(|(_, _, sentence)| *sentence)
 }
 
+/// Which kind of column rule refused a row that has no sentence of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BrokenRule {
+    /// A CHECK: the value is not one the column accepts.
+    Check,
+    /// NOT NULL: the column was left blank.
+    NotNull,
+    /// UNIQUE: another row has the value.
+    Unique,
+    /// A FOREIGN KEY: the row refers to one that is not there.
+    ForeignKey,
+}
+
+/// The sentence for a row a column's rule refused, naming the column (in words:
+/// `date_of_birth` as "date of birth") where the engine said which.
+pub(super) fn broken_rule(rule: BrokenRule, column: Option<&str>) -> String {
+    let field = column.map(|c| c.replace('_', " "));
+    match (rule, field) {
+        (BrokenRule::Check, Some(field)) => format!(
+            "the value given for {field} is not one this record accepts: nothing was saved; correct {field} and save again"
+        ),
+        (BrokenRule::NotNull, Some(field)) => {
+            format!("{field} cannot be blank: nothing was saved; fill it in and save again")
+        }
+        (BrokenRule::Unique, Some(field)) => format!(
+            "another record already has this {field}: nothing was saved; choose another {field}"
+        ),
+        (BrokenRule::ForeignKey, _) => "this refers to a record that is no longer there (a colleague may have removed it): nothing was saved; reload and try again".to_owned(),
+        (_, None) => "the change breaks a rule of the record: nothing was saved; check the values and save again".to_owned(),
+    }
+}
+
+/// The rule and column of an SQLite constraint failure, from its message:
+/// "CHECK constraint failed: length(trim(name)) > 0" names `name` (the first word
+/// that is not a function), "NOT NULL constraint failed: client.reference" `reference`.
+pub(super) fn sqlite_broken_rule(message: &str) -> Option<(BrokenRule, Option<&str>)> {
+    if let Some(expression) = message.strip_prefix("CHECK constraint failed: ") {
+        let mut rest = expression;
+        while let Some(start) = rest.find(|c: char| c.is_ascii_lowercase() || c == '_') {
+            let word = &rest[start..];
+            let length = word
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(word.len());
+            rest = &word[length..];
+            if !rest.starts_with('(') {
+                return Some((BrokenRule::Check, Some(&word[..length])));
+            }
+        }
+        return Some((BrokenRule::Check, None));
+    }
+    if let Some(columns) = message.strip_prefix("NOT NULL constraint failed: ") {
+        return Some((BrokenRule::NotNull, first_column(columns)));
+    }
+    if let Some(columns) = message.strip_prefix("UNIQUE constraint failed: ") {
+        return Some((BrokenRule::Unique, first_column(columns)));
+    }
+    message
+        .starts_with("FOREIGN KEY constraint failed")
+        .then_some((BrokenRule::ForeignKey, None))
+}
+
+/// The first column of SQLite's "table.column, table.column" list.
+fn first_column(columns: &str) -> Option<&str> {
+    let first = columns.split(", ").next()?;
+    first.rsplit('.').next()
+}
+
 /// A sentence for a row refused by one of the [`NATURAL_KEYS`] on PostgreSQL, by the
 /// name of its index.
 pub(super) fn natural_key_clash_pg(index: &str) -> Option<&'static str> {
@@ -563,5 +630,44 @@ mod tests {
             assert!(text.starts_with(expected), "{text}");
             assert!(!text.contains("CHECK") && !text.contains("kind"), "{text}");
         }
+    }
+
+    #[test]
+    fn an_sqlite_constraint_failure_names_its_column_in_words() {
+        for (message, expected) in [
+            (
+                "CHECK constraint failed: length(trim(given_name)) > 0",
+                "the value given for given name is not one this record accepts: nothing was saved; correct given name and save again",
+            ),
+            (
+                "CHECK constraint failed: date(date_of_birth, '+0 days') IS date_of_birth",
+                "the value given for date of birth is not one this record accepts",
+            ),
+            (
+                "CHECK constraint failed: kind IN ('phone')",
+                "the value given for kind is not",
+            ),
+            (
+                "NOT NULL constraint failed: client.family_name",
+                "family name cannot be blank: nothing was saved; fill it in",
+            ),
+            (
+                "UNIQUE constraint failed: client.reference",
+                "another record already has this reference: nothing was saved",
+            ),
+            (
+                "FOREIGN KEY constraint failed",
+                "this refers to a record that is no longer there",
+            ),
+            (
+                "CHECK constraint failed: 1 > 0",
+                "the change breaks a rule of the record",
+            ),
+        ] {
+            let (rule, column) = sqlite_broken_rule(message).expect(message);
+            let text = broken_rule(rule, column);
+            assert!(text.starts_with(expected), "{message}: {text}");
+        }
+        assert_eq!(sqlite_broken_rule("disk I/O error"), None);
     }
 }

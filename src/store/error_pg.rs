@@ -8,7 +8,7 @@ use std::time::Duration;
 use postgres::error::SqlState;
 
 use super::StoreError;
-use super::error::natural_key_clash_pg;
+use super::error::{BrokenRule, broken_rule, natural_key_clash_pg};
 
 /// What went wrong reaching or using a PostgreSQL database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,11 +101,18 @@ pub(super) fn from_postgres(e: &postgres::Error) -> StoreError {
             waited: Duration::ZERO,
         };
     }
-    if *code == SqlState::FOREIGN_KEY_VIOLATION {
-        return StoreError::Invalid(
-            "this refers to a record that is no longer there (a colleague may have removed it): nothing was saved; reload and try again"
-                .to_owned(),
-        );
+    let rule = |rule, column| StoreError::Invalid(broken_rule(rule, column));
+    let named = |suffix| {
+        db.table()
+            .zip(db.constraint())
+            .and_then(|(table, constraint)| column_of_constraint(table, constraint, suffix))
+    };
+    match code {
+        c if *c == SqlState::FOREIGN_KEY_VIOLATION => return rule(BrokenRule::ForeignKey, None),
+        c if *c == SqlState::CHECK_VIOLATION => return rule(BrokenRule::Check, named("_check")),
+        c if *c == SqlState::NOT_NULL_VIOLATION => return rule(BrokenRule::NotNull, db.column()),
+        c if *c == SqlState::UNIQUE_VIOLATION => return rule(BrokenRule::Unique, named("_key")),
+        _ => {}
     }
     if *code == SqlState::INSUFFICIENT_PRIVILEGE {
         return StoreError::NotAllowed(
@@ -117,6 +124,16 @@ pub(super) fn from_postgres(e: &postgres::Error) -> StoreError {
         return StoreError::ReadOnlySession;
     }
     StoreError::Postgres(PgProblem::Refused(code.code().to_owned()))
+}
+
+/// The column a constraint PostgreSQL named by its default (`TABLE_COLUMN_check`,
+/// `TABLE_COLUMN_key`, a digit after a second one on one column) is on; `None` for a
+/// rule over several columns (`TABLE_check`).
+fn column_of_constraint<'a>(table: &str, constraint: &'a str, suffix: &str) -> Option<&'a str> {
+    let rest = constraint.strip_prefix(table)?.strip_prefix('_')?;
+    let rest = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+    rest.strip_suffix(suffix)
+        .filter(|column| !column.is_empty())
 }
 
 /// A PostgreSQL error met while connecting to `shown` (the URL without its password),
@@ -188,7 +205,34 @@ pub fn shown_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::shown_url;
+    use super::{column_of_constraint, shown_url};
+
+    #[test]
+    fn a_default_constraint_name_gives_its_column() {
+        for (table, constraint, suffix, column) in [
+            (
+                "drug_test",
+                "drug_test_tested_on_check",
+                "_check",
+                Some("tested_on"),
+            ),
+            ("client", "client_reference_key", "_key", Some("reference")),
+            (
+                "client",
+                "client_nhs_number_check1",
+                "_check",
+                Some("nhs_number"),
+            ),
+            ("client", "client_check", "_check", None),
+            ("client", "episode_client_id_fkey", "_check", None),
+        ] {
+            assert_eq!(
+                column_of_constraint(table, constraint, suffix),
+                column,
+                "{constraint}"
+            );
+        }
+    }
 
     #[test]
     fn a_shown_url_keeps_everything_but_the_password() {

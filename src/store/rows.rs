@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value as Json};
 
+use super::error::BrokenRule;
 use super::sql::{Connection, Value};
 use super::{Audited, StoreError, StoreResult, Tx};
 use crate::domain::model::{Role, Worker};
@@ -82,15 +83,19 @@ fn to_json(value: &Value) -> Json {
     }
 }
 
-/// Turns a CHECK/UNIQUE failure into a sentence; other errors pass through.
+/// Turns an SQLite CHECK, NOT NULL, UNIQUE or FOREIGN KEY failure into a sentence
+/// naming the column ([`super::error::broken_rule`]); other errors pass through
+/// (PostgreSQL's get theirs in `error_pg.rs`).
 pub(super) fn explain_constraint(e: StoreError) -> StoreError {
     match e {
-        StoreError::Sqlite(ref inner)
-            if inner.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, message))
+            if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
-            StoreError::Invalid(format!(
-                "the change breaks a rule of the record, so nothing was saved ({inner})"
-            ))
+            let (rule, column) = message
+                .as_deref()
+                .and_then(super::error::sqlite_broken_rule)
+                .unwrap_or((BrokenRule::Check, None));
+            StoreError::Invalid(super::error::broken_rule(rule, column))
         }
         other => other,
     }

@@ -190,11 +190,10 @@ fn postgres_refusals_are_the_sentences_sqlite_refusals_get() {
         "UPDATE drug_test SET tested_on = '23/11/2026' WHERE id = (SELECT min(id) FROM drug_test)",
         &[],
     );
-    assert!(
-        bad_date.starts_with("the database refused this (PostgreSQL error 23514)"),
-        "{bad_date}"
+    assert_eq!(
+        bad_date,
+        "the value given for tested on is not one this record accepts: nothing was saved; correct tested on and save again"
     );
-    assert!(!bad_date.contains("tested_on"), "{bad_date}");
 
     // A role that is no active worker may read and change nothing.
     owner

@@ -461,6 +461,10 @@ fn rules_of_the_record_are_refused_with_a_sentence() {
         .unwrap_err();
     assert!(matches!(refused, StoreError::Invalid(_)), "{refused}");
     assert_eq!(
+        refused.to_string(),
+        "the value given for closure date is not one this record accepts: nothing was saved; correct closure date and save again"
+    );
+    assert_eq!(
         store.version_of("episode", team.e1).unwrap(),
         row,
         "nothing written"
