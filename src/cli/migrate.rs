@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::cli::CliResult;
-use crate::store::pg::copy_from_sqlite;
+use crate::store::pg::{ReturnCheck, copy_from_sqlite};
+use crate::wallclock::WallClock;
 
 /// Options of `caseload migrate`.
 #[derive(Debug, Args)]
@@ -26,9 +27,13 @@ pub struct MigrateArgs {
 /// # Errors
 /// A sentence naming the problem and what to do: the file cannot be opened, the
 /// PostgreSQL database cannot be reached or already holds rows, or the counts differ
-/// (then nothing is committed).
-pub fn run(args: &MigrateArgs) -> CliResult {
-    let copied = copy_from_sqlite(&args.from, &args.to)?;
+/// or the return computed from both (then nothing is committed).
+pub fn run(args: &MigrateArgs, clock: WallClock) -> CliResult {
+    let check = ReturnCheck {
+        today: clock.today(),
+        rules: crate::config::load_all()?.return_rules(),
+    };
+    let copied = copy_from_sqlite(&args.from, &args.to, check)?;
     println!(
         "Copied {} into PostgreSQL ({}), in one transaction:",
         args.from.display(),
@@ -47,6 +52,15 @@ pub fn run(args: &MigrateArgs) -> CliResult {
     println!(
         "Every table has the same number of rows in both ({total} rows in {} tables).",
         copied.tables.len()
+    );
+    let periods: Vec<&str> = copied
+        .same_returns
+        .iter()
+        .map(|p| p.label.as_str())
+        .collect();
+    println!(
+        "The return is the same from both, for every area and each one: {}.",
+        periods.join("; ")
     );
     if !copied.logins.is_empty() {
         let new = if copied.new_roles.is_empty() {

@@ -208,7 +208,7 @@ pub fn run(cli: &Cli) -> CliResult {
         Some(Command::Import(args)) => exchange::run_import(cli.db.as_deref(), clock, args),
         Some(Command::Export(args)) => exchange::run_export(cli.db.as_deref(), clock, args),
         Some(Command::Backup { file }) => exchange::run_backup(cli.db.as_deref(), file),
-        Some(Command::Migrate(args)) => migrate::run(args),
+        Some(Command::Migrate(args)) => migrate::run(args, clock),
         Some(Command::Worker(command)) => staff::run_worker(
             &database_path(cli.db.as_deref(), "caseload.db")?,
             command,

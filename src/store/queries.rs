@@ -172,21 +172,7 @@ impl Store {
     /// # Errors
     /// The database's error.
     pub fn areas(&self) -> StoreResult<Vec<Area>> {
-        let sql = format!(
-            "SELECT id, name, intensive FROM area ORDER BY {}, id",
-            self.conn.dialect().nocase("name")
-        );
-        let rows = self.conn.query(&sql, &[])?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                Ok(Area {
-                    id: r.get("id")?,
-                    name: r.get("name")?,
-                    intensive: r.get("intensive")?,
-                })
-            })
-            .collect::<sql::Result<_>>()?)
+        areas_on(&self.conn)
     }
 
     /// Every worker, by name (byte order), those who have left (`active` false) too.
@@ -300,4 +286,23 @@ impl Store {
         rows.sort_unstable_by(|a, b| by_name(a, b));
         Ok(rows)
     }
+}
+
+/// [`Store::areas`] on any connection or transaction.
+pub(super) fn areas_on(conn: &sql::Connection) -> StoreResult<Vec<Area>> {
+    let sql = format!(
+        "SELECT id, name, intensive FROM area ORDER BY {}, id",
+        conn.dialect().nocase("name")
+    );
+    let rows = conn.query(&sql, &[])?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            Ok(Area {
+                id: r.get("id")?,
+                name: r.get("name")?,
+                intensive: r.get("intensive")?,
+            })
+        })
+        .collect::<sql::Result<_>>()?)
 }

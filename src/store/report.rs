@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::read::{code, code_opt};
-use super::sql::{Row, Value};
+use super::sql::{Connection, Row, Value};
 use super::{Actor, Audited, Store, StoreError, StoreResult, Tx};
 use crate::domain::kpi::{
     Dated, EpisodeFacts, Inputs, ModalityFacts, OutreachFacts, SampleFacts, TallyFacts, TestFacts,
@@ -225,180 +225,195 @@ impl Store {
     /// return at 100,000 clients small.
     ///
     /// # Errors
-    /// An SQLite error.
-    // Over 80 lines: one short query per input, side by side so that what a return
-    // counts is read in one place.
+    /// The database's error.
     pub fn report_inputs(&self, period: &Period) -> StoreResult<Inputs> {
-        Ok(Inputs {
-            areas: self.areas()?,
-            episodes: self.episode_facts(period)?,
-            tests: self.test_facts(period)?,
-            tallies: self.rows(
-                "SELECT area_id, recorded_on, charged, tested, positive FROM custody_tally
-                  WHERE recorded_on BETWEEN ?1 AND ?2",
-                Some(period),
-                |r| {
-                    Ok(TallyFacts {
-                        area_id: r.get("area_id")?,
-                        on: r.get("recorded_on")?,
-                        charged: r.get::<i64>("charged")?.unsigned_abs(),
-                        tested: r.get::<i64>("tested")?.unsigned_abs(),
-                        positive: r.get::<i64>("positive")?.unsigned_abs(),
-                    })
-                },
-            )?,
-            required_assessments: self.rows(
-                "SELECT c.area_id, substr(a.appointment_at, 1, 10) AS on_date
-                   FROM required_assessment a JOIN client c ON c.id = a.client_id
-                  WHERE a.outcome = 'attended' AND a.kind IN ('ra_ia', 'ra_fu')
-                    AND substr(a.appointment_at, 1, 10) BETWEEN ?1 AND ?2",
-                Some(period),
-                dated,
-            )?,
-            modalities: self.rows(
-                "SELECT c.area_id, m.episode_id, m.started_on, m.ended_on, e.prescribed
-                   FROM modality m JOIN episode e ON e.id = m.episode_id
-                   JOIN client c ON c.id = e.client_id
-                  WHERE m.started_on <= ?2 AND (m.ended_on IS NULL OR m.ended_on >= ?1)",
-                Some(period),
-                |r| {
-                    Ok(ModalityFacts {
-                        area_id: r.get("area_id")?,
-                        episode_id: r.get("episode_id")?,
-                        started_on: r.get("started_on")?,
-                        ended_on: r.get("ended_on")?,
-                        prescribed: r.get("prescribed")?,
-                    })
-                },
-            )?,
-            outcomes: self.rows(
-                "SELECT c.area_id, o.recorded_on AS on_date FROM positive_outcome o
-                   JOIN episode e ON e.id = o.episode_id JOIN client c ON c.id = e.client_id
-                  WHERE o.recorded_on BETWEEN ?1 AND ?2",
-                Some(period),
-                dated,
-            )?,
-            outreach: self.rows(
-                "SELECT area_id, recorded_on, signposted_to FROM outreach
-                  WHERE recorded_on BETWEEN ?1 AND ?2",
-                Some(period),
-                |r| {
-                    Ok(OutreachFacts {
-                        area_id: r.get("area_id")?,
-                        on: r.get("recorded_on")?,
-                        signposted_to: code_opt::<SignpostDestination>(r, "signposted_to")?,
-                    })
-                },
-            )?,
-            sample: self
-                .rows(
-                    "SELECT c.area_id, s.period, s.offences_after_3m, s.offences_after_12m
-                       FROM reoffending_sample s
-                       JOIN episode e ON e.id = s.episode_id JOIN client c ON c.id = e.client_id",
-                    None,
-                    |r| {
-                        Ok((
-                            r.get("area_id")?,
-                            r.get::<String>("period")?,
-                            r.get("offences_after_3m")?,
-                            r.get("offences_after_12m")?,
-                        ))
-                    },
-                )?
-                .into_iter()
-                .filter_map(|(area_id, label, offences_after_3m, offences_after_12m)| {
-                    Period::parse(&label).ok().map(|p| SampleFacts {
-                        area_id,
-                        quarter_from: p.from,
-                        offences_after_3m,
-                        offences_after_12m,
-                    })
-                })
-                .collect(),
-        })
+        report_inputs_on(&self.conn, period)
     }
+}
 
-    /// Every row `sql` finds (with the period's first and last day as `?1` and `?2`,
-    /// if `within` one), mapped by `map` as it is read.
-    fn rows<T>(
-        &self,
-        sql: &str,
-        within: Option<&Period>,
-        mut map: impl FnMut(&Row) -> StoreResult<T>,
-    ) -> StoreResult<Vec<T>> {
-        let params: Vec<Value> = within
-            .map(|period| vec![period.from.into(), period.to.into()])
-            .unwrap_or_default();
-        let mut out = Vec::new();
-        let mut failed = None;
-        self.conn.for_each(sql, &params, |row| {
-            match map(&row) {
-                Ok(value) => out.push(value),
+/// [`Store::report_inputs`] on any connection or transaction: `caseload migrate` reads
+/// both sides of a copy before it commits, to compare their returns.
+///
+/// # Errors
+/// The database's error.
+// Over 80 lines: one short query per input, side by side so that what a return
+// counts is read in one place.
+pub fn report_inputs_on(conn: &Connection, period: &Period) -> StoreResult<Inputs> {
+    Ok(Inputs {
+        areas: super::queries::areas_on(conn)?,
+        episodes: episode_facts(conn, period)?,
+        tests: test_facts(conn, period)?,
+        tallies: rows(
+            conn,
+            "SELECT area_id, recorded_on, charged, tested, positive FROM custody_tally
+              WHERE recorded_on BETWEEN ?1 AND ?2",
+            Some(period),
+            |r| {
+                Ok(TallyFacts {
+                    area_id: r.get("area_id")?,
+                    on: r.get("recorded_on")?,
+                    charged: r.get::<i64>("charged")?.unsigned_abs(),
+                    tested: r.get::<i64>("tested")?.unsigned_abs(),
+                    positive: r.get::<i64>("positive")?.unsigned_abs(),
+                })
+            },
+        )?,
+        required_assessments: rows(
+            conn,
+            "SELECT c.area_id, substr(a.appointment_at, 1, 10) AS on_date
+               FROM required_assessment a JOIN client c ON c.id = a.client_id
+              WHERE a.outcome = 'attended' AND a.kind IN ('ra_ia', 'ra_fu')
+                AND substr(a.appointment_at, 1, 10) BETWEEN ?1 AND ?2",
+            Some(period),
+            dated,
+        )?,
+        modalities: rows(
+            conn,
+            "SELECT c.area_id, m.episode_id, m.started_on, m.ended_on, e.prescribed
+               FROM modality m JOIN episode e ON e.id = m.episode_id
+               JOIN client c ON c.id = e.client_id
+              WHERE m.started_on <= ?2 AND (m.ended_on IS NULL OR m.ended_on >= ?1)",
+            Some(period),
+            |r| {
+                Ok(ModalityFacts {
+                    area_id: r.get("area_id")?,
+                    episode_id: r.get("episode_id")?,
+                    started_on: r.get("started_on")?,
+                    ended_on: r.get("ended_on")?,
+                    prescribed: r.get("prescribed")?,
+                })
+            },
+        )?,
+        outcomes: rows(
+            conn,
+            "SELECT c.area_id, o.recorded_on AS on_date FROM positive_outcome o
+               JOIN episode e ON e.id = o.episode_id JOIN client c ON c.id = e.client_id
+              WHERE o.recorded_on BETWEEN ?1 AND ?2",
+            Some(period),
+            dated,
+        )?,
+        outreach: rows(
+            conn,
+            "SELECT area_id, recorded_on, signposted_to FROM outreach
+              WHERE recorded_on BETWEEN ?1 AND ?2",
+            Some(period),
+            |r| {
+                Ok(OutreachFacts {
+                    area_id: r.get("area_id")?,
+                    on: r.get("recorded_on")?,
+                    signposted_to: code_opt::<SignpostDestination>(r, "signposted_to")?,
+                })
+            },
+        )?,
+        sample: rows(
+            conn,
+            "SELECT c.area_id, s.period, s.offences_after_3m, s.offences_after_12m
+                   FROM reoffending_sample s
+                   JOIN episode e ON e.id = s.episode_id JOIN client c ON c.id = e.client_id",
+            None,
+            |r| {
+                Ok((
+                    r.get("area_id")?,
+                    r.get::<String>("period")?,
+                    r.get("offences_after_3m")?,
+                    r.get("offences_after_12m")?,
+                ))
+            },
+        )?
+        .into_iter()
+        .filter_map(|(area_id, label, offences_after_3m, offences_after_12m)| {
+            Period::parse(&label).ok().map(|p| SampleFacts {
+                area_id,
+                quarter_from: p.from,
+                offences_after_3m,
+                offences_after_12m,
+            })
+        })
+        .collect(),
+    })
+}
+
+/// Every row `sql` finds (with the period's first and last day as `?1` and `?2`,
+/// if `within` one), mapped by `map` as it is read.
+fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    within: Option<&Period>,
+    mut map: impl FnMut(&Row) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let params: Vec<Value> = within
+        .map(|period| vec![period.from.into(), period.to.into()])
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let mut failed = None;
+    conn.for_each(sql, &params, |row| {
+        match map(&row) {
+            Ok(value) => out.push(value),
+            Err(e) => failed = Some(e),
+        }
+        Ok(())
+    })?;
+    failed.map_or(Ok(out), Err)
+}
+
+fn episode_facts(conn: &Connection, period: &Period) -> StoreResult<Vec<EpisodeFacts>> {
+    let period_start = [Value::from(period.from)];
+    let mut out = Vec::new();
+    let mut failed = None;
+    conn.for_each(
+        "SELECT c.area_id, e.referral_date, e.referral_source, e.assessment_date,
+                e.assessed_need, e.care_plan_date,
+                coalesce(e.engaged_on, CASE WHEN e.engaged = 1 THEN e.care_plan_date END)
+                    AS engaged_on,
+                e.prescribed, e.closure_date, e.exit_reason, c.iom,
+                c.substance_1, c.substance_2, c.substance_3,
+                (SELECT max(t.tested_on) FROM drug_test t
+                  WHERE t.client_id = e.client_id
+                    AND t.kind IN ('trigger_offence', 'inspectors_authority')
+                    AND t.tested_on <= e.referral_date) AS custody_test_before,
+                (SELECT min(k.contact_at) FROM contact k
+                  WHERE k.client_id = e.client_id AND k.kind <> 'did_not_attend'
+                    AND k.contact_at >= e.referral_date) AS first_contact
+           FROM episode e JOIN client c ON c.id = e.client_id
+          WHERE e.closure_date IS NULL OR e.closure_date >= ?1",
+        &period_start,
+        |r| {
+            match episode_of(&r) {
+                Ok(facts) => out.push(facts),
                 Err(e) => failed = Some(e),
             }
             Ok(())
-        })?;
-        failed.map_or(Ok(out), Err)
-    }
+        },
+    )?;
+    failed.map_or(Ok(out), Err)
+}
 
-    fn episode_facts(&self, period: &Period) -> StoreResult<Vec<EpisodeFacts>> {
-        let period_start = [Value::from(period.from)];
-        let mut out = Vec::new();
-        let mut failed = None;
-        self.conn.for_each(
-            "SELECT c.area_id, e.referral_date, e.referral_source, e.assessment_date,
-                    e.assessed_need, e.care_plan_date,
-                    coalesce(e.engaged_on, CASE WHEN e.engaged = 1 THEN e.care_plan_date END)
-                        AS engaged_on,
-                    e.prescribed, e.closure_date, e.exit_reason, c.iom,
-                    c.substance_1, c.substance_2, c.substance_3,
-                    (SELECT max(t.tested_on) FROM drug_test t
-                      WHERE t.client_id = e.client_id
-                        AND t.kind IN ('trigger_offence', 'inspectors_authority')
-                        AND t.tested_on <= e.referral_date) AS custody_test_before,
-                    (SELECT min(k.contact_at) FROM contact k
-                      WHERE k.client_id = e.client_id AND k.kind <> 'did_not_attend'
-                        AND k.contact_at >= e.referral_date) AS first_contact
-               FROM episode e JOIN client c ON c.id = e.client_id
-              WHERE e.closure_date IS NULL OR e.closure_date >= ?1",
-            &period_start,
-            |r| {
-                match episode_of(&r) {
-                    Ok(facts) => out.push(facts),
-                    Err(e) => failed = Some(e),
-                }
-                Ok(())
-            },
-        )?;
-        failed.map_or(Ok(out), Err)
-    }
-
-    fn test_facts(&self, period: &Period) -> StoreResult<Vec<TestFacts>> {
-        self.rows(
-            "SELECT t.client_id, c.area_id, t.tested_on, t.kind, t.result,
-                    (SELECT min(d) FROM (
-                        SELECT substr(k.contact_at, 1, 10) AS d FROM contact k
-                         WHERE k.client_id = t.client_id AND k.kind <> 'did_not_attend'
-                           AND substr(k.contact_at, 1, 10) >= t.tested_on
-                        UNION ALL
-                        SELECT e.assessment_date FROM episode e
-                         WHERE e.client_id = t.client_id AND e.assessment_date >= t.tested_on) AS follow_ups)
-                        AS first_follow_up
-               FROM drug_test t JOIN client c ON c.id = t.client_id
-              WHERE t.tested_on BETWEEN ?1 AND ?2",
-            Some(period),
-            |r| {
-                Ok(TestFacts {
-                    client_id: r.get("client_id")?,
-                    area_id: r.get("area_id")?,
-                    tested_on: r.get("tested_on")?,
-                    kind: code::<TestKind>(r, "kind")?,
-                    result: code::<TestResult>(r, "result")?,
-                    first_follow_up: date_of(r.get("first_follow_up")?),
-                })
-            },
-        )
-    }
+fn test_facts(conn: &Connection, period: &Period) -> StoreResult<Vec<TestFacts>> {
+    rows(
+        conn,
+        "SELECT t.client_id, c.area_id, t.tested_on, t.kind, t.result,
+                (SELECT min(d) FROM (
+                    SELECT substr(k.contact_at, 1, 10) AS d FROM contact k
+                     WHERE k.client_id = t.client_id AND k.kind <> 'did_not_attend'
+                       AND substr(k.contact_at, 1, 10) >= t.tested_on
+                    UNION ALL
+                    SELECT e.assessment_date FROM episode e
+                     WHERE e.client_id = t.client_id AND e.assessment_date >= t.tested_on) AS follow_ups)
+                    AS first_follow_up
+           FROM drug_test t JOIN client c ON c.id = t.client_id
+          WHERE t.tested_on BETWEEN ?1 AND ?2",
+        Some(period),
+        |r| {
+            Ok(TestFacts {
+                client_id: r.get("client_id")?,
+                area_id: r.get("area_id")?,
+                tested_on: r.get("tested_on")?,
+                kind: code::<TestKind>(r, "kind")?,
+                result: code::<TestResult>(r, "result")?,
+                first_follow_up: date_of(r.get("first_follow_up")?),
+            })
+        },
+    )
 }
 
 /// An episode's facts, from a row of [`Store::episode_facts`]'s query.

@@ -98,7 +98,11 @@ pub fn copied_into(
 ) -> (PgDatabase, caseload::store::Store) {
     let path = store.path().to_path_buf();
     drop(store);
-    caseload::store::pg::copy_from_sqlite(&path, &pg.url).unwrap();
+    let check = caseload::store::pg::ReturnCheck {
+        today: crate::common::date("2026-11-23"),
+        rules: caseload::domain::kpi::Rules::default(),
+    };
+    caseload::store::pg::copy_from_sqlite(&path, &pg.url, check).unwrap();
     let store = pg.open();
     (pg, store)
 }

@@ -11,7 +11,8 @@ use crate::postgres::PgDatabase;
 
 fn migrate(from: &std::path::Path, to: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .args(["migrate", "--from", from.to_str().unwrap(), "--to", to])
+        .args(["--today", "2026-11-23", "migrate", "--from"])
+        .args([from.to_str().unwrap(), "--to", to])
         .output()
         .unwrap()
 }
@@ -91,6 +92,13 @@ fn the_demo_is_copied_row_for_row_and_byte_for_byte() {
         printed.contains("Every table has the same number of rows in both"),
         "{printed}"
     );
+    assert!(
+        printed.contains(
+            "The return is the same from both, for every area and each one: \
+             2026-27:Q2; 2026-27:Q3; 01/04/1990 to 23/11/2026."
+        ),
+        "{printed}"
+    );
     // New rows are numbered after the copied ones.
     let next: i64 = postgres
         .query_row(
@@ -106,6 +114,44 @@ fn the_demo_is_copied_row_for_row_and_byte_for_byte() {
         .get("id")
         .unwrap();
     assert_eq!(next, highest + 1);
+}
+
+#[test]
+fn a_copy_whose_return_differs_is_refused_and_nothing_is_committed() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let (_dir, store) = demo_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    // caseload's schema, with a trigger that moves every referral a year back as it is
+    // copied: the counts still agree, the return does not.
+    let owner = pg.connect();
+    let tx = owner.transaction().unwrap();
+    caseload::store::pg::migrate::migrate(&tx).unwrap();
+    tx.commit().unwrap();
+    owner
+        .execute_batch(
+            "CREATE FUNCTION a_year_back() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 NEW.referral_date := to_char(NEW.referral_date::date - 365, 'YYYY-MM-DD');
+                 RETURN NEW;
+             END $$;
+             CREATE TRIGGER a_year_back BEFORE INSERT ON episode
+                FOR EACH ROW EXECUTE FUNCTION a_year_back();",
+        )
+        .unwrap();
+    let copy = migrate(&path, &pg.url);
+    let stderr = String::from_utf8_lossy(&copy.stderr);
+    assert_eq!(copy.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the return for 2026-27:Q2 (every area) computed from PostgreSQL differs")
+            && stderr.contains("nothing was committed: keep using the file"),
+        "{stderr}"
+    );
+    for table in ["client", "episode", "audit"] {
+        assert_eq!(rows(&owner, table).len(), 0, "{table}");
+    }
 }
 
 #[test]

@@ -1,12 +1,18 @@
 //! `caseload migrate`: a team's SQLite file copied into PostgreSQL, every table (audit
 //! and access log included) in foreign-key order, in one PostgreSQL transaction read
 //! from one SQLite snapshot, ids kept, identity sequences moved past them, and verified
-//! by counting each table on both sides before anything is committed.
+//! by counting each table on both sides, and by computing the return from both,
+//! before anything is committed.
 
 use std::path::Path;
 
+use chrono::NaiveDate;
+
 use super::PgError;
 use super::migrate;
+use crate::domain::kpi::{self, Inputs, Rules};
+use crate::domain::period::Period;
+use crate::store::report::report_inputs_on;
 use crate::store::sql::{Connection, Row, Transaction, Value};
 use crate::store::{Access, Store};
 
@@ -19,6 +25,36 @@ pub struct Copied {
     pub new_roles: Vec<String>,
     /// Every worker login, each now a role in the group `caseload_worker`.
     pub logins: Vec<String>,
+    /// The periods whose return (every area together, and each area) came out the
+    /// same from both sides.
+    pub same_returns: Vec<Period>,
+}
+
+/// What the return compared before a copy commits is computed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReturnCheck {
+    /// The day the copy is made: which quarters are compared.
+    pub today: NaiveDate,
+    /// The team's return rules (config `[return]`).
+    pub rules: Rules,
+}
+
+impl ReturnCheck {
+    /// The periods compared: the return's default quarter, the quarter so far, and one
+    /// period from 1 April 1990 to today, which counts every record.
+    fn periods(&self) -> Vec<Period> {
+        let default = Period::last_complete_quarter(self.today);
+        let mut periods = vec![default.clone()];
+        let current = Period::quarter_of(self.today);
+        if current != default {
+            periods.push(current);
+        }
+        let first = NaiveDate::from_ymd_opt(1990, 4, 1).unwrap_or(self.today);
+        if let Ok(all) = Period::between(first.min(self.today), self.today) {
+            periods.push(all);
+        }
+        periods
+    }
 }
 
 /// The most parameters one batched `INSERT` carries (PostgreSQL allows 65,535).
@@ -32,9 +68,10 @@ const PARAMETERS_PER_INSERT: usize = 30_000;
 /// # Errors
 /// [`PgError::Store`] if the file cannot be opened read-only as it stands (it needs
 /// upgrading, say), [`PgError::NoCreateRole`], [`PgError::NotEmpty`] or [`PgError::NotCaseload`] for a target
-/// that already holds something, [`PgError::Mismatch`] if the counts differ, or the
-/// engines' errors. Nothing is committed on any error.
-pub fn copy_from_sqlite(from: &Path, to: &str) -> Result<Copied, PgError> {
+/// that already holds something, [`PgError::Mismatch`] if the counts differ,
+/// [`PgError::ReturnDiffers`] if a return `check` computes differs, or the engines'
+/// errors. Nothing is committed on any error.
+pub fn copy_from_sqlite(from: &Path, to: &str, check: ReturnCheck) -> Result<Copied, PgError> {
     let Store { conn: source, .. } = Store::open(from, Access::ReadOnly).map_err(PgError::Store)?;
     let target = Connection::postgres(to)?;
     let may_create_roles = target.query_row(
@@ -74,6 +111,11 @@ pub fn copy_from_sqlite(from: &Path, to: &str) -> Result<Copied, PgError> {
         tables.push((table, sqlite));
     }
     move_identities_on(&write)?;
+    let same_returns = check
+        .periods()
+        .into_iter()
+        .map(|period| same_return(&read, &write, &period, check.rules).map(|()| period))
+        .collect::<Result<_, _>>()?;
     let logins: Vec<String> = write
         .query(
             "SELECT DISTINCT login FROM worker WHERE login IS NOT NULL ORDER BY login",
@@ -99,7 +141,34 @@ pub fn copy_from_sqlite(from: &Path, to: &str) -> Result<Copied, PgError> {
         tables,
         new_roles,
         logins,
+        same_returns,
     })
+}
+
+/// Computes the return for `period` from the SQLite snapshot and from the copy, for
+/// every area together and for each area, and refuses the copy if any differs.
+fn same_return(
+    sqlite: &Connection,
+    postgres: &Connection,
+    period: &Period,
+    rules: Rules,
+) -> Result<(), PgError> {
+    let sqlite = report_inputs_on(sqlite, period).map_err(PgError::Store)?;
+    let postgres = report_inputs_on(postgres, period).map_err(PgError::Store)?;
+    let figures = |inputs: &Inputs| kpi::compute(inputs, period, rules);
+    let differs = |scope: &str| PgError::ReturnDiffers {
+        period: period.label.clone(),
+        scope: scope.to_owned(),
+    };
+    if figures(&sqlite) != figures(&postgres) {
+        return Err(differs("every area"));
+    }
+    for area in &sqlite.areas {
+        if figures(&sqlite.for_area(area.id)) != figures(&postgres.for_area(area.id)) {
+            return Err(differs(&area.name));
+        }
+    }
+    Ok(())
 }
 
 /// The SQLite file's tables, each after every table it refers to (in the file's order

@@ -8,7 +8,7 @@ pub mod migrate;
 
 use std::fmt;
 
-pub use copy::{Copied, copy_from_sqlite};
+pub use copy::{Copied, ReturnCheck, copy_from_sqlite};
 
 use super::StoreError;
 use super::sql;
@@ -44,6 +44,13 @@ pub enum PgError {
         sqlite: i64,
         /// Rows in PostgreSQL.
         postgres: i64,
+    },
+    /// The return computed from the copy differs from the one computed from the file.
+    ReturnDiffers {
+        /// The period's label.
+        period: String,
+        /// "every area", or the area whose return differs.
+        scope: String,
     },
 }
 
@@ -86,6 +93,12 @@ impl fmt::Display for PgError {
                 f,
                 "table {table} has {sqlite} rows in SQLite but {postgres} in PostgreSQL after \
                  the copy; nothing was committed: report this, with the file"
+            ),
+            Self::ReturnDiffers { period, scope } => write!(
+                f,
+                "the return for {period} ({scope}) computed from PostgreSQL differs from the one \
+                 computed from the SQLite file; nothing was committed: keep using the file and \
+                 report this, with the file"
             ),
         }
     }
