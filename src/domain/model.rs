@@ -601,6 +601,10 @@ pub struct AreaSummary {
     pub ppo_in_custody: usize,
     /// Of those, at or past the 13-week benchmark (day 91 or later).
     pub at_or_past_13_weeks: usize,
+    /// Whether the database let this session count the area's clients. PostgreSQL's
+    /// row security shows a worker their own area's only; another area's counts
+    /// are then all nought and mean "not yours to see", not "nobody".
+    pub counted: bool,
 }
 
 /// An open custody episode of a client on the caseload, with the dates the Areas

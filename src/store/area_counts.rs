@@ -26,8 +26,8 @@ impl Store {
         // Started on or before this date means day 91 or later today.
         let benchmark_start = today - chrono::Days::new(clock::BENCHMARK_DAYS.unsigned_abs());
         // Every area, so an area with nobody on its caseload still has its row.
-        let rows = self.conn.query(
-            "SELECT a.id, a.name, a.intensive,
+        let sql = format!(
+            "SELECT a.id, a.name, a.intensive, {} AS counted,
                     coalesce(s.active, 0) AS active, coalesce(s.iom, 0) AS iom,
                     coalesce(s.ppo, 0) AS ppo, coalesce(s.in_custody, 0) AS in_custody,
                     coalesce(s.benchmark, 0) AS benchmark,
@@ -43,6 +43,10 @@ impl Store {
                             FROM area_count WHERE clock = ?2
                            GROUP BY area_id) s ON s.area_id = a.id
               ORDER BY a.name",
+            self.conn.dialect().counts_area("a.id")
+        );
+        let rows = self.conn.query(
+            &sql,
             &[
                 Value::from(benchmark_start),
                 Value::from(clock_starts.setting()),
@@ -66,6 +70,7 @@ impl Store {
                     in_custody: count("in_custody")?,
                     at_or_past_13_weeks: count("benchmark")?,
                     ppo_in_custody: count("ppo_in_custody")?,
+                    counted: r.get("counted")?,
                 })
             })
             .collect()

@@ -76,24 +76,32 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             let counts = app.area_counts().get(i).copied().unwrap_or_default();
             let breaches = |rag: Rag| counts.breaches[rag as usize];
             let releases = counts.releases_14_days;
-            let rag_cell = Line::from(vec![
-                Span::styled(
-                    format!("{:<red$}", format!("R{}", breaches(Rag::Red))),
-                    theme.rag(Rag::Red),
-                ),
-                Span::styled(
-                    format!("{:<amber$}", format!("A{}", breaches(Rag::Amber))),
-                    theme.rag(Rag::Amber),
-                ),
-                Span::styled(format!("G{}", breaches(Rag::Green)), theme.rag(Rag::Green)),
-            ]);
-            let n = |v: usize| Line::from(v.to_string()).right_aligned();
+            let rag_cell = if a.counted {
+                Line::from(vec![
+                    Span::styled(
+                        format!("{:<red$}", format!("R{}", breaches(Rag::Red))),
+                        theme.rag(Rag::Red),
+                    ),
+                    Span::styled(
+                        format!("{:<amber$}", format!("A{}", breaches(Rag::Amber))),
+                        theme.rag(Rag::Amber),
+                    ),
+                    Span::styled(format!("G{}", breaches(Rag::Green)), theme.rag(Rag::Green)),
+                ])
+            } else {
+                // Row security hides another area's clients: its noughts mean nothing.
+                Line::styled("not yours", theme.dim())
+            };
+            let shown = |text: String| {
+                Line::from(if a.counted { text } else { "-".to_owned() }).right_aligned()
+            };
+            let n = |v: usize| shown(v.to_string());
             Row::new(vec![
                 Line::from(safe(&a.area.name)),
                 Line::from(if a.area.intensive { "yes" } else { "no" }),
                 n(a.active),
                 n(a.iom),
-                Line::from(percent(a.iom, a.active)).right_aligned(),
+                shown(percent(a.iom, a.active)),
                 n(a.ppo),
                 n(a.ppo_in_custody),
                 n(a.in_custody),
@@ -151,6 +159,7 @@ mod tests {
             in_custody: 2,
             ppo_in_custody: 1,
             at_or_past_13_weeks: 4,
+            counted: true,
         }
     }
 

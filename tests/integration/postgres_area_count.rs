@@ -126,3 +126,53 @@ fn the_areas_views_releases_and_breaches_are_the_same_on_postgres_as_on_sqlite()
     };
     assert_eq!(read(&on_postgres), (releases, breaches));
 }
+
+#[test]
+fn another_areas_counts_are_marked_not_counted_rather_than_nought() {
+    let Some((pg, _dir, _path, _)) = migrated_demo() else {
+        return;
+    };
+    let owner = pg.connect();
+    let login = format!("cc_{}", std::process::id());
+    let (_, own_area) = log_in_as(&owner, "care_coordinator", &login);
+    let open = |url: &str| {
+        caseload::store::Store::open(std::path::Path::new(url), caseload::store::Access::ReadOnly)
+            .unwrap()
+    };
+    let summaries = |url: &str| {
+        open(url)
+            .area_summaries(
+                crate::common::today(),
+                caseload::domain::clock::ClockStart::CarePlan,
+            )
+            .unwrap()
+    };
+    let as_owner = summaries(&pg.url);
+    assert!(as_owner.len() > 1 && as_owner.iter().all(|a| a.counted));
+    let as_worker = summaries(&pg.url_as(&login));
+    assert_eq!(as_worker.len(), as_owner.len(), "every area keeps its row");
+    for (seen, whole) in as_worker.iter().zip(&as_owner) {
+        assert_eq!(seen.counted, seen.area.id == own_area, "{}", seen.area.name);
+        if seen.counted {
+            assert_eq!(seen, whole);
+        } else {
+            assert_eq!((seen.active, seen.iom, seen.in_custody), (0, 0, 0));
+        }
+    }
+    // The view says so: dashes and "not yours", not noughts.
+    let mut store = open(&pg.url_as(&login));
+    let mut app = crate::ui::app_for(&store, (80, 24));
+    crate::ui::press(
+        &mut store,
+        &mut app,
+        &[crossterm::event::KeyCode::Char('2')],
+    );
+    let text = crate::ui::screen(&app);
+    let hidden = as_worker.iter().find(|a| !a.counted).unwrap();
+    let row = text
+        .lines()
+        .find(|l| l.contains(hidden.area.name.as_str()))
+        .unwrap_or_else(|| panic!("no row for {} in\n{text}", hidden.area.name));
+    assert!(row.contains("not yours") && row.contains(" - "), "{row}");
+    assert!(!row.contains(" 0 "), "{row}");
+}

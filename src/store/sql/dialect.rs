@@ -166,6 +166,21 @@ impl Dialect {
         }
     }
 
+    /// Whether this session may count the clients of the area whose id is `area_id`
+    /// (an SQL expression): always on SQLite; on PostgreSQL as the policy
+    /// `area_count_read` allows (`pg/area_count.sql`: an admin every area, a worker their
+    /// own), or where row security does not apply (the tables' owner).
+    #[must_use]
+    pub fn counts_area(self, area_id: &str) -> String {
+        match self {
+            Self::Sqlite => "1".to_owned(),
+            Self::Postgres => format!(
+                "(NOT row_security_active('area_count') OR caseload_role() = 'admin' \
+                  OR {area_id} = caseload_area())"
+            ),
+        }
+    }
+
     /// The smaller of two values that are not NULL: SQLite's two-argument `min`,
     /// PostgreSQL's `least`.
     #[must_use]
