@@ -351,9 +351,15 @@ impl StoreError {
     }
 }
 
+/// A write that names a row that is not there (a foreign key refused), on either engine.
+pub(super) const NO_LONGER_THERE: &str = "this refers to a record that is no longer there (a colleague may have removed it): nothing was saved; reload and try again";
+
 /// SQLite's failures that a user can act on, in words instead of SQLite's own text.
 fn plain_words(e: &rusqlite::Error) -> Option<&'static str> {
     use rusqlite::ErrorCode;
+    if e.sqlite_error()?.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY {
+        return Some(NO_LONGER_THERE);
+    }
     Some(match e.sqlite_error_code()? {
         ErrorCode::CannotOpen => {
             "the database could not be opened: run `caseload doctor`, which checks the file, its directory and your group, and prints the fix"
@@ -535,7 +541,7 @@ pub(super) fn broken_rule(rule: BrokenRule, column: Option<&str>) -> String {
         (BrokenRule::Unique, Some(field)) => format!(
             "another record already has this {field}: nothing was saved; choose another {field}"
         ),
-        (BrokenRule::ForeignKey, _) => "this refers to a record that is no longer there (a colleague may have removed it): nothing was saved; reload and try again".to_owned(),
+        (BrokenRule::ForeignKey, _) => NO_LONGER_THERE.to_owned(),
         (_, None) => "the change breaks a rule of the record: nothing was saved; check the values and save again".to_owned(),
     }
 }

@@ -3,6 +3,7 @@
 use caseload::demo::{self, DemoOptions};
 use caseload::domain::model::{Ethnicity, Flags, ReferralSource, Role, Sex};
 use caseload::domain::release::Checklist;
+use caseload::store::sql::FromValue;
 use caseload::store::{Access, Actor, NewArea, NewClient, NewEpisode, NewWorker, Store};
 use chrono::{NaiveDate, NaiveDateTime};
 use std::path::{Path, PathBuf};
@@ -249,4 +250,191 @@ pub fn team_store() -> (tempfile::TempDir, Store, Team) {
     let (dir, mut store) = empty_store();
     let team = seed_team(&mut store);
     (dir, store, team)
+}
+
+/// A database engine a test can run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// A temporary SQLite file.
+    Sqlite,
+    /// A fresh database in the cluster `CASELOAD_TEST_PG` names.
+    Postgres,
+}
+
+/// The engines available to this run: SQLite always, PostgreSQL when
+/// `CASELOAD_TEST_PG` names a cluster (without one, the one-line skip message).
+pub fn engines() -> Vec<Engine> {
+    let mut engines = vec![Engine::Sqlite];
+    if crate::postgres::cluster().is_some() {
+        engines.push(Engine::Postgres);
+    }
+    engines
+}
+
+/// Runs `test` once on every available engine ([`engines`]); a failure says on which.
+pub fn on_each_engine(test: impl Fn(Engine)) {
+    /// Names the engine on the way out of a failing run.
+    struct Naming(Engine);
+    impl Drop for Naming {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                use std::io::Write as _;
+                let _ = writeln!(std::io::stderr(), "(the test above failed on {:?})", self.0);
+            }
+        }
+    }
+    for engine in engines() {
+        let _naming = Naming(engine);
+        test(engine);
+    }
+}
+
+/// One test's database on one engine: the SQLite file's temporary directory, or the
+/// PostgreSQL database (dropped with this, connections and all).
+pub struct TestDb {
+    /// The engine it is on.
+    pub engine: Engine,
+    location: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+    _pg: Option<crate::postgres::PgDatabase>,
+}
+
+impl TestDb {
+    /// A new, empty database on `engine`, made by [`Store::create`] (on PostgreSQL an
+    /// empty database given caseload's schema by the store itself).
+    pub fn empty(engine: Engine) -> (Self, Store) {
+        match engine {
+            Engine::Sqlite => {
+                let (dir, store) = empty_store();
+                (Self::file(dir, &store), store)
+            }
+            Engine::Postgres => {
+                static TEMPLATE: OnceLock<String> = OnceLock::new();
+                Self::postgres_from(TEMPLATE.get_or_init(|| pg_template(|_| ())))
+            }
+        }
+    }
+
+    /// A database on `engine` holding the small synthetic team ([`seed_team`]).
+    pub fn team(engine: Engine) -> (Self, Store, Team) {
+        match engine {
+            Engine::Sqlite => {
+                let (dir, store, team) = team_store();
+                (Self::file(dir, &store), store, team)
+            }
+            Engine::Postgres => {
+                static TEMPLATE: OnceLock<(String, Team)> = OnceLock::new();
+                let (name, team) = TEMPLATE.get_or_init(|| {
+                    let mut team = None;
+                    let name = pg_template(|store| team = Some(seed_team(store)));
+                    (name, team.expect("seeded"))
+                });
+                let (db, store) = Self::postgres_from(name);
+                (db, store, *team)
+            }
+        }
+    }
+
+    /// The standard demo on `engine`: a copy of [`demo_template`] (on PostgreSQL, of
+    /// the template's copy made once by `caseload migrate`'s copy).
+    pub fn demo(engine: Engine) -> (Self, Store) {
+        match engine {
+            Engine::Sqlite => {
+                let (dir, store) = demo_store();
+                (Self::file(dir, &store), store)
+            }
+            Engine::Postgres => {
+                static TEMPLATE: OnceLock<String> = OnceLock::new();
+                Self::postgres_from(TEMPLATE.get_or_init(|| {
+                    let pg = crate::postgres::PgDatabase::create().expect("CASELOAD_TEST_PG");
+                    let check = caseload::store::pg::ReturnCheck {
+                        today: today(),
+                        rules: caseload::domain::kpi::Rules::default(),
+                    };
+                    caseload::store::pg::copy_from_sqlite(demo_template(), &pg.url, check)
+                        .expect("copy the demo to PostgreSQL");
+                    pg.keep()
+                }))
+            }
+        }
+    }
+
+    /// The SQLite file of `store`, in `dir`.
+    fn file(dir: tempfile::TempDir, store: &Store) -> Self {
+        Self {
+            engine: Engine::Sqlite,
+            location: store.path().to_path_buf(),
+            _dir: Some(dir),
+            _pg: None,
+        }
+    }
+
+    /// A new PostgreSQL database copied from the database `template`, and a store on it.
+    fn postgres_from(template: &str) -> (Self, Store) {
+        let pg = crate::postgres::PgDatabase::create_with(&format!("TEMPLATE {template}"))
+            .expect("CASELOAD_TEST_PG");
+        let store = pg.open();
+        let db = Self {
+            engine: Engine::Postgres,
+            location: PathBuf::from(&pg.url),
+            _dir: None,
+            _pg: Some(pg),
+        };
+        (db, store)
+    }
+
+    /// What [`Store::open`] takes for it: the SQLite file, or the PostgreSQL URL.
+    pub fn location(&self) -> &Path {
+        &self.location
+    }
+
+    /// A plain connection to it, bypassing the store (to see exactly what it wrote, or
+    /// to try what the schema refuses).
+    pub fn raw(&self) -> caseload::store::sql::Connection {
+        match self.engine {
+            Engine::Sqlite => caseload::store::sql::Connection::sqlite(
+                rusqlite::Connection::open(&self.location).expect("open"),
+            ),
+            Engine::Postgres => {
+                caseload::store::sql::Connection::postgres(&self.location.to_string_lossy())
+                    .expect("connect")
+            }
+        }
+    }
+
+    /// The two columns, named `a` and `b`, of every row `sql` selects, read through
+    /// [`TestDb::raw`].
+    pub fn pairs<A: FromValue, B: FromValue>(&self, sql: &str) -> Vec<(A, B)> {
+        self.raw()
+            .query(sql, &[])
+            .expect("query")
+            .iter()
+            .map(|row| (row.get("a").expect("a"), row.get("b").expect("b")))
+            .collect()
+    }
+
+    /// The one value, named `v`, of the one row `sql` selects.
+    pub fn value<T: FromValue>(&self, sql: &str) -> T {
+        self.raw()
+            .query_row(sql, &[])
+            .expect("query")
+            .get("v")
+            .expect("v")
+    }
+}
+
+/// A PostgreSQL database made once per test run by [`Store::create_with`] and filled
+/// by `build`, that [`TestDb`]s on PostgreSQL are then made from (`CREATE DATABASE
+/// ... TEMPLATE`, a file copy inside the server, instead of the schema and rows anew
+/// per test); its name. It lives as long as the cluster (`scripts/pg-test.sh`
+/// removes the cluster afterwards).
+fn pg_template(build: impl FnOnce(&mut Store)) -> String {
+    let pg = crate::postgres::PgDatabase::create().expect("CASELOAD_TEST_PG");
+    let (store, ()) = Store::create_with(Path::new(&pg.url), None, |store| {
+        build(store);
+        Ok(())
+    })
+    .expect("create the template");
+    drop(store);
+    pg.keep()
 }

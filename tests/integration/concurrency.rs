@@ -1,7 +1,8 @@
 //! Several OS processes saving at once, and processes killed mid-save (a draft saved
-//! on hang-up is in `locks`, through the real TUI). The children are this test binary
-//! re-run on one test,
-//! [`child_process_entry`], with [`CHILD_ENV`] saying what to do.
+//! on hang-up is in `locks`, through the real TUI), on every engine: an SQLite file
+//! or a PostgreSQL database ([`on_each_engine`]). The children are this test binary
+//! re-run on one test, [`child_process_entry`], with [`CHILD_ENV`] saying what to do
+//! and where (a file or a URL, as [`Store::open`] takes either).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
@@ -11,11 +12,10 @@ use std::time::{Duration, Instant};
 
 use caseload::domain::model::ContactKind;
 use caseload::store::{Access, Change, EpisodeEdit, Store, StoreError};
-use rusqlite::Connection;
 
-use crate::common::{as_login, at, team_store};
+use crate::common::{TestDb, as_login, at, on_each_engine};
 
-/// Set in a child: `mode|db path|child number|seconds`.
+/// Set in a child: `mode|db path or URL|child number|seconds`.
 const CHILD_ENV: &str = "CASELOAD_TEST_CHILD";
 
 /// The child's body, run only by [`spawn`] (with `--ignored`): ignored in a normal run,
@@ -130,24 +130,26 @@ impl Acks {
     }
 
     /// Every acknowledged save is in the database (and its audit log).
-    fn assert_present(&self, path: &Path) {
-        let conn = Connection::open(path).unwrap();
+    fn assert_present(&self, db: &TestDb) {
+        let conn = db.raw();
         for (id, note) in &self.contacts {
             let stored: String = conn
-                .query_row("SELECT note FROM contact WHERE id = ?1", [id], |r| r.get(0))
+                .query_row("SELECT note FROM contact WHERE id = ?1", &[(*id).into()])
+                .and_then(|row| row.get("note"))
                 .unwrap_or_else(|e| panic!("acknowledged contact {id} missing: {e}"));
             assert_eq!(&stored, note);
         }
-        let mut audited = BTreeSet::new();
-        let mut stmt = conn
-            .prepare("SELECT row_id, json_extract(after, '$.exit_plan') FROM audit WHERE entity = 'episode' AND after LIKE '%exit_plan%'")
-            .unwrap();
-        for row in stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-            .unwrap()
-        {
-            audited.insert(row.unwrap());
-        }
+        let audited: BTreeSet<(i64, String)> = db
+            .pairs::<i64, String>(
+                "SELECT row_id AS a, after AS b FROM audit
+                  WHERE entity = 'episode' AND after LIKE '%exit_plan%'",
+            )
+            .into_iter()
+            .filter_map(|(episode, after)| {
+                let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+                Some((episode, after["exit_plan"].as_str()?.to_owned()))
+            })
+            .collect();
         for ((episode, _), plan) in &self.plans {
             assert!(
                 audited.contains(&(*episode, plan.clone())),
@@ -162,13 +164,14 @@ impl Acks {
                 m
             });
         for (episode, (version, plan)) in latest {
-            let (stored_version, stored_plan): (i64, String) = conn
+            let row = conn
                 .query_row(
                     "SELECT version, exit_plan FROM episode WHERE id = ?1",
-                    [episode],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    &[episode.into()],
                 )
                 .unwrap();
+            let (stored_version, stored_plan): (i64, String) =
+                (row.get("version").unwrap(), row.get("exit_plan").unwrap());
             assert!(stored_version >= version);
             if stored_version == version {
                 assert_eq!(
@@ -182,108 +185,114 @@ impl Acks {
 
 #[test]
 fn eight_processes_saving_at_once_lose_nothing_and_never_show_busy() {
-    let (_dir, store, team) = team_store();
-    let path = store.path().to_path_buf();
-    let before: Vec<i64> = [team.e1, team.e2]
-        .iter()
-        .map(|e| store.version_of("episode", *e).unwrap().version)
-        .collect();
-    let children: Vec<Child> = (0..8).map(|n| spawn("save", &path, n, 3)).collect();
-    let mut acks = Acks::default();
-    for child in children {
-        let output = child.wait_with_output().unwrap();
-        assert!(output.status.success());
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .for_each(|l| acks.read(l));
-    }
-    assert!(
-        acks.errors.is_empty(),
-        "errors shown to users: {:?}",
-        acks.errors
-    );
-    assert!(
-        acks.plans.len() > 8,
-        "only {} saves in 3 s",
-        acks.plans.len()
-    );
-    acks.assert_present(&path);
-    // Every version bump of each episode was acknowledged to exactly one process.
-    for (episode, start) in [team.e1, team.e2].iter().zip(before) {
-        let now = store.version_of("episode", *episode).unwrap().version;
-        let acked = acks.plans.keys().filter(|(e, _)| e == episode).count();
-        assert_eq!(
-            now - start,
-            i64::try_from(acked).unwrap(),
-            "episode {episode}"
+    on_each_engine(|engine| {
+        let (db, store, team) = TestDb::team(engine);
+        let path = db.location();
+        let before: Vec<i64> = [team.e1, team.e2]
+            .iter()
+            .map(|e| store.version_of("episode", *e).unwrap().version)
+            .collect();
+        let children: Vec<Child> = (0..8).map(|n| spawn("save", path, n, 3)).collect();
+        let mut acks = Acks::default();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(output.status.success());
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .for_each(|l| acks.read(l));
+        }
+        assert!(
+            acks.errors.is_empty(),
+            "errors shown to users: {:?}",
+            acks.errors
         );
-    }
-    assert!(store.check().unwrap().is_empty());
+        assert!(
+            acks.plans.len() > 8,
+            "only {} saves in 3 s",
+            acks.plans.len()
+        );
+        acks.assert_present(&db);
+        // Every version bump of each episode was acknowledged to exactly one process.
+        for (episode, start) in [team.e1, team.e2].iter().zip(before) {
+            let now = store.version_of("episode", *episode).unwrap().version;
+            let acked = acks.plans.keys().filter(|(e, _)| e == episode).count();
+            assert_eq!(
+                now - start,
+                i64::try_from(acked).unwrap(),
+                "episode {episode}"
+            );
+        }
+        assert!(store.check().unwrap().is_empty());
+    });
 }
 
 #[test]
-fn a_process_killed_mid_save_leaves_a_sound_file_with_every_acknowledged_save() {
-    let (_dir, store, _team) = team_store();
-    let path = store.path().to_path_buf();
-    let mut acks = Acks::default();
-    for round in 0..12 {
-        let mut child = spawn("save", &path, round, 30);
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut seen = 0;
-        while seen < 3 + round % 4 {
-            let line = lines.next().expect("child ended early").unwrap();
-            seen += usize::from(line.starts_with("ACK"));
-            acks.read(&line);
+fn a_process_killed_mid_save_leaves_a_sound_database_with_every_acknowledged_save() {
+    on_each_engine(|engine| {
+        let (db, _store, _team) = TestDb::team(engine);
+        let path = db.location();
+        let mut acks = Acks::default();
+        for round in 0..12 {
+            let mut child = spawn("save", path, round, 30);
+            let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+            let mut seen = 0;
+            while seen < 3 + round % 4 {
+                let line = lines.next().expect("child ended early").unwrap();
+                seen += usize::from(line.starts_with("ACK"));
+                acks.read(&line);
+            }
+            child.kill().unwrap(); // SIGKILL
+            child.wait().unwrap();
+            // Lines written before the kill were acknowledged too.
+            lines.map_while(Result::ok).for_each(|l| acks.read(&l));
+            let reopened = Store::open(path, Access::ReadWrite).unwrap();
+            assert_eq!(
+                reopened.check().unwrap(),
+                Vec::<String>::new(),
+                "round {round}"
+            );
+            acks.assert_present(&db);
         }
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        // Lines written before the kill were acknowledged too.
-        lines.map_while(Result::ok).for_each(|l| acks.read(&l));
-        let reopened = Store::open(&path, Access::ReadWrite).unwrap();
-        assert_eq!(
-            reopened.check().unwrap(),
-            Vec::<String>::new(),
-            "round {round}"
+        assert!(
+            acks.errors.is_empty(),
+            "{:?}",
+            &acks.errors[..acks.errors.len().min(3)]
         );
-        acks.assert_present(&path);
-    }
-    assert!(
-        acks.errors.is_empty(),
-        "{:?}",
-        &acks.errors[..acks.errors.len().min(3)]
-    );
+    });
 }
 
 #[test]
 fn a_draft_is_saved_replaced_and_discarded() {
-    let (_dir, mut store, team) = team_store();
-    let cora = as_login("cora");
-    let fields = serde_json::json!({ "note": "half a sentence" });
-    store
-        .save_draft(&cora, "contact", Some(team.c1), &fields)
-        .unwrap();
-    store
-        .save_draft(
-            &cora,
-            "contact",
-            Some(team.c1),
-            &serde_json::json!({ "note": "a whole sentence" }),
-        )
-        .unwrap();
-    store
-        .save_draft(&cora, "outreach", None, &serde_json::json!({}))
-        .unwrap();
-    let drafts = store.drafts("cora").unwrap();
-    assert_eq!(drafts.len(), 2);
-    let contact = drafts.iter().find(|d| d.form == "contact").unwrap();
-    assert_eq!(contact.fields["note"], "a whole sentence");
-    assert_eq!(contact.saved_at, at("2026-11-23 09:30"));
-    assert!(
-        store.drafts("colin").unwrap().is_empty(),
-        "drafts are per login"
-    );
-    store
-        .discard_draft(&cora, "contact", Some(team.c1))
-        .unwrap();
-    assert_eq!(store.drafts("cora").unwrap().len(), 1);
+    on_each_engine(|engine| {
+        let (_db, mut store, team) = TestDb::team(engine);
+        let cora = as_login("cora");
+        let fields = serde_json::json!({ "note": "half a sentence" });
+        store
+            .save_draft(&cora, "contact", Some(team.c1), &fields)
+            .unwrap();
+        store
+            .save_draft(
+                &cora,
+                "contact",
+                Some(team.c1),
+                &serde_json::json!({ "note": "a whole sentence" }),
+            )
+            .unwrap();
+        store
+            .save_draft(&cora, "outreach", None, &serde_json::json!({}))
+            .unwrap();
+        let drafts = store.drafts("cora").unwrap();
+        assert_eq!(drafts.len(), 2);
+        let contact = drafts.iter().find(|d| d.form == "contact").unwrap();
+        assert_eq!(contact.fields["note"], "a whole sentence");
+        assert_eq!(contact.saved_at, at("2026-11-23 09:30"));
+        assert!(
+            store.drafts("colin").unwrap().is_empty(),
+            "drafts are per login"
+        );
+        store
+            .discard_draft(&cora, "contact", Some(team.c1))
+            .unwrap();
+        assert_eq!(store.drafts("cora").unwrap().len(), 1);
+    });
 }

@@ -8,6 +8,24 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use caseload::store::sql::Connection;
 
+/// The URL of the test cluster `CASELOAD_TEST_PG` names, or `None` after saying once
+/// that the PostgreSQL tests are skipped.
+pub fn cluster() -> Option<String> {
+    let url = std::env::var("CASELOAD_TEST_PG").ok();
+    if url.is_none() {
+        static SAID: Once = Once::new();
+        SAID.call_once(|| {
+            // Straight to stderr: the test harness captures only print! and eprint!.
+            let _ = writeln!(
+                std::io::stderr(),
+                "PostgreSQL tests skipped: CASELOAD_TEST_PG is not set \
+                 (scripts/pg-test.sh runs the suite with a throwaway cluster)"
+            );
+        });
+    }
+    url
+}
+
 /// A new database in the test cluster, dropped (with its connections) afterwards.
 pub struct PgDatabase {
     admin: String,
@@ -26,18 +44,7 @@ impl PgDatabase {
     /// collation, say), or `None` without a cluster.
     pub fn create_with(options: &str) -> Option<Self> {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let Ok(admin) = std::env::var("CASELOAD_TEST_PG") else {
-            static SAID: Once = Once::new();
-            SAID.call_once(|| {
-                // Straight to stderr: the test harness captures only print! and eprint!.
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "PostgreSQL tests skipped: CASELOAD_TEST_PG is not set \
-                     (scripts/pg-test.sh runs the suite with a throwaway cluster)"
-                );
-            });
-            return None;
-        };
+        let admin = cluster()?;
         let name = format!(
             "caseload_test_{}_{}",
             std::process::id(),
@@ -49,6 +56,13 @@ impl PgDatabase {
             .unwrap();
         let url = with_database(&admin, &name);
         Some(Self { admin, name, url })
+    }
+
+    /// Its name, and the database kept (not dropped with this value).
+    pub fn keep(self) -> String {
+        let name = self.name.clone();
+        std::mem::forget(self);
+        name
     }
 
     /// A connection to it as its owner.

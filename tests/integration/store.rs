@@ -1,4 +1,12 @@
-//! Storage on temporary files: creation, refusal of bad files, transactions, schema.
+//! Storage: creation, refusal of bad files, transactions, schema.
+//!
+//! The tests of what the store does (transactions, the schema's refusals, the audit
+//! log, the reads) run on every engine ([`on_each_engine`]). SQLite-only, because they
+//! are about the file itself and PostgreSQL has no such thing: the file's mode (0600,
+//! world-readable, read-only files), the WAL journal mode, `user_version` and the
+//! schema read back from `sqlite_master`, files that are not SQLite or not ours, a
+//! missing directory and refusing to overwrite a file (PostgreSQL's counterparts of the
+//! last ones are in `postgres_store` and `postgres_init`).
 
 use std::os::unix::fs::PermissionsExt;
 
@@ -6,7 +14,7 @@ use caseload::domain::model::{ReferralSource, Role};
 use caseload::store::{Access, NewArea, NewEpisode, NewWorker, Store, StoreError, migrate};
 use rusqlite::Connection;
 
-use crate::common::{actor, demo_store, empty_store, pairs, today};
+use crate::common::{TestDb, actor, demo_store, empty_store, on_each_engine, today};
 
 fn schema_of(conn: &Connection) -> Vec<(String, String, String)> {
     let mut stmt = conn
@@ -54,94 +62,102 @@ fn pragmas_are_set_on_open() {
 
 #[test]
 fn foreign_keys_are_enforced() {
-    let (_dir, mut store) = empty_store();
-    let result = store.generate(
-        &actor(),
-        caseload::store::Origin::Synthetic("fixture"),
-        |tx| {
-            tx.insert_worker(&NewWorker {
-                name: "Nobody".into(),
-                login: None,
-                role: Role::Support,
-                area_id: Some(999),
-            })
-        },
-    );
-    assert!(matches!(result, Err(StoreError::Sqlite(_))), "{result:?}");
+    on_each_engine(|engine| {
+        let (_db, mut store) = TestDb::empty(engine);
+        let result = store.generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                tx.insert_worker(&NewWorker {
+                    name: "Nobody".into(),
+                    login: None,
+                    role: Role::Support,
+                    area_id: Some(999),
+                })
+            },
+        );
+        let words = result.unwrap_err().to_string();
+        assert!(
+            words.starts_with("this refers to a record that is no longer there"),
+            "{words}"
+        );
+        assert!(store.workers().unwrap().is_empty());
+    });
 }
 
 #[test]
 fn a_failed_write_leaves_nothing_behind() {
-    let (_dir, mut store) = empty_store();
-    let result = store.generate(
-        &actor(),
-        caseload::store::Origin::Synthetic("areas"),
-        |tx| {
-            tx.insert_area(&NewArea {
-                name: "Newport".into(),
-                intensive: true,
-            })?;
-            // Second area with the same name (ignoring case) violates UNIQUE.
-            tx.insert_area(&NewArea {
-                name: "NEWPORT".into(),
-                intensive: false,
-            })
-        },
-    );
-    assert!(result.is_err());
-    assert!(store.areas().unwrap().is_empty());
-    let conn = Connection::open(store.path()).unwrap();
-    let audits: i64 = conn
-        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(audits, 0);
+    on_each_engine(|engine| {
+        let (db, mut store) = TestDb::empty(engine);
+        let result = store.generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("areas"),
+            |tx| {
+                tx.insert_area(&NewArea {
+                    name: "Newport".into(),
+                    intensive: true,
+                })?;
+                // Second area with the same name (ignoring case) violates UNIQUE.
+                tx.insert_area(&NewArea {
+                    name: "NEWPORT".into(),
+                    intensive: false,
+                })
+            },
+        );
+        assert!(result.is_err());
+        assert!(store.areas().unwrap().is_empty());
+        assert_eq!(db.value::<i64>("SELECT count(*) AS v FROM audit"), 0);
+    });
 }
 
 #[test]
 fn impossible_dates_are_refused_by_the_schema() {
-    let (_dir, mut store) = demo_store();
-    let result = store.generate(
-        &actor(),
-        caseload::store::Origin::Synthetic("fixture"),
-        |tx| {
-            tx.insert_episode(&NewEpisode {
-                client_id: 1,
-                referral_date: today(),
-                referral_source: ReferralSource::Police,
-                assessment_date: None,
-                care_plan_date: None,
-                next_review_date: None,
-                engaged: false,
-                prescribed: false,
-                tier: 7,
-                exit_plan: None,
-                extension: None,
-                closure: None,
-            })
-        },
-    );
-    assert!(
-        result.is_err(),
-        "tier 7 and a second open episode must be refused"
-    );
-    let conn = Connection::open(store.path()).unwrap();
-    let bad = conn.execute(
-        "UPDATE client SET date_of_birth = '1990-02-31' WHERE id = 1",
-        [],
-    );
-    assert!(bad.is_err(), "31 February must be refused");
+    on_each_engine(|engine| {
+        let (db, mut store) = TestDb::demo(engine);
+        let result = store.generate(
+            &actor(),
+            caseload::store::Origin::Synthetic("fixture"),
+            |tx| {
+                tx.insert_episode(&NewEpisode {
+                    client_id: 1,
+                    referral_date: today(),
+                    referral_source: ReferralSource::Police,
+                    assessment_date: None,
+                    care_plan_date: None,
+                    next_review_date: None,
+                    engaged: false,
+                    prescribed: false,
+                    tier: 7,
+                    exit_plan: None,
+                    extension: None,
+                    closure: None,
+                })
+            },
+        );
+        assert!(
+            result.is_err(),
+            "tier 7 and a second open episode must be refused"
+        );
+        let bad = db.raw().execute(
+            "UPDATE client SET date_of_birth = '1990-02-31' WHERE id = 1",
+            &[],
+        );
+        assert!(bad.is_err(), "31 February must be refused");
+    });
 }
 
 #[test]
 fn audit_rows_cannot_be_changed_or_deleted() {
-    let (_dir, store) = demo_store();
-    let conn = Connection::open(store.path()).unwrap();
-    let update = conn
-        .execute("UPDATE audit SET who = 'someone else'", [])
-        .unwrap_err();
-    assert!(update.to_string().contains("append-only"), "{update}");
-    let delete = conn.execute("DELETE FROM audit", []).unwrap_err();
-    assert!(delete.to_string().contains("append-only"), "{delete}");
+    on_each_engine(|engine| {
+        let (db, _store) = TestDb::demo(engine);
+        let conn = db.raw();
+        let update = conn
+            .execute("UPDATE audit SET who = 'someone else'", &[])
+            .unwrap_err();
+        assert!(update.to_string().contains("append-only"), "{update}");
+        let delete = conn.execute("DELETE FROM audit", &[]).unwrap_err();
+        assert!(delete.to_string().contains("append-only"), "{delete}");
+    });
 }
 
 #[test]
@@ -241,27 +257,31 @@ fn create_refuses_to_overwrite_an_existing_file() {
 
 #[test]
 fn demo_database_passes_the_checks() {
-    let (_dir, store) = demo_store();
-    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    on_each_engine(|engine| {
+        let (_db, store) = TestDb::demo(engine);
+        assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    });
 }
 
 #[test]
 fn area_summaries_match_the_caseload_rows() {
     use caseload::domain::clock::ClockStart;
-    let (_dir, store) = demo_store();
-    for rule in [ClockStart::CarePlan, ClockStart::Assessment] {
-        area_summaries_match_under(&store, rule);
-    }
-    // The rule matters on the demo: some client reaches day 91 sooner from the DIR.
-    let past = |rule| {
-        store
-            .area_summaries(today(), rule)
-            .unwrap()
-            .iter()
-            .map(|s| s.at_or_past_13_weeks)
-            .sum::<usize>()
-    };
-    assert!(past(ClockStart::Assessment) > past(ClockStart::CarePlan));
+    on_each_engine(|engine| {
+        let (_db, store) = TestDb::demo(engine);
+        for rule in [ClockStart::CarePlan, ClockStart::Assessment] {
+            area_summaries_match_under(&store, rule);
+        }
+        // The rule matters on the demo: some client reaches day 91 sooner from the DIR.
+        let past = |rule| {
+            store
+                .area_summaries(today(), rule)
+                .unwrap()
+                .iter()
+                .map(|s| s.at_or_past_13_weeks)
+                .sum::<usize>()
+        };
+        assert!(past(ClockStart::Assessment) > past(ClockStart::CarePlan));
+    });
 }
 
 fn area_summaries_match_under(store: &Store, rule: caseload::domain::clock::ClockStart) {
@@ -300,117 +320,120 @@ fn area_summaries_match_under(store: &Store, rule: caseload::domain::clock::Cloc
 
 #[test]
 fn the_caseload_comes_in_sqlites_nocase_name_order_with_the_last_real_contact() {
-    use caseload::domain::model::ContactKind;
-    use caseload::store::NewContact;
-    let (dir, mut store) = empty_store();
-    let names = [
-        ("Smith", "Al"),
-        ("smith jones", "Bo"),
-        ("SMITH-Jones", "Cy"),
-        ("Smith", "al"),
-        ("Émile", "Di"),
-        ("Zed", "Ed"),
-        ("smith", "Aaron"),
-    ];
-    store
-        .generate(
-            &actor(),
-            caseload::store::Origin::Synthetic("fixture"),
-            |tx| {
-                let area = tx.insert_area(&caseload::store::NewArea {
-                    name: "Northtown".into(),
-                    intensive: false,
-                })?;
-                for (i, (family, given)) in names.iter().enumerate() {
-                    let mut client =
-                        crate::common::new_client(&format!("C-{i}"), given, area, None);
-                    client.family_name = (*family).to_owned();
-                    // Case variants of one name: born on different days, so not twins.
-                    client.date_of_birth =
-                        client.date_of_birth - chrono::Days::new(i.try_into().unwrap());
-                    let id = tx.insert_client(&client)?;
-                    tx.insert_episode(&NewEpisode::referral(
-                        id,
-                        crate::common::date("2026-11-01"),
-                        ReferralSource::Police,
-                    ))?;
-                    for (at, kind) in [
-                        ("2026-11-10 10:00", ContactKind::Phone),
-                        ("2026-11-20 10:00", ContactKind::DidNotAttend),
-                    ] {
-                        tx.insert_contact(&NewContact {
-                            client_id: id,
-                            worker_id: tx.insert_worker(&NewWorker {
-                                name: format!("Worker {i} {at}"),
-                                login: None,
-                                role: Role::CareCoordinator,
-                                area_id: Some(area),
-                            })?,
-                            contact_at: crate::common::at(at),
-                            kind,
-                            note: String::new(),
-                        })?;
+    on_each_engine(|engine| {
+        use caseload::domain::model::ContactKind;
+        use caseload::store::NewContact;
+        let (_db, mut store) = TestDb::empty(engine);
+        let names = [
+            ("Smith", "Al"),
+            ("smith jones", "Bo"),
+            ("SMITH-Jones", "Cy"),
+            ("Smith", "al"),
+            ("Émile", "Di"),
+            ("Zed", "Ed"),
+            ("smith", "Aaron"),
+        ];
+        store
+            .generate(
+                &actor(),
+                caseload::store::Origin::Synthetic("fixture"),
+                |tx| {
+                    let area = tx.insert_area(&caseload::store::NewArea {
+                        name: "Northtown".into(),
+                        intensive: false,
+                    })?;
+                    for (i, (family, given)) in names.iter().enumerate() {
+                        let mut client =
+                            crate::common::new_client(&format!("C-{i}"), given, area, None);
+                        client.family_name = (*family).to_owned();
+                        // Case variants of one name: born on different days, so not twins.
+                        client.date_of_birth =
+                            client.date_of_birth - chrono::Days::new(i.try_into().unwrap());
+                        let id = tx.insert_client(&client)?;
+                        tx.insert_episode(&NewEpisode::referral(
+                            id,
+                            crate::common::date("2026-11-01"),
+                            ReferralSource::Police,
+                        ))?;
+                        for (at, kind) in [
+                            ("2026-11-10 10:00", ContactKind::Phone),
+                            ("2026-11-20 10:00", ContactKind::DidNotAttend),
+                        ] {
+                            tx.insert_contact(&NewContact {
+                                client_id: id,
+                                worker_id: tx.insert_worker(&NewWorker {
+                                    name: format!("Worker {i} {at}"),
+                                    login: None,
+                                    role: Role::CareCoordinator,
+                                    area_id: Some(area),
+                                })?,
+                                contact_at: crate::common::at(at),
+                                kind,
+                                note: String::new(),
+                            })?;
+                        }
                     }
-                }
-                Ok(())
-            },
-        )
-        .unwrap();
-    let rows = store.caseload(None, None, &[]).unwrap();
-    let conn = Connection::open(dir.path().join("test.db")).unwrap();
-    let sqlite_order: Vec<String> = conn
-        .prepare(
-            "SELECT family_name || ', ' || given_name FROM client
-              ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id",
-        )
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let ours: Vec<&str> = rows.iter().map(|r| r.display_name()).collect();
-    assert_eq!(ours, sqlite_order);
-    assert!(
-        rows.iter()
-            .all(|r| r.last_contact == Some(crate::common::date("2026-11-10"))),
-        "a did-not-attend is not a contact"
-    );
+                    Ok(())
+                },
+            )
+            .unwrap();
+        let rows = store.caseload(None, None, &[]).unwrap();
+        // SQLite's `ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id`:
+        // ASCII letters fold, others (É) do not and sort by their bytes, after "z".
+        let sqlite_order = [
+            "smith, Aaron",
+            "Smith, Al",
+            "Smith, al",
+            "smith jones, Bo",
+            "SMITH-Jones, Cy",
+            "Zed, Ed",
+            "Émile, Di",
+        ];
+        let ours: Vec<&str> = rows.iter().map(|r| r.display_name()).collect();
+        assert_eq!(ours, sqlite_order);
+        assert!(
+            rows.iter()
+                .all(|r| r.last_contact == Some(crate::common::date("2026-11-10"))),
+            "a did-not-attend is not a contact"
+        );
+    });
 }
 
 #[test]
 fn taking_a_login_from_another_worker_audits_both_workers() {
-    let (_dir, mut store) = empty_store();
-    let worker = |name: &str, login: Option<&str>| NewWorker {
-        name: name.into(),
-        login: login.map(str::to_owned),
-        role: Role::CareCoordinator,
-        area_id: None,
-    };
-    let (had, gets) = store
-        .generate(
-            &actor(),
-            caseload::store::Origin::Synthetic("fixture"),
-            |tx| {
-                Ok((
-                    tx.insert_worker(&worker("Had It", Some("shared")))?,
-                    tx.insert_worker(&worker("Gets It", None))?,
-                ))
-            },
-        )
-        .unwrap();
-    store.assign_login(&actor(), gets, "shared").unwrap();
-    let logins: Vec<(i64, Option<String>)> =
-        pairs(&store, "SELECT id, login FROM worker ORDER BY id");
-    assert_eq!(logins, [(had, None), (gets, Some("shared".to_owned()))]);
-    let audited: Vec<(i64, String)> = pairs(
-        &store,
-        "SELECT row_id, after FROM audit WHERE entity = 'worker' AND action = 'update' ORDER BY id",
+    on_each_engine(|engine| {
+        let (db, mut store) = TestDb::empty(engine);
+        let worker = |name: &str, login: Option<&str>| NewWorker {
+            name: name.into(),
+            login: login.map(str::to_owned),
+            role: Role::CareCoordinator,
+            area_id: None,
+        };
+        let (had, gets) = store
+            .generate(
+                &actor(),
+                caseload::store::Origin::Synthetic("fixture"),
+                |tx| {
+                    Ok((
+                        tx.insert_worker(&worker("Had It", Some("shared")))?,
+                        tx.insert_worker(&worker("Gets It", None))?,
+                    ))
+                },
+            )
+            .unwrap();
+        store.assign_login(&actor(), gets, "shared").unwrap();
+        let logins: Vec<(i64, Option<String>)> =
+            db.pairs("SELECT id AS a, login AS b FROM worker ORDER BY id");
+        assert_eq!(logins, [(had, None), (gets, Some("shared".to_owned()))]);
+        let audited: Vec<(i64, String)> = db.pairs(
+        "SELECT row_id AS a, after AS b FROM audit WHERE entity = 'worker' AND action = 'update' ORDER BY id",
     );
-    assert_eq!(
-        audited,
-        [
-            (had, r#"{"login":null}"#.to_owned()),
-            (gets, r#"{"login":"shared"}"#.to_owned())
-        ]
-    );
+        assert_eq!(
+            audited,
+            [
+                (had, r#"{"login":null}"#.to_owned()),
+                (gets, r#"{"login":"shared"}"#.to_owned())
+            ]
+        );
+    });
 }
