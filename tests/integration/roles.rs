@@ -1,12 +1,17 @@
 //! Role rules: each role's allowed and refused actions, in the pure rule, through the
 //! store's write path and through the real binary's staff commands. The same rules
 //! asked of everyone on every write path, and the tally, are in `roles_everyone`.
+//!
+//! The store's tests run on every engine ([`on_each_engine`]). The command-line tests
+//! stay on an SQLite file: they run the binary as the OS login and `caseload init` on
+//! a new file; the staff commands on PostgreSQL, where each worker is a role of the
+//! cluster, are in `postgres_staff`.
 
 use caseload::domain::model::{ContactKind, ExitReason, Role, Worker};
 use caseload::domain::roles::{ClientScope, Operation, check};
 use caseload::store::{Change, EpisodeEdit, NewArea, NewWorker, StaffChange, Store, StoreError};
 
-use crate::common::{as_login, at, date, team_store};
+use crate::common::{TestDb, as_login, at, date, on_each_engine, team_store};
 
 const AREA: i64 = 1;
 const OTHER_AREA: i64 = 2;
@@ -150,142 +155,142 @@ fn refused(store: &mut Store, login: &str, change: &Change) -> String {
 
 #[test]
 fn the_store_enforces_roles_on_every_write() {
-    let (_dir, mut store, team) = team_store();
-    let contact = |client_id| Change::Contact {
-        client_id,
-        at: at("2026-11-23 09:00"),
-        kind: ContactKind::Phone,
-        note: String::new(),
-    };
-    // Anyone in the area records contacts; nobody outside it does.
-    for login in ["cora", "colin", "sam", "lead"] {
-        store.apply(&as_login(login), &contact(team.c1)).unwrap();
-    }
-    refused(&mut store, "cora", &contact(team.c3));
-    refused(&mut store, "admin", &contact(team.c1));
-    let nobody = refused(&mut store, "visitor", &contact(team.c1));
-    assert!(
-        nobody.contains("caseload worker add --login visitor"),
-        "{nobody}"
-    );
+    on_each_engine(|engine| {
+        let (db, mut store, team) = TestDb::team(engine);
+        let contact = |client_id| Change::Contact {
+            client_id,
+            at: at("2026-11-23 09:00"),
+            kind: ContactKind::Phone,
+            note: String::new(),
+        };
+        // Anyone in the area records contacts; nobody outside it does.
+        for login in ["cora", "colin", "sam", "lead"] {
+            store.apply(&as_login(login), &contact(team.c1)).unwrap();
+        }
+        refused(&mut store, "cora", &contact(team.c3));
+        refused(&mut store, "admin", &contact(team.c1));
+        let nobody = refused(&mut store, "visitor", &contact(team.c1));
+        assert!(
+            nobody.contains("caseload worker add --login visitor"),
+            "{nobody}"
+        );
 
-    let close = |store: &Store| {
-        Change::Episode(
-            store.version_of("episode", team.e1).unwrap(),
-            EpisodeEdit::Close {
-                date: date("2026-11-23"),
-                reason: ExitReason::Disengaged,
-            },
-        )
-    };
-    let tier = |store: &Store| {
-        Change::Episode(
-            store.version_of("episode", team.e1).unwrap(),
+        let close = |store: &Store| {
+            Change::Episode(
+                store.version_of("episode", team.e1).unwrap(),
+                EpisodeEdit::Close {
+                    date: date("2026-11-23"),
+                    reason: ExitReason::Disengaged,
+                },
+            )
+        };
+        let tier = |store: &Store| {
+            Change::Episode(
+                store.version_of("episode", team.e1).unwrap(),
+                EpisodeEdit::Tier(3),
+            )
+        };
+        let change = tier(&store);
+        refused(&mut store, "colin", &change);
+        let change = tier(&store);
+        refused(&mut store, "sam", &change);
+        let change = tier(&store);
+        store.apply(&as_login("cora"), &change).unwrap();
+        let change = close(&store);
+        refused(&mut store, "cora", &change);
+        let change = close(&store);
+        refused(&mut store, "sam", &change);
+        let change = close(&store);
+        refused(&mut store, "south_lead", &change);
+        let reassign = |store: &Store| Change::Reassign {
+            clients: vec![store.version_of("client", team.c1).unwrap()],
+            area_id: team.north,
+            care_coordinator_id: Some(team.colin),
+        };
+        let change = reassign(&store);
+        refused(&mut store, "cora", &change);
+        let change = reassign(&store);
+        refused(&mut store, "sam", &change);
+        let change = reassign(&store);
+        store.apply(&as_login("lead"), &change).unwrap();
+        let change = close(&store);
+        store.apply(&as_login("lead"), &change).unwrap();
+        let outreach = Change::Outreach {
+            on: date("2026-11-23"),
+            signposted_to: None,
+        };
+        let tally = store.apply(&as_login("sam"), &outreach).unwrap();
+        let counted_for: Vec<(i64, i64)> = db.pairs(&format!(
+            "SELECT worker_id AS a, area_id AS b FROM outreach WHERE id = {}",
+            tally.rows[0].row_id
+        ));
+        assert_eq!(counted_for, [(team.sam, team.north)]);
+
+        // A team leader moves a client to another area only to someone who works there.
+        let to_south = |store: &Store, cc| Change::Reassign {
+            clients: vec![store.version_of("client", team.c2).unwrap()],
+            area_id: team.south,
+            care_coordinator_id: Some(cc),
+        };
+        let change = to_south(&store, team.lead);
+        assert!(matches!(
+            store.apply(&as_login("lead"), &change),
+            Err(StoreError::Invalid(_))
+        ));
+        let change = to_south(&store, team.south_lead);
+        store.apply(&as_login("lead"), &change).unwrap();
+        let change = Change::Episode(
+            store.version_of("episode", team.e2).unwrap(),
             EpisodeEdit::Tier(3),
-        )
-    };
-    let change = tier(&store);
-    refused(&mut store, "colin", &change);
-    let change = tier(&store);
-    refused(&mut store, "sam", &change);
-    let change = tier(&store);
-    store.apply(&as_login("cora"), &change).unwrap();
-    let change = close(&store);
-    refused(&mut store, "cora", &change);
-    let change = close(&store);
-    refused(&mut store, "sam", &change);
-    let change = close(&store);
-    refused(&mut store, "south_lead", &change);
-    let reassign = |store: &Store| Change::Reassign {
-        clients: vec![store.version_of("client", team.c1).unwrap()],
-        area_id: team.north,
-        care_coordinator_id: Some(team.colin),
-    };
-    let change = reassign(&store);
-    refused(&mut store, "cora", &change);
-    let change = reassign(&store);
-    refused(&mut store, "sam", &change);
-    let change = reassign(&store);
-    store.apply(&as_login("lead"), &change).unwrap();
-    let change = close(&store);
-    store.apply(&as_login("lead"), &change).unwrap();
-    let outreach = Change::Outreach {
-        on: date("2026-11-23"),
-        signposted_to: None,
-    };
-    let tally = store.apply(&as_login("sam"), &outreach).unwrap();
-    let conn = rusqlite::Connection::open(store.path()).unwrap();
-    let counted_for: (i64, i64) = conn
-        .query_row(
-            "SELECT worker_id, area_id FROM outreach WHERE id = ?1",
-            [tally.rows[0].row_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    assert_eq!(counted_for, (team.sam, team.north));
-
-    // A team leader moves a client to another area only to someone who works there.
-    let to_south = |store: &Store, cc| Change::Reassign {
-        clients: vec![store.version_of("client", team.c2).unwrap()],
-        area_id: team.south,
-        care_coordinator_id: Some(cc),
-    };
-    let change = to_south(&store, team.lead);
-    assert!(matches!(
-        store.apply(&as_login("lead"), &change),
-        Err(StoreError::Invalid(_))
-    ));
-    let change = to_south(&store, team.south_lead);
-    store.apply(&as_login("lead"), &change).unwrap();
-    let change = Change::Episode(
-        store.version_of("episode", team.e2).unwrap(),
-        EpisodeEdit::Tier(3),
-    );
-    refused(&mut store, "lead", &change);
-    store.apply(&as_login("south_lead"), &change).unwrap();
+        );
+        refused(&mut store, "lead", &change);
+        store.apply(&as_login("south_lead"), &change).unwrap();
+    });
 }
 
 #[test]
 fn only_admins_manage_areas_and_workers() {
-    let (_dir, mut store, team) = team_store();
-    let area = StaffChange::AddArea(NewArea {
-        name: "Eastmoor".into(),
-        intensive: false,
-    });
-    for login in ["lead", "cora", "sam", "visitor"] {
-        let result = store.manage_staff(&as_login(login), &area);
+    on_each_engine(|engine| {
+        let (_db, mut store, team) = TestDb::team(engine);
+        let area = StaffChange::AddArea(NewArea {
+            name: "Eastmoor".into(),
+            intensive: false,
+        });
+        for login in ["lead", "cora", "sam", "visitor"] {
+            let result = store.manage_staff(&as_login(login), &area);
+            assert!(
+                matches!(result, Err(StoreError::NotAllowed(_))),
+                "{login}: {result:?}"
+            );
+        }
+        store.manage_staff(&as_login("admin"), &area).unwrap();
+        let new = StaffChange::AddWorker(NewWorker {
+            name: "New Starter".into(),
+            login: Some("newbie".into()),
+            role: Role::Support,
+            area_id: Some(team.north),
+        });
+        store.manage_staff(&as_login("admin"), &new).unwrap();
+        let promote = StaffChange::SetRole {
+            worker: store.worker_version("newbie").unwrap(),
+            role: Role::CareCoordinator,
+        };
+        store.manage_staff(&as_login("admin"), &promote).unwrap();
+        let newbie = store.worker_by_login("newbie").unwrap().unwrap();
+        assert_eq!(newbie.role, Role::CareCoordinator);
+        // The stale read of the worker is now a conflict.
+        assert!(matches!(
+            store.manage_staff(&as_login("admin"), &promote),
+            Err(StoreError::Conflict { .. })
+        ));
         assert!(
-            matches!(result, Err(StoreError::NotAllowed(_))),
-            "{login}: {result:?}"
+            store
+                .workers()
+                .unwrap()
+                .iter()
+                .any(|w| w.id == team.south_lead)
         );
-    }
-    store.manage_staff(&as_login("admin"), &area).unwrap();
-    let new = StaffChange::AddWorker(NewWorker {
-        name: "New Starter".into(),
-        login: Some("newbie".into()),
-        role: Role::Support,
-        area_id: Some(team.north),
     });
-    store.manage_staff(&as_login("admin"), &new).unwrap();
-    let promote = StaffChange::SetRole {
-        worker: store.worker_version("newbie").unwrap(),
-        role: Role::CareCoordinator,
-    };
-    store.manage_staff(&as_login("admin"), &promote).unwrap();
-    let newbie = store.worker_by_login("newbie").unwrap().unwrap();
-    assert_eq!(newbie.role, Role::CareCoordinator);
-    // The stale read of the worker is now a conflict.
-    assert!(matches!(
-        store.manage_staff(&as_login("admin"), &promote),
-        Err(StoreError::Conflict { .. })
-    ));
-    assert!(
-        store
-            .workers()
-            .unwrap()
-            .iter()
-            .any(|w| w.id == team.south_lead)
-    );
 }
 
 fn caseload(db: &std::path::Path, args: &[&str]) -> (bool, String) {

@@ -1,6 +1,11 @@
 //! The same rules asked of everyone on every path: each role, someone with no worker
 //! record and an inactive worker, through every store write and every command-line
 //! write; and the custody-suite tally, which is never silently replaced.
+//!
+//! The store's matrix runs on every engine ([`on_each_engine`]). The command-line
+//! tests stay on an SQLite file: they give the OS login running the tests a worker's
+//! record in the file, and on PostgreSQL a session is its role's instead (the staff
+//! commands there are in `postgres_staff`).
 
 use std::path::Path;
 use std::process::Output;
@@ -12,7 +17,7 @@ use caseload::store::{
     StoreResult,
 };
 
-use crate::common::{Team, as_login, at, date, team_store};
+use crate::common::{Engine, Team, TestDb, as_login, at, date, on_each_engine};
 
 /// Who is at the keyboard in the matrices: each role, no worker record, or a worker
 /// record that is no longer active (a team leader's, who would otherwise be allowed).
@@ -51,31 +56,28 @@ impl Who {
 
 /// The team fixture, plus an inactive Northtown team leader, and C-2's episode closed
 /// in 2026-27:Q3 with that quarter's re-offending sample drawn (so C-2 is in it).
-fn fixture() -> (tempfile::TempDir, Store, Team) {
-    let (dir, mut store, team) = team_store();
-    let conn = rusqlite::Connection::open(store.path()).unwrap();
+fn fixture(engine: Engine) -> (TestDb, Store, Team) {
+    let (db, mut store, team) = TestDb::team(engine);
+    let conn = db.raw();
     conn.execute(
         "INSERT INTO worker (name, login, role, area_id, active)
          VALUES ('Old Lead', 'old_lead', 'team_leader', ?1, 0)",
-        [team.north],
+        &[team.north.into()],
     )
     .unwrap();
     conn.execute(
         "UPDATE episode SET closure_date = '2026-10-15', exit_reason = 'disengaged' WHERE id = ?1",
-        [team.e2],
+        &[team.e2.into()],
     )
     .unwrap();
     let quarter = Period::parse("2026-27:Q3").unwrap();
     let (draw, _) = store.draw_sample(&as_login("lead"), &quarter, 1).unwrap();
     assert_eq!(draw.members.len(), 1);
-    (dir, store, team)
+    (db, store, team)
 }
 
-fn audit_rows(db: &Path) -> i64 {
-    rusqlite::Connection::open(db)
-        .unwrap()
-        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
-        .unwrap()
+fn audit_rows(db: &TestDb) -> i64 {
+    db.value("SELECT count(*) AS v FROM audit")
 }
 
 /// A refusal is a sentence that names the rule (or the missing worker record).
@@ -231,29 +233,31 @@ fn store_paths() -> Vec<(&'static str, WritePath, &'static [Who])> {
 
 #[test]
 fn every_store_write_path_asks_the_same_rules_of_everyone() {
-    for (path, write, allowed) in store_paths() {
-        for who in EVERYONE {
-            let (_dir, mut store, team) = fixture();
-            let before = audit_rows(store.path());
-            let result = write(&mut store, &team, &as_login(who.login()));
-            let wrote = audit_rows(store.path()) > before;
-            if allowed.contains(&who) {
-                assert!(result.is_ok() && wrote, "{who:?} on {path}: {result:?}");
-            } else {
-                match result {
-                    Err(StoreError::NotAllowed(why)) => assert_names_the_rule(who, path, &why),
-                    other => panic!("{who:?} on {path} should be refused: {other:?}"),
+    on_each_engine(|engine| {
+        for (path, write, allowed) in store_paths() {
+            for who in EVERYONE {
+                let (db, mut store, team) = fixture(engine);
+                let before = audit_rows(&db);
+                let result = write(&mut store, &team, &as_login(who.login()));
+                let wrote = audit_rows(&db) > before;
+                if allowed.contains(&who) {
+                    assert!(result.is_ok() && wrote, "{who:?} on {path}: {result:?}");
+                } else {
+                    match result {
+                        Err(StoreError::NotAllowed(why)) => assert_names_the_rule(who, path, &why),
+                        other => panic!("{who:?} on {path} should be refused: {other:?}"),
+                    }
+                    // Undo's own setup writes as the team leader; nothing else may.
+                    let setup = usize::from(path == "undo");
+                    assert_eq!(
+                        audit_rows(&db) - before,
+                        i64::try_from(setup).unwrap(),
+                        "{who:?} on {path}"
+                    );
                 }
-                // Undo's own setup writes as the team leader; nothing else may.
-                let setup = usize::from(path == "undo");
-                assert_eq!(
-                    audit_rows(store.path()) - before,
-                    i64::try_from(setup).unwrap(),
-                    "{who:?} on {path}"
-                );
             }
         }
-    }
+    });
 }
 
 /// Runs the real binary on `db` with a fixed today.
@@ -356,20 +360,20 @@ fn every_command_line_write_asks_the_same_rules_of_everyone() {
     ];
     for (args, allowed) in paths {
         for who in EVERYONE {
-            let (_dir, store, _team) = fixture();
+            let (file, store, _team) = fixture(Engine::Sqlite);
             let db = store.path().to_path_buf();
             drop(store);
             sign_in_as(&db, who);
-            let before = audit_rows(&db);
+            let before = audit_rows(&file);
             let output = run(&db, &args);
             let said = text(&output);
             let path = args.join(" ");
             if allowed.contains(&who) {
                 assert!(output.status.success(), "{who:?}: {path}: {said}");
-                assert!(audit_rows(&db) > before, "{who:?}: {path}");
+                assert!(audit_rows(&file) > before, "{who:?}: {path}");
             } else {
                 assert!(!output.status.success(), "{who:?}: {path}: {said}");
-                assert_eq!(audit_rows(&db), before, "{who:?}: {path}: {said}");
+                assert_eq!(audit_rows(&file), before, "{who:?}: {path}: {said}");
                 let message = String::from_utf8_lossy(&output.stderr);
                 assert!(message.starts_with("caseload: "), "{message}");
                 // The command line checks the worker record before it opens a write,
@@ -414,7 +418,7 @@ fn tally_args<'a>(charged: &'a str, tested: &'a str) -> Vec<&'a str> {
 
 #[test]
 fn a_second_tally_for_the_day_is_refused_unless_it_replaces_with_the_before_values_kept() {
-    let (_dir, store, _team) = fixture();
+    let (_dir, store, _team) = fixture(Engine::Sqlite);
     let db = store.path().to_path_buf();
     drop(store);
     sign_in_as(&db, Who::TeamLeader);
@@ -482,7 +486,7 @@ fn recorded_at(db: &Path) -> String {
 
 #[test]
 fn tallies_for_one_day_from_several_processes_record_exactly_one() {
-    let (_dir, store, _team) = fixture();
+    let (_dir, store, _team) = fixture(Engine::Sqlite);
     let db = store.path().to_path_buf();
     drop(store);
     sign_in_as(&db, Who::CareCoordinator);
