@@ -1,6 +1,7 @@
 //! The quarterly return: periods, KPI arithmetic on hand-built records (expected figures
 //! worked out beside each assertion), rendering and the re-offending sample. Counting
-//! in the background and the Report view are in `report_view`.
+//! in the background and the Report view are in `report_view`. The tests on the demo
+//! database run on every engine ([`on_each_engine`]); the rest need no database.
 
 use caseload::domain::clock::RetentionBand;
 use caseload::domain::kpi::{
@@ -15,7 +16,7 @@ use caseload::domain::sample;
 use caseload::report::{self, ReportOptions, Value, render};
 use caseload::store::Offences;
 
-use crate::common::{actor, date, demo_store, today};
+use crate::common::{TestDb, actor, date, on_each_engine, today};
 
 #[test]
 fn quarters_follow_the_uk_financial_year() {
@@ -417,52 +418,63 @@ fn suppression_hides_counts_of_one_to_four_and_their_percentages() {
 
 #[test]
 fn an_empty_period_renders_n_a_in_every_format() {
-    let (_dir, store) = demo_store();
-    let options = ReportOptions {
-        period: Period::parse("1990-91:Q1").unwrap(),
-        area: None,
-        suppress_small: false,
-        rules: Rules::default(),
-    };
-    let report = report::build(&store, &options, today()).unwrap();
-    for format in [
-        render::Format::Text,
-        render::Format::Md,
-        render::Format::Csv,
-    ] {
-        let out = render::render(&report, format).unwrap();
-        assert!(out.contains("n/a"), "{format:?}");
-        assert!(out.contains("no data"), "{format:?}");
-        assert!(!out.contains("n/a n/a"), "{format:?}: one word for no data");
-        assert!(!out.contains("NaN"), "{format:?}");
-    }
-    let json: serde_json::Value =
-        serde_json::from_str(&render::render(&report, render::Format::Json).unwrap()).unwrap();
-    assert_eq!(json["kpis"].as_array().unwrap().len(), 6);
+    on_each_engine(|engine| {
+        let (_db, store) = TestDb::demo(engine);
+        let options = ReportOptions {
+            period: Period::parse("1990-91:Q1").unwrap(),
+            area: None,
+            suppress_small: false,
+            rules: Rules::default(),
+        };
+        let report = report::build(&store, &options, today()).unwrap();
+        for format in [
+            render::Format::Text,
+            render::Format::Md,
+            render::Format::Csv,
+        ] {
+            let out = render::render(&report, format).unwrap();
+            assert!(out.contains("n/a"), "{format:?}");
+            assert!(out.contains("no data"), "{format:?}");
+            assert!(!out.contains("n/a n/a"), "{format:?}: one word for no data");
+            assert!(!out.contains("NaN"), "{format:?}");
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&render::render(&report, render::Format::Json).unwrap()).unwrap();
+        assert_eq!(json["kpis"].as_array().unwrap().len(), 6);
+    });
 }
 
 #[test]
 fn the_demo_return_has_real_kpi_figures_for_every_area() {
-    let (_dir, store) = demo_store();
-    let options = ReportOptions {
-        period: Period::parse("2025-26").unwrap(),
-        area: None,
-        suppress_small: false,
-        rules: Rules::default(),
-    };
-    let report = report::build(&store, &options, today()).unwrap();
-    let total = report.kpis.last().unwrap();
-    for figure in &total.figures {
-        let ratio = figure.ratio.unwrap();
-        assert!(ratio.denominator > 0, "KPI {}", figure.kpi.number);
-    }
-    let one_area = ReportOptions {
-        area: Some("newport".into()),
-        ..options
-    };
-    let report = report::build(&store, &one_area, today()).unwrap();
-    assert_eq!(report.scope, "Newport");
-    assert_eq!(report.kpis.len(), 2);
+    let rendered = std::cell::RefCell::new(Vec::new());
+    on_each_engine(|engine| {
+        let (_db, store) = TestDb::demo(engine);
+        let options = ReportOptions {
+            period: Period::parse("2025-26").unwrap(),
+            area: None,
+            suppress_small: false,
+            rules: Rules::default(),
+        };
+        let report = report::build(&store, &options, today()).unwrap();
+        rendered
+            .borrow_mut()
+            .push(render::render(&report, render::Format::Json).unwrap());
+        let total = report.kpis.last().unwrap();
+        for figure in &total.figures {
+            let ratio = figure.ratio.unwrap();
+            assert!(ratio.denominator > 0, "KPI {}", figure.kpi.number);
+        }
+        let one_area = ReportOptions {
+            area: Some("newport".into()),
+            ..options
+        };
+        let report = report::build(&store, &one_area, today()).unwrap();
+        assert_eq!(report.scope, "Newport");
+        assert_eq!(report.kpis.len(), 2);
+    });
+    // Every engine's return is SQLite's, figure for figure.
+    let rendered = rendered.into_inner();
+    assert!(rendered.iter().all(|r| *r == rendered[0]));
 }
 
 #[test]
@@ -483,50 +495,52 @@ fn a_draw_is_seeded_and_independent_of_input_order() {
 
 #[test]
 fn a_quarter_is_drawn_once_and_its_offences_reach_the_return() {
-    let (_dir, mut store) = demo_store();
-    // The sample is the team leader's to keep.
-    caseload::demo::claim_demo_lead(&mut store, &actor()).unwrap();
-    let quarter = Period::parse("2025-26:Q4").unwrap();
-    let (draw, created) = store.draw_sample(&actor(), &quarter, 1).unwrap();
-    assert!(created);
-    assert_eq!(
-        draw.members.len(),
-        20.min(usize::try_from(draw.eligible).unwrap())
-    );
-    assert!(
-        draw.members
-            .iter()
-            .all(|m| quarter.contains(m.closure_date))
-    );
-    // A second draw, even with another seed, returns the recorded one.
-    let (again, created) = store.draw_sample(&actor(), &quarter, 99).unwrap();
-    assert!(!created);
-    assert_eq!(again, draw);
+    on_each_engine(|engine| {
+        let (_db, mut store) = TestDb::demo(engine);
+        // The sample is the team leader's to keep.
+        caseload::demo::claim_demo_lead(&mut store, &actor()).unwrap();
+        let quarter = Period::parse("2025-26:Q4").unwrap();
+        let (draw, created) = store.draw_sample(&actor(), &quarter, 1).unwrap();
+        assert!(created);
+        assert_eq!(
+            draw.members.len(),
+            20.min(usize::try_from(draw.eligible).unwrap())
+        );
+        assert!(
+            draw.members
+                .iter()
+                .all(|m| quarter.contains(m.closure_date))
+        );
+        // A second draw, even with another seed, returns the recorded one.
+        let (again, created) = store.draw_sample(&actor(), &quarter, 99).unwrap();
+        assert!(!created);
+        assert_eq!(again, draw);
 
-    let first = &draw.members[0].reference;
-    let counts = Offences {
-        after_3m: Some(0),
-        ..Offences::default()
-    };
-    store
-        .set_offences(&actor(), &quarter.label, first, counts)
-        .unwrap();
-    assert!(
+        let first = &draw.members[0].reference;
+        let counts = Offences {
+            after_3m: Some(0),
+            ..Offences::default()
+        };
         store
-            .set_offences(&actor(), &quarter.label, "C-0", counts)
-            .is_err()
-    );
-    let options = ReportOptions {
-        period: quarter,
-        area: None,
-        suppress_small: false,
-        rules: Rules::default(),
-    };
-    let report = report::build(&store, &options, today()).unwrap();
-    let better_off = &report.sections[2].lines;
-    let not_reoffending = better_off
-        .iter()
-        .find(|l| l.label.starts_with("not re-offending"))
-        .unwrap();
-    assert_eq!(not_reoffending.share_text(), "100.0%");
+            .set_offences(&actor(), &quarter.label, first, counts)
+            .unwrap();
+        assert!(
+            store
+                .set_offences(&actor(), &quarter.label, "C-0", counts)
+                .is_err()
+        );
+        let options = ReportOptions {
+            period: quarter,
+            area: None,
+            suppress_small: false,
+            rules: Rules::default(),
+        };
+        let report = report::build(&store, &options, today()).unwrap();
+        let better_off = &report.sections[2].lines;
+        let not_reoffending = better_off
+            .iter()
+            .find(|l| l.label.starts_with("not re-offending"))
+            .unwrap();
+        assert_eq!(not_reoffending.share_text(), "100.0%");
+    });
 }
