@@ -357,15 +357,19 @@ impl Store {
     }
 
     /// Creates the new file `path` (an export, a backup) shared exactly as this
-    /// database is: its group, and its owner and group permissions.
+    /// database is: its group, and its owner and group permissions. On PostgreSQL,
+    /// with no file to share it as, it is shared as a new database file in its
+    /// directory would be: with the directory's group if the directory is setgid,
+    /// else kept to its owner (0600).
     ///
     /// # Errors
-    /// [`StoreError::AlreadyExists`] if something is there, or the OS error;
-    /// [`StoreError::NotOnPostgres`] on PostgreSQL.
+    /// [`StoreError::AlreadyExists`] if something is there, or the OS error.
     pub fn create_file(&self, path: &Path) -> StoreResult<std::fs::File> {
-        let db = self.location.file().ok_or(StoreError::NotOnPostgres)?;
-        let metadata = std::fs::metadata(db)?;
-        share::Sharing::of(&metadata).create(path)
+        let sharing = match self.location.file() {
+            Some(db) => share::Sharing::of(&std::fs::metadata(db)?),
+            None => share::Sharing::for_new_database(&share::directory_of(path), None),
+        };
+        sharing.create(path)
     }
 
     /// Caps this connection's page cache at `kib` KiB (SQLite's default is 2,000). The
