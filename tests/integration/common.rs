@@ -112,6 +112,19 @@ pub fn pairs<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
         .expect("rows")
 }
 
+/// A plain connection to the database `store` is on, bypassing the store (an SQLite
+/// file, or a PostgreSQL URL without a password, as the test cluster's are).
+pub fn raw_of(store: &Store) -> caseload::store::sql::Connection {
+    match store.location() {
+        caseload::store::Location::File(path) => caseload::store::sql::Connection::sqlite(
+            rusqlite::Connection::open(path).expect("open"),
+        ),
+        caseload::store::Location::Postgres(url) => {
+            caseload::store::sql::Connection::postgres(url).expect("connect")
+        }
+    }
+}
+
 /// A release checklist with every item done.
 pub fn complete_checklist() -> Checklist {
     Checklist {
