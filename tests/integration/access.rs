@@ -2,13 +2,17 @@
 //! export and every report listing clients leave an append-only row; team leaders
 //! see who opened a record and export the log; a colleague's long write never holds
 //! up the screen, and the queued rows are written once it ends.
+//!
+//! The store's append-only log runs on every engine ([`on_each_engine`]); the rest
+//! drive the binary and the TUI as the OS login on an SQLite file (`caseload export`
+//! on PostgreSQL, access log included, is in `postgres_parity`).
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 use caseload::store::{AccessEntry, Actor, Looked, Store};
 
-use crate::common::{as_login, at, demo_store};
+use crate::common::{TestDb, as_login, at, demo_store, on_each_engine};
 use crate::locks::LockHolder;
 use crate::tmux::{Tmux, eventually};
 
@@ -64,25 +68,27 @@ fn set_my_role(db: &Path, role: &str) {
 
 #[test]
 fn access_rows_are_append_only() {
-    let (_dir, mut store) = demo_store();
-    let entry = AccessEntry {
-        at: at("2026-11-23 09:30"),
-        looked: Looked::Record(1),
-    };
-    store
-        .log_access("cora", &[entry.clone(), entry], std::time::Duration::ZERO)
-        .unwrap();
-    let conn = rusqlite::Connection::open(store.path()).unwrap();
-    for sql in [
-        "UPDATE access_log SET login = 'someone'",
-        "DELETE FROM access_log",
-    ] {
-        let error = conn.execute(sql, []).unwrap_err().to_string();
-        assert!(error.contains("append-only"), "{sql}: {error}");
-    }
-    let viewers = store.client_record(1).unwrap().viewers;
-    assert_eq!(viewers.len(), 1);
-    assert_eq!((viewers[0].login.as_str(), viewers[0].times), ("cora", 2));
+    on_each_engine(|engine| {
+        let (db, mut store) = TestDb::demo(engine);
+        let entry = AccessEntry {
+            at: at("2026-11-23 09:30"),
+            looked: Looked::Record(1),
+        };
+        store
+            .log_access("cora", &[entry.clone(), entry], std::time::Duration::ZERO)
+            .unwrap();
+        let conn = db.raw();
+        for sql in [
+            "UPDATE access_log SET login = 'someone'",
+            "DELETE FROM access_log",
+        ] {
+            let error = conn.execute(sql, &[]).unwrap_err().to_string();
+            assert!(error.contains("append-only"), "{sql}: {error}");
+        }
+        let viewers = store.client_record(1).unwrap().viewers;
+        assert_eq!(viewers.len(), 1);
+        assert_eq!((viewers[0].login.as_str(), viewers[0].times), ("cora", 2));
+    });
 }
 
 #[test]

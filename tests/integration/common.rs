@@ -96,20 +96,27 @@ fn remove_old_templates(dir: &Path) {
     }
 }
 
-/// The two columns of every row `sql` selects, read straight from the database file
-/// (bypassing the store, to see exactly what it wrote).
-pub fn pairs<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
-    store: &Store,
+/// The two columns of every row `sql` selects, read straight from the database
+/// (bypassing the store, to see exactly what it wrote), on either engine.
+pub fn pairs<A: FromValue, B: FromValue>(store: &Store, sql: &str) -> Vec<(A, B)> {
+    pairs_on(&raw_of(store), sql)
+}
+
+/// The first two columns of every row `sql` selects on `conn`.
+fn pairs_on<A: FromValue, B: FromValue>(
+    conn: &caseload::store::sql::Connection,
     sql: &str,
 ) -> Vec<(A, B)> {
-    rusqlite::Connection::open(store.path())
-        .expect("open")
-        .prepare(sql)
-        .expect("sql")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+    conn.query(sql, &[])
         .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows")
+        .iter()
+        .map(|row| {
+            (
+                row.get_at(0).expect("column 0"),
+                row.get_at(1).expect("column 1"),
+            )
+        })
+        .collect()
 }
 
 /// A plain connection to the database `store` is on, bypassing the store (an SQLite
@@ -415,24 +422,18 @@ impl TestDb {
         }
     }
 
-    /// The two columns, named `a` and `b`, of every row `sql` selects, read through
-    /// [`TestDb::raw`].
+    /// The first two columns of every row `sql` selects, read through [`TestDb::raw`].
     pub fn pairs<A: FromValue, B: FromValue>(&self, sql: &str) -> Vec<(A, B)> {
-        self.raw()
-            .query(sql, &[])
-            .expect("query")
-            .iter()
-            .map(|row| (row.get("a").expect("a"), row.get("b").expect("b")))
-            .collect()
+        pairs_on(&self.raw(), sql)
     }
 
-    /// The one value, named `v`, of the one row `sql` selects.
+    /// The first value of the one row `sql` selects.
     pub fn value<T: FromValue>(&self, sql: &str) -> T {
         self.raw()
             .query_row(sql, &[])
             .expect("query")
-            .get("v")
-            .expect("v")
+            .get_at(0)
+            .expect("a value")
     }
 }
 
