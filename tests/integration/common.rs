@@ -119,16 +119,19 @@ fn pairs_on<A: FromValue, B: FromValue>(
         .collect()
 }
 
-/// A plain connection to the database `store` is on, bypassing the store (an SQLite
-/// file, or a PostgreSQL URL without a password, as the test cluster's are).
+/// A plain connection to the database `store` is on, bypassing the store.
 pub fn raw_of(store: &Store) -> caseload::store::sql::Connection {
-    match store.location() {
-        caseload::store::Location::File(path) => caseload::store::sql::Connection::sqlite(
-            rusqlite::Connection::open(path).expect("open"),
+    raw_at(store.path())
+}
+
+/// A plain connection to the database at `location`, as [`Store::open`] takes it: an
+/// SQLite file, or a PostgreSQL URL (the test cluster's need no password).
+pub fn raw_at(location: &Path) -> caseload::store::sql::Connection {
+    match caseload::store::postgres_url(location) {
+        Some(url) => caseload::store::sql::Connection::postgres(url).expect("connect"),
+        None => caseload::store::sql::Connection::sqlite(
+            rusqlite::Connection::open(location).expect("open"),
         ),
-        caseload::store::Location::Postgres(url) => {
-            caseload::store::sql::Connection::postgres(url).expect("connect")
-        }
     }
 }
 
@@ -312,8 +315,6 @@ pub fn on_each_engine(test: impl Fn(Engine)) {
 /// One test's database on one engine: the SQLite file's temporary directory, or the
 /// PostgreSQL database (dropped with this, connections and all).
 pub struct TestDb {
-    /// The engine it is on.
-    pub engine: Engine,
     location: PathBuf,
     _dir: Option<tempfile::TempDir>,
     _pg: Option<crate::postgres::PgDatabase>,
@@ -382,7 +383,6 @@ impl TestDb {
     /// The SQLite file of `store`, in `dir`.
     fn file(dir: tempfile::TempDir, store: &Store) -> Self {
         Self {
-            engine: Engine::Sqlite,
             location: store.path().to_path_buf(),
             _dir: Some(dir),
             _pg: None,
@@ -395,7 +395,6 @@ impl TestDb {
             .expect("CASELOAD_TEST_PG");
         let store = pg.open();
         let db = Self {
-            engine: Engine::Postgres,
             location: PathBuf::from(&pg.url),
             _dir: None,
             _pg: Some(pg),
@@ -411,15 +410,7 @@ impl TestDb {
     /// A plain connection to it, bypassing the store (to see exactly what it wrote, or
     /// to try what the schema refuses).
     pub fn raw(&self) -> caseload::store::sql::Connection {
-        match self.engine {
-            Engine::Sqlite => caseload::store::sql::Connection::sqlite(
-                rusqlite::Connection::open(&self.location).expect("open"),
-            ),
-            Engine::Postgres => {
-                caseload::store::sql::Connection::postgres(&self.location.to_string_lossy())
-                    .expect("connect")
-            }
-        }
+        raw_at(&self.location)
     }
 
     /// The first two columns of every row `sql` selects, read through [`TestDb::raw`].

@@ -18,7 +18,7 @@ use caseload::tui::{initial_app, perform};
 use crossterm::event::KeyCode;
 use rusqlite::Connection;
 
-use crate::common::{Team, as_login, at, date, team_store};
+use crate::common::{Engine, Team, TestDb, as_login, at, date};
 use crate::ui::press;
 
 /// The app as `login` (their worker record), on the fixed test time.
@@ -109,9 +109,14 @@ pub(crate) fn enter(store: &mut Store, app: &mut App) {
 /// C-1 with a value in every field the edit forms show, and a row for each of them:
 /// a custody not yet released, an outstanding breach, an assessment without an
 /// outcome, a modality not yet ended, a court order in force with a review.
+pub(crate) fn fixture() -> (TestDb, Store, Team) {
+    fixture_on(Engine::Sqlite)
+}
+
+/// [`fixture`] on `engine`.
 #[allow(clippy::too_many_lines)] // one edit per field the forms show, in form order
-pub(crate) fn fixture() -> (tempfile::TempDir, Store, Team) {
-    let (dir, mut store, team) = team_store();
+pub(crate) fn fixture_on(engine: Engine) -> (TestDb, Store, Team) {
+    let (dir, mut store, team) = TestDb::team(engine);
     let lead = as_login("lead");
     let apply = |store: &mut Store, change: Change| store.apply(&lead, &change).unwrap();
     let episode = |store: &Store| store.version_of("episode", team.e1).unwrap();
@@ -216,9 +221,9 @@ pub(crate) fn fixture() -> (tempfile::TempDir, Store, Team) {
 }
 
 pub(crate) fn audit_count(store: &Store) -> i64 {
-    Connection::open(store.path())
-        .unwrap()
-        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+    crate::common::raw_of(store)
+        .query_row("SELECT count(*) AS n FROM audit", &[])
+        .and_then(|row| row.get("n"))
         .unwrap()
 }
 

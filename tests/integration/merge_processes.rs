@@ -2,7 +2,8 @@
 //! fields both stick, the same field is chosen per field (theirs or yours), checklist
 //! ticks merge, and undo reverts only what no colleague changed since. The processes
 //! are this test binary re-run on [`merge_child_entry`], driving the real app, key
-//! table, forms and store.
+//! table, forms and store; on every engine ([`on_each_engine`]): the children open
+//! the file or the URL.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -12,9 +13,9 @@ use caseload::app::App;
 use caseload::form::{FormKind, Stage};
 use caseload::store::Store;
 use crossterm::event::KeyCode;
-use rusqlite::Connection;
 
-use crate::merge::{app_as, audit_count, enter, fixture, open, set};
+use crate::common::{on_each_engine, raw_at};
+use crate::merge::{app_as, audit_count, enter, fixture_on, open, set};
 use crate::ui::press;
 
 /// Set in a child: `db path|login|client id|form draft key|steps`, steps split by `;`.
@@ -171,166 +172,177 @@ fn cora_waits_for_lead(
     (lead, cora.resume())
 }
 
-fn one_row<T: rusqlite::types::FromSql>(path: &Path, sql: &str) -> T {
-    Connection::open(path)
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
+/// The one row `sql` selects from the database at `path`.
+fn row(path: &Path, sql: &str) -> caseload::store::sql::Row {
+    raw_at(path).query_row(sql, &[]).unwrap()
+}
+
+fn one_row<T: caseload::store::sql::FromValue>(path: &Path, sql: &str) -> T {
+    row(path, sql).get_at(0).unwrap()
 }
 
 #[test]
 fn two_processes_changing_different_fields_both_stick() {
-    let (_dir, store, team) = fixture();
-    let path = store.path().to_path_buf();
-    let (lead, seen) = cora_waits_for_lead(
-        &path,
-        team.c1,
-        FormKind::Flags,
-        "wait;set mappa=yes;enter;report",
-        "set ppo=yes;enter;report",
-    );
-    assert!(lead[0].starts_with("MESSAGE Saved"), "{lead:?}");
-    assert_eq!(
-        seen[..2],
-        [
-            "MESSAGE Saved: flags and priority groups; PPO keeps lead's change of 2026-11-23 09:30. U undoes yours.",
-            "FORM closed"
-        ],
-        "{seen:?}"
-    );
-    let flags: (i64, i64) = Connection::open(&path)
-        .unwrap()
-        .query_row(
-            "SELECT ppo, mappa FROM client WHERE id = ?1",
-            [team.c1],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    assert_eq!(flags, (1, 1), "the colleague's PPO and our MAPPA");
-    let after: String = one_row(
-        &path,
-        "SELECT after FROM audit WHERE who = 'cora' ORDER BY id DESC LIMIT 1",
-    );
-    assert_eq!(after, r#"{"mappa":1}"#);
+    on_each_engine(|engine| {
+        let (_db, store, team) = fixture_on(engine);
+        let path = store.path().to_path_buf();
+        let (lead, seen) = cora_waits_for_lead(
+            &path,
+            team.c1,
+            FormKind::Flags,
+            "wait;set mappa=yes;enter;report",
+            "set ppo=yes;enter;report",
+        );
+        assert!(lead[0].starts_with("MESSAGE Saved"), "{lead:?}");
+        assert_eq!(
+            seen[..2],
+            [
+                "MESSAGE Saved: flags and priority groups; PPO keeps lead's change of 2026-11-23 09:30. U undoes yours.",
+                "FORM closed"
+            ],
+            "{seen:?}"
+        );
+        let flags = row(
+            &path,
+            &format!("SELECT ppo, mappa FROM client WHERE id = {}", team.c1),
+        );
+        let flags: (i64, i64) = (flags.get("ppo").unwrap(), flags.get("mappa").unwrap());
+        assert_eq!(flags, (1, 1), "the colleague's PPO and our MAPPA");
+        let after: String = one_row(
+            &path,
+            "SELECT after FROM audit WHERE who = 'cora' ORDER BY id DESC LIMIT 1",
+        );
+        assert_eq!(after, r#"{"mappa":1}"#);
+    });
 }
 
 #[test]
 fn two_processes_changing_the_same_field_choose_per_field_and_the_rest_merges() {
-    let (_dir, store, team) = fixture();
-    let path = store.path().to_path_buf();
-    let audits_before = audit_count(&store);
-    let (_, seen) = cora_waits_for_lead(
-        &path,
-        team.c1,
-        FormKind::ReleaseDates,
-        "wait;set expected=01/04/2027;set earliest=15/01/2027;enter;report;theirs;enter;report",
-        "set expected=20/03/2027;enter",
-    );
-    assert_eq!(seen[1], "FORM open", "{seen:?}");
-    assert_eq!(
-        seen[2], "CONFLICT expected release|20/03/2027|01/04/2027|lead",
-        "only the field both changed is in dispute: {seen:?}"
-    );
-    assert_eq!(seen.len(), 5, "{seen:?}");
-    assert_eq!(seen[3], "MESSAGE Saved: release dates. U undoes it.");
-    let dates: (String, String, String) = Connection::open(&path)
-        .unwrap()
-        .query_row(
+    on_each_engine(|engine| {
+        let (_db, store, team) = fixture_on(engine);
+        let path = store.path().to_path_buf();
+        let audits_before = audit_count(&store);
+        let (_, seen) = cora_waits_for_lead(
+            &path,
+            team.c1,
+            FormKind::ReleaseDates,
+            "wait;set expected=01/04/2027;set earliest=15/01/2027;enter;report;theirs;enter;report",
+            "set expected=20/03/2027;enter",
+        );
+        assert_eq!(seen[1], "FORM open", "{seen:?}");
+        assert_eq!(
+            seen[2], "CONFLICT expected release|20/03/2027|01/04/2027|lead",
+            "only the field both changed is in dispute: {seen:?}"
+        );
+        assert_eq!(seen.len(), 5, "{seen:?}");
+        assert_eq!(seen[3], "MESSAGE Saved: release dates. U undoes it.");
+        let dates = row(
+            &path,
             "SELECT expected_release_date, earliest_release_date, release_type FROM custody",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
-    assert_eq!(
-        dates,
-        ("2027-03-20".into(), "2027-01-15".into(), "licence".into()),
-        "theirs kept where chosen, ours where only we changed, the rest untouched"
-    );
-    assert_eq!(
-        audit_count(&store),
-        audits_before + 2,
-        "one save each, nothing while choosing"
-    );
-    let after: String = one_row(
-        &path,
-        "SELECT after FROM audit WHERE who = 'cora' ORDER BY id DESC LIMIT 1",
-    );
-    assert_eq!(after, r#"{"earliest_release_date":"2027-01-15"}"#);
+        );
+        let dates: (String, String, String) = (
+            dates.get("expected_release_date").unwrap(),
+            dates.get("earliest_release_date").unwrap(),
+            dates.get("release_type").unwrap(),
+        );
+        assert_eq!(
+            dates,
+            ("2027-03-20".into(), "2027-01-15".into(), "licence".into()),
+            "theirs kept where chosen, ours where only we changed, the rest untouched"
+        );
+        assert_eq!(
+            audit_count(&store),
+            audits_before + 2,
+            "one save each, nothing while choosing"
+        );
+        let after: String = one_row(
+            &path,
+            "SELECT after FROM audit WHERE who = 'cora' ORDER BY id DESC LIMIT 1",
+        );
+        assert_eq!(after, r#"{"earliest_release_date":"2027-01-15"}"#);
+    });
 }
 
 #[test]
 fn two_processes_changing_the_same_field_can_keep_yours() {
-    let (_dir, store, team) = fixture();
-    let path = store.path().to_path_buf();
-    let (_, seen) = cora_waits_for_lead(
-        &path,
-        team.c1,
-        FormKind::Tier,
-        "wait;set tier=4;enter;report;yours;enter;report",
-        "set tier=3;enter",
-    );
-    assert_eq!(seen[2], "CONFLICT tier|tier 3|tier 4|lead", "{seen:?}");
-    assert_eq!(seen[3], "MESSAGE Saved: tier. U undoes it.", "{seen:?}");
-    let tier: i64 = one_row(
-        &path,
-        &format!("SELECT tier FROM episode WHERE id = {}", team.e1),
-    );
-    assert_eq!(tier, 4);
+    on_each_engine(|engine| {
+        let (_db, store, team) = fixture_on(engine);
+        let path = store.path().to_path_buf();
+        let (_, seen) = cora_waits_for_lead(
+            &path,
+            team.c1,
+            FormKind::Tier,
+            "wait;set tier=4;enter;report;yours;enter;report",
+            "set tier=3;enter",
+        );
+        assert_eq!(seen[2], "CONFLICT tier|tier 3|tier 4|lead", "{seen:?}");
+        assert_eq!(seen[3], "MESSAGE Saved: tier. U undoes it.", "{seen:?}");
+        let tier: i64 = one_row(
+            &path,
+            &format!("SELECT tier FROM episode WHERE id = {}", team.e1),
+        );
+        assert_eq!(tier, 4);
+    });
 }
 
 #[test]
 fn two_processes_ticking_different_checklist_items_both_stick() {
-    let (_dir, store, team) = fixture();
-    let path = store.path().to_path_buf();
-    let (_, seen) = cora_waits_for_lead(
-        &path,
-        team.c1,
-        FormKind::ReleaseChecklist,
-        "wait;set appointment_booked=yes;enter;report",
-        "set naloxone_given=yes;enter",
-    );
-    assert_eq!(seen[1], "FORM closed", "{seen:?}");
-    let ticked: (i64, i64, i64) = Connection::open(&path)
-        .unwrap()
-        .query_row(
+    on_each_engine(|engine| {
+        let (_db, store, team) = fixture_on(engine);
+        let path = store.path().to_path_buf();
+        let (_, seen) = cora_waits_for_lead(
+            &path,
+            team.c1,
+            FormKind::ReleaseChecklist,
+            "wait;set appointment_booked=yes;enter;report",
+            "set naloxone_given=yes;enter",
+        );
+        assert_eq!(seen[1], "FORM closed", "{seen:?}");
+        let ticked = row(
+            &path,
             "SELECT appointment_booked, naloxone_given, prescriber_confirmed FROM custody",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
-    assert_eq!(ticked, (1, 1, 0));
+        );
+        let ticked: (i64, i64, i64) = (
+            ticked.get("appointment_booked").unwrap(),
+            ticked.get("naloxone_given").unwrap(),
+            ticked.get("prescriber_confirmed").unwrap(),
+        );
+        assert_eq!(ticked, (1, 1, 0));
+    });
 }
 
 #[test]
 fn two_processes_undo_reverts_only_the_fields_no_colleague_changed_since() {
-    let (_dir, store, team) = fixture();
-    let path = store.path().to_path_buf();
-    let (_, seen) = cora_waits_for_lead(
-        &path,
-        team.c1,
-        FormKind::ReleaseDates,
-        "set expected=01/04/2027;set earliest=15/01/2027;enter;wait;undo;report",
-        "set expected=20/03/2027;enter",
-    );
-    assert!(
+    on_each_engine(|engine| {
+        let (_db, store, team) = fixture_on(engine);
+        let path = store.path().to_path_buf();
+        let (_, seen) = cora_waits_for_lead(
+            &path,
+            team.c1,
+            FormKind::ReleaseDates,
+            "set expected=01/04/2027;set earliest=15/01/2027;enter;wait;undo;report",
+            "set expected=20/03/2027;enter",
+        );
+        assert!(
         seen[0].starts_with(
             "MESSAGE Undone except: expected release date, which lead changed at 2026-11-23 09:30 after you."
         ),
         "the refusal names the field and the colleague: {seen:?}"
     );
-    let dates: (String, String) = Connection::open(&path)
-        .unwrap()
-        .query_row(
+        let dates = row(
+            &path,
             "SELECT expected_release_date, earliest_release_date FROM custody",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    assert_eq!(
-        dates,
-        ("2027-03-20".into(), "2027-02-01".into()),
-        "the colleague's date stays; ours, untouched since, is reverted"
-    );
-    let undo: String = one_row(&path, "SELECT after FROM audit WHERE action = 'undo'");
-    assert_eq!(undo, r#"{"earliest_release_date":"2027-02-01"}"#);
+        );
+        let dates: (String, String) = (
+            dates.get("expected_release_date").unwrap(),
+            dates.get("earliest_release_date").unwrap(),
+        );
+        assert_eq!(
+            dates,
+            ("2027-03-20".into(), "2027-02-01".into()),
+            "the colleague's date stays; ours, untouched since, is reverted"
+        );
+        let undo: String = one_row(&path, "SELECT after FROM audit WHERE action = 'undo'");
+        assert_eq!(undo, r#"{"earliest_release_date":"2027-02-01"}"#);
+    });
 }
