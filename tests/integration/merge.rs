@@ -1,7 +1,8 @@
 //! Forms that start from the record and save only what the user changed: every edit
 //! form opened and saved unchanged (nothing written) and with one field changed (only
 //! that field audited), and the helpers the merge tests share. A colleague's save in
-//! between is in `merge_conflicts`; two real OS processes in `merge_processes`.
+//! between is in `merge_conflicts`; two real OS processes in `merge_processes`. The
+//! tests run on every engine ([`on_each_engine`]).
 
 use std::collections::BTreeSet;
 
@@ -16,9 +17,8 @@ use caseload::form::{FieldKind, FormKind, Stage, Target};
 use caseload::store::{Change, ClientEdit, CustodyEdit, EpisodeEdit, Store};
 use caseload::tui::{initial_app, perform};
 use crossterm::event::KeyCode;
-use rusqlite::Connection;
 
-use crate::common::{Engine, Team, TestDb, as_login, at, date};
+use crate::common::{Engine, Team, TestDb, as_login, at, date, on_each_engine};
 use crate::ui::press;
 
 /// The app as `login` (their worker record), on the fixed test time.
@@ -229,14 +229,12 @@ pub(crate) fn audit_count(store: &Store) -> i64 {
 
 /// The columns named in the newest audit row's before and after.
 fn last_audit_columns(store: &Store) -> (BTreeSet<String>, BTreeSet<String>) {
-    let (before, after): (String, String) = Connection::open(store.path())
-        .unwrap()
-        .query_row(
-            "SELECT before, after FROM audit ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let (before, after): (String, String) = crate::common::pairs(
+        store,
+        "SELECT before, after FROM audit ORDER BY id DESC LIMIT 1",
+    )
+    .pop()
+    .unwrap();
     let keys = |text: &str| -> BTreeSet<String> {
         serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
             .unwrap()
@@ -356,55 +354,57 @@ fn edits(team: &Team) -> Vec<Edit> {
 
 #[test]
 fn every_edit_form_saved_unchanged_writes_nothing_and_one_change_audits_only_it() {
-    let (_dir, store, team) = fixture();
-    let table = edits(&team);
-    let covered: BTreeSet<&str> = table.iter().map(|(k, _, _)| k.draft_key()).collect();
-    let editing: BTreeSet<&str> = FormKind::ALL
-        .into_iter()
-        .filter(|k| k.spec().target != Target::New)
-        .map(FormKind::draft_key)
-        .collect();
-    assert_eq!(
-        covered, editing,
-        "every form that edits a record is in the table"
-    );
-    drop(store);
-    for (kind, fields, columns) in table {
-        let (_dir, mut store, team) = fixture();
-        let mut app = app_as(&store, "lead");
-        let audits = audit_count(&store);
+    on_each_engine(|engine| {
+        let (_dir, store, team) = fixture_on(engine);
+        let table = edits(&team);
+        let covered: BTreeSet<&str> = table.iter().map(|(k, _, _)| k.draft_key()).collect();
+        let editing: BTreeSet<&str> = FormKind::ALL
+            .into_iter()
+            .filter(|k| k.spec().target != Target::New)
+            .map(FormKind::draft_key)
+            .collect();
+        assert_eq!(
+            covered, editing,
+            "every form that edits a record is in the table"
+        );
+        drop(store);
+        for (kind, fields, columns) in table {
+            let (_dir, mut store, team) = fixture_on(engine);
+            let mut app = app_as(&store, "lead");
+            let audits = audit_count(&store);
 
-        // These open at today, a change of the record (see the test below).
-        if !OPEN_AT_TODAY.contains(&kind) {
+            // These open at today, a change of the record (see the test below).
+            if !OPEN_AT_TODAY.contains(&kind) {
+                open(&mut store, &mut app, kind, team.c1);
+                enter(&mut store, &mut app);
+                assert!(app.form().is_none(), "{kind:?} unchanged stays open");
+                assert_eq!(
+                    app.message(),
+                    Some(kind.nothing_changed().as_str()),
+                    "{kind:?}"
+                );
+                assert_eq!(audit_count(&store), audits, "{kind:?} unchanged wrote");
+            }
+
             open(&mut store, &mut app, kind, team.c1);
+            for (key, value) in &fields {
+                set(&mut store, &mut app, key, value);
+            }
             enter(&mut store, &mut app);
-            assert!(app.form().is_none(), "{kind:?} unchanged stays open");
+            assert!(
+                app.form().is_none(),
+                "{kind:?} not saved: {:?}",
+                app.form().map(|f| (&f.notice, &f.fields))
+            );
+            assert_eq!(audit_count(&store), audits + 1, "{kind:?}: one audit row");
+            let wanted: BTreeSet<String> = columns.iter().map(|c| (*c).to_owned()).collect();
             assert_eq!(
-                app.message(),
-                Some(kind.nothing_changed().as_str()),
+                last_audit_columns(&store),
+                (wanted.clone(), wanted),
                 "{kind:?}"
             );
-            assert_eq!(audit_count(&store), audits, "{kind:?} unchanged wrote");
         }
-
-        open(&mut store, &mut app, kind, team.c1);
-        for (key, value) in &fields {
-            set(&mut store, &mut app, key, value);
-        }
-        enter(&mut store, &mut app);
-        assert!(
-            app.form().is_none(),
-            "{kind:?} not saved: {:?}",
-            app.form().map(|f| (&f.notice, &f.fields))
-        );
-        assert_eq!(audit_count(&store), audits + 1, "{kind:?}: one audit row");
-        let wanted: BTreeSet<String> = columns.iter().map(|c| (*c).to_owned()).collect();
-        assert_eq!(
-            last_audit_columns(&store),
-            (wanted.clone(), wanted),
-            "{kind:?}"
-        );
-    }
+    });
 }
 
 /// The "it happened" forms whose date the fixture's record lacks.
@@ -412,135 +412,140 @@ const OPEN_AT_TODAY: [FormKind; 3] = [FormKind::Released, FormKind::EndModality,
 
 #[test]
 fn forms_recording_what_happened_open_at_today_and_save_it_where_the_record_has_no_date() {
-    for kind in OPEN_AT_TODAY {
-        let (_dir, mut store, team) = fixture();
-        let mut app = app_as(&store, "lead");
-        open(&mut store, &mut app, kind, team.c1);
-        assert_eq!(app.form().unwrap().value("on"), "23/11/2026", "{kind:?}");
-        press(&mut store, &mut app, &[KeyCode::Esc]);
-        assert!(
-            app.form().is_none(),
-            "{kind:?}: Esc asks only about typed changes"
-        );
+    on_each_engine(|engine| {
+        for kind in OPEN_AT_TODAY {
+            let (_dir, mut store, team) = fixture_on(engine);
+            let mut app = app_as(&store, "lead");
+            open(&mut store, &mut app, kind, team.c1);
+            assert_eq!(app.form().unwrap().value("on"), "23/11/2026", "{kind:?}");
+            press(&mut store, &mut app, &[KeyCode::Esc]);
+            assert!(
+                app.form().is_none(),
+                "{kind:?}: Esc asks only about typed changes"
+            );
 
-        let audits = audit_count(&store);
-        open(&mut store, &mut app, kind, team.c1);
-        let column = match kind {
-            FormKind::Released => "actual_release_date",
-            FormKind::EndModality => "ended_on",
-            _ => "closure_date",
-        };
-        let mut wanted = vec![column];
-        if kind == FormKind::Close {
-            set(&mut store, &mut app, "reason", "disengaged");
-            wanted.push("exit_reason");
-        }
-        enter(&mut store, &mut app);
-        assert!(app.form().is_none(), "{kind:?} not saved");
-        assert_eq!(audit_count(&store), audits + 1, "{kind:?}: one audit row");
-        let wanted: BTreeSet<String> = wanted.iter().map(|c| (*c).to_owned()).collect();
-        assert_eq!(
-            last_audit_columns(&store),
-            (wanted.clone(), wanted),
-            "{kind:?}"
-        );
-        let saved: String = Connection::open(store.path())
-            .unwrap()
-            .query_row(
-                "SELECT json_extract(after, '$.' || ?1) FROM audit ORDER BY id DESC LIMIT 1",
-                [column],
-                |r| r.get(0),
+            let audits = audit_count(&store);
+            open(&mut store, &mut app, kind, team.c1);
+            let column = match kind {
+                FormKind::Released => "actual_release_date",
+                FormKind::EndModality => "ended_on",
+                _ => "closure_date",
+            };
+            let mut wanted = vec![column];
+            if kind == FormKind::Close {
+                set(&mut store, &mut app, "reason", "disengaged");
+                wanted.push("exit_reason");
+            }
+            enter(&mut store, &mut app);
+            assert!(app.form().is_none(), "{kind:?} not saved");
+            assert_eq!(audit_count(&store), audits + 1, "{kind:?}: one audit row");
+            let wanted: BTreeSet<String> = wanted.iter().map(|c| (*c).to_owned()).collect();
+            assert_eq!(
+                last_audit_columns(&store),
+                (wanted.clone(), wanted),
+                "{kind:?}"
+            );
+            let (_, after): (String, String) = crate::common::pairs(
+                &store,
+                "SELECT before, after FROM audit ORDER BY id DESC LIMIT 1",
             )
+            .pop()
             .unwrap();
-        assert_eq!(saved, "2026-11-23", "{kind:?}");
-    }
-    // A date the record holds is shown as it is, never replaced by today.
-    let (_dir, mut store, team) = fixture();
-    let mut app = app_as(&store, "lead");
-    open(&mut store, &mut app, FormKind::CarePlan, team.c1);
-    assert_eq!(app.form().unwrap().value("on"), "10/09/2026");
-    enter(&mut store, &mut app);
-    assert_eq!(
-        app.message(),
-        Some(FormKind::CarePlan.nothing_changed().as_str())
-    );
+            let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+            assert_eq!(after[column], "2026-11-23", "{kind:?}");
+        }
+        // A date the record holds is shown as it is, never replaced by today.
+        let (_dir, mut store, team) = fixture_on(engine);
+        let mut app = app_as(&store, "lead");
+        open(&mut store, &mut app, FormKind::CarePlan, team.c1);
+        assert_eq!(app.form().unwrap().value("on"), "10/09/2026");
+        enter(&mut store, &mut app);
+        assert_eq!(
+            app.message(),
+            Some(FormKind::CarePlan.nothing_changed().as_str())
+        );
+    });
 }
 
 #[test]
 fn forms_open_with_the_records_values() {
-    let (_dir, mut store, team) = fixture();
-    let tier = store.version_of("episode", team.e1).unwrap();
-    store
-        .apply(
-            &as_login("lead"),
-            &Change::Episode(tier, EpisodeEdit::Tier(3)),
-        )
-        .unwrap();
-    let mut app = app_as(&store, "cora");
-    for (kind, key, shown) in [
-        (FormKind::ReleaseDates, "expected", "11/03/2027"),
-        (FormKind::ReleaseDates, "earliest", "01/02/2027"),
-        (FormKind::ReleaseDates, "release_type", "licence"),
-        (FormKind::Tier, "tier", "3"),
-        (FormKind::Breach, "status", "outstanding"),
-        (FormKind::Assessment, "on", "05/09/2026"),
-        (FormKind::Review, "next_review", "01/12/2026"),
-        (FormKind::Consent, "consent", "yes"),
-        (FormKind::Consent, "on", "02/09/2026"),
-        (FormKind::Substances, "substance_1", "heroin"),
-        (FormKind::ExitPlan, "plan", "plan A"),
-        (FormKind::Extension, "review", "20/12/2026"),
-        (
-            FormKind::Reassign,
-            "care_coordinator",
-            &team.cora.to_string(),
-        ),
-    ] {
-        open(&mut store, &mut app, kind, team.c1);
-        assert_eq!(app.form().unwrap().value(key), shown, "{kind:?}.{key}");
-        crate::ui::press(&mut store, &mut app, &[crossterm::event::KeyCode::Esc]);
-        assert!(app.form().is_none(), "an unchanged form closes at once");
-    }
+    on_each_engine(|engine| {
+        let (_dir, mut store, team) = fixture_on(engine);
+        let tier = store.version_of("episode", team.e1).unwrap();
+        store
+            .apply(
+                &as_login("lead"),
+                &Change::Episode(tier, EpisodeEdit::Tier(3)),
+            )
+            .unwrap();
+        let mut app = app_as(&store, "cora");
+        for (kind, key, shown) in [
+            (FormKind::ReleaseDates, "expected", "11/03/2027"),
+            (FormKind::ReleaseDates, "earliest", "01/02/2027"),
+            (FormKind::ReleaseDates, "release_type", "licence"),
+            (FormKind::Tier, "tier", "3"),
+            (FormKind::Breach, "status", "outstanding"),
+            (FormKind::Assessment, "on", "05/09/2026"),
+            (FormKind::Review, "next_review", "01/12/2026"),
+            (FormKind::Consent, "consent", "yes"),
+            (FormKind::Consent, "on", "02/09/2026"),
+            (FormKind::Substances, "substance_1", "heroin"),
+            (FormKind::ExitPlan, "plan", "plan A"),
+            (FormKind::Extension, "review", "20/12/2026"),
+            (
+                FormKind::Reassign,
+                "care_coordinator",
+                &team.cora.to_string(),
+            ),
+        ] {
+            open(&mut store, &mut app, kind, team.c1);
+            assert_eq!(app.form().unwrap().value(key), shown, "{kind:?}.{key}");
+            crate::ui::press(&mut store, &mut app, &[crossterm::event::KeyCode::Esc]);
+            assert!(app.form().is_none(), "an unchanged form closes at once");
+        }
+    });
 }
 
 #[test]
 fn drafts_are_stored_under_a_key_that_is_not_the_label_and_old_names_still_load() {
-    let mut keys = BTreeSet::new();
-    for kind in FormKind::ALL {
-        assert!(
-            keys.insert(kind.draft_key()),
-            "{kind:?}: draft keys are unique"
-        );
-        assert_eq!(FormKind::from_draft_key(kind.draft_key()), Some(kind));
+    on_each_engine(|engine| {
+        let mut keys = BTreeSet::new();
+        for kind in FormKind::ALL {
+            assert!(
+                keys.insert(kind.draft_key()),
+                "{kind:?}: draft keys are unique"
+            );
+            assert_eq!(FormKind::from_draft_key(kind.draft_key()), Some(kind));
+            assert_eq!(
+                FormKind::from_draft_key(kind.spec().legacy_key),
+                Some(kind),
+                "drafts stored under the titles of before stay loadable"
+            );
+        }
+        assert_eq!(FormKind::ReleaseDates.draft_key(), "release_dates");
+        let (_dir, mut store, team) = fixture_on(engine);
+        store
+            .save_draft(
+                &as_login("cora"),
+                "release dates",
+                Some(team.c1),
+                &serde_json::json!({ "earliest": "02/02/2027" }),
+            )
+            .unwrap();
+        let mut app = app_as(&store, "cora");
+        caseload::tui::offer_drafts(&store, &mut app).unwrap();
+        press(&mut store, &mut app, &[KeyCode::Char('y')]);
+        let form = app.form().expect("restored");
+        assert_eq!(form.kind, FormKind::ReleaseDates);
+        assert_eq!(form.value("earliest"), "02/02/2027");
         assert_eq!(
-            FormKind::from_draft_key(kind.spec().legacy_key),
-            Some(kind),
-            "drafts stored under the titles of before stay loadable"
+            form.value("expected"),
+            "11/03/2027",
+            "the rest is the record"
         );
-    }
-    assert_eq!(FormKind::ReleaseDates.draft_key(), "release_dates");
-    let (_dir, mut store, team) = fixture();
-    store
-        .save_draft(
-            &as_login("cora"),
-            "release dates",
-            Some(team.c1),
-            &serde_json::json!({ "earliest": "02/02/2027" }),
-        )
-        .unwrap();
-    let mut app = app_as(&store, "cora");
-    caseload::tui::offer_drafts(&store, &mut app).unwrap();
-    press(&mut store, &mut app, &[KeyCode::Char('y')]);
-    let form = app.form().expect("restored");
-    assert_eq!(form.kind, FormKind::ReleaseDates);
-    assert_eq!(form.value("earliest"), "02/02/2027");
-    assert_eq!(
-        form.value("expected"),
-        "11/03/2027",
-        "the rest is the record"
-    );
-    assert!(
-        store.drafts("cora").unwrap().is_empty(),
-        "the draft under the old name is not offered twice"
-    );
+        assert!(
+            store.drafts("cora").unwrap().is_empty(),
+            "the draft under the old name is not offered twice"
+        );
+    });
 }
