@@ -6,12 +6,12 @@
 //! the choice, and then one transaction moves the rest with its audit rows.
 //!
 //! SQLite only for now: on a PostgreSQL database (`TestDb::team`) the child's list
-//! still shows both clients at the second pause (`LISTED 2`, expected `LISTED 1`), so
-//! the colleague's commit has not reached the screen within the script's one idle
-//! second and settle. SQLite's `PRAGMA data_version` answers at once; on PostgreSQL
-//! the change arrives as a notification (`store/sql/notify.rs`) and the list is read
-//! again by the loader on its own connection. Which of those lags is not known yet
-//! (issue 17).
+//! still shows both clients at the second pause (`LISTED 2`, expected `LISTED 1`),
+//! and still does after three idle seconds (tried), so it is not a delay: the
+//! colleague's commit does not reach the screen. SQLite's `PRAGMA data_version`
+//! answers at once; on PostgreSQL the change arrives as a notification
+//! (`store/sql/notify.rs`) and the list is read again by the loader on its own
+//! connection. Which of those misses it is not known yet (issue 17).
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdout, Command, Stdio};
