@@ -278,9 +278,7 @@ pub fn run(store: &mut Store, actor: &Actor, plan: &Plan, apply: bool) -> StoreR
         }
         outcome
     } else {
-        store
-            .private_copy()?
-            .roll_back(actor, |tx| write(tx, plan, false, false))
+        store.dry_run(actor, |tx| write(tx, plan, false, false))
     }
 }
 
@@ -320,7 +318,7 @@ fn write(tx: &Tx<'_>, plan: &Plan, apply: bool, staged: bool) -> StoreResult<Out
     for (line, row) in &plan.rows {
         let contact = matches!(row, Prepared::Contact(..));
         seq += i64::from(contact);
-        if let Err(e) = writer.row(*line, row) {
+        if let Err(e) = tx.import_row(|| writer.row(*line, row)) {
             if contact {
                 tx.unstage_contact(seq)?;
             }
