@@ -3,8 +3,9 @@
 //! same rows and the same audit rows (`import`), a second apply of the same file finds
 //! every row unchanged and writes nothing, and a file with a row the database refuses
 //! writes nothing and names the row in the same words (never the server's text), every
-//! refused row reported, not only the first. SQLite always; PostgreSQL with
-//! `CASELOAD_TEST_PG` (`scripts/pg-test.sh`).
+//! refused row reported, not only the first. On PostgreSQL a team leader's own role
+//! (row-level security, no table of their own) imports too. SQLite always; PostgreSQL
+//! with `CASELOAD_TEST_PG` (`scripts/pg-test.sh`).
 
 use caseload::domain::substances::AlcoholRule;
 use caseload::store::Store;
@@ -399,4 +400,60 @@ fn the_command_imports_an_exported_file_alike_on_sqlite_and_postgres() {
     }
     let (sqlite, postgres) = said.split_at(said.len() / 2);
     assert_eq!(sqlite, postgres, "the same words on both engines");
+}
+
+#[test]
+fn a_team_leaders_own_postgres_role_imports_into_their_area_only() {
+    use caseload::store::Access;
+    use caseload::store::sql::Value;
+    let Some((pg, _dir, _path, _)) = crate::postgres_migrate::migrated_demo() else {
+        return;
+    };
+    let owner = pg.connect();
+    let login = format!("import_tl_{}", std::process::id());
+    let (_, area) = crate::postgres_migrate::log_in_as(&owner, "team_leader", &login);
+    let reference = |sql: &str| -> String {
+        owner
+            .query_row(sql, &[Value::Integer(area)])
+            .unwrap()
+            .get("reference")
+            .unwrap()
+    };
+    let own = reference("SELECT reference FROM client WHERE area_id = ?1 ORDER BY id LIMIT 1");
+    let other = reference("SELECT reference FROM client WHERE area_id <> ?1 ORDER BY id LIMIT 1");
+    let mut engine = Engine {
+        store: Store::open(std::path::Path::new(&pg.url_as(&login)), Access::ReadWrite).unwrap(),
+        conn: pg.connect(),
+        _pg: None,
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    let imported = "SELECT count(*) AS n FROM audit WHERE action = 'import'";
+    let contacts = format!(
+        "client_reference,worker,contact_at,kind,note\n\
+         {own},{login},20/11/2026 10:00,phone,synthetic note\n"
+    );
+    let breaches = format!("client_reference,raised_at,rag\n{own},20/11/2026 11:00,amber\n");
+    for (kind, file) in [(Kind::Contacts, &contacts), (Kind::Breaches, &breaches)] {
+        let applied = engine.import(&login, kind, file, true);
+        assert_eq!(summary(&applied), (1, 0, 0, Vec::new(), true), "{kind:?}");
+        let again = engine.import(&login, kind, file, true);
+        assert_eq!(summary(&again), (0, 0, 1, Vec::new(), true), "{kind:?}");
+    }
+    assert_eq!(engine.count(imported), 2, "each audited as import");
+    let theirs = format!(
+        "client_reference,worker,contact_at,kind,note\n\
+         {own},{login},21/11/2026 10:00,phone,synthetic note\n\
+         {other},{login},21/11/2026 11:00,phone,not in their area\n"
+    );
+    let refused = engine.import(&login, Kind::Contacts, &theirs, true);
+    assert!(!refused.written, "{:?}", summary(&refused));
+    assert_eq!(
+        refused
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column.as_deref()))
+            .collect::<Vec<_>>(),
+        [(3, Some("client_reference"))]
+    );
+    assert_eq!(engine.count(imported), 2, "nothing written");
 }
