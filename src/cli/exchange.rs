@@ -263,8 +263,8 @@ pub fn run_tally(db: Option<&Path>, clock: WallClock, args: &TallyArgs) -> CliRe
 }
 
 /// `caseload import`: a dry run unless `--apply`; exits 1 if the file has problems.
-/// Both run every row through the same write; the dry run makes it on a private copy
-/// of the database and rolls it back, so it takes no write lock.
+/// Both run every row through the same write; the dry run rolls it back (on SQLite it
+/// makes it on a private copy of the database, so it takes no write lock).
 pub fn run_import(db: Option<&Path>, clock: WallClock, args: &ImportArgs) -> CliResult {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;

@@ -2,12 +2,12 @@
 //! their outcomes and the breaches a failed attendance raises), brief interventions and
 //! an episode's engagement.
 //! Neither has a natural key in the schema; the import keys them as a team does, in
-//! its `BEGIN IMMEDIATE` transaction, so a file imported twice stores each row once.
+//! its write transaction (on PostgreSQL with the rows it
+//! compares locked), so a file imported twice stores each row once.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::params;
 
-use super::read::vocab_opt;
+use super::read::code_opt;
 use super::{NewOutreach, NewRequiredAssessment, StoreResult, Tx, format_timestamp};
 use crate::domain::model::{AssessmentKind, AssessmentOutcome, Rag, SignpostDestination};
 
@@ -75,27 +75,29 @@ impl Tx<'_> {
     /// never changes an outcome).
     ///
     /// # Errors
-    /// An SQLite error, or [`super::StoreError::Invalid`] from the breach dating rule.
+    /// The engine's error, or [`super::StoreError::Invalid`] from the breach dating rule.
     pub fn import_assessment(
         &self,
         a: &ImportedAssessment,
         audit: &str,
     ) -> StoreResult<Result<Imported, AssessmentOutcome>> {
-        let stored: Vec<(i64, Option<AssessmentOutcome>)> = self
-            .sqlite()?
-            .prepare_cached(
-                "SELECT id, outcome FROM required_assessment
-                  WHERE client_id = ?1 AND appointment_at = ?2 AND kind = ?3 ORDER BY id",
-            )?
-            .query_map(
-                params![
-                    a.client_id,
-                    format_timestamp(a.appointment_at),
-                    a.kind.code()
+        let stored = self
+            .tx
+            .query(
+                &format!(
+                    "SELECT id, outcome FROM required_assessment
+                      WHERE client_id = ?1 AND appointment_at = ?2 AND kind = ?3 ORDER BY id{}",
+                    self.tx.dialect().for_update()
+                ),
+                &[
+                    a.client_id.into(),
+                    format_timestamp(a.appointment_at).into(),
+                    a.kind.code().into(),
                 ],
-                |r| Ok((r.get("id")?, vocab_opt(r, "outcome")?)),
             )?
-            .collect::<rusqlite::Result<_>>()?;
+            .iter()
+            .map(|r| Ok((r.get("id")?, code_opt(r, "outcome")?)))
+            .collect::<StoreResult<Vec<(i64, Option<AssessmentOutcome>)>>>()?;
         if a.outcome.is_none() && !stored.is_empty()
             || stored.iter().any(|(_, outcome)| *outcome == a.outcome)
         {
@@ -111,12 +113,11 @@ impl Tx<'_> {
             self.audit_import("required_assessment", id, None, audit)?;
             (id, Imported::Created)
         } else if let Some((id, _)) = stored.iter().find(|(_, outcome)| outcome.is_none()) {
-            self.sqlite()?
-                .prepare_cached(
-                    "UPDATE required_assessment SET outcome = ?1, version = version + 1
-                      WHERE id = ?2",
-                )?
-                .execute(params![a.outcome.map(AssessmentOutcome::code), id])?;
+            self.tx.execute(
+                "UPDATE required_assessment SET outcome = ?1, version = version + 1
+                  WHERE id = ?2",
+                &[a.outcome.map(AssessmentOutcome::code).into(), (*id).into()],
+            )?;
             self.audit_import(
                 "required_assessment",
                 *id,
@@ -142,7 +143,7 @@ impl Tx<'_> {
     /// adds to or replaces them).
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The engine's error.
     pub fn import_brief_interventions(
         &self,
         b: &ImportedBriefInterventions,
@@ -150,15 +151,18 @@ impl Tx<'_> {
     ) -> StoreResult<Result<bool, u32>> {
         let signposted_to = b.signposted_to.map(SignpostDestination::code);
         let stored: u32 = self
-            .sqlite()?
-            .prepare_cached(
-                "SELECT count(*) FROM outreach WHERE area_id = ?1 AND recorded_on = ?2
-                    AND worker_id = ?3 AND signposted_to IS ?4",
-            )?
+            .tx
             .query_row(
-                params![b.area_id, b.recorded_on, b.worker_id, signposted_to],
-                |r| r.get(0),
-            )?;
+                "SELECT count(*) AS stored FROM outreach WHERE area_id = ?1 AND recorded_on = ?2
+                    AND worker_id = ?3 AND signposted_to IS NOT DISTINCT FROM ?4",
+                &[
+                    b.area_id.into(),
+                    b.recorded_on.into(),
+                    b.worker_id.into(),
+                    signposted_to.into(),
+                ],
+            )?
+            .get("stored")?;
         if stored == b.count {
             return Ok(Ok(false));
         }
@@ -184,28 +188,32 @@ impl Tx<'_> {
     ///
     /// # Errors
     /// [`super::StoreError::Invalid`] if the client has no episode referred that day,
-    /// or an SQLite error.
+    /// or the engine's error.
     pub fn import_engagement(
         &self,
         e: &ImportedEngagement,
         after: &str,
     ) -> StoreResult<Result<Imported, NaiveDate>> {
         let episode = self.episode_referred(e.client_id, e.referral_date)?;
-        let (engaged, on): (bool, Option<NaiveDate>) = self
-            .sqlite()?
-            .prepare_cached("SELECT engaged, engaged_on FROM episode WHERE id = ?1")?
-            .query_row([episode], |r| Ok((r.get("engaged")?, r.get("engaged_on")?)))?;
+        let stored = self.tx.query_row(
+            &format!(
+                "SELECT engaged, engaged_on FROM episode WHERE id = ?1{}",
+                self.tx.dialect().for_update()
+            ),
+            &[episode.into()],
+        )?;
+        let (engaged, on): (bool, Option<NaiveDate>) =
+            (stored.get("engaged")?, stored.get("engaged_on")?);
         match on.filter(|_| engaged) {
             Some(day) if day == e.engaged_on => return Ok(Ok(Imported::Unchanged)),
             Some(day) => return Ok(Err(day)),
             None => {}
         }
-        self.sqlite()?
-            .prepare_cached(
-                "UPDATE episode SET engaged = 1, engaged_on = ?1, version = version + 1
-                  WHERE id = ?2",
-            )?
-            .execute(params![e.engaged_on, episode])?;
+        self.tx.execute(
+            "UPDATE episode SET engaged = 1, engaged_on = ?1, version = version + 1
+              WHERE id = ?2",
+            &[e.engaged_on.into(), episode.into()],
+        )?;
         let before =
             serde_json::json!({ "engaged": engaged, "engaged_on": on.map(|d| d.to_string()) });
         self.audit_import("episode", episode, Some(&before.to_string()), after)?;

@@ -6,9 +6,9 @@
 //! refused: an import never overwrites what someone recorded.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{OptionalExtension, params};
 
-use super::read::timestamp;
+use super::import::{OPEN_CUSTODY, one_open};
+use super::sql::Value;
 use super::{Differs, Imported, StoreResult, Tx, format_timestamp};
 use crate::domain::dates::uk;
 use crate::domain::handover::PRISON_NOT_KNOWN;
@@ -119,7 +119,8 @@ impl Tx<'_> {
     /// value it contradicts is returned (nothing written).
     ///
     /// # Errors
-    /// An SQLite error (e.g. the client is already in custody).
+    /// [`StoreError::Invalid`](super::StoreError::Invalid) with [`OPEN_CUSTODY`] if the
+    /// client is already in custody, or the engine's error.
     pub fn import_custody(
         &self,
         c: &ImportedCustody,
@@ -127,60 +128,60 @@ impl Tx<'_> {
     ) -> StoreResult<Result<Imported, Vec<Differs>>> {
         let named = c.handover_with.is_some() && c.handover_on.is_some();
         let inserted = self
-            .sqlite()?
-            .prepare_cached(
+            .insert_new(
                 "INSERT INTO custody (client_id, prison, reception_date, expected_release_date,
                     earliest_release_date, release_type, actual_release_date, reception_kind,
                     handover_with, handover_on, handover_prescribing, handover_consent,
                     dan_advised, prison_team_contacted, prescriber_confirmed)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                 ON CONFLICT (client_id, reception_date) DO NOTHING",
-            )?
-            .execute(params![
-                c.client_id,
-                c.prison,
-                c.reception_date,
-                c.expected_release_date,
-                c.earliest_release_date,
-                c.release_type.map(ReleaseType::code),
-                c.actual_release_date,
-                c.reception_kind.map(ReceptionKind::code),
-                c.handover_with,
-                c.handover_on,
-                c.prescribing.unwrap_or(false),
-                c.consent.unwrap_or(false),
-                c.dan_advised.unwrap_or(false),
-                named,
-                c.prescribing.unwrap_or(false),
-            ])?;
+                 ON CONFLICT (client_id, reception_date) DO NOTHING RETURNING id",
+                &[
+                    c.client_id.into(),
+                    c.prison.as_str().into(),
+                    c.reception_date.into(),
+                    c.expected_release_date.into(),
+                    c.earliest_release_date.into(),
+                    c.release_type.map(ReleaseType::code).into(),
+                    c.actual_release_date.into(),
+                    c.reception_kind.map(ReceptionKind::code).into(),
+                    c.handover_with.as_deref().into(),
+                    c.handover_on.into(),
+                    c.prescribing.unwrap_or(false).into(),
+                    c.consent.unwrap_or(false).into(),
+                    c.dan_advised.unwrap_or(false).into(),
+                    named.into(),
+                    c.prescribing.unwrap_or(false).into(),
+                ],
+            )
+            .map_err(|e| one_open(e, "custody", OPEN_CUSTODY))?;
         if self.imported("custody", inserted, audit)?.is_some() {
             return Ok(Ok(Imported::Created));
         }
-        let stored = self
-            .sqlite()?
-            .prepare_cached(
+        let r = self.tx.query_row(
+            &format!(
                 "SELECT id, prison, reception_kind, handover_with, handover_on,
                         handover_prescribing, handover_consent, dan_advised,
                         expected_release_date, earliest_release_date, release_type,
                         actual_release_date
-                   FROM custody WHERE client_id = ?1 AND reception_date = ?2",
-            )?
-            .query_row(params![c.client_id, c.reception_date], |r| {
-                Ok(StoredHandover {
-                    id: r.get("id")?,
-                    prison: r.get("prison")?,
-                    expected: r.get("expected_release_date")?,
-                    earliest: r.get("earliest_release_date")?,
-                    release_type: r.get("release_type")?,
-                    released: r.get("actual_release_date")?,
-                    reception_kind: r.get("reception_kind")?,
-                    with: r.get("handover_with")?,
-                    on: r.get("handover_on")?,
-                    prescribing: r.get("handover_prescribing")?,
-                    consent: r.get("handover_consent")?,
-                    dan_advised: r.get("dan_advised")?,
-                })
-            })?;
+                   FROM custody WHERE client_id = ?1 AND reception_date = ?2{}",
+                self.tx.dialect().for_update()
+            ),
+            &[c.client_id.into(), c.reception_date.into()],
+        )?;
+        let stored = StoredHandover {
+            id: r.get("id")?,
+            prison: r.get("prison")?,
+            expected: r.get("expected_release_date")?,
+            earliest: r.get("earliest_release_date")?,
+            release_type: r.get("release_type")?,
+            released: r.get("actual_release_date")?,
+            reception_kind: r.get("reception_kind")?,
+            with: r.get("handover_with")?,
+            on: r.get("handover_on")?,
+            prescribing: r.get("handover_prescribing")?,
+            consent: r.get("handover_consent")?,
+            dan_advised: r.get("dan_advised")?,
+        };
         let (fills, differs) = handover_fills(&stored, c);
         if !differs.is_empty() {
             return Ok(Err(differs));
@@ -193,17 +194,14 @@ impl Tx<'_> {
             .enumerate()
             .map(|(i, (column, _))| format!("{column} = ?{}", i + 2))
             .collect();
-        let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(stored.id)];
-        values.extend(fills.iter().map(|(_, v)| {
-            let value: Box<dyn rusqlite::ToSql> = Box::new(v.clone());
-            value
-        }));
-        self.sqlite()?.execute(
+        let mut values = vec![Value::from(stored.id)];
+        values.extend(fills.iter().map(|(_, v)| v.value()));
+        self.tx.execute(
             &format!(
                 "UPDATE custody SET {}, version = version + 1 WHERE id = ?1",
                 sets.join(", ")
             ),
-            rusqlite::params_from_iter(values),
+            &values,
         )?;
         let before = stored.json();
         let after: serde_json::Map<String, serde_json::Value> = fills
@@ -224,21 +222,20 @@ impl Tx<'_> {
     /// attempt before it, or the same attempt stored with another note).
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The engine's error.
     pub fn import_reengagement(
         &self,
         r: &ImportedReengagement,
         audit: &str,
     ) -> StoreResult<Result<Imported, Refused>> {
         let breach: Option<(i64, NaiveDateTime)> = self
-            .sqlite()?
-            .prepare_cached(
+            .tx
+            .query_opt(
                 "SELECT id, raised_at FROM breach WHERE client_id = ?1 AND raised_at = ?2",
+                &[r.client_id.into(), format_timestamp(r.raised_at).into()],
             )?
-            .query_row(params![r.client_id, format_timestamp(r.raised_at)], |row| {
-                Ok((row.get("id")?, timestamp(row, "raised_at")?))
-            })
-            .optional()?;
+            .map(|row| -> StoreResult<_> { Ok((row.get("id")?, row.get("raised_at")?)) })
+            .transpose()?;
         let Some((breach_id, raised_at)) = breach else {
             return Ok(Err((
                 "raised_at",
@@ -255,15 +252,17 @@ impl Tx<'_> {
             return Ok(Err(("attempted_at", why)));
         }
         let stored: Option<String> = self
-            .sqlite()?
-            .prepare_cached(
+            .tx
+            .query_opt(
                 "SELECT note FROM reengagement WHERE breach_id = ?1 AND attempted_at = ?2 AND how = ?3",
+                &[
+                    breach_id.into(),
+                    format_timestamp(r.attempted_at).into(),
+                    r.how.code().into(),
+                ],
             )?
-            .query_row(
-                params![breach_id, format_timestamp(r.attempted_at), r.how.code()],
-                |row| row.get("note"),
-            )
-            .optional()?;
+            .map(|row| row.get("note"))
+            .transpose()?;
         match stored {
             Some(note) if note == r.note.trim() => Ok(Ok(Imported::Unchanged)),
             Some(note) => Ok(Err((
@@ -292,22 +291,24 @@ impl Tx<'_> {
     /// recorded as sent that the file says was not).
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The engine's error.
     pub fn import_review(
         &self,
         r: &ImportedReview,
         audit: &str,
     ) -> StoreResult<Result<Imported, Refused>> {
         let order: Option<i64> = self
-            .sqlite()?
-            .prepare_cached(
+            .tx
+            .query_opt(
                 "SELECT id FROM court_order WHERE client_id = ?1 AND kind = ?2 AND start_date = ?3",
+                &[
+                    r.client_id.into(),
+                    r.order_kind.code().into(),
+                    r.order_start.into(),
+                ],
             )?
-            .query_row(
-                params![r.client_id, r.order_kind.code(), r.order_start],
-                |row| row.get("id"),
-            )
-            .optional()?;
+            .map(|row| row.get("id"))
+            .transpose()?;
         let Some(order) = order else {
             return Ok(Err((
                 "order_start_date",
@@ -330,14 +331,17 @@ impl Tx<'_> {
             )));
         }
         let stored: Option<(i64, bool)> = self
-            .sqlite()?
-            .prepare_cached(
-                "SELECT id, report_sent FROM court_review WHERE court_order_id = ?1 AND review_on = ?2",
+            .tx
+            .query_opt(
+                &format!(
+                    "SELECT id, report_sent FROM court_review
+                      WHERE court_order_id = ?1 AND review_on = ?2{}",
+                    self.tx.dialect().for_update()
+                ),
+                &[order.into(), r.review_on.into()],
             )?
-            .query_row(params![order, r.review_on], |row| {
-                Ok((row.get("id")?, row.get("report_sent")?))
-            })
-            .optional()?;
+            .map(|row| -> StoreResult<_> { Ok((row.get("id")?, row.get("report_sent")?)) })
+            .transpose()?;
         match (stored, r.report_sent) {
             (None, sent) => {
                 let id = self.insert_review(order, r.review_on, sent.unwrap_or(false))?;
@@ -351,9 +355,9 @@ impl Tx<'_> {
                     .to_owned(),
             ))),
             (Some((id, false)), Some(true)) => {
-                self.sqlite()?.execute(
+                self.tx.execute(
                     "UPDATE court_review SET report_sent = 1, version = version + 1 WHERE id = ?1",
-                    [id],
+                    &[id.into()],
                 )?;
                 self.audit_import(
                     "court_review",
@@ -377,21 +381,21 @@ enum Fill {
 }
 
 impl Fill {
+    /// As stored.
+    fn value(&self) -> Value {
+        match self {
+            Self::Text(t) => t.as_str().into(),
+            Self::Day(d) => (*d).into(),
+            Self::Yes => true.into(),
+        }
+    }
+
+    /// As the audit row's after.
     fn json(&self) -> serde_json::Value {
         match self {
             Self::Text(t) => serde_json::Value::from(t.as_str()),
             Self::Day(d) => serde_json::Value::from(d.to_string()),
             Self::Yes => serde_json::Value::from(true),
-        }
-    }
-}
-
-impl rusqlite::ToSql for Fill {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        match self {
-            Self::Text(t) => t.to_sql(),
-            Self::Day(d) => d.to_sql(),
-            Self::Yes => Ok(rusqlite::types::ToSqlOutput::from(1_i64)),
         }
     }
 }

@@ -3,8 +3,8 @@
 //! file imported twice stores each row once.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
 
+use super::read::code;
 use super::{NewDrugTest, NewTally, ReplacedTally, StoreError, StoreResult, Tx};
 use crate::domain::model::{ModalityKind, OutcomeKind, TestResult};
 
@@ -47,39 +47,38 @@ impl Tx<'_> {
     /// are (a corrected result is reported, never stored as a second test).
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The engine's error.
     pub fn import_drug_test(
         &self,
         t: &NewDrugTest,
         audit: &str,
     ) -> StoreResult<Result<Option<i64>, Vec<TestResult>>> {
-        let stored: Vec<TestResult> = self
-            .sqlite()?
-            .prepare_cached(
+        let stored = self
+            .tx
+            .query(
                 "SELECT result FROM drug_test WHERE client_id = ?1 AND tested_on = ?2 AND kind = ?3
                   ORDER BY id",
+                &[t.client_id.into(), t.tested_on.into(), t.kind.code().into()],
             )?
-            .query_map(params![t.client_id, t.tested_on, t.kind.code()], |r| {
-                super::read::vocab::<TestResult>(r, "result")
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            .iter()
+            .map(|r| code::<TestResult>(r, "result"))
+            .collect::<Result<Vec<_>, _>>()?;
         if stored.contains(&t.result) {
             return Ok(Ok(None));
         }
         if !stored.is_empty() {
             return Ok(Err(stored));
         }
-        let inserted = self
-            .sqlite()?
-            .prepare_cached(
-                "INSERT INTO drug_test (client_id, tested_on, kind, result) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![
-                t.client_id,
-                t.tested_on,
-                t.kind.code(),
-                t.result.code()
-            ])?;
+        let inserted = self.insert_new(
+            "INSERT INTO drug_test (client_id, tested_on, kind, result) VALUES (?1, ?2, ?3, ?4)
+             RETURNING id",
+            &[
+                t.client_id.into(),
+                t.tested_on.into(),
+                t.kind.code().into(),
+                t.result.code().into(),
+            ],
+        )?;
         Ok(Ok(self.imported("drug_test", inserted, audit)?))
     }
 
@@ -89,43 +88,42 @@ impl Tx<'_> {
     /// never replaces a tally: `caseload tally --replace` does, one day at a time).
     ///
     /// # Errors
-    /// An SQLite error.
+    /// The engine's error.
     pub fn import_tally(
         &self,
         t: &NewTally,
         audit: &str,
     ) -> StoreResult<Result<Option<i64>, ReplacedTally>> {
-        let inserted = self
-            .sqlite()?
-            .prepare_cached(
-                "INSERT INTO custody_tally (area_id, recorded_on, charged, tested, positive)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (area_id, recorded_on) DO NOTHING",
-            )?
-            .execute(params![
-                t.area_id,
-                t.recorded_on,
-                t.charged,
-                t.tested,
-                t.positive
-            ])?;
-        if inserted > 0 {
+        let inserted = self.insert_new(
+            "INSERT INTO custody_tally (area_id, recorded_on, charged, tested, positive)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (area_id, recorded_on) DO NOTHING RETURNING id",
+            &[
+                t.area_id.into(),
+                t.recorded_on.into(),
+                i64::from(t.charged).into(),
+                i64::from(t.tested).into(),
+                i64::from(t.positive).into(),
+            ],
+        )?;
+        if inserted.is_some() {
             return Ok(Ok(self.imported("custody_tally", inserted, audit)?));
         }
         let stored = self
-            .sqlite()?
-            .prepare_cached(
+            .tx
+            .query_opt(
                 "SELECT charged, tested, positive FROM custody_tally
                   WHERE area_id = ?1 AND recorded_on = ?2",
+                &[t.area_id.into(), t.recorded_on.into()],
             )?
-            .query_row(params![t.area_id, t.recorded_on], |r| {
+            .map(|r| -> StoreResult<ReplacedTally> {
                 Ok(ReplacedTally {
                     charged: r.get("charged")?,
                     tested: r.get("tested")?,
                     positive: r.get("positive")?,
                 })
             })
-            .optional()?;
+            .transpose()?;
         Ok(match stored {
             Some(s) if (s.charged, s.tested, s.positive) != (t.charged, t.tested, t.positive) => {
                 Err(s)
@@ -139,35 +137,36 @@ impl Tx<'_> {
     /// inserted.
     ///
     /// # Errors
-    /// [`StoreError::Invalid`] if the client has no episode referred that day, or an
-    /// SQLite error.
+    /// [`StoreError::Invalid`] if the client has no episode referred that day, or the
+    /// engine's error.
     pub fn import_outcome(&self, o: &ImportedOutcome, audit: &str) -> StoreResult<Option<i64>> {
         let episode = self.episode_referred(o.client_id, o.referral_date)?;
-        let inserted = self
-            .sqlite()?
-            .prepare_cached(
-                "INSERT INTO positive_outcome (episode_id, recorded_on, kind)
-                 VALUES (?1, ?2, ?3)
-                 ON CONFLICT (episode_id, recorded_on, kind) DO NOTHING",
-            )?
-            .execute(params![episode, o.recorded_on, o.kind.code()])?;
+        let inserted = self.insert_new(
+            "INSERT INTO positive_outcome (episode_id, recorded_on, kind)
+             VALUES (?1, ?2, ?3)
+             ON CONFLICT (episode_id, recorded_on, kind) DO NOTHING RETURNING id",
+            &[episode.into(), o.recorded_on.into(), o.kind.code().into()],
+        )?;
         self.imported("positive_outcome", inserted, audit)
     }
 
     /// The id of client `client_id`'s episode referred on `referral_date`.
     ///
     /// # Errors
-    /// [`StoreError::Invalid`] if there is none, or an SQLite error.
+    /// [`StoreError::Invalid`] if there is none, or the engine's error.
     pub(super) fn episode_referred(
         &self,
         client_id: i64,
         referral_date: NaiveDate,
     ) -> StoreResult<i64> {
         let episode: Option<i64> = self
-            .sqlite()?
-            .prepare_cached("SELECT id FROM episode WHERE client_id = ?1 AND referral_date = ?2")?
-            .query_row(params![client_id, referral_date], |r| r.get("id"))
-            .optional()?;
+            .tx
+            .query_opt(
+                "SELECT id FROM episode WHERE client_id = ?1 AND referral_date = ?2",
+                &[client_id.into(), referral_date.into()],
+            )?
+            .map(|r| r.get("id"))
+            .transpose()?;
         episode.ok_or_else(|| {
             StoreError::Invalid(format!(
                 "the client has no episode referred on {}: give the referral_date of one of \
@@ -184,35 +183,31 @@ impl Tx<'_> {
     /// # Errors
     /// [`StoreError::Invalid`] if the client has no episode referred that day, or the
     /// stored modality ended otherwise (an import never changes one: the modality form
-    /// does); or an SQLite error.
+    /// does); or the engine's error.
     pub fn import_modality(&self, m: &ImportedModality, audit: &str) -> StoreResult<Option<i64>> {
         let episode = self.episode_referred(m.client_id, m.referral_date)?;
-        let inserted = self
-            .sqlite()?
-            .prepare_cached(
-                "INSERT INTO modality (episode_id, kind, started_on, ended_on, completed)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (episode_id, kind, started_on) DO NOTHING",
-            )?
-            .execute(params![
-                episode,
-                m.kind.code(),
-                m.started_on,
-                m.ended_on,
-                m.completed
-            ])?;
-        if inserted > 0 {
+        let inserted = self.insert_new(
+            "INSERT INTO modality (episode_id, kind, started_on, ended_on, completed)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (episode_id, kind, started_on) DO NOTHING RETURNING id",
+            &[
+                episode.into(),
+                m.kind.code().into(),
+                m.started_on.into(),
+                m.ended_on.into(),
+                m.completed.into(),
+            ],
+        )?;
+        if inserted.is_some() {
             return self.imported("modality", inserted, audit);
         }
-        let (ended_on, completed): (Option<NaiveDate>, bool) = self
-            .sqlite()?
-            .prepare_cached(
-                "SELECT ended_on, completed FROM modality
-                  WHERE episode_id = ?1 AND kind = ?2 AND started_on = ?3",
-            )?
-            .query_row(params![episode, m.kind.code(), m.started_on], |r| {
-                Ok((r.get("ended_on")?, r.get("completed")?))
-            })?;
+        let stored = self.tx.query_row(
+            "SELECT ended_on, completed FROM modality
+              WHERE episode_id = ?1 AND kind = ?2 AND started_on = ?3",
+            &[episode.into(), m.kind.code().into(), m.started_on.into()],
+        )?;
+        let (ended_on, completed): (Option<NaiveDate>, bool) =
+            (stored.get("ended_on")?, stored.get("completed")?);
         if (ended_on, completed) == (m.ended_on, m.completed) {
             return Ok(None);
         }

@@ -2,8 +2,6 @@
 //! (client, kind, start) first, so a file imported twice stores each order once; the
 //! import's write transaction lets no other write in between.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::{StoreError, StoreResult, Tx};
 use crate::domain::dates::uk;
 use crate::domain::write::NewOrder;
@@ -15,16 +13,21 @@ impl Tx<'_> {
     ///
     /// # Errors
     /// [`StoreError::Invalid`] if the stored order says otherwise (an import never
-    /// changes one: its form does); an SQLite error (another order in force).
+    /// changes one: its form does); the engine's error.
     pub fn import_order(&self, o: &NewOrder, audit: &str) -> StoreResult<Option<i64>> {
         let t = &o.terms;
         let stored: Option<NewOrder> = self
-            .sqlite()?
-            .prepare_cached(
+            .tx
+            .query_opt(
                 "SELECT court, end_date, early_end_date, late_end_date, ended_on FROM court_order
                   WHERE client_id = ?1 AND kind = ?2 AND start_date = ?3",
+                &[
+                    o.client_id.into(),
+                    t.kind.code().into(),
+                    t.start_date.into(),
+                ],
             )?
-            .query_row(params![o.client_id, t.kind.code(), t.start_date], |r| {
+            .map(|r| -> StoreResult<NewOrder> {
                 let mut same = o.clone();
                 same.terms.court = r.get("court")?;
                 same.terms.end_date = r.get("end_date")?;
@@ -33,7 +36,7 @@ impl Tx<'_> {
                 same.ended_on = r.get("ended_on")?;
                 Ok(same)
             })
-            .optional()?;
+            .transpose()?;
         match stored {
             Some(stored) if stored.terms.court == t.court.trim() && stored == *o => Ok(None),
             Some(stored) => Err(StoreError::Invalid(format!(

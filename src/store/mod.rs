@@ -60,7 +60,9 @@ pub use error::{StoreError, StoreResult};
 pub use error_pg::{PgProblem, shown_url};
 pub use export::{ExportKind, ExportTable};
 pub use generate::Origin;
-pub use import::{Differs, EpisodeImported, ImportKeys, ImportedEpisode};
+pub use import::{
+    Differs, EpisodeImported, ImportKeys, ImportedEpisode, OPEN_CUSTODY, OPEN_EPISODE,
+};
 pub use import_appointments::{
     Imported, ImportedAssessment, ImportedBriefInterventions, ImportedEngagement,
 };

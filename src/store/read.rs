@@ -4,20 +4,17 @@
 //! looked up by name once per statement with [`columns!`]; only a query of one
 //! column (a count, a pragma) reads position 0.
 //!
-//! Two sets: for rows of the SQL layer ([`code`], [`code_opt`], [`date_opt`],
-//! [`flags_of`], [`checklist`]; date-times read as `NaiveDateTime`), and for
-//! rusqlite's rows, which the store files not yet moved onto the SQL layer still read
-//! ([`vocab`], [`vocab_opt`], [`timestamp`], [`flags`]).
+//! They read rows of the SQL layer ([`code`], [`code_opt`], [`date_opt`],
+//! [`flags_of`], [`checklist`]; date-times read as `NaiveDateTime`).
 
-use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{Row, RowIndex};
+use chrono::NaiveDate;
 
 use super::sql;
 use crate::domain::model::{Flags, Vocabulary};
 use crate::domain::release::Checklist;
 
-/// What column positions are looked up in: a prepared rusqlite statement, or a row of
-/// the SQL layer (whose names are its statement's).
+/// What column positions are looked up in: a row of the SQL layer (whose names are its
+/// statement's).
 pub(super) trait Names {
     /// The error of a name the statement lacks.
     type Error;
@@ -27,14 +24,6 @@ pub(super) trait Names {
     /// # Errors
     /// When there is no such column.
     fn position(&self, column: &str) -> Result<usize, Self::Error>;
-}
-
-impl Names for rusqlite::Statement<'_> {
-    type Error = rusqlite::Error;
-
-    fn position(&self, column: &str) -> rusqlite::Result<usize> {
-        self.column_index(column)
-    }
 }
 
 impl Names for sql::Row {
@@ -173,45 +162,6 @@ columns! {
     }
 }
 
-/// `index` (a name or a position) as a position in `r`.
-fn position(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<usize> {
-    index.idx(r.as_ref())
-}
-
-fn conversion_error(index: usize, text: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        index,
-        rusqlite::types::Type::Text,
-        format!("unexpected value {text:?}").into(),
-    )
-}
-
-/// A vocabulary value stored as its code.
-pub(super) fn vocab<T: Vocabulary>(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<T> {
-    let index = position(r, index)?;
-    let text: String = r.get(index)?;
-    T::from_code(&text).ok_or_else(|| conversion_error(index, &text))
-}
-
-/// An optional vocabulary value.
-pub(super) fn vocab_opt<T: Vocabulary>(
-    r: &Row<'_>,
-    index: impl RowIndex,
-) -> rusqlite::Result<Option<T>> {
-    let index = position(r, index)?;
-    r.get::<_, Option<String>>(index)?
-        .map(|text| T::from_code(&text).ok_or_else(|| conversion_error(index, &text)))
-        .transpose()
-}
-
-/// A stored `YYYY-MM-DD HH:MM` date-time.
-pub(super) fn timestamp(r: &Row<'_>, index: impl RowIndex) -> rusqlite::Result<NaiveDateTime> {
-    let index = position(r, index)?;
-    let text: String = r.get(index)?;
-    NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M")
-        .map_err(|_| conversion_error(index, &text))
-}
-
 /// The date that starts a stored `YYYY-MM-DD` text (a date-time's date part too), read
 /// without a format parser: the caseload reads eight per row, 80,000 rows at a time.
 pub(super) fn leading_date(text: &str) -> Option<NaiveDate> {
@@ -232,19 +182,4 @@ pub(super) fn leading_date(text: &str) -> Option<NaiveDate> {
         digits(5..7)?,
         digits(8..10)?,
     )
-}
-
-/// The flags, from the columns `at` found.
-pub(super) fn flags(r: &Row<'_>, at: &FlagColumns) -> rusqlite::Result<Flags> {
-    Ok(Flags {
-        iom: r.get(at.iom)?,
-        ppo: r.get(at.ppo)?,
-        mappa: r.get(at.mappa)?,
-        marac: r.get(at.marac)?,
-        matac: r.get(at.matac)?,
-        approved_premises: r.get(at.approved_premises)?,
-        drr: r.get(at.drr)?,
-        atr: r.get(at.atr)?,
-        licence_condition: r.get(at.licence_condition)?,
-    })
 }

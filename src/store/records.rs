@@ -5,9 +5,6 @@
 //! audited (one row per record for an edit or an import, one summary row for the demo
 //! generator) and does it in the same transaction with [`Tx::audit`].
 
-use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::ToSql;
-
 use super::sql::Value;
 use super::{StoreError, StoreResult, Tx, format_timestamp};
 use crate::domain::model::{
@@ -17,20 +14,14 @@ use crate::domain::write::{
     NewArea, NewBreach, NewClient, NewContact, NewCustody, NewDrugTest, NewEpisode, NewModality,
     NewOutcome, NewOutreach, NewRequiredAssessment, NewWorker,
 };
+use chrono::{NaiveDate, NaiveDateTime};
 
 /// The values of a client row: `first` (the reference for an insert, the row id for
 /// an update) as `?1`, then every other column, `?2`..`?26`, in the order both
-/// `insert_client` and the import's `update_client` name them.
-pub(super) fn client_params<'a>(
-    first: &'a dyn ToSql,
-    c: &'a NewClient,
-) -> Vec<Box<dyn ToSql + 'a>> {
-    let mut params: Vec<Box<dyn ToSql + 'a>> = vec![Box::new(first)];
-    params.extend(
-        client_columns(c)
-            .into_iter()
-            .map(|v| Box::new(v) as Box<dyn ToSql>),
-    );
+/// `insert_client` and the import's `import_client_update` name them.
+pub(super) fn client_params(first: Value, c: &NewClient) -> Vec<Value> {
+    let mut params = vec![first];
+    params.extend(client_columns(c));
     params
 }
 
@@ -107,8 +98,7 @@ impl Tx<'_> {
     /// (as `domain::twin` compares them); an SQLite error (duplicate reference, a CHECK
     /// failing...).
     pub fn insert_client(&self, c: &NewClient) -> StoreResult<i64> {
-        let mut params = vec![Value::from(c.reference.as_str())];
-        params.extend(client_columns(c));
+        let params = client_params(c.reference.as_str().into(), c);
         let id = self.insert_returning_id(
             "INSERT INTO client (reference, given_name, family_name, date_of_birth, sex,
                 ethnicity, nhs_number, area_id, care_coordinator_id, consent_to_share,

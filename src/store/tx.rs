@@ -51,15 +51,6 @@ pub struct Tx<'a> {
     pub(super) actor: &'a Actor,
 }
 
-impl<'a> Tx<'a> {
-    /// The SQLite connection the transaction is on, for store code that still uses
-    /// rusqlite directly (while the store moves onto [`sql`]); on PostgreSQL,
-    /// [`StoreError::NotOnPostgres`](super::StoreError::NotOnPostgres).
-    pub(super) fn sqlite(&self) -> StoreResult<&'a rusqlite::Connection> {
-        super::sqlite_of(self.tx)
-    }
-}
-
 impl Tx<'_> {
     /// Appends an audit row for a change to `entity` row `row_id`. `before`/`after` are
     /// the changed fields as JSON (`None` for an insert's before or a delete's after).

@@ -9,8 +9,9 @@
 //!    and area), inserting or updating with prepared statements (a contacts file's rows
 //!    are staged on the connection before the lock and copied with one statement). It
 //!    commits only with `apply` and no problem; otherwise it rolls back. A dry run is
-//!    the same write on a private copy of the database (one read snapshot, so it takes
-//!    no write lock), rolled back: the same rules and the same schema constraints, so a
+//!    the same write rolled back (on SQLite on a private copy of the database, one read
+//!    snapshot, so it takes no write lock; on PostgreSQL in the database, where writers
+//!    do not exclude each other): the same rules and the same schema constraints, so a
 //!    file whose dry run found no problem cannot fail on a row when applied.
 
 use std::collections::{BTreeMap, HashMap};
@@ -254,9 +255,10 @@ pub fn plan(
 
 /// Writes `plan` as `actor` in one short transaction, checking every row again against
 /// the database as it is now; commits only if `apply` and no row has a problem. A dry
-/// run (`apply` false) makes the same write on a private copy of the database, taken as
-/// one read snapshot, and rolls it back: it never takes the write lock, so nobody waits
-/// for it, and it reports exactly what applying would have done at that moment.
+/// run (`apply` false) makes the same write and rolls it back ([`Store::dry_run`]: on
+/// SQLite on a private copy taken as one read snapshot, so it never takes the write lock
+/// and nobody waits for it), and reports exactly what applying would have done at that
+/// moment.
 ///
 /// # Errors
 /// A store error that is not about a row (the database cannot be written, say).
@@ -278,9 +280,7 @@ pub fn run(store: &mut Store, actor: &Actor, plan: &Plan, apply: bool) -> StoreR
         }
         outcome
     } else {
-        store
-            .private_copy()?
-            .roll_back(actor, |tx| write(tx, plan, false, false))
+        store.dry_run(actor, |tx| write(tx, plan, false, false))
     }
 }
 
@@ -320,7 +320,7 @@ fn write(tx: &Tx<'_>, plan: &Plan, apply: bool, staged: bool) -> StoreResult<Out
     for (line, row) in &plan.rows {
         let contact = matches!(row, Prepared::Contact(..));
         seq += i64::from(contact);
-        if let Err(e) = writer.row(*line, row) {
+        if let Err(e) = tx.import_row(|| writer.row(*line, row)) {
             if contact {
                 tx.unstage_contact(seq)?;
             }

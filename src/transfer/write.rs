@@ -10,7 +10,8 @@ use crate::domain::roles::{self, ClientScope, Operation};
 use crate::domain::twin;
 use crate::store::{
     Differs, EpisodeImported, Imported, ImportedAssessment, ImportedBriefInterventions,
-    ImportedEpisode, NewDrugTest, NewTally, StoreError, StoreResult, Tx,
+    ImportedEpisode, NewDrugTest, NewTally, OPEN_CUSTODY, OPEN_EPISODE, StoreError, StoreResult,
+    Tx,
 };
 
 use super::clients::{ClientCells, ClientChange, ClientUpdate, client_change, client_json};
@@ -357,6 +358,11 @@ pub(super) fn row_problem(kind: Kind, line: u64, e: StoreError) -> StoreResult<P
             };
             (Some(column.to_owned()), why)
         }
+        // One open record per client: the row's own closing date would have let it in.
+        StoreError::Invalid(why) if why == OPEN_EPISODE => (Some("closure_date".to_owned()), why),
+        StoreError::Invalid(why) if why == OPEN_CUSTODY => {
+            (Some("actual_release_date".to_owned()), why)
+        }
         StoreError::NotAllowed(why) | StoreError::Invalid(why) => {
             (Some(key_column.to_owned()), why)
         }
@@ -387,14 +393,6 @@ pub(super) fn row_problem(kind: Kind, line: u64, e: StoreError) -> StoreResult<P
 /// Words for a constraint SQLite enforced, naming the column where it can.
 fn constraint_words(kind: Kind, key_column: &str, text: &str) -> (Option<String>, String) {
     match text {
-        "UNIQUE constraint failed: episode.client_id" => (
-            Some("closure_date".to_owned()),
-            "the client already has an open episode: give this row a closure_date, or close the open one first".to_owned(),
-        ),
-        "UNIQUE constraint failed: custody.client_id" => (
-            Some("actual_release_date".to_owned()),
-            "the client is already in custody: give this row an actual_release_date, or record the release first".to_owned(),
-        ),
         "UNIQUE constraint failed: breach.client_id, breach.raised_at" => (
             Some("breached_at".to_owned()),
             "the client has a breach raised at this time already: give breached_at a later \
@@ -407,7 +405,8 @@ fn constraint_words(kind: Kind, key_column: &str, text: &str) -> (Option<String>
         ),
         _ if text.starts_with("FOREIGN KEY") => (
             Some(key_column.to_owned()),
-            "refers to a client or worker that is no longer in the database: import again".to_owned(),
+            "refers to a client or worker that is no longer in the database: import again"
+                .to_owned(),
         ),
         _ => {
             let mut columns: Vec<&str> = kind.columns().iter().map(|(c, _)| *c).collect();

@@ -43,6 +43,7 @@ mod overlays;
 mod paths;
 mod postgres;
 mod postgres_area_count;
+mod postgres_import;
 mod postgres_init;
 mod postgres_migrate;
 mod postgres_notify;
