@@ -116,7 +116,8 @@ const SCHEMA_WAIT: Duration = Duration::from_secs(5);
 
 /// [`migrate::migrate`] in a transaction of its own, committed: each lock it takes
 /// waits at most [`SCHEMA_WAIT`] (`lock_timeout`), then [`PgProblem::SchemaBusy`]
-/// names the session it waited for.
+/// names the session it waited for; a role that does not own the tables is told to
+/// ask for the owner.
 fn up_to_date(conn: &sql::Connection, shown: &str) -> StoreResult<()> {
     let wait = lock::process_policy().wait.min(SCHEMA_WAIT);
     let tx = conn.transaction()?;
@@ -136,6 +137,15 @@ fn up_to_date(conn: &sql::Connection, shown: &str) -> StoreResult<()> {
                 seconds: wait.as_secs().max(1),
                 holder: lock_holder(conn),
             }))
+        }
+        // A step's DDL needs the tables' owner: a worker's role cannot upgrade.
+        Err(PgError::Sql(sql::Error::Postgres(e)))
+            if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) =>
+        {
+            Err(StoreError::Invalid(format!(
+                "{shown} needs upgrading to schema {} for this caseload, which only the role that owns its tables may do: nothing was changed; ask an admin to open it once as that role with this caseload (--db with the owner's URL), then try again",
+                migrate::current_version()
+            )))
         }
         Err(e) => Err(from_pg(e, shown)),
     }

@@ -386,3 +386,34 @@ fn a_schema_upgrade_behind_a_long_transaction_gives_up_and_names_it() {
         .unwrap();
     assert_eq!(triggers, 1);
 }
+
+#[test]
+fn a_worker_opening_a_database_not_yet_upgraded_is_told_to_ask_the_owner() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let init = caseload(&["init", "--db", &pg.url], home.path(), &[]);
+    assert!(init.status.success(), "{}", text(&init));
+    // As made by the caseload before the last step.
+    let db = pg.connect();
+    db.execute_batch(
+        "DROP INDEX episode_assessment; UPDATE schema_version SET version = version - 1",
+    )
+    .unwrap();
+    // This login is the first admin, with a role of its own that owns no table.
+    let worker = pg.url_as(&caseload::identity::os_login());
+    let output = caseload(&["--db", &worker, "area", "add", "Leeds"], home.path(), &[]);
+    let printed = text(&output);
+    assert!(!output.status.success(), "{printed}");
+    assert!(
+        printed.contains("which only the role that owns its tables may do")
+            && printed.contains("nothing was changed"),
+        "{printed}"
+    );
+    // The owner's open brings it up to date; then the worker's works.
+    let owner = caseload(&["--db", &pg.url, "area", "add", "Leeds"], home.path(), &[]);
+    assert!(owner.status.success(), "{}", text(&owner));
+    let again = caseload(&["--db", &worker, "area", "add", "York"], home.path(), &[]);
+    assert!(again.status.success(), "{}", text(&again));
+}
