@@ -53,5 +53,8 @@ done
 [ -n "$started" ] || { cat "$dir/server.log" >&2; exit 1; }
 
 export CASELOAD_TEST_PG="postgres://caseload_test@127.0.0.1:$port/postgres"
+# For tests that start a cluster of their own (tests/integration/postgres_tls.rs).
+export CASELOAD_TEST_PG_BIN=$bin
+[ "$(id -u)" = 0 ] && export CASELOAD_TEST_PG_OWNER=$owner
 echo "pg-test: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (removed afterwards)"
 cargo test "$@"

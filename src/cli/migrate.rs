@@ -74,7 +74,14 @@ pub fn run(args: &MigrateArgs, clock: WallClock) -> CliResult {
         );
     }
     println!(
-        "caseload itself still runs on SQLite: keep using {} until it runs on PostgreSQL.",
+        "Next: point caseload at it: --db {url} for one command, CASELOAD_DB={url} for a \
+         shell, or db = \"{url}\" in the config file (the system one, /etc/caseload/config.toml, \
+         for the whole team).",
+        url = without_password(&args.to)
+    );
+    println!(
+        "From then on work only in PostgreSQL: {} is no longer written to (keep it as a \
+         backup); what is added to it now would not reach PostgreSQL.",
         args.from.display()
     );
     Ok(ExitCode::SUCCESS)
@@ -82,6 +89,9 @@ pub fn run(args: &MigrateArgs, clock: WallClock) -> CliResult {
 
 /// `url` with any password replaced by `***`, for printing.
 fn without_password(url: &str) -> String {
+    if url.contains("password=") {
+        return crate::store::shown_url(url);
+    }
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
@@ -108,6 +118,10 @@ mod tests {
         assert_eq!(
             without_password("postgres://ann@db.example/team"),
             "postgres://ann@db.example/team"
+        );
+        assert_eq!(
+            without_password("postgres://ann@db.example/team?password=s3cret&sslmode=require"),
+            "postgres://ann@db.example/team?sslmode=require"
         );
     }
 }

@@ -86,7 +86,7 @@ pub enum Command {
         file: PathBuf,
     },
     /// Copy a team's SQLite database into a new, empty PostgreSQL database, verified
-    /// by counting every table (caseload itself still runs on SQLite).
+    /// by counting every table; then point `--db`, `CASELOAD_DB` or `db =` at it.
     Migrate(migrate::MigrateArgs),
     /// Manage workers (admins only).
     #[command(subcommand)]

@@ -30,6 +30,18 @@ pub enum PgProblem {
         /// Its tables that hold rows, with their counts.
         tables: Vec<(String, i64)>,
     },
+    /// Another `caseload init` or `demo` is making the database right now.
+    InitRunning(String),
+    /// The schema's creation or upgrade waited too long for a lock.
+    SchemaBusy {
+        /// The database's URL, as shown.
+        url: String,
+        /// How long it waited.
+        seconds: u64,
+        /// The session holding a lock, if one was found: its process id, and it in
+        /// words.
+        holder: Option<(i64, String)>,
+    },
     /// The connection failed after it was made.
     Lost,
     /// A refusal with no plainer words: its SQLSTATE, for an admin to look up.
@@ -67,6 +79,22 @@ impl fmt::Display for PgProblem {
                     listed.join(", ")
                 )
             }
+            Self::InitRunning(url) => write!(
+                f,
+                "another caseload init (or demo) is setting up {url} right now: nothing was created; when it has finished, use the database it made (--db {url})"
+            ),
+            Self::SchemaBusy {
+                url,
+                seconds,
+                holder: Some((pid, holder)),
+            } => write!(
+                f,
+                "{url} could not be brought up to date: after {seconds} s {holder} still holds what the upgrade must change, and every colleague would queue behind the upgrade. Nothing was changed: wait for that session to finish (ask whoever runs it), then open caseload again; a database admin can end it with SELECT pg_terminate_backend({pid})"
+            ),
+            Self::SchemaBusy { url, seconds, .. } => write!(
+                f,
+                "{url} could not be brought up to date: after {seconds} s another session still holds what the upgrade must change. Nothing was changed: wait for it to finish, then open caseload again"
+            ),
             Self::Lost => f.write_str(
                 "the connection to PostgreSQL failed (the server may have stopped or the network dropped): nothing was saved; check the server and try again",
             ),

@@ -3,6 +3,9 @@
 //! session) and makes a read-only session read-only in the server too.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use postgres::error::SqlState;
 
 use super::error_pg::{PgProblem, connecting, shown_url};
 use super::pg::{PgError, migrate};
@@ -32,16 +35,26 @@ impl Store {
     ) -> StoreResult<(Self, T)> {
         let shown = shown_url(url);
         let conn = connect(url, &shown)?;
-        let tx = conn.transaction()?;
-        migrate::migrate(&tx).map_err(|e| from_pg(e, &shown))?;
-        let tables = filled_tables(&tx)?;
+        // Held by this session until `build` has made the first rows: a second init
+        // meanwhile is refused, one after it finds the rows. A failure drops the
+        // connection, which lets the lock go.
+        let first: bool = conn
+            .query_row(
+                "SELECT pg_try_advisory_lock(?1) AS first",
+                &[migrate::INIT_LOCK.into()],
+            )?
+            .get("first")?;
+        if !first {
+            return Err(StoreError::Postgres(PgProblem::InitRunning(shown)));
+        }
+        up_to_date(&conn, &shown)?;
+        let tables = filled_tables(&conn)?;
         if !tables.is_empty() {
             return Err(StoreError::Postgres(PgProblem::InUse {
                 url: shown,
                 tables,
             }));
         }
-        tx.commit()?;
         let mut store = Self {
             conn,
             location: Location::Postgres(shown),
@@ -50,6 +63,10 @@ impl Store {
             lock: lock::process_policy(),
         };
         let value = build(&mut store)?;
+        store.conn.query_row(
+            "SELECT pg_advisory_unlock(?1) AS done",
+            &[migrate::INIT_LOCK.into()],
+        )?;
         Ok((store, value))
     }
 
@@ -76,9 +93,7 @@ impl Store {
         if access == Access::ReadWrite {
             // As SQLite's open does: the steps it lacks, and what PostgreSQL alone
             // needs (live refresh's triggers); a current database is left as it is.
-            let tx = conn.transaction()?;
-            migrate::migrate(&tx).map_err(|e| from_pg(e, &shown))?;
-            tx.commit()?;
+            up_to_date(&conn, &shown)?;
         }
         if access == Access::ReadOnly {
             // The server itself refuses writes, as SQLite does for a read-only open.
@@ -92,6 +107,82 @@ impl Store {
             lock: lock::process_policy(),
         })
     }
+}
+
+/// The longest the schema's creation or upgrade waits for a lock: while its DDL waits
+/// for a table, every colleague's statement on that table queues behind it, so it
+/// gives up soon (sooner if `--wait` says so) and names what it waited for.
+const SCHEMA_WAIT: Duration = Duration::from_secs(5);
+
+/// [`migrate::migrate`] in a transaction of its own, committed: each lock it takes
+/// waits at most [`SCHEMA_WAIT`] (`lock_timeout`), then [`PgProblem::SchemaBusy`]
+/// names the session it waited for; a role that does not own the tables is told to
+/// ask for the owner.
+fn up_to_date(conn: &sql::Connection, shown: &str) -> StoreResult<()> {
+    let wait = lock::process_policy().wait.min(SCHEMA_WAIT);
+    let tx = conn.transaction()?;
+    tx.query_row(
+        "SELECT set_config('lock_timeout', ?1, true) AS waits,
+                set_config('application_name', 'caseload schema upgrade', true) AS announced",
+        &[format!("{}ms", wait.as_millis().max(1)).into()],
+    )?;
+    match migrate::migrate(&tx) {
+        Ok(_) => Ok(tx.commit()?),
+        Err(PgError::Sql(sql::Error::Postgres(e)))
+            if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) =>
+        {
+            drop(tx);
+            Err(StoreError::Postgres(PgProblem::SchemaBusy {
+                url: shown.to_owned(),
+                seconds: wait.as_secs().max(1),
+                holder: lock_holder(conn),
+            }))
+        }
+        // A step's DDL needs the tables' owner: a worker's role cannot upgrade.
+        Err(PgError::Sql(sql::Error::Postgres(e)))
+            if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) =>
+        {
+            Err(StoreError::Invalid(format!(
+                "{shown} needs upgrading to schema {} for this caseload, which only the role that owns its tables may do: nothing was changed; ask an admin to open it once as that role with this caseload (--db with the owner's URL), then try again",
+                migrate::current_version()
+            )))
+        }
+        Err(e) => Err(from_pg(e, shown)),
+    }
+}
+
+/// The other session holding a lock in this database (on a table, or an advisory
+/// one such as another upgrade's): its process id, and a phrase naming it, its role
+/// and its program.
+fn lock_holder(conn: &sql::Connection) -> Option<(i64, String)> {
+    let row = conn
+        .query_opt(
+            "SELECT l.pid::bigint AS pid, a.usename::text AS who,
+                    coalesce(a.application_name, '') AS program
+               FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+              WHERE l.granted AND l.pid <> pg_backend_pid()
+                AND l.locktype IN ('relation', 'advisory')
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              ORDER BY a.xact_start NULLS LAST, l.pid LIMIT 1",
+            &[],
+        )
+        .ok()??;
+    let pid: i64 = row.get("pid").ok()?;
+    let who: String = row.get("who").ok()?;
+    let program: String = row.get("program").ok()?;
+    // A caseload write announces itself as caseload|since|login|what (lock.rs).
+    let program = match program.strip_prefix("caseload|").map(|p| p.splitn(3, '|')) {
+        Some(mut parts) => {
+            let (_, login, what) = (parts.next()?, parts.next()?, parts.next()?);
+            format!("caseload: {what} by {login}")
+        }
+        None if program.is_empty() => "a program that gave no name".to_owned(),
+        None => program,
+    };
+    Some((
+        pid,
+        format!("PostgreSQL session {pid} (role {who}, {program})"),
+    ))
 }
 
 /// A connection to `url`, its failure in words naming `shown`.

@@ -53,6 +53,7 @@ mod postgres_schema;
 mod postgres_sql;
 mod postgres_staff;
 mod postgres_store;
+mod postgres_tls;
 mod postgres_wait;
 mod postgres_writes;
 mod reassign_processes;

@@ -255,3 +255,165 @@ fn the_demo_gives_byte_identical_report_json_on_both_engines_and_check_passes_on
         String::from_utf8_lossy(&reports[1][0])
     );
 }
+
+/// `caseload init` on `url`, started (not waited for) as a process of its own.
+fn start_init(url: &str, home: &Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .args(["init", "--db", url])
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("CASELOAD_SYSTEM_CONFIG", home.join("system.toml"))
+        .env_remove("CASELOAD_DB")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn two_inits_at_once_make_one_admin_and_the_other_is_told_why_not() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    // An init still making its first rows holds this lock in its session.
+    let other = pg.connect();
+    other
+        .execute(
+            "SELECT pg_advisory_lock(?1)",
+            &[caseload::store::pg::migrate::INIT_LOCK.into()],
+        )
+        .unwrap();
+    let refused = caseload(&["init", "--db", &pg.url], home.path(), &[]);
+    let printed = text(&refused);
+    assert!(!refused.status.success(), "{printed}");
+    assert!(
+        printed.contains("another caseload init (or demo) is setting up")
+            && printed.contains("nothing was created"),
+        "{printed}"
+    );
+    drop(other);
+    let db = pg.connect();
+    let tables: i64 = db
+        .query_row(
+            "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get("n")
+        .unwrap();
+    assert_eq!(tables, 0, "the refused init made no schema");
+
+    // Two real processes racing on one empty database, a few times over.
+    for _ in 0..3 {
+        let Some(pg) = PgDatabase::create() else {
+            return;
+        };
+        let racers = [
+            start_init(&pg.url, home.path()),
+            start_init(&pg.url, home.path()),
+        ];
+        let outputs: Vec<_> = racers
+            .into_iter()
+            .map(|child| child.wait_with_output().unwrap())
+            .collect();
+        let won = outputs.iter().filter(|o| o.status.success()).count();
+        let all: Vec<String> = outputs.iter().map(text).collect();
+        assert_eq!(won, 1, "{all:?}");
+        let lost = outputs.iter().find(|o| !o.status.success()).map(text);
+        let lost = lost.unwrap_or_default();
+        assert!(
+            lost.contains("is setting up") || lost.contains("already holds a caseload database"),
+            "{lost}"
+        );
+        assert_eq!(count(&pg.connect(), "worker"), 1);
+    }
+}
+
+#[test]
+fn a_schema_upgrade_behind_a_long_transaction_gives_up_and_names_it() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let init = caseload(&["init", "--db", &pg.url], home.path(), &[]);
+    assert!(init.status.success(), "{}", text(&init));
+    // A database made before live refresh: opening it adds worker's trigger (DDL).
+    let db = pg.connect();
+    db.execute_batch("DROP TRIGGER caseload_changed ON worker")
+        .unwrap();
+    // A colleague's report, in a transaction that has written to worker.
+    let report =
+        Connection::postgres(&format!("{}?application_name=nightly-report", pg.url)).unwrap();
+    let pid: i64 = report
+        .query_row("SELECT pg_backend_pid()::bigint AS pid", &[])
+        .unwrap()
+        .get("pid")
+        .unwrap();
+    let long = report.transaction().unwrap();
+    long.execute_batch("LOCK TABLE worker IN ROW EXCLUSIVE MODE")
+        .unwrap();
+    let output = caseload(
+        &["--wait", "1", "--db", &pg.url, "area", "add", "Leeds"],
+        home.path(),
+        &[],
+    );
+    let printed = text(&output);
+    assert!(!output.status.success(), "{printed}");
+    assert!(
+        printed.contains(&format!(
+            "could not be brought up to date: after 1 s PostgreSQL session {pid} (role caseload_test, nightly-report) still holds"
+        )) && printed.contains(&format!("pg_terminate_backend({pid})")),
+        "{printed}"
+    );
+    assert_eq!(count(&db, "area"), 0);
+    drop(long);
+    let output = caseload(
+        &["--wait", "1", "--db", &pg.url, "area", "add", "Leeds"],
+        home.path(),
+        &[],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let triggers: i64 = db
+        .query_row(
+            "SELECT count(*) AS n FROM pg_trigger
+              WHERE tgrelid = 'worker'::regclass AND tgname = 'caseload_changed'",
+            &[],
+        )
+        .unwrap()
+        .get("n")
+        .unwrap();
+    assert_eq!(triggers, 1);
+}
+
+#[test]
+fn a_worker_opening_a_database_not_yet_upgraded_is_told_to_ask_the_owner() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let init = caseload(&["init", "--db", &pg.url], home.path(), &[]);
+    assert!(init.status.success(), "{}", text(&init));
+    // As made by the caseload before the last step.
+    let db = pg.connect();
+    db.execute_batch(
+        "DROP INDEX episode_assessment; UPDATE schema_version SET version = version - 1",
+    )
+    .unwrap();
+    // This login is the first admin, with a role of its own that owns no table.
+    let worker = pg.url_as(&caseload::identity::os_login());
+    let output = caseload(&["--db", &worker, "area", "add", "Leeds"], home.path(), &[]);
+    let printed = text(&output);
+    assert!(!output.status.success(), "{printed}");
+    assert!(
+        printed.contains("which only the role that owns its tables may do")
+            && printed.contains("nothing was changed"),
+        "{printed}"
+    );
+    // The owner's open brings it up to date; then the worker's works.
+    let owner = caseload(&["--db", &pg.url, "area", "add", "Leeds"], home.path(), &[]);
+    assert!(owner.status.success(), "{}", text(&owner));
+    let again = caseload(&["--db", &worker, "area", "add", "York"], home.path(), &[]);
+    assert!(again.status.success(), "{}", text(&again));
+}

@@ -99,6 +99,15 @@ fn the_demo_is_copied_row_for_row_and_byte_for_byte() {
         ),
         "{printed}"
     );
+    // The closing lines say what to do next, not that caseload stays on SQLite.
+    assert!(
+        printed.contains("Next: point caseload at it: --db postgres://")
+            && printed.contains("CASELOAD_DB=postgres://")
+            && printed.contains("db = \"postgres://")
+            && printed.contains("is no longer written to"),
+        "{printed}"
+    );
+    assert!(!printed.contains("still runs on SQLite"), "{printed}");
     // New rows are numbered after the copied ones.
     let next: i64 = postgres
         .query_row(

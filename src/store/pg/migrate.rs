@@ -62,6 +62,10 @@ pub fn current_version() -> i64 {
 /// Key of the advisory lock two migrations of one database take in turn.
 const MIGRATION_LOCK: i64 = 0x4353_4C44;
 
+/// Key of the advisory lock a new database's `caseload init` (or `demo`) holds in its
+/// session until the first rows are in, so that a second one is refused.
+pub const INIT_LOCK: i64 = 0x4353_4C49;
+
 /// What [`migrate`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Migrated {

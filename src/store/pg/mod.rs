@@ -1,7 +1,7 @@
 //! PostgreSQL: the migration set kept in step with SQLite's ([`migrate`]), with roles
 //! and row-level security, and the copy of a team's SQLite file into PostgreSQL
-//! ([`copy_from_sqlite`], `caseload migrate`). The program itself still runs on SQLite
-//! until the store's reads and writes move onto [`super::sql`].
+//! ([`copy_from_sqlite`], `caseload migrate`). The store itself runs on PostgreSQL through
+//! [`super::sql`].
 
 mod copy;
 pub mod migrate;

@@ -13,6 +13,7 @@
 mod dialect;
 mod notify;
 mod row;
+mod tls;
 mod value;
 
 use std::cell::RefCell;
@@ -23,6 +24,7 @@ use postgres::fallible_iterator::FallibleIterator;
 
 pub use dialect::Dialect;
 pub use row::Row;
+pub use tls::{Connector, SslMode, TlsProblem};
 pub use value::{FromValue, Value};
 
 /// What went wrong in the SQL layer.
@@ -56,6 +58,8 @@ pub enum Error {
     /// returning the rows of another (a query inside [`Connection::for_each`]'s
     /// callback on the same connection).
     Reentered,
+    /// A connection's TLS could not be set up as its URL asks.
+    Tls(TlsProblem),
 }
 
 /// This layer's result.
@@ -100,6 +104,7 @@ impl fmt::Display for Error {
                 f,
                 "a statement was started on a PostgreSQL connection still returning rows"
             ),
+            Self::Tls(problem) => problem.fmt(f),
         }
     }
 }
@@ -131,6 +136,8 @@ pub struct Connection {
     engine: Engine,
     /// What a PostgreSQL connection has heard of others' commits (`notify.rs`).
     heard: notify::Heard,
+    /// How a PostgreSQL connection reached its server, for its cancel requests.
+    tls: Connector,
 }
 
 enum Engine {
@@ -154,20 +161,23 @@ impl Connection {
         Self {
             engine: Engine::Sqlite(conn),
             heard: notify::Heard::default(),
+            tls: Connector::default(),
         }
     }
 
     /// Connects to the PostgreSQL database `url` names (`postgres://user@host:port/db`),
-    /// without TLS (a local socket or a trusted network; TLS is for a later step).
+    /// with the TLS its `sslmode`, `sslrootcert`, `sslcert` and `sslkey` ask for, as
+    /// libpq means them (`tls.rs`).
     ///
     /// # Errors
     /// [`Error::Postgres`] if the URL is malformed or the server cannot be reached or
-    /// refuses the login.
+    /// refuses the login; [`Error::Tls`] if TLS cannot be set up as the URL asks.
     pub fn postgres(url: &str) -> Result<Self> {
-        let client = postgres::Client::connect(url, postgres::NoTls)?;
+        let (client, tls) = tls::connect(url)?;
         Ok(Self {
             engine: Engine::Postgres(RefCell::new(client)),
             heard: notify::Heard::default(),
+            tls,
         })
     }
 
@@ -412,7 +422,10 @@ impl Connection {
     pub fn interrupt_handle(&self) -> Result<Interrupt> {
         match &self.engine {
             Engine::Sqlite(conn) => Ok(Interrupt::Sqlite(conn.get_interrupt_handle())),
-            Engine::Postgres(cell) => Ok(Interrupt::Postgres(Self::client(cell)?.cancel_token())),
+            Engine::Postgres(cell) => Ok(Interrupt::Postgres(
+                Self::client(cell)?.cancel_token(),
+                self.tls.clone(),
+            )),
         }
     }
 
@@ -439,8 +452,8 @@ impl Connection {
 pub enum Interrupt {
     /// SQLite's handle.
     Sqlite(rusqlite::InterruptHandle),
-    /// PostgreSQL's token for the connection's backend.
-    Postgres(postgres::CancelToken),
+    /// PostgreSQL's token for the connection's backend, and the TLS that reaches it.
+    Postgres(postgres::CancelToken, Connector),
 }
 
 impl Interrupt {
@@ -449,10 +462,9 @@ impl Interrupt {
     pub fn interrupt(&self) {
         match self {
             Self::Sqlite(handle) => handle.interrupt(),
-            Self::Postgres(token) => {
-                let token = token.clone();
-                // Nothing to do if it fails: the read then runs to its end.
-                std::thread::spawn(move || token.cancel_query(postgres::NoTls));
+            Self::Postgres(token, tls) => {
+                let (token, tls) = (token.clone(), tls.clone());
+                std::thread::spawn(move || tls.cancel(&token));
             }
         }
     }
