@@ -158,7 +158,7 @@ impl Store {
         // statement journal, inside the lock, only to be thrown away.
         let result = super::lock::write(
             &self.conn,
-            self.location.file(),
+            (self.location.file(), &self.target),
             &self.lock,
             (&actor.login, actor.now),
             |tx| change(&Tx { tx, actor }),

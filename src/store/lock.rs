@@ -11,6 +11,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
@@ -19,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{StoreError, StoreResult};
 use super::share::{self, Sharing};
 use super::sql::{self, Connection, Transaction};
-use super::{BUSY_TIMEOUT, format_timestamp};
+use super::{BUSY_TIMEOUT, Target, format_timestamp};
 
 /// How long writes wait by default before giving up.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(120);
@@ -131,13 +132,13 @@ const LOCK_SLICE: Duration = Duration::from_millis(250);
 /// `change` or the engine returns.
 pub(super) fn write<T>(
     conn: &Connection,
-    db: Option<&Path>,
+    (db, target): (Option<&Path>, &Target),
     policy: &LockPolicy,
     (login, now): (&str, NaiveDateTime),
     change: impl FnOnce(&Transaction<'_>) -> StoreResult<(T, bool)>,
 ) -> StoreResult<T> {
     let (Some(db), Some(sqlite)) = (db, conn.as_sqlite()) else {
-        return write_postgres(conn, policy, (login, now), change);
+        return write_postgres(conn, target, policy, (login, now), change);
     };
     let started = Instant::now();
     let mut reported: Option<Instant> = None;
@@ -193,8 +194,11 @@ const PG_ANNOUNCED: &str = "caseload|";
 /// transaction holds (`lock_timeout`, set for this transaction only); one that waits
 /// longer ends the write with [`StoreError::Busy`], naming the writer it waited for if
 /// that was a caseload (each announces itself in its transaction's `application_name`).
+/// While a statement waits, [`LockWatch`] tells `policy.report` about it as SQLite's
+/// wait does.
 fn write_postgres<T>(
     conn: &Connection,
+    target: &Target,
     policy: &LockPolicy,
     (login, now): (&str, NaiveDateTime),
     change: impl FnOnce(&Transaction<'_>) -> StoreResult<(T, bool)>,
@@ -207,13 +211,21 @@ fn write_postgres<T>(
     );
     // Zero would mean no limit at all.
     let limit = format!("{}ms", policy.wait.as_millis().max(1));
-    tx.query_row(
-        "SELECT set_config('lock_timeout', ?1, true) AS waits,
-                set_config('application_name', ?2, true) AS announced",
-        &[limit.into(), announced.into()],
-    )?;
+    let backend: i64 = tx
+        .query_row(
+            "SELECT set_config('lock_timeout', ?1, true) AS waits,
+                    set_config('application_name', ?2, true) AS announced,
+                    pg_backend_pid() AS backend",
+            &[limit.into(), announced.into()],
+        )?
+        .get("backend")?;
     let started = Instant::now();
-    let (value, keep) = match change(&tx) {
+    let watch = LockWatch::start(target, backend, policy, started);
+    let outcome = change(&tx);
+    if let Some(watch) = watch {
+        watch.stop();
+    }
+    let (value, keep) = match outcome {
         Ok(done) => done,
         // PostgreSQL's lock_timeout (a deadlock or a serialization failure is also
         // Busy, but comes sooner than the whole wait).
@@ -221,9 +233,6 @@ fn write_postgres<T>(
             drop(tx);
             let holder = postgres_holder(conn);
             let waited = started.elapsed();
-            if policy.report.is_some() {
-                report(policy, holder.clone(), started, true);
-            }
             return Err(StoreError::Busy { holder, waited });
         }
         Err(other) => return Err(other),
@@ -234,6 +243,101 @@ fn write_postgres<T>(
         tx.rollback()?;
     }
     Ok(value)
+}
+
+/// Watches a PostgreSQL write from a thread of its own while its connection is busy
+/// with it: whenever the write's backend waits for another's lock, tells the policy's
+/// report (about once a second) which caseload write it waits for, as SQLite's wait
+/// does, and once the write ends (saved or given up) that the wait is over. It
+/// connects only once the write has lasted a [`LOCK_SLICE`], so a write not kept
+/// waiting costs a thread and no connection.
+struct LockWatch {
+    /// Dropped to end the watch.
+    done: mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl LockWatch {
+    /// Starts watching backend `backend` of `target`, if the policy shows waits.
+    fn start(target: &Target, backend: i64, policy: &LockPolicy, started: Instant) -> Option<Self> {
+        policy.report?;
+        let url = super::postgres::postgres_url(&target.0)?.to_owned();
+        let policy = *policy;
+        let (done, ended) = mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let mut watcher: Option<Connection> = None;
+            let mut reported = false;
+            let mut pause = LOCK_SLICE;
+            while ended.recv_timeout(pause) == Err(mpsc::RecvTimeoutError::Timeout) {
+                pause = REPORT_EVERY;
+                if watcher.is_none() {
+                    watcher = Connection::postgres(&url).ok();
+                }
+                if let Some(Backend::Waiting(holder)) =
+                    watcher.as_ref().map(|w| blocked_by(w, backend))
+                {
+                    report(&policy, holder, started, false);
+                    reported = true;
+                }
+            }
+            if reported {
+                report(&policy, None, started, true);
+            }
+        });
+        Some(Self { done, thread })
+    }
+
+    /// Ends the watch, once it has said that a wait it reported is over.
+    fn stop(self) {
+        drop(self.done);
+        // A watch that panicked has nothing more to say.
+        let _ = self.thread.join();
+    }
+}
+
+/// What a watched PostgreSQL backend is doing.
+enum Backend {
+    /// Not waiting for a lock (or it could not be told).
+    Going,
+    /// Waiting for another's lock: the caseload write's, as it announced itself, or
+    /// `None` if that is not a caseload write.
+    Waiting(Option<Holder>),
+}
+
+/// Whether backend `backend` waits for another's lock, and for whose.
+fn blocked_by(watcher: &Connection, backend: i64) -> Backend {
+    let Ok(row) = watcher.query_row(
+        "SELECT cardinality(pg_blocking_pids(?1)) AS blockers,
+                    holder.application_name AS announced, holder.pid
+               FROM (SELECT 1) AS one
+               LEFT JOIN LATERAL (
+                    SELECT application_name, pid FROM pg_stat_activity
+                     WHERE pid = ANY(pg_blocking_pids(?1))
+                       AND starts_with(application_name, ?2)
+                     ORDER BY application_name LIMIT 1) AS holder ON true",
+        &[backend.into(), PG_ANNOUNCED.into()],
+    ) else {
+        return Backend::Going;
+    };
+    if row.get::<i64>("blockers").unwrap_or(0) == 0 {
+        return Backend::Going;
+    }
+    Backend::Waiting(announced_holder(
+        row.get::<Option<String>>("announced").ok().flatten(),
+        row.get::<Option<i64>>("pid").ok().flatten(),
+    ))
+}
+
+/// The holder a caseload write announced in `application_name`, with its backend's pid.
+fn announced_holder(announced: Option<String>, pid: Option<i64>) -> Option<Holder> {
+    let announced = announced?;
+    let mut parts = announced.strip_prefix(PG_ANNOUNCED)?.splitn(3, '|');
+    Some(Holder {
+        since: parts.next()?.to_owned(),
+        login: parts.next()?.to_owned(),
+        what: parts.next()?.to_owned(),
+        pid: u32::try_from(pid?).ok()?,
+    })
 }
 
 /// The caseload write in progress on the same PostgreSQL database that began first,
@@ -249,14 +353,7 @@ fn postgres_holder(conn: &Connection) -> Option<Holder> {
             &[PG_ANNOUNCED.into()],
         )
         .ok()??;
-    let announced: String = row.get("announced").ok()?;
-    let mut parts = announced.strip_prefix(PG_ANNOUNCED)?.splitn(3, '|');
-    Some(Holder {
-        since: parts.next()?.to_owned(),
-        login: parts.next()?.to_owned(),
-        what: parts.next()?.to_owned(),
-        pid: u32::try_from(row.get::<i64>("pid").ok()?).ok()?,
-    })
+    announced_holder(row.get("announced").ok(), row.get("pid").ok())
 }
 
 /// Tells the policy's report (if any) how a wait for the lock is going.

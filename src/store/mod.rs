@@ -458,7 +458,7 @@ impl Store {
         }
         lock::write(
             &self.conn,
-            self.location.file(),
+            (self.location.file(), &self.target),
             &self.lock,
             (&actor.login, actor.now),
             |tx| Ok((change(&Tx { tx, actor })?, true)),

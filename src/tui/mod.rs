@@ -9,6 +9,7 @@ mod access;
 pub mod effects;
 mod event_loop;
 mod frames;
+mod input;
 mod memory;
 pub mod script;
 mod terminal;
@@ -76,7 +77,7 @@ pub trait Events {
 pub enum Input {
     /// A key, mouse or resize event.
     Event(Event),
-    /// Something to look at before waiting again (a signal, or input not yet read).
+    /// Something to look at before waiting again (a signal, or only part of a key).
     Woken,
     /// Nothing within the wait: time for the once-a-second checks.
     Quiet,

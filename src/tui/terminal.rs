@@ -1,15 +1,17 @@
 //! The real terminal: set-up and restore (mouse capture included, on every way out and
-//! on panic), suspend to the shell, synchronized drawing, and input from `/dev/tty`
-//! with hang-up detection.
+//! on panic), suspend to the shell, synchronized drawing, and input read from
+//! `/dev/tty` by us (decoded in `input.rs`), with hang-up detection.
 
+use std::collections::VecDeque;
 use std::io::Write;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::DefaultTerminal;
 
+use super::input::Decoder;
 use super::{Events, Input, Screen};
 use crate::app::App;
 use crate::scroll::Renderer;
@@ -141,23 +143,88 @@ fn draw(
     terminal.backend_mut().flush()
 }
 
-/// Input from the controlling terminal, time from the wall clock, and the hang-up and
-/// terminate signals.
+/// Input from the controlling terminal, read and decoded here rather than by
+/// crossterm's reader, time from the wall clock, and the hang-up and terminate signals.
+///
+/// crossterm's reader (0.29) reads its terminal in a loop that only ends on an event or
+/// "would block": on a terminal that has hung up every read gives end-of-file or an
+/// I/O error at once, so it loops for ever, and since the terminal is a blocking one
+/// it may already be inside a read (an escape sequence cut short, say) when the
+/// connection drops. No check of ours before calling it can close that. Here every
+/// read is one non-blocking read(2) on our own handle, after poll(2) said there is
+/// something: bytes, "nothing yet", end-of-file or an error, and the last two (like
+/// POLLHUP) mean the terminal is gone.
 pub struct TtyEvents {
-    /// Our own handle on the terminal, to notice a hang-up (see [`wait_for_terminal`]).
+    /// Our own handle on the terminal, non-blocking: keys, mouse and hang-up.
     tty: std::fs::File,
+    /// Readable once the terminal has been resized (SIGWINCH).
+    resized: std::os::unix::net::UnixStream,
+    resize_signal: signal_hook::SigId,
+    decoder: Decoder,
+    /// Events decoded but not yet handed to the loop.
+    queue: VecDeque<Event>,
     stop: StopRequest,
     clock: WallClock,
 }
 
 impl TtyEvents {
-    /// Opens `/dev/tty` for hang-up detection.
+    /// Opens `/dev/tty` for input and catches resizes.
     ///
     /// # Errors
-    /// The OS error if there is no controlling terminal.
+    /// The OS error if there is no controlling terminal or a handler cannot be set.
     pub fn open(stop: StopRequest, clock: WallClock) -> std::io::Result<Self> {
-        let tty = std::fs::OpenOptions::new().read(true).open("/dev/tty")?;
-        Ok(Self { tty, stop, clock })
+        use std::os::unix::fs::OpenOptionsExt;
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open("/dev/tty")?;
+        let (resized, signal_end) = std::os::unix::net::UnixStream::pair()?;
+        resized.set_nonblocking(true)?;
+        let resize_signal =
+            signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, signal_end)?;
+        Ok(Self {
+            tty,
+            resized,
+            resize_signal,
+            decoder: Decoder::default(),
+            queue: VecDeque::new(),
+            stop,
+            clock,
+        })
+    }
+
+    /// Reads once what the terminal has sent and decodes it; `false` if the terminal
+    /// has gone (end-of-file or an I/O error, as a hung-up terminal gives).
+    fn read_input(&mut self) -> bool {
+        use std::io::Read;
+        let mut buffer = [0u8; 1024];
+        match self.tty.read(&mut buffer) {
+            Ok(0) => false,
+            Ok(read) => {
+                let events = self.decoder.feed(&buffer[..read], read == buffer.len());
+                self.queue.extend(events);
+                true
+            }
+            Err(error) => matches!(
+                error.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+            ),
+        }
+    }
+
+    /// Empties the resize pipe and reads the terminal's new size.
+    fn take_resize(&mut self) -> std::io::Result<Event> {
+        use std::io::Read;
+        let mut drain = [0u8; 64];
+        while matches!(self.resized.read(&mut drain), Ok(n) if n > 0) {}
+        let (columns, rows) = crossterm::terminal::size()?;
+        Ok(Event::Resize(columns, rows))
+    }
+}
+
+impl Drop for TtyEvents {
+    fn drop(&mut self) {
+        signal_hook::low_level::unregister(self.resize_signal);
     }
 }
 
@@ -167,20 +234,18 @@ impl Events for TtyEvents {
     }
 
     fn next(&mut self, _app: &App, wait: Duration) -> std::io::Result<Input> {
-        // A hang-up first: crossterm's poll would spin on it for ever (see below), and
-        // it may have come while the loop was busy (a key typed, then the connection
-        // dropped during a long read).
-        if let TtyState::HungUp = wait_for_terminal(&self.tty, Duration::ZERO)? {
-            return Ok(Input::HungUp);
+        if let Some(event) = self.queue.pop_front() {
+            return Ok(Input::Event(event));
         }
-        if event::poll(Duration::ZERO)? {
-            return Ok(Input::Event(event::read()?));
-        }
-        Ok(match wait_for_terminal(&self.tty, wait)? {
+        Ok(match wait_for_terminal(&self.tty, &self.resized, wait)? {
             TtyState::HungUp => Input::HungUp,
-            // A key, or a signal such as a resize: crossterm reads it next time round.
-            TtyState::Ready => Input::Woken,
             TtyState::Quiet => Input::Quiet,
+            // A signal (hang-up, terminate): the loop looks at it.
+            TtyState::Interrupted => Input::Woken,
+            TtyState::Resized => Input::Event(self.take_resize()?),
+            TtyState::Input if !self.read_input() => Input::HungUp,
+            // Part of a key only, until the rest arrives.
+            TtyState::Input => self.queue.pop_front().map_or(Input::Woken, Input::Event),
         })
     }
 
@@ -191,45 +256,52 @@ impl Events for TtyEvents {
 
 /// What waiting on the terminal found.
 enum TtyState {
-    /// Input, or a signal (resize, hang-up request) to look at.
-    Ready,
+    /// Bytes to read.
+    Input,
+    /// The terminal was resized.
+    Resized,
+    /// A signal (hang-up, terminate request) ended the wait.
+    Interrupted,
     /// Nothing within the wait.
     Quiet,
     /// The terminal hung up: its connection is gone.
     HungUp,
 }
 
-/// Waits up to `wait` for the terminal, with poll(2) on our own handle to it.
-///
-/// crossterm's reader spins for ever on a terminal that has hung up (its read loop
-/// only stops on "would block"), so a dropped SSH connection would leave a session
-/// busy on the shared server. Waiting here first sees the hang-up (POLLHUP) and lets
-/// the loop save drafts and leave; crossterm only reads once input is there. Signals
-/// end the wait early (poll(2) is never restarted), so resizes arrive at once.
-fn wait_for_terminal(tty: &std::fs::File, wait: Duration) -> std::io::Result<TtyState> {
+/// Waits up to `wait` for the terminal or a resize, with poll(2). A hang-up (POLLHUP)
+/// comes first, even with bytes still unread: nobody is there to have meant them.
+/// Signals end the wait early (poll(2) is never restarted).
+fn wait_for_terminal(
+    tty: &std::fs::File,
+    resized: &std::os::unix::net::UnixStream,
+    wait: Duration,
+) -> std::io::Result<TtyState> {
     use std::os::fd::AsRawFd;
-    let mut fds = libc::pollfd {
-        fd: tty.as_raw_fd(),
+    let mut fds = [tty.as_raw_fd(), resized.as_raw_fd()].map(|fd| libc::pollfd {
+        fd,
         events: libc::POLLIN,
         revents: 0,
-    };
+    });
     let timeout = i32::try_from(wait.as_millis()).unwrap_or(i32::MAX);
-    // SAFETY: `fds` is one valid pollfd for the duration of the call.
-    let ready = unsafe { libc::poll(&raw mut fds, 1, timeout) };
+    // SAFETY: `fds` is an array of two valid pollfds for the duration of the call.
+    let ready = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout) };
     if ready < 0 {
         let error = std::io::Error::last_os_error();
         return match error.kind() {
-            std::io::ErrorKind::Interrupted => Ok(TtyState::Ready),
+            std::io::ErrorKind::Interrupted => Ok(TtyState::Interrupted),
             _ => Err(error),
         };
     }
+    let [terminal, resize] = fds.map(|fd| fd.revents);
     Ok(
-        if fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+        if terminal & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
             TtyState::HungUp
-        } else if ready == 0 {
-            TtyState::Quiet
+        } else if resize & libc::POLLIN != 0 {
+            TtyState::Resized
+        } else if terminal & libc::POLLIN != 0 {
+            TtyState::Input
         } else {
-            TtyState::Ready
+            TtyState::Quiet
         },
     )
 }

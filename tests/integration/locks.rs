@@ -168,7 +168,7 @@ pub fn demo_for_me() -> (tempfile::TempDir, Store, String) {
 
 /// The shell words that run the binary on `db` on the test day, with no config files
 /// (they would be `config/caseload/config.toml` and `system.toml` beside it).
-fn caseload(db: &Path) -> String {
+pub fn caseload(db: &Path) -> String {
     let dir = db.parent().unwrap();
     format!(
         "env XDG_CONFIG_HOME={} CASELOAD_SYSTEM_CONFIG={} {} --db {} --today 2026-11-23",

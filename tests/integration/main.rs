@@ -24,6 +24,7 @@ mod first_rows;
 mod form_specs;
 mod forms;
 mod handover;
+mod hang_up;
 mod hostile;
 mod import_assessed_need;
 mod import_breaches;

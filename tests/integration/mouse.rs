@@ -1,5 +1,7 @@
 //! The mouse, when the config turns it on: the wheel and left clicks become actions
-//! through the real translation, and `App::update` handles them without a terminal.
+//! through the real translation, and `App::update` handles them without a terminal;
+//! one click also goes the whole way, from a real terminal (tmux) through caseload's
+//! own reader and escape-sequence decoder.
 
 use caseload::app::{App, Mode, View};
 use caseload::config::{Settings, parse};
@@ -199,4 +201,26 @@ fn the_help_mentions_the_mouse_only_when_it_is_on() {
     let mut ctx = crate::ui::ctx(Theme::MONO);
     ctx.mouse = true;
     assert!(crate::ui::screen_with(&app, &ctx).contains("Mouse: wheel moves, click selects"));
+}
+
+#[test]
+fn a_click_in_a_real_terminal_reaches_the_app_through_caseload_s_own_reader() {
+    let (_dir, store, _) = crate::locks::demo_for_me();
+    let config = store.path().parent().unwrap().join("config/caseload");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "mouse = true\n").unwrap();
+    let terminal = crate::tmux::Tmux::start(&crate::locks::caseload(store.path()));
+    let first = terminal.wait_for("things to do");
+    let tabs = first.lines().next().unwrap();
+    // An SGR press and release (1-based column and row) on the Breaches tab's title.
+    let column = tabs.find("5 Breaches").unwrap() + 2;
+    let mut keys = vec!["-H".to_owned()];
+    for report in [
+        format!("\x1b[<0;{column};1M"),
+        format!("\x1b[<0;{column};1m"),
+    ] {
+        keys.extend(report.bytes().map(|b| format!("{b:02x}")));
+    }
+    terminal.keys(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+    terminal.wait_for("Breaches (my area)");
 }

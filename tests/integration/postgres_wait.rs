@@ -2,8 +2,8 @@
 //! write holding a lock (a child process of this test binary, announced as "an
 //! import by jsmith") and the command line's write that needs it. The command waits
 //! as long as `--wait` says (PostgreSQL's `lock_timeout`), then gives up with the
-//! sentence and the exit status SQLite's wait gives (`locks.rs`). With
-//! `CASELOAD_TEST_PG` (`scripts/pg-test.sh`).
+//! sentence and the exit status SQLite's wait gives (`locks.rs`), showing the wait on
+//! a terminal as SQLite's does. With `CASELOAD_TEST_PG` (`scripts/pg-test.sh`).
 
 use std::io::{Read as _, Write as _};
 use std::path::Path;
@@ -15,6 +15,7 @@ use crate::common::as_login;
 use crate::locks::LockHolder;
 use crate::postgres::PgDatabase;
 use crate::postgres_store::{caseload, text};
+use crate::tmux::Tmux;
 
 const HOLDER_ENV: &str = "CASELOAD_TEST_PG_HOLDER";
 
@@ -128,4 +129,36 @@ fn a_cli_write_on_postgres_waits_for_the_holder_and_then_goes_on() {
         printed.contains("there is already an area with this name"),
         "{printed}"
     );
+}
+
+#[test]
+fn a_cli_write_on_postgres_shows_on_a_terminal_whose_write_it_waits_for() {
+    let Some((pg, home)) = team() else {
+        return;
+    };
+    let holder = hold(&pg.url);
+    let home = home.path().display();
+    let terminal = Tmux::start(&format!(
+        "env HOME={home} XDG_DATA_HOME={home}/data XDG_CONFIG_HOME={home}/config \
+         CASELOAD_SYSTEM_CONFIG={home}/system.toml {} --wait 600 --db '{}' area add {AREA}; \
+         echo EXIT=$?; sleep 600",
+        env!("CARGO_BIN_EXE_caseload"),
+        pg.url
+    ));
+    let waiting =
+        terminal.wait_for("caseload: waiting for an import by jsmith (since 09:30) to finish (");
+    assert!(
+        waiting.contains("s of up to 600 s; Ctrl-C gives up)..."),
+        "{waiting}"
+    );
+    assert!(!waiting.contains("EXIT="), "{waiting}");
+    holder.release();
+    let done = terminal.wait_for("EXIT=");
+    // The line went once the wait was over; the write then met the holder's area.
+    assert!(!done.contains("waiting for"), "{done}");
+    assert!(
+        done.contains("there is already an area with this name"),
+        "{done}"
+    );
+    assert!(done.contains("EXIT=1"), "{done}");
 }

@@ -117,6 +117,19 @@ impl Tmux {
         }
     }
 
+    /// The process id of the command the terminal runs (the shell, unless it `exec`s).
+    pub fn pane_pid(&self) -> u32 {
+        let output = self
+            .command()
+            .args(["display-message", "-p", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .parse()
+            .unwrap()
+    }
+
     /// The tmux server's process id, if it is still running.
     fn server_pid(&self) -> Option<u32> {
         let output = self
@@ -137,7 +150,7 @@ impl Drop for Tmux {
 
 /// Whether process `pid` has ended (its open files, a terminal among them, are then
 /// closed), whether or not its parent has reaped it yet.
-fn ended(pid: u32) -> bool {
+pub fn ended(pid: u32) -> bool {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
         return true;
     };

@@ -481,20 +481,27 @@ fn run_steps(wrapped: &super::sql::Connection, path: &Path, version: i64) -> Sto
     {
         let after = i64::try_from(index).unwrap_or(0) + 2;
         let now = crate::wallclock::WallClock::default().now();
-        super::lock::write(wrapped, Some(path), &policy, (&login, now), |_| {
-            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            if version >= after {
-                return Ok(((), false));
-            }
-            step(conn).map_err(|e| match e {
-                StoreError::Invalid(why) => {
-                    StoreError::Invalid(format!("{}: {why}", path.display()))
+        let target = super::Target(path.to_path_buf());
+        super::lock::write(
+            wrapped,
+            (Some(path), &target),
+            &policy,
+            (&login, now),
+            |_| {
+                let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                if version >= after {
+                    return Ok(((), false));
                 }
-                other => other,
-            })?;
-            conn.pragma_update(None, "user_version", after)?;
-            Ok(((), true))
-        })?;
+                step(conn).map_err(|e| match e {
+                    StoreError::Invalid(why) => {
+                        StoreError::Invalid(format!("{}: {why}", path.display()))
+                    }
+                    other => other,
+                })?;
+                conn.pragma_update(None, "user_version", after)?;
+                Ok(((), true))
+            },
+        )?;
     }
     // A newer caseload may have upgraded it further while this one waited.
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
