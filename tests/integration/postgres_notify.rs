@@ -86,6 +86,26 @@ fn a_commit_moves_the_other_connections_version_and_not_its_own() {
 }
 
 #[test]
+fn an_idle_session_that_only_asks_hears_a_commit() {
+    // A TUI's own connection is idle between its writes: asking must be enough, with
+    // no statement of the session's own in between.
+    for Pair {
+        writer, watcher, ..
+    } in pairs()
+    {
+        let engine = writer.dialect();
+        let seen = watcher.data_version().unwrap();
+        seed(&writer);
+        // The notification travels by itself; give it up to 5 s.
+        let heard = (0..50).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            watcher.data_version().unwrap() != seen
+        });
+        assert!(heard, "{engine:?}: an idle session never heard the commit");
+    }
+}
+
+#[test]
 fn a_rolled_back_transaction_moves_no_version() {
     for Pair {
         writer, watcher, ..

@@ -5,13 +5,8 @@
 //! the moved client instead of overwriting the colleague; nothing is written until
 //! the choice, and then one transaction moves the rest with its audit rows.
 //!
-//! SQLite only for now: on a PostgreSQL database (`TestDb::team`) the child's list
-//! still shows both clients at the second pause (`LISTED 2`, expected `LISTED 1`),
-//! and still does after three idle seconds (tried), so it is not a delay: the
-//! colleague's commit does not reach the screen. SQLite's `PRAGMA data_version`
-//! answers at once; on PostgreSQL the change arrives as a notification
-//! (`store/sql/notify.rs`) and the list is read again by the loader on its own
-//! connection. Which of those misses it is not known yet (issue 17).
+//! On both engines: on PostgreSQL the colleague's commit reaches the child as a
+//! notification (`store/sql/notify.rs`) on its otherwise idle connection.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -28,7 +23,7 @@ use crossterm::event::{Event, KeyCode};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use crate::common::{Team, as_login, at, pairs, team_store};
+use crate::common::{Engine, Team, TestDb, as_login, at, on_each_engine, pairs};
 use crate::merge::audit_count;
 
 /// Set in the child: the database's path.
@@ -215,7 +210,11 @@ fn coordinators(store: &Store, team: &Team) -> Vec<(i64, i64)> {
 
 #[test]
 fn a_reassign_from_a_stale_list_asks_about_the_client_a_colleague_moved_meanwhile() {
-    let (_dir, mut store, team) = team_store();
+    on_each_engine(a_reassign_from_a_stale_list_on);
+}
+
+fn a_reassign_from_a_stale_list_on(engine: Engine) {
+    let (db, mut store, team) = TestDb::team(engine);
     // Cora holds both Northtown clients.
     let c2 = store.version_of("client", team.c2).unwrap();
     store
@@ -228,7 +227,7 @@ fn a_reassign_from_a_stale_list_asks_about_the_client_a_colleague_moved_meanwhil
             },
         )
         .unwrap();
-    let mut lead = Lead::start(store.path());
+    let mut lead = Lead::start(db.location());
     let seen = lead.paused();
     assert_eq!(
         seen,

@@ -1,5 +1,5 @@
-//! "Has anyone else committed since I last looked?", answered on both engines without
-//! a query on PostgreSQL, so that a session can ask it every second:
+//! "Has anyone else committed since I last looked?", answered on both engines cheaply
+//! enough (on PostgreSQL one empty statement) that a session can ask it every second:
 //! [`Connection::data_version`].
 //!
 //! - SQLite: `PRAGMA data_version`, which moves when another connection to the file
@@ -8,9 +8,11 @@
 //!   notification on `caseload_changed` (`store/pg/notify.sql`). PostgreSQL delivers a
 //!   transaction's notifications once, at commit (one per transaction, since they are
 //!   all alike), and none for a transaction rolled back. On first use the connection
-//!   `LISTEN`s; from then on the driver keeps each notification as it arrives with
-//!   the answers to other statements, and the version is the number of them sent by
-//!   other sessions, counted without blocking and without a round trip. A session's
+//!   `LISTEN`s; from then on the version is the number of notifications sent by other
+//!   sessions. The server sends each to an idle listener at once, but the driver only
+//!   reads them with the answer to a statement (its non-blocking poll does not read
+//!   the socket by itself: a session that only asked would never hear a colleague), so
+//!   each call sends one empty statement first, a round trip of a few bytes. A session's
 //!   own commits are left out, as SQLite leaves them out: its own writes do not make
 //!   it think a colleague changed something. One difference remains: a committed
 //!   statement that changed no row is heard on PostgreSQL (its triggers fire once per
@@ -50,7 +52,7 @@ impl Connection {
     /// A number that changes when another connection commits a change to the database
     /// and stays the same otherwise (this connection's own commits included): see the
     /// module's documentation. The first call on PostgreSQL starts listening (two
-    /// short statements); later calls read what has arrived, without a round trip.
+    /// short statements); later calls read what has arrived with one empty statement.
     ///
     /// # Errors
     /// The engine's error, or, on PostgreSQL, a closed connection (else a session
@@ -79,6 +81,10 @@ impl Connection {
                         others += 1;
                     }
                 }
+                // The round trip that brings in what the server has sent since; on a
+                // closed connection it fails, saying so, as any statement would (else
+                // a session would not notice that it no longer hears its colleagues).
+                client.batch_execute("")?;
                 {
                     let mut notifications = client.notifications();
                     let mut arrived = notifications.iter();
@@ -91,10 +97,6 @@ impl Connection {
                     }
                 }
                 heard.others.set(others);
-                if client.is_closed() {
-                    // Fails, saying the connection was closed, as any statement would.
-                    client.batch_execute("")?;
-                }
                 Ok(others)
             }
         }
