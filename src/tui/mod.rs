@@ -102,7 +102,7 @@ pub fn run(
     let remembered = Remembered::for_user(store.path());
     let scrolls = settings.scroll_regions
         && crate::scroll::supported_by(std::env::var("TERM").ok().as_deref());
-    let mut tty = terminal::Tty::enter(settings.mouse, scrolls);
+    let mut tty = terminal::Tty::enter(settings.mouse, scrolls)?;
     let result = tty.capture_mouse().map_err(Into::into).and_then(|()| {
         let mut events = terminal::TtyEvents::open(stop, clock)?;
         let start = Start {

@@ -3,7 +3,7 @@
 //! `/dev/tty` by us (decoded in `input.rs`), with hang-up detection.
 
 use std::collections::VecDeque;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -31,16 +31,30 @@ impl Tty {
     /// Takes the terminal over (ratatui's panic hook restores it; ours, chained
     /// before it, lets go of the mouse first). Lists that move are moved with the
     /// terminal's scroll region if `scrolls`.
-    pub fn enter(mouse: bool, scrolls: bool) -> Self {
-        let terminal = ratatui::init();
+    ///
+    /// # Errors
+    /// A sentence saying what to do when there is no terminal to take over (output
+    /// redirected, or no controlling terminal, as under cron or `ssh` without `-t`).
+    pub fn enter(mouse: bool, scrolls: bool) -> Result<Self, String> {
+        let no_terminal = |why: &str| {
+            format!(
+                "caseload's screen needs a terminal ({why}): run it from a terminal (over SSH, \
+                 `ssh -t`), or use a subcommand such as `caseload report` in scripts \
+                 (`caseload --help` lists them)"
+            )
+        };
+        if !std::io::stdout().is_terminal() {
+            return Err(no_terminal("its output is not one"));
+        }
+        let terminal = ratatui::try_init().map_err(|_| no_terminal("none is attached"))?;
         if mouse {
             release_mouse_on_panic();
         }
-        Self {
+        Ok(Self {
             terminal,
             mouse,
             renderer: Renderer::new(scrolls),
-        }
+        })
     }
 
     /// Turns mouse reporting on, if the settings ask for it.

@@ -83,6 +83,21 @@ fn demo_creates_a_database_that_check_accepts() {
 }
 
 #[test]
+fn the_screen_without_a_terminal_is_a_sentence_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    // Output captured: no terminal to take over, as under cron or `ssh` without -t.
+    let output = caseload(&["demo", "--clients", "20"], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("caseload's screen needs a terminal") && said.contains("`ssh -t`"),
+        "{said}"
+    );
+    assert!(!said.contains("panicked"), "{said}");
+    assert!(output.stdout.is_empty(), "nothing drawn: {:?}", output.stdout);
+}
+
+#[test]
 fn demo_without_db_uses_the_xdg_data_directory() {
     let dir = tempfile::tempdir().unwrap();
     let created = caseload(&["demo", "--no-tui", "--clients", "20"], dir.path());
