@@ -94,7 +94,11 @@ fn the_screen_without_a_terminal_is_a_sentence_not_a_panic() {
         "{said}"
     );
     assert!(!said.contains("panicked"), "{said}");
-    assert!(output.stdout.is_empty(), "nothing drawn: {:?}", output.stdout);
+    assert!(
+        output.stdout.is_empty(),
+        "nothing drawn: {:?}",
+        output.stdout
+    );
 }
 
 #[test]
