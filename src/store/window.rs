@@ -452,7 +452,7 @@ impl Store {
                 }
             }
             Window::KeyDateHeads { today } => {
-                self.key_date_heads(today, rows, first, limits, values)?;
+                self.key_date_heads(today, rows, (first, few), limits, values)?;
             }
             Window::KeyDates { today, until } => {
                 let everyone = limits.is_empty();
@@ -463,17 +463,31 @@ impl Store {
     }
 
     /// Adds to `limits` what picks the first `rows` rows in scope by each date a next
-    /// key date is taken from ([`Window::KeyDateHeads`]; `first`: `DESC` for the last).
+    /// key date is taken from ([`Window::KeyDateHeads`]; `first`: `DESC` for the last;
+    /// `few`: the scope is one worker's caseload).
     fn key_date_heads(
         &self,
         today: NaiveDate,
         rows: usize,
-        first: &str,
+        (first, few): (&str, bool),
         limits: &mut Vec<String>,
         values: &mut Vec<Value>,
     ) -> StoreResult<()> {
+        // Each date's first rows walked from its index, the scope's found among them:
+        // in an area SQLite's own plan read and sorted the whole area's (0.4 s at
+        // 300,000 clients). One worker's few clients are found by their own index.
+        let dialect = self.conn.dialect();
+        let by = |index: &str| {
+            if few {
+                String::new()
+            } else {
+                dialect.indexed_by(index)
+            }
+        };
+        let episodes = |index| SCOPE.replacen("episode e ", &format!("episode e{} ", by(index)), 1);
         let custody = format!(
-            "{SCOPE} JOIN custody cu ON cu.client_id = c.id AND cu.actual_release_date IS NULL"
+            "{SCOPE} JOIN custody cu{} ON cu.client_id = c.id AND cu.actual_release_date IS NULL",
+            by("custody_expected_release")
         );
         // A benchmark before today is no next key date: ascending, from 91 days ago.
         let mut planned = limits.clone();
@@ -484,25 +498,37 @@ impl Store {
         }
         let mut ids = Vec::new();
         for (from, column, picked, picked_values) in [
-            (SCOPE, "e.next_review_date", &*limits, &*values),
-            (SCOPE, "e.extension_review_date", limits, values),
-            (SCOPE, "e.care_plan_date", &planned, &planned_values),
-            (custody.as_str(), "cu.expected_release_date", limits, values),
+            (
+                episodes("episode_review_due"),
+                "e.next_review_date",
+                &*limits,
+                &*values,
+            ),
+            (
+                episodes("episode_extension_review"),
+                "e.extension_review_date",
+                limits,
+                values,
+            ),
+            (
+                episodes("episode_care_plan"),
+                "e.care_plan_date",
+                &planned,
+                &planned_values,
+            ),
+            (custody, "cu.expected_release_date", limits, values),
         ] {
             let mut dated = picked.clone();
             dated.push(format!("{column} IS NOT NULL"));
             let sort = format!("{column} {first}");
-            let head = self.head_from(from, &dated, picked_values, "c.id", &sort, rows)?;
+            let head = self.head_from(&from, &dated, picked_values, "c.id", &sort, rows)?;
             ids.extend(head.into_iter().filter_map(|r| match r.first() {
                 Some(Value::Integer(id)) => Some(id.to_string()),
                 _ => None,
             }));
         }
         values.push(Value::Text(format!("[{}]", ids.join(","))));
-        let list = self
-            .conn
-            .dialect()
-            .json_integers(&format!("?{}", values.len()));
+        let list = dialect.json_integers(&format!("?{}", values.len()));
         limits.push(format!("c.id IN ({list})"));
         Ok(())
     }
