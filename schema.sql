@@ -716,3 +716,8 @@ END;
 -- the 13-week clock finds the clocks that started at an assessment before the care plan
 -- without reading every open episode.
 CREATE INDEX episode_assessment ON episode (assessment_date) WHERE closure_date IS NULL;
+
+-- Schema step 19: open episodes by extension review date, so that the Caseload's first
+-- page by next key date finds the first extension reviews without reading every open
+-- episode.
+CREATE INDEX episode_extension_review ON episode (extension_review_date) WHERE closure_date IS NULL;

@@ -113,7 +113,7 @@ impl App {
         let (area, worker) = self.scope_limits();
         // A first screen only where the list on screen is not this scope's (the start,
         // a scope change) or is a first screen itself, and the view is Today, or the
-        // Caseload in an order read windowed with no filter or search (its first page
+        // Caseload with no filter or search (its first page, read windowed in any order,
         // is then its first rows): a first screen of anything else would only replace
         // what is shown with less.
         let other_scope = self.data.loaded_at.is_none() || self.data.scope != (area, worker);

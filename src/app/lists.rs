@@ -123,14 +123,6 @@ impl SortKey {
         Self::ALL[(i + 1) % Self::ALL.len()]
     }
 
-    /// Whether the Caseload's first page in this order can be read before the whole
-    /// caseload (`loader::load_first_page`): the status and the next key date come
-    /// from rules over many columns and today, which no window of the store bounds.
-    #[must_use]
-    pub const fn windowed(self) -> bool {
-        !matches!(self, Self::Status | Self::NextDate)
-    }
-
     /// Column header it sorts.
     #[must_use]
     pub const fn label(self) -> &'static str {

@@ -553,12 +553,10 @@ impl App {
     }
 
     /// The order (sort key, reversed) the Caseload's first page is read in, if it lists
-    /// every client in scope (no filter, no search) in an order read windowed.
+    /// every client in scope (no filter, no search).
     fn page_order(&self) -> Option<(SortKey, bool)> {
-        (self.sort.windowed()
-            && self.filter == CaseloadFilter::default()
-            && self.search.trim().is_empty())
-        .then_some((self.sort, self.descending))
+        (self.filter == CaseloadFilter::default() && self.search.trim().is_empty())
+            .then_some((self.sort, self.descending))
     }
 
     /// While nothing or a first screen is shown and the rest is read: a read of the

@@ -7,7 +7,8 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use crate::app::lists::SortKey;
 use crate::app::{Data, lists};
-use crate::domain::model::AreaSummary;
+use crate::domain::model::{AreaSummary, CaseloadRow};
+use crate::domain::status::{self, ClientStatus};
 use crate::domain::triage::{self, Cut, TriageConfig};
 use crate::store::{Only, Store, StoreResult, Window, in_name_order};
 
@@ -60,7 +61,7 @@ pub fn load_first_screen(
 /// The Caseload view's first page for a scope (area, worker) in `order` (a sort key,
 /// reversed or not): the first `rows` rows of the whole caseload in that order, from
 /// windowed reads that hold them (see [`Store::caseload_window`]), sorted by the
-/// list's own order. `None` in an order not read windowed ([`SortKey::windowed`]).
+/// list's own order.
 ///
 /// # Errors
 /// A store error.
@@ -71,7 +72,7 @@ pub fn load_first_page(
     triage: &TriageConfig,
     rows: usize,
     (key, descending): (SortKey, bool),
-) -> StoreResult<Option<Data>> {
+) -> StoreResult<Data> {
     let workers = store.workers()?;
     let window = |window, rows| store.caseload_window(scope, window, rows, descending);
     // The rows of a window whose rows come first in the order (the other, reversed),
@@ -114,7 +115,8 @@ pub fn load_first_page(
             }
             caseload
         }
-        SortKey::Status | SortKey::NextDate => return Ok(None),
+        SortKey::Status => by_status(store, (scope, descending), rows)?,
+        SortKey::NextDate => by_next_date(store, (scope, descending), (now.date(), triage), rows)?,
     };
     in_name_order(&mut caseload);
     let mut data = Data {
@@ -145,7 +147,134 @@ pub fn load_first_page(
     data.caseload = caseload;
     data.derive_first_page(now, triage);
     data.page_order = Some((key, descending));
-    Ok(Some(data))
+    Ok(data)
+}
+
+/// A scope (area, worker) and whether its order is reversed.
+type Scope = ((Option<i64>, Option<i64>), bool);
+
+/// The first `rows` rows of a scope in name order (reversed: the last) that `keep`
+/// keeps, read from the window in name order `only`, which holds every row `keep`
+/// keeps and maybe others: a page of it at a time, each four times the last, until the
+/// rows kept fill `rows` or the window has no more. Perhaps more than `rows`.
+///
+/// Why they are the first: a page holds the first rows of `only` in name order, and
+/// the rows `keep` keeps lie among them in the same order; so those kept are the first
+/// of all the rows `keep` keeps, and if they are fewer than `rows`, the page was the
+/// whole window, so they are all of them.
+fn named_until(
+    store: &Store,
+    (scope, descending): Scope,
+    only: Only,
+    rows: usize,
+    keep: impl Fn(&CaseloadRow) -> bool,
+) -> StoreResult<Vec<Arc<CaseloadRow>>> {
+    let mut page = rows.saturating_mul(2).max(1);
+    loop {
+        let read = store.caseload_window(scope, Window::Names(only), page, descending)?;
+        let whole = read.len() < page;
+        let kept: Vec<_> = read.into_iter().filter(|r| keep(r)).collect();
+        if whole || kept.len() >= rows {
+            return Ok(kept);
+        }
+        page = page.saturating_mul(4);
+    }
+}
+
+/// Rows that hold the first `rows` in status order (`domain::status::status`, ties
+/// in name order; reversed, the last): each status in turn, lowest first, its first
+/// rows in name order ([`named_until`]) until they fill `rows`. The first rows in
+/// status order are every row of the lowest statuses and the first in name order of
+/// the status after them, so these hold them.
+fn by_status(
+    store: &Store,
+    (scope, descending): Scope,
+    rows: usize,
+) -> StoreResult<Vec<Arc<CaseloadRow>>> {
+    // The columns each status is read by: every row of it, and perhaps others.
+    let mut statuses = [
+        (ClientStatus::Referred, Only::NotAssessed),
+        (ClientStatus::Assessed, Only::AssessedOnly),
+        (ClientStatus::CarePlan, Only::CarePlanned { engaged: false }),
+        (ClientStatus::Engaged, Only::CarePlanned { engaged: true }),
+        (ClientStatus::InCustody, Only::InCustody),
+    ];
+    // In the list's order of statuses, whatever the order above.
+    statuses.sort_by_key(|(s, _)| *s);
+    if descending {
+        statuses.reverse();
+    }
+    let mut caseload = Vec::new();
+    for (class, only) in statuses {
+        if caseload.len() >= rows {
+            break;
+        }
+        caseload.extend(named_until(
+            store,
+            (scope, descending),
+            only,
+            rows - caseload.len(),
+            |r| status::status(&r.episode, r.custody.as_deref()) == class,
+        )?);
+    }
+    Ok(caseload)
+}
+
+/// Rows that hold the first `rows` by next key date (`domain::status::next_key_date`
+/// on `today`, the clock starting as `triage` says; soonest first, none last, ties in
+/// name order; reversed, the last).
+///
+/// Why they hold them: the rows without a next key date are those of a name window
+/// ([`named_until`]), first when reversed, and read last only if fewer than `rows`
+/// rows have a date. For the dated rows, any `rows` rows with a next key date on or
+/// before a day (reversed: on or after) show that the first rows' dates all are,
+/// ties included: [`Window::KeyDateHeads`] finds such rows, whose own next key dates
+/// give the day, and every row whose next key date is on or before it has one of the
+/// dates [`Window::KeyDates`] reads on or before it (the next key date is one of
+/// them), so `KeyDates` alone holds the first dated rows. Without `rows` dated rows
+/// among the heads, `KeyDates` reads every row that may have a date: all dated rows.
+fn by_next_date(
+    store: &Store,
+    (scope, descending): Scope,
+    (today, triage): (NaiveDate, &TriageConfig),
+    rows: usize,
+) -> StoreResult<Vec<Arc<CaseloadRow>>> {
+    let next = |r: &CaseloadRow| status::next_key_date(r, today, triage.clock_starts);
+    let undated = |rows| {
+        named_until(store, (scope, descending), Only::NoReviewDates, rows, |r| {
+            next(r).is_none()
+        })
+    };
+    // Reversed, the rows without a date come first.
+    let mut caseload = if descending {
+        undated(rows)?
+    } else {
+        Vec::new()
+    };
+    let wanted = rows.saturating_sub(caseload.len());
+    if wanted == 0 {
+        return Ok(caseload);
+    }
+    let window = |window| store.caseload_window(scope, window, wanted, descending);
+    let heads = window(Window::KeyDateHeads { today })?;
+    let mut next_dates: Vec<NaiveDate> = heads
+        .iter()
+        .filter_map(|r| next(r))
+        .map(|(_, d)| d)
+        .collect();
+    next_dates.sort_unstable();
+    if descending {
+        next_dates.reverse();
+    }
+    let until = next_dates.get(wanted - 1).copied();
+    let dated = window(Window::KeyDates { today, until })?;
+    let found = dated.iter().filter(|r| next(r).is_some()).count();
+    caseload.extend(dated);
+    // Fewer dated rows than the page: the first rows without a date follow them.
+    if !descending && until.is_none() && found < rows {
+        caseload.extend(undated(rows - found)?);
+    }
+    Ok(caseload)
 }
 
 /// What the Areas view shows of every area: its caseload counts and its releases soon

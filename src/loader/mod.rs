@@ -510,7 +510,7 @@ fn first_screen(store: &Store, triage: &TriageConfig, job: &mut Job) -> Option<A
     }
     let limits = (request.area, request.worker);
     let first = if let Some(order) = request.first_page {
-        load_first_page(store, limits, request.now, triage, rows, order)
+        load_first_page(store, limits, request.now, triage, rows, order).map(Some)
     } else {
         load_first_screen(store, limits, request.now, triage, rows)
     };

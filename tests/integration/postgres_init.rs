@@ -398,7 +398,7 @@ fn a_worker_opening_a_database_not_yet_upgraded_is_told_to_ask_the_owner() {
     // As made by the caseload before the last step.
     let db = pg.connect();
     db.execute_batch(
-        "DROP INDEX episode_assessment; UPDATE schema_version SET version = version - 1",
+        "DROP INDEX episode_extension_review; UPDATE schema_version SET version = version - 1",
     )
     .unwrap();
     // This login is the first admin, with a role of its own that owns no table.

@@ -48,6 +48,7 @@ pub const STEPS: &[Step] = &[
     last_contact::last_contact,
     area_count::area_count,
     episode_assessment,
+    episode_extension_review,
 ];
 
 /// Step 2's statements, word for word as in `schema.sql`.
@@ -343,6 +344,20 @@ const EPISODE_ASSESSMENT: &str =
 fn episode_assessment(tx: &Connection) -> StoreResult<()> {
     if index_missing(tx, "episode_assessment")? {
         tx.execute_batch(EPISODE_ASSESSMENT)?;
+    }
+    Ok(())
+}
+
+/// Step 19's index, word for word as in `schema.sql`.
+const EPISODE_EXTENSION_REVIEW: &str = "CREATE INDEX episode_extension_review ON episode (extension_review_date) WHERE closure_date IS NULL;\n";
+
+/// Step 19: open episodes by extension review date. The Caseload's first page by next
+/// key date reads the first rows by each date a next key date is taken from, and the
+/// rows with one of them before a day; without it, every open episode was read for the
+/// extension reviews (0.1-0.2 s at 300,000 clients). Skipped if the index is there.
+fn episode_extension_review(tx: &Connection) -> StoreResult<()> {
+    if index_missing(tx, "episode_extension_review")? {
+        tx.execute_batch(EPISODE_EXTENSION_REVIEW)?;
     }
     Ok(())
 }

@@ -51,6 +51,7 @@ pub const STEPS: &[&str] = &[
     include_str!("last_contact.sql"),
     include_str!("area_count.sql"),
     include_str!("episode_assessment.sql"),
+    include_str!("episode_extension_review.sql"),
 ];
 
 /// The schema version this build writes: always SQLite's.
