@@ -3,7 +3,9 @@
 //! page, search, sort, filter), at the 50th and 99th percentile.
 //!
 //! Run: `cargo bench --bench tui` (generates `target/bench-<clients>-<schema>.db` once;
-//! set `CASELOAD_BENCH_CLIENTS` to change the size, default 100000).
+//! set `CASELOAD_BENCH_CLIENTS` to change the size, default 100000). Set
+//! `CASELOAD_BENCH_DB` to an SQLite file or a `postgres://` URL to run it on that
+//! database instead (scripts/pg-bench.sh does, on both engines).
 //! Timed assertions do not belong in tests; this prints figures for BENCHMARKS.md.
 //!
 //! Each changed frame is rendered twice, as in production: once off screen, to see
@@ -58,6 +60,12 @@ fn database(clients: usize) -> PathBuf {
         eprintln!("generated in {:.1?}", started.elapsed());
     }
     path
+}
+
+/// The database as shown: a URL without its password.
+fn shown(db: &Path) -> String {
+    caseload::store::postgres_url(db)
+        .map_or_else(|| db.display().to_string(), caseload::store::shown_url)
 }
 
 fn session() -> Session {
@@ -161,7 +169,9 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let path = database(clients);
+    let path =
+        std::env::var_os("CASELOAD_BENCH_DB").map_or_else(|| database(clients), PathBuf::from);
+    println!("database: {}", shown(&path));
     let now = today().and_hms_opt(9, 30, 0).expect("time");
     let size = (80, 24);
 
