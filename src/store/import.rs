@@ -408,20 +408,7 @@ impl Tx<'_> {
         before: Option<&str>,
         after: &str,
     ) -> StoreResult<()> {
-        self.tx.execute(
-            "INSERT INTO audit (at, who, entity, row_id, action, before, after)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            &[
-                super::format_timestamp(self.actor.now).into(),
-                self.actor.login.as_str().into(),
-                entity.into(),
-                row_id.into(),
-                Audited::Import.word().into(),
-                before.into(),
-                after.into(),
-            ],
-        )?;
-        Ok(())
+        self.audit_text(entity, Some(row_id), Audited::Import, before, Some(after))
     }
 }
 

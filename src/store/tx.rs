@@ -62,6 +62,25 @@ impl Tx<'_> {
         before: Option<&serde_json::Value>,
         after: Option<&serde_json::Value>,
     ) -> StoreResult<()> {
+        self.audit_text(
+            entity,
+            row_id,
+            action,
+            before.map(ToString::to_string).as_deref(),
+            after.map(ToString::to_string).as_deref(),
+        )
+    }
+
+    /// [`Tx::audit`] with `before`/`after` already JSON text (an import prepares them
+    /// before its transaction, so that the write lock is held briefly).
+    pub(super) fn audit_text(
+        &self,
+        entity: &'static str,
+        row_id: Option<i64>,
+        action: Audited,
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> StoreResult<()> {
         self.tx.execute(
             "INSERT INTO audit (at, who, entity, row_id, action, before, after)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -71,8 +90,8 @@ impl Tx<'_> {
                 entity.into(),
                 row_id.into(),
                 action.word().into(),
-                before.map(ToString::to_string).into(),
-                after.map(ToString::to_string).into(),
+                before.into(),
+                after.into(),
             ],
         )?;
         Ok(())
