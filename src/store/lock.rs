@@ -329,7 +329,7 @@ fn blocked_by(watcher: &Connection, backend: i64) -> Backend {
 }
 
 /// The holder a caseload write announced in `application_name`, with its backend's pid.
-fn announced_holder(announced: Option<String>, pid: Option<i64>) -> Option<Holder> {
+pub(super) fn announced_holder(announced: Option<String>, pid: Option<i64>) -> Option<Holder> {
     let announced = announced?;
     let mut parts = announced.strip_prefix(PG_ANNOUNCED)?.splitn(3, '|');
     Some(Holder {

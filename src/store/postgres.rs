@@ -170,12 +170,9 @@ fn lock_holder(conn: &sql::Connection) -> Option<(i64, String)> {
     let pid: i64 = row.get("pid").ok()?;
     let who: String = row.get("who").ok()?;
     let program: String = row.get("program").ok()?;
-    // A caseload write announces itself as caseload|since|login|what (lock.rs).
-    let program = match program.strip_prefix("caseload|").map(|p| p.splitn(3, '|')) {
-        Some(mut parts) => {
-            let (_, login, what) = (parts.next()?, parts.next()?, parts.next()?);
-            format!("caseload: {what} by {login}")
-        }
+    // A caseload write announces itself (lock.rs).
+    let program = match lock::announced_holder(Some(program.clone()), Some(pid)) {
+        Some(holder) => format!("caseload: {} by {}", holder.what, holder.login),
         None if program.is_empty() => "a program that gave no name".to_owned(),
         None => program,
     };
